@@ -1,0 +1,58 @@
+/** How sure the reference data is of a fact (see the data README): its weakest field decides. */
+export type Confidence = 'seen' | 'derived' | 'unverified';
+
+export interface ProvenanceColumns {
+  source: string | null;
+  confidence: string;
+  notes?: string | null;
+}
+
+export interface SourceRef {
+  title: string;
+  url: string | null;
+}
+
+export interface Provenance {
+  confidence: 'SEEN' | 'DERIVED' | 'UNVERIFIED';
+  verified: boolean;
+  sources: SourceRef[];
+  /** False when a citation says its URL was not recorded: seen, but not yet re-findable. */
+  sourceUrlRecorded: boolean;
+  notes: string | null;
+}
+
+const URL_RE = /^https?:\/\/\S+$/i;
+
+/** Splits a source cell ("url | url | description") into citations. */
+export function parseSources(source: string | null): SourceRef[] {
+  if (!source) return [];
+  return source
+    .split(' | ')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      if (URL_RE.test(part)) {
+        const host = new URL(part).hostname.replace(/^www\./, '');
+        return { title: host, url: part };
+      }
+      return { title: part, url: null };
+    });
+}
+
+export function toProvenance(row: ProvenanceColumns): Provenance {
+  const confidence = row.confidence.toUpperCase();
+  if (confidence !== 'SEEN' && confidence !== 'DERIVED' && confidence !== 'UNVERIFIED') {
+    throw new Error(`Unknown confidence "${row.confidence}"`);
+  }
+  return {
+    confidence,
+    verified: confidence !== 'UNVERIFIED',
+    sources: parseSources(row.source),
+    sourceUrlRecorded: !/URL not recorded/i.test(row.source ?? ''),
+    notes: row.notes ?? null,
+  };
+}
+
+export function isConfidence(value: string): value is Confidence {
+  return value === 'seen' || value === 'derived' || value === 'unverified';
+}

@@ -1,0 +1,80 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const PARTIAL = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+/** True when the string is a real calendar day in YYYY-MM-DD form. */
+export function isCalendarDay(value: string): boolean {
+  const m = DAY.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** True for ISO 8601 dates at year, month or day precision (YYYY, YYYY-MM, YYYY-MM-DD). */
+export function isPartialDate(value: string): boolean {
+  const m = PARTIAL.exec(value);
+  if (!m) return false;
+  if (m[3] !== undefined) return isCalendarDay(value);
+  if (m[2] !== undefined) return Number(m[2]) >= 1 && Number(m[2]) <= 12;
+  return true;
+}
+
+/** Today in UTC, as YYYY-MM-DD: the default of every asOf argument. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** The last day a reduced-precision date can stand for: 2009 -> 2009-12-31, 2009-02 -> 2009-02-28. */
+export function latestDay(partial: string): string {
+  const [y, m, d] = partial.split('-');
+  if (d) return partial;
+  if (m) {
+    const last = new Date(Date.UTC(Number(y), Number(m), 0)).getUTCDate();
+    return `${y}-${m}-${String(last).padStart(2, '0')}`;
+  }
+  return `${y}-12-31`;
+}
+
+/** The first day a reduced-precision date can stand for: 2009 -> 2009-01-01. */
+export function earliestDay(partial: string): string {
+  const [y, m, d] = partial.split('-');
+  if (d) return partial;
+  if (m) return `${y}-${m}-01`;
+  return `${y}-01-01`;
+}
+
+function stringLiteral(ast: ValueNode, name: string): string {
+  if (ast.kind !== Kind.STRING) {
+    throw new GraphQLError(`${name} must be a string`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return ast.value;
+}
+
+function checked(value: unknown, name: string, test: (v: string) => boolean, form: string): string {
+  if (typeof value !== 'string' || !test(value)) {
+    throw new GraphQLError(`${name} must be ${form}, got ${JSON.stringify(value)}`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return value;
+}
+
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  description: 'A calendar day in ISO 8601 form, YYYY-MM-DD.',
+  serialize: (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)),
+  parseValue: (v) => checked(v, 'Date', isCalendarDay, 'a calendar day in YYYY-MM-DD form'),
+  parseLiteral: (ast) => checked(stringLiteral(ast, 'Date'), 'Date', isCalendarDay, 'a calendar day in YYYY-MM-DD form'),
+});
+
+export const PartialDateScalar = new GraphQLScalarType({
+  name: 'PartialDate',
+  description:
+    'An ISO 8601 date at the precision the source gives: YYYY, YYYY-MM or YYYY-MM-DD. Never padded to a made-up day.',
+  serialize: (v) => String(v),
+  parseValue: (v) => checked(v, 'PartialDate', isPartialDate, 'YYYY, YYYY-MM or YYYY-MM-DD'),
+  parseLiteral: (ast) =>
+    checked(stringLiteral(ast, 'PartialDate'), 'PartialDate', isPartialDate, 'YYYY, YYYY-MM or YYYY-MM-DD'),
+});
