@@ -11,23 +11,23 @@ import type { Logger } from './logger';
 export const sqlStatements = { count: 0 };
 
 class CountingLogger implements OrmLogger {
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly out: Logger) {}
   logQuery(query: string): void {
     sqlStatements.count += 1;
-    this.log.debug('sql', { query: query.slice(0, 500) });
+    this.out.debug('sql', { query: query.slice(0, 500) });
   }
   logQueryError(error: string | Error, query: string): void {
-    this.log.warn('sql failed', { error: error instanceof Error ? error.message : error, query: query.slice(0, 500) });
+    this.out.warn('sql failed', { error: error instanceof Error ? error.message : error, query: query.slice(0, 500) });
   }
   logQuerySlow(time: number, query: string): void {
-    this.log.warn('slow sql', { ms: time, query: query.slice(0, 500) });
+    this.out.warn('slow sql', { ms: time, query: query.slice(0, 500) });
   }
   logSchemaBuild(): void {}
   logMigration(message: string): void {
-    this.log.info(message);
+    this.out.info(message);
   }
   log(level: 'log' | 'info' | 'warn', message: unknown, _runner?: QueryRunner): void {
-    if (level === 'warn') this.log.warn(String(message));
+    if (level === 'warn') this.out.warn(String(message));
   }
 }
 

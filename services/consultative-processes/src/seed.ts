@@ -1,0 +1,72 @@
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { blankToNull, readCsv } from '../../../shared/src/csv';
+import { earliestDay } from '../../../shared/src/scalars';
+import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
+import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
+import { SCHEMA } from './dataSource';
+
+const SEED_DIR = path.resolve(__dirname, '..', 'seed');
+const file = (name: string) => path.join(SEED_DIR, name);
+const FILES = [
+  'regional-economic-communities.csv',
+  'rec-memberships.csv',
+  'consultative-processes.csv',
+  'consultative-process-memberships.csv',
+  'meetings.csv',
+].map(file);
+
+/** Loads the reference data of this domain once (see seed/README.md for origin and confidence). */
+export async function seed(ds: DataSource): Promise<SeedResult> {
+  return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
+    const orgs = readCsv(file('regional-economic-communities.csv')).map((r) => ({
+      code: r.code, name: r.name, frenchName: blankToNull(r.french_name), frenchAcronym: blankToNull(r.french_acronym),
+      founded: blankToNull(r.founded), foundingInstrument: blankToNull(r.founding_instrument),
+      headquarters: blankToNull(r.headquarters), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(RegionalOrganization).values(orgs)
+      .orUpdate(['name', 'french_name', 'french_acronym', 'founded', 'founding_instrument', 'headquarters', 'notes', 'source', 'confidence'], ['code'])
+      .execute();
+
+    const memberships = readCsv(file('rec-memberships.csv')).map((r) => {
+      const from = blankToNull(r.from);
+      const to = blankToNull(r.to);
+      return {
+        organizationCode: r.rec, countryCode: r.iso3, membershipType: r.membership_type, fromDate: from, toDate: to,
+        startsOn: from ? earliestDay(from) : null, endsOn: to ? earliestDay(to) : null,
+        notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      };
+    });
+    await m.createQueryBuilder().insert().into(OrganizationMembership).values(memberships)
+      .orUpdate(['to_date', 'starts_on', 'ends_on', 'notes', 'source', 'confidence'], ['organization_code', 'country_code', 'membership_type', 'from_date'])
+      .execute();
+
+    const processes = readCsv(file('consultative-processes.csv')).map((r) => ({
+      code: r.code, name: r.name, aliases: splitList(r.aliases), scope: r.scope, leadOrganization: blankToNull(r.lead_organization),
+      established: blankToNull(r.established), status: blankToNull(r.status), secretariat: blankToNull(r.secretariat),
+      chair: blankToNull(r.chair), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(ConsultativeProcess).values(processes)
+      .orUpdate(['name', 'aliases', 'scope', 'lead_organization', 'established', 'status', 'secretariat', 'chair', 'notes', 'source', 'confidence'], ['code'])
+      .execute();
+
+    // The participation key is an expression index, which ON CONFLICT cannot name: replace the set.
+    await m.createQueryBuilder().delete().from(ProcessParticipation).execute();
+    const participations = readCsv(file('consultative-process-memberships.csv')).map((r) => ({
+      processCode: r.process, participantType: r.participant_type, countryCode: blankToNull(r.iso3),
+      organization: blankToNull(r.organization), role: r.role, notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(ProcessParticipation).values(participations).execute();
+
+    const meetings = readCsv(file('meetings.csv')).map((r) => ({
+      id: r.id, processCode: r.process, title: r.title, kind: r.kind, startDate: blankToNull(r.start_date), endDate: blankToNull(r.end_date),
+      city: blankToNull(r.city), countryCode: blankToNull(r.country_iso3), themes: splitList(r.themes), outcome: blankToNull(r.outcome),
+      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(Meeting).values(meetings)
+      .orUpdate(['process_code', 'title', 'kind', 'start_date', 'end_date', 'city', 'country_code', 'themes', 'outcome', 'notes', 'source', 'confidence'], ['id'])
+      .execute();
+
+    return orgs.length + memberships.length + processes.length + participations.length + meetings.length;
+  });
+}

@@ -1,0 +1,147 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+
+export interface Readiness {
+  ok: boolean;
+  checks: Record<string, boolean | string>;
+}
+
+export interface HttpAppOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Readiness beyond being alive: database reachable, migrations current, supergraph loaded... */
+  ready: () => Promise<Readiness>;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY = 256 * 1024;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function requestError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The HTTP front of a service or the gateway: POST/GET /graphql, GET /healthz (alive) and
+ * GET /readyz (ready to serve). No framework: Apollo Server executes the GraphQL request.
+ */
+export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOptions<TContext>): http.Server {
+  const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (url.pathname === '/readyz') {
+      const readiness = await opts.ready().catch((e: unknown) => ({ ok: false, checks: { error: String(e) } }));
+      sendJson(res, readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'not ready', ...readiness });
+      return;
+    }
+    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS') {
+      res.writeHead(405, { allow: 'GET, POST, OPTIONS' });
+      res.end();
+      return;
+    }
+    let raw = '';
+    try {
+      raw = await readBody(req, limit);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) requestError(res, 413, `Request body is larger than ${limit} bytes`);
+      else requestError(res, 400, 'Request body could not be read');
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = raw;
+    const contentType = headers.get('content-type') ?? '';
+    if (req.method === 'POST' && contentType.startsWith('application/json')) {
+      try {
+        body = raw === '' ? undefined : JSON.parse(raw);
+      } catch {
+        requestError(res, 400, 'Request body is not valid JSON');
+        return;
+      }
+    }
+    const result = await opts.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => opts.context(req),
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) requestError(res, 500, 'Internal server error');
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting connections, lets in-flight requests finish within the bound, then closes idle sockets. */
+export function closeServer(server: http.Server, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

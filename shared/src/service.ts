@@ -1,0 +1,111 @@
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import type { DataSource } from 'typeorm';
+import { type Config, type DatabaseConfig, loadConfig, type ServiceName } from './config';
+import { closeServer, createHttpServer, listen, type Readiness } from './http';
+import { createLogger, type Logger } from './logger';
+import { ensureSchema, runMigrations } from './db';
+import type { SeedResult } from './seed';
+
+/** What each service module provides; the same shape in all four. */
+export interface ServiceDefinition<TContext extends BaseContext> {
+  name: ServiceName;
+  schema: string;
+  createDataSource(url: string, database: DatabaseConfig, log: Logger): DataSource;
+  buildServer(log: Logger): ApolloServer<TContext>;
+  createContext(ds: DataSource): TContext;
+  seed(ds: DataSource, log: Logger): Promise<SeedResult[]>;
+}
+
+export interface RunningService {
+  name: ServiceName;
+  port: number;
+  url: string;
+  ds: DataSource;
+  stop(): Promise<void>;
+}
+
+/** Creates the schema, runs pending migrations and applies seed data once. */
+export async function prepareDatabase<T extends BaseContext>(
+  def: ServiceDefinition<T>,
+  url: string,
+  database: DatabaseConfig,
+  log: Logger,
+  opts: { seed: boolean } = { seed: true },
+): Promise<{ migrations: string[]; seeds: SeedResult[] }> {
+  await ensureSchema(url, def.schema);
+  const ds = def.createDataSource(url, { ...database, poolSize: 2 }, log);
+  await ds.initialize();
+  try {
+    const migrations = await runMigrations(ds, def.schema);
+    const seeds = opts.seed ? await def.seed(ds, log) : [];
+    return { migrations, seeds };
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Opens the database and serves the subgraph over HTTP. Used by index.ts and by the test harness. */
+export async function startService<T extends BaseContext>(
+  def: ServiceDefinition<T>,
+  opts: { url: string; database: DatabaseConfig; port: number; host: string; log: Logger },
+): Promise<RunningService> {
+  const ds = def.createDataSource(opts.url, opts.database, opts.log);
+  await ds.initialize();
+  const apollo = def.buildServer(opts.log);
+  await apollo.start();
+  const ready = async (): Promise<Readiness> => {
+    const checks: Record<string, boolean | string> = {};
+    try {
+      await ds.query('SELECT 1');
+      checks.database = true;
+      checks.migrations = !(await ds.showMigrations());
+    } catch {
+      checks.database = false;
+    }
+    return { ok: checks.database === true && checks.migrations === true, checks };
+  };
+  const http = createHttpServer<T>({ apollo, context: async () => def.createContext(ds), ready });
+  const port = await listen(http, opts.port, opts.host);
+  return {
+    name: def.name,
+    port,
+    url: `http://${opts.host}:${port}/graphql`,
+    ds,
+    stop: async () => {
+      await closeServer(http);
+      await apollo.stop();
+      await ds.destroy();
+    },
+  };
+}
+
+/** Entry point of a service process: config, database, HTTP, and a clean stop on SIGINT/SIGTERM. */
+export async function runService<T extends BaseContext>(def: ServiceDefinition<T>): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    process.stderr.write(`[${def.name}] ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(def.name, config.logLevel);
+  const url = config.database.url;
+  if (!url) {
+    log.error('DATABASE_URL must be set to run a service on its own (npm start sets it for the embedded database)');
+    process.exit(2);
+  }
+  const running = await startService(def, { url, database: config.database, port: config.ports[def.name], host: config.host, log });
+  log.info(`listening on ${running.url}`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    await running.stop().catch((e: unknown) => log.error('stop failed', { error: String(e) }));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Started by the orchestrator with an IPC channel: stop when it goes away, so nothing is orphaned.
+  if (process.send) process.on('disconnect', () => void stop('parent gone'));
+}

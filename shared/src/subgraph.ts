@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { type GraphQLFormattedError, GraphQLScalarType, type GraphQLSchema, parse } from 'graphql';
+import { COUNTRIES, type CountryRef } from './countries';
+import { PUBLIC_ERROR_CODES } from './errors';
+import type { Logger } from './logger';
+import { DateScalar, PartialDateScalar } from './scalars';
+import { toProvenance, type ProvenanceColumns } from './provenance';
+
+const COMMON_SDL = fs.readFileSync(path.resolve(__dirname, '..', 'schema', 'common.graphql'), 'utf8');
+
+/** The full SDL a service serves: the shared common types and the service's own schema.graphql. */
+export function serviceSdl(schemaFile: string): string {
+  return `${fs.readFileSync(schemaFile, 'utf8')}\n${COMMON_SDL}`;
+}
+
+type CountryParent = { code: string } & Partial<CountryRef>;
+
+function ref(parent: CountryParent): CountryRef | null {
+  return COUNTRIES.get(parent.code) ?? null;
+}
+
+/** Resolvers of the shared types; a service merges its own over them. */
+export const commonResolvers = {
+  Date: DateScalar,
+  PartialDate: PartialDateScalar,
+  Country: {
+    // A representation whose code is not in the reference list resolves to null.
+    __resolveReference: (representation: { code: string }) => (COUNTRIES.has(representation.code) ? { code: representation.code } : null),
+    iso2: (c: CountryParent) => ref(c)?.iso2 ?? null,
+    m49: (c: CountryParent) => ref(c)?.m49 ?? null,
+    name: (c: CountryParent, args: { lang?: 'EN' | 'FR' }) => {
+      const country = ref(c);
+      if (!country) return c.code;
+      return args.lang === 'FR' ? (country.nameFr ?? country.name) : country.name;
+    },
+    region: (c: CountryParent) => ref(c)?.region ?? null,
+    subregion: (c: CountryParent) => ref(c)?.subregion ?? null,
+    intermediateRegion: (c: CountryParent) => ref(c)?.intermediateRegion ?? null,
+    isoCode: (c: CountryParent) => ref(c)?.isoCode ?? false,
+  },
+};
+
+/** The `provenance` field of any entity stored with source, confidence and notes columns. */
+export const provenanceField = (row: ProvenanceColumns) => toProvenance(row);
+
+/** A service's resolver map: per type, either a scalar or an object of field resolvers. */
+export type ResolverMap = Record<string, GraphQLScalarType | Record<string, unknown>>;
+
+function mergeResolvers(...maps: ResolverMap[]): GraphQLResolverMap<unknown> {
+  const out: ResolverMap = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) {
+      const previous = out[type];
+      out[type] =
+        fields instanceof GraphQLScalarType || previous === undefined || previous instanceof GraphQLScalarType
+          ? fields
+          : { ...previous, ...fields };
+    }
+  }
+  return out as unknown as GraphQLResolverMap<unknown>;
+}
+
+export function buildServiceSchema(schemaFile: string, resolvers: ResolverMap): GraphQLSchema {
+  return buildSubgraphSchema({
+    typeDefs: parse(serviceSdl(schemaFile)),
+    resolvers: mergeResolvers(commonResolvers, resolvers),
+  });
+}
+
+/**
+ * Keeps the messages of errors meant for clients (bad input, not found...) and masks the rest:
+ * no stack trace, no SQL, no internal message ever reaches a response.
+ */
+export function maskError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.code ?? '');
+    if (PUBLIC_ERROR_CODES.has(code)) {
+      const { stacktrace: _s, exception: _e, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    const original = (error as { originalError?: unknown })?.originalError ?? error;
+    log.error('resolver failed', {
+      message: original instanceof Error ? original.message : String(original),
+      path: formatted.path,
+    });
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+export function createSubgraphServer<TContext extends BaseContext>(opts: {
+  schema: GraphQLSchema;
+  log: Logger;
+  plugins?: ApolloServerPlugin<TContext>[];
+}): ApolloServer<TContext> {
+  return new ApolloServer<TContext>({
+    schema: opts.schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError(opts.log),
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...(opts.plugins ?? [])],
+    csrfPrevention: true,
+  });
+}

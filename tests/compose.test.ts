@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * Checks the structure of docker-compose.yml without a Docker engine or a database:
+ * the file is parsed as YAML (merge keys resolved, as Compose does) and compared with
+ * what the four subgraphs and the gateway need.
+ */
+
+interface Healthcheck {
+  test: string[] | string;
+  interval?: string;
+  timeout?: string;
+  retries?: number;
+  start_period?: string;
+}
+
+interface DependsOnEntry {
+  condition: string;
+}
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  environment?: Record<string, string>;
+  ports?: string[];
+  expose?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, DependsOnEntry>;
+  healthcheck?: Healthcheck;
+  restart?: string;
+}
+
+interface ComposeFile {
+  name?: string;
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+const COMPOSE_PATH = path.resolve(__dirname, '..', 'docker-compose.yml');
+const compose = parse(readFileSync(COMPOSE_PATH, 'utf8'), { merge: true }) as ComposeFile;
+
+const SUBGRAPHS = [
+  { name: 'legal-instruments', port: 4001, env: 'LEGAL_INSTRUMENTS' },
+  { name: 'migration-data', port: 4002, env: 'MIGRATION_DATA' },
+  { name: 'consultative-processes', port: 4003, env: 'CONSULTATIVE_PROCESSES' },
+  { name: 'un-partnerships', port: 4004, env: 'UN_PARTNERSHIPS' },
+] as const;
+
+const APP_SERVICES = [...SUBGRAPHS.map((s) => s.name), 'gateway'] as const;
+const DATABASE_URL = 'postgres://migration_graph:${POSTGRES_PASSWORD:-migration_graph}@postgres:5432/migration_graph';
+
+function service(name: string): ComposeService {
+  const found = compose.services[name];
+  if (found === undefined) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+function readyzHealthcheck(port: number): string[] {
+  return [
+    'CMD',
+    'node',
+    '-e',
+    `fetch('http://127.0.0.1:${port}/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))`,
+  ];
+}
+
+describe('docker-compose.yml', () => {
+  test('it defines exactly postgres, redis, migrate, the four subgraphs and the gateway.', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [
+        'postgres',
+        'redis',
+        'migrate',
+        'legal-instruments',
+        'migration-data',
+        'consultative-processes',
+        'un-partnerships',
+        'gateway',
+      ].sort(),
+    );
+  });
+
+  test('postgres runs postgres:16 on a named volume with a pg_isready healthcheck.', () => {
+    const postgres = service('postgres');
+    expect(postgres.image).toBe('postgres:16');
+    expect(postgres.environment).toEqual({
+      POSTGRES_USER: 'migration_graph',
+      POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-migration_graph}',
+      POSTGRES_DB: 'migration_graph',
+    });
+    expect(postgres.volumes).toEqual(['pgdata:/var/lib/postgresql/data']);
+    expect(Object.keys(compose.volumes ?? {})).toEqual(['pgdata']);
+    expect(postgres.healthcheck?.test).toEqual(['CMD-SHELL', 'pg_isready -U migration_graph -d migration_graph']);
+  });
+
+  test('redis runs redis:7 with a redis-cli ping healthcheck.', () => {
+    const redis = service('redis');
+    expect(redis.image).toBe('redis:7');
+    expect(redis.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  });
+
+  test('the migrate job runs the migration script once, after postgres is healthy.', () => {
+    const migrate = service('migrate');
+    expect(migrate.command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
+    expect(migrate.restart).toBe('no');
+    expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(migrate.environment?.DATABASE_URL).toBe(DATABASE_URL);
+  });
+
+  test.each(SUBGRAPHS)('the $name service listens on $port, inside the network only, with the database wired in.', ({ name, port, env }) => {
+    const svc = service(name);
+    expect(svc.command).toEqual(['node', '--import', 'tsx', `services/${name}/src/index.ts`]);
+    expect(svc.environment).toEqual({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      HOST: '0.0.0.0',
+      DATABASE_URL,
+      DB_POOL_SIZE: '10',
+      DB_STATEMENT_TIMEOUT_MS: '10000',
+      [`${env}_PORT`]: String(port),
+      REDIS_URL: 'redis://redis:6379',
+    });
+    expect(svc.expose).toEqual([String(port)]);
+    expect(svc.ports).toBeUndefined();
+  });
+
+  test.each(SUBGRAPHS)('the $name service waits for healthy postgres and redis and a completed migrate job.', ({ name }) => {
+    expect(service(name).depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+      migrate: { condition: 'service_completed_successfully' },
+    });
+  });
+
+  test.each(SUBGRAPHS)('the $name service is healthy only when its own /readyz answers.', ({ name, port }) => {
+    expect(service(name).healthcheck).toEqual({
+      test: readyzHealthcheck(port),
+      interval: '10s',
+      timeout: '5s',
+      retries: 5,
+      start_period: '30s',
+    });
+  });
+
+  test('the gateway waits for all four subgraphs to be healthy, and for redis.', () => {
+    expect(service('gateway').depends_on).toEqual({
+      redis: { condition: 'service_healthy' },
+      'legal-instruments': { condition: 'service_healthy' },
+      'migration-data': { condition: 'service_healthy' },
+      'consultative-processes': { condition: 'service_healthy' },
+      'un-partnerships': { condition: 'service_healthy' },
+    });
+  });
+
+  test('the gateway publishes port 4000 and reaches each subgraph by its compose service name.', () => {
+    const gateway = service('gateway');
+    expect(gateway.command).toEqual(['node', '--import', 'tsx', 'gateway/src/index.ts']);
+    expect(gateway.ports).toEqual(['4000:4000']);
+    const expectedUrls = Object.fromEntries(
+      SUBGRAPHS.map(({ name, port, env }) => [`${env}_URL`, `http://${name}:${port}/graphql`]),
+    );
+    expect(gateway.environment).toEqual({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      HOST: '0.0.0.0',
+      GATEWAY_PORT: '4000',
+      REDIS_URL: 'redis://redis:6379',
+      ...expectedUrls,
+    });
+    expect(gateway.healthcheck?.test).toEqual(readyzHealthcheck(4000));
+  });
+
+  test('only the gateway publishes a port to the host.', () => {
+    const publishing = Object.entries(compose.services)
+      .filter(([, svc]) => svc.ports !== undefined)
+      .map(([name]) => name);
+    expect(publishing).toEqual(['gateway']);
+  });
+
+  test('every application container binds 0.0.0.0 and runs the one project image built from the Dockerfile.', () => {
+    for (const name of [...APP_SERVICES, 'migrate']) {
+      const svc = service(name);
+      expect({ name, host: svc.environment?.HOST, image: svc.image, build: svc.build }).toEqual({
+        name,
+        host: '0.0.0.0',
+        image: 'migration-graph:local',
+        build: '.',
+      });
+    }
+  });
+
+  test('no service turns on TypeORM synchronize.', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      expect({ name, mentionsSynchronize: /synchroni[sz]e/i.test(JSON.stringify(svc)) }).toEqual({
+        name,
+        mentionsSynchronize: false,
+      });
+    }
+  });
+
+  test('every image is pinned to an explicit tag other than latest.', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      const image = svc.image ?? '';
+      const tag = /:([^/:]+)$/.exec(image)?.[1];
+      expect({ name, tag }).toEqual({ name, tag: expect.stringMatching(/^(?!latest$)\S+$/) });
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import { definition } from '../../../services/consultative-processes/src/definition';
+import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
+
+let svc: ServiceHarness;
+beforeAll(async () => {
+  svc = await startServiceHarness(definition);
+});
+afterAll(async () => {
+  await svc.close();
+});
+
+describe('consultative-processes alone', () => {
+  it('finds MIDCAS by its French name DIMAC, with its lead organisation and status', async () => {
+    const result = await svc.execute(`{
+      consultativeProcess(code: "dimac") { code aliases scope status leadOrganization { code name(lang: FR) } provenance { confidence verified } }
+    }`);
+    expect(result).toEqual({
+      data: {
+        consultativeProcess: {
+          code: 'MIDCAS',
+          aliases: ["DIMAC", "Dialogue sur la migration pour les Etats de l'Afrique centrale"],
+          scope: 'REGIONAL',
+          status: 'DORMANT',
+          leadOrganization: { code: 'ECCAS', name: "Communauté économique des États de l'Afrique centrale" },
+          provenance: { confidence: 'SEEN', verified: true },
+        },
+      },
+    });
+  });
+
+  it('lists the organisations Niger belonged to on 2024-06-30 and on 2025-06-30', async () => {
+    const result = await svc.execute(`{
+      country(code: "NER") {
+        before: organizationMemberships(asOf: "2024-06-30") { organization { code } type from to }
+        after: organizationMemberships(asOf: "2025-06-30") { organization { code } }
+      }
+    }`);
+    expect(result).toEqual({
+      data: {
+        country: {
+          before: [{ organization: { code: 'ECOWAS' }, type: 'MEMBER', from: '1975-05-28', to: '2025-01-29' }],
+          after: [],
+        },
+      },
+    });
+  });
+
+  it('counts ECOWAS members before and after the 2025 withdrawals, and Mauritania as an associate', async () => {
+    const result = await svc.execute(`{
+      org: regionalOrganization(code: "CEDEAO") {
+        code
+        y2024: members(asOf: "2024-06-30", includeAssociates: false) { country { code } }
+        y2025: members(asOf: "2025-06-30", includeAssociates: false) { country { code } }
+        associates: members(asOf: "2025-06-30") { country { code } type }
+      }
+    }`);
+    const org = result.data!.org as {
+      code: string; y2024: { country: { code: string } }[]; y2025: { country: { code: string } }[];
+      associates: { country: { code: string }; type: string }[];
+    };
+    expect(org.code).toBe('ECOWAS');
+    expect(org.y2024).toHaveLength(15);
+    expect(org.y2025.map((m) => m.country.code)).toEqual(['BEN', 'CIV', 'CPV', 'GHA', 'GIN', 'GMB', 'GNB', 'LBR', 'NGA', 'SEN', 'SLE', 'TGO']);
+    expect(org.associates.filter((m) => m.type === 'ASSOCIATE')).toEqual([{ country: { code: 'MRT' }, type: 'ASSOCIATE' }]);
+  });
+
+  it('filters countries by membership as of a date, with a cursor connection', async () => {
+    const result = await svc.execute(`{
+      countries(filter: { memberOf: "ECCAS", asOf: "2010-01-01" }, first: 5) {
+        totalCount pageInfo { hasNextPage } edges { node { code name(lang: FR) } }
+      }
+    }`);
+    expect(result.data!.countries).toEqual({
+      totalCount: 10,
+      pageInfo: { hasNextPage: true },
+      edges: [
+        { node: { code: 'AGO', name: 'Angola' } },
+        { node: { code: 'BDI', name: 'Burundi' } },
+        { node: { code: 'CAF', name: 'République Centrafricaine' } },
+        { node: { code: 'CMR', name: 'Cameroun' } },
+        { node: { code: 'COD', name: 'République démocratique du Congo' } },
+      ],
+    });
+  });
+
+  it('resolves Country, ConsultativeProcess, RegionalOrganization and Meeting through _entities', async () => {
+    const result = await svc.execute(
+      `query($r: [_Any!]!) { _entities(representations: $r) {
+        ... on Country { code name processParticipations { process { code } role } }
+        ... on ConsultativeProcess { code name }
+        ... on RegionalOrganization { code acronym(lang: FR) }
+        ... on Meeting { id city country { code } }
+      } }`,
+      {
+        r: [
+          { __typename: 'Country', code: 'CPV' },
+          { __typename: 'ConsultativeProcess', code: 'IDM' },
+          { __typename: 'RegionalOrganization', code: 'ECCAS' },
+          { __typename: 'Meeting', id: 'MIDCAS-2012-BRAZZAVILLE' },
+          { __typename: 'Country', code: 'ZZZ' },
+        ],
+      },
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          { code: 'CPV', name: 'Cabo Verde', processParticipations: [{ process: { code: 'MIDWA' }, role: 'MEMBER' }, { process: { code: 'MIDWA' }, role: 'STEERING_COMMITTEE_MEMBER' }] },
+          { code: 'IDM', name: 'International Dialogue on Migration' },
+          { code: 'ECCAS', acronym: 'CEEAC' },
+          { id: 'MIDCAS-2012-BRAZZAVILLE', city: 'Brazzaville', country: { code: 'COG' } },
+          null,
+        ],
+      },
+    });
+  });
+
+  it('answers memberships of many countries with as many SQL statements as for one', async () => {
+    const query = `query($codes: [ID!]) { countries(filter: { codes: $codes }, first: 100) { edges { node {
+      organizationMemberships(asOf: "2024-06-30") { organization { code name } }
+      processParticipations { process { code } }
+      meetingsHosted { id }
+    } } } }`;
+    const one = await svc.executeCounting(query, { codes: ['SEN'] });
+    const many = await svc.executeCounting(query, { codes: ['SEN', 'NER', 'MLI', 'CMR', 'GAB', 'TCD', 'NGA', 'GHA'] });
+    expect(one.errors).toBeUndefined();
+    expect(many.errors).toBeUndefined();
+    expect(many.sql).toBe(one.sql);
+  });
+
+  it('rejects a malformed country code, an unknown process and an out-of-range page size with codes', async () => {
+    const bad = await svc.execute('{ country(code: "S3N") { code } }');
+    expect(bad.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const unknown = await svc.execute('{ consultativeProcess(code: "NOPE") { code } }');
+    expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    const tooMany = await svc.execute('{ meetings(first: 1000) { totalCount } }');
+    expect(tooMany.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const badDate = await svc.execute('{ country(code: "SEN") { organizationMemberships(asOf: "2024-02-30") { to } } }');
+    expect(badDate.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});

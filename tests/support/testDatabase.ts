@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadConfig, PROJECT_ROOT } from '../../shared/src/config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../shared/src/embeddedPostgres';
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * A fresh, uniquely named database for one test run: on DATABASE_URL's server when it is set,
+ * otherwise on an embedded PostgreSQL whose data folder lives under .data/ (reused across runs).
+ */
+export async function createTestDatabase(): Promise<TestDatabase & { embedded: EmbeddedPostgres | null }> {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  let embedded: EmbeddedPostgres | null = null;
+  let serverUrl = config.database.url;
+  if (!serverUrl) {
+    const dir = process.env.EMBEDDED_PG_TEST_DIR
+      ? path.resolve(process.env.EMBEDDED_PG_TEST_DIR)
+      : path.join(PROJECT_ROOT, '.data', 'postgres-test');
+    embedded = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'postgres' });
+    serverUrl = embedded.adminUrl;
+  }
+  const name = `mg_test_${Date.now()}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  await admin.end();
+  const url = withDatabase(serverUrl, name);
+  return {
+    url,
+    embedded,
+    drop: async () => {
+      const c = new Client({ connectionString: withDatabase(serverUrl!, 'postgres') });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
+      await c.end();
+      if (embedded) await embedded.stop();
+    },
+  };
+}
