@@ -49,6 +49,8 @@ export interface Config {
   database: DatabaseConfig;
   ports: Record<ServiceName | 'gateway', number>;
   serviceUrls: Record<ServiceName, string>;
+  /** How long the gateway waits for one subgraph call before giving up on it. */
+  subgraphTimeoutMs: number;
   supergraphPath: string;
 }
 
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ports,
     serviceUrls,
+    subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10000, 50, 300000),
     supergraphPath: path.resolve(PROJECT_ROOT, env.SUPERGRAPH_PATH && env.SUPERGRAPH_PATH !== '' ? env.SUPERGRAPH_PATH : 'gateway/supergraph.graphql'),
   };
 }

@@ -36,6 +36,9 @@ export function startEmbeddedPostgres(opts: {
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       execArgv: [],
+      // Its own process group: a terminal's Ctrl-C reaches only the orchestrator, which stops the
+      // database last, after the processes that use it.
+      detached: true,
     });
     const timer = setTimeout(() => {
       child.kill('SIGTERM');

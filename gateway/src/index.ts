@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import { type Config, loadConfig, SERVICE_NAMES } from '../../shared/src/config';
+import { closeServer, createHttpServer, listen, type Readiness } from '../../shared/src/http';
+import { createLogger } from '../../shared/src/logger';
+import { buildGateway } from './server';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    process.stderr.write(`[gateway] ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger('gateway', config.logLevel);
+  if (!fs.existsSync(config.supergraphPath)) {
+    log.error(`no supergraph file at ${config.supergraphPath} (SUPERGRAPH_PATH): run "npm run compose"`);
+    process.exit(2);
+  }
+  const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
+  let built: ReturnType<typeof buildGateway>;
+  try {
+    built = buildGateway({ supergraphSdl, serviceUrls: config.serviceUrls, subgraphTimeoutMs: config.subgraphTimeoutMs, log });
+  } catch (e) {
+    log.error((e as Error).message);
+    process.exit(2);
+  }
+  await built.apollo.start();
+  const ready = async (): Promise<Readiness> => {
+    const checks: Record<string, boolean | string> = { supergraph: true };
+    await Promise.all(
+      SERVICE_NAMES.map(async (name) => {
+        const health = new URL('/healthz', config.serviceUrls[name]).toString();
+        checks[name] = await fetch(health, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      }),
+    );
+    return { ok: Object.values(checks).every((v) => v === true), checks };
+  };
+  const http = createHttpServer({ apollo: built.apollo, context: async () => ({}), ready });
+  const port = await listen(http, config.ports.gateway, config.host);
+  log.info(`listening on http://${config.host}:${port}/graphql`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    await closeServer(http);
+    await built.apollo.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (process.send) process.on('disconnect', () => void stop('parent gone'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[gateway] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

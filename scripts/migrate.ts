@@ -1,0 +1,27 @@
+// Creates each service's schema, runs its pending migrations and seeds its reference data once.
+// Uses DATABASE_URL, or the embedded PostgreSQL when it is not set.
+import { loadConfig } from '../shared/src/config';
+import { resolveDatabase } from '../shared/src/database';
+import { createLogger } from '../shared/src/logger';
+import { prepareDatabase } from '../shared/src/service';
+import { loadServices } from './services';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('migrate', config.logLevel);
+  const db = await resolveDatabase(config, log);
+  try {
+    for (const service of loadServices()) {
+      const { migrations, seeds } = await prepareDatabase(service, db.url, config.database, log);
+      const seeded = seeds.filter((s) => s.applied).map((s) => `${s.name} (${s.rows} rows)`);
+      log.info(`${service.name}: ${migrations.length} migration(s) applied; seeded ${seeded.length > 0 ? seeded.join(', ') : 'nothing (already current)'}`);
+    }
+  } finally {
+    await db.embedded?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[migrate] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
