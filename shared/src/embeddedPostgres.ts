@@ -1,4 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export interface EmbeddedPostgres {
@@ -14,6 +17,33 @@ export interface EmbeddedPostgres {
 
 const RUNNER = path.resolve(__dirname, 'embedded-postgres-runner.mjs');
 
+/** The first ancestor of a path that other users cannot enter, or null. */
+function blockedAncestor(target: string): string | null {
+  let current = path.dirname(path.resolve(target));
+  for (;;) {
+    if (fs.existsSync(current) && (fs.statSync(current).mode & 0o001) === 0) return current;
+    const parent = path.dirname(current);
+    if (parent === current) return null;
+    current = parent;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the "postgres" user, which must be able to reach the data folder.
+ * When the project sits where that user cannot enter (a home folder, say), the data goes to a
+ * folder of the system's temporary directory named after the project's path instead.
+ */
+export function usableDataDir(dir: string): { dir: string; movedBecause: string | null } {
+  if (os.userInfo().uid !== 0) return { dir, movedBecause: null };
+  const blocked = blockedAncestor(dir);
+  if (!blocked) return { dir, movedBecause: null };
+  const key = crypto.createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12);
+  const base = path.join(os.tmpdir(), `migration-graph-${key}`);
+  fs.mkdirSync(base, { recursive: true, mode: 0o755 });
+  fs.chmodSync(base, 0o755);
+  return { dir: path.join(base, path.basename(dir)), movedBecause: blocked };
+}
+
 /**
  * Starts the embedded PostgreSQL (real server binaries from the embedded-postgres package) in a
  * child process and resolves once it accepts connections and the database exists.
@@ -25,11 +55,17 @@ export function startEmbeddedPostgres(opts: {
   verbose?: boolean;
   timeoutMs?: number;
 }): Promise<EmbeddedPostgres> {
+  const usable = usableDataDir(opts.dir);
+  if (usable.movedBecause) {
+    process.stderr.write(
+      `[postgres] running as root: the "postgres" user cannot enter ${usable.movedBecause}, so the data folder is ${usable.dir}\n`,
+    );
+  }
   return new Promise((resolve, reject) => {
     const child = fork(RUNNER, [], {
       env: {
         ...process.env,
-        PG_DIR: opts.dir,
+        PG_DIR: usable.dir,
         PG_PORT: String(opts.port),
         PG_DATABASE: opts.database,
         PG_VERBOSE: opts.verbose ? '1' : '0',

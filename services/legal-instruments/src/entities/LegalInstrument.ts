@@ -1,0 +1,22 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A convention or protocol on migration, refugees, trafficking, displacement or labour migration. */
+@Entity({ name: 'instrument' })
+export class LegalInstrument {
+  @PrimaryColumn({ type: 'text' }) code: string;
+  @Column({ type: 'text' }) title: string;
+  @Column({ type: 'text', name: 'short_title', nullable: true }) shortTitle: string | null;
+  @Column({ type: 'text' }) kind: string;
+  @Column({ type: 'text' }) scope: string;
+  @Column({ type: 'text', name: 'adopting_body', nullable: true }) adoptingBody: string | null;
+  @Column({ type: 'text', name: 'adopted_date', nullable: true }) adoptedDate: string | null;
+  @Column({ type: 'text', name: 'adopted_place', nullable: true }) adoptedPlace: string | null;
+  @Column({ type: 'text', name: 'entry_into_force_date', nullable: true }) entryIntoForceDate: string | null;
+  @Column({ type: 'text' }) status: string;
+  @Column({ type: 'text', nullable: true }) depositary: string | null;
+  /** Editorial tags for search and filtering, not sourced facts. */
+  @Column({ type: 'text', array: true }) themes: string[];
+  @Column({ type: 'text', nullable: true }) notes: string | null;
+  @Column({ type: 'text', nullable: true }) source: string | null;
+  @Column({ type: 'text' }) confidence: string;
+}

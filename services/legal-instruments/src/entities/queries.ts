@@ -1,0 +1,69 @@
+import type { DataSource } from 'typeorm';
+import { LegalInstrument, Training, TreatyAction } from '.';
+
+export interface InstrumentQuery {
+  kind?: string;
+  scope?: string;
+  theme?: string;
+  status?: string;
+  titleContains?: string;
+  limit: number;
+  offset: number;
+}
+
+/** One page of instruments and the total, ordered by code. */
+export function findInstruments(ds: DataSource, q: InstrumentQuery): Promise<[LegalInstrument[], number]> {
+  const qb = ds.getRepository(LegalInstrument).createQueryBuilder('i');
+  if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
+  if (q.scope) qb.andWhere('i.scope = :scope', { scope: q.scope });
+  if (q.status) qb.andWhere('i.status = :status', { status: q.status });
+  if (q.theme) qb.andWhere('EXISTS (SELECT 1 FROM unnest(i.themes) t WHERE lower(t) = lower(:theme))', { theme: q.theme });
+  if (q.titleContains) {
+    const pattern = `%${q.titleContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    qb.andWhere('(i.title ILIKE :pattern OR i.shortTitle ILIKE :pattern)', { pattern });
+  }
+  return qb.orderBy('i.code', 'ASC').skip(q.offset).take(q.limit).getManyAndCount();
+}
+
+export interface TreatyActionQuery {
+  instrumentCode?: string;
+  countryCode?: string;
+  action?: string;
+  fromYear?: number;
+  toYear?: number;
+  limit: number;
+  offset: number;
+}
+
+/** One page of treaty actions and the total. */
+export function findTreatyActions(ds: DataSource, q: TreatyActionQuery): Promise<[TreatyAction[], number]> {
+  const qb = ds.getRepository(TreatyAction).createQueryBuilder('a');
+  if (q.instrumentCode) qb.andWhere('a.instrumentCode = :instrumentCode', { instrumentCode: q.instrumentCode });
+  if (q.countryCode) qb.andWhere('a.countryCode = :countryCode', { countryCode: q.countryCode });
+  if (q.action) qb.andWhere('a.action = :action', { action: q.action });
+  if (q.fromYear !== undefined) qb.andWhere('left(a.date, 4)::int >= :fromYear', { fromYear: q.fromYear });
+  if (q.toYear !== undefined) qb.andWhere('left(a.date, 4)::int <= :toYear', { toYear: q.toYear });
+  return qb
+    .orderBy('a.instrumentCode', 'ASC')
+    .addOrderBy('a.countryCode', 'ASC')
+    .addOrderBy('a.date', 'ASC', 'NULLS LAST')
+    .addOrderBy('a.action', 'ASC')
+    .skip(q.offset)
+    .take(q.limit)
+    .getManyAndCount();
+}
+
+export interface TrainingQuery {
+  countryCode?: string;
+  benefitingMemberState?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** One page of trainings and the total, ordered by id. */
+export function findTrainings(ds: DataSource, q: TrainingQuery): Promise<[Training[], number]> {
+  const qb = ds.getRepository(Training).createQueryBuilder('t');
+  if (q.countryCode) qb.andWhere('(t.countryCode = :code OR t.locationCode = :code)', { code: q.countryCode });
+  if (q.benefitingMemberState !== undefined) qb.andWhere('t.benefitingMemberState = :b', { b: q.benefitingMemberState });
+  return qb.orderBy('t.id', 'ASC').skip(q.offset).take(q.limit).getManyAndCount();
+}

@@ -1,0 +1,39 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import { groupLoader, rowLoader } from '../../../shared/src/loaders';
+import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
+
+const ACTION_ORDER = { instrumentCode: 'ASC', date: 'ASC', action: 'ASC' } as const;
+
+/** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
+export function createLoaders(ds: DataSource) {
+  const instruments = ds.getRepository(LegalInstrument);
+  const actions = ds.getRepository(TreatyAction);
+  const trainings = ds.getRepository(Training);
+  const publications = ds.getRepository(Publication);
+  return {
+    instrument: rowLoader((codes: readonly string[]) => instruments.findBy({ code: In([...codes]) }), (i) => i.code),
+    training: rowLoader((ids: readonly string[]) => trainings.findBy({ id: In([...ids]) }), (t) => t.id),
+    publication: rowLoader((ids: readonly string[]) => publications.findBy({ id: In([...ids]) }), (p) => p.id),
+    /** Every action of each country, all instruments: statuses are computed from it in memory. */
+    actionsByCountry: groupLoader(
+      (codes: readonly string[]) => actions.find({ where: { countryCode: In([...codes]) }, order: ACTION_ORDER }),
+      (a) => a.countryCode,
+    ),
+    actionsByInstrument: groupLoader(
+      (codes: readonly string[]) =>
+        actions.find({ where: { instrumentCode: In([...codes]) }, order: { countryCode: 'ASC', date: 'ASC', action: 'ASC' } }),
+      (a) => a.instrumentCode,
+    ),
+    /** Trainings whose country or location is the key: one row may belong to two keys. */
+    trainingsByCountry: new DataLoader<string, Training[]>(async (codes) => {
+      const rows = await trainings.find({
+        where: [{ countryCode: In([...codes]) }, { locationCode: In([...codes]) }],
+        order: { id: 'ASC' },
+      });
+      return codes.map((code) => rows.filter((t) => t.countryCode === code || t.locationCode === code));
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

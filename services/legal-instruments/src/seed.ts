@@ -1,0 +1,69 @@
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { blankToNull, readCsv } from '../../../shared/src/csv';
+import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
+import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
+import { SCHEMA } from './dataSource';
+
+const SEED_DIR = path.resolve(__dirname, '..', 'seed');
+const file = (name: string) => path.join(SEED_DIR, name);
+const FILES = ['legal-instruments.csv', 'ratifications.csv', 'iml-trainings.csv', 'publications.csv'].map(file);
+
+/** yes / no / empty: an empty cell means no source said, so it stays null. */
+function yesNo(cell: string | undefined): boolean | null {
+  const value = blankToNull(cell);
+  if (value === null) return null;
+  if (value === 'yes') return true;
+  if (value === 'no') return false;
+  throw new Error(`Expected yes, no or an empty cell, got "${value}"`);
+}
+
+/** Loads the reference data of this domain once (see seed/README.md for origin and confidence). */
+export async function seed(ds: DataSource): Promise<SeedResult> {
+  return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
+    const instruments = readCsv(file('legal-instruments.csv')).map((r) => ({
+      code: r.code, title: r.title, shortTitle: blankToNull(r.short_title), kind: r.kind, scope: r.scope,
+      adoptingBody: blankToNull(r.adopting_body), adoptedDate: blankToNull(r.adopted_date), adoptedPlace: blankToNull(r.adopted_place),
+      entryIntoForceDate: blankToNull(r.entry_into_force_date), status: r.status, depositary: blankToNull(r.depositary),
+      themes: splitList(r.themes), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(LegalInstrument).values(instruments)
+      .orUpdate(['title', 'short_title', 'kind', 'scope', 'adopting_body', 'adopted_date', 'adopted_place', 'entry_into_force_date',
+        'status', 'depositary', 'themes', 'notes', 'source', 'confidence'], ['code'])
+      .execute();
+
+    const actions = readCsv(file('ratifications.csv')).map((r) => ({
+      instrumentCode: r.instrument, countryCode: r.iso3, action: r.action, date: blankToNull(r.date),
+      depositDate: blankToNull(r.deposit_date), effectiveDate: blankToNull(r.effective_date),
+      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(TreatyAction).values(actions)
+      .orUpdate(['date', 'deposit_date', 'effective_date', 'notes', 'source', 'confidence'], ['instrument_code', 'country_code', 'action'])
+      .execute();
+
+    const trainings = readCsv(file('iml-trainings.csv')).map((r) => ({
+      id: r.id, project: r.project, projectType: blankToNull(r.project_type), countryCode: blankToNull(r.country_iso3),
+      activity: r.activity, locationCode: blankToNull(r.location_iso3), startDate: blankToNull(r.start_date), endDate: blankToNull(r.end_date),
+      duration: blankToNull(r.duration), participants: blankToNull(r.participants), benefitingMemberState: yesNo(r.benefiting_member_state),
+      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(Training).values(trainings)
+      .orUpdate(['project', 'project_type', 'country_code', 'activity', 'location_code', 'start_date', 'end_date', 'duration',
+        'participants', 'benefiting_member_state', 'notes', 'source', 'confidence'], ['id'])
+      .execute();
+
+    const publications = readCsv(file('publications.csv')).map((r) => {
+      const year = blankToNull(r.year);
+      return {
+        id: r.id, title: r.title, kind: r.kind, year: year === null ? null : Number(year), language: blankToNull(r.language),
+        publisher: blankToNull(r.publisher), url: blankToNull(r.url), countries: splitList(r.countries),
+        notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      };
+    });
+    await m.createQueryBuilder().insert().into(Publication).values(publications)
+      .orUpdate(['title', 'kind', 'year', 'language', 'publisher', 'url', 'countries', 'notes', 'source', 'confidence'], ['id'])
+      .execute();
+
+    return instruments.length + actions.length + trainings.length + publications.length;
+  });
+}

@@ -1,0 +1,9 @@
+import { Custodianship } from './Custodianship';
+import { Programme } from './Programme';
+import { ProgrammeAgency } from './ProgrammeAgency';
+import { ProgrammeCountry } from './ProgrammeCountry';
+import { ProgrammeOrganization } from './ProgrammeOrganization';
+import { UnAgency } from './UnAgency';
+
+export { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency };
+export const entities = [UnAgency, Custodianship, Programme, ProgrammeAgency, ProgrammeOrganization, ProgrammeCountry];

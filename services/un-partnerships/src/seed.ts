@@ -1,0 +1,81 @@
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { blankToNull, readCsv } from '../../../shared/src/csv';
+import { earliestDay, latestDay } from '../../../shared/src/scalars';
+import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
+import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
+import { SCHEMA } from './dataSource';
+
+const SEED_DIR = path.resolve(__dirname, '..', 'seed');
+const file = (name: string) => path.join(SEED_DIR, name);
+const FILES = [
+  'un-agencies.csv',
+  'custodianships.csv',
+  'programmes.csv',
+  'programme-agencies.csv',
+  'programme-organizations.csv',
+  'programme-countries.csv',
+].map(file);
+
+/** Loads the reference data of this domain once (see seed/README.md for origin and confidence). */
+export async function seed(ds: DataSource): Promise<SeedResult> {
+  return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
+    const agencies = readCsv(file('un-agencies.csv')).map((r) => ({
+      acronym: r.acronym, name: r.name, mandate: blankToNull(r.mandate), founded: blankToNull(r.founded),
+      headquarters: blankToNull(r.headquarters), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(UnAgency).values(agencies)
+      .orUpdate(['name', 'mandate', 'founded', 'headquarters', 'notes', 'source', 'confidence'], ['acronym'])
+      .execute();
+
+    const custodianships = readCsv(file('custodianships.csv')).map((r) => ({
+      agencyAcronym: r.agency, instrumentCode: r.instrument, role: r.role,
+      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(Custodianship).values(custodianships)
+      .orUpdate(['role', 'notes', 'source', 'confidence'], ['agency_acronym', 'instrument_code'])
+      .execute();
+
+    const programmes = readCsv(file('programmes.csv')).map((r) => {
+      const start = blankToNull(r.start_date);
+      const end = blankToNull(r.end_date);
+      return {
+        id: r.id, name: r.name, kind: r.kind, scope: r.scope, description: blankToNull(r.description),
+        startDate: start, endDate: end, startsOn: start ? earliestDay(start) : null, endsOn: end ? latestDay(end) : null,
+        status: blankToNull(r.status), themes: splitList(r.themes), supportsProcess: blankToNull(r.supports_process),
+        notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      };
+    });
+    await m.createQueryBuilder().insert().into(Programme).values(programmes)
+      .orUpdate(
+        ['name', 'kind', 'scope', 'description', 'start_date', 'end_date', 'starts_on', 'ends_on', 'status', 'themes', 'supports_process', 'notes', 'source', 'confidence'],
+        ['id'],
+      )
+      .execute();
+
+    const programmeAgencies = readCsv(file('programme-agencies.csv')).map((r) => ({
+      programmeId: r.programme, agencyAcronym: r.agency, role: r.role,
+      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(ProgrammeAgency).values(programmeAgencies)
+      .orUpdate(['role', 'notes', 'source', 'confidence'], ['programme_id', 'agency_acronym'])
+      .execute();
+
+    const organizations = readCsv(file('programme-organizations.csv')).map((r) => ({
+      programmeId: r.programme, organization: r.organization, role: r.role, regionalOrganization: blankToNull(r.regional_organization),
+      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(ProgrammeOrganization).values(organizations)
+      .orUpdate(['regional_organization', 'notes', 'source', 'confidence'], ['programme_id', 'organization', 'role'])
+      .execute();
+
+    const countries = readCsv(file('programme-countries.csv')).map((r) => ({
+      programmeId: r.programme, countryCode: r.iso3, notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+    }));
+    await m.createQueryBuilder().insert().into(ProgrammeCountry).values(countries)
+      .orUpdate(['notes', 'source', 'confidence'], ['programme_id', 'country_code'])
+      .execute();
+
+    return agencies.length + custodianships.length + programmes.length + programmeAgencies.length + organizations.length + countries.length;
+  });
+}

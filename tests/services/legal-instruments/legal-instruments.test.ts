@@ -1,0 +1,438 @@
+import { definition } from '../../../services/legal-instruments/src/definition';
+import { createLogger } from '../../../shared/src/logger';
+import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
+
+let svc: ServiceHarness;
+beforeAll(async () => {
+  svc = await startServiceHarness(definition);
+});
+afterAll(async () => {
+  await svc.close();
+});
+
+const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ...F } }`;
+const countries = (...codes: string[]) => ({ r: codes.map((code) => ({ __typename: 'Country', code })) });
+const KAMPALA_SOURCE = 'africanlii.org';
+
+describe('legal-instruments alone', () => {
+  it("lists Senegal's recorded treaty actions per instrument, with dates and provenance", async () => {
+    const result = await svc.execute(
+      `${entities} fragment F on Country { code treatyActions {
+        instrument { code } action date depositDate effectiveDate provenance { confidence verified sources { title } }
+      } }`,
+      countries('SEN'),
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            code: 'SEN',
+            treatyActions: [
+              {
+                instrument: { code: 'AU-KAMPALA' }, action: 'SIGNATURE', date: '2011-07-12', depositDate: null, effectiveDate: null,
+                provenance: { confidence: 'SEEN', verified: true, sources: [{ title: KAMPALA_SOURCE }] },
+              },
+              {
+                instrument: { code: 'ICRMW' }, action: 'ACCESSION', date: '1999-06-09', depositDate: null, effectiveDate: null,
+                provenance: {
+                  confidence: 'SEEN', verified: true,
+                  sources: [
+                    { title: 'UNESCO copy of the UNTC ICRMW status list (c. 2010; 2015 web archive), seen in a secondary source; URL not recorded' },
+                    { title: 'secondary notes (URL not recorded)' },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it("gives Senegal's status for every instrument it has a record for on 2024-06-30", async () => {
+    const result = await svc.execute(
+      `${entities} fragment F on Country { treatyStatuses(asOf: "2024-06-30") {
+        instrument { shortTitle } asOf status since basis { action } dateCertain verified
+      } }`,
+      countries('SEN'),
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            treatyStatuses: [
+              { instrument: { shortTitle: 'Kampala Convention' }, asOf: '2024-06-30', status: 'SIGNATORY', since: '2011-07-12', basis: { action: 'SIGNATURE' }, dateCertain: true, verified: true },
+              { instrument: { shortTitle: 'Migrant Workers Convention' }, asOf: '2024-06-30', status: 'PARTY', since: '1999-06-09', basis: { action: 'ACCESSION' }, dateCertain: true, verified: true },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it('reports the Kampala Convention status of ECOWAS members on 2024-06-30, with NO_RECORD for Togo and Cabo Verde', async () => {
+    const result = await svc.execute(
+      `${entities} fragment F on Country { code treatyStatus(instrument: "au-kampala", asOf: "2024-06-30") {
+        status since basis { action depositDate } dateCertain
+      } }`,
+      countries('SEN', 'NGA', 'GHA', 'MLI', 'GNB', 'TGO', 'CPV'),
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          { code: 'SEN', treatyStatus: { status: 'SIGNATORY', since: '2011-07-12', basis: { action: 'SIGNATURE', depositDate: null }, dateCertain: true } },
+          { code: 'NGA', treatyStatus: { status: 'PARTY', since: '2012-04-17', basis: { action: 'RATIFICATION', depositDate: '2012-05-22' }, dateCertain: true } },
+          { code: 'GHA', treatyStatus: { status: 'SIGNATORY', since: '2010-02-02', basis: { action: 'SIGNATURE', depositDate: null }, dateCertain: true } },
+          { code: 'MLI', treatyStatus: { status: 'PARTY', since: '2012-11-07', basis: { action: 'RATIFICATION', depositDate: '2012-11-26' }, dateCertain: true } },
+          { code: 'GNB', treatyStatus: { status: 'PARTY', since: '2011-12-23', basis: { action: 'RATIFICATION', depositDate: '2012-01-04' }, dateCertain: true } },
+          { code: 'TGO', treatyStatus: { status: 'NO_RECORD', since: null, basis: null, dateCertain: true } },
+          { code: 'CPV', treatyStatus: { status: 'NO_RECORD', since: null, basis: null, dateCertain: true } },
+        ],
+      },
+    });
+  });
+
+  it('judges Nigeria a Kampala signatory the day before its ratification and a party on that day', async () => {
+    const result = await svc.execute(
+      `${entities} fragment F on Country {
+        before: treatyStatus(instrument: "AU-KAMPALA", asOf: "2012-04-16") { status since }
+        on: treatyStatus(instrument: "AU-KAMPALA", asOf: "2012-04-17") { status since }
+        earlier: treatyStatus(instrument: "AU-KAMPALA", asOf: "2009-10-22") { status since }
+      }`,
+      countries('NGA'),
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            before: { status: 'SIGNATORY', since: '2009-10-23' },
+            on: { status: 'PARTY', since: '2012-04-17' },
+            earlier: { status: 'NO_RECORD', since: null },
+          },
+        ],
+      },
+    });
+  });
+
+  it("marks Togo's ICRMW ratification unverified, undated and so not date-certain", async () => {
+    const result = await svc.execute(
+      `${entities} fragment F on Country { treatyStatus(instrument: "ICRMW", asOf: "2024-06-30") {
+        status since dateCertain verified basis { action date provenance { confidence verified sourceUrlRecorded } }
+      } }`,
+      countries('TGO'),
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            treatyStatus: {
+              status: 'PARTY',
+              since: null,
+              dateCertain: false,
+              verified: false,
+              basis: { action: 'RATIFICATION', date: null, provenance: { confidence: 'UNVERIFIED', verified: false, sourceUrlRecorded: false } },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it("counts a year-only ratification from the year's last day and flags the days it straddles", async () => {
+    const result = await svc.execute(
+      `${entities} fragment F on Country {
+        mid: treatyStatus(instrument: "ILO-C143", asOf: "1980-06-30") { status since dateCertain }
+        end: treatyStatus(instrument: "ILO-C143", asOf: "1980-12-31") { status since dateCertain }
+      }`,
+      countries('BEN'),
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            mid: { status: 'NO_RECORD', since: null, dateCertain: false },
+            end: { status: 'PARTY', since: '1980', dateCertain: true },
+          },
+        ],
+      },
+    });
+  });
+
+  it('lists the OAU 1969 Convention parties on 1974-12-31 from the recorded ratifications', async () => {
+    const result = await svc.execute(`{ instrument(code: "OAU1969") {
+      code shortTitle kind scope status adoptedDate entryIntoForce depositary
+      parties(asOf: "1974-12-31") { country { code } since basis { effectiveDate } }
+    } }`);
+    expect(result).toEqual({
+      data: {
+        instrument: {
+          code: 'OAU1969',
+          shortTitle: '1969 OAU Refugee Convention',
+          kind: 'CONVENTION',
+          scope: 'REGIONAL',
+          status: 'IN_FORCE',
+          adoptedDate: '1969-09-10',
+          entryIntoForce: '1974-06-20',
+          depositary: 'Chairperson of the Commission of the African Union',
+          parties: [
+            { country: { code: 'BEN' }, since: '1973-03-12', basis: { effectiveDate: '1974-06-20' } },
+            { country: { code: 'CAF' }, since: '1970-08-07', basis: { effectiveDate: '1974-06-20' } },
+            { country: { code: 'COG' }, since: '1971-02-01', basis: { effectiveDate: '1974-06-20' } },
+            { country: { code: 'GIN' }, since: '1973-04-16', basis: { effectiveDate: '1974-06-20' } },
+            { country: { code: 'LBR' }, since: '1972-02-07', basis: { effectiveDate: '1974-06-20' } },
+          ],
+        },
+      },
+    });
+  });
+
+  it('serves the AU Free Movement Protocol as not in force, with a year-only adoption date and editorial themes', async () => {
+    const result = await svc.execute(`{ instrument(code: "AU-FMP") {
+      kind scope status adoptedDate adoptedPlace entryIntoForce themes
+      parties { country { code } since dateCertain }
+      provenance { confidence verified }
+    } }`);
+    expect(result).toEqual({
+      data: {
+        instrument: {
+          kind: 'PROTOCOL',
+          scope: 'REGIONAL',
+          status: 'NOT_IN_FORCE',
+          adoptedDate: '2018',
+          adoptedPlace: 'Addis Ababa',
+          entryIntoForce: null,
+          themes: ['free movement', 'right of residence', 'right of establishment'],
+          parties: [
+            { country: { code: 'MLI' }, since: null, dateCertain: false },
+            { country: { code: 'NER' }, since: null, dateCertain: false },
+            { country: { code: 'RWA' }, since: null, dateCertain: false },
+            { country: { code: 'STP' }, since: null, dateCertain: false },
+          ],
+          provenance: { confidence: 'SEEN', verified: true },
+        },
+      },
+    });
+  });
+
+  it('filters instruments by kind, theme and title, as cursor connections', async () => {
+    const result = await svc.execute(`{
+      ilo: instruments(filter: { kind: ILO_CONVENTION }, first: 2) { totalCount pageInfo { hasNextPage } edges { node { code shortTitle } } }
+      refugees: instruments(filter: { theme: "Refugees" }) { totalCount edges { node { code } } }
+      freeMovement: instruments(filter: { titleContains: "free movement", scope: REGIONAL }) { totalCount edges { node { code kind } } }
+      notInForce: instruments(filter: { status: NOT_IN_FORCE }) { totalCount edges { node { code } } }
+    }`);
+    expect(result).toEqual({
+      data: {
+        ilo: {
+          totalCount: 3,
+          pageInfo: { hasNextPage: true },
+          edges: [{ node: { code: 'ILO-C097', shortTitle: 'ILO C97' } }, { node: { code: 'ILO-C143', shortTitle: 'ILO C143' } }],
+        },
+        refugees: { totalCount: 3, edges: [{ node: { code: 'CSR1951' } }, { node: { code: 'OAU1969' } }, { node: { code: 'PSR1967' } }] },
+        freeMovement: {
+          totalCount: 2,
+          edges: [{ node: { code: 'AU-FMP', kind: 'PROTOCOL' } }, { node: { code: 'ECOWAS-FMP-1979', kind: 'REGIONAL_PROTOCOL' } }],
+        },
+        notInForce: { totalCount: 1, edges: [{ node: { code: 'AU-FMP' } }] },
+      },
+    });
+  });
+
+  it("pages Cameroon's treaty actions between 1970 and 1990 and follows the cursor", async () => {
+    const first = await svc.execute(`{ treatyActions(filter: { country: "cmr", fromYear: 1970, toYear: 1990 }, first: 1) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { instrument { code } action date } }
+    } }`);
+    const page = first.data!.treatyActions as { pageInfo: { endCursor: string } };
+    const second = await svc.execute(
+      `query($after: String) { treatyActions(filter: { country: "CMR", fromYear: 1970, toYear: 1990 }, first: 1, after: $after) {
+        pageInfo { hasNextPage } edges { node { instrument { code } action date } }
+      } }`,
+      { after: page.pageInfo.endCursor },
+    );
+    expect(first.data!.treatyActions).toEqual({
+      totalCount: 2,
+      pageInfo: { hasNextPage: true, endCursor: page.pageInfo.endCursor },
+      edges: [{ node: { instrument: { code: 'ILO-C143' }, action: 'RATIFICATION', date: '1978' } }],
+    });
+    expect(second).toEqual({
+      data: {
+        treatyActions: {
+          pageInfo: { hasNextPage: false },
+          edges: [{ node: { instrument: { code: 'OAU1969' }, action: 'RATIFICATION', date: '1986-01-10' } }],
+        },
+      },
+    });
+  });
+
+  it('counts successions to the 1951 Convention and accessions on record', async () => {
+    const result = await svc.execute(`{
+      successions: treatyActions(filter: { instrument: "CSR1951", action: SUCCESSION }) { totalCount edges { node { country { code } date } } }
+      accessions: treatyActions(filter: { action: ACCESSION }, first: 0) { totalCount edges { node { date } } }
+    }`);
+    expect(result).toEqual({
+      data: {
+        successions: {
+          totalCount: 3,
+          edges: [
+            { node: { country: { code: 'BEN' }, date: '1962-04-04' } },
+            { node: { country: { code: 'CIV' }, date: '1961-12-08' } },
+            { node: { country: { code: 'COG' }, date: '1962-10-15' } },
+          ],
+        },
+        accessions: { totalCount: 15, edges: [] },
+      },
+    });
+  });
+
+  it("lists Senegal's trainings (the pilot held there and its national training) and those outside the benefiting list", async () => {
+    const result = await svc.execute(
+      `${entities} fragment F on Country { trainings {
+        id country { code } location { code } startDate endDate duration benefitingMemberState provenance { confidence }
+      } }`,
+      countries('SEN'),
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            trainings: [
+              { id: 'IML-CEDEAO-PILOT', country: null, location: { code: 'SEN' }, startDate: null, endDate: null, duration: 'two weeks', benefitingMemberState: null, provenance: { confidence: 'SEEN' } },
+              { id: 'IML-CEDEAO-SEN', country: { code: 'SEN' }, location: { code: 'SEN' }, startDate: null, endDate: null, duration: null, benefitingMemberState: true, provenance: { confidence: 'DERIVED' } },
+            ],
+          },
+        ],
+      },
+    });
+    const outside = await svc.execute(`{ trainings(filter: { benefitingMemberState: false }) {
+      totalCount edges { node { id projectType country { code } } }
+    } }`);
+    expect(outside).toEqual({
+      data: {
+        trainings: {
+          totalCount: 2,
+          edges: [
+            { node: { id: 'IML-CEDEAO-CIV', projectType: 'International Migration Law', country: { code: 'CIV' } } },
+            { node: { id: 'IML-CEDEAO-TGO', projectType: 'International Migration Law', country: { code: 'TGO' } } },
+          ],
+        },
+      },
+    });
+  });
+
+  it('lists the publications, the West Africa migration-law manual as unverified and without a URL', async () => {
+    const result = await svc.execute(`{ publications {
+      id title kind year language url countries { code } provenance { confidence verified sources { url } }
+    } }`);
+    expect(result).toEqual({
+      data: {
+        publications: [
+          {
+            id: 'ICMPD-IOM-2015-MIGRATION-POLICIES-WA',
+            title: 'A Survey on Migration Policies in West Africa',
+            kind: 'STUDY',
+            year: 2015,
+            language: 'EN',
+            url: 'https://publications.iom.int/books/survey-migration-policies-west-africa',
+            countries: ['BEN', 'BFA', 'CPV', 'CIV', 'GMB', 'GHA', 'GIN', 'GNB', 'LBR', 'MLI', 'NER', 'NGA', 'SEN', 'SLE', 'TGO'].map((code) => ({ code })),
+            provenance: {
+              confidence: 'DERIVED',
+              verified: true,
+              sources: [
+                { url: 'https://publications.iom.int/books/survey-migration-policies-west-africa' },
+                { url: 'https://iom.int/news/west-african-migration-policy-study-launched' },
+                { url: 'https://icmpd.org/news/archive/governments-in-west-africa-continue-to-make-progress-towards-an-area-of-free-movement' },
+              ],
+            },
+          },
+          {
+            id: 'IOM-WCA-MIGRATION-LAW-MANUAL',
+            title: 'Manual on migration and law in West Africa',
+            kind: 'MANUAL',
+            year: null,
+            language: null,
+            url: null,
+            countries: [],
+            provenance: { confidence: 'UNVERIFIED', verified: false, sources: [{ url: 'https://rodakar.iom.int/international-cooperation-and-partnerships' }] },
+          },
+        ],
+      },
+    });
+  });
+
+  it('resolves Country, LegalInstrument, Training and Publication through _entities, with null for unknown keys', async () => {
+    const result = await svc.execute(
+      `query($r: [_Any!]!) { _entities(representations: $r) {
+        ... on Country { code name treatyActions(instrument: "ILO-C189") { action date effectiveDate } }
+        ... on LegalInstrument { code shortTitle treatyActions(country: "GIN") { action } }
+        ... on Training { id activity }
+        ... on Publication { id kind }
+      } }`,
+      {
+        r: [
+          { __typename: 'Country', code: 'GIN' },
+          { __typename: 'LegalInstrument', code: 'ILO-C189' },
+          { __typename: 'Training', id: 'IML-CEDEAO-PILOT' },
+          { __typename: 'Publication', id: 'IOM-WCA-MIGRATION-LAW-MANUAL' },
+          { __typename: 'Country', code: 'ZZZ' },
+          { __typename: 'LegalInstrument', code: 'NOPE' },
+          { __typename: 'Training', id: 'NOPE' },
+          { __typename: 'Publication', id: 'NOPE' },
+        ],
+      },
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          { code: 'GIN', name: 'Guinea', treatyActions: [{ action: 'RATIFICATION', date: '2017-04-25', effectiveDate: '2018-04-25' }] },
+          { code: 'ILO-C189', shortTitle: 'ILO C189', treatyActions: [{ action: 'RATIFICATION' }] },
+          { id: 'IML-CEDEAO-PILOT', activity: 'Pilot-testing of a training curriculum on migration and human rights (workshops)' },
+          { id: 'IOM-WCA-MIGRATION-LAW-MANUAL', kind: 'MANUAL' },
+          null,
+          null,
+          null,
+          null,
+        ],
+      },
+    });
+  });
+
+  it('answers treaty statuses, actions and trainings of many countries with as many SQL statements as for one', async () => {
+    const query = `${entities} fragment F on Country {
+      treatyStatus(instrument: "AU-KAMPALA", asOf: "2024-06-30") { status instrument { code } basis { instrument { shortTitle } } }
+      treatyStatuses(asOf: "2024-06-30") { status instrument { code } }
+      treatyActions { action instrument { code } }
+      trainings { id }
+    }`;
+    const one = await svc.executeCounting(query, countries('SEN'));
+    const many = await svc.executeCounting(query, countries('SEN', 'NER', 'MLI', 'CMR', 'GAB', 'TCD', 'NGA', 'GHA', 'TGO', 'BEN', 'CIV', 'GIN'));
+    expect(one.errors).toBeUndefined();
+    expect(many.errors).toBeUndefined();
+    expect(many.sql).toBe(one.sql);
+    // The instrument argument, every country's actions (all instruments at once), the trainings, and
+    // the instruments the statuses and actions name (a second round of the instrument loader).
+    expect(one.sql).toBe(4);
+  });
+
+  it('rejects malformed codes, unknown codes and out-of-range page sizes with codes', async () => {
+    const codes = async (query: string) => (await svc.execute(query)).errors?.map((e) => e.extensions?.code);
+    expect(await codes('{ instrument(code: "AU KAMPALA!") { code } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ instrument(code: "NOPE") { code } }')).toEqual(['NOT_FOUND']);
+    expect(await codes('{ treatyActions(first: 101) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ instruments(first: -1) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ treatyActions(filter: { country: "S3N" }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ treatyActions(filter: { country: "ZZZ" }) { totalCount } }')).toEqual(['NOT_FOUND']);
+    expect(await codes('{ treatyActions(filter: { fromYear: 3000 }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ instruments(filter: { titleContains: "  " }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    const unknownInstrument = await svc.execute(
+      `${entities} fragment F on Country { treatyStatus(instrument: "NOPE") { status } }`,
+      countries('SEN'),
+    );
+    expect(unknownInstrument.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    const badDate = await svc.execute('{ instrument(code: "ICRMW") { parties(asOf: "2024-02-30") { status } } }');
+    expect(badDate.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('writes nothing when the seed runs a second time', async () => {
+    expect(await definition.seed(svc.ds, createLogger('test', 'error'))).toEqual([{ name: 'reference-data', applied: false, rows: 0 }]);
+  });
+});
