@@ -1,0 +1,14 @@
+import type { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../../../shared/src/config';
+import { createServiceDataSource } from '../../../shared/src/db';
+import type { Logger } from '../../../shared/src/logger';
+import { entities } from './entities';
+import { Initial1732900000000 } from './migrations/1732900000000-Initial';
+
+export const SERVICE_NAME = 'migration-data' as const;
+export const SCHEMA = 'data';
+export const migrations = [Initial1732900000000];
+
+export function createDataSource(url: string, database: DatabaseConfig, log: Logger): DataSource {
+  return createServiceDataSource({ url, schema: SCHEMA, entities, migrations, database, applicationName: SERVICE_NAME, log });
+}

@@ -1,0 +1,170 @@
+import type { DataSource } from 'typeorm';
+import { MigrationProfile, StockRevision } from '.';
+
+/** Which side of a corridor a country-level figure is taken on. */
+export type Side = 'destination' | 'origin';
+
+const COLUMN: Record<Side, string> = { destination: 'destination_code', origin: 'origin_code' };
+const OTHER: Record<Side, string> = { destination: 'origin_code', origin: 'destination_code' };
+
+/** One country's stock in one year: male and female are sums of source rows, total is derived. */
+export interface StockYear {
+  code: string;
+  revision: string;
+  year: number;
+  male: number;
+  female: number;
+  total: number;
+}
+
+/** One origin-destination corridor in one year. A sex with no source row is null (insufficient data). */
+export interface CorridorRow {
+  revision: string;
+  destinationCode: string;
+  originCode: string;
+  year: number;
+  male: number | null;
+  female: number | null;
+  total: number | null;
+}
+
+type Raw = Record<string, string | number | null>;
+const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+function toCorridor(revision: string, year: number, r: Raw): CorridorRow {
+  return {
+    revision,
+    destinationCode: String(r.destination_code),
+    originCode: String(r.origin_code),
+    year,
+    male: num(r.male),
+    female: num(r.female),
+    total: num(r.total),
+  };
+}
+
+// Sums per sex; the total is male + female (null when either sex has no source row).
+const SEX_SUMS = `sum(s.stock) FILTER (WHERE s.sex = 'male') AS male,
+  sum(s.stock) FILTER (WHERE s.sex = 'female') AS female`;
+const CORRIDOR_TOTAL = `(sum(s.stock) FILTER (WHERE s.sex = 'male') + sum(s.stock) FILTER (WHERE s.sex = 'female'))`;
+
+/**
+ * Yearly stock of many countries at once (one statement): immigrants (side = destination, every
+ * origin including OOO) or emigrants (side = origin, every destination).
+ */
+export async function stockByYear(ds: DataSource, side: Side, revision: string, codes: readonly string[]): Promise<StockYear[]> {
+  const col = COLUMN[side];
+  const rows: Raw[] = await ds.query(
+    `SELECT s.${col} AS code, s.year, ${SEX_SUMS}
+     FROM "data"."migrant_stock" s
+     WHERE s.revision = $1 AND s.${col} = ANY($2::bpchar[])
+     GROUP BY s.${col}, s.year
+     ORDER BY s.${col}, s.year`,
+    [revision, codes],
+  );
+  return rows.map((r) => {
+    const male = num(r.male) ?? 0;
+    const female = num(r.female) ?? 0;
+    return { code: String(r.code), revision, year: Number(r.year), male, female, total: male + female };
+  });
+}
+
+/** Yearly stock of the whole world (every destination, every origin) in a revision. */
+export async function worldStockByYear(ds: DataSource, revision: string): Promise<StockYear[]> {
+  const rows: Raw[] = await ds.query(
+    `SELECT s.year, ${SEX_SUMS} FROM "data"."migrant_stock" s WHERE s.revision = $1 GROUP BY s.year ORDER BY s.year`,
+    [revision],
+  );
+  return rows.map((r) => {
+    const male = num(r.male) ?? 0;
+    const female = num(r.female) ?? 0;
+    return { code: 'WLD', revision, year: Number(r.year), male, female, total: male + female };
+  });
+}
+
+/**
+ * The `limit` largest corridors of each country in one year, in one statement for all countries:
+ * its origins (side = destination) or its destinations (side = origin), ranked by total with a
+ * window function; ties break on the other country's code.
+ */
+export async function topCorridors(
+  ds: DataSource,
+  side: Side,
+  revision: string,
+  year: number,
+  codes: readonly string[],
+  limit: number,
+): Promise<CorridorRow[]> {
+  const col = COLUMN[side];
+  const other = OTHER[side];
+  const rows: Raw[] = await ds.query(
+    `SELECT c.destination_code, c.origin_code, c.male, c.female, c.total FROM (
+       SELECT s.destination_code, s.origin_code, ${SEX_SUMS}, ${CORRIDOR_TOTAL} AS total,
+         row_number() OVER (PARTITION BY s.${col} ORDER BY ${CORRIDOR_TOTAL} DESC NULLS LAST, s.${other}) AS rank
+       FROM "data"."migrant_stock" s
+       WHERE s.revision = $1 AND s.year = $2 AND s.${col} = ANY($3::bpchar[])
+       GROUP BY s.destination_code, s.origin_code
+     ) c
+     WHERE c.rank <= $4
+     ORDER BY c.${col}, c.rank`,
+    [revision, year, codes, limit],
+  );
+  return rows.map((r) => toCorridor(revision, year, r));
+}
+
+export interface CorridorQuery {
+  revision: string;
+  year: number;
+  origins: string[] | null;
+  destinations: string[] | null;
+  limit: number;
+  offset: number;
+}
+
+/** One page of corridors of a year, largest total first, and how many match in all. */
+export async function findCorridors(ds: DataSource, q: CorridorQuery): Promise<[CorridorRow[], number]> {
+  const params: unknown[] = [q.revision, q.year];
+  const where = ['s.revision = $1', 's.year = $2'];
+  if (q.origins) {
+    params.push(q.origins);
+    where.push(`s.origin_code = ANY($${params.length}::bpchar[])`);
+  }
+  if (q.destinations) {
+    params.push(q.destinations);
+    where.push(`s.destination_code = ANY($${params.length}::bpchar[])`);
+  }
+  params.push(q.limit, q.offset);
+  const rows: Raw[] = await ds.query(
+    `SELECT c.*, count(*) OVER () AS total_count FROM (
+       SELECT s.destination_code, s.origin_code, ${SEX_SUMS}, ${CORRIDOR_TOTAL} AS total
+       FROM "data"."migrant_stock" s
+       WHERE ${where.join(' AND ')}
+       GROUP BY s.destination_code, s.origin_code
+     ) c
+     ORDER BY c.total DESC NULLS LAST, c.destination_code, c.origin_code
+     LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  // count(*) OVER () is computed before LIMIT/OFFSET, so any row carries the full count.
+  if (rows.length > 0) return [rows.map((r) => toCorridor(q.revision, q.year, r)), Number(rows[0].total_count)];
+  if (q.offset === 0) return [[], 0];
+  const counted: { n: string }[] = await ds.query(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM "data"."migrant_stock" s WHERE ${where.join(' AND ')}
+     GROUP BY s.destination_code, s.origin_code) c`,
+    params.slice(0, params.length - 2),
+  );
+  return [[], Number(counted[0].n)];
+}
+
+/** Every migration profile, or one country's, ordered by country and edition year. */
+export function findProfiles(ds: DataSource, countryCode?: string): Promise<MigrationProfile[]> {
+  return ds.getRepository(MigrationProfile).find({
+    where: countryCode ? { countryCode } : {},
+    order: { countryCode: 'ASC', year: 'ASC', language: 'ASC' },
+  });
+}
+
+/** The loaded migrant-stock revisions, newest first. */
+export function findRevisions(ds: DataSource): Promise<StockRevision[]> {
+  return ds.getRepository(StockRevision).find({ order: { code: 'DESC' } });
+}

@@ -1,0 +1,78 @@
+import { In, type DataSource } from 'typeorm';
+import { argsLoader, groupLoader, partition, rowLoader } from '../../../shared/src/loaders';
+import { MigrationProfile, StockRevision } from './entities';
+import { type CorridorRow, type Side, stockByYear, type StockYear, topCorridors } from './entities/queries';
+
+/** A country's yearly stock in one revision. */
+export interface StockKey {
+  code: string;
+  revision: string;
+}
+
+/** A country's largest corridors in one revision and year. */
+export interface TopKey {
+  code: string;
+  revision: string;
+  year: number;
+  limit: number;
+}
+
+/** One statement per revision for every country asked about, whatever their number. */
+function stockLoader(ds: DataSource, side: Side) {
+  return argsLoader(async (keys: readonly StockKey[]): Promise<StockYear[][]> => {
+    const byKey = new Map<string, StockYear[]>();
+    for (const { value: revision, keys: group } of partition(keys, (k) => k.revision).values()) {
+      const rows = await stockByYear(ds, side, revision, [...new Set(group.map((k) => k.code))]);
+      for (const row of rows) {
+        const id = `${revision}:${row.code}`;
+        const list = byKey.get(id);
+        if (list) list.push(row);
+        else byKey.set(id, [row]);
+      }
+    }
+    return keys.map((k) => byKey.get(`${k.revision}:${k.code}`) ?? []);
+  });
+}
+
+/**
+ * One statement per (revision, year) for every country asked about: it ranks with the largest
+ * limit requested and each key keeps its own first `limit` corridors.
+ */
+function topLoader(ds: DataSource, side: Side) {
+  const codeOf = (c: CorridorRow) => (side === 'destination' ? c.destinationCode : c.originCode);
+  return argsLoader(async (keys: readonly TopKey[]): Promise<CorridorRow[][]> => {
+    const byKey = new Map<string, CorridorRow[]>();
+    for (const { value, keys: group } of partition(keys, (k) => ({ revision: k.revision, year: k.year })).values()) {
+      const limit = Math.max(...group.map((k) => k.limit));
+      const rows = await topCorridors(ds, side, value.revision, value.year, [...new Set(group.map((k) => k.code))], limit);
+      for (const row of rows) {
+        const id = `${value.revision}:${value.year}:${codeOf(row)}`;
+        const list = byKey.get(id);
+        if (list) list.push(row);
+        else byKey.set(id, [row]);
+      }
+    }
+    return keys.map((k) => (byKey.get(`${k.revision}:${k.year}:${k.code}`) ?? []).slice(0, k.limit));
+  });
+}
+
+/** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
+export function createLoaders(ds: DataSource) {
+  const profiles = ds.getRepository(MigrationProfile);
+  const revisions = ds.getRepository(StockRevision);
+  return {
+    profile: rowLoader((ids: readonly string[]) => profiles.findBy({ id: In([...ids]) }), (p) => p.id),
+    profilesByCountry: groupLoader(
+      (codes: readonly string[]) =>
+        profiles.find({ where: { countryCode: In([...codes]) }, order: { year: 'ASC', language: 'ASC' } }),
+      (p) => p.countryCode,
+    ),
+    revision: rowLoader((codes: readonly string[]) => revisions.findBy({ code: In([...codes]) }), (r) => r.code),
+    immigrantStock: stockLoader(ds, 'destination'),
+    emigrantStock: stockLoader(ds, 'origin'),
+    topOrigins: topLoader(ds, 'destination'),
+    topDestinations: topLoader(ds, 'origin'),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
