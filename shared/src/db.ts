@@ -8,12 +8,16 @@ import type { Logger } from './logger';
  * Counts every SQL statement the process sends through TypeORM. Tests and benchmarks read the
  * difference across one operation to prove batching ("SQL statements per operation").
  */
-export const sqlStatements = { count: 0 };
+export const sqlStatements: { count: number; byService: Record<string, number> } = { count: 0, byService: {} };
 
 class CountingLogger implements OrmLogger {
-  constructor(private readonly out: Logger) {}
+  constructor(
+    private readonly out: Logger,
+    private readonly service: string,
+  ) {}
   logQuery(query: string): void {
     sqlStatements.count += 1;
+    sqlStatements.byService[this.service] = (sqlStatements.byService[this.service] ?? 0) + 1;
     this.out.debug('sql', { query: query.slice(0, 500) });
   }
   logQueryError(error: string | Error, query: string): void {
@@ -52,7 +56,7 @@ export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSou
     migrationsTableName: 'migrations',
     migrationsRun: false,
     synchronize: false,
-    logger: new CountingLogger(opts.log),
+    logger: new CountingLogger(opts.log, opts.applicationName),
     maxQueryExecutionTime: 1000,
     applicationName: opts.applicationName,
     extra: {

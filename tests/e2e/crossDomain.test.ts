@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../shared/src/config';
 import { type Stack, startStack } from '../support/stack';
 
 // Expected answers below were computed from the reference CSVs (rec-memberships, ratifications,
@@ -165,21 +168,7 @@ describe('cross-domain questions through the gateway', () => {
   });
 
   it('issues as many SQL statements for all 27 West and Central African countries as for one', async () => {
-    const query = `query($codes: [ID!]) { countries(filter: { codes: $codes }, first: 50) { totalCount edges { node {
-      code name(lang: FR)
-      treatyStatuses(asOf: "2024-06-30") { instrument { code shortTitle } status basis { date provenance { confidence } } }
-      treatyActions { action date }
-      trainings { id }
-      migrationProfiles { title }
-      immigrantStock(years: [2020, 2024]) { year total }
-      emigrantStock(years: [2024]) { year total }
-      topOrigins(year: 2020, limit: 3) { origin { code name } total }
-      organizationMemberships(asOf: "2024-06-30") { organization { code name } from to }
-      processParticipations { process { code name } role }
-      meetingsHosted { id title }
-      programmes { id agencies { agency { acronym custodianOf { code } } } }
-      unAgencies { acronym }
-    } } } }`;
+    const query = fs.readFileSync(path.join(PROJECT_ROOT, 'operations', 'countries-overview.graphql'), 'utf8');
     const one = await stack.queryCounting(query, { codes: ['SEN'] });
     const all = await stack.queryCounting(query, { codes: WCA_27 });
     expect(one.errors).toBeUndefined();

@@ -1,0 +1,51 @@
+// npm run measure:sql: SQL statements per operation, by service, for the countries overview
+// (operations/countries-overview.graphql) over 1 country and over the 27 West and Central African
+// countries. Uses DATABASE_URL or the embedded PostgreSQL; migrates and seeds first.
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, PROJECT_ROOT } from '../shared/src/config';
+import { resolveDatabase } from '../shared/src/database';
+import { sqlStatements } from '../shared/src/db';
+import { createLogger } from '../shared/src/logger';
+import { prepareDatabase } from '../shared/src/service';
+import { postGraphQL, startInProcessStack } from './inProcessStack';
+import { loadServices } from './services';
+
+const WCA_27 = [
+  'AGO', 'BDI', 'BEN', 'BFA', 'CAF', 'CIV', 'CMR', 'COD', 'COG', 'CPV', 'GAB', 'GHA', 'GIN', 'GMB',
+  'GNB', 'GNQ', 'LBR', 'MLI', 'MRT', 'NER', 'NGA', 'RWA', 'SEN', 'SLE', 'STP', 'TCD', 'TGO',
+];
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('measure', 'warn');
+  const db = await resolveDatabase(config, log);
+  const stack = await (async () => {
+    for (const def of loadServices()) await prepareDatabase(def, db.url, config.database, log);
+    return startInProcessStack(db.url, config, log);
+  })();
+  try {
+    const query = fs.readFileSync(path.join(PROJECT_ROOT, 'operations', 'countries-overview.graphql'), 'utf8');
+    const rows: string[] = [];
+    for (const codes of [['SEN'], WCA_27]) {
+      const before = { ...sqlStatements.byService };
+      const started = process.hrtime.bigint();
+      const result = await postGraphQL(stack.gatewayUrl, query, { codes });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      const per = stack.services.map((s) => (sqlStatements.byService[s.name] ?? 0) - (before[s.name] ?? 0));
+      rows.push(`| ${codes.length} | ${per.join(' | ')} | ${per.reduce((a, b) => a + b, 0)} | ${ms.toFixed(0)} ms |`);
+    }
+    console.log(`| countries | ${stack.services.map((s) => s.name).join(' | ')} | total SQL | first-run latency |`);
+    console.log(`|---:|${stack.services.map(() => '---:|').join('')}---:|---:|`);
+    for (const r of rows) console.log(r);
+  } finally {
+    await stack.stop();
+    await db.embedded?.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
