@@ -83,6 +83,8 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
     formatError: maskError(opts.log),
     plugins: [ApolloServerPluginLandingPageDisabled()],
     csrfPrevention: true,
+    // The process owns its shutdown order (HTTP first, then Apollo, then the database).
+    stopOnTerminationSignals: false,
   });
   return { apollo, gateway };
 }

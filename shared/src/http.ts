@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 
 export interface Readiness {
@@ -121,7 +121,31 @@ export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOpti
     });
   });
   server.keepAliveTimeout = 65_000;
+  trackSockets(server);
   return server;
+}
+
+const ACTIVE = new WeakMap<http.Server, Map<Socket, number>>();
+
+/** Counts requests in flight per socket, so that a stop can close idle sockets at once. */
+function trackSockets(server: http.Server): void {
+  const sockets = new Map<Socket, number>();
+  ACTIVE.set(server, sockets);
+  server.on('connection', (socket: Socket) => {
+    sockets.set(socket, 0);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    sockets.set(socket, (sockets.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (sockets.get(socket) ?? 1) - 1;
+      if (!server.listening) {
+        if (left <= 0) socket.destroy();
+      }
+      if (sockets.has(socket)) sockets.set(socket, left);
+    });
+  });
 }
 
 export function listen(server: http.Server, port: number, host: string): Promise<number> {
@@ -134,7 +158,11 @@ export function listen(server: http.Server, port: number, host: string): Promise
   });
 }
 
-/** Stops accepting connections, lets in-flight requests finish within the bound, then closes idle sockets. */
+/**
+ * Stops accepting connections, closes idle keep-alive sockets at once, lets requests in flight
+ * finish (closing each socket when its last response is sent), and cuts whatever is left after
+ * the bound.
+ */
 export function closeServer(server: http.Server, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
@@ -142,6 +170,8 @@ export function closeServer(server: http.Server, timeoutMs = 10_000): Promise<vo
       clearTimeout(timer);
       resolve();
     });
-    server.closeIdleConnections();
+    for (const [socket, active] of ACTIVE.get(server) ?? []) {
+      if (active <= 0) socket.destroy();
+    }
   });
 }

@@ -109,5 +109,7 @@ export function createSubgraphServer<TContext extends BaseContext>(opts: {
     formatError: maskError(opts.log),
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...(opts.plugins ?? [])],
     csrfPrevention: true,
+    // The process owns its shutdown order (HTTP first, then Apollo, then the database).
+    stopOnTerminationSignals: false,
   });
 }
