@@ -1,6 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { argsLoader, groupLoader, partition, rowLoader } from '../../../shared/src/loaders';
 import { MigrationProfile, StockRevision } from './entities';
+import { findIndicators, indicatorValues, type IndicatorValueRow } from './entities/analytics';
 import { type CorridorRow, type Side, stockByYear, type StockYear, topCorridors } from './entities/queries';
 
 /** A country's yearly stock in one revision. */
@@ -56,6 +57,31 @@ function topLoader(ds: DataSource, side: Side) {
   });
 }
 
+/** One country's values of one indicator between two optional years. */
+export interface IndicatorKey {
+  code: string;
+  indicator: string;
+  fromYear: number | null;
+  toYear: number | null;
+}
+
+/** One statement per (indicator, years) for every country asked about. */
+function indicatorValuesLoader(ds: DataSource) {
+  return argsLoader(async (keys: readonly IndicatorKey[]): Promise<IndicatorValueRow[][]> => {
+    const byKey = new Map<string, IndicatorValueRow[]>();
+    const groups = partition(keys, (k) => ({ indicator: k.indicator, fromYear: k.fromYear, toYear: k.toYear }));
+    for (const [id, { value, keys: group }] of groups) {
+      const rows = await indicatorValues(ds, value.indicator, [...new Set(group.map((k) => k.code))], value.fromYear, value.toYear);
+      for (const row of rows) {
+        const list = byKey.get(`${id}:${row.countryCode}`);
+        if (list) list.push(row);
+        else byKey.set(`${id}:${row.countryCode}`, [row]);
+      }
+    }
+    return keys.map((k) => byKey.get(`${JSON.stringify({ indicator: k.indicator, fromYear: k.fromYear, toYear: k.toYear })}:${k.code}`) ?? []);
+  });
+}
+
 /** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
 export function createLoaders(ds: DataSource) {
   const profiles = ds.getRepository(MigrationProfile);
@@ -72,6 +98,8 @@ export function createLoaders(ds: DataSource) {
     emigrantStock: stockLoader(ds, 'origin'),
     topOrigins: topLoader(ds, 'destination'),
     topDestinations: topLoader(ds, 'origin'),
+    indicator: rowLoader((codes: readonly string[]) => findIndicators(ds, codes), (i) => i.code),
+    indicatorValues: indicatorValuesLoader(ds),
   };
 }
 

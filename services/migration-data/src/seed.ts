@@ -1,13 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { ClientBase } from 'pg';
+import type { DataSource } from 'typeorm';
 import { isKnownCountryCode } from '../../../shared/src/countries';
 import { blankToNull, readCsv } from '../../../shared/src/csv';
 import { isConfidence } from '../../../shared/src/provenance';
 import { isPartialDate } from '../../../shared/src/scalars';
-import { checksumFiles, type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
-import { MigrationProfile, StockRevision } from './entities';
+import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
+import { MigrationProfile } from './entities';
+import { type ImportOptions, type ImportResult, importStock, withClient } from './import';
 import { SCHEMA } from './dataSource';
 
 const SEED_DIR = path.resolve(__dirname, '..', 'seed');
@@ -15,9 +15,6 @@ const file = (name: string) => path.join(SEED_DIR, name);
 const PROFILES = file('migration-profiles.csv');
 const REVISIONS = file('stock-revisions.csv');
 
-const STOCK_HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
-/** Rows per INSERT: large enough to load a revision in a few dozen statements. */
-const BATCH_SIZE = 5000;
 const LANGUAGES: Record<string, string> = { English: 'en', French: 'fr' };
 
 /** A seed file row that cannot be loaded: the whole seed set fails and writes nothing. */
@@ -95,89 +92,20 @@ export function readRevisions(): RevisionRow[] {
   });
 }
 
-class StockBatch {
-  destinations: string[] = [];
-  origins: string[] = [];
-  years: number[] = [];
-  sexes: string[] = [];
-  stocks: number[] = [];
-  get size(): number {
-    return this.stocks.length;
-  }
-}
-
-async function insertBatch(m: EntityManager, revision: string, b: StockBatch): Promise<void> {
-  await m.query(
-    `INSERT INTO "data"."migrant_stock" ("revision", "destination_code", "origin_code", "year", "sex", "stock")
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int2[], $5::text[], $6::int8[])`,
-    [revision, b.destinations, b.origins, b.years, b.sexes, b.stocks],
-  );
-}
-
 /**
- * Streams one revision's CSV into migrant_stock in batches, validating every row (known codes, a
- * year of the revision, male or female, a non-negative whole number, no duplicate key). Replaces
- * the revision's rows, so a changed file never leaves stale ones behind.
+ * Loads a published revision through the import (the one loading path): its years and row count
+ * must be those of stock-revisions.csv, and its citation comes from there. Unchanged file, no write.
  */
-export async function loadStock(m: EntityManager, rev: RevisionRow): Promise<number> {
-  const name = rev.file;
-  const declaredYears = new Set(rev.years);
-  await m.createQueryBuilder().insert().into(StockRevision)
-    .values({
-      code: rev.code, title: rev.title, citation: rev.citation, sourceUrl: rev.sourceUrl, published: rev.published,
-      years: rev.years, rowCount: 0, sha256: checksumFiles([rev.file]), notes: rev.notes, source: rev.source, confidence: rev.confidence,
-    })
-    .orUpdate(['title', 'citation', 'source_url', 'published', 'years', 'row_count', 'sha256', 'notes', 'source', 'confidence'], ['code'])
-    .execute();
-  await m.query(`DELETE FROM "data"."migrant_stock" WHERE "revision" = $1`, [rev.code]);
-
-  const seen = new Set<string>();
-  const yearsSeen = new Set<number>();
-  let batch = new StockBatch();
-  let count = 0;
-  let line = 0;
-  const lines = readline.createInterface({ input: fs.createReadStream(name, 'utf8'), crlfDelay: Infinity });
-  for await (const raw of lines) {
-    line += 1;
-    if (line === 1) {
-      if (raw.replace(/^\uFEFF/, '') !== STOCK_HEADER) throw invalid(name, line, `header must be "${STOCK_HEADER}"`);
-      continue;
-    }
-    const cells = raw.split(',');
-    if (cells.length !== 5) throw invalid(name, line, `expected 5 comma-separated cells, got ${cells.length}`);
-    const [destination, origin, yearCell, sex, stockCell] = cells;
-    knownCode(destination, name, line, 'destination_iso3');
-    knownCode(origin, name, line, 'origin_iso3');
-    if (destination === 'OOO') throw invalid(name, line, 'OOO (unknown origin) cannot be a destination');
-    const year = Number(yearCell);
-    if (!/^\d{4}$/.test(yearCell) || !declaredYears.has(year)) {
-      throw invalid(name, line, `year "${yearCell}" is not one of the revision's years (${rev.years.join(', ')})`);
-    }
-    if (sex !== 'male' && sex !== 'female') throw invalid(name, line, `sex "${sex}" must be male or female (the source has no totals)`);
-    if (!/^\d{1,15}$/.test(stockCell)) throw invalid(name, line, `stock "${stockCell}" is not a non-negative whole number`);
-    const key = `${destination}${origin}${yearCell}${sex}`;
-    if (seen.has(key)) throw invalid(name, line, `duplicate row for ${destination} from ${origin} in ${yearCell} (${sex})`);
-    seen.add(key);
-    yearsSeen.add(year);
-    batch.destinations.push(destination);
-    batch.origins.push(origin);
-    batch.years.push(year);
-    batch.sexes.push(sex);
-    batch.stocks.push(Number(stockCell));
-    count += 1;
-    if (batch.size >= BATCH_SIZE) {
-      await insertBatch(m, rev.code, batch);
-      batch = new StockBatch();
-    }
-  }
-  if (batch.size > 0) await insertBatch(m, rev.code, batch);
-  if (count !== rev.rows) throw new Error(`${path.basename(name)}: expected ${rev.rows} rows, read ${count}`);
-  const missing = rev.years.filter((y) => !yearsSeen.has(y));
-  if (missing.length > 0) throw new Error(`${path.basename(name)}: no rows for the years ${missing.join(', ')}`);
-  await m.query(`UPDATE "data"."stock_revision" SET "row_count" = $2, "loaded_at" = now() WHERE "code" = $1`, [rev.code, count]);
-  // Fresh planner statistics, so the first aggregate queries do not plan for an empty table.
-  await m.query(`ANALYZE "data"."migrant_stock"`);
-  return count;
+export function importRevision(client: ClientBase, rev: RevisionRow, opts: ImportOptions = {}): Promise<ImportResult> {
+  return importStock(client, rev.file, {
+    ...opts,
+    revision: rev.code,
+    meta: {
+      title: rev.title, citation: rev.citation, sourceUrl: rev.sourceUrl, published: rev.published,
+      notes: rev.notes, source: rev.source, confidence: rev.confidence,
+    },
+    expect: { years: rev.years, rows: rev.rows },
+  });
 }
 
 /**
@@ -187,7 +115,8 @@ export async function loadStock(m: EntityManager, rev: RevisionRow): Promise<num
 export async function seed(ds: DataSource): Promise<SeedResult[]> {
   const results = [await seedProfiles(ds)];
   for (const rev of readRevisions()) {
-    results.push(await seedOnce(ds, SCHEMA, `migrant-stock-${rev.code}`, [rev.file, REVISIONS], (m) => loadStock(m, rev)));
+    const r = await withClient(ds, (client) => importRevision(client, rev));
+    results.push({ name: `migrant-stock-${rev.code}`, applied: r.changed, rows: r.changed ? r.rows : 0 });
   }
   return results;
 }

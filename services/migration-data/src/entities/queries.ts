@@ -50,36 +50,34 @@ const CORRIDOR_TOTAL = `(sum(s.stock) FILTER (WHERE s.sex = 'male') + sum(s.stoc
 
 /**
  * Yearly stock of many countries at once (one statement): immigrants (side = destination, every
- * origin including OOO) or emigrants (side = origin, every destination).
+ * origin including OOO) or emigrants (side = origin, every destination). Read from the per-country
+ * sums the import keeps, so the cost does not grow with the bilateral table.
  */
 export async function stockByYear(ds: DataSource, side: Side, revision: string, codes: readonly string[]): Promise<StockYear[]> {
-  const col = COLUMN[side];
   const rows: Raw[] = await ds.query(
-    `SELECT s.${col} AS code, s.year, ${SEX_SUMS}
-     FROM "data"."migrant_stock" s
-     WHERE s.revision = $1 AND s.${col} = ANY($2::bpchar[])
-     GROUP BY s.${col}, s.year
-     ORDER BY s.${col}, s.year`,
-    [revision, codes],
+    `SELECT s.code, s.year, s.male, s.female
+     FROM "data"."stock_country_year" s
+     WHERE s.revision = $1 AND s.side = $2 AND s.code = ANY($3::bpchar[])
+     ORDER BY s.code, s.year`,
+    [revision, side, codes],
   );
-  return rows.map((r) => {
-    const male = num(r.male) ?? 0;
-    const female = num(r.female) ?? 0;
-    return { code: String(r.code), revision, year: Number(r.year), male, female, total: male + female };
-  });
+  return rows.map((r) => toStockYear(String(r.code), revision, r));
+}
+
+function toStockYear(code: string, revision: string, r: Raw): StockYear {
+  const male = num(r.male) ?? 0;
+  const female = num(r.female) ?? 0;
+  return { code, revision, year: Number(r.year), male, female, total: male + female };
 }
 
 /** Yearly stock of the whole world (every destination, every origin) in a revision. */
 export async function worldStockByYear(ds: DataSource, revision: string): Promise<StockYear[]> {
   const rows: Raw[] = await ds.query(
-    `SELECT s.year, ${SEX_SUMS} FROM "data"."migrant_stock" s WHERE s.revision = $1 GROUP BY s.year ORDER BY s.year`,
+    `SELECT s.year, sum(s.male) AS male, sum(s.female) AS female FROM "data"."stock_country_year" s
+     WHERE s.revision = $1 AND s.side = 'destination' GROUP BY s.year ORDER BY s.year`,
     [revision],
   );
-  return rows.map((r) => {
-    const male = num(r.male) ?? 0;
-    const female = num(r.female) ?? 0;
-    return { code: 'WLD', revision, year: Number(r.year), male, female, total: male + female };
-  });
+  return rows.map((r) => toStockYear('WLD', revision, r));
 }
 
 /**

@@ -4,6 +4,8 @@ import { countryCodeArg, intArg } from '../../../../shared/src/validate';
 import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
 import type { Context } from '../context';
 import type { MigrationProfile, StockRevision } from '../entities';
+import { findIndicators, type IndicatorRow, type IndicatorValueRow, regionalStock, stockChange, type ChangeRow, totals } from '../entities/analytics';
+import { countrySetArg, type CountrySetInput } from '../countrySet';
 import { type CorridorRow, findCorridors, findProfiles, findRevisions, type StockYear, worldStockByYear } from '../entities/queries';
 
 type RevisionEnum = 'REV_2024' | 'REV_2020';
@@ -24,11 +26,28 @@ interface CorridorFilter {
   year: number;
   origins?: string[] | null;
   destinations?: string[] | null;
+  within?: CountrySetInput | null;
 }
+
+interface YearRangeArgs {
+  fromYear?: number | null;
+  toYear?: number | null;
+}
+
+type SideEnum = 'DESTINATION' | 'ORIGIN';
+const toSide = (s: SideEnum) => (s === 'DESTINATION' ? 'destination' : 'origin') as 'destination' | 'origin';
+const INDICATOR_CODE = /^[A-Z][A-Z0-9_.]{0,39}$/;
 
 const TOP_LIMIT_MAX = 50;
 const CODE_LIST_MAX = 300;
 const PROFILE_ID = /^([A-Z]{3})-(\d{4})$/;
+
+/**
+ * Revisions the graph serves (the StockRevision enum). An import may load others under any name
+ * (a scenario, the next edition before it is published to clients); serving one is a deliberate
+ * schema change, one enum value, since clients must never mix revisions unknowingly.
+ */
+const PUBLISHED_REVISIONS = new Set(['2024', '2020']);
 
 const toRevisionCode = (value: RevisionEnum): string => value.replace(/^REV_/, '');
 const toRevisionEnum = (code: string): string => `REV_${code}`;
@@ -61,6 +80,35 @@ function codeListArg(codes: string[] | null | undefined, field: string): string[
     throw badUserInput(`\`${field}\` takes at most ${CODE_LIST_MAX} codes, got ${codes.length}`, [{ field, message: `at most ${CODE_LIST_MAX} codes` }]);
   }
   return [...new Set(codes.map((c) => countryCodeArg(c, field)))];
+}
+
+/** Both ends of a corridor restricted to the set; an explicit list is intersected with it. */
+function within(list: string[] | null, set: string[] | null): string[] | null {
+  if (set === null) return list;
+  return list === null ? set : list.filter((c) => set.includes(c));
+}
+
+function yearRangeArg(args: YearRangeArgs): { fromYear: number | null; toYear: number | null } {
+  const fromYear = args.fromYear == null ? null : intArg(args.fromYear, 'fromYear', 1900, 2100);
+  const toYear = args.toYear == null ? null : intArg(args.toYear, 'toYear', 1900, 2100);
+  if (fromYear !== null && toYear !== null && fromYear > toYear) {
+    throw badUserInput(`\`fromYear\` (${fromYear}) is after \`toYear\` (${toYear})`, [{ field: 'fromYear', message: 'at most toYear' }]);
+  }
+  return { fromYear, toYear };
+}
+
+function indicatorCodeArg(code: string): string {
+  const upper = code.trim().toUpperCase();
+  if (!INDICATOR_CODE.test(upper)) {
+    throw badUserInput(`"${code}" is not an indicator code`, [{ field: 'indicator', message: 'letters, digits, "_" or ".", such as NET_MIGRATION' }]);
+  }
+  return upper;
+}
+
+async function requireIndicator(ctx: Context, code: string): Promise<IndicatorRow> {
+  const indicator = await ctx.loaders.indicator.load(indicatorCodeArg(code));
+  if (!indicator) throw notFound(`The indicator catalogue has no indicator "${code.trim().toUpperCase()}"`);
+  return indicator;
 }
 
 async function stockFigures(
@@ -97,11 +145,13 @@ export const resolvers: ResolverMap = {
       args.country == null
         ? findProfiles(ctx.ds)
         : ctx.loaders.profilesByCountry.load(countryCodeArg(args.country, 'country')),
-    stockRevisions: (_: unknown, __: unknown, ctx: Context) => findRevisions(ctx.ds),
+    stockRevisions: async (_: unknown, __: unknown, ctx: Context) =>
+      (await findRevisions(ctx.ds)).filter((r) => PUBLISHED_REVISIONS.has(r.code)),
     corridors: async (_: unknown, args: { filter: CorridorFilter; revision: RevisionEnum } & PageArgs, ctx: Context) => {
       const page = parsePage(args);
-      const origins = codeListArg(args.filter.origins, 'filter.origins');
-      const destinations = codeListArg(args.filter.destinations, 'filter.destinations');
+      const set = args.filter.within == null ? null : countrySetArg(args.filter.within, 'filter.within');
+      const origins = within(codeListArg(args.filter.origins, 'filter.origins'), set);
+      const destinations = within(codeListArg(args.filter.destinations, 'filter.destinations'), set);
       const revision = await requireRevision(ctx, args.revision);
       const year = yearArg(revision, args.filter.year, 'filter.year');
       const [rows, total] = await findCorridors(ctx.ds, {
@@ -115,6 +165,25 @@ export const resolvers: ResolverMap = {
       const rows = await worldStockByYear(ctx.ds, revision.code);
       return years ? rows.filter((r) => years.has(r.year)) : rows;
     },
+    regionalStock: async (_: unknown, args: StockArgs & { countries: CountrySetInput }, ctx: Context) => {
+      const codes = countrySetArg(args.countries, 'countries');
+      const revision = await requireRevision(ctx, args.revision);
+      const years = yearsArg(revision, args.years);
+      return regionalStock(ctx.ds, revision.code, codes, years ? [...years].sort() : revision.years);
+    },
+    stockChange: async (
+      _: unknown,
+      args: { countries: CountrySetInput; from: number; to: number; side: SideEnum; revision: RevisionEnum },
+      ctx: Context,
+    ) => {
+      const codes = countrySetArg(args.countries, 'countries');
+      const revision = await requireRevision(ctx, args.revision);
+      const from = yearArg(revision, args.from, 'from');
+      const to = yearArg(revision, args.to, 'to');
+      return stockChange(ctx.ds, revision.code, toSide(args.side), codes, from, to);
+    },
+    indicators: (_: unknown, __: unknown, ctx: Context) => findIndicators(ctx.ds),
+    indicator: (_: unknown, args: { code: string }, ctx: Context) => requireIndicator(ctx, args.code),
   },
   Country: {
     migrationProfiles: (c: CountryParent, _: unknown, ctx: Context) => ctx.loaders.profilesByCountry.load(c.code),
@@ -122,6 +191,38 @@ export const resolvers: ResolverMap = {
     emigrantStock: (c: CountryParent, args: StockArgs, ctx: Context) => stockFigures(c, args, ctx, ctx.loaders.emigrantStock),
     topOrigins: (c: CountryParent, args: TopArgs, ctx: Context) => topCorridors(c, args, ctx, ctx.loaders.topOrigins),
     topDestinations: (c: CountryParent, args: TopArgs, ctx: Context) => topCorridors(c, args, ctx, ctx.loaders.topDestinations),
+    indicatorSeries: async (c: CountryParent, args: { indicator: string } & YearRangeArgs, ctx: Context) => {
+      const range = yearRangeArg(args);
+      const indicator = await requireIndicator(ctx, args.indicator);
+      return ctx.loaders.indicatorValues.load({ code: c.code, indicator: indicator.code, ...range });
+    },
+  },
+  Indicator: {
+    __resolveReference: (ref: { code: string }, ctx: Context) => ctx.loaders.indicator.load(ref.code),
+    allowsNegative: (i: IndicatorRow) => i.allowNegative,
+    provenance: (i: IndicatorRow) => provenanceField({ source: i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source, confidence: i.confidence }),
+    series: async (i: IndicatorRow, args: { countries: CountrySetInput } & YearRangeArgs, ctx: Context) => {
+      const codes = countrySetArg(args.countries, 'countries');
+      const range = yearRangeArg(args);
+      const lists = await Promise.all(codes.map((code) => ctx.loaders.indicatorValues.load({ code, indicator: i.code, ...range })));
+      return codes.map((code, n) => ({ code, values: lists[n] })).filter((s) => s.values.length > 0);
+    },
+  },
+  IndicatorSeries: {
+    country: (s: { code: string }) => ({ code: s.code }),
+  },
+  IndicatorValue: {
+    indicator: (v: IndicatorValueRow, _: unknown, ctx: Context) => ctx.loaders.indicator.load(v.indicatorCode),
+    provenance: (v: IndicatorValueRow) => provenanceField({ source: v.source, confidence: v.confidence }),
+  },
+  StockChange: {
+    country: (c: ChangeRow) => ({ code: c.code }),
+    side: (c: ChangeRow) => c.side.toUpperCase(),
+    from: (c: ChangeRow) => ({ ...c.from, revision: c.revision }),
+    to: (c: ChangeRow) => ({ ...c.to, revision: c.revision }),
+  },
+  RegionalStockFigure: {
+    revision: (r: { revision: string }) => toRevisionEnum(r.revision),
   },
   MigrationProfile: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.profile.load(ref.id),
@@ -136,6 +237,7 @@ export const resolvers: ResolverMap = {
   },
   StockFigure: {
     revision: (s: StockYear) => toRevisionEnum(s.revision),
+    femaleShare: (s: StockYear) => totals(s.male, s.female).femaleShare,
   },
   Corridor: {
     origin: (c: CorridorRow) => ({ code: c.originCode }),

@@ -1,0 +1,264 @@
+// npm run bench:data: the migration-data benchmark. Prints figures; it is not a test.
+// - import throughput of the real 2024 file (153,296 rows) beside a plain COPY of the same file into
+//   a scratch table, and the import's peak RSS (the import runs as its own process);
+// - p50 and p95 of each analytics query through the gateway, at real scale and at ten times
+//   (the 2024 revision reloaded as the real rows plus 1.5 million synthetic rows);
+// - EXPLAIN (ANALYZE, BUFFERS) of the SQL behind the two slowest queries at ten times.
+// Everything happens in a scratch database (on DATABASE_URL's server, or on an embedded PostgreSQL
+// in .data/postgres-bench on a free port), dropped at the end. BENCH_RUNS sets the runs per query.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DataSource } from 'typeorm';
+import { loadConfig, PROJECT_ROOT } from '../shared/src/config';
+import { COUNTRIES } from '../shared/src/countries';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../shared/src/embeddedPostgres';
+import { createLogger } from '../shared/src/logger';
+import { prepareDatabase } from '../shared/src/service';
+import { postGraphQL, startInProcessStack } from './inProcessStack';
+import { writeSyntheticStock } from './import/synthetic';
+import { loadServices } from './services';
+
+const REAL_FILE = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', 'migrant-stock-bilateral.csv');
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const WARMUP = 5;
+const SYNTHETIC_ROWS = 1_500_000;
+const ECOWAS_2024_06_30 = ['BEN', 'BFA', 'CIV', 'CPV', 'GHA', 'GIN', 'GMB', 'GNB', 'LBR', 'MLI', 'NER', 'NGA', 'SEN', 'SLE', 'TGO'];
+
+/** The analytics questions, as a client sends them to the gateway. */
+const QUERIES: { name: string; query: string; variables?: Record<string, unknown> }[] = [
+  { name: 'stock series by sex (SEN, immigrants + emigrants)', query: '{ country(code: "SEN") { immigrantStock { year male female total femaleShare } emigrantStock { year male female total femaleShare } } }' },
+  { name: 'top 10 corridors 2024, world', query: '{ corridors(filter: { year: 2024 }, first: 10) { totalCount edges { node { origin { code } destination { code } male female total } } } }' },
+  { name: 'top 10 corridors 2024, within Western Africa', query: '{ corridors(filter: { year: 2024, within: { intermediateRegion: "Western Africa" } }, first: 10) { totalCount edges { node { origin { code } destination { code } total } } } }' },
+  {
+    name: 'top 10 corridors 2024, within ECOWAS members (codes)',
+    query: 'query($codes: [ID!]) { corridors(filter: { year: 2024, within: { codes: $codes } }, first: 10) { totalCount edges { node { origin { code } destination { code } total } } } }',
+    variables: { codes: ECOWAS_2024_06_30 },
+  },
+  { name: 'change 2020-2024, every African country', query: '{ stockChange(countries: { region: "Africa" }, from: 2020, to: 2024) { country { code } absolute percent femaleShareChange } }' },
+  { name: 'regional aggregate, Western Africa, every year', query: '{ regionalStock(countries: { intermediateRegion: "Western Africa" }) { year immigrants { total femaleShare } emigrants { total } withinSet { total } } }' },
+  { name: 'stock by origin for a destination (CIV, 2024, top 50)', query: '{ country(code: "CIV") { topOrigins(year: 2024, limit: 50) { origin { code } male female total } } }' },
+  { name: 'stock by destination for an origin (SEN, 2024, top 50)', query: '{ country(code: "SEN") { topDestinations(year: 2024, limit: 50) { destination { code } male female total } } }' },
+  { name: 'corridors to USA 2024, page of 100', query: '{ corridors(filter: { year: 2024, destinations: ["USA"] }, first: 100) { totalCount edges { node { origin { code } total } } } }' },
+  { name: 'world stock per year', query: '{ worldStock { year male female total femaleShare } }' },
+  { name: 'indicator series, Africa, 1990-2024', query: '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }' },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+const median = (xs: number[]) => quantile(xs, 0.5);
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+
+interface ImportRun {
+  rows: number;
+  ms: number;
+  peakRssBytes: number;
+  changed: boolean;
+}
+
+/** The import command as its own process, so its peak RSS is its own. */
+function runImport(url: string, args: string[]): Promise<ImportRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args, '--json'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`import exited with ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop()!) as ImportRun);
+    });
+  });
+}
+
+async function plainCopy(url: string): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('DROP TABLE IF EXISTS bench_plain_copy');
+    await c.query('CREATE TABLE bench_plain_copy (destination_iso3 char(3), origin_iso3 char(3), year smallint, sex text, stock bigint)');
+    const started = process.hrtime.bigint();
+    await pipeline(fs.createReadStream(REAL_FILE), c.query(copyFrom('COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    await c.query('DROP TABLE bench_plain_copy');
+    return elapsed;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Records the SQL the migration-data service sends while `fn` runs. */
+async function recordSql(ds: DataSource, fn: () => Promise<unknown>): Promise<{ sql: string; params: unknown[] }[]> {
+  const seen: { sql: string; params: unknown[] }[] = [];
+  const original = ds.query.bind(ds);
+  (ds as { query: unknown }).query = (sql: string, params?: unknown[]) => {
+    seen.push({ sql, params: params ?? [] });
+    return original(sql, params);
+  };
+  try {
+    await fn();
+  } finally {
+    (ds as { query: unknown }).query = original;
+  }
+  return seen;
+}
+
+async function timeQueries(gatewayUrl: string): Promise<Map<string, { p50: number; p95: number }>> {
+  const out = new Map<string, { p50: number; p95: number }>();
+  for (const q of QUERIES) {
+    const times: number[] = [];
+    for (let i = 0; i < WARMUP + RUNS; i += 1) {
+      const started = process.hrtime.bigint();
+      const result = await postGraphQL(gatewayUrl, q.query, q.variables);
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      if (result.errors) throw new Error(`${q.name}: ${JSON.stringify(result.errors)}`);
+      if (i >= WARMUP) times.push(elapsed);
+    }
+    out.set(q.name, { p50: median(times), p95: quantile(times, 0.95) });
+  }
+  return out;
+}
+
+function writeIndicatorFiles(dir: string): [string, string] {
+  const catalogue = path.join(dir, 'catalogue.csv');
+  fs.writeFileSync(catalogue, 'code,name,unit,definition,allow_negative,source,source_url,confidence\n' +
+    'BENCH_SYNTHETIC,Synthetic benchmark series,persons,Invented values for the benchmark only.,true,Benchmark,,unverified\n');
+  const series = path.join(dir, 'series.csv');
+  const lines = ['indicator,country_iso3,year,value,unit,source,confidence'];
+  for (const code of COUNTRIES.keys()) {
+    for (let year = 1990; year <= 2024; year += 1) lines.push(`BENCH_SYNTHETIC,${code},${year},${(year * 7 + code.charCodeAt(0)) % 1000},persons,Benchmark,unverified`);
+  }
+  fs.writeFileSync(series, `${lines.join('\n')}\n`);
+  return [catalogue, series];
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({
+    ...process.env,
+    EMBEDDED_PG_DIR: process.env.EMBEDDED_PG_DIR ?? '.data/postgres-bench',
+    EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? String(await freePort()),
+    LOG_LEVEL: 'error',
+  });
+  const log = createLogger('bench', 'error');
+  let embedded: EmbeddedPostgres | null = null;
+  let serverUrl = config.database.url;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, database: 'postgres' });
+    serverUrl = embedded.adminUrl;
+  }
+  const name = `mg_bench_${Date.now()}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  const url = withDatabase(serverUrl, name);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-bench-'));
+  let stop: (() => Promise<void>) | null = null;
+  try {
+    const started = Date.now();
+    for (const def of loadServices()) await prepareDatabase(def, url, config.database, log);
+    console.log(`# migration-data benchmark (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${RUNS} runs per query after ${WARMUP} warm-up)`);
+    console.log(`scratch database migrated and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+    // Import against plain COPY: three runs each, medians.
+    const imports: ImportRun[] = [];
+    const copies: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      imports.push(await runImport(url, ['stock', REAL_FILE, '--revision', `bench_real_${i}`]));
+      copies.push(await plainCopy(url));
+    }
+    const importMs = median(imports.map((r) => r.ms));
+    const copyMs = median(copies);
+    console.log('## Import of the real 2024 file (153,296 rows), median of 3');
+    console.log('| | time | rows/s |');
+    console.log('|---|---:|---:|');
+    console.log(`| npm run import (validate, COPY, index, swap) | ${ms(importMs)} | ${Math.round(153296 / (importMs / 1000)).toLocaleString('en-US')} |`);
+    console.log(`| plain COPY into a scratch table | ${ms(copyMs)} | ${Math.round(153296 / (copyMs / 1000)).toLocaleString('en-US')} |`);
+    console.log(`ratio import / COPY: ${(importMs / copyMs).toFixed(2)} (goal: at most 1.5)`);
+    console.log(`peak RSS of the import process: ${mb(Math.max(...imports.map((r) => r.peakRssBytes)))}\n`);
+
+    const [catalogue, series] = writeIndicatorFiles(dir);
+    await runImport(url, ['catalogue', catalogue]);
+    await runImport(url, ['indicators', series]);
+
+    const stack = await startInProcessStack(url, config, log);
+    stop = () => stack.stop();
+    const real = await timeQueries(stack.gatewayUrl);
+
+    // Ten times: the 2024 revision becomes the real rows plus 1.5 million synthetic ones.
+    const big = path.join(dir, 'stock-10x.csv');
+    await writeSyntheticStock(big, SYNTHETIC_ROWS, [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024, 1991, 1992, 1993, 1994, 1996, 1997], REAL_FILE);
+    const bigImport = await runImport(url, ['stock', big, '--revision', '2024']);
+    console.log(`## Ten times: revision 2024 reloaded with ${bigImport.rows.toLocaleString('en-US')} rows (153,296 real + ${SYNTHETIC_ROWS.toLocaleString('en-US')} synthetic)`);
+    console.log(`import: ${(bigImport.ms / 1000).toFixed(1)} s, ${Math.round(bigImport.rows / (bigImport.ms / 1000)).toLocaleString('en-US')} rows/s, peak RSS ${mb(bigImport.peakRssBytes)}\n`);
+    const tenfold = await timeQueries(stack.gatewayUrl);
+
+    console.log('## Analytics queries through the gateway');
+    console.log('| query | p50 real | p95 real | p50 10x | p95 10x |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const q of QUERIES) {
+      const a = real.get(q.name)!;
+      const b = tenfold.get(q.name)!;
+      console.log(`| ${q.name} | ${ms(a.p50)} | ${ms(a.p95)} | ${ms(b.p50)} | ${ms(b.p95)} |`);
+    }
+    const worst = Math.max(...[...tenfold.values()].map((v) => v.p95));
+    console.log(`worst p95 at ten times: ${ms(worst)} (goal: under 50 ms)\n`);
+
+    const ds = stack.services.find((s) => s.name === 'migration-data')!.ds;
+    const slowest = [...tenfold.entries()].sort((x, y) => y[1].p95 - x[1].p95).slice(0, 2);
+    for (const [queryName] of slowest) {
+      const q = QUERIES.find((x) => x.name === queryName)!;
+      const statements = await recordSql(ds, () => postGraphQL(stack.gatewayUrl, q.query, q.variables));
+      const heaviest = statements.filter((s) => /migrant_stock|stock_country_year|indicator_value/.test(s.sql));
+      for (const s of heaviest) {
+        const plan: { 'QUERY PLAN': string }[] = await ds.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${s.sql}`, s.params);
+        console.log(`## Plan at ten times: ${queryName}`);
+        console.log('```');
+        console.log(s.sql.replace(/\s+/g, ' ').trim());
+        console.log(`-- params: ${JSON.stringify(s.params).slice(0, 300)}`);
+        console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
+        console.log('```');
+      }
+    }
+  } finally {
+    await stop?.().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    await embedded?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

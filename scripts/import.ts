@@ -1,0 +1,131 @@
+// npm run import -- <stock|indicators|catalogue> <file> [--revision NAME] [--skip-invalid] [--rejects FILE]
+//   [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence seen|derived|unverified] [--json]
+// Loads a bilateral migrant-stock CSV as one revision, an indicator catalogue, or indicator series
+// into migration-data, on DATABASE_URL or the embedded PostgreSQL (migrated and seeded first).
+// Exit codes: 0 loaded or unchanged, 1 invalid file or rows (nothing written), 2 usage, 3 another
+// import of the same target is running (--no-wait), 4 any other failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadConfig } from '../shared/src/config';
+import { resolveDatabase } from '../shared/src/database';
+import { createLogger } from '../shared/src/logger';
+import { prepareDatabase } from '../shared/src/service';
+import { definition } from '../services/migration-data/src/definition';
+import {
+  describeRejects, ImportBusyError, ImportError, type ImportOptions, type ImportResult, importCatalogue, importIndicatorSeries, importStock,
+} from '../services/migration-data/src/import';
+import { progressPrinter } from './import/progress';
+
+const USAGE = 'usage: npm run import -- <stock|indicators|catalogue> <file> [--revision NAME] [--skip-invalid] [--rejects FILE] [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence C] [--json]';
+const KINDS = ['stock', 'indicators', 'catalogue'] as const;
+type Kind = (typeof KINDS)[number];
+const VALUE_FLAGS = new Set(['--revision', '--rejects', '--title', '--citation', '--source-url', '--confidence']);
+const BOOLEAN_FLAGS = new Set(['--skip-invalid', '--no-wait', '--json']);
+
+class UsageError extends Error {}
+
+interface Args {
+  kind: Kind;
+  file: string;
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
+    if (VALUE_FLAGS.has(a)) {
+      if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
+      flags.set(a, argv[(i += 1)]);
+    } else if (BOOLEAN_FLAGS.has(a)) flags.set(a, true);
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else positional.push(a);
+  }
+  if (positional.length !== 2) throw new UsageError('expected a kind and a file');
+  const [kind, file] = positional;
+  if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`kind must be one of ${KINDS.join(', ')}, got "${kind}"`);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
+  if (kind === 'stock' && !flags.has('--revision')) throw new UsageError('a stock import needs --revision NAME (such as 2024)');
+  if (kind !== 'stock' && ['--revision', '--title', '--citation', '--source-url', '--confidence'].some((f) => flags.has(f))) {
+    throw new UsageError('--revision, --title, --citation, --source-url and --confidence apply to stock imports only');
+  }
+  if (flags.has('--rejects') && !flags.has('--skip-invalid')) throw new UsageError('--rejects goes with --skip-invalid');
+  return { kind: kind as Kind, file: path.resolve(file), flags };
+}
+
+function run(client: Client, args: Args, opts: ImportOptions): Promise<ImportResult> {
+  const f = (name: string) => (typeof args.flags.get(name) === 'string' ? (args.flags.get(name) as string) : undefined);
+  if (args.kind === 'catalogue') return importCatalogue(client, args.file, opts);
+  if (args.kind === 'indicators') return importIndicatorSeries(client, args.file, opts);
+  const meta: Record<string, string> = {};
+  if (f('--title')) meta.title = f('--title')!;
+  if (f('--citation')) meta.citation = f('--citation')!;
+  if (f('--source-url')) meta.sourceUrl = f('--source-url')!;
+  if (f('--confidence')) meta.confidence = f('--confidence')!;
+  return importStock(client, args.file, { ...opts, revision: f('--revision')!, meta });
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`[import] ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const log = createLogger('import', config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const db = await resolveDatabase(config, log);
+  const client = new Client({ connectionString: db.url, application_name: 'migration-data-import' });
+  const label = `${args.kind}${args.flags.has('--revision') ? ` ${String(args.flags.get('--revision'))}` : ''}`;
+  const progress = progressPrinter(process.stderr, label);
+  try {
+    await prepareDatabase(definition, db.url, config.database, log);
+    await client.connect();
+    const skipInvalid = args.flags.has('--skip-invalid');
+    const rejectsFile = skipInvalid ? path.resolve(String(args.flags.get('--rejects') ?? `${args.file}.rejects.csv`)) : undefined;
+    const result = await run(client, args, {
+      skipInvalid,
+      rejectsFile,
+      wait: !args.flags.has('--no-wait'),
+      onProgress: (p) => progress.update(p),
+      onWaiting: () => process.stderr.write(`[import] another import of ${label} is running: waiting for it to finish\n`),
+    });
+    progress.end();
+    const rss = process.resourceUsage().maxRSS * 1024;
+    if (args.flags.has('--json')) {
+      process.stdout.write(`${JSON.stringify({ ...result, rejects: undefined, peakRssBytes: rss })}\n`);
+    } else if (!result.changed) {
+      process.stdout.write(`[import] ${label}: ${path.basename(args.file)} is already loaded (sha256 ${result.sha256.slice(0, 12)}…); nothing changed\n`);
+    } else {
+      const rate = result.rows / Math.max(result.ms / 1000, 0.001);
+      process.stdout.write(
+        `[import] ${label}: ${result.rows.toLocaleString('en-US')} rows loaded in ${(result.ms / 1000).toFixed(2)} s ` +
+          `(${Math.round(rate).toLocaleString('en-US')} rows/s), ${result.rejected} rejected; peak RSS ${(rss / 1048576).toFixed(0)} MB\n`,
+      );
+      if (result.rejected > 0) {
+        process.stdout.write(`${describeRejects(args.file, result.rejects, result.rejected)}\n[import] every rejected row is in ${rejectsFile}\n`);
+      }
+    }
+    return 0;
+  } catch (e) {
+    progress.end();
+    if (e instanceof ImportError) {
+      process.stderr.write(`[import] ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof ImportBusyError) {
+      process.stderr.write(`[import] ${e.message}\n`);
+      return 3;
+    }
+    process.stderr.write(`[import] failed: ${(e as Error).message}\n`);
+    return 4;
+  } finally {
+    await client.end().catch(() => undefined);
+    await db.embedded?.stop();
+  }
+}
+
+main().then((code) => process.exit(code));

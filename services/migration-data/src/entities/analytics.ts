@@ -1,0 +1,140 @@
+import type { DataSource } from 'typeorm';
+import type { Side } from './queries';
+
+/** Sums by sex: total is male + female, female share is derived. */
+export interface Totals {
+  male: number;
+  female: number;
+  total: number;
+  femaleShare: number | null;
+}
+
+export interface RegionalFigure {
+  year: number;
+  revision: string;
+  countryCount: number;
+  immigrants: Totals;
+  emigrants: Totals;
+  withinSet: Totals;
+}
+
+export interface ChangeRow {
+  code: string;
+  side: Side;
+  revision: string;
+  from: Totals & { year: number };
+  to: Totals & { year: number };
+  absolute: number;
+  percent: number | null;
+  femaleShareChange: number | null;
+}
+
+export interface IndicatorRow {
+  code: string;
+  name: string;
+  unit: string;
+  definition: string;
+  allowNegative: boolean;
+  source: string;
+  sourceUrl: string | null;
+  confidence: string;
+}
+
+export interface IndicatorValueRow {
+  indicatorCode: string;
+  countryCode: string;
+  year: number;
+  value: number;
+  unit: string;
+  source: string;
+  confidence: string;
+}
+
+type Raw = Record<string, string | number | boolean | null>;
+
+export function totals(male: unknown, female: unknown): Totals {
+  const m = male == null ? 0 : Number(male);
+  const f = female == null ? 0 : Number(female);
+  const total = m + f;
+  return { male: m, female: f, total, femaleShare: total === 0 ? null : Math.round((f / total) * 1e4) / 1e4 };
+}
+
+/**
+ * Sums over a set of countries per year, in one statement: the members' immigrant and emigrant
+ * stock (from the per-country sums) and the corridors with both ends in the set (from the
+ * bilateral rows of those years, through the year-and-destination index).
+ */
+export async function regionalStock(ds: DataSource, revision: string, codes: string[], years: number[]): Promise<RegionalFigure[]> {
+  const rows: Raw[] = await ds.query(
+    `SELECT s.year, s.side AS part, sum(s.male) AS male, sum(s.female) AS female
+     FROM "data"."stock_country_year" s
+     WHERE s.revision = $1 AND s.code = ANY($2::bpchar[]) AND s.year = ANY($3::int2[])
+     GROUP BY s.year, s.side
+     UNION ALL
+     SELECT m.year, 'within', sum(m.stock) FILTER (WHERE m.sex = 'male'), sum(m.stock) FILTER (WHERE m.sex = 'female')
+     FROM "data"."migrant_stock" m
+     WHERE m.revision = $1 AND m.year = ANY($3::int2[]) AND m.destination_code = ANY($2::bpchar[]) AND m.origin_code = ANY($2::bpchar[])
+     GROUP BY m.year`,
+    [revision, codes, years],
+  );
+  const empty = totals(0, 0);
+  return years.map((year) => {
+    const part = (name: string) => {
+      const r = rows.find((x) => Number(x.year) === year && x.part === name);
+      return r ? totals(r.male, r.female) : empty;
+    };
+    return { year, revision, countryCount: codes.length, immigrants: part('destination'), emigrants: part('origin'), withinSet: part('within') };
+  });
+}
+
+/** Each country's figure in two years and the change, computed in SQL, largest increase first. */
+export async function stockChange(ds: DataSource, revision: string, side: Side, codes: string[], from: number, to: number): Promise<ChangeRow[]> {
+  const rows: Raw[] = await ds.query(
+    `SELECT c.code, f.male AS from_male, f.female AS from_female, t.male AS to_male, t.female AS to_female,
+       coalesce(t.male + t.female, 0) - coalesce(f.male + f.female, 0) AS absolute,
+       round(100.0 * (coalesce(t.male + t.female, 0) - coalesce(f.male + f.female, 0)) / nullif(f.male + f.female, 0), 2) AS percent
+     FROM unnest($3::bpchar[]) AS c(code)
+     LEFT JOIN "data"."stock_country_year" f ON f.revision = $1 AND f.side = $2 AND f.code = c.code AND f.year = $4
+     LEFT JOIN "data"."stock_country_year" t ON t.revision = $1 AND t.side = $2 AND t.code = c.code AND t.year = $5
+     WHERE f.code IS NOT NULL OR t.code IS NOT NULL
+     ORDER BY absolute DESC, c.code`,
+    [revision, side, codes, from, to],
+  );
+  return rows.map((r) => {
+    const a = totals(r.from_male, r.from_female);
+    const b = totals(r.to_male, r.to_female);
+    return {
+      code: String(r.code), side, revision,
+      from: { ...a, year: from }, to: { ...b, year: to },
+      absolute: Number(r.absolute),
+      percent: r.percent === null ? null : Number(r.percent),
+      femaleShareChange: a.femaleShare === null || b.femaleShare === null ? null : Math.round((b.femaleShare - a.femaleShare) * 1e4) / 1e2,
+    };
+  });
+}
+
+const INDICATOR_COLUMNS = `code, name, unit, definition, allow_negative AS "allowNegative", source, source_url AS "sourceUrl", confidence`;
+
+export function findIndicators(ds: DataSource, codes?: readonly string[]): Promise<IndicatorRow[]> {
+  return codes
+    ? ds.query(`SELECT ${INDICATOR_COLUMNS} FROM "data"."indicator" WHERE code = ANY($1::text[]) ORDER BY code`, [codes])
+    : ds.query(`SELECT ${INDICATOR_COLUMNS} FROM "data"."indicator" ORDER BY code`);
+}
+
+/** Values of one indicator for many countries (one statement), by country then year. */
+export async function indicatorValues(
+  ds: DataSource, indicator: string, codes: readonly string[], fromYear: number | null, toYear: number | null,
+): Promise<IndicatorValueRow[]> {
+  const rows: Raw[] = await ds.query(
+    `SELECT v.indicator_code, v.country_code, v.year, v.value, v.unit, v.source, v.confidence
+     FROM "data"."indicator_value" v
+     WHERE v.indicator_code = $1 AND v.country_code = ANY($2::bpchar[])
+       AND ($3::int IS NULL OR v.year >= $3) AND ($4::int IS NULL OR v.year <= $4)
+     ORDER BY v.country_code, v.year`,
+    [indicator, codes, fromYear, toYear],
+  );
+  return rows.map((r) => ({
+    indicatorCode: String(r.indicator_code), countryCode: String(r.country_code), year: Number(r.year), value: Number(r.value),
+    unit: String(r.unit), source: String(r.source), confidence: String(r.confidence),
+  }));
+}

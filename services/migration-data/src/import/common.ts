@@ -1,0 +1,177 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import type { ClientBase } from 'pg';
+
+/** A row the import refused: its line in the file (the header is line 1), why, and its text. */
+export interface Reject {
+  line: number;
+  reason: string;
+  text: string;
+}
+
+/** How far an import has read: rows so far and bytes of the file. */
+export interface Progress {
+  rows: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface ImportOptions {
+  /** Load the good rows and report the bad ones (written to `rejectsFile` when given) instead of failing. */
+  skipInvalid?: boolean;
+  rejectsFile?: string;
+  /** Wait for another import of the same target to finish (default); false fails at once with ImportBusyError. */
+  wait?: boolean;
+  onProgress?: (p: Progress) => void;
+  /** Called once when the import has to wait for another import of the same target. */
+  onWaiting?: () => void;
+}
+
+export interface ImportResult {
+  kind: 'stock' | 'indicators' | 'catalogue';
+  /** The revision (stock) or the indicator codes (series) or 'catalogue'. */
+  target: string;
+  /** False when the data already loaded is what the file holds: nothing was written. */
+  changed: boolean;
+  rows: number;
+  rejected: number;
+  /** The first rejects (at most MAX_REPORTED), with line numbers and reasons. */
+  rejects: Reject[];
+  sha256: string;
+  ms: number;
+}
+
+/** How many bad rows an error message or a result lists; the rejects file has them all. */
+export const MAX_REPORTED = 100;
+
+/** The file cannot be loaded as a whole: a wrong column set, or bad rows without --skip-invalid. Nothing was written. */
+export class ImportError extends Error {
+  constructor(
+    message: string,
+    readonly rejects: Reject[] = [],
+    readonly rejectedCount = rejects.length,
+  ) {
+    super(message);
+    this.name = 'ImportError';
+  }
+}
+
+/** Another import of the same target holds the lock and the caller chose not to wait. */
+export class ImportBusyError extends Error {
+  constructor(target: string) {
+    super(`another import of ${target} is running; try again when it has finished`);
+    this.name = 'ImportBusyError';
+  }
+}
+
+export function describeRejects(file: string, rejects: Reject[], total: number): string {
+  const lines = rejects.map((r) => `  ${path.basename(file)} line ${r.line}: ${r.reason}`);
+  if (total > rejects.length) lines.push(`  ... and ${total - rejects.length} more`);
+  return lines.join('\n');
+}
+
+/** SHA-256 of a file, streamed. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Takes the transaction-scoped advisory lock of one import target: two imports of the same
+ * revision never interleave. Waits (after telling the caller) or fails at once.
+ */
+export async function lockTarget(client: ClientBase, key: string, opts: ImportOptions): Promise<void> {
+  const [{ locked }] = (await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [key])).rows;
+  if (locked) return;
+  if (opts.wait === false) throw new ImportBusyError(key.replace(/^import:/, '').replace(':', ' '));
+  opts.onWaiting?.();
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+}
+
+/** Collects rejects: all of them into the rejects file (CSV), the first MAX_REPORTED in memory. */
+export class RejectSink {
+  readonly first: Reject[] = [];
+  count = 0;
+  private out: fs.WriteStream | null = null;
+
+  constructor(private readonly file: string | undefined) {}
+
+  async add(r: Reject): Promise<void> {
+    this.count += 1;
+    if (this.first.length < MAX_REPORTED) this.first.push(r);
+    if (!this.file) return;
+    if (!this.out) {
+      this.out = fs.createWriteStream(this.file);
+      this.out.write('line,reason,row\n');
+    }
+    if (!this.out.write(`${r.line},${csvCell(r.reason)},${csvCell(r.text)}\n`)) await once(this.out, 'drain');
+  }
+
+  async close(): Promise<void> {
+    if (this.out) {
+      this.out.end();
+      await once(this.out, 'finish');
+    } else if (this.file && fs.existsSync(this.file)) {
+      // No rejects this time: an old rejects file would mislead.
+      fs.rmSync(this.file);
+    }
+  }
+}
+
+export function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Buffers COPY text and writes it in large chunks, respecting back-pressure. */
+export class CopyWriter {
+  private buffer = '';
+  constructor(
+    private readonly stream: Writable,
+    private readonly chunk = 1 << 16,
+  ) {}
+
+  async write(line: string): Promise<void> {
+    this.buffer += line;
+    if (this.buffer.length >= this.chunk) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer === '') return;
+    const ok = this.stream.write(this.buffer);
+    this.buffer = '';
+    if (!ok) await once(this.stream, 'drain');
+  }
+
+  async end(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve, reject) => {
+      this.stream.once('error', reject);
+      this.stream.end(() => resolve());
+    });
+  }
+}
+
+/** Reports progress at most every `everyRows` rows, and once at the end. */
+export function progressReporter(file: string, onProgress: ImportOptions['onProgress'], everyRows = 20000) {
+  const totalBytes = fs.statSync(file).size;
+  let next = everyRows;
+  return {
+    totalBytes,
+    tick(rows: number, bytes: number): void {
+      if (!onProgress || rows < next) return;
+      next = rows + everyRows;
+      onProgress({ rows, bytes, totalBytes });
+    },
+    done(rows: number): void {
+      onProgress?.({ rows, bytes: totalBytes, totalBytes });
+    },
+  };
+}
+
+export const MIN_YEAR = 1950;
+/** Figures are observations: no year after the current one. */
+export const maxYear = (): number => new Date().getUTCFullYear();

@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import { parse } from 'csv-parse';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { isKnownCountryCode } from '../../../../shared/src/countries';
+import { isConfidence } from '../../../../shared/src/provenance';
+import {
+  CopyWriter, csvCell, describeRejects, ImportError, type ImportOptions, type ImportResult, lockTarget, maxYear, MIN_YEAR,
+  progressReporter, RejectSink, sha256File,
+} from './common';
+
+export const CATALOGUE_COLUMNS = ['code', 'name', 'unit', 'definition', 'allow_negative', 'source', 'source_url', 'confidence'];
+export const SERIES_COLUMNS = ['indicator', 'country_iso3', 'year', 'value', 'unit', 'source', 'confidence'];
+const INDICATOR_CODE = /^[A-Z][A-Z0-9_.]{0,39}$/;
+const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+interface CatalogueEntry {
+  unit: string;
+  allowNegative: boolean;
+}
+
+/** Reads a CSV file record by record with the line each record starts on; checks the header. */
+async function* records(file: string, columns: string[], onBytes: (bytes: number) => void): AsyncGenerator<{ line: number; cells: string[] }> {
+  const input = fs.createReadStream(file);
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  let first = true;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (first) {
+        first = false;
+        const header = record.map((c) => c.trim()).join(',');
+        if (header !== columns.join(',')) {
+          throw new ImportError(`${file} line 1: wrong column set: expected "${columns.join(',')}", got "${header}"; nothing was written`);
+        }
+        continue;
+      }
+      onBytes(input.bytesRead);
+      yield { line: info.lines, cells: record };
+    }
+  } catch (error) {
+    if (error instanceof ImportError) throw error;
+    throw new ImportError(`${file}: not a readable CSV file (${(error as Error).message}); nothing was written`);
+  } finally {
+    input.destroy();
+  }
+  if (first) throw new ImportError(`${file} is empty: expected the header "${columns.join(',')}"; nothing was written`);
+}
+
+function failIfInvalid(file: string, sink: RejectSink, opts: ImportOptions): void {
+  if (sink.count > 0 && !opts.skipInvalid) {
+    throw new ImportError(`${file}: ${sink.count} invalid row(s); nothing was written\n${describeRejects(file, sink.first, sink.count)}`, sink.first, sink.count);
+  }
+}
+
+/**
+ * Loads or updates indicator descriptions (code, name, unit, definition, whether values may be
+ * negative, source, confidence). Upserts by code; one transaction.
+ */
+export async function importCatalogue(client: ClientBase, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const started = Date.now();
+  const sha256 = await sha256File(file);
+  const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
+  const seen = new Set<string>();
+  const good: string[][] = [];
+  for await (const { line, cells } of records(file, CATALOGUE_COLUMNS, () => undefined)) {
+    const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence] = cells.map((c) => c?.trim() ?? '');
+    const reason =
+      cells.length !== CATALOGUE_COLUMNS.length ? `expected ${CATALOGUE_COLUMNS.length} cells, got ${cells.length}`
+        : !INDICATOR_CODE.test(code) ? `code "${code}" must be upper-case letters, digits, "_" or "." (at most 40)`
+          : name === '' || unit === '' || definition === '' || source === '' ? 'name, unit, definition and source are required'
+            : allowNegative !== 'true' && allowNegative !== 'false' ? `allow_negative "${allowNegative}" must be true or false`
+              : !isConfidence(confidence) ? `confidence "${confidence}" is not seen, derived or unverified`
+                : seen.has(code) ? `duplicate row for indicator ${code}`
+                  : null;
+    if (reason) {
+      await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
+      continue;
+    }
+    seen.add(code);
+    good.push([code, name, unit, definition, allowNegative, source, sourceUrl, confidence]);
+  }
+  await sink.close();
+  failIfInvalid(file, sink, opts);
+  await client.query('BEGIN');
+  try {
+    await lockTarget(client, 'import:catalogue', opts);
+    let changed = 0;
+    for (const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence] of good) {
+      const r = await client.query(
+        `INSERT INTO "data"."indicator" ("code", "name", "unit", "definition", "allow_negative", "source", "source_url", "confidence")
+         VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8)
+         ON CONFLICT ("code") DO UPDATE SET "name" = $2, "unit" = $3, "definition" = $4, "allow_negative" = $5, "source" = $6,
+           "source_url" = nullif($7, ''), "confidence" = $8
+         WHERE ("indicator"."name", "indicator"."unit", "indicator"."definition", "indicator"."allow_negative", "indicator"."source",
+           coalesce("indicator"."source_url", ''), "indicator"."confidence") IS DISTINCT FROM ($2, $3, $4, $5::boolean, $6, $7, $8)`,
+        [code, name, unit, definition, allowNegative === 'true', source, sourceUrl, confidence],
+      );
+      changed += r.rowCount ?? 0;
+    }
+    await client.query('COMMIT');
+    return { kind: 'catalogue', target: 'catalogue', changed: changed > 0, rows: good.length, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Loads indicator values (indicator, country, year, value, unit, source, confidence). For every
+ * indicator in the file, its values are replaced by the file's, in one transaction: readers see
+ * the old series until the commit. When the file holds exactly what is loaded, nothing is written.
+ */
+export async function importIndicatorSeries(client: ClientBase, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const started = Date.now();
+  const sha256 = await sha256File(file);
+  const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
+  await client.query('BEGIN');
+  try {
+    await client.query('SET LOCAL statement_timeout = 0');
+    // One lock for every series import: the set of indicators a file touches is known only at the end.
+    await lockTarget(client, 'import:indicators', opts);
+    const catalogue = new Map<string, CatalogueEntry>(
+      (await client.query(`SELECT code, unit, allow_negative FROM "data"."indicator"`)).rows.map(
+        (r: { code: string; unit: string; allow_negative: boolean }) => [r.code, { unit: r.unit, allowNegative: r.allow_negative }],
+      ),
+    );
+    await client.query(`CREATE TEMP TABLE "indicator_value_load" (LIKE "data"."indicator_value") ON COMMIT DROP`);
+    const copy = client.query(copyFrom(
+      `COPY "indicator_value_load" ("indicator_code", "country_code", "year", "value", "unit", "source", "confidence") FROM STDIN WITH (FORMAT csv)`,
+    ));
+    // A failed row stream destroys the COPY; its error is the server's echo of ours: ignore it here.
+    copy.on('error', () => undefined);
+    const writer = new CopyWriter(copy);
+    const progress = progressReporter(file, opts.onProgress, 5000);
+    const seen = new Set<string>();
+    const indicators = new Set<string>();
+    let rows = 0;
+    let bytes = 0;
+    try {
+      for await (const { line, cells } of records(file, SERIES_COLUMNS, (b) => (bytes = b))) {
+        const reason = checkSeriesRow(cells, catalogue, seen);
+        if (reason) {
+          await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
+          continue;
+        }
+        rows += 1;
+        indicators.add(cells[0].trim());
+        if (sink.count === 0 || opts.skipInvalid) await writer.write(`${cells.map((c) => csvCell(c.trim())).join(',')}\n`);
+        progress.tick(rows, bytes);
+      }
+    } catch (error) {
+      copy.destroy(error as Error);
+      throw error;
+    } finally {
+      await sink.close();
+    }
+    await writer.end();
+    progress.done(rows);
+    failIfInvalid(file, sink, opts);
+    if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
+    const codes = [...indicators].sort();
+    const diff = await client.query(
+      `SELECT EXISTS (
+         (SELECT * FROM "indicator_value_load" EXCEPT SELECT * FROM "data"."indicator_value" WHERE indicator_code = ANY($1))
+         UNION ALL
+         (SELECT * FROM "data"."indicator_value" WHERE indicator_code = ANY($1) EXCEPT SELECT * FROM "indicator_value_load")
+       ) AS changed`,
+      [codes],
+    );
+    if (!diff.rows[0].changed) {
+      await client.query('ROLLBACK');
+      return { kind: 'indicators', target: codes.join(','), changed: false, rows, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started };
+    }
+    await client.query(`DELETE FROM "data"."indicator_value" WHERE indicator_code = ANY($1)`, [codes]);
+    await client.query(`INSERT INTO "data"."indicator_value" SELECT * FROM "indicator_value_load"`);
+    for (const code of codes) {
+      await client.query(
+        `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected")
+         SELECT 'indicators', $1, $2, count(*), $3 FROM "indicator_value_load" WHERE indicator_code = $1
+         ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $2, "rows" = EXCLUDED.rows, "rejected" = $3, "imported_at" = now()`,
+        [code, sha256, sink.count],
+      );
+    }
+    await client.query('ANALYZE "data"."indicator_value"');
+    await client.query('COMMIT');
+    return { kind: 'indicators', target: codes.join(','), changed: true, rows, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Why a series row is invalid, or null; records its key when valid. */
+export function checkSeriesRow(raw: string[], catalogue: Map<string, CatalogueEntry>, seen: Set<string>): string | null {
+  if (raw.length !== SERIES_COLUMNS.length) return `expected ${SERIES_COLUMNS.length} cells, got ${raw.length}`;
+  const [indicator, country, yearCell, value, unit, source, confidence] = raw.map((c) => c.trim());
+  const entry = catalogue.get(indicator);
+  if (!entry) return `indicator "${indicator}" is not in the catalogue (import it first with the catalogue kind)`;
+  if (!isKnownCountryCode(country)) return `country_iso3 "${country}" is not a known country code`;
+  if (!/^\d{4}$/.test(yearCell)) return `year "${yearCell}" is not a year`;
+  const year = Number(yearCell);
+  if (year < MIN_YEAR || year > maxYear()) return `year ${year} is out of range (${MIN_YEAR} to ${maxYear()})`;
+  if (!NUMBER.test(value) || !Number.isFinite(Number(value))) return `value "${value}" is not a number`;
+  if (!entry.allowNegative && Number(value) < 0) return `value ${value} is negative, and ${indicator} takes no negative values`;
+  if (unit !== entry.unit) return `unit "${unit}" differs from the catalogue's unit of ${indicator} ("${entry.unit}")`;
+  if (source === '') return 'source is empty: every value needs its source';
+  if (!isConfidence(confidence)) return `confidence "${confidence}" is not seen, derived or unverified`;
+  const key = `${indicator}|${country}|${year}`;
+  if (seen.has(key)) return `duplicate row for ${indicator} in ${country} in ${year}`;
+  seen.add(key);
+  return null;
+}

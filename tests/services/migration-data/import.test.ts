@@ -1,0 +1,207 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { PROJECT_ROOT } from '../../../shared/src/config';
+import { definition } from '../../../services/migration-data/src/definition';
+import {
+  dropStockRevision, ImportBusyError, ImportError, importStock, type Reject,
+} from '../../../services/migration-data/src/import';
+import { writeSyntheticStock } from '../../../scripts/import/synthetic';
+import { startServiceHarness, testDatabaseUrl, type ServiceHarness } from '../../support/serviceHarness';
+
+const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'migration-data');
+const HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
+
+let svc: ServiceHarness;
+let client: Client;
+let dir: string;
+beforeAll(async () => {
+  svc = await startServiceHarness(definition);
+  client = new Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-import-'));
+});
+afterAll(async () => {
+  for (const revision of ['t_bad', 't_skip', 't_kill', 't_conc']) await dropStockRevision(client, revision);
+  await client.end();
+  await svc.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A valid stock file of `n` rows (SEN from every origin, both sexes, over years), optionally one line replaced. */
+function stockFile(name: string, n: number, replace?: { line: number; text: string }): string {
+  const codes = ['BEN', 'BFA', 'CIV', 'GHA', 'GIN', 'GMB', 'GNB', 'LBR', 'MLI', 'MRT', 'NER', 'NGA', 'SLE', 'TGO', 'CPV'];
+  const lines = [HEADER];
+  outer: for (let year = 1990; year <= 2020; year += 1) {
+    for (const origin of codes) {
+      for (const sex of ['female', 'male']) {
+        if (lines.length > n) break outer;
+        lines.push(`SEN,${origin},${year},${sex},${lines.length * 10}`);
+      }
+    }
+  }
+  if (replace) lines[replace.line - 1] = replace.text;
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+async function revisionState(revision: string) {
+  const rows = await client.query(
+    `SELECT (SELECT count(*)::int FROM "data"."migrant_stock" WHERE revision = $1) AS rows,
+            (SELECT row_count FROM "data"."stock_revision" WHERE code = $1) AS row_count,
+            (SELECT coalesce(sum(stock), 0)::text FROM "data"."migrant_stock" WHERE revision = $1) AS stock,
+            (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data' AND tablename LIKE 'migrant_stock_' || $1 || '%') AS tables`,
+    [revision],
+  );
+  return rows.rows[0] as { rows: number; row_count: number | null; stock: string; tables: number };
+}
+
+/** Runs the import command as a separate process, as an analyst would. */
+function importProcess(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  // One process (node with tsx's loader, not the tsx command, which runs a child): SIGKILL hits the import itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'error', NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+describe('the migrant-stock import', () => {
+  it('writes nothing when one row in the middle of the file is bad, and names that row', async () => {
+    await importStock(client, stockFile('before.csv', 40), { revision: 't_bad' });
+    const before = await revisionState('t_bad');
+    const file = stockFile('bad-middle.csv', 600, { line: 301, text: 'SEN,GIN,2005,male,-12' });
+    const error = await importStock(client, file, { revision: 't_bad' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as ImportError).rejects).toEqual([{ line: 301, reason: 'stock -12 is negative', text: 'SEN,GIN,2005,male,-12' }]);
+    expect((error as ImportError).message).toContain('bad-middle.csv line 301: stock -12 is negative');
+    expect(await revisionState('t_bad')).toEqual(before);
+    expect(before).toEqual({ rows: 40, row_count: 40, stock: String((40 * 41 / 2) * 10), tables: 1 });
+  });
+
+  it('loads the good rows with --skip-invalid and writes every rejected row, with its line and reason, to the rejects file', async () => {
+    const rejectsFile = path.join(dir, 'rejects.csv');
+    const result = await importStock(client, path.join(FIXTURES, 'stock-mixed.csv'), { revision: 't_skip', skipInvalid: true, rejectsFile });
+    const expected: Reject[] = [
+      { line: 4, reason: 'origin_iso3 "ZZZ" is not a known country code', text: 'SEN,ZZZ,2020,male,5' },
+      { line: 5, reason: 'stock -4 is negative', text: 'SEN,MLI,2020,male,-4' },
+      { line: 6, reason: 'stock "lots" is not a whole number', text: 'SEN,MLI,2020,female,lots' },
+      { line: 7, reason: 'duplicate row for SEN from GIN in 2020 (male)', text: 'SEN,GIN,2020,male,130' },
+      { line: 8, reason: `year 1890 is out of range (1950 to ${new Date().getUTCFullYear()})`, text: 'SEN,MRT,1890,male,7' },
+      { line: 9, reason: 'sex "total" must be male or female (the source has no totals)', text: 'SEN,MRT,2020,total,7' },
+      { line: 10, reason: 'expected 5 comma-separated cells, got 4', text: 'SEN,MRT,2020,male' },
+    ];
+    expect({ ...result, ms: 0, sha256: '' }).toEqual({
+      kind: 'stock', target: 't_skip', changed: true, rows: 3, rejected: 7, rejects: expected, sha256: '', ms: 0,
+    });
+    expect(fs.readFileSync(rejectsFile, 'utf8').trim().split('\n')).toEqual([
+      'line,reason,row',
+      ...expected.map((r) => `${r.line},${r.reason.includes('"') || r.reason.includes(',') ? `"${r.reason.replace(/"/g, '""')}"` : r.reason},${r.text.includes(',') ? `"${r.text}"` : r.text}`),
+    ]);
+    const rows = await client.query(`SELECT destination_code, origin_code, year, sex, stock FROM "data"."migrant_stock" WHERE revision = 't_skip' ORDER BY origin_code, sex`);
+    expect(rows.rows).toEqual([
+      { destination_code: 'SEN', origin_code: 'GIN', year: 2020, sex: 'female', stock: '100' },
+      { destination_code: 'SEN', origin_code: 'GIN', year: 2020, sex: 'male', stock: '120' },
+      { destination_code: 'SEN', origin_code: 'MRT', year: 2020, sex: 'male', stock: '50' },
+    ]);
+    const sums = await client.query(`SELECT side, code, year, male::int, female::int FROM "data"."stock_country_year" WHERE revision = 't_skip' ORDER BY side, code`);
+    expect(sums.rows).toEqual([
+      { side: 'destination', code: 'SEN', year: 2020, male: 170, female: 100 },
+      { side: 'origin', code: 'GIN', year: 2020, male: 120, female: 100 },
+      { side: 'origin', code: 'MRT', year: 2020, male: 50, female: null },
+    ]);
+  });
+
+  it('refuses a file with the wrong column set before reading any row', async () => {
+    const file = path.join(dir, 'columns.csv');
+    fs.writeFileSync(file, 'destination,origin,year,sex,stock\nSEN,GIN,2020,male,1\n');
+    await expect(importStock(client, file, { revision: 't_bad', skipInvalid: true })).rejects.toThrow(
+      `${file} line 1: wrong column set: expected "${HEADER}", got "destination,origin,year,sex,stock"; nothing was written`,
+    );
+  });
+
+  it('changes nothing when the same file is imported again, and replaces the revision when the file changes', async () => {
+    const file = stockFile('again.csv', 30);
+    const first = await importStock(client, file, { revision: 't_conc' });
+    const state = await revisionState('t_conc');
+    const second = await importStock(client, file, { revision: 't_conc' });
+    expect([first.changed, second.changed, second.rows]).toEqual([true, false, 0]);
+    expect(await revisionState('t_conc')).toEqual(state);
+    await importStock(client, stockFile('again-2.csv', 10), { revision: 't_conc' });
+    expect(await revisionState('t_conc')).toEqual({ rows: 10, row_count: 10, stock: String(55 * 10), tables: 1 });
+  });
+
+  it('lets one of two simultaneous imports of a revision wait (or fail at once with --no-wait), and the data ends consistent', async () => {
+    const file = stockFile('concurrent.csv', 900);
+    const other = new Client({ connectionString: testDatabaseUrl() });
+    await other.connect();
+    const third = new Client({ connectionString: testDatabaseUrl() });
+    await third.connect();
+    try {
+      // Hold the revision's lock as a running import would, then start two more imports.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['import:stock:t_conc']);
+      let waited = false;
+      const waiting = importStock(client, file, { revision: 't_conc', onWaiting: () => (waited = true) });
+      const refused = await importStock(third, file, { revision: 't_conc', wait: false }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ImportBusyError);
+      expect((refused as Error).message).toBe('another import of stock t_conc is running; try again when it has finished');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(waited).toBe(true);
+      await other.query('COMMIT');
+      expect((await waiting).changed).toBe(true);
+      // Two at once for real: the second waits for the first, then finds the file loaded.
+      const results = await Promise.all([importStock(client, file, { revision: 't_conc' }), importStock(third, file, { revision: 't_conc' })]);
+      expect(results.map((r) => r.changed)).toEqual([false, false]);
+      expect(await revisionState('t_conc')).toEqual({ rows: 900, row_count: 900, stock: String((900 * 901 / 2) * 10), tables: 1 });
+    } finally {
+      await other.end();
+      await third.end();
+    }
+  });
+
+  it('keeps the previous data intact and queryable when an import is killed with SIGKILL halfway, and a rerun succeeds', async () => {
+    await importStock(client, stockFile('kill-before.csv', 50), { revision: 't_kill' });
+    const before = await revisionState('t_kill');
+    const big = path.join(dir, 'big.csv');
+    await writeSyntheticStock(big, 400000, [1990, 1995, 2000, 2005, 2010, 2015, 2020]);
+
+    const run = importProcess(['stock', big, '--revision', 't_kill']);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (/\b(2|3|4|5)\d% of the file/.test(run.output())) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+      run.exit.then(() => {
+        clearInterval(timer);
+        reject(new Error(`the import ended before it could be killed: ${run.output()}`));
+      });
+    });
+    // Meanwhile the old rows are still what readers get.
+    expect(await revisionState('t_kill')).toEqual(before);
+    run.child.kill('SIGKILL');
+    expect(await run.exit).toBeNull();
+    // The server notices the dead connection and rolls its transaction back.
+    for (let i = 0; i < 50; i += 1) {
+      const busy = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'migration-data-import'`);
+      if (busy.rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await revisionState('t_kill')).toEqual(before);
+
+    const rerun = importProcess(['stock', big, '--revision', 't_kill']);
+    expect(await rerun.exit).toBe(0);
+    expect(rerun.output()).toMatch(/stock t_kill: 400,000 rows loaded in [\d.]+ s/);
+    expect((await revisionState('t_kill')).rows).toBe(400000);
+  }, 120000);
+});
