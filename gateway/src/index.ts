@@ -1,8 +1,11 @@
 import fs from 'node:fs';
-import { type Config, loadConfig, SERVICE_NAMES } from '../../shared/src/config';
+import path from 'node:path';
+import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/config';
 import { closeServer, createHttpServer, listen, type Readiness } from '../../shared/src/http';
 import { createLogger } from '../../shared/src/logger';
 import { buildGateway } from './server';
+import { memoryStore, redisStore, responseCachePlugin } from './responseCache';
+import { createIdeRoute } from './ide';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -20,7 +23,15 @@ async function main(): Promise<void> {
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
   let built: ReturnType<typeof buildGateway>;
   try {
-    built = buildGateway({ supergraphSdl, serviceUrls: config.serviceUrls, subgraphTimeoutMs: config.subgraphTimeoutMs, log });
+    const cacheStore =
+      config.responseCacheTtlSeconds > 0 ? (config.redisUrl ? redisStore(config.redisUrl) : memoryStore()) : null;
+    built = buildGateway({
+      supergraphSdl,
+      serviceUrls: config.serviceUrls,
+      subgraphTimeoutMs: config.subgraphTimeoutMs,
+      plugins: cacheStore ? [responseCachePlugin(cacheStore, config.responseCacheTtlSeconds)] : [],
+      log,
+    });
   } catch (e) {
     log.error((e as Error).message);
     process.exit(2);
@@ -36,7 +47,8 @@ async function main(): Promise<void> {
     );
     return { ok: Object.values(checks).every((v) => v === true), checks };
   };
-  const http = createHttpServer({ apollo: built.apollo, context: async () => ({}), ready });
+  const extraRoutes = createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') });
+  const http = createHttpServer({ apollo: built.apollo, context: async () => ({}), ready, extraRoutes });
   const port = await listen(http, config.ports.gateway, config.host);
   log.info(`listening on http://${config.host}:${port}/graphql`);
   let stopping = false;

@@ -1,4 +1,4 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
@@ -7,14 +7,22 @@ import type { ServiceName } from '../../shared/src/config';
 import type { Logger } from '../../shared/src/logger';
 import { maskError } from '../../shared/src/subgraph';
 import { PUBLIC_ERROR_CODES } from '../../shared/src/errors';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { Agent, fetch as poolFetch } from 'undici';
 
 export interface GatewayOptions {
   supergraphSdl: string;
   serviceUrls: Record<ServiceName, string>;
   subgraphTimeoutMs: number;
+  /** Most open sockets to one service; further calls queue for a free one. */
+  subgraphMaxSockets?: number;
+  /** More Apollo Server plugins (the response cache, for one). */
+  plugins?: ApolloServerPlugin<BaseContext>[];
   log: Logger;
 }
+
+const DEFAULT_SUBGRAPH_MAX_SOCKETS = 32;
 
 /** Fails with a clear message when the supergraph file is not a valid supergraph. */
 export function validateSupergraph(sdl: string): void {
@@ -26,16 +34,19 @@ export function validateSupergraph(sdl: string): void {
 }
 
 /**
- * Subgraph calls go through Node's fetch (keep-alive connection pool) with a per-call timeout,
- * which Apollo Gateway does not have by default. A refused, reset or timed-out call becomes an
- * error naming the service only: never its URL.
+ * Subgraph calls go through one keep-alive pool with a bounded number of sockets per service (a
+ * slow service cannot make the gateway open sockets without limit) and a per-call timeout, which
+ * Apollo Gateway does not have by default. A refused, reset or timed-out call becomes an error
+ * naming the service only: never its URL.
  */
-function timedFetcher(service: string, timeoutMs: number): Fetcher {
-  return (async (url: string, init?: RequestInit) => {
+function timedFetcher(service: string, timeoutMs: number, pool: Agent): Fetcher {
+  return (async (url: string, init?: Parameters<typeof poolFetch>[1]) => {
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      return await poolFetch(url, { ...init, dispatcher: pool, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      // By name, not instanceof: the abort error may come from another realm (a test's VM context).
+      const name = (error as { name?: unknown } | null)?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       throw new GraphQLError(
         timedOut ? `The ${service} service did not answer within ${timeoutMs} ms` : `The ${service} service is unavailable`,
         { extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: service } },
@@ -67,21 +78,65 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
   }
 }
 
+const MAX_VARIABLE_ERRORS = 50;
+
+function requestError(message: string, code: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+}
+
+/**
+ * Apollo Gateway throws plain errors (answered as 500) for an operation it cannot pick or a root
+ * type the graph lacks, and checks variables without an error cap (a list of 20,000 bad values
+ * costs seconds and megabytes). Both are the request's fault: answer 400 before planning.
+ */
+const requestGuard: ApolloServerPlugin<BaseContext> = {
+  requestDidStart: async () => ({
+    didResolveOperation: async ({ document, operation, request, schema }) => {
+      const chosen = operation ?? getOperationAST(document, request.operationName);
+      if (!chosen) {
+        throw requestError(
+          request.operationName ? `No operation named "${request.operationName}"` : 'Several operations: name the one to run in operationName',
+          'OPERATION_RESOLUTION_FAILURE',
+        );
+      }
+      if (chosen.operation !== 'query' && !schema.getRootType(chosen.operation)) {
+        throw requestError(`The graph has no ${chosen.operation} operations`, 'BAD_REQUEST');
+      }
+      const { errors } = getVariableValues(schema, chosen.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: MAX_VARIABLE_ERRORS });
+      if (errors && errors.length >= MAX_VARIABLE_ERRORS) {
+        throw requestError(`${MAX_VARIABLE_ERRORS} or more variable values are invalid; the first: ${errors[0].message}`, 'BAD_USER_INPUT');
+      }
+    },
+  }),
+};
+
 /** Builds the gateway server from a supergraph and the configured service URLs; no I/O. */
 export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseContext>; gateway: ApolloGateway } {
   validateSupergraph(opts.supergraphSdl);
+  const pool = new Agent({
+    connections: opts.subgraphMaxSockets ?? DEFAULT_SUBGRAPH_MAX_SOCKETS,
+    connect: { timeout: opts.subgraphTimeoutMs },
+    // Below the services' keep-alive timeout, so the gateway never reuses a socket they are closing.
+    keepAliveTimeout: 4_000,
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) => {
       const configured = opts.serviceUrls[name as ServiceName];
-      return new SubgraphDataSource(name, configured ?? url ?? '', timedFetcher(name, opts.subgraphTimeoutMs));
+      return new SubgraphDataSource(name, configured ?? url ?? '', timedFetcher(name, opts.subgraphTimeoutMs, pool));
     },
   });
   const apollo = new ApolloServer<BaseContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: maskError(opts.log),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // Stopping the server closes the subgraph pool's sockets.
+      { serverWillStart: async () => ({ serverWillStop: () => pool.close() }) },
+      requestGuard,
+      ...(opts.plugins ?? []),
+    ],
     csrfPrevention: true,
     // The process owns its shutdown order (HTTP first, then Apollo, then the database).
     stopOnTerminationSignals: false,

@@ -51,6 +51,10 @@ export interface Config {
   serviceUrls: Record<ServiceName, string>;
   /** How long the gateway waits for one subgraph call before giving up on it. */
   subgraphTimeoutMs: number;
+  /** Seconds a whole query response stays in the gateway's response cache; 0 turns it off. */
+  responseCacheTtlSeconds: number;
+  /** Redis for the response cache; without it the cache lives in the gateway's memory. */
+  redisUrl: string | undefined;
   supergraphPath: string;
 }
 
@@ -126,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ports,
     serviceUrls,
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10000, 50, 300000),
+    responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_S', 0, 0, 86400),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     supergraphPath: path.resolve(PROJECT_ROOT, env.SUPERGRAPH_PATH && env.SUPERGRAPH_PATH !== '' ? env.SUPERGRAPH_PATH : 'gateway/supergraph.graphql'),
   };
 }

@@ -14,6 +14,8 @@ export interface HttpAppOptions<TContext extends BaseContext> {
   ready: () => Promise<Readiness>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Routes tried before the GraphQL endpoint (the gateway's IDE); true when it answered the request. */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 }
 
 const DEFAULT_MAX_BODY = 256 * 1024;
@@ -70,6 +72,7 @@ export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOpti
       sendJson(res, readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'not ready', ...readiness });
       return;
     }
+    if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       sendJson(res, 404, { error: 'not found' });
       return;
@@ -83,7 +86,11 @@ export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOpti
     try {
       raw = await readBody(req, limit);
     } catch (e) {
-      if (e instanceof BodyTooLarge) requestError(res, 413, `Request body is larger than ${limit} bytes`);
+      if (e instanceof BodyTooLarge) {
+        // The rest of the body is never read: close the connection rather than leave it waiting.
+        res.setHeader('connection', 'close');
+        requestError(res, 413, `Request body is larger than ${limit} bytes`);
+      }
       else requestError(res, 400, 'Request body could not be read');
       return;
     }

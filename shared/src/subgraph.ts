@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { type GraphQLFormattedError, GraphQLScalarType, type GraphQLSchema, parse } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, GraphQLScalarType, type GraphQLSchema, parse } from 'graphql';
 import { COUNTRIES, type CountryRef } from './countries';
 import { PUBLIC_ERROR_CODES } from './errors';
 import type { Logger } from './logger';
@@ -85,6 +85,23 @@ export function maskError(log: Logger) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     const original = (error as { originalError?: unknown })?.originalError ?? error;
+    // Raised by GraphQL or Apollo Server about the request itself, not thrown by a resolver ("provided
+    // sha does not match query", "Schema is not configured to execute mutation operation"): the
+    // client's mistake, with a message safe to show.
+    if (error instanceof GraphQLError && error.originalError == null) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
+    }
+    // A PostgreSQL data exception (SQLSTATE class 22: a NUL character, a value out of range...) comes
+    // from a value the request carried.
+    const sqlState = (original as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+    if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
+      return {
+        message: 'A value in the request cannot be used',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'BAD_USER_INPUT' },
+      };
+    }
     log.error('resolver failed', {
       message: original instanceof Error ? original.message : String(original),
       path: formatted.path,

@@ -23,12 +23,14 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
   return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
     const instruments = readCsv(file('legal-instruments.csv')).map((r) => ({
       code: r.code, title: r.title, shortTitle: blankToNull(r.short_title), kind: r.kind, scope: r.scope,
+      // French titles only from a source: the seed gives them in optional title_fr / short_title_fr columns.
+      titleFr: blankToNull(r.title_fr), shortTitleFr: blankToNull(r.short_title_fr),
       adoptingBody: blankToNull(r.adopting_body), adoptedDate: blankToNull(r.adopted_date), adoptedPlace: blankToNull(r.adopted_place),
       entryIntoForceDate: blankToNull(r.entry_into_force_date), status: r.status, depositary: blankToNull(r.depositary),
       themes: splitList(r.themes), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
     await m.createQueryBuilder().insert().into(LegalInstrument).values(instruments)
-      .orUpdate(['title', 'short_title', 'kind', 'scope', 'adopting_body', 'adopted_date', 'adopted_place', 'entry_into_force_date',
+      .orUpdate(['title', 'short_title', 'title_fr', 'short_title_fr', 'kind', 'scope', 'adopting_body', 'adopted_date', 'adopted_place', 'entry_into_force_date',
         'status', 'depositary', 'themes', 'notes', 'source', 'confidence'], ['code'])
       .execute();
 

@@ -6,6 +6,9 @@ export class LegalInstrument {
   @PrimaryColumn({ type: 'text' }) code: string;
   @Column({ type: 'text' }) title: string;
   @Column({ type: 'text', name: 'short_title', nullable: true }) shortTitle: string | null;
+  /** French titles, only where a source gives them; null otherwise. */
+  @Column({ type: 'text', name: 'title_fr', nullable: true }) titleFr: string | null;
+  @Column({ type: 'text', name: 'short_title_fr', nullable: true }) shortTitleFr: string | null;
   @Column({ type: 'text' }) kind: string;
   @Column({ type: 'text' }) scope: string;
   @Column({ type: 'text', name: 'adopting_body', nullable: true }) adoptingBody: string | null;

@@ -139,6 +139,10 @@ export const resolvers: ResolverMap = {
     scope: (i: LegalInstrument) => i.scope.toUpperCase(),
     status: (i: LegalInstrument) => i.status.toUpperCase(),
     entryIntoForce: (i: LegalInstrument) => i.entryIntoForceDate,
+    title: (i: LegalInstrument, args: { lang?: string | null }) => (args.lang === 'FR' ? (i.titleFr ?? i.title) : i.title),
+    shortTitle: (i: LegalInstrument, args: { lang?: string | null }) =>
+      args.lang === 'FR' && i.titleFr !== null ? (i.shortTitleFr ?? i.shortTitle) : i.shortTitle,
+    titleLanguages: (i: LegalInstrument) => (i.titleFr !== null ? ['EN', 'FR'] : ['EN']),
     treatyActions: async (i: LegalInstrument, args: { country?: string | null }, ctx: Context) => {
       const country = args.country ? countryCodeArg(args.country, 'country') : null;
       const actions = await ctx.loaders.actionsByInstrument.load(i.code);

@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Kind, parse, valueFromASTUntyped } from 'graphql';
+
+/**
+ * The in-browser IDE (GraphiQL) the gateway serves at its root and, to browsers, at /graphql. Every
+ * asset comes from the installed npm packages and is served by the gateway itself: no CDN, so the
+ * IDE works offline. The named operations of `operations/` open as ready-made tabs.
+ */
+
+/** One example tab: a named operation and the defaults of its variables. */
+export interface IdeTab {
+  query: string;
+  variables?: string;
+}
+
+export interface IdeOptions {
+  /** Folder of the named `.graphql` operations offered as example tabs. */
+  operationsDir: string;
+  /** Headers the headers editor starts with (JSON text); empty by default. */
+  defaultHeaders?: string;
+}
+
+/** The URL path of each asset and the installed file it is read from. */
+const ASSETS: Record<string, { file: () => string; type: string }> = {
+  'react.production.min.js': { file: () => packageFile('react', 'umd/react.production.min.js'), type: 'text/javascript' },
+  'react-dom.production.min.js': { file: () => packageFile('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript' },
+  'graphiql.min.js': { file: () => packageFile('graphiql', 'graphiql.min.js'), type: 'text/javascript' },
+  'graphiql.min.css': { file: () => packageFile('graphiql', 'graphiql.min.css'), type: 'text/css' },
+  'ide.js': { file: () => path.join(__dirname, '..', 'ide', 'ide.js'), type: 'text/javascript' },
+};
+
+/** Asset URLs are relative to the page, so the IDE also works under a path prefix. */
+export const IDE_ASSET_PREFIX = '/ide/';
+
+// Scripts only from the gateway itself; inline styles and data: fonts are GraphiQL's own.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+function packageFile(pkg: string, file: string): string {
+  return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+/** The named operations of a folder as tabs, ordered by file name, each with its variables' defaults. */
+export function loadIdeTabs(operationsDir: string): IdeTab[] {
+  const files = fs.readdirSync(operationsDir).filter((f) => f.endsWith('.graphql')).sort();
+  return files.map((file) => {
+    const query = fs.readFileSync(path.join(operationsDir, file), 'utf8').trim() + '\n';
+    const defaults: Record<string, unknown> = {};
+    for (const def of parse(query).definitions) {
+      if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+      for (const v of def.variableDefinitions ?? []) {
+        if (v.defaultValue) defaults[v.variable.name.value] = valueFromASTUntyped(v.defaultValue);
+      }
+    }
+    return Object.keys(defaults).length > 0 ? { query, variables: JSON.stringify(defaults, null, 2) } : { query };
+  });
+}
+
+/** JSON inside a <script type="application/json"> block: nothing in it may close the block. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+export function renderIdePage(tabs: IdeTab[], defaultHeaders = ''): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Migration Graph · GraphiQL</title>
+<link rel="stylesheet" href="ide/graphiql.min.css">
+<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+<div id="graphiql">Loading the IDE…</div>
+<script type="application/json" id="ide-config">${scriptJson({ tabs, defaultHeaders })}</script>
+<script src="ide/react.production.min.js"></script>
+<script src="ide/react-dom.production.min.js"></script>
+<script src="ide/graphiql.min.js"></script>
+<script src="ide/ide.js"></script>
+</body>
+</html>
+`;
+}
+
+/** A browser navigating to the page, not a GraphQL client sending a GET query. */
+function wantsPage(req: IncomingMessage, url: URL): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (url.pathname !== '/' && url.pathname !== '/graphql') return false;
+  if (url.searchParams.has('query')) return false;
+  return (req.headers.accept ?? '').includes('text/html');
+}
+
+interface Body {
+  raw: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
+
+function body(raw: Buffer): Body {
+  const etag = `"${createHash('sha1').update(raw).digest('base64url')}"`;
+  return { raw, gzip: zlib.gzipSync(raw), etag };
+}
+
+function send(req: IncomingMessage, res: ServerResponse, b: Body, headers: Record<string, string>): void {
+  if (req.headers['if-none-match'] === b.etag) {
+    res.writeHead(304, { etag: b.etag });
+    res.end();
+    return;
+  }
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const payload = gzip ? b.gzip : b.raw;
+  res.writeHead(200, {
+    ...headers,
+    etag: b.etag,
+    vary: 'accept-encoding',
+    'content-length': String(payload.length),
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : payload);
+}
+
+/**
+ * The IDE as a route for the HTTP front: answers the page and its assets, and leaves every other
+ * request (GraphQL clients, health checks) alone. Reads the operations at once and each asset on its
+ * first request, then keeps it in memory with its gzip form.
+ */
+export function createIdeRoute(opts: IdeOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => boolean {
+  const page = body(Buffer.from(renderIdePage(loadIdeTabs(opts.operationsDir), opts.defaultHeaders ?? '')));
+  const cache = new Map<string, Body>();
+  return (req, res, url) => {
+    if (wantsPage(req, url)) {
+      send(req, res, page, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'referrer-policy': 'no-referrer',
+      });
+      return true;
+    }
+    if (!url.pathname.startsWith(IDE_ASSET_PREFIX)) return false;
+    const name = url.pathname.slice(IDE_ASSET_PREFIX.length);
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!asset || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'not found' }));
+      return true;
+    }
+    let b = cache.get(name);
+    if (!b) {
+      b = body(fs.readFileSync(asset.file()));
+      cache.set(name, b);
+    }
+    send(req, res, b, { 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=3600' });
+    return true;
+  };
+}

@@ -1,0 +1,333 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import countries from 'i18n-iso-countries';
+import { PROJECT_ROOT } from '../../shared/src/config';
+import { readCsv } from '../../shared/src/csv';
+import { flattenRows, formatReport, reportNames, runReport } from '../../scripts/report';
+import { type Stack, startStack } from '../support/stack';
+
+// Every expected answer below is computed here from the reference CSVs the services are seeded from
+// (their seed folders and shared/data), with the rules the schema documents, not read back from the graph.
+
+const fact = (file: string) => readCsv(path.join(PROJECT_ROOT, 'services', file));
+const AS_OF = '2024-06-30';
+
+const countryRows = readCsv(path.join(PROJECT_ROOT, 'shared', 'data', 'countries.csv'));
+const nameOf = (code: string) => (code === 'OOO' ? 'Other or unknown origin' : countryRows.find((c) => c.iso3 === code)!.name);
+
+const ratifications = fact('legal-instruments/seed/ratifications.csv');
+const instruments = fact('legal-instruments/seed/legal-instruments.csv');
+const trainings = fact('legal-instruments/seed/iml-trainings.csv');
+const recMemberships = fact('consultative-processes/seed/rec-memberships.csv');
+const recs = fact('consultative-processes/seed/regional-economic-communities.csv');
+const processes = fact('consultative-processes/seed/consultative-processes.csv');
+const participations = fact('consultative-processes/seed/consultative-process-memberships.csv');
+const meetings = fact('consultative-processes/seed/meetings.csv');
+const profiles = fact('migration-data/seed/migration-profiles.csv');
+const programmes = fact('un-partnerships/seed/programmes.csv');
+const programmeAgencies = fact('un-partnerships/seed/programme-agencies.csv');
+const programmeCountries = fact('un-partnerships/seed/programme-countries.csv');
+const agencies = fact('un-partnerships/seed/un-agencies.csv');
+const custodianships = fact('un-partnerships/seed/custodianships.csv');
+
+const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The last day a partial date (YYYY, YYYY-MM, YYYY-MM-DD) can stand for, and the first. */
+function latestDay(d: string): string {
+  if (d.length === 4) return `${d}-12-31`;
+  if (d.length === 7) {
+    const [y, m] = d.split('-').map(Number);
+    return `${d}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+  }
+  return d;
+}
+const earliestDay = (d: string) => (d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d);
+
+/** Country.treatyStatus as the schema describes it. */
+function status(country: string, instrument: string, asOf = AS_OF) {
+  const actions = ratifications.filter((r) => r.iso3 === country && r.instrument === instrument);
+  const counted = actions.filter((a) => a.date === '' || latestDay(a.date) <= asOf);
+  const order = (a: Record<string, string>, b: Record<string, string>) =>
+    a.date === b.date ? 0 : a.date === '' ? 1 : b.date === '' ? -1 : byCode(latestDay(a.date), latestDay(b.date));
+  const party = counted.filter((a) => a.action !== 'signature').sort(order);
+  const signed = counted.filter((a) => a.action === 'signature').sort(order);
+  const basis = party[0] ?? signed[0] ?? null;
+  const pending = actions.some((a) => a.date !== '' && earliestDay(a.date) <= asOf && asOf < latestDay(a.date));
+  return {
+    code: instrument,
+    status: party.length ? 'PARTY' : signed.length ? 'SIGNATORY' : 'NO_RECORD',
+    since: basis && basis.date !== '' ? basis.date : null,
+    dateCertain: !pending && (basis === null || basis.date !== ''),
+    verified: basis === null || basis.confidence !== 'unverified',
+  };
+}
+const instrumentsOf = (country: string) => [...new Set(ratifications.filter((r) => r.iso3 === country).map((r) => r.instrument))].sort(byCode);
+
+function membersOn(rec: string, asOf = AS_OF): string[] {
+  return recMemberships
+    .filter((m) => m.rec === rec && m.membership_type === 'member')
+    .filter((m) => (m.from === '' || earliestDay(m.from) <= asOf) && (m.to === '' || asOf < m.to))
+    .map((m) => m.iso3)
+    .sort(byCode);
+}
+
+function programmesIn(country: string) {
+  return programmeCountries
+    .filter((pc) => pc.iso3 === country)
+    .map((pc) => programmes.find((p) => p.id === pc.programme)!)
+    .filter((p) => (p.start_date === '' || earliestDay(p.start_date) <= AS_OF) && (p.end_date === '' || AS_OF <= latestDay(p.end_date)))
+    .sort((a, b) => byCode(a.id, b.id));
+}
+const agenciesOf = (programme: string) =>
+  programmeAgencies.filter((a) => a.programme === programme).sort((a, b) => (a.role === b.role ? byCode(a.agency, b.agency) : a.role === 'lead' ? -1 : 1));
+
+function trainingsIn(country: string) {
+  return trainings.filter((t) => t.country_iso3 === country || t.location_iso3 === country).sort((a, b) => byCode(a.id, b.id));
+}
+
+const partiesOf = (instrument: string) =>
+  [...new Set(ratifications.filter((r) => r.instrument === instrument).map((r) => r.iso3))]
+    .sort(byCode)
+    .map((c) => ({ c, s: status(c, instrument) }))
+    .filter(({ s }) => s.status === 'PARTY')
+    .map(({ c, s }) => ({ country: { code: c }, since: s.since }));
+
+/** The 2024 revision of the UN DESA bilateral stock: sums by destination or origin, corridors. */
+let stockRows: { destination: string; origin: string; year: number; sex: string; n: number }[] | undefined;
+function stock() {
+  if (stockRows) return stockRows;
+  const file = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', 'migrant-stock-bilateral.csv');
+  const rows = fs.readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  stockRows = rows.map(([destination, origin, year, sex, n]) => ({ destination, origin, year: Number(year), sex, n: Number(n) }));
+  return stockRows;
+}
+type StockRow = ReturnType<typeof stock>[number];
+function figures(rows: StockRow[], years: number[]) {
+  return years.map((year) => {
+    const male = rows.filter((r) => r.year === year && r.sex === 'male').reduce((s, r) => s + r.n, 0);
+    const female = rows.filter((r) => r.year === year && r.sex === 'female').reduce((s, r) => s + r.n, 0);
+    return { year, male, female, total: male + female };
+  });
+}
+function top(rows: StockRow[], year: number, key: 'origin' | 'destination', limit: number) {
+  const totals = new Map<string, { male?: number; female?: number }>();
+  for (const r of rows.filter((x) => x.year === year)) totals.set(r[key], { ...totals.get(r[key]), [r.sex]: r.n });
+  return [...totals]
+    .filter(([, v]) => v.male !== undefined && v.female !== undefined)
+    .map(([code, v]) => ({ code, total: v.male! + v.female! }))
+    .sort((a, b) => b.total - a.total)
+    .slice(0, limit)
+    .map(({ code, total }) => ({ [key]: { code, name: nameOf(code) }, total }));
+}
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const run = (name: string, vars: string[] = []) => runReport({ name, vars, gatewayUrl: stack.gatewayUrl });
+
+describe('the named reports, run through the gateway', () => {
+  it('has the six canonical reports beside the countries overview', () => {
+    expect(reportNames()).toEqual([
+      'agency-view', 'countries-overview', 'country-dossier', 'data-coverage', 'gap-analysis', 'regional-ratification-matrix', 'theme-labour-migration',
+    ]);
+  });
+
+  it('gap analysis: the MIDWA member states not party to the Migrant Workers Convention, with trainings and programmes there', async () => {
+    const members = participations.filter((p) => p.process === 'MIDWA' && p.role === 'member' && p.iso3 !== '').map((p) => p.iso3);
+    expect(members).toHaveLength(15);
+    const gaps = members.filter((c) => status(c, 'ICRMW').status !== 'PARTY').sort(byCode);
+    expect(await run('gap-analysis')).toEqual({
+      consultativeProcess: {
+        code: 'MIDWA',
+        name: processes.find((p) => p.code === 'MIDWA')!.name,
+        participants: gaps.map((c) => {
+          const s = status(c, 'ICRMW');
+          return {
+            country: {
+              code: c,
+              name: nameOf(c),
+              treatyStatus: { status: s.status, since: s.since },
+              trainings: trainingsIn(c).map((t) => ({ id: t.id, activity: t.activity })),
+              programmes: programmesIn(c).map((p) => ({ id: p.id, name: p.name, agencies: agenciesOf(p.id).map((a) => ({ agency: { acronym: a.agency } })) })),
+            },
+          };
+        }),
+      },
+    });
+    // Liberia and Sierra Leone have signed only, as the cross-domain test also finds.
+    expect(gaps).toEqual(['LBR', 'SLE']);
+  });
+
+  it('regional ratification matrix: ECCAS members on 2024-06-30 by instrument, and the instruments that make the columns', async () => {
+    const data = await run('regional-ratification-matrix', ['organization=ECCAS', 'asOf=2024-06-30']);
+    expect(data).toEqual({
+      regionalOrganization: {
+        code: 'ECCAS',
+        name: recs.find((r) => r.code === 'ECCAS')!.name,
+        members: membersOn('ECCAS').map((c) => ({
+          country: {
+            code: c,
+            name: nameOf(c),
+            treatyStatuses: instrumentsOf(c).map((i) => {
+              const { code, ...rest } = status(c, i);
+              return { instrument: { code }, ...rest };
+            }),
+          },
+        })),
+      },
+      instruments: {
+        totalCount: instruments.length,
+        edges: [...instruments]
+          .sort((a, b) => byCode(a.code, b.code))
+          .map((i) => ({ node: { code: i.code, shortTitle: i.short_title || null, kind: i.kind.toUpperCase().replace(/[ _]/g, '_'), scope: i.scope.toUpperCase() } })),
+      },
+    });
+    // One row per member and instrument with a record, then one per instrument.
+    const rows = flattenRows(data);
+    const pairs = membersOn('ECCAS').reduce((n, c) => n + instrumentsOf(c).length, 0);
+    expect(rows).toHaveLength(pairs + instruments.length);
+  });
+
+  it('data coverage: profiles, stock years and programmes of the 27 West and Central African states', async () => {
+    const rows = stock();
+    const codes = [...new Set(recMemberships.map((m) => m.iso3))].sort(byCode);
+    expect(codes).toHaveLength(27);
+    expect(await run('data-coverage')).toEqual({
+      countries: {
+        totalCount: 27,
+        edges: codes.map((c) => ({
+          node: {
+            code: c,
+            name: nameOf(c),
+            migrationProfiles: profiles
+              .filter((p) => p.iso3 === c)
+              .sort((a, b) => Number(a.year) - Number(b.year))
+              .map((p) => ({ id: `${c}-${p.year}`, year: Number(p.year), language: p.language === 'French' ? 'FR' : 'EN' })),
+            immigrantStock: [...new Set(rows.filter((r) => r.destination === c).map((r) => r.year))].sort((a, b) => a - b).map((year) => ({ year })),
+            programmes: programmesIn(c).map((p) => ({ id: p.id })),
+          },
+        })),
+      },
+    });
+  });
+
+  it('theme view: labour-migration instruments with their parties, meetings, programmes and the stock where they run', async () => {
+    const rows = stock();
+    const themed = instruments.filter((i) => i.themes.split(';').map((t) => t.trim()).includes('labour migration')).sort((a, b) => byCode(a.code, b.code));
+    const programme = programmes.filter((p) => p.themes.includes('labour_migration'));
+    expect(await run('theme-labour-migration')).toEqual({
+      instruments: { edges: themed.map((i) => ({ node: { code: i.code, shortTitle: i.short_title, parties: partiesOf(i.code) } })) },
+      meetings: {
+        edges: meetings
+          .filter((m) => m.themes.includes('labour_migration'))
+          .map((m) => ({ node: { id: m.id, title: m.title, startDate: m.start_date || null, city: m.city || null, process: { code: m.process } } })),
+      },
+      programmes: {
+        edges: programme.map((p) => ({
+          node: {
+            id: p.id,
+            name: p.name,
+            agencies: agenciesOf(p.id).map((a) => ({ agency: { acronym: a.agency }, role: a.role.toUpperCase() })),
+            countries: programmeCountries
+              .filter((pc) => pc.programme === p.id)
+              .map((pc) => pc.iso3)
+              .sort(byCode)
+              .map((c) => {
+                const [imm] = figures(rows.filter((r) => r.destination === c), [2024]);
+                const [emi] = figures(rows.filter((r) => r.origin === c), [2024]);
+                return { country: { code: c, immigrantStock: [{ year: 2024, total: imm.total }], emigrantStock: [{ year: 2024, total: emi.total }] } };
+              }),
+          },
+        })),
+      },
+    });
+  });
+
+  it('agency view: the ILO, the conventions it is custodian of with their parties, and its programmes', async () => {
+    const ilo = agencies.find((a) => a.acronym === 'ILO')!;
+    expect(await run('agency-view', ['acronym=ILO'])).toEqual({
+      unAgency: {
+        acronym: 'ILO',
+        name: ilo.name,
+        mandate: ilo.mandate,
+        custodianships: custodianships
+          .filter((c) => c.agency === 'ILO')
+          .sort((a, b) => byCode(a.instrument, b.instrument))
+          .map((c) => ({
+            role: c.role.toUpperCase(),
+            instrument: { code: c.instrument, shortTitle: instruments.find((i) => i.code === c.instrument)!.short_title, parties: partiesOf(c.instrument) },
+          })),
+        programmes: programmeAgencies
+          .filter((a) => a.agency === 'ILO')
+          .map((a) => a.programme)
+          .sort(byCode)
+          .map((id) => ({
+            id,
+            name: programmes.find((p) => p.id === id)!.name,
+            countries: programmeCountries.filter((pc) => pc.programme === id).map((pc) => ({ country: { code: pc.iso3 } })).sort((a, b) => byCode(a.country.code, b.country.code)),
+          })),
+      },
+    });
+  });
+
+  it('country dossier: Senegal across the four services on 2024-06-30', async () => {
+    const rows = stock();
+    const ecowas = recs.find((r) => r.code === 'ECOWAS')!;
+    const roles = ['member', 'observer', 'steering_committee_member', 'steering_committee_observer', 'chair', 'past_chair', 'twg_chair', 'secretariat', 'technical_support', 'organizer'];
+    expect(await run('country-dossier', ['code=SEN'])).toEqual({
+      country: {
+        code: 'SEN',
+        name: 'Senegal',
+        nameFr: countries.getName('SN', 'fr'),
+        subregion: 'Sub-Saharan Africa',
+        organizationMemberships: recMemberships
+          .filter((m) => m.iso3 === 'SEN')
+          .map((m) => ({ organization: { code: m.rec, name: ecowas.name, nameFr: ecowas.french_name }, type: m.membership_type.toUpperCase(), from: m.from, to: m.to || null })),
+        processParticipations: participations
+          .filter((p) => p.iso3 === 'SEN')
+          .sort((a, b) => byCode(a.process, b.process) || roles.indexOf(a.role) - roles.indexOf(b.role))
+          .map((p) => ({ process: { code: p.process, name: processes.find((x) => x.code === p.process)!.name }, role: p.role.toUpperCase() })),
+        treatyStatuses: instrumentsOf('SEN').map((i) => {
+          const { code, ...rest } = status('SEN', i);
+          return { instrument: { code, shortTitle: instruments.find((x) => x.code === code)!.short_title }, ...rest };
+        }),
+        trainings: trainingsIn('SEN').map((t) => ({ id: t.id, activity: t.activity, startDate: t.start_date || null })),
+        migrationProfiles: profiles
+          .filter((p) => p.iso3 === 'SEN')
+          .map((p) => ({ id: `SEN-${p.year}`, title: p.title, year: Number(p.year), language: p.language === 'French' ? 'FR' : 'EN' })),
+        immigrantStock: figures(rows.filter((r) => r.destination === 'SEN'), [2020, 2024]),
+        emigrantStock: figures(rows.filter((r) => r.origin === 'SEN'), [2020, 2024]),
+        topOrigins: top(rows.filter((r) => r.destination === 'SEN'), 2024, 'origin', 5),
+        topDestinations: top(rows.filter((r) => r.origin === 'SEN'), 2024, 'destination', 5),
+        meetingsHosted: meetings.filter((m) => m.country_iso3 === 'SEN').map((m) => ({ id: m.id, title: m.title, startDate: m.start_date })),
+        programmes: programmesIn('SEN').map((p) => ({ id: p.id, name: p.name, agencies: agenciesOf(p.id).map((a) => ({ agency: { acronym: a.agency }, role: a.role.toUpperCase() })) })),
+      },
+    });
+  });
+
+  it('writes a report as a flat CSV, one row per leaf record with columns named by path, and as JSON', async () => {
+    const data = await run('gap-analysis');
+    expect(formatReport(data, 'csv').split('\r\n')).toEqual([
+      'consultativeProcess.code,consultativeProcess.name,consultativeProcess.participants.country.code,consultativeProcess.participants.country.name,' +
+        'consultativeProcess.participants.country.treatyStatus.status,consultativeProcess.participants.country.treatyStatus.since,' +
+        'consultativeProcess.participants.country.trainings,consultativeProcess.participants.country.programmes.id,' +
+        'consultativeProcess.participants.country.programmes.name,consultativeProcess.participants.country.programmes.agencies.agency.acronym',
+      'MIDWA,Migration Dialogue for West Africa,LBR,Liberia,SIGNATORY,2004-09-22,,FMM-WEST-AFRICA,FMM West Africa,ILO',
+      'MIDWA,Migration Dialogue for West Africa,SLE,Sierra Leone,SIGNATORY,2000-09-15,,FMM-WEST-AFRICA,FMM West Africa,ILO',
+      '',
+    ]);
+    expect(JSON.parse(formatReport(data, 'json'))).toEqual(data);
+  });
+
+  it('fails with the GraphQL error and its code for a bad variable, and names the variables for an unknown one', async () => {
+    await expect(run('country-dossier', ['code=XYZ'])).rejects.toThrow('NOT_FOUND: No country has the code "XYZ"');
+    await expect(run('country-dossier', ['asOf=30/06/2024'])).rejects.toThrow(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT/);
+    await expect(run('country-dossier', ['country=SEN'])).rejects.toThrow('The report "country-dossier" has no variable "country" (it takes: code, asOf)');
+    await expect(run('nope')).rejects.toThrow(/^No report is called "nope"/);
+  });
+});

@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import type { BaseContext } from '@apollo/server';
+import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/config';
+import { closeServer, createHttpServer, listen } from '../../shared/src/http';
+import { createLogger } from '../../shared/src/logger';
+import { type RunningService, startService } from '../../shared/src/service';
+import { buildGateway } from '../../gateway/src/server';
+import { loadServices } from '../../scripts/services';
+
+export interface Answer {
+  status: number;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  };
+  ms: number;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** POSTs one operation and times the answer. */
+export async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<Answer> {
+  const started = Date.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as Answer['body'];
+  return { status: res.status, body, ms: Date.now() - started };
+}
+
+/** Starts services in this process on the given database; port 0 (any free port) unless given. */
+export async function startServices(
+  url: string,
+  names: readonly ServiceName[] = SERVICE_NAMES,
+  port = 0,
+): Promise<RunningService[]> {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const log = createLogger('faults', 'silent');
+  const running: RunningService[] = [];
+  for (const def of loadServices(names)) {
+    running.push(await startService(def, { url, database: config.database, port, host: '127.0.0.1', log }));
+  }
+  return running;
+}
+
+export interface TestGateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The gateway over HTTP in front of whatever URLs it is given (live, dead or slow services). */
+export async function startGateway(
+  serviceUrls: Record<ServiceName, string>,
+  subgraphTimeoutMs: number,
+  subgraphMaxSockets?: number,
+): Promise<TestGateway> {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const { apollo } = buildGateway({
+    supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
+    serviceUrls,
+    subgraphTimeoutMs,
+    subgraphMaxSockets,
+    log: createLogger('gateway', 'silent'),
+  });
+  await apollo.start();
+  const server = createHttpServer<BaseContext>({ apollo, context: async () => ({}), ready: async () => ({ ok: true, checks: {} }) });
+  const port = await listen(server, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    stop: async () => {
+      await closeServer(server, 2000);
+      await apollo.stop();
+    },
+  };
+}
+
+export interface SlowProxy {
+  url: string;
+  /** Sockets opened to the proxy so far, and the most open at one time. */
+  sockets: { opened: number; open: number; maxOpen: number };
+  stop(): Promise<void>;
+}
+
+/** An HTTP server that forwards every request to `target` after `delayMs`: a slow service. */
+export async function startSlowProxy(target: string, delayMs: number, port = 0): Promise<SlowProxy> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const timer = setTimeout(async () => {
+        try {
+          const upstream = await fetch(target, {
+            method: req.method,
+            headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+            body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
+          });
+          const text = await upstream.text();
+          res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+          res.end(text);
+        } catch {
+          res.destroy();
+        }
+      }, delayMs);
+      res.once('close', () => clearTimeout(timer));
+    });
+  });
+  const sockets = { opened: 0, open: 0, maxOpen: 0 };
+  server.on('connection', (socket: net.Socket) => {
+    sockets.opened += 1;
+    sockets.open += 1;
+    sockets.maxOpen = Math.max(sockets.maxOpen, sockets.open);
+    socket.once('close', () => (sockets.open -= 1));
+  });
+  const bound = await listen(server, port, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${bound}/graphql`,
+    sockets,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { PROJECT_ROOT } from '../../shared/src/config';
+import type { RunningService } from '../../shared/src/service';
+import { testDatabaseUrl } from '../support/serviceHarness';
+import { type Answer, freePort, post, startServices, startSlowProxy } from './faultKit';
+
+interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; at: number }>;
+}
+
+function run(entry: string, env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(url: string, status: number, proc: Proc, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`exited early:\n${proc.output()}`);
+    const got = await fetch(url).then((r) => r.status, () => 0);
+    if (got === status) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+async function servicePorts(): Promise<Record<string, string>> {
+  return {
+    GATEWAY_PORT: String(await freePort()),
+    LEGAL_INSTRUMENTS_PORT: String(await freePort()),
+    MIGRATION_DATA_PORT: String(await freePort()),
+    CONSULTATIVE_PROCESSES_PORT: String(await freePort()),
+    UN_PARTNERSHIPS_PORT: String(await freePort()),
+  };
+}
+
+const INSTRUMENT = `{ instrument(code: "ICRMW") { shortTitle } }`;
+const INSTRUMENT_ANSWER = { data: { instrument: { shortTitle: 'Migrant Workers Convention' } } };
+
+describe('process life cycle', () => {
+  it('a service finishes a request in flight on SIGTERM, refuses new connections, and exits 0', async () => {
+    const env: Record<string, string> = { ...(await servicePorts()), DATABASE_URL: testDatabaseUrl() };
+    const proc = run('services/legal-instruments/src/index.ts', env);
+    const base = `http://127.0.0.1:${env.LEGAL_INSTRUMENTS_PORT}`;
+    try {
+      await waitFor(`${base}/readyz`, 200, proc);
+      // Holds the request in flight: its SELECT waits on this lock until the rollback.
+      const locker = new Client({ connectionString: testDatabaseUrl() });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE legal.instrument IN ACCESS EXCLUSIVE MODE');
+      const inFlight = post(`${base}/graphql`, INSTRUMENT);
+      await new Promise((r) => setTimeout(r, 300));
+      const signalled = Date.now();
+      proc.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      const refused = await fetch(`${base}/healthz`).then(() => 'accepted', () => 'refused');
+      await locker.query('ROLLBACK');
+      await locker.end();
+      const answer: Answer = await inFlight;
+      const exit = await proc.exited;
+      expect({ refused, status: answer.status, body: answer.body, code: exit.code }).toEqual({
+        refused: 'refused',
+        status: 200,
+        body: INSTRUMENT_ANSWER,
+        code: 0,
+      });
+      expect(exit.at - signalled).toBeLessThan(5000);
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+  });
+
+  it('the gateway refuses an invalid supergraph with a message saying so, and exits 2', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mg-supergraph-')), 'supergraph.graphql');
+    fs.writeFileSync(file, 'type Query { hello: String }\n');
+    const proc = run('gateway/src/index.ts', { ...(await servicePorts()), SUPERGRAPH_PATH: file });
+    const exit = await proc.exited;
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    expect(exit.code).toBe(2);
+    expect(proc.output()).toMatch(/^\[gateway\] ERROR the supergraph is invalid: .+/m);
+  });
+
+  it('the gateway starts while every service is down, answers with downstream errors, becomes ready when they come up, and drains on SIGTERM', async () => {
+    const env = await servicePorts();
+    const proc = run('gateway/src/index.ts', env);
+    const base = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+    let services: RunningService[] = [];
+    let slow: Awaited<ReturnType<typeof startSlowProxy>> | undefined;
+    try {
+      await waitFor(`${base}/healthz`, 200, proc);
+      const notReady = await fetch(`${base}/readyz`);
+      expect({ status: notReady.status, body: await notReady.json() }).toEqual({
+        status: 503,
+        body: {
+          status: 'not ready',
+          ok: false,
+          checks: {
+            supergraph: true,
+            'legal-instruments': false,
+            'migration-data': false,
+            'consultative-processes': false,
+            'un-partnerships': false,
+          },
+        },
+      });
+      const whileDown = await post(`${base}/graphql`, INSTRUMENT);
+      expect(whileDown.body).toEqual({
+        data: { instrument: null },
+        errors: [
+          {
+            message: 'The legal-instruments service is unavailable',
+            extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'legal-instruments' },
+          },
+        ],
+      });
+      // The services come up on their configured ports; legal-instruments answers slowly, so that a
+      // request is still in flight when SIGTERM arrives.
+      services = [
+        ...(await startServices(testDatabaseUrl(), ['migration-data'], Number(env.MIGRATION_DATA_PORT))),
+        ...(await startServices(testDatabaseUrl(), ['consultative-processes'], Number(env.CONSULTATIVE_PROCESSES_PORT))),
+        ...(await startServices(testDatabaseUrl(), ['un-partnerships'], Number(env.UN_PARTNERSHIPS_PORT))),
+      ];
+      const [legal] = await startServices(testDatabaseUrl(), ['legal-instruments']);
+      services.push(legal);
+      slow = await startSlowProxy(legal.url, 1000, Number(env.LEGAL_INSTRUMENTS_PORT));
+      await waitFor(`${base}/readyz`, 200, proc);
+      const inFlight = post(`${base}/graphql`, INSTRUMENT);
+      await new Promise((r) => setTimeout(r, 300));
+      const signalled = Date.now();
+      proc.child.kill('SIGTERM');
+      const answer = await inFlight;
+      const exit = await proc.exited;
+      expect({ body: answer.body, code: exit.code }).toEqual({ body: INSTRUMENT_ANSWER, code: 0 });
+      expect(exit.at - signalled).toBeLessThan(5000);
+    } finally {
+      proc.child.kill('SIGKILL');
+      await slow?.stop();
+      for (const s of services) await s.stop();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { PROJECT_ROOT } from '../../shared/src/config';
+import { closeServer, createHttpServer, listen } from '../../shared/src/http';
+import { createIdeRoute, loadIdeTabs, renderIdePage } from '../../gateway/src/ide';
+
+const OPERATIONS = path.join(PROJECT_ROOT, 'operations');
+
+let apollo: ApolloServer<BaseContext>;
+let server: http.Server;
+let base: string;
+
+beforeAll(async () => {
+  apollo = new ApolloServer<BaseContext>({
+    typeDefs: 'type Query { hello: String }',
+    resolvers: { Query: { hello: () => 'world' } },
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+  server = createHttpServer<BaseContext>({
+    apollo,
+    context: async () => ({}),
+    ready: async () => ({ ok: true, checks: {} }),
+    extraRoutes: createIdeRoute({ operationsDir: OPERATIONS }),
+  });
+  base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+});
+afterAll(async () => {
+  await closeServer(server, 1000);
+  await apollo.stop();
+});
+
+const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
+describe('the IDE route of the gateway', () => {
+  it('serves the IDE page to a browser at the root and at /graphql, with a policy that allows only its own scripts', async () => {
+    for (const p of ['/', '/graphql']) {
+      const res = await fetch(base + p, { headers: html });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const page = await res.text();
+      const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+      expect(scripts).toEqual(['ide/react.production.min.js', 'ide/react-dom.production.min.js', 'ide/graphiql.min.js', 'ide/ide.js']);
+      expect(page).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+    }
+  });
+
+  it('leaves GraphQL requests to the GraphQL endpoint, including a browser GET that carries a query', async () => {
+    const get = await fetch(`${base}/graphql?query=${encodeURIComponent('{ hello }')}`, { headers: { ...html, 'apollo-require-preflight': 'true' } });
+    expect(await get.json()).toEqual({ data: { hello: 'world' } });
+    const post = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+    expect(await post.json()).toEqual({ data: { hello: 'world' } });
+    expect((await fetch(`${base}/healthz`, { headers: html })).status).toBe(200);
+  });
+
+  it('serves each asset from the installed packages, gzipped on request, with a validator', async () => {
+    const installed = fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', 'graphiql', 'graphiql.min.js'));
+    const plain = await fetch(`${base}/ide/graphiql.min.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(Buffer.from(await plain.arrayBuffer()).equals(installed)).toBe(true);
+
+    const raw = await new Promise<{ status: number; encoding?: string; body: Buffer; etag?: string }>((resolve, reject) => {
+      // fetch decompresses by itself; node:http shows what went over the wire.
+      http
+        .get(`${base}/ide/graphiql.min.css`, { headers: { 'accept-encoding': 'gzip' } }, (res: http.IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], body: Buffer.concat(chunks), etag: res.headers.etag }),
+          );
+        })
+        .on('error', reject);
+    });
+    expect(raw.status).toBe(200);
+    expect(raw.encoding).toBe('gzip');
+    expect(zlib.gunzipSync(raw.body).equals(fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', 'graphiql', 'graphiql.min.css')))).toBe(true);
+    expect((await fetch(`${base}/ide/graphiql.min.css`, { headers: { 'if-none-match': raw.etag! } })).status).toBe(304);
+  });
+
+  it('answers 404 for an asset it does not know, and never serves a file outside its list', async () => {
+    for (const p of ['/ide/nope.js', '/ide/../package.json', '/ide/%2e%2e%2fpackage.json', '/ide/']) {
+      const res = await fetch(base + p);
+      expect({ p, status: res.status }).toEqual({ p, status: 404 });
+    }
+  });
+
+  it('offers every named operation as a tab, in file order, with the defaults of its variables', () => {
+    const tabs = loadIdeTabs(OPERATIONS);
+    const files = fs.readdirSync(OPERATIONS).filter((f) => f.endsWith('.graphql')).sort();
+    expect(tabs.map((t) => t.query)).toEqual(files.map((f) => fs.readFileSync(path.join(OPERATIONS, f), 'utf8').trim() + '\n'));
+    const gap = tabs[files.indexOf('gap-analysis.graphql')];
+    expect(JSON.parse(gap.variables!)).toEqual({ process: 'MIDWA', instrument: 'ICRMW', asOf: '2024-06-30' });
+  });
+
+  it('keeps an operation that contains </script> from closing the configuration block', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ide-ops-'));
+    fs.writeFileSync(path.join(dir, 'a.graphql'), '# </script><script>alert(1)</script>\nquery A { hello }\n');
+    const page = renderIdePage(loadIdeTabs(dir));
+    expect(page.match(/<\/script>/g)).toHaveLength(5);
+    const config = page.slice(page.indexOf('id="ide-config">') + 'id="ide-config">'.length, page.indexOf('</script>'));
+    expect(JSON.parse(config)).toEqual({ tabs: [{ query: '# </script><script>alert(1)</script>\nquery A { hello }\n' }], defaultHeaders: '' });
+    fs.rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,51 @@
+import { loadConfig } from '../../shared/src/config';
+import { sqlStatements } from '../../shared/src/db';
+import { createLogger } from '../../shared/src/logger';
+import { memoryStore, responseCachePlugin } from '../../gateway/src/responseCache';
+import { type InProcessStack, startInProcessStack } from '../../scripts/inProcessStack';
+import { testDatabaseUrl } from '../support/serviceHarness';
+
+let stack: InProcessStack;
+beforeAll(async () => {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  stack = await startInProcessStack(testDatabaseUrl(), config, createLogger('cache', 'error'), [responseCachePlugin(memoryStore(), 60)]);
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function post(query: string, variables?: Record<string, unknown>) {
+  const before = sqlStatements.count;
+  const res = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { cache: res.headers.get('x-response-cache'), body: await res.json(), sql: sqlStatements.count - before };
+}
+
+describe('the gateway response cache', () => {
+  const query = 'query($c: ID!) { country(code: $c) { name immigrantStock(years: [2020]) { total } treatyActions { action } } }';
+
+  it('answers a repeated query from the cache, with the same body and no SQL', async () => {
+    const first = await post(query, { c: 'GHA' });
+    const second = await post(query, { c: 'GHA' });
+    expect(first.cache).toBeNull();
+    expect(first.sql).toBeGreaterThan(0);
+    expect(second).toEqual({ cache: 'hit', body: first.body, sql: 0 });
+  });
+
+  it('keys entries by variables, so another country is a miss', async () => {
+    const other = await post(query, { c: 'TGO' });
+    expect(other.cache).toBeNull();
+    expect((other.body as { data: { country: { name: string } } }).data.country.name).toBe('Togo');
+  });
+
+  it('never caches a response that carries errors', async () => {
+    const bad = 'query($c: ID!) { country(code: $c) { name } }';
+    const first = await post(bad, { c: 'QQQ' });
+    const second = await post(bad, { c: 'QQQ' });
+    expect(second.cache).toBeNull();
+    expect(second.body).toEqual(first.body);
+  });
+});
