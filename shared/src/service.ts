@@ -5,6 +5,7 @@ import { closeServer, createHttpServer, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
 import { ensureSchema, runMigrations } from './db';
 import type { SeedResult } from './seed';
+import type { Identity } from './identity';
 
 /** What each service module provides; the same shape in all four. */
 export interface ServiceDefinition<TContext extends BaseContext> {
@@ -12,7 +13,7 @@ export interface ServiceDefinition<TContext extends BaseContext> {
   schema: string;
   createDataSource(url: string, database: DatabaseConfig, log: Logger): DataSource;
   buildServer(log: Logger): ApolloServer<TContext>;
-  createContext(ds: DataSource): TContext;
+  createContext(ds: DataSource, identity?: Identity): TContext;
   seed(ds: DataSource, log: Logger): Promise<SeedResult[]>;
 }
 

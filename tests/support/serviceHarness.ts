@@ -4,6 +4,7 @@ import { loadConfig } from '../../shared/src/config';
 import { sqlStatements } from '../../shared/src/db';
 import { createLogger } from '../../shared/src/logger';
 import type { ServiceDefinition } from '../../shared/src/service';
+import type { Identity } from '../../shared/src/identity';
 
 export interface GraphQLResult {
   data?: Record<string, unknown> | null;
@@ -13,7 +14,7 @@ export interface GraphQLResult {
 export interface ServiceHarness {
   ds: DataSource;
   /** Runs one operation through executeOperation with a fresh context (fresh loaders). */
-  execute(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult>;
+  execute(query: string, variables?: Record<string, unknown>, identity?: Identity): Promise<GraphQLResult>;
   /** Runs one operation and also returns how many SQL statements it sent. */
   executeCounting(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult & { sql: number }>;
   close(): Promise<void>;
@@ -33,8 +34,8 @@ export async function startServiceHarness<T extends BaseContext>(def: ServiceDef
   await ds.initialize();
   const server = def.buildServer(log);
   await server.start();
-  const execute = async (query: string, variables?: Record<string, unknown>): Promise<GraphQLResult> => {
-    const response = await server.executeOperation({ query, variables }, { contextValue: def.createContext(ds) });
+  const execute = async (query: string, variables?: Record<string, unknown>, identity?: Identity): Promise<GraphQLResult> => {
+    const response = await server.executeOperation({ query, variables }, { contextValue: def.createContext(ds, identity) });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return JSON.parse(JSON.stringify(response.body.singleResult)) as GraphQLResult;
   };
