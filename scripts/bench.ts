@@ -12,7 +12,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName } from '../shared/src/config';
+import { loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable } from '../shared/src/config';
+import { ANONYMOUS } from '../shared/src/identity';
+import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../shared/src/signing';
 import { createLogger } from '../shared/src/logger';
 import { buildGateway } from '../gateway/src/server';
 import { closeServer, createHttpServer, listen } from '../shared/src/http';
@@ -37,6 +39,8 @@ const PORTS: Record<ServiceName | 'gateway', number> = {
 const HIVE_PORT = 4200;
 const CACHED_GATEWAY_PORT = 4300;
 const PROXY_BASE = 4110;
+/** The services answer only gateway-signed calls: secrets of this run, given to every process. */
+const SECRETS = randomServiceSecrets();
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -128,7 +132,7 @@ async function recordCriticalPaths(): Promise<Map<string, Call[][]>> {
         const start = performance.now();
         const upstream = await fetch(`http://127.0.0.1:${PORTS[name]}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...signatureHeadersOf(req.headers) },
           body,
         });
         const text = await upstream.text();
@@ -146,6 +150,7 @@ async function recordCriticalPaths(): Promise<Map<string, Call[][]>> {
     serviceUrls,
     subgraphTimeoutMs: 10_000,
     log,
+    serviceSecrets: SECRETS,
   });
   await apollo.start();
   const server = createHttpServer({ apollo, context: async () => ({}), ready: async () => ({ ok: true, checks: {} }) });
@@ -192,7 +197,7 @@ async function loadDirect(stages: Call[][]): Promise<LoadResult> {
           stage.map((c) =>
             fetch(`http://127.0.0.1:${PORTS[c.service]}/graphql`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json' },
+              headers: { 'content-type': 'application/json', ...signatureHeaders(SECRETS[c.service], c.service, encodeIdentity(ANONYMOUS), c.body) },
               body: c.body,
             }).then((r) => {
               if (!r.ok) errors += 1;
@@ -228,6 +233,11 @@ async function main(): Promise<void> {
     EMBEDDED_PG_PORT: '54340',
     EMBEDDED_PG_DIR: dataDir,
     RESPONSE_CACHE_TTL_S: '0',
+    ...Object.fromEntries(SERVICE_NAMES.map((name) => [serviceSecretVariable(name), SECRETS[name]])),
+    // Production settings the gateway requires; the benchmark sends no tokens, so the keys are never fetched.
+    JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? 'https://127.0.0.1:1/.well-known/jwks.json',
+    JWT_ISSUER: process.env.JWT_ISSUER ?? 'migration-graph-bench',
+    JWT_AUDIENCE: process.env.JWT_AUDIENCE ?? 'migration-graph',
   };
   const children: ChildProcess[] = [];
   try {

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { type Config, PROJECT_ROOT, type ServiceName } from '../shared/src/config';
+import { type Config, type GatewayLimits, PROJECT_ROOT, type ServiceName } from '../shared/src/config';
 import { closeServer, createHttpServer, listen } from '../shared/src/http';
 import type { Logger } from '../shared/src/logger';
-import { type RunningService, startService } from '../shared/src/service';
+import { type RunningService, type ServiceDefinition, startService } from '../shared/src/service';
+import { randomServiceSecrets, type ServiceSecrets } from '../shared/src/signing';
+import { type AuthOptions, authOptionsFromConfig, createAuthenticator, gatewayContext } from '../gateway/src/auth';
 import { createIdeRoute } from '../gateway/src/ide';
 import { buildGateway } from '../gateway/src/server';
 import { loadServices } from './services';
@@ -12,7 +14,20 @@ import { loadServices } from './services';
 export interface InProcessStack {
   gatewayUrl: string;
   services: RunningService[];
+  /** The secrets the gateway signs each service's calls with (fresh for each stack). */
+  serviceSecrets: ServiceSecrets;
   stop(): Promise<void>;
+}
+
+export interface InProcessStackOptions {
+  /** Token verification at the gateway; from the configuration when not given. */
+  auth?: AuthOptions;
+  /** Gateway limits; from the configuration when not given. */
+  limits?: GatewayLimits;
+  /** Production behaviour at the gateway (introspection for partners and above, no suggestions). */
+  production?: boolean;
+  /** The four service definitions, when a test wraps them; loadServices() otherwise. */
+  definitions?: ServiceDefinition<BaseContext>[];
 }
 
 /**
@@ -24,10 +39,13 @@ export async function startInProcessStack(
   config: Config,
   log: Logger,
   plugins: ApolloServerPlugin<BaseContext>[] = [],
+  options: InProcessStackOptions = {},
 ): Promise<InProcessStack> {
+  const serviceSecrets = randomServiceSecrets();
+  const limits = options.limits ?? config.limits;
   const services: RunningService[] = [];
-  for (const def of loadServices()) {
-    services.push(await startService(def, { url, database: config.database, port: 0, host: '127.0.0.1', log }));
+  for (const def of options.definitions ?? loadServices()) {
+    services.push(await startService(def, { url, database: config.database, port: 0, host: '127.0.0.1', log, secret: serviceSecrets[def.name] }));
   }
   const serviceUrls = Object.fromEntries(services.map((s) => [s.name, s.url])) as Record<ServiceName, string>;
   const { apollo } = buildGateway({
@@ -36,18 +54,23 @@ export async function startInProcessStack(
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     plugins,
     log,
+    serviceSecrets,
+    limits,
+    production: options.production ?? false,
   });
   await apollo.start();
   const http = createHttpServer<BaseContext>({
     apollo,
-    context: async () => ({}),
+    context: gatewayContext(createAuthenticator(options.auth ?? authOptionsFromConfig(config))),
     ready: async () => ({ ok: true, checks: {} }),
+    maxBodyBytes: limits.maxBodyBytes,
     extraRoutes: createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') }),
   });
   const port = await listen(http, 0, '127.0.0.1');
   return {
     gatewayUrl: `http://127.0.0.1:${port}/graphql`,
     services,
+    serviceSecrets,
     stop: async () => {
       await closeServer(http, 2000);
       await apollo.stop();
@@ -61,10 +84,11 @@ export async function postGraphQL<T = unknown>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, ...((await res.json()) as object) };

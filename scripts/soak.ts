@@ -7,6 +7,7 @@
 //   npm run soak -- [--seconds 180] [--connections 8] [--kill un-partnerships] [--down 5]
 //                   [--base-port 4700] [--pg-dir .data/postgres-soak]
 import { type ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName } from '../shared/src/config';
@@ -49,6 +50,9 @@ function parseOptions(argv: string[]): Options {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Stops every process the soak started; set once they exist, so that a failure cleans up too. */
+let cleanup: (() => Promise<void>) | null = null;
 
 interface Proc {
   name: string;
@@ -100,6 +104,8 @@ async function main(): Promise<void> {
 
   const env = {
     ...process.env,
+    // Services sign and check subgraph calls; a secret of this run unless one is given.
+    SERVICE_SIGNING_SECRET: process.env.SERVICE_SIGNING_SECRET ?? crypto.randomBytes(32).toString('hex'),
     DATABASE_URL: url,
     LOG_LEVEL: 'warn',
     GATEWAY_PORT: String(ports.gateway),
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
     await Promise.race([Promise.all([...procs.values()].map((p) => p.exited)), sleep(15_000)]);
     await pg?.stop();
   };
+  cleanup = stopAll;
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
   for (const name of SERVICE_NAMES) launch(name, `services/${name}/src/index.ts`);
@@ -243,6 +250,7 @@ async function main(): Promise<void> {
   for (const w of acknowledged) if (!(await WRITE_VERIFIERS[w.op].verify(w.id, post))) lost += 1;
 
   await stopAll();
+  cleanup = null;
 
   // The report.
   const phases = [
@@ -295,7 +303,8 @@ async function main(): Promise<void> {
   process.exit(lost > 0 ? 1 : 0);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`[soak] ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+main().catch(async (error: unknown) => {
+  process.stderr.write(`[soak] ${error instanceof Error ? error.message : String(error)}\n`);
+  await cleanup?.().catch(() => undefined);
   process.exit(1);
 });

@@ -4,10 +4,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES } from '../shared/src/config';
+import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable } from '../shared/src/config';
 import { resolveDatabase } from '../shared/src/database';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
+import { randomServiceSecrets } from '../shared/src/signing';
 import { loadServices } from './services';
 
 interface Child {
@@ -92,8 +93,13 @@ async function main(): Promise<void> {
       );
     }
     const env = { ...process.env, DATABASE_URL: db.url };
+    // Signing secrets: the configured ones, or (outside production) fresh random ones for this run.
+    // Each service gets its own secret only; the gateway gets all four.
+    const generated = randomServiceSecrets();
+    const secretEnv = (name: ServiceName) =>
+      config.serviceSecrets[name] || config.nodeEnv === 'production' ? {} : { [serviceSecretVariable(name)]: generated[name] };
     for (const name of SERVICE_NAMES) {
-      const child = launch(name, `services/${name}/src/index.ts`, env);
+      const child = launch(name, `services/${name}/src/index.ts`, { ...env, ...secretEnv(name) });
       children.push(child);
       child.exited.then((code) => {
         if (!stopping) void shutdown(`${name} exited unexpectedly (code ${code})`, 1);
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
     await Promise.all(
       SERVICE_NAMES.map((name, i) => waitReady(`http://127.0.0.1:${config.ports[name]}/readyz`, children[i], 60_000)),
     );
-    const gateway = launch('gateway', 'gateway/src/index.ts', env);
+    const gateway = launch('gateway', 'gateway/src/index.ts', Object.assign({ ...env }, ...SERVICE_NAMES.map(secretEnv)));
     children.push(gateway);
     gateway.exited.then((code) => {
       if (!stopping) void shutdown(`gateway exited unexpectedly (code ${code})`, 1);

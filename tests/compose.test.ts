@@ -122,6 +122,8 @@ describe('docker-compose.yml', () => {
       DB_STATEMENT_TIMEOUT_MS: '10000',
       [`${env}_PORT`]: String(port),
       REDIS_URL: 'redis://redis:6379',
+      // Its own signing secret only, required from the environment.
+      [`SERVICE_SECRET_${env}`]: `\${SERVICE_SECRET_${env}:?set one signing secret per service}`,
     });
     expect(svc.expose).toEqual([String(port)]);
     expect(svc.ports).toBeUndefined();
@@ -169,6 +171,13 @@ describe('docker-compose.yml', () => {
       GATEWAY_PORT: '4000',
       REDIS_URL: 'redis://redis:6379',
       ...expectedUrls,
+      // All four signing secrets and the token issuer's settings, required from the environment.
+      ...Object.fromEntries(
+        SUBGRAPHS.map(({ env }) => [`SERVICE_SECRET_${env}`, `\${SERVICE_SECRET_${env}:?set one signing secret per service}`]),
+      ),
+      JWT_JWKS_URL: "${JWT_JWKS_URL:?set the token issuer's JWKS URL}",
+      JWT_ISSUER: '${JWT_ISSUER:?set the token issuer}',
+      JWT_AUDIENCE: '${JWT_AUDIENCE:?set the token audience}',
     });
     expect(gateway.healthcheck?.test).toEqual(readyzHealthcheck(4000));
   });

@@ -6,6 +6,7 @@ import { createLogger } from '../../shared/src/logger';
 import { buildGateway } from './server';
 import { memoryStore, redisStore, responseCachePlugin } from './responseCache';
 import { createIdeRoute } from './ide';
+import { authOptionsFromConfig, createAuthenticator, gatewayContext, gatewayServiceSecrets, localJwtSecret } from './auth';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   }
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
   let built: ReturnType<typeof buildGateway>;
+  let authenticate: ReturnType<typeof createAuthenticator>;
   try {
+    authenticate = createAuthenticator(authOptionsFromConfig(config, localJwtSecret(config)));
     const cacheStore =
       config.responseCacheTtlSeconds > 0 ? (config.redisUrl ? redisStore(config.redisUrl) : memoryStore()) : null;
     built = buildGateway({
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       plugins: cacheStore ? [responseCachePlugin(cacheStore, config.responseCacheTtlSeconds)] : [],
       log,
+      serviceSecrets: gatewayServiceSecrets(config),
+      limits: config.limits,
+      production: config.nodeEnv === 'production',
     });
   } catch (e) {
     log.error((e as Error).message);
@@ -48,7 +54,13 @@ async function main(): Promise<void> {
     return { ok: Object.values(checks).every((v) => v === true), checks };
   };
   const extraRoutes = createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') });
-  const http = createHttpServer({ apollo: built.apollo, context: async () => ({}), ready, extraRoutes });
+  const http = createHttpServer({
+    apollo: built.apollo,
+    context: gatewayContext(authenticate),
+    ready,
+    extraRoutes,
+    maxBodyBytes: config.limits.maxBodyBytes,
+  });
   const port = await listen(http, config.ports.gateway, config.host);
   log.info(`listening on http://${config.host}:${port}/graphql`);
   let stopping = false;

@@ -51,6 +51,8 @@ export function responseCachePlugin(store: ResponseCacheStore, ttlSeconds: numbe
       return {
         async responseForOperation(ctx) {
           if (ctx.operation.operation !== 'query' || !ctx.source) return null;
+          // Only anonymous answers are shared: a signed-in caller may see restricted fields.
+          if (((ctx.contextValue as { identity?: { roles: unknown[] } }).identity?.roles.length ?? 0) > 0) return null;
           key = keyOf(ctx.source, ctx.request.operationName, ctx.request.variables);
           const hit = await store.get(key);
           if (hit === undefined) return null;

@@ -3,7 +3,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { Supergraph } from '@apollo/federation-internals';
-import type { ServiceName } from '../../shared/src/config';
+import type { GatewayLimits, ServiceName } from '../../shared/src/config';
+import { ANONYMOUS, type Identity } from '../../shared/src/identity';
+import { encodeIdentity, SIGNATURE_HEADERS, type ServiceSecrets, signatureHeaders } from '../../shared/src/signing';
+import { DEFAULT_LIMITS, gatewayLimits } from './limits';
 import type { Logger } from '../../shared/src/logger';
 import { maskError } from '../../shared/src/subgraph';
 import { PUBLIC_ERROR_CODES } from '../../shared/src/errors';
@@ -20,6 +23,12 @@ export interface GatewayOptions {
   /** More Apollo Server plugins (the response cache, for one). */
   plugins?: ApolloServerPlugin<BaseContext>[];
   log: Logger;
+  /** Each service's secret: every subgraph call carries the caller's identity signed with it. */
+  serviceSecrets: ServiceSecrets;
+  /** Depth, aliases, tokens, cost, list lengths; DEFAULT_LIMITS when not given. */
+  limits?: GatewayLimits;
+  /** Production: introspection for partners and above only, no field suggestions. */
+  production?: boolean;
 }
 
 const DEFAULT_SUBGRAPH_MAX_SOCKETS = 32;
@@ -56,6 +65,21 @@ function timedFetcher(service: string, timeoutMs: number, pool: Agent): Fetcher 
 }
 
 /**
+ * Signs each subgraph call over the exact bytes sent. RemoteGraphQLDataSource serializes the body
+ * after willSendRequest, so willSendRequest attaches the identity and the signature is made here,
+ * where the body is final.
+ */
+function signingFetcher(service: ServiceName, secret: string, inner: Fetcher): Fetcher {
+  return (async (url: string, init?: { headers?: Record<string, string>; body?: unknown }) => {
+    const headers: Record<string, string> = { ...(init?.headers ?? {}) };
+    const identity = headers[SIGNATURE_HEADERS.identity] ?? encodeIdentity(ANONYMOUS);
+    const body = typeof init?.body === 'string' ? init.body : '';
+    Object.assign(headers, signatureHeaders(secret, service, identity, body));
+    return (inner as unknown as (u: string, i: unknown) => Promise<unknown>)(url, { ...init, headers });
+  }) as unknown as Fetcher;
+}
+
+/**
  * A subgraph answers a request it rejects (an invalid Date literal, say) with HTTP 400 and GraphQL
  * errors. Pass those errors on as they are; anything else becomes a plain downstream error, without
  * the subgraph's URL or response body.
@@ -63,6 +87,12 @@ function timedFetcher(service: string, timeoutMs: number, pool: Agent): Fetcher 
 class SubgraphDataSource extends RemoteGraphQLDataSource {
   constructor(private readonly service: string, url: string, fetcher: Fetcher) {
     super({ url, fetcher });
+  }
+
+  /** The caller's identity, from the gateway's context (anonymous when it has none). */
+  override willSendRequest(options: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]): void {
+    const identity = (options.context as { identity?: Identity } | undefined)?.identity ?? ANONYMOUS;
+    options.request.http?.headers.set(SIGNATURE_HEADERS.identity, encodeIdentity(identity));
   }
 
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
@@ -123,18 +153,28 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) => {
       const configured = opts.serviceUrls[name as ServiceName];
-      return new SubgraphDataSource(name, configured ?? url ?? '', timedFetcher(name, opts.subgraphTimeoutMs, pool));
+      const secret = opts.serviceSecrets[name as ServiceName];
+      if (!secret) throw new Error(`no signing secret for the ${name} service`);
+      const fetcher = signingFetcher(name as ServiceName, secret, timedFetcher(name, opts.subgraphTimeoutMs, pool));
+      return new SubgraphDataSource(name, configured ?? url ?? '', fetcher);
     },
   });
+  const limits = gatewayLimits(opts.limits ?? DEFAULT_LIMITS, opts.production ?? false);
   const apollo = new ApolloServer<BaseContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // Open here, and limited to partners and above in production by gatewayLimits.
+    introspection: true,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: { maxTokens: (opts.limits ?? DEFAULT_LIMITS).maxTokens },
     formatError: maskError(opts.log),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // Stopping the server closes the subgraph pool's sockets.
       { serverWillStart: async () => ({ serverWillStop: () => pool.close() }) },
       requestGuard,
+      ...limits.plugins,
       ...(opts.plugins ?? []),
     ],
     csrfPrevention: true,

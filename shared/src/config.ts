@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 
 /** The four domain services, in port order. One name per service everywhere. */
@@ -56,6 +57,48 @@ export interface Config {
   /** Redis for the response cache; without it the cache lives in the gateway's memory. */
   redisUrl: string | undefined;
   supergraphPath: string;
+  /** Bearer tokens at the gateway. */
+  jwt: JwtConfig;
+  /**
+   * The secret of each service for gateway-signed requests: the gateway needs all four, a service
+   * its own. Unset ones are undefined; whoever needs one stops with a message naming its variable.
+   */
+  serviceSecrets: Partial<Record<ServiceName, string>>;
+  /** Request limits at the gateway. */
+  limits: GatewayLimits;
+}
+
+export interface JwtConfig {
+  /** HS256 secret for local tokens (development and test only). */
+  secret: string | undefined;
+  /** JWKS of the identity provider (RS256, ES256). */
+  jwksUrl: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+  clockSkewSeconds: number;
+}
+
+export interface GatewayLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  /** Most values in one list argument (a literal list or a list variable). */
+  maxListLength: number;
+  maxBodyBytes: number;
+}
+
+/** The smallest secret accepted, in characters. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** The variable that holds one service's signing secret: SERVICE_SECRET_LEGAL_INSTRUMENTS, ... */
+export function serviceSecretVariable(service: ServiceName): string {
+  return `SERVICE_SECRET_${envKey(service)}`;
+}
+
+/** A service's own secret derived from one development/test secret (refused in production). */
+export function deriveServiceSecret(master: string, service: ServiceName): string {
+  return crypto.createHmac('sha256', master).update(`migration-graph service secret: ${service}`, 'utf8').digest('hex');
 }
 
 /** Project root: two levels above this file (shared/src). */
@@ -98,6 +141,47 @@ function readUrl(env: NodeJS.ProcessEnv, variable: string, protocols: string[]):
   return raw;
 }
 
+function readSecret(env: NodeJS.ProcessEnv, variable: string): string | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < MIN_SECRET_LENGTH) throw new ConfigError(variable, `must be at least ${MIN_SECRET_LENGTH} characters long`);
+  return raw;
+}
+
+function readText(env: NodeJS.ProcessEnv, variable: string, fallback: string | undefined): string | undefined {
+  const raw = env[variable];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+function readServiceSecrets(env: NodeJS.ProcessEnv, production: boolean): Partial<Record<ServiceName, string>> {
+  const master = readSecret(env, 'SERVICE_SIGNING_SECRET');
+  if (master && production) {
+    throw new ConfigError('SERVICE_SIGNING_SECRET', 'is for development and test only: in production set one SERVICE_SECRET_<SERVICE> per service');
+  }
+  const secrets: Partial<Record<ServiceName, string>> = {};
+  for (const name of SERVICE_NAMES) {
+    const own = readSecret(env, serviceSecretVariable(name));
+    const value = own ?? (master ? deriveServiceSecret(master, name) : undefined);
+    if (value) secrets[name] = value;
+  }
+  return secrets;
+}
+
+function readJwt(env: NodeJS.ProcessEnv, production: boolean): JwtConfig {
+  const secret = readSecret(env, 'JWT_SECRET');
+  if (secret && production) {
+    throw new ConfigError('JWT_SECRET', 'is for local HS256 tokens only: in production the gateway verifies RS256/ES256 tokens with the keys at JWT_JWKS_URL');
+  }
+  const jwksUrl = readUrl(env, 'JWT_JWKS_URL', production ? ['https:'] : ['https:', 'http:']);
+  return {
+    secret,
+    jwksUrl,
+    issuer: readText(env, 'JWT_ISSUER', production ? undefined : 'migration-graph-local'),
+    audience: readText(env, 'JWT_AUDIENCE', production ? undefined : 'migration-graph'),
+    clockSkewSeconds: readInt(env, 'JWT_CLOCK_SKEW_S', 30, 0, 300),
+  };
+}
+
 /**
  * Reads and validates every setting once. Nothing else in the project reads process.env:
  * a missing or malformed setting stops the process with a message naming the variable.
@@ -133,5 +217,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_S', 0, 0, 86400),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     supergraphPath: path.resolve(PROJECT_ROOT, env.SUPERGRAPH_PATH && env.SUPERGRAPH_PATH !== '' ? env.SUPERGRAPH_PATH : 'gateway/supergraph.graphql'),
+    jwt: readJwt(env, nodeEnv === 'production'),
+    serviceSecrets: readServiceSecrets(env, nodeEnv === 'production'),
+    limits: {
+      maxDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
+      maxAliases: readInt(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 1000),
+      maxTokens: readInt(env, 'GRAPHQL_MAX_TOKENS', 2000, 10, 100000),
+      maxCost: readInt(env, 'GRAPHQL_MAX_COST', 50000, 10, 10000000),
+      maxListLength: readInt(env, 'GRAPHQL_MAX_LIST_LENGTH', 300, 1, 100000),
+      maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+    },
   };
 }

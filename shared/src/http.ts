@@ -9,7 +9,8 @@ export interface Readiness {
 
 export interface HttpAppOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Builds the request's context; `body` is the raw request body (what a signature covers). */
+  context: (req: IncomingMessage, body: string) => Promise<TContext>;
   /** Readiness beyond being alive: database reachable, migrations current, supergraph loaded... */
   ready: () => Promise<Readiness>;
   /** Largest request body accepted, in bytes. */
@@ -110,7 +111,7 @@ export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOpti
     }
     const result = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => opts.context(req),
+      context: () => opts.context(req, raw),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;

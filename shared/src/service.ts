@@ -1,11 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import { type Config, type DatabaseConfig, loadConfig, type ServiceName } from './config';
+import { type Config, type DatabaseConfig, loadConfig, type ServiceName, serviceSecretVariable } from './config';
 import { closeServer, createHttpServer, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
 import { ensureSchema, runMigrations } from './db';
 import type { SeedResult } from './seed';
 import type { Identity } from './identity';
+import { verifySignedRequest } from './signing';
 
 /** What each service module provides; the same shape in all four. */
 export interface ServiceDefinition<TContext extends BaseContext> {
@@ -48,7 +50,15 @@ export async function prepareDatabase<T extends BaseContext>(
 /** Opens the database and serves the subgraph over HTTP. Used by index.ts and by the test harness. */
 export async function startService<T extends BaseContext>(
   def: ServiceDefinition<T>,
-  opts: { url: string; database: DatabaseConfig; port: number; host: string; log: Logger },
+  opts: {
+    url: string;
+    database: DatabaseConfig;
+    port: number;
+    host: string;
+    log: Logger;
+    /** This service's secret: only requests the gateway signed with it are answered. */
+    secret: string;
+  },
 ): Promise<RunningService> {
   const ds = def.createDataSource(opts.url, opts.database, opts.log);
   await ds.initialize();
@@ -65,7 +75,11 @@ export async function startService<T extends BaseContext>(
     }
     return { ok: checks.database === true && checks.migrations === true, checks };
   };
-  const http = createHttpServer<T>({ apollo, context: async () => def.createContext(ds), ready });
+  // The signature is checked while the context is built: a request the gateway did not sign gets
+  // a 401/403 before Apollo parses it, so no resolver runs (not even _entities or _service).
+  const context = async (req: IncomingMessage, body: string) =>
+    def.createContext(ds, verifySignedRequest({ secret: opts.secret, service: def.name, method: req.method, headers: req.headers, body }));
+  const http = createHttpServer<T>({ apollo, context, ready });
   const port = await listen(http, opts.port, opts.host);
   return {
     name: def.name,
@@ -95,7 +109,12 @@ export async function runService<T extends BaseContext>(def: ServiceDefinition<T
     log.error('DATABASE_URL must be set to run a service on its own (npm start sets it for the embedded database)');
     process.exit(2);
   }
-  const running = await startService(def, { url, database: config.database, port: config.ports[def.name], host: config.host, log });
+  const secret = config.serviceSecrets[def.name];
+  if (!secret) {
+    log.error(`${serviceSecretVariable(def.name)} must be set (or, in development and test, SERVICE_SIGNING_SECRET): npm start sets it`);
+    process.exit(2);
+  }
+  const running = await startService(def, { url, database: config.database, port: config.ports[def.name], host: config.host, log, secret });
   log.info(`listening on ${running.url}`);
   let stopping = false;
   const stop = async (signal: string) => {

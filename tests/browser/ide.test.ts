@@ -69,6 +69,9 @@ describeWithChromium('the in-browser IDE, in headless Chromium', () => {
       const cm = (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror;
       cm.setValue('{ country(code: "SEN") { name nameFr: name(lang: FR) organizationMemberships(asOf: "2024-06-30") { organization { code } from } } }');
     });
+    // GraphiQL re-reads the operation name from the edited document after a short debounce; a
+    // click before that would send the previous tab's operation name.
+    await page.waitForTimeout(1000);
     await page.locator('.graphiql-execute-button').click();
     const response = page.locator('.graphiql-response .CodeMirror');
     await page.waitForFunction(() => (document.querySelector('.graphiql-response .CodeMirror') as HTMLElement | null)?.innerText.includes('Sénégal'), undefined, { timeout: 30_000 });

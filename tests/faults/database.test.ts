@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../shared/src/e
 import { createLogger } from '../../shared/src/logger';
 import { prepareDatabase, type RunningService, startService } from '../../shared/src/service';
 import { loadServices } from '../../scripts/services';
-import { freePort, post } from './faultKit';
+import { freePort, post as postTo, SECRETS } from './faultKit';
 
 // A PostgreSQL server of its own, which this file stops and starts: the shared test server stays up.
 const dir = path.join(os.tmpdir(), `mg-faults-${crypto.randomBytes(4).toString('hex')}`, 'pg');
@@ -17,6 +17,8 @@ let pg: EmbeddedPostgres;
 let service: RunningService;
 const [legal] = loadServices(['legal-instruments']);
 const QUERY = `{ instrument(code: "ICRMW") { shortTitle } }`;
+// The service answers only requests signed as the gateway signs them.
+const post = (url: string, query: string) => postTo(url, query, undefined, 'legal-instruments');
 
 async function readyz(): Promise<{ status: number; body: unknown; ms: number }> {
   const started = Date.now();
@@ -31,7 +33,7 @@ beforeAll(async () => {
   const database = { ...config.database, connectTimeoutMs: 1000, statementTimeoutMs: 1000, poolSize: 4 };
   const log = createLogger('faults', 'silent');
   await prepareDatabase(legal, pg.url, database, log);
-  service = await startService(legal, { url: pg.url, database, port: 0, host: '127.0.0.1', log });
+  service = await startService(legal, { url: pg.url, database, port: 0, host: '127.0.0.1', log, secret: SECRETS['legal-instruments'] });
 }, 120_000);
 
 afterAll(async () => {

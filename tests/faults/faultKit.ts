@@ -6,6 +6,8 @@ import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/co
 import { closeServer, createHttpServer, listen } from '../../shared/src/http';
 import { createLogger } from '../../shared/src/logger';
 import { type RunningService, startService } from '../../shared/src/service';
+import { ANONYMOUS } from '../../shared/src/identity';
+import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../../shared/src/signing';
 import { buildGateway } from '../../gateway/src/server';
 import { loadServices } from '../../scripts/services';
 
@@ -29,13 +31,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** POSTs one operation and times the answer. */
-export async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<Answer> {
+/** The signing secrets shared by the services and gateways this kit starts. */
+export const SECRETS = randomServiceSecrets();
+
+/** POSTs one operation and times the answer; signed as the gateway would when `signFor` names a service. */
+export async function post(url: string, query: string, variables?: Record<string, unknown>, signFor?: ServiceName): Promise<Answer> {
   const started = Date.now();
+  const payload = JSON.stringify({ query, variables });
+  const signature = signFor ? signatureHeaders(SECRETS[signFor], signFor, encodeIdentity(ANONYMOUS), payload) : {};
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...signature },
+    body: payload,
   });
   const body = (await res.json()) as Answer['body'];
   return { status: res.status, body, ms: Date.now() - started };
@@ -46,12 +53,13 @@ export async function startServices(
   url: string,
   names: readonly ServiceName[] = SERVICE_NAMES,
   port = 0,
+  secrets: Record<ServiceName, string> = SECRETS,
 ): Promise<RunningService[]> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const log = createLogger('faults', 'silent');
   const running: RunningService[] = [];
   for (const def of loadServices(names)) {
-    running.push(await startService(def, { url, database: config.database, port, host: '127.0.0.1', log }));
+    running.push(await startService(def, { url, database: config.database, port, host: '127.0.0.1', log, secret: secrets[def.name] }));
   }
   return running;
 }
@@ -74,6 +82,7 @@ export async function startGateway(
     subgraphTimeoutMs,
     subgraphMaxSockets,
     log: createLogger('gateway', 'silent'),
+    serviceSecrets: SECRETS,
   });
   await apollo.start();
   const server = createHttpServer<BaseContext>({ apollo, context: async () => ({}), ready: async () => ({ ok: true, checks: {} }) });
@@ -94,7 +103,7 @@ export interface SlowProxy {
   stop(): Promise<void>;
 }
 
-/** An HTTP server that forwards every request to `target` after `delayMs`: a slow service. */
+/** An HTTP server that forwards every request to the same path at `target` after `delayMs`: a slow service. */
 export async function startSlowProxy(target: string, delayMs: number, port = 0): Promise<SlowProxy> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -102,9 +111,9 @@ export async function startSlowProxy(target: string, delayMs: number, port = 0):
     req.on('end', () => {
       const timer = setTimeout(async () => {
         try {
-          const upstream = await fetch(target, {
+          const upstream = await fetch(new URL(req.url ?? '/graphql', target), {
             method: req.method,
-            headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+            headers: { 'content-type': req.headers['content-type'] ?? 'application/json', ...signatureHeadersOf(req.headers) },
             body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
           });
           const text = await upstream.text();

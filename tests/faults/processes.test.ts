@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import crypto from 'node:crypto';
+import { deriveServiceSecret, PROJECT_ROOT, SERVICE_NAMES, type ServiceName } from '../../shared/src/config';
+import { ANONYMOUS } from '../../shared/src/identity';
+import { encodeIdentity, signatureHeaders } from '../../shared/src/signing';
 import type { RunningService } from '../../shared/src/service';
 import { testDatabaseUrl } from '../support/serviceHarness';
 import { type Answer, freePort, post, startServices, startSlowProxy } from './faultKit';
@@ -14,10 +17,14 @@ interface Proc {
   exited: Promise<{ code: number | null; at: number }>;
 }
 
+// The processes derive their service secrets from this; the services this file starts in-process too.
+const MASTER_SECRET = crypto.randomBytes(32).toString('hex');
+const DERIVED = Object.fromEntries(SERVICE_NAMES.map((n) => [n, deriveServiceSecret(MASTER_SECRET, n)])) as Record<ServiceName, string>;
+
 function run(entry: string, env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', SERVICE_SIGNING_SECRET: MASTER_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -63,7 +70,11 @@ describe('process life cycle', () => {
       await locker.connect();
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE legal.instrument IN ACCESS EXCLUSIVE MODE');
-      const inFlight = post(`${base}/graphql`, INSTRUMENT);
+      const payload = JSON.stringify({ query: INSTRUMENT });
+      const signed = signatureHeaders(DERIVED['legal-instruments'], 'legal-instruments', encodeIdentity(ANONYMOUS), payload);
+      const inFlight = fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body: payload }).then(
+        async (res): Promise<Answer> => ({ status: res.status, body: (await res.json()) as Answer['body'], ms: 0 }),
+      );
       await new Promise((r) => setTimeout(r, 300));
       const signalled = Date.now();
       proc.child.kill('SIGTERM');
@@ -131,11 +142,11 @@ describe('process life cycle', () => {
       // The services come up on their configured ports; legal-instruments answers slowly, so that a
       // request is still in flight when SIGTERM arrives.
       services = [
-        ...(await startServices(testDatabaseUrl(), ['migration-data'], Number(env.MIGRATION_DATA_PORT))),
-        ...(await startServices(testDatabaseUrl(), ['consultative-processes'], Number(env.CONSULTATIVE_PROCESSES_PORT))),
-        ...(await startServices(testDatabaseUrl(), ['un-partnerships'], Number(env.UN_PARTNERSHIPS_PORT))),
+        ...(await startServices(testDatabaseUrl(), ['migration-data'], Number(env.MIGRATION_DATA_PORT), DERIVED)),
+        ...(await startServices(testDatabaseUrl(), ['consultative-processes'], Number(env.CONSULTATIVE_PROCESSES_PORT), DERIVED)),
+        ...(await startServices(testDatabaseUrl(), ['un-partnerships'], Number(env.UN_PARTNERSHIPS_PORT), DERIVED)),
       ];
-      const [legal] = await startServices(testDatabaseUrl(), ['legal-instruments']);
+      const [legal] = await startServices(testDatabaseUrl(), ['legal-instruments'], 0, DERIVED);
       services.push(legal);
       slow = await startSlowProxy(legal.url, 1000, Number(env.LEGAL_INSTRUMENTS_PORT));
       await waitFor(`${base}/readyz`, 200, proc);

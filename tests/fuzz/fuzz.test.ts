@@ -9,6 +9,8 @@ import { prepareDatabase } from '../../shared/src/service';
 import { type InProcessStack, startInProcessStack } from '../../scripts/inProcessStack';
 import { loadServices } from '../../scripts/services';
 import { testDatabaseUrl } from '../support/serviceHarness';
+import { ANONYMOUS } from '../../shared/src/identity';
+import { encodeIdentity, signatureHeaders } from '../../shared/src/signing';
 import { countryFields, type HostileRequest, hostileRequest, random, rootFields } from './hostileRequests';
 
 const SEED = 20_251_105;
@@ -140,11 +142,18 @@ describe('hostile requests', () => {
     const { schema, fields } = rootFields(fs.readFileSync(config.supergraphPath, 'utf8'));
     const country = countryFields(schema);
     const graphOf = (name: ServiceName) => name.toUpperCase().replace(/-/g, '_');
-    const targets: { name: string; base: string; fields: typeof fields; country: typeof country }[] = [
-      { name: 'gateway', base: stack.gatewayUrl, fields, country },
+    // Requests straight to a service are signed as the gateway would sign them (nine in ten: the
+    // tenth tries the unsigned path), so that the hostile input reaches the service's GraphQL layer.
+    let sent = 0;
+    const signer = (name: ServiceName) => (request: HostileRequest): HostileRequest =>
+      (sent += 1) % 10 === 0
+        ? request
+        : { ...request, headers: { ...request.headers, ...signatureHeaders(stack.serviceSecrets[name], name, encodeIdentity(ANONYMOUS), request.body ?? '') } };
+    const targets: { name: string; base: string; fields: typeof fields; country: typeof country; sign: (r: HostileRequest) => HostileRequest }[] = [
+      { name: 'gateway', base: stack.gatewayUrl, fields, country, sign: (r) => r },
       ...SERVICE_NAMES.map((name) => {
         const service = stack.services.find((s) => s.name === name)!;
-        return { name, base: service.url, fields: fields.filter((f) => f.graph === graphOf(name)), country: [] };
+        return { name, base: service.url, fields: fields.filter((f) => f.graph === graphOf(name)), country: [], sign: signer(name) };
       }),
     ];
     const before = await fingerprint(dbUrl);
@@ -162,7 +171,7 @@ describe('hostile requests', () => {
         while (next < plan.length) {
           const { target, request } = plan[next++];
           const started = Date.now();
-          const answer = await send(target.base, request);
+          const answer = await send(target.base, target.sign(request));
           outcomes.push({ kind: request.kind, target: target.name, ...answer, ms: Date.now() - started, request: (request.body ?? request.path).slice(0, 200) });
         }
       }),
@@ -190,7 +199,8 @@ describe('hostile requests', () => {
 
     // Every process still answers, and no row changed.
     for (const t of targets) {
-      const alive = await send(t.base, { kind: 'check', method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      sent = 1;
+      const alive = await send(t.base, t.sign({ kind: 'check', method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }));
       expect({ target: t.name, ...alive }).toEqual({ target: t.name, status: 200, text: '{"data":{"__typename":"Query"}}\n' });
     }
     expect(await fingerprint(dbUrl)).toEqual(before);

@@ -1,33 +1,47 @@
+import crypto from 'node:crypto';
 import { loadConfig } from '../../shared/src/config';
 import { sqlStatements } from '../../shared/src/db';
+import type { Role } from '../../shared/src/identity';
 import { createLogger } from '../../shared/src/logger';
 import type { RunningService } from '../../shared/src/service';
-import { postGraphQL, startInProcessStack } from '../../scripts/inProcessStack';
+import type { ServiceSecrets } from '../../shared/src/signing';
+import { type InProcessStackOptions, postGraphQL, startInProcessStack } from '../../scripts/inProcessStack';
+import { issueLocalToken } from '../../gateway/src/auth';
 import { testDatabaseUrl, type GraphQLResult } from './serviceHarness';
 
 export interface Stack {
   gatewayUrl: string;
   services: RunningService[];
-  /** POSTs one operation to the gateway over HTTP, as a client would. */
-  query(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult & { status: number }>;
+  serviceSecrets: ServiceSecrets;
+  /** POSTs one operation to the gateway over HTTP, as a client would; with a bearer token when given. */
+  query(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult & { status: number }>;
   /** The same, also returning the SQL statements all four services sent for it. */
-  queryCounting(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult & { status: number; sql: number }>;
+  queryCounting(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult & { status: number; sql: number }>;
+  /** A valid token for this stack's gateway (HS256, one hour). */
+  token(sub: string, roles: Role[]): Promise<string>;
   stop(): Promise<void>;
 }
 
-/** The whole graph in the test process, over the test database. */
-export async function startStack(): Promise<Stack> {
+/** The whole graph in the test process, over the test database; the gateway accepts tokens from `token()`. */
+export async function startStack(options: InProcessStackOptions = {}): Promise<Stack> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  const stack = await startInProcessStack(testDatabaseUrl(), config, createLogger('stack', 'error'));
-  const query = (q: string, variables?: Record<string, unknown>) =>
-    postGraphQL<Record<string, unknown>>(stack.gatewayUrl, q, variables) as Promise<GraphQLResult & { status: number }>;
+  const hsSecret = crypto.randomBytes(32).toString('hex');
+  const issuer = config.jwt.issuer ?? 'migration-graph-local';
+  const audience = config.jwt.audience ?? 'migration-graph';
+  const auth = options.auth ?? { hsSecret, issuer, audience, clockSkewSeconds: config.jwt.clockSkewSeconds };
+  const stack = await startInProcessStack(testDatabaseUrl(), config, createLogger('stack', 'error'), [], { ...options, auth });
+  const query = (q: string, variables?: Record<string, unknown>, token?: string) =>
+    postGraphQL<Record<string, unknown>>(stack.gatewayUrl, q, variables, token ? { authorization: `Bearer ${token}` } : {}) as Promise<
+      GraphQLResult & { status: number }
+    >;
   return {
     ...stack,
     query,
-    queryCounting: async (q, variables) => {
+    queryCounting: async (q, variables, token) => {
       const before = sqlStatements.count;
-      const result = await query(q, variables);
+      const result = await query(q, variables, token);
       return { ...result, sql: sqlStatements.count - before };
     },
+    token: (sub, roles) => issueLocalToken({ secret: hsSecret, sub, roles, issuer, audience, ttlSeconds: 3600 }),
   };
 }

@@ -1,5 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/loaders';
+import { historyLoader } from '../../../shared/src/mutations';
+import { SCHEMA } from './dataSource';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
 
 /** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
@@ -44,6 +46,8 @@ export function createLoaders(ds: DataSource) {
       (codes: readonly string[]) => processes.find({ where: { leadOrganization: In([...codes]) }, order: { code: 'ASC' } }),
       (p) => p.leadOrganization ?? '',
     ),
+    /** Audit entries of records (admins only), by entity and key. */
+    history: historyLoader(ds, SCHEMA),
   };
 }
 

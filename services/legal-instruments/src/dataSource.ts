@@ -5,10 +5,11 @@ import type { Logger } from '../../../shared/src/logger';
 import { entities } from './entities';
 import { Initial1732900000000 } from './migrations/1732900000000-Initial';
 import { FrenchTitles1733200000000 } from './migrations/1733200000000-FrenchTitles';
+import { Editing1733500000000 } from './migrations/1733500000000-Editing';
 
 export const SERVICE_NAME = 'legal-instruments' as const;
 export const SCHEMA = 'legal';
-export const migrations = [Initial1732900000000, FrenchTitles1733200000000];
+export const migrations = [Initial1732900000000, FrenchTitles1733200000000, Editing1733500000000];
 
 export function createDataSource(url: string, database: DatabaseConfig, log: Logger): DataSource {
   return createServiceDataSource({ url, schema: SCHEMA, entities, migrations, database, applicationName: SERVICE_NAME, log });

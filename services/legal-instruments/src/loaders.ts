@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/loaders';
+import { historyLoader } from '../../../shared/src/mutations';
 import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
+import { SCHEMA } from './dataSource';
 
 const ACTION_ORDER = { instrumentCode: 'ASC', date: 'ASC', action: 'ASC' } as const;
 
@@ -33,6 +35,8 @@ export function createLoaders(ds: DataSource) {
       });
       return codes.map((code) => rows.filter((t) => t.countryCode === code || t.locationCode === code));
     }),
+    /** Audit entries of records (admins only), by entity and key. */
+    history: historyLoader(ds, SCHEMA),
   };
 }
 

@@ -1,5 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { argsLoader, groupLoader, partition, rowLoader } from '../../../shared/src/loaders';
+import { historyLoader } from '../../../shared/src/mutations';
+import { SCHEMA } from './dataSource';
 import { MigrationProfile, StockRevision } from './entities';
 import { findIndicators, indicatorValues, type IndicatorValueRow } from './entities/analytics';
 import { type CorridorRow, type Side, stockByYear, type StockYear, topCorridors } from './entities/queries';
@@ -100,6 +102,8 @@ export function createLoaders(ds: DataSource) {
     topDestinations: topLoader(ds, 'origin'),
     indicator: rowLoader((codes: readonly string[]) => findIndicators(ds, codes), (i) => i.code),
     indicatorValues: indicatorValuesLoader(ds),
+    /** Audit entries of records (admins only), by entity and key. */
+    history: historyLoader(ds, SCHEMA),
   };
 }
 

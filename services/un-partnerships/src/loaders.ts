@@ -1,5 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/loaders';
+import { historyLoader } from '../../../shared/src/mutations';
+import { SCHEMA } from './dataSource';
 import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
 
 /** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
@@ -46,6 +48,8 @@ export function createLoaders(ds: DataSource) {
       (codes: readonly string[]) => countries.find({ where: { countryCode: In([...codes]) }, order: { programmeId: 'ASC' } }),
       (c) => c.countryCode,
     ),
+    /** Audit entries of records (admins only), by entity and key. */
+    history: historyLoader(ds, SCHEMA),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, DeleteDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /** A regional or global consultative process on migration (MIDWA, MIDCAS/DIMAC, IDM). */
 @Entity({ name: 'consultative_process' })
@@ -15,4 +15,10 @@ export class ConsultativeProcess {
   @Column({ type: 'text', nullable: true }) notes: string | null;
   @Column({ type: 'text', nullable: true }) source: string | null;
   @Column({ type: 'text' }) confidence: string;
+  /** 1 when first stored, one more at every change; writes are conditional on it. */
+  @Column({ type: 'integer' }) version: number;
+  /** Soft delete: set when deleted; reads through TypeORM leave such rows out. */
+  @DeleteDateColumn({ type: 'timestamptz', name: 'deleted_at' }) deletedAt: Date | null;
+  /** Editors' working note, not public. */
+  @Column({ type: 'text', name: 'internal_note', nullable: true }) internalNote: string | null;
 }

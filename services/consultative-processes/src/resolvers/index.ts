@@ -3,6 +3,8 @@ import { badUserInput, notFound } from '../../../../shared/src/errors';
 import { provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/validate';
 import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
+import { meetingTable, membershipTable, Mutation, participationTable, processTable } from './mutations';
 import type { Context } from '../context';
 import type { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from '../entities';
 import {
@@ -58,6 +60,8 @@ async function memberCodes(ctx: Context, filter: CountryFilter): Promise<Set<str
 }
 
 export const resolvers: ResolverMap = {
+  Mutation,
+  AuditEntry: auditEntryResolvers,
   Query: {
     country: (_: unknown, args: { code: string }) => ({ code: countryCodeArg(args.code) }),
     countries: async (_: unknown, args: { filter?: CountryFilter | null } & PageArgs, ctx: Context) => {
@@ -143,6 +147,8 @@ export const resolvers: ResolverMap = {
     to: (m: OrganizationMembership) => m.toDate,
     activeOn: (m: OrganizationMembership, args: { date?: string | null }) => activeOn(m, asOfArg(args.date)),
     provenance: provenanceField,
+    internalNote: restrictedField<OrganizationMembership>('internalNote'),
+    history: historyField(membershipTable),
   },
   ConsultativeProcess: {
     __resolveReference: (ref: { code: string }, ctx: Context) => ctx.loaders.process.load(ref.code),
@@ -162,12 +168,16 @@ export const resolvers: ResolverMap = {
     },
     meetings: (p: ConsultativeProcess, _: unknown, ctx: Context) => ctx.loaders.meetingsByProcess.load(p.code),
     provenance: provenanceField,
+    internalNote: restrictedField<ConsultativeProcess>('internalNote'),
+    history: historyField(processTable),
   },
   ProcessParticipation: {
     process: (x: ProcessParticipation, _: unknown, ctx: Context) => ctx.loaders.process.load(x.processCode),
     country: (x: ProcessParticipation) => (x.countryCode ? { code: x.countryCode } : null),
     role: (x: ProcessParticipation) => x.role.toUpperCase(),
     provenance: provenanceField,
+    internalNote: restrictedField<ProcessParticipation>('internalNote'),
+    history: historyField(participationTable),
   },
   Meeting: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.meeting.load(ref.id),
@@ -175,5 +185,7 @@ export const resolvers: ResolverMap = {
     country: (m: Meeting) => (m.countryCode ? { code: m.countryCode } : null),
     themes: (m: Meeting) => m.themes.map((t) => t.toUpperCase()),
     provenance: provenanceField,
+    internalNote: restrictedField<Meeting>('internalNote'),
+    history: historyField(meetingTable),
   },
 };

@@ -6,6 +6,8 @@ import type { Context } from '../context';
 import type { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
 import { findInstruments, findTrainings, findTreatyActions } from '../entities/queries';
 import { statusesOf, treatyStatus, type TreatyStatusResult } from './treatyStatus';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
+import { instrumentTable, Mutation, publicationTable, trainingTable, treatyActionTable } from './mutations';
 
 type CountryParent = { code: string };
 
@@ -68,6 +70,8 @@ function yearArg(value: number | null | undefined, field: string): number | unde
 }
 
 export const resolvers: ResolverMap = {
+  Mutation,
+  AuditEntry: auditEntryResolvers,
   Query: {
     instrument: (_: unknown, args: { code: string }, ctx: Context) => requireInstrument(ctx, args.code, 'code'),
     instruments: async (_: unknown, args: { filter?: InstrumentFilter | null } & PageArgs, ctx: Context) => {
@@ -160,12 +164,16 @@ export const resolvers: ResolverMap = {
         .filter((s) => s.status === 'PARTY' || (args.includeSignatories && s.status === 'SIGNATORY'));
     },
     provenance: provenanceField,
+    internalNote: restrictedField<LegalInstrument>('internalNote'),
+    history: historyField(instrumentTable),
   },
   TreatyAction: {
     instrument: (a: TreatyAction, _: unknown, ctx: Context) => ctx.loaders.instrument.load(a.instrumentCode),
     country: (a: TreatyAction) => ({ code: a.countryCode }),
     action: (a: TreatyAction) => a.action.toUpperCase(),
     provenance: provenanceField,
+    internalNote: restrictedField<TreatyAction>('internalNote'),
+    history: historyField(treatyActionTable),
   },
   TreatyStatus: {
     instrument: (s: TreatyStatusResult, _: unknown, ctx: Context) => ctx.loaders.instrument.load(s.instrumentCode),
@@ -176,6 +184,8 @@ export const resolvers: ResolverMap = {
     country: (t: Training) => (t.countryCode ? { code: t.countryCode } : null),
     location: (t: Training) => (t.locationCode ? { code: t.locationCode } : null),
     provenance: provenanceField,
+    internalNote: restrictedField<Training>('internalNote'),
+    history: historyField(trainingTable),
   },
   Publication: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.publication.load(ref.id),
@@ -183,5 +193,7 @@ export const resolvers: ResolverMap = {
     language: (p: Publication) => (p.language ? p.language.toUpperCase() : null),
     countries: (p: Publication) => p.countries.map((code) => ({ code })),
     provenance: provenanceField,
+    internalNote: restrictedField<Publication>('internalNote'),
+    history: historyField(publicationTable),
   },
 };

@@ -48,6 +48,8 @@ export interface IndicatorValueRow {
   unit: string;
   source: string;
   confidence: string;
+  version: number;
+  internalNote: string | null;
 }
 
 type Raw = Record<string, string | number | boolean | null>;
@@ -126,9 +128,9 @@ export async function indicatorValues(
   ds: DataSource, indicator: string, codes: readonly string[], fromYear: number | null, toYear: number | null,
 ): Promise<IndicatorValueRow[]> {
   const rows: Raw[] = await ds.query(
-    `SELECT v.indicator_code, v.country_code, v.year, v.value, v.unit, v.source, v.confidence
+    `SELECT v.indicator_code, v.country_code, v.year, v.value, v.unit, v.source, v.confidence, v.version, v.internal_note
      FROM "data"."indicator_value" v
-     WHERE v.indicator_code = $1 AND v.country_code = ANY($2::bpchar[])
+     WHERE v.indicator_code = $1 AND v.country_code = ANY($2::bpchar[]) AND v.deleted_at IS NULL
        AND ($3::int IS NULL OR v.year >= $3) AND ($4::int IS NULL OR v.year <= $4)
      ORDER BY v.country_code, v.year`,
     [indicator, codes, fromYear, toYear],
@@ -136,5 +138,6 @@ export async function indicatorValues(
   return rows.map((r) => ({
     indicatorCode: String(r.indicator_code), countryCode: String(r.country_code), year: Number(r.year), value: Number(r.value),
     unit: String(r.unit), source: String(r.source), confidence: String(r.confidence),
+    version: Number(r.version), internalNote: r.internal_note === null ? null : String(r.internal_note),
   }));
 }

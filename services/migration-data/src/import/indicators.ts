@@ -12,6 +12,8 @@ import {
 export const CATALOGUE_COLUMNS = ['code', 'name', 'unit', 'definition', 'allow_negative', 'source', 'source_url', 'confidence'];
 export const SERIES_COLUMNS = ['indicator', 'country_iso3', 'year', 'value', 'unit', 'source', 'confidence'];
 const INDICATOR_CODE = /^[A-Z][A-Z0-9_.]{0,39}$/;
+/** The columns a series file gives; version, soft-delete mark and editors' note are the graph's. */
+const VALUE_COLUMNS = '"indicator_code", "country_code", "year", "value", "unit", "source", "confidence"';
 const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 interface CatalogueEntry {
@@ -124,7 +126,7 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
         (r: { code: string; unit: string; allow_negative: boolean }) => [r.code, { unit: r.unit, allowNegative: r.allow_negative }],
       ),
     );
-    await client.query(`CREATE TEMP TABLE "indicator_value_load" (LIKE "data"."indicator_value") ON COMMIT DROP`);
+    await client.query(`CREATE TEMP TABLE "indicator_value_load" (LIKE "data"."indicator_value" INCLUDING DEFAULTS) ON COMMIT DROP`);
     const copy = client.query(copyFrom(
       `COPY "indicator_value_load" ("indicator_code", "country_code", "year", "value", "unit", "source", "confidence") FROM STDIN WITH (FORMAT csv)`,
     ));
@@ -161,9 +163,11 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
     const codes = [...indicators].sort();
     const diff = await client.query(
       `SELECT EXISTS (
-         (SELECT * FROM "indicator_value_load" EXCEPT SELECT * FROM "data"."indicator_value" WHERE indicator_code = ANY($1))
+         (SELECT ${VALUE_COLUMNS} FROM "indicator_value_load"
+          EXCEPT SELECT ${VALUE_COLUMNS} FROM "data"."indicator_value" WHERE indicator_code = ANY($1) AND deleted_at IS NULL)
          UNION ALL
-         (SELECT * FROM "data"."indicator_value" WHERE indicator_code = ANY($1) EXCEPT SELECT * FROM "indicator_value_load")
+         (SELECT ${VALUE_COLUMNS} FROM "data"."indicator_value" WHERE indicator_code = ANY($1) AND deleted_at IS NULL
+          EXCEPT SELECT ${VALUE_COLUMNS} FROM "indicator_value_load")
        ) AS changed`,
       [codes],
     );
@@ -171,8 +175,13 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
       await client.query('ROLLBACK');
       return { kind: 'indicators', target: codes.join(','), changed: false, rows, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started };
     }
+    // A replaced value keeps counting versions (an editor holding an older one gets CONFLICT) and its editors' note.
+    await client.query(`UPDATE "indicator_value_load" l SET "version" = v."version" + 1, "internal_note" = v."internal_note"
+      FROM "data"."indicator_value" v
+      WHERE v.indicator_code = l.indicator_code AND v.country_code = l.country_code AND v.year = l.year`);
     await client.query(`DELETE FROM "data"."indicator_value" WHERE indicator_code = ANY($1)`, [codes]);
-    await client.query(`INSERT INTO "data"."indicator_value" SELECT * FROM "indicator_value_load"`);
+    await client.query(`INSERT INTO "data"."indicator_value" (${VALUE_COLUMNS}, "version", "internal_note")
+      SELECT ${VALUE_COLUMNS}, "version", "internal_note" FROM "indicator_value_load"`);
     for (const code of codes) {
       await client.query(
         `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected")

@@ -6,6 +6,8 @@ import type { Context } from '../context';
 import type { MigrationProfile, StockRevision } from '../entities';
 import { findIndicators, type IndicatorRow, type IndicatorValueRow, regionalStock, stockChange, type ChangeRow, totals } from '../entities/analytics';
 import { countrySetArg, type CountrySetInput } from '../countrySet';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
+import { indicatorValueTable, Mutation, profileTable } from './mutations';
 import { type CorridorRow, findCorridors, findProfiles, findRevisions, type StockYear, worldStockByYear } from '../entities/queries';
 
 type RevisionEnum = 'REV_2024' | 'REV_2020';
@@ -53,8 +55,9 @@ const toRevisionCode = (value: RevisionEnum): string => value.replace(/^REV_/, '
 const toRevisionEnum = (code: string): string => `REV_${code}`;
 
 /** The revision's row; NOT_FOUND when its seed set has not been loaded. */
-async function requireRevision(ctx: Context, value: RevisionEnum): Promise<StockRevision> {
-  const revision = await ctx.loaders.revision.load(toRevisionCode(value));
+async function requireRevision(ctx: Context, value: RevisionEnum | null | undefined): Promise<StockRevision> {
+  // An explicit null skips the argument's default (REV_2024): treat it as the default.
+  const revision = await ctx.loaders.revision.load(toRevisionCode(value ?? 'REV_2024'));
   if (!revision) throw notFound(`The migrant-stock revision ${value} is not loaded`);
   return revision;
 }
@@ -131,6 +134,8 @@ async function topCorridors(c: CountryParent, args: TopArgs, ctx: Context, loade
 }
 
 export const resolvers: ResolverMap = {
+  Mutation,
+  AuditEntry: auditEntryResolvers,
   Query: {
     migrationProfile: async (_: unknown, args: { id: string }, ctx: Context) => {
       const id = args.id.trim().toUpperCase();
@@ -214,6 +219,9 @@ export const resolvers: ResolverMap = {
   IndicatorValue: {
     indicator: (v: IndicatorValueRow, _: unknown, ctx: Context) => ctx.loaders.indicator.load(v.indicatorCode),
     provenance: (v: IndicatorValueRow) => provenanceField({ source: v.source, confidence: v.confidence }),
+    country: (v: IndicatorValueRow) => ({ code: v.countryCode }),
+    internalNote: restrictedField<IndicatorValueRow>('internalNote'),
+    history: historyField(indicatorValueTable),
   },
   StockChange: {
     country: (c: ChangeRow) => ({ code: c.code }),
@@ -229,6 +237,8 @@ export const resolvers: ResolverMap = {
     country: (p: MigrationProfile) => ({ code: p.countryCode }),
     language: (p: MigrationProfile) => p.language.toUpperCase(),
     provenance: provenanceField,
+    internalNote: restrictedField<MigrationProfile>('internalNote'),
+    history: historyField(profileTable),
   },
   StockRevisionInfo: {
     code: (r: StockRevision) => toRevisionEnum(r.code),

@@ -2,6 +2,8 @@ import { badUserInput, notFound } from '../../../../shared/src/errors';
 import { provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg } from '../../../../shared/src/validate';
 import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
+import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, programmeTable } from './mutations';
 import type { Context } from '../context';
 import type { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from '../entities';
 import { findAgencyByAcronym, findProgrammes } from '../entities/queries';
@@ -53,6 +55,8 @@ async function countryProgrammes(ctx: Context, code: string, asOf: string | null
 }
 
 export const resolvers: ResolverMap = {
+  Mutation,
+  AuditEntry: auditEntryResolvers,
   Query: {
     unAgency: (_: unknown, args: { acronym: string }, ctx: Context) => requireAgency(ctx, args.acronym),
     unAgencies: (_: unknown, __: unknown, ctx: Context) => ctx.ds.getRepository('UnAgency').find({ order: { acronym: 'ASC' } }),
@@ -96,6 +100,8 @@ export const resolvers: ResolverMap = {
       (await ctx.loaders.custodianshipsByAgency.load(a.acronym)).map((c) => ({ code: c.instrumentCode })),
     custodianships: (a: UnAgency, _: unknown, ctx: Context) => ctx.loaders.custodianshipsByAgency.load(a.acronym),
     provenance: provenanceField,
+    internalNote: restrictedField<UnAgency>('internalNote'),
+    history: historyField(agencyTable),
   },
   LegalInstrument: {
     // The instrument belongs to legal-instruments: this service only adds its custodians.
@@ -119,12 +125,16 @@ export const resolvers: ResolverMap = {
     countries: (p: Programme, _: unknown, ctx: Context) => ctx.loaders.countriesByProgramme.load(p.id),
     supportsProcess: (p: Programme) => (p.supportsProcess ? { code: p.supportsProcess } : null),
     provenance: provenanceField,
+    internalNote: restrictedField<Programme>('internalNote'),
+    history: historyField(programmeTable),
   },
   ProgrammeAgency: {
     programme: (x: ProgrammeAgency, _: unknown, ctx: Context) => ctx.loaders.programme.load(x.programmeId),
     agency: (x: ProgrammeAgency, _: unknown, ctx: Context) => ctx.loaders.agency.load(x.agencyAcronym),
     role: (x: ProgrammeAgency) => x.role.toUpperCase(),
     provenance: provenanceField,
+    internalNote: restrictedField<ProgrammeAgency>('internalNote'),
+    history: historyField(programmeAgencyTable),
   },
   ProgrammeOrganization: {
     name: (o: ProgrammeOrganization) => o.organization,
@@ -136,5 +146,7 @@ export const resolvers: ResolverMap = {
     programme: (x: ProgrammeCountry, _: unknown, ctx: Context) => ctx.loaders.programme.load(x.programmeId),
     country: (x: ProgrammeCountry) => ({ code: x.countryCode }),
     provenance: provenanceField,
+    internalNote: restrictedField<ProgrammeCountry>('internalNote'),
+    history: historyField(programmeCountryTable),
   },
 };
