@@ -38,6 +38,7 @@ const PORTS: Record<ServiceName | 'gateway', number> = {
 };
 const HIVE_PORT = 4200;
 const CACHED_GATEWAY_PORT = 4300;
+const UNSHARED_GATEWAY_PORT = 4301;
 const PROXY_BASE = 4110;
 /** The services answer only gateway-signed calls: secrets of this run, given to every process. */
 const SECRETS = randomServiceSecrets();
@@ -251,7 +252,8 @@ async function main(): Promise<void> {
       .replace(/http:\/\/127\.0\.0\.1:400([1-4])\/graphql/g, 'http://127.0.0.1:410$1/graphql');
     const supergraphFile = path.join(os.tmpdir(), `mg-bench-supergraph-${process.pid}.graphql`);
     fs.writeFileSync(supergraphFile, supergraph);
-    const hive = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/hive-gateway.ts', supergraphFile, String(HIVE_PORT)], {
+    const portMap = SERVICE_NAMES.map((name) => `${PORTS[name]}=${name}`).join(',');
+    const hive = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/hive-gateway.ts', supergraphFile, String(HIVE_PORT), portMap], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -271,7 +273,22 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(cached);
+    const unshared = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...env,
+        GATEWAY_PORT: String(UNSHARED_GATEWAY_PORT),
+        SUBGRAPH_DEDUPLICATION: 'off',
+        LEGAL_INSTRUMENTS_URL: `http://127.0.0.1:${PORTS['legal-instruments']}/graphql`,
+        MIGRATION_DATA_URL: `http://127.0.0.1:${PORTS['migration-data']}/graphql`,
+        CONSULTATIVE_PROCESSES_URL: `http://127.0.0.1:${PORTS['consultative-processes']}/graphql`,
+        UN_PARTNERSHIPS_URL: `http://127.0.0.1:${PORTS['un-partnerships']}/graphql`,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(unshared);
     await waitFor(`http://127.0.0.1:${CACHED_GATEWAY_PORT}/healthz`, 60_000, cached);
+    await waitFor(`http://127.0.0.1:${UNSHARED_GATEWAY_PORT}/healthz`, 60_000, unshared);
     const ours = `http://127.0.0.1:${PORTS.gateway}/graphql`;
     const theirs = `http://127.0.0.1:${HIVE_PORT}/graphql`;
     const deadline = Date.now() + 60_000;
@@ -349,8 +366,11 @@ async function main(): Promise<void> {
         body: JSON.stringify({ query: op.query, variables: op.variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
       }).then((r) => r.text());
       const a = await load(ours, apqBody);
+      const unsharedUrl = `http://127.0.0.1:${UNSHARED_GATEWAY_PORT}/graphql`;
+      await load(unsharedUrl, bodyOf(op));
+      const u = await load(unsharedUrl, bodyOf(op));
       extraRows.push(
-        `| ${op.name} | ${Buffer.byteLength(bodyOf(op))} → ${Buffer.byteLength(apqBody)} B | ${a.rps.toFixed(0)} | ${a.p50.toFixed(1)} | ${c.rps.toFixed(0)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} |`,
+        `| ${op.name} | ${u.rps.toFixed(0)} | ${u.p50.toFixed(1)} | ${Buffer.byteLength(bodyOf(op))} → ${Buffer.byteLength(apqBody)} B | ${a.rps.toFixed(0)} | ${a.p50.toFixed(1)} | ${c.rps.toFixed(0)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} |`,
       );
     }
 
@@ -361,7 +381,7 @@ async function main(): Promise<void> {
       '| operation | stages / subgraph calls | ours req/s | ours p50 ms | ours p99 ms | Hive req/s | Hive p50 ms | Hive p99 ms | ours ÷ Hive req/s | direct p50 ms | gateway overhead p50 ms | errors |\n' +
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
     const extraHeader =
-      '| operation | request size, full → persisted | APQ req/s | APQ p50 ms | cached req/s | cached p50 ms | cached p99 ms |\n|---|---:|---:|---:|---:|---:|---:|';
+      '| operation | sharing off req/s | sharing off p50 ms | request size, full → persisted | APQ req/s | APQ p50 ms | cached req/s | cached p50 ms | cached p99 ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|';
     const summary = [
       `Overall: ours ÷ Hive Gateway throughput, geometric mean over the mix: ${geo.toFixed(2)} (sum of median req/s: ours ${totalOurs.toFixed(0)}, Hive ${totalTheirs.toFixed(0)}).`,
       `Gateway RSS after the runs: ours ${rssOurs.toFixed(0)} MiB, Hive Gateway ${rssTheirs.toFixed(0)} MiB.`,
@@ -381,7 +401,7 @@ async function main(): Promise<void> {
       '',
       '## Levers measured separately',
       '',
-      `APQ: automatic persisted queries on our gateway (the client sends only the query's hash). Cached: our gateway with the response cache on (RESPONSE_CACHE_TTL_S=300, in memory), after one warming run.`,
+      `Sharing off: our gateway with SUBGRAPH_DEDUPLICATION=off (every client request makes its own subgraph calls; the main table has it on, the default). APQ: automatic persisted queries on our gateway (the client sends only the query's hash). Cached: our gateway with the response cache on (RESPONSE_CACHE_TTL_S=300, in memory), after one warming run.`,
       '',
       extraHeader,
       ...extraRows,

@@ -52,6 +52,7 @@ export async function startInProcessStack(
     supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
     serviceUrls,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
+    deduplicateSubgraphCalls: config.subgraphDeduplication,
     plugins,
     log,
     serviceSecrets,

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       supergraphSdl,
       serviceUrls: config.serviceUrls,
       subgraphTimeoutMs: config.subgraphTimeoutMs,
+      deduplicateSubgraphCalls: config.subgraphDeduplication,
       plugins: cacheStore ? [responseCachePlugin(cacheStore, config.responseCacheTtlSeconds)] : [],
       log,
       serviceSecrets: gatewayServiceSecrets(config),

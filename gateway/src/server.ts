@@ -20,6 +20,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs: number;
   /** Most open sockets to one service; further calls queue for a free one. */
   subgraphMaxSockets?: number;
+  /** Share concurrent identical subgraph reads (default true). */
+  deduplicateSubgraphCalls?: boolean;
   /** More Apollo Server plugins (the response cache, for one). */
   plugins?: ApolloServerPlugin<BaseContext>[];
   log: Logger;
@@ -76,6 +78,36 @@ function signingFetcher(service: ServiceName, secret: string, inner: Fetcher): F
     const body = typeof init?.body === 'string' ? init.body : '';
     Object.assign(headers, signatureHeaders(secret, service, identity, body));
     return (inner as unknown as (u: string, i: unknown) => Promise<unknown>)(url, { ...init, headers });
+  }) as unknown as Fetcher;
+}
+
+/**
+ * Concurrent identical subgraph reads share one call: the same service, body and caller identity
+ * while the first call is in flight get the same answer (each as its own Response). Mutations are
+ * never shared. The share ends when the answer arrives, so nothing is cached.
+ */
+function deduplicatingFetcher(inner: Fetcher): Fetcher {
+  const inFlight = new Map<string, Promise<{ status: number; headers: [string, string][]; text: string }>>();
+  return (async (url: string, init?: { headers?: Record<string, string>; body?: unknown }) => {
+    const body = typeof init?.body === 'string' ? init.body : null;
+    if (body === null || /^\{"query":"\s*mutation\b/.test(body)) {
+      return (inner as unknown as (u: string, i: unknown) => Promise<unknown>)(url, init);
+    }
+    const key = `${url}\n${init?.headers?.[SIGNATURE_HEADERS.identity] ?? ''}\n${body}`;
+    let shared = inFlight.get(key);
+    if (!shared) {
+      shared = (async () => {
+        try {
+          const res = (await (inner as unknown as (u: string, i: unknown) => Promise<Response>)(url, init)) as Response;
+          return { status: res.status, headers: [...res.headers.entries()], text: await res.text() };
+        } finally {
+          inFlight.delete(key);
+        }
+      })();
+      inFlight.set(key, shared);
+    }
+    const { status, headers, text } = await shared;
+    return new Response(text, { status, headers });
   }) as unknown as Fetcher;
 }
 
@@ -155,7 +187,8 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
       const configured = opts.serviceUrls[name as ServiceName];
       const secret = opts.serviceSecrets[name as ServiceName];
       if (!secret) throw new Error(`no signing secret for the ${name} service`);
-      const fetcher = signingFetcher(name as ServiceName, secret, timedFetcher(name, opts.subgraphTimeoutMs, pool));
+      const signed = signingFetcher(name as ServiceName, secret, timedFetcher(name, opts.subgraphTimeoutMs, pool));
+      const fetcher = opts.deduplicateSubgraphCalls === false ? signed : deduplicatingFetcher(signed);
       return new SubgraphDataSource(name, configured ?? url ?? '', fetcher);
     },
   });

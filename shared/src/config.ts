@@ -52,6 +52,8 @@ export interface Config {
   serviceUrls: Record<ServiceName, string>;
   /** How long the gateway waits for one subgraph call before giving up on it. */
   subgraphTimeoutMs: number;
+  /** Whether concurrent identical subgraph reads share one call. */
+  subgraphDeduplication: boolean;
   /** Seconds a whole query response stays in the gateway's response cache; 0 turns it off. */
   responseCacheTtlSeconds: number;
   /** Redis for the response cache; without it the cache lives in the gateway's memory. */
@@ -214,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ports,
     serviceUrls,
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10000, 50, 300000),
+    subgraphDeduplication: readEnum(env, 'SUBGRAPH_DEDUPLICATION', ['on', 'off'] as const, 'on') === 'on',
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_S', 0, 0, 86400),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     supergraphPath: path.resolve(PROJECT_ROOT, env.SUPERGRAPH_PATH && env.SUPERGRAPH_PATH !== '' ? env.SUPERGRAPH_PATH : 'gateway/supergraph.graphql'),
