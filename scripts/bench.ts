@@ -92,13 +92,13 @@ interface LoadResult {
   errors: number;
 }
 
-async function load(url: string, body: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+async function load(url: string, body: string, headers: Record<string, string> = {}, connections = CONNECTIONS): Promise<LoadResult> {
   const result = await autocannon({
     url,
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json', ...headers },
-    connections: CONNECTIONS,
+    connections,
     duration: SECONDS,
   });
   return {
@@ -186,7 +186,7 @@ async function recordCriticalPaths(): Promise<Map<string, Call[][]>> {
 }
 
 /** Sends an operation's recorded subgraph calls straight to the services, stage by stage. */
-async function loadDirect(stages: Call[][]): Promise<LoadResult> {
+async function loadDirect(stages: Call[][], connections = CONNECTIONS): Promise<LoadResult> {
   const latencies: number[] = [];
   const deadline = Date.now() + SECONDS * 1000;
   let errors = 0;
@@ -210,7 +210,7 @@ async function loadDirect(stages: Call[][]): Promise<LoadResult> {
       latencies.push(performance.now() - t);
     }
   };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  await Promise.all(Array.from({ length: connections }, worker));
   return { rps: latencies.length / SECONDS, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
 }
 
@@ -354,6 +354,7 @@ async function main(): Promise<void> {
 
     process.stdout.write('measuring the response cache and persisted queries...\n');
     const extraRows: string[] = [];
+    const serialRows: string[] = [];
     for (const op of OPERATIONS) {
       const cachedUrl = `http://127.0.0.1:${CACHED_GATEWAY_PORT}/graphql`;
       await load(cachedUrl, bodyOf(op));
@@ -366,6 +367,14 @@ async function main(): Promise<void> {
         body: JSON.stringify({ query: op.query, variables: op.variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
       }).then((r) => r.text());
       const a = await load(ours, apqBody);
+      // One connection: no queueing and nothing to share, so this is the gateway's own cost per
+      // request over the critical path (the "cached query plan" overhead).
+      const one = await load(ours, bodyOf(op), {}, 1);
+      const oneHive = await load(theirs, bodyOf(op), {}, 1);
+      const oneDirect = await loadDirect(paths.get(op.name)!, 1);
+      serialRows.push(
+        `| ${op.name} | ${one.p50.toFixed(1)} | ${oneHive.p50.toFixed(1)} | ${oneDirect.p50.toFixed(1)} | ${(one.p50 - oneDirect.p50).toFixed(1)} | ${(oneHive.p50 - oneDirect.p50).toFixed(1)} |`,
+      );
       const unsharedUrl = `http://127.0.0.1:${UNSHARED_GATEWAY_PORT}/graphql`;
       await load(unsharedUrl, bodyOf(op));
       const u = await load(unsharedUrl, bodyOf(op));
@@ -398,6 +407,13 @@ async function main(): Promise<void> {
       ...rows,
       '',
       ...summary,
+      '',
+      '## One connection: the gateway\'s own cost over the critical path',
+      '',
+      `p50 in ms at 1 connection for ${SECONDS} s each (autocannon reports whole milliseconds; direct is timed to 0.1 ms).`,
+      '',
+      '| operation | ours p50 | Hive p50 | direct p50 | ours − direct | Hive − direct |\n|---|---:|---:|---:|---:|---:|',
+      ...serialRows,
       '',
       '## Levers measured separately',
       '',
