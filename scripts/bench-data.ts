@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -24,6 +23,7 @@ import { prepareDatabase } from '../shared/src/service';
 import { postGraphQL, startInProcessStack } from './inProcessStack';
 import { writeSyntheticStock } from './import/synthetic';
 import { loadServices } from './services';
+import { freePort, withDatabase } from '../shared/src/net';
 
 const REAL_FILE = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', 'migrant-stock-bilateral.csv');
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
@@ -49,23 +49,6 @@ const QUERIES: { name: string; query: string; variables?: Record<string, unknown
   { name: 'world stock per year', query: '{ worldStock { year male female total femaleShare } }' },
   { name: 'indicator series, Africa, 1990-2024', query: '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }' },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 const median = (xs: number[]) => quantile(xs, 0.5);
 function quantile(xs: number[], q: number): number {

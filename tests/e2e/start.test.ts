@@ -3,17 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../shared/src/config';
 import { testDatabaseUrl } from '../support/serviceHarness';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../shared/src/net';
 
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -10,6 +10,8 @@ import { ANONYMOUS } from '../../shared/src/identity';
 import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../../shared/src/signing';
 import { buildGateway } from '../../gateway/src/server';
 import { loadServices } from '../../scripts/services';
+import { freePort } from '../../shared/src/net';
+export { freePort };
 
 export interface Answer {
   status: number;
@@ -18,17 +20,6 @@ export interface Answer {
     errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
   };
   ms: number;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The signing secrets shared by the services and gateways this kit starts. */
@@ -74,6 +65,7 @@ export async function startGateway(
   serviceUrls: Record<ServiceName, string>,
   subgraphTimeoutMs: number,
   subgraphMaxSockets?: number,
+  deduplicateSubgraphCalls = true,
 ): Promise<TestGateway> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const { apollo } = buildGateway({
@@ -81,6 +73,7 @@ export async function startGateway(
     serviceUrls,
     subgraphTimeoutMs,
     subgraphMaxSockets,
+    deduplicateSubgraphCalls,
     log: createLogger('gateway', 'silent'),
     serviceSecrets: SECRETS,
   });

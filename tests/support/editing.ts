@@ -7,6 +7,7 @@ import { ANONYMOUS, type Identity, type Role } from '../../shared/src/identity';
 import { createLogger } from '../../shared/src/logger';
 import { prepareDatabase, type ServiceDefinition } from '../../shared/src/service';
 import { type GraphQLResult, type ServiceHarness, testDatabaseUrl } from './serviceHarness';
+import { withDatabase } from '../../shared/src/net';
 
 /** Tests of writes shared by the four services: the role matrix, conflicts, counts. */
 
@@ -21,12 +22,6 @@ export const ROLES: { name: string; identity: Identity }[] = [
   { name: 'editor:un-partnerships', identity: as('editor:un-partnerships') },
   { name: 'admin', identity: as('admin') },
 ];
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 /**
  * A service alone on a database of its own (on the test server, migrated and seeded for this file):
