@@ -80,8 +80,61 @@ export const READS: SoakOperation[] = [
 ];
 
 /**
- * Writes join the mix here once the graph has mutations: each with `acknowledged`, and a verifier
- * in WRITE_VERIFIERS under the same name. The graph has none yet.
+ * Writes in the mix, sent with an editor's token: each acknowledged one is read back after the
+ * faults by the verifier of the same name in WRITE_VERIFIERS.
  */
-export const WRITES: SoakOperation[] = [];
-export const WRITE_VERIFIERS: Record<string, WriteVerifier> = {};
+let written = 0;
+export const WRITES: SoakOperation[] = [
+  {
+    name: 'create-meeting',
+    touches: ['consultative-processes'],
+    weight: 2,
+    build: (pick) => {
+      written += 1;
+      return {
+        query: `mutation Soak($input: CreateMeetingInput!) { createMeeting(input: $input) { meeting { id version } } }`,
+        variables: {
+          input: {
+            id: `SOAK-${process.pid}-${written}`,
+            process: 'IDM',
+            title: 'A meeting written by the soak',
+            kind: 'regional',
+            startDate: '2026',
+            country: pick(COUNTRIES),
+            confidence: 'UNVERIFIED',
+            source: 'soak test',
+          },
+        },
+      };
+    },
+    acknowledged: (data) => (data.createMeeting as { meeting?: { id?: string } } | null)?.meeting?.id ?? null,
+  },
+];
+
+/** Every meeting id of a process, read page by page once and kept for the checks that follow. */
+function meetingIds(process: string) {
+  let ids: Promise<Set<string>> | null = null;
+  return (post: (query: string, variables?: Record<string, unknown>) => Promise<Record<string, unknown> | null>) => {
+    ids ??= (async () => {
+      const found = new Set<string>();
+      let after: string | null = null;
+      for (;;) {
+        const data = await post(
+          `query($after: String) { meetings(filter: { process: "${process}" }, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        const page = data?.meetings as { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | undefined;
+        if (!page) throw new Error('could not read the meetings back');
+        for (const e of page.edges) found.add(e.node.id);
+        if (!page.pageInfo.hasNextPage) return found;
+        after = page.pageInfo.endCursor;
+      }
+    })();
+    return ids;
+  };
+}
+
+const idmMeetings = meetingIds('IDM');
+export const WRITE_VERIFIERS: Record<string, WriteVerifier> = {
+  'create-meeting': { verify: async (id, post) => (await idmMeetings(post)).has(id) },
+};
