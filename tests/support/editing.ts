@@ -6,7 +6,7 @@ import { loadConfig, type ServiceName } from '../../shared/src/config';
 import { ANONYMOUS, type Identity, type Role } from '../../shared/src/identity';
 import { createLogger } from '../../shared/src/logger';
 import { prepareDatabase, type ServiceDefinition } from '../../shared/src/service';
-import { type GraphQLResult, type ServiceHarness, testDatabaseUrl } from './serviceHarness';
+import { type GraphQLResult, type ServiceHarness, startServiceHarness, testDatabaseUrl } from './serviceHarness';
 import { withDatabase } from '../../shared/src/net';
 
 /** Tests of writes shared by the four services: the role matrix, conflicts, counts. */
@@ -36,26 +36,12 @@ export async function startPrivateHarness<T extends BaseContext>(def: ServiceDef
   await admin.end();
   const url = withDatabase(shared, name);
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  const log = createLogger(def.name, 'error');
-  await prepareDatabase(def, url, config.database, log);
-  const ds = def.createDataSource(url, config.database, log);
-  await ds.initialize();
-  const server = def.buildServer(log);
-  await server.start();
-  const execute = async (query: string, variables?: Record<string, unknown>, identity?: Identity): Promise<GraphQLResult> => {
-    const response = await server.executeOperation({ query, variables }, { contextValue: def.createContext(ds, identity) });
-    if (response.body.kind !== 'single') throw new Error('expected a single result');
-    return JSON.parse(JSON.stringify(response.body.singleResult)) as GraphQLResult;
-  };
+  await prepareDatabase(def, url, config.database, createLogger(def.name, 'error'));
+  const harness = await startServiceHarness(def, url);
   return {
-    ds,
-    execute,
-    executeCounting: async () => {
-      throw new Error('not used by the editing tests');
-    },
+    ...harness,
     close: async () => {
-      await server.stop();
-      await ds.destroy();
+      await harness.close();
       const c = new Client({ connectionString: withDatabase(shared, 'postgres') });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);

@@ -26,11 +26,11 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-/** A service alone, on the test database that globalSetup migrated and seeded. */
-export async function startServiceHarness<T extends BaseContext>(def: ServiceDefinition<T>): Promise<ServiceHarness> {
+/** A service alone, on the test database that globalSetup migrated and seeded (or on `url`, already migrated). */
+export async function startServiceHarness<T extends BaseContext>(def: ServiceDefinition<T>, url = testDatabaseUrl()): Promise<ServiceHarness> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const log = createLogger(def.name, 'error');
-  const ds = def.createDataSource(testDatabaseUrl(), config.database, log);
+  const ds = def.createDataSource(url, config.database, log);
   await ds.initialize();
   const server = def.buildServer(log);
   await server.start();
