@@ -9,6 +9,7 @@ import {
   dropStockRevision, ImportBusyError, ImportError, importStock, type Reject,
 } from '../../../services/migration-data/src/import';
 import { writeSyntheticStock } from '../../../scripts/import/synthetic';
+import { countryKey } from '../../../services/migration-data/src/countryKey';
 import { startServiceHarness, testDatabaseUrl, type ServiceHarness } from '../../support/serviceHarness';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'migration-data');
@@ -53,7 +54,7 @@ async function revisionState(revision: string) {
     `SELECT (SELECT count(*)::int FROM "data"."migrant_stock" WHERE revision = $1) AS rows,
             (SELECT row_count FROM "data"."stock_revision" WHERE code = $1) AS row_count,
             (SELECT coalesce(sum(stock), 0)::text FROM "data"."migrant_stock" WHERE revision = $1) AS stock,
-            (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data' AND tablename LIKE 'migrant_stock_' || $1 || '%') AS tables`,
+            (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data' AND tablename LIKE 'stock_corridor_' || $1 || '%') AS tables`,
     [revision],
   );
   return rows.rows[0] as { rows: number; row_count: number | null; stock: string; tables: number };
@@ -99,7 +100,7 @@ describe('the migrant-stock import', () => {
       { line: 9, reason: 'sex "total" must be male or female (the source has no totals)', text: 'SEN,MRT,2020,total,7' },
       { line: 10, reason: 'expected 5 comma-separated cells, got 4', text: 'SEN,MRT,2020,male' },
     ];
-    expect({ ...result, ms: 0, sha256: '' }).toEqual({
+    expect({ ...result, ms: 0, sha256: '', phases: undefined }).toEqual({
       kind: 'stock', target: 't_skip', changed: true, rows: 3, rejected: 7, rejects: expected, sha256: '', ms: 0,
     });
     expect(fs.readFileSync(rejectsFile, 'utf8').trim().split('\n')).toEqual([
@@ -126,6 +127,42 @@ describe('the migrant-stock import', () => {
     await expect(importStock(client, file, { revision: 't_bad', skipInvalid: true })).rejects.toThrow(
       `${file} line 1: wrong column set: expected "${HEADER}", got "destination,origin,year,sex,stock"; nothing was written`,
     );
+  });
+
+  it('stores one row per corridor whatever the order of the rows: a file with the sexes apart gives the same corridors, counts and ranking', async () => {
+    const lines = fs.readFileSync(stockFile('adjacent.csv', 120), 'utf8').trim().split('\n');
+    // One corridor with a female row only: its total is unknown and it ranks last.
+    lines.push('SEN,CMR,1990,female,7');
+    const adjacent = path.join(dir, 'adjacent-plus.csv');
+    fs.writeFileSync(adjacent, `${lines.join('\n')}\n`);
+    const data = lines.slice(1);
+    const apart = path.join(dir, 'apart.csv');
+    fs.writeFileSync(apart, `${[HEADER, ...data.filter((l) => l.includes(',female,')), ...data.filter((l) => l.includes(',male,'))].join('\n')}\n`);
+
+    const a = await importStock(client, adjacent, { revision: 't_adj' });
+    const b = await importStock(client, apart, { revision: 't_split' });
+    try {
+      expect(Object.keys(a.phases ?? {})).not.toContain('merge split corridors');
+      expect(Object.keys(b.phases ?? {})).toContain('merge split corridors');
+      const table = async (sql: string, revision: string) => (await client.query(sql, [revision])).rows;
+      const corridors = `SELECT year, data.country_code(destination_key) AS d, data.country_code(origin_key) AS o, male, female, total
+        FROM "data"."stock_corridor" WHERE revision = $1 ORDER BY 1, 2, 3`;
+      const ranking = `SELECT year, rank, destination_key, origin_key, male, female, total FROM "data"."stock_ranking" WHERE revision = $1 ORDER BY 1, 2`;
+      const years = `SELECT year, corridors FROM "data"."stock_year" WHERE revision = $1 ORDER BY 1`;
+      const stored = await table(corridors, 't_adj');
+      expect(stored).toHaveLength(61);
+      expect(stored.find((r) => r.o === 'CMR')).toEqual({ year: 1990, d: 'SEN', o: 'CMR', male: null, female: '7', total: null });
+      expect(stored.find((r) => r.o === 'BEN' && r.year === 1990)).toEqual({ year: 1990, d: 'SEN', o: 'BEN', male: '20', female: '10', total: '30' });
+      expect(await table(corridors, 't_split')).toEqual(stored);
+      const ranked = await table(ranking, 't_adj');
+      expect(ranked.filter((r) => r.year === 1990).at(-1)).toMatchObject({ rank: 16, destination_key: countryKey('SEN'), origin_key: countryKey('CMR'), total: null });
+      expect(await table(ranking, 't_split')).toEqual(ranked);
+      expect(await table(years, 't_adj')).toEqual([{ year: 1990, corridors: 16 }, { year: 1991, corridors: 15 }, { year: 1992, corridors: 15 }, { year: 1993, corridors: 15 }]);
+      expect(await table(years, 't_split')).toEqual(await table(years, 't_adj'));
+    } finally {
+      await dropStockRevision(client, 't_adj');
+      await dropStockRevision(client, 't_split');
+    }
   });
 
   it('changes nothing when the same file is imported again, and replaces the revision when the file changes', async () => {

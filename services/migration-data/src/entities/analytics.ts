@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { countryKeys } from '../countryKey';
 import type { Side } from './queries';
 
 /** Sums by sex: total is male + female, female share is derived. */
@@ -64,7 +65,7 @@ export function totals(male: unknown, female: unknown): Totals {
 /**
  * Sums over a set of countries per year, in one statement: the members' immigrant and emigrant
  * stock (from the per-country sums) and the corridors with both ends in the set (from the
- * bilateral rows of those years, through the year-and-destination index).
+ * corridors of those years, through the (year, destination, origin) index).
  */
 export async function regionalStock(ds: DataSource, revision: string, codes: string[], years: number[]): Promise<RegionalFigure[]> {
   const rows: Raw[] = await ds.query(
@@ -73,11 +74,11 @@ export async function regionalStock(ds: DataSource, revision: string, codes: str
      WHERE s.revision = $1 AND s.code = ANY($2::bpchar[]) AND s.year = ANY($3::int2[])
      GROUP BY s.year, s.side
      UNION ALL
-     SELECT m.year, 'within', sum(m.stock) FILTER (WHERE m.sex = 'male'), sum(m.stock) FILTER (WHERE m.sex = 'female')
-     FROM "data"."migrant_stock" m
-     WHERE m.revision = $1 AND m.year = ANY($3::int2[]) AND m.destination_code = ANY($2::bpchar[]) AND m.origin_code = ANY($2::bpchar[])
+     SELECT m.year, 'within', sum(m.male), sum(m.female)
+     FROM "data"."stock_corridor" m
+     WHERE m.revision = $1 AND m.year = ANY($3::int2[]) AND m.destination_key = ANY($4::int2[]) AND m.origin_key = ANY($4::int2[])
      GROUP BY m.year`,
-    [revision, codes, years],
+    [revision, codes, years, countryKeys(codes)],
   );
   const empty = totals(0, 0);
   return years.map((year) => {

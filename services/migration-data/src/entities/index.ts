@@ -1,7 +1,7 @@
 import { IndicatorValue } from './IndicatorValue';
-import { MigrantStock } from './MigrantStock';
 import { MigrationProfile } from './MigrationProfile';
+import { StockCorridor } from './StockCorridor';
 import { StockRevision } from './StockRevision';
 
-export { IndicatorValue, MigrantStock, MigrationProfile, StockRevision };
-export const entities = [MigrationProfile, StockRevision, MigrantStock, IndicatorValue];
+export { IndicatorValue, MigrationProfile, StockCorridor, StockRevision };
+export const entities = [MigrationProfile, StockRevision, StockCorridor, IndicatorValue];

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { MigrationProfile, StockRevision } from '.';
+import { codeOfKey, countryKeys } from '../countryKey';
+import { RANKING_DEPTH } from '../import/stock';
 
 /** Which side of a corridor a country-level figure is taken on. */
 export type Side = 'destination' | 'origin';
 
-const COLUMN: Record<Side, string> = { destination: 'destination_code', origin: 'origin_code' };
-const OTHER: Record<Side, string> = { destination: 'origin_code', origin: 'destination_code' };
 
 /** One country's stock in one year: male and female are sums of source rows, total is derived. */
 export interface StockYear {
@@ -34,8 +34,8 @@ const num = (v: string | number | null): number | null => (v === null ? null : N
 function toCorridor(revision: string, year: number, r: Raw): CorridorRow {
   return {
     revision,
-    destinationCode: String(r.destination_code),
-    originCode: String(r.origin_code),
+    destinationCode: codeOfKey(Number(r.destination_key)),
+    originCode: codeOfKey(Number(r.origin_key)),
     year,
     male: num(r.male),
     female: num(r.female),
@@ -43,10 +43,10 @@ function toCorridor(revision: string, year: number, r: Raw): CorridorRow {
   };
 }
 
-// Sums per sex; the total is male + female (null when either sex has no source row).
-const SEX_SUMS = `sum(s.stock) FILTER (WHERE s.sex = 'male') AS male,
-  sum(s.stock) FILTER (WHERE s.sex = 'female') AS female`;
-const CORRIDOR_TOTAL = `(sum(s.stock) FILTER (WHERE s.sex = 'male') + sum(s.stock) FILTER (WHERE s.sex = 'female'))`;
+const KEY_COLUMN: Record<Side, string> = { destination: 'destination_key', origin: 'origin_key' };
+const OTHER_KEY: Record<Side, string> = { destination: 'origin_key', origin: 'destination_key' };
+// The order of every corridor list: larger total first (unknown totals last), then the codes.
+const CORRIDOR_ORDER = 's.total DESC NULLS LAST, s.destination_key, s.origin_key';
 
 /**
  * Yearly stock of many countries at once (one statement): immigrants (side = destination, every
@@ -93,19 +93,17 @@ export async function topCorridors(
   codes: readonly string[],
   limit: number,
 ): Promise<CorridorRow[]> {
-  const col = COLUMN[side];
-  const other = OTHER[side];
+  const col = KEY_COLUMN[side];
   const rows: Raw[] = await ds.query(
-    `SELECT c.destination_code, c.origin_code, c.male, c.female, c.total FROM (
-       SELECT s.destination_code, s.origin_code, ${SEX_SUMS}, ${CORRIDOR_TOTAL} AS total,
-         row_number() OVER (PARTITION BY s.${col} ORDER BY ${CORRIDOR_TOTAL} DESC NULLS LAST, s.${other}) AS rank
-       FROM "data"."migrant_stock" s
-       WHERE s.revision = $1 AND s.year = $2 AND s.${col} = ANY($3::bpchar[])
-       GROUP BY s.destination_code, s.origin_code
+    `SELECT c.destination_key, c.origin_key, c.male, c.female, c.total FROM (
+       SELECT s.destination_key, s.origin_key, s.male, s.female, s.total,
+         row_number() OVER (PARTITION BY s.${col} ORDER BY s.total DESC NULLS LAST, s.${OTHER_KEY[side]}) AS rank
+       FROM "data"."stock_corridor" s
+       WHERE s.revision = $1 AND s.year = $2 AND s.${col} = ANY($3::int2[])
      ) c
      WHERE c.rank <= $4
      ORDER BY c.${col}, c.rank`,
-    [revision, year, codes, limit],
+    [revision, year, countryKeys(codes), limit],
   );
   return rows.map((r) => toCorridor(revision, year, r));
 }
@@ -119,27 +117,30 @@ export interface CorridorQuery {
   offset: number;
 }
 
-/** One page of corridors of a year, largest total first, and how many match in all. */
+/**
+ * One page of corridors of a year, largest total first, and how many match in all. World-wide
+ * (no origin or destination filter), the count is one row of stock_year and the first
+ * RANKING_DEPTH places are read from stock_ranking; deeper pages sort the year's corridors.
+ * Filtered, the index on (year, destination, origin) finds the matching corridors.
+ */
 export async function findCorridors(ds: DataSource, q: CorridorQuery): Promise<[CorridorRow[], number]> {
+  if (!q.origins && !q.destinations) return findWorldCorridors(ds, q);
   const params: unknown[] = [q.revision, q.year];
   const where = ['s.revision = $1', 's.year = $2'];
   if (q.origins) {
-    params.push(q.origins);
-    where.push(`s.origin_code = ANY($${params.length}::bpchar[])`);
+    params.push(countryKeys(q.origins));
+    where.push(`s.origin_key = ANY($${params.length}::int2[])`);
   }
   if (q.destinations) {
-    params.push(q.destinations);
-    where.push(`s.destination_code = ANY($${params.length}::bpchar[])`);
+    params.push(countryKeys(q.destinations));
+    where.push(`s.destination_key = ANY($${params.length}::int2[])`);
   }
   params.push(q.limit, q.offset);
   const rows: Raw[] = await ds.query(
-    `SELECT c.*, count(*) OVER () AS total_count FROM (
-       SELECT s.destination_code, s.origin_code, ${SEX_SUMS}, ${CORRIDOR_TOTAL} AS total
-       FROM "data"."migrant_stock" s
-       WHERE ${where.join(' AND ')}
-       GROUP BY s.destination_code, s.origin_code
-     ) c
-     ORDER BY c.total DESC NULLS LAST, c.destination_code, c.origin_code
+    `SELECT s.destination_key, s.origin_key, s.male, s.female, s.total, count(*) OVER () AS total_count
+     FROM "data"."stock_corridor" s
+     WHERE ${where.join(' AND ')}
+     ORDER BY ${CORRIDOR_ORDER}
      LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
@@ -147,11 +148,31 @@ export async function findCorridors(ds: DataSource, q: CorridorQuery): Promise<[
   if (rows.length > 0) return [rows.map((r) => toCorridor(q.revision, q.year, r)), Number(rows[0].total_count)];
   if (q.offset === 0) return [[], 0];
   const counted: { n: string }[] = await ds.query(
-    `SELECT count(*) AS n FROM (SELECT 1 FROM "data"."migrant_stock" s WHERE ${where.join(' AND ')}
-     GROUP BY s.destination_code, s.origin_code) c`,
+    `SELECT count(*) AS n FROM "data"."stock_corridor" s WHERE ${where.join(' AND ')}`,
     params.slice(0, params.length - 2),
   );
   return [[], Number(counted[0].n)];
+}
+
+async function findWorldCorridors(ds: DataSource, q: CorridorQuery): Promise<[CorridorRow[], number]> {
+  const [counted]: { corridors: number }[] = await ds.query(
+    `SELECT y.corridors FROM "data"."stock_year" y WHERE y.revision = $1 AND y.year = $2`,
+    [q.revision, q.year],
+  );
+  const total = counted ? Number(counted.corridors) : 0;
+  if (q.offset >= total) return [[], total];
+  const rows: Raw[] = q.offset + q.limit <= RANKING_DEPTH || total <= RANKING_DEPTH
+    ? await ds.query(
+      `SELECT s.destination_key, s.origin_key, s.male, s.female, s.total FROM "data"."stock_ranking" s
+       WHERE s.revision = $1 AND s.year = $2 AND s.rank > $3 ORDER BY s.rank LIMIT $4`,
+      [q.revision, q.year, q.offset, q.limit],
+    )
+    : await ds.query(
+      `SELECT s.destination_key, s.origin_key, s.male, s.female, s.total FROM "data"."stock_corridor" s
+       WHERE s.revision = $1 AND s.year = $2 ORDER BY ${CORRIDOR_ORDER} LIMIT $3 OFFSET $4`,
+      [q.revision, q.year, q.limit, q.offset],
+    );
+  return [rows.map((r) => toCorridor(q.revision, q.year, r)), total];
 }
 
 /** Every migration profile, or one country's, ordered by country and edition year. */

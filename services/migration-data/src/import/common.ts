@@ -42,6 +42,8 @@ export interface ImportResult {
   rejects: Reject[];
   sha256: string;
   ms: number;
+  /** Milliseconds per step (stock imports that loaded data). */
+  phases?: Record<string, number>;
 }
 
 /** How many bad rows an error message or a result lists; the rejects file has them all. */

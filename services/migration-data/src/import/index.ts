@@ -23,7 +23,7 @@ export async function dropStockRevision(client: ClientBase, revision: string): P
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`import:stock:${revision}`]);
-    await client.query(`DROP TABLE IF EXISTS "data"."migrant_stock_${revision}"`);
+    await client.query(`DROP TABLE IF EXISTS "data"."stock_corridor_${revision}"`);
     await client.query(`DELETE FROM "data"."stock_revision" WHERE "code" = $1`, [revision]);
     await client.query(`DELETE FROM "data"."import_log" WHERE "kind" = 'stock' AND "target" = $1`, [revision]);
     await client.query('COMMIT');
