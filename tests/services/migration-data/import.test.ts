@@ -54,7 +54,8 @@ async function revisionState(revision: string) {
     `SELECT (SELECT count(*)::int FROM "data"."migrant_stock" WHERE revision = $1) AS rows,
             (SELECT row_count FROM "data"."stock_revision" WHERE code = $1) AS row_count,
             (SELECT coalesce(sum(stock), 0)::text FROM "data"."migrant_stock" WHERE revision = $1) AS stock,
-            (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data' AND tablename LIKE 'stock_corridor_' || $1 || '%') AS tables`,
+            (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data'
+              AND (tablename LIKE 'load\\_%' OR tablename IN ('stock_corridor_' || $1, 'stock_country_year_' || $1))) AS tables`,
     [revision],
   );
   return rows.rows[0] as { rows: number; row_count: number | null; stock: string; tables: number };
@@ -85,7 +86,7 @@ describe('the migrant-stock import', () => {
     expect((error as ImportError).rejects).toEqual([{ line: 301, reason: 'stock -12 is negative', text: 'SEN,GIN,2005,male,-12' }]);
     expect((error as ImportError).message).toContain('bad-middle.csv line 301: stock -12 is negative');
     expect(await revisionState('t_bad')).toEqual(before);
-    expect(before).toEqual({ rows: 40, row_count: 40, stock: String((40 * 41 / 2) * 10), tables: 1 });
+    expect(before).toEqual({ rows: 40, row_count: 40, stock: String((40 * 41 / 2) * 10), tables: 2 });
   });
 
   it('loads the good rows with --skip-invalid and writes every rejected row, with its line and reason, to the rejects file', async () => {
@@ -147,7 +148,9 @@ describe('the migrant-stock import', () => {
       const table = async (sql: string, revision: string) => (await client.query(sql, [revision])).rows;
       const corridors = `SELECT year, data.country_code(destination_key) AS d, data.country_code(origin_key) AS o, male, female, total
         FROM "data"."stock_corridor" WHERE revision = $1 ORDER BY 1, 2, 3`;
-      const ranking = `SELECT year, rank, destination_key, origin_key, male, female, total FROM "data"."stock_ranking" WHERE revision = $1 ORDER BY 1, 2`;
+      const ranking = `SELECT s.year, r.rank::int AS rank, r.destination_key, r.origin_key, r.male, r.female, r.male + r.female AS total
+        FROM "data"."stock_ranking" s, unnest(s.destination_keys, s.origin_keys, s.male, s.female) WITH ORDINALITY AS r(destination_key, origin_key, male, female, rank)
+        WHERE s.revision = $1 ORDER BY 1, 2`;
       const years = `SELECT year, corridors FROM "data"."stock_year" WHERE revision = $1 ORDER BY 1`;
       const stored = await table(corridors, 't_adj');
       expect(stored).toHaveLength(61);
@@ -173,7 +176,7 @@ describe('the migrant-stock import', () => {
     expect([first.changed, second.changed, second.rows]).toEqual([true, false, 0]);
     expect(await revisionState('t_conc')).toEqual(state);
     await importStock(client, stockFile('again-2.csv', 10), { revision: 't_conc' });
-    expect(await revisionState('t_conc')).toEqual({ rows: 10, row_count: 10, stock: String(55 * 10), tables: 1 });
+    expect(await revisionState('t_conc')).toEqual({ rows: 10, row_count: 10, stock: String(55 * 10), tables: 2 });
   });
 
   it('lets one of two simultaneous imports of a revision wait (or fail at once with --no-wait), and the data ends consistent', async () => {
@@ -198,7 +201,7 @@ describe('the migrant-stock import', () => {
       // Two at once for real: the second waits for the first, then finds the file loaded.
       const results = await Promise.all([importStock(client, file, { revision: 't_conc' }), importStock(third, file, { revision: 't_conc' })]);
       expect(results.map((r) => r.changed)).toEqual([false, false]);
-      expect(await revisionState('t_conc')).toEqual({ rows: 900, row_count: 900, stock: String((900 * 901 / 2) * 10), tables: 1 });
+      expect(await revisionState('t_conc')).toEqual({ rows: 900, row_count: 900, stock: String((900 * 901 / 2) * 10), tables: 2 });
     } finally {
       await other.end();
       await third.end();

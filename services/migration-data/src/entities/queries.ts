@@ -120,7 +120,7 @@ export interface CorridorQuery {
 /**
  * One page of corridors of a year, largest total first, and how many match in all. World-wide
  * (no origin or destination filter), the count is one row of stock_year and the first
- * RANKING_DEPTH places are read from stock_ranking; deeper pages sort the year's corridors.
+ * RANKING_DEPTH places are a slice of the year's stock_ranking row; deeper pages sort the year's corridors.
  * Filtered, the index on (year, destination, origin) finds the matching corridors.
  */
 export async function findCorridors(ds: DataSource, q: CorridorQuery): Promise<[CorridorRow[], number]> {
@@ -163,8 +163,11 @@ async function findWorldCorridors(ds: DataSource, q: CorridorQuery): Promise<[Co
   if (q.offset >= total) return [[], total];
   const rows: Raw[] = q.offset + q.limit <= RANKING_DEPTH || total <= RANKING_DEPTH
     ? await ds.query(
-      `SELECT s.destination_key, s.origin_key, s.male, s.female, s.total FROM "data"."stock_ranking" s
-       WHERE s.revision = $1 AND s.year = $2 AND s.rank > $3 ORDER BY s.rank LIMIT $4`,
+      `SELECT r.destination_key, r.origin_key, r.male, r.female, r.male + r.female AS total
+       FROM "data"."stock_ranking" s,
+         unnest(s.destination_keys[$3 + 1 : $3 + $4], s.origin_keys[$3 + 1 : $3 + $4], s.male[$3 + 1 : $3 + $4], s.female[$3 + 1 : $3 + $4])
+           WITH ORDINALITY AS r(destination_key, origin_key, male, female, n)
+       WHERE s.revision = $1 AND s.year = $2 ORDER BY r.n`,
       [q.revision, q.year, q.offset, q.limit],
     )
     : await ds.query(

@@ -17,13 +17,14 @@ export async function withClient<T>(ds: DataSource, fn: (client: ClientBase) => 
   }
 }
 
-/** Removes a revision (its partition, sums, import record and row) in one transaction. */
+/** Removes a revision (its partition, sums, counts, ranking, import record and row) in one transaction. */
 export async function dropStockRevision(client: ClientBase, revision: string): Promise<void> {
   if (!REVISION_NAME.test(revision)) throw new ImportError(`revision "${revision}" is not a revision name`);
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`import:stock:${revision}`]);
     await client.query(`DROP TABLE IF EXISTS "data"."stock_corridor_${revision}"`);
+    await client.query(`DROP TABLE IF EXISTS "data"."stock_country_year_${revision}"`);
     await client.query(`DELETE FROM "data"."stock_revision" WHERE "code" = $1`, [revision]);
     await client.query(`DELETE FROM "data"."import_log" WHERE "kind" = 'stock' AND "target" = $1`, [revision]);
     await client.query('COMMIT');

@@ -1,12 +1,15 @@
+import crypto from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { COUNTRIES } from '../../../../shared/src/countries';
-import { codeOfKey, COUNTRY_KEYS, countryKey } from '../countryKey';
+import { COUNTRY_KEYS, countryKey } from '../countryKey';
+import { AsciiWriter, readStockLine, type RowFields } from './bytes';
 import {
-  CopyWriter, describeRejects, ImportError, type ImportOptions, type ImportResult, lockTarget, maxYear, MIN_YEAR,
-  progressReporter, RejectSink, sha256File,
+  describeRejects, ImportError, type ImportOptions, type ImportResult, lockTarget, maxYear, MIN_YEAR,
+  progressReporter, type Reject, RejectSink,
 } from './common';
 
 export const STOCK_HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
@@ -35,6 +38,9 @@ export interface StockImportOptions extends ImportOptions {
 /** How many corridors of each year the ranking keeps in order (stock_ranking). */
 export const RANKING_DEPTH = 1000;
 
+// A module constant, not the import binding: the hot loop reads it per row.
+const FIRST_YEAR = MIN_YEAR;
+
 /** Statistics target of the corridor columns: ANALYZE samples 3,000 rows, enough for these plans. */
 const STATISTICS_TARGET = 10;
 
@@ -61,12 +67,12 @@ class KeySet {
     const codes = [...COUNTRIES.keys()].sort();
     codes.forEach((code, i) => (this.dense[countryKey(code)] = i));
     this.n = codes.length;
-    this.years = maxYear() - MIN_YEAR + 1;
+    this.years = maxYear() - FIRST_YEAR + 1;
     this.bits = new Uint8Array(Math.ceil((this.n * this.n * this.years * 2) / 8));
   }
   /** Records the key of a valid row (known codes, year in range). */
   add(destination: number, origin: number, year: number, male: boolean): KeyState {
-    const corridor = ((this.dense[destination] * this.n + this.dense[origin]) * this.years + (year - MIN_YEAR)) * 2;
+    const corridor = ((this.dense[destination] * this.n + this.dense[origin]) * this.years + (year - FIRST_YEAR)) * 2;
     const key = corridor + (male ? 1 : 0);
     const other = corridor + (male ? 0 : 1);
     const bit = 1 << (key & 7);
@@ -109,10 +115,10 @@ export function checkStockLine(cells: string[], keys: KeySet, years: Set<number>
   if (d === OOO) return 'OOO (unknown origin) cannot be a destination';
   if (!isDigits(yearCell, 4, 4)) return `year "${yearCell}" is not a year`;
   const year = Number(yearCell);
-  if (years ? !years.has(year) : year < MIN_YEAR || year > maxYear()) {
+  if (years ? !years.has(year) : year < FIRST_YEAR || year > maxYear()) {
     return years
       ? `year ${year} is not one of the revision's years (${[...years].join(', ')})`
-      : `year ${year} is out of range (${MIN_YEAR} to ${maxYear()})`;
+      : `year ${year} is out of range (${FIRST_YEAR} to ${maxYear()})`;
   }
   const male = sex === 'male';
   if (!male && sex !== 'female') return `sex "${sex}" must be male or female (the source has no totals)`;
@@ -149,10 +155,9 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
   if (!REVISION_NAME.test(revision)) {
     throw new ImportError(`revision "${revision}" must be 1 to 30 lower-case letters, digits or underscores`);
   }
-  const sha256 = await sha256File(file);
-  phases.lap('checksum');
   const final = partitionName(revision);
-  const load = `${final}_load`;
+  // Load tables never share a name with a partition (those start with the parent's name).
+  const load = `load_${final}`;
   const suffix = Date.now().toString(36);
   await client.query('BEGIN');
   try {
@@ -162,10 +167,7 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
       `SELECT l.sha256 FROM "data"."import_log" l WHERE l.kind = 'stock' AND l.target = $1 AND to_regclass($2) IS NOT NULL`,
       [revision, `"data"."${final}"`],
     );
-    if (done.rows.length > 0 && done.rows[0].sha256 === sha256) {
-      await client.query('ROLLBACK');
-      return { kind: 'stock', target: revision, changed: false, rows: 0, rejected: 0, rejects: [], sha256, ms: Date.now() - started };
-    }
+    const loaded: string | null = done.rows[0]?.sha256 ?? null;
 
     await createLoadTable(client, load, revision);
     const copy = client.query(copyFrom(
@@ -173,9 +175,15 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
     ));
     // A failed row stream destroys the COPY; its error is the server's echo of ours: ignore it here.
     copy.on('error', () => undefined);
+    // One pass over the file: the checksum is computed as it streams, so a file already loaded
+    // costs one read before it is recognised (and rolled back), and a new one is read only once.
     const read = await streamStockFile(file, copy, opts);
-    const { rows, sink } = read;
+    const { rows, sink, sha256 } = read;
     phases.lap('read, validate and COPY');
+    if (loaded === sha256) {
+      await client.query('ROLLBACK');
+      return { kind: 'stock', target: revision, changed: false, rows: 0, rejected: 0, rejects: [], sha256, ms: Date.now() - started };
+    }
 
     if (sink.count > 0 && !opts.skipInvalid) {
       throw new ImportError(
@@ -233,13 +241,8 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
     phases.lap('sums, counts and ranking');
 
     // The swap: from here to COMMIT, readers of this revision wait a moment, then see the new rows.
-    const old = await client.query('SELECT to_regclass($1) AS t', [`"data"."${final}"`]);
-    if (old.rows[0].t !== null) {
-      await client.query(`ALTER TABLE "data"."stock_corridor" DETACH PARTITION "data"."${final}"`);
-      await client.query(`DROP TABLE "data"."${final}"`);
-    }
-    await client.query(`ALTER TABLE "data"."${load}" RENAME TO "${final}"`);
-    await client.query(`ALTER TABLE "data"."stock_corridor" ATTACH PARTITION "data"."${final}" FOR VALUES IN ('${revision}')`);
+    await swapPartition(client, 'stock_corridor', revision, load);
+    await swapPartition(client, 'stock_country_year', revision, `load_stock_country_year_${revision}`);
     await client.query(
       `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected") VALUES ('stock', $1, $2, $3, $4)
        ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $2, "rows" = $3, "rejected" = $4, "imported_at" = now()`,
@@ -258,10 +261,22 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
   }
 }
 
+/** Puts `load` in place of the revision's partition of `parent` (dropping the old one, if any). */
+async function swapPartition(client: ClientBase, parent: string, revision: string, load: string): Promise<void> {
+  const final = `${parent}_${revision}`;
+  const old = await client.query('SELECT to_regclass($1) AS t', [`"data"."${final}"`]);
+  if (old.rows[0].t !== null) {
+    await client.query(`ALTER TABLE "data"."${parent}" DETACH PARTITION "data"."${final}"`);
+    await client.query(`DROP TABLE "data"."${final}"`);
+  }
+  await client.query(`ALTER TABLE "data"."${load}" RENAME TO "${final}"`);
+  await client.query(`ALTER TABLE "data"."${parent}" ATTACH PARTITION "data"."${final}" FOR VALUES IN ('${revision}')`);
+}
+
 /** A fresh table shaped like a stock_corridor partition of this revision (its CHECK lets ATTACH skip a scan). */
 async function createLoadTable(client: ClientBase, table: string, revision: string): Promise<void> {
   await client.query(`CREATE TABLE "data"."${table}" (LIKE "data"."stock_corridor" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)`);
-  const stats = ['year', 'destination_key', 'origin_key', 'male', 'female', 'total']
+  const stats = ['revision', 'year', 'destination_key', 'origin_key', 'male', 'female', 'total']
     .map((c) => `ALTER COLUMN "${c}" SET STATISTICS ${STATISTICS_TARGET}`).join(', ');
   await client.query(`ALTER TABLE "data"."${table}" ALTER COLUMN "revision" SET DEFAULT '${revision}',
     ADD CONSTRAINT "${table}_revision" CHECK ("revision" = '${revision}'), ${stats}`);
@@ -272,31 +287,27 @@ async function createLoadTable(client: ClientBase, table: string, revision: stri
  * of corridors per year, and each year's ranking (computed in SQL instead when corridors were split).
  */
 async function writeDerived(client: ClientBase, revision: string, load: string, read: StreamResult): Promise<void> {
-  // One round trip; the revision name is checked against REVISION_NAME before any SQL.
-  await client.query(['stock_country_year', 'stock_year', 'stock_ranking']
-    .map((t) => `DELETE FROM "data"."${t}" WHERE "revision" = '${revision}'`).join('; '));
-  await client.query(
-    `INSERT INTO "data"."stock_country_year" ("revision", "side", "code", "year", "male", "female")
-     SELECT $1, * FROM unnest($2::text[], $3::bpchar[], $4::int2[], $5::int8[], $6::int8[])`,
-    [revision, ...read.sums.columns()],
-  );
-  await client.query(
-    `INSERT INTO "data"."stock_year" ("revision", "year", "corridors") SELECT $1, * FROM unnest($2::int2[], $3::int4[])`,
-    [revision, [...read.corridorsByYear.keys()], [...read.corridorsByYear.values()]],
-  );
+  // The sums: a fresh table like the corridors' (COPY FREEZE, then its key), swapped in with them.
+  // The revision name is checked against REVISION_NAME before any SQL.
+  const sums = `load_stock_country_year_${revision}`;
+  await client.query(`CREATE TABLE "data"."${sums}" (LIKE "data"."stock_country_year" INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+    ALTER TABLE "data"."${sums}" ADD CONSTRAINT "${sums}_revision" CHECK ("revision" = '${revision}')`);
+  await copyText(client, sums, ['revision', 'side', 'code', 'year', 'male', 'female'], read.sums.csv(revision), true);
+  await client.query(`ALTER TABLE "data"."${sums}" ADD CONSTRAINT "stock_country_year_${revision}_${Date.now().toString(36)}"
+    PRIMARY KEY ("revision", "side", "code", "year")`);
+  await client.query(['stock_year', 'stock_ranking'].map((t) => `DELETE FROM "data"."${t}" WHERE "revision" = '${revision}'`).join('; '));
+  await copyText(client, 'stock_year', ['revision', 'year', 'corridors'],
+    [...read.corridorsByYear].map(([year, n]) => `${revision},${year},${n}\n`).join(''));
   if (read.ranking) {
-    await client.query(
-      `INSERT INTO "data"."stock_ranking" ("revision", "year", "rank", "destination_key", "origin_key", "male", "female", "total")
-       SELECT $1, * FROM unnest($2::int2[], $3::int4[], $4::int2[], $5::int2[], $6::int8[], $7::int8[], $8::int8[])`,
-      [revision, ...read.ranking.columns()],
-    );
+    await copyText(client, 'stock_ranking', ['revision', 'year', 'destination_keys', 'origin_keys', 'male', 'female'], read.ranking.csv(revision));
   } else {
     await client.query(
-      `INSERT INTO "data"."stock_ranking" ("revision", "year", "rank", "destination_key", "origin_key", "male", "female", "total")
-       SELECT $1, y.year, r.rank, r.destination_key, r.origin_key, r.male, r.female, r.total
+      `INSERT INTO "data"."stock_ranking" ("revision", "year", "destination_keys", "origin_keys", "male", "female")
+       SELECT $1, y.year, r.destination_keys, r.origin_keys, r.male, r.female
        FROM unnest($2::int2[]) AS y(year)
        CROSS JOIN LATERAL (
-         SELECT s.*, row_number() OVER (ORDER BY s.total DESC NULLS LAST, s.destination_key, s.origin_key) AS rank
+         SELECT array_agg(s.destination_key) AS destination_keys, array_agg(s.origin_key) AS origin_keys,
+           array_agg(s.male) AS male, array_agg(s.female) AS female
          FROM (SELECT * FROM "data"."${load}" s WHERE s.year = y.year
                ORDER BY s.total DESC NULLS LAST, s.destination_key, s.origin_key LIMIT ${RANKING_DEPTH}) s
        ) r`,
@@ -324,44 +335,52 @@ class PhaseClock {
  * whatever the number of rows, and no second pass over the table.
  */
 class CountrySums {
-  // key: ((year * COUNTRY_KEYS) + country key) * 2 + side (0 destination, 1 origin); value: [male, female]
-  private readonly sums = new Map<number, [number | null, number | null]>();
-  add(side: 0 | 1, country: number, year: number, male: boolean, stock: number): void {
-    const key = (year * COUNTRY_KEYS + country) * 2 + side;
-    let entry = this.sums.get(key);
-    if (!entry) this.sums.set(key, (entry = [null, null]));
-    const i = male ? 0 : 1;
-    entry[i] = (entry[i] ?? 0) + stock;
+  private readonly dense = new Int16Array(COUNTRY_KEYS).fill(-1);
+  private readonly codes: string[];
+  private readonly years = maxYear() - FIRST_YEAR + 1;
+  // Slot ((year index * countries + country) * 2 + side) * 2 + sex; NaN until a row adds to it.
+  private readonly sums: Float64Array;
+  constructor() {
+    this.codes = [...COUNTRIES.keys()].sort();
+    this.codes.forEach((code, i) => (this.dense[countryKey(code)] = i));
+    this.sums = new Float64Array(this.years * this.codes.length * 4).fill(NaN);
   }
-  columns(): [string[], string[], number[], (number | null)[], (number | null)[]] {
-    const out: [string[], string[], number[], (number | null)[], (number | null)[]] = [[], [], [], [], []];
-    for (const [key, v] of this.sums) {
-      const side = key % 2;
-      const rest = (key - side) / 2;
-      out[0].push(side === 0 ? 'destination' : 'origin');
-      out[1].push(codeOfKey(rest % COUNTRY_KEYS));
-      out[2].push(Math.floor(rest / COUNTRY_KEYS));
-      out[3].push(v[0]);
-      out[4].push(v[1]);
+  add(side: 0 | 1, country: number, year: number, male: boolean, stock: number): void {
+    const slot = (((year - FIRST_YEAR) * this.codes.length + this.dense[country]) * 2 + side) * 2 + (male ? 0 : 1);
+    const v = this.sums[slot];
+    this.sums[slot] = v === v ? v + stock : stock;
+  }
+  /** The sums as COPY text: revision, side, code, year, male, female (empty: no row of that sex). */
+  csv(revision: string): string {
+    let out = '';
+    const cell = (v: number) => (v === v ? String(v) : '');
+    for (let slot = 0; slot < this.sums.length; slot += 2) {
+      const male = this.sums[slot];
+      const female = this.sums[slot + 1];
+      if (male !== male && female !== female) continue;
+      const pair = slot / 2;
+      const side = pair % 2;
+      const country = ((pair - side) / 2) % this.codes.length;
+      const year = FIRST_YEAR + Math.floor((pair - side) / 2 / this.codes.length);
+      out += `${revision},${side === 0 ? 'destination' : 'origin'},${this.codes[country]},${year},${cell(male)},${cell(female)}\n`;
     }
     return out;
   }
 }
 
-/** One corridor as it goes to COPY and, while its total is known, to the ranking. */
-interface Corridor {
-  year: number;
+/** One corridor in a year's ranking. A sex without a source row is -1 (null in the table). */
+interface Ranked {
   destination: number;
   origin: number;
-  male: number | null;
-  female: number | null;
+  male: number;
+  female: number;
+  /** male + female, or -1 when either is missing: ranks after every known total. */
+  total: number;
 }
 
 /** True when a ranks before b: larger total first (an unknown total last), then destination, then origin. */
-function ranksBefore(a: Corridor, b: Corridor): boolean {
-  const ta = a.male !== null && a.female !== null ? a.male + a.female : -1;
-  const tb = b.male !== null && b.female !== null ? b.male + b.female : -1;
-  if (ta !== tb) return ta > tb;
+function ranksBefore(a: Ranked, b: Ranked): boolean {
+  if (a.total !== b.total) return a.total > b.total;
   if (a.destination !== b.destination) return a.destination < b.destination;
   return a.origin < b.origin;
 }
@@ -371,23 +390,29 @@ function ranksBefore(a: Corridor, b: Corridor): boolean {
  * root) while the file streams: memory depends on the number of years, not on the file.
  */
 class Ranking {
-  private readonly heaps = new Map<number, Corridor[]>();
-  add(c: Corridor): void {
-    let heap = this.heaps.get(c.year);
-    if (!heap) this.heaps.set(c.year, (heap = []));
+  private readonly heaps: (Ranked[] | undefined)[] = [];
+  add(year: number, destination: number, origin: number, male: number, female: number): void {
+    let heap = this.heaps[year - FIRST_YEAR];
+    if (!heap) this.heaps[year - FIRST_YEAR] = heap = [];
+    const total = male >= 0 && female >= 0 ? male + female : -1;
     if (heap.length < RANKING_DEPTH) {
-      heap.push(c);
+      heap.push({ destination, origin, male, female, total });
       let i = heap.length - 1;
       while (i > 0) {
         const parent = (i - 1) >> 1;
         if (!ranksBefore(heap[parent], heap[i])) break;
-        [heap[parent], heap[i]] = [heap[i], heap[parent]];
+        const t = heap[parent];
+        heap[parent] = heap[i];
+        heap[i] = t;
         i = parent;
       }
       return;
     }
-    if (!ranksBefore(c, heap[0])) return;
-    heap[0] = c;
+    const root = heap[0];
+    const beats = total !== root.total ? total > root.total
+      : destination !== root.destination ? destination < root.destination : origin < root.origin;
+    if (!beats) return;
+    heap[0] = { destination, origin, male, female, total };
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -396,26 +421,36 @@ class Ranking {
       if (l < heap.length && ranksBefore(heap[weakest], heap[l])) weakest = l;
       if (r < heap.length && ranksBefore(heap[weakest], heap[r])) weakest = r;
       if (weakest === i) break;
-      [heap[weakest], heap[i]] = [heap[i], heap[weakest]];
+      const t = heap[weakest];
+      heap[weakest] = heap[i];
+      heap[i] = t;
       i = weakest;
     }
   }
-  columns(): [number[], number[], number[], number[], (number | null)[], (number | null)[], (number | null)[]] {
-    const out: [number[], number[], number[], number[], (number | null)[], (number | null)[], (number | null)[]] = [[], [], [], [], [], [], []];
-    for (const [year, heap] of this.heaps) {
+  /** Each year's ranking as COPY text: revision, year, then the four arrays in rank order. */
+  csv(revision: string): string {
+    let out = '';
+    for (const [i, heap] of this.heaps.entries()) {
+      if (!heap) continue;
+      const year = FIRST_YEAR + i;
       const ordered = [...heap].sort((a, b) => (ranksBefore(a, b) ? -1 : 1));
-      ordered.forEach((c, i) => {
-        out[0].push(year);
-        out[1].push(i + 1);
-        out[2].push(c.destination);
-        out[3].push(c.origin);
-        out[4].push(c.male);
-        out[5].push(c.female);
-        out[6].push(c.male !== null && c.female !== null ? c.male + c.female : null);
-      });
+      const array = (f: (c: Ranked) => number) => `"{${ordered.map((c) => { const v = f(c); return v >= 0 ? String(v) : 'NULL'; }).join(',')}}"`;
+      out += `${revision},${year},${array((c) => c.destination)},${array((c) => c.origin)},${array((c) => c.male)},${array((c) => c.female)}\n`;
     }
     return out;
   }
+}
+
+/** COPY of ready-made CSV text into one of the schema's tables. */
+async function copyText(client: ClientBase, table: string, columns: string[], text: string, freeze = false): Promise<void> {
+  const stream = client.query(copyFrom(
+    `COPY "data"."${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN WITH (FORMAT csv${freeze ? ', FREEZE true' : ''})`,
+  ));
+  await new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.once('finish', () => resolve());
+    stream.end(text);
+  });
 }
 
 interface StreamResult {
@@ -427,82 +462,136 @@ interface StreamResult {
   splitCorridors: number;
   /** Null when corridors were split: their totals were not known while streaming. */
   ranking: Ranking | null;
+  sha256: string;
 }
 
-async function streamStockFile(file: string, copy: Writable, opts: StockImportOptions): Promise<StreamResult> {
+/**
+ * Reads the file once: hashes it, validates each row, merges the two rows of each corridor and
+ * writes the corridors to COPY. Lines are checked on the file's bytes a chunk (256 kB) at a time
+ * (readStockLine), without a string per row; a line that is not plainly valid goes through
+ * checkStockLine, which says why. The only waits are for COPY and the rejects file, once per chunk.
+ */
+export async function streamStockFile(file: string, copy: Writable, opts: StockImportOptions): Promise<StreamResult> {
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
-  const writer = new CopyWriter(copy);
+  const hash = crypto.createHash('sha256');
   const keys = new KeySet();
   const sums = new CountrySums();
   const ranking = new Ranking();
-  const corridorsByYear = new Map<number, number>();
+  const lastYear = maxYear();
+  const corridorsPerYear = new Int32Array(lastYear - FIRST_YEAR + 1);
   const years = opts.expect?.years ? new Set(opts.expect.years) : null;
   const progress = progressReporter(file, opts.onProgress);
-  const input = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const input = fs.createReadStream(file, { highWaterMark: 1 << 18 });
+  const fields: RowFields = { destination: 0, origin: 0, year: 0, male: false, stock: 0 };
   const row: StockRow = { destination: 0, origin: 0, year: 0, male: false, stock: 0, state: KeyState.First };
+  const rejects: Reject[] = [];
+  const out = new AsciiWriter();
   let line = 0;
   let rows = 0;
   let splitCorridors = 0;
-  let pending: Corridor | null = null;
+  // The corridor waiting for its other sex; -1 for a sex not (yet) read.
+  let pending = false;
+  let pYear = 0;
+  let pDestination = 0;
+  let pOrigin = 0;
+  let pMale = -1;
+  let pFemale = -1;
   // After a bad row, a strict import only goes on validating: the transaction will not commit.
-  const writing = () => sink.count === 0 || opts.skipInvalid === true;
-  const emit = async (c: Corridor): Promise<void> => {
-    if (splitCorridors === 0) ranking.add(c);
-    if (writing()) await writer.write(`${c.year},${c.destination},${c.origin},${c.male ?? ''},${c.female ?? ''}\n`);
+  const writing = () => opts.skipInvalid === true || (sink.count === 0 && rejects.length === 0);
+  const emit = (): void => {
+    pending = false;
+    if (splitCorridors === 0) ranking.add(pYear, pDestination, pOrigin, pMale, pFemale);
+    if (!writing()) return;
+    out.int(pYear);
+    out.byte(44);
+    out.int(pDestination);
+    out.byte(44);
+    out.int(pOrigin);
+    out.byte(44);
+    if (pMale >= 0) out.int(pMale);
+    out.byte(44);
+    if (pFemale >= 0) out.int(pFemale);
+    out.byte(10);
   };
-  const take = async (raw: string): Promise<void> => {
+  const accept = (destination: number, origin: number, year: number, male: boolean, stock: number, state: KeyState): void => {
+    rows += 1;
+    sums.add(0, destination, year, male, stock);
+    sums.add(1, origin, year, male, stock);
+    if (state === KeyState.First) corridorsPerYear[year - FIRST_YEAR] += 1;
+    // The file's two rows of a corridor usually follow each other: merge them into one.
+    if (pending && pYear === year && pDestination === destination && pOrigin === origin) {
+      if (male) pMale = stock;
+      else pFemale = stock;
+      emit();
+      return;
+    }
+    if (pending) emit();
+    if (state === KeyState.Second) splitCorridors += 1;
+    pending = true;
+    pYear = year;
+    pDestination = destination;
+    pOrigin = origin;
+    pMale = male ? stock : -1;
+    pFemale = male ? -1 : stock;
+  };
+  const take = (b: Buffer, start: number, end: number): void => {
     line += 1;
     if (line === 1) {
-      const header = raw.replace(/^\uFEFF/, '').trim();
+      const header = b.toString('utf8', start, end).replace(/^\uFEFF/, '').trim();
       if (header !== STOCK_HEADER) throw new ImportError(`${file} line 1: wrong column set: expected "${STOCK_HEADER}", got "${header}"; nothing was written`);
       return;
     }
-    if (raw === '') return;
-    const reason = checkStockLine(raw.split(','), keys, years, row);
-    if (reason !== null) {
-      await sink.add({ line, reason, text: raw });
-      return;
+    if (start === end) return;
+    if (readStockLine(b, start, end, fields) && KNOWN[fields.destination] === 1 && KNOWN[fields.origin] === 1 && fields.destination !== OOO
+      && (years ? years.has(fields.year) : fields.year >= FIRST_YEAR && fields.year <= lastYear)) {
+      const state = keys.add(fields.destination, fields.origin, fields.year, fields.male);
+      if (state !== KeyState.Duplicate) {
+        accept(fields.destination, fields.origin, fields.year, fields.male, fields.stock, state);
+        return;
+      }
     }
-    rows += 1;
-    sums.add(0, row.destination, row.year, row.male, row.stock);
-    sums.add(1, row.origin, row.year, row.male, row.stock);
-    if (row.state === KeyState.First) corridorsByYear.set(row.year, (corridorsByYear.get(row.year) ?? 0) + 1);
-    // The file's two rows of a corridor usually follow each other: merge them into one.
-    if (pending !== null && pending.year === row.year && pending.destination === row.destination && pending.origin === row.origin) {
-      if (row.male) pending.male = row.stock;
-      else pending.female = row.stock;
-      await emit(pending);
-      pending = null;
-    } else {
-      if (pending !== null) await emit(pending);
-      if (row.state === KeyState.Second) splitCorridors += 1;
-      pending = { year: row.year, destination: row.destination, origin: row.origin, male: row.male ? row.stock : null, female: row.male ? null : row.stock };
-    }
+    const text = b.toString('utf8', start, end);
+    const reason = checkStockLine(text.split(','), keys, years, row);
+    if (reason !== null) rejects.push({ line, reason, text });
+    else accept(row.destination, row.origin, row.year, row.male, row.stock, row.state);
+  };
+  // Hands what a chunk produced to the rejects file and to COPY, respecting back-pressure.
+  const flush = async (): Promise<void> => {
+    for (const r of rejects) await sink.add(r);
+    rejects.length = 0;
+    if (out.length > 0 && !copy.write(out.take())) await once(copy, 'drain');
     progress.tick(rows, input.bytesRead);
   };
   try {
-    let rest = '';
+    let tail: Buffer | null = null;
     for await (const chunk of input) {
-      const text = rest + (chunk as string);
+      hash.update(chunk as Buffer);
+      const b: Buffer = tail ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
       let from = 0;
-      for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', from)) {
-        const end = nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        await take(text.slice(from, end));
+      for (let nl = b.indexOf(10, from); nl !== -1; nl = b.indexOf(10, from)) {
+        take(b, from, nl > from && b[nl - 1] === 13 ? nl - 1 : nl);
         from = nl + 1;
       }
-      rest = text.slice(from);
+      tail = from < b.length ? b.subarray(from) : null;
+      await flush();
     }
-    if (rest !== '') await take(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+    if (tail) take(tail, 0, tail[tail.length - 1] === 13 ? tail.length - 1 : tail.length);
     if (line === 0) throw new ImportError(`${file} is empty: expected the header "${STOCK_HEADER}"; nothing was written`);
-    if (pending !== null) await emit(pending);
+    if (pending) emit();
+    await flush();
   } catch (error) {
     input.destroy();
     copy.destroy(error as Error);
     await sink.close().catch(() => undefined);
     throw error;
   }
-  await writer.end();
+  await new Promise<void>((resolve, reject) => {
+    copy.once('error', reject);
+    copy.end(() => resolve());
+  });
   await sink.close();
   progress.done(rows);
-  return { rows, sink, sums, corridorsByYear, splitCorridors, ranking: splitCorridors === 0 ? ranking : null };
+  const corridorsByYear = new Map<number, number>();
+  corridorsPerYear.forEach((n, i) => n > 0 && corridorsByYear.set(FIRST_YEAR + i, n));
+  return { rows, sink, sums, corridorsByYear, splitCorridors, ranking: splitCorridors === 0 ? ranking : null, sha256: hash.digest('hex') };
 }

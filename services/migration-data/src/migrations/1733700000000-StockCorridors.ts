@@ -17,8 +17,9 @@ const RANKING_DEPTH = 1000;
  *   index never has to match one). It serves a destination's corridors directly and an origin's
  *   through a skip scan over destinations (PostgreSQL 18; older servers scan the year).
  * - stock_year: the number of corridors of each year (a world-wide corridor count reads one row).
- * - stock_ranking: each year's largest corridors in order (the first RANKING_DEPTH), so a
- *   world-wide top-N reads N rows instead of sorting every corridor of the year.
+ * - stock_ranking: each year's largest corridors in order (the first RANKING_DEPTH, as arrays),
+ *   so a world-wide top-N reads one row instead of sorting every corridor of the year.
+ * - stock_country_year (per-country yearly sums) is partitioned by revision the same way.
  * - migrant_stock becomes a view with the source rows' shape (one row per sex), for SQL users.
  */
 export class StockCorridors1733700000000 implements MigrationInterface {
@@ -48,17 +49,43 @@ export class StockCorridors1733700000000 implements MigrationInterface {
       "corridors" integer NOT NULL CHECK ("corridors" >= 0),
       PRIMARY KEY ("revision", "year")
     )`);
+    // One row per year: the first RANKING_DEPTH corridors as parallel arrays in rank order (a page
+    // is an array slice), a few rows to write per import instead of thousands.
     await q.query(`CREATE TABLE "data"."stock_ranking" (
       "revision" text NOT NULL REFERENCES "data"."stock_revision" ("code") ON DELETE CASCADE,
       "year" smallint NOT NULL,
-      "rank" integer NOT NULL CHECK ("rank" >= 1),
-      "destination_key" smallint NOT NULL,
-      "origin_key" smallint NOT NULL,
+      "destination_keys" smallint[] NOT NULL,
+      "origin_keys" smallint[] NOT NULL,
+      "male" bigint[] NOT NULL,
+      "female" bigint[] NOT NULL,
+      PRIMARY KEY ("revision", "year"),
+      CHECK (cardinality("destination_keys") = cardinality("origin_keys") AND cardinality("origin_keys") = cardinality("male")
+        AND cardinality("male") = cardinality("female"))
+    )`);
+    await q.query(`ALTER TABLE "data"."stock_ranking" ALTER COLUMN "destination_keys" SET STORAGE EXTERNAL,
+      ALTER COLUMN "origin_keys" SET STORAGE EXTERNAL, ALTER COLUMN "male" SET STORAGE EXTERNAL, ALTER COLUMN "female" SET STORAGE EXTERNAL`);
+
+    // The per-country sums become partitioned by revision too: an import builds them in a fresh
+    // table (COPY, then the key) and swaps it in with the corridors. They are written in the same
+    // transaction as their revision's row and removed with it (dropStockRevision), without a
+    // foreign key that would check thousands of rows per import.
+    await q.query(`ALTER TABLE "data"."stock_country_year" RENAME TO "stock_country_year_unpartitioned"`);
+    await q.query(`ALTER TABLE "data"."stock_country_year_unpartitioned" RENAME CONSTRAINT "stock_country_year_pkey" TO "stock_country_year_unpartitioned_pkey"`);
+    await q.query(`CREATE TABLE "data"."stock_country_year" (
+      "revision" text NOT NULL,
+      "side" text NOT NULL CHECK ("side" IN ('destination', 'origin')),
+      "code" char(3) NOT NULL,
+      "year" smallint NOT NULL,
       "male" bigint,
       "female" bigint,
-      "total" bigint,
-      PRIMARY KEY ("revision", "year", "rank")
-    )`);
+      PRIMARY KEY ("revision", "side", "code", "year")
+    ) PARTITION BY LIST ("revision")`);
+    const sums: { revision: string }[] = await q.query(`SELECT DISTINCT "revision" FROM "data"."stock_country_year_unpartitioned"`);
+    for (const { revision } of sums) {
+      await q.query(`CREATE TABLE "data"."stock_country_year_${revision}" PARTITION OF "data"."stock_country_year" FOR VALUES IN ('${revision}')`);
+      await q.query(`INSERT INTO "data"."stock_country_year_${revision}" SELECT * FROM "data"."stock_country_year_unpartitioned" WHERE "revision" = $1`, [revision]);
+    }
+    await q.query(`DROP TABLE "data"."stock_country_year_unpartitioned"`);
 
     const revisions: { revision: string }[] = await q.query(
       `SELECT c.relname AS revision FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -81,11 +108,14 @@ export class StockCorridors1733700000000 implements MigrationInterface {
       await q.query(`INSERT INTO "data"."stock_year" ("revision", "year", "corridors")
         SELECT $1, year, count(*) FROM "data"."${table}" GROUP BY year`, [revision]);
       await q.query(
-        `INSERT INTO "data"."stock_ranking" ("revision", "year", "rank", "destination_key", "origin_key", "male", "female", "total")
-         SELECT $1, year, rank, destination_key, origin_key, male, female, total FROM (
+        `INSERT INTO "data"."stock_ranking" ("revision", "year", "destination_keys", "origin_keys", "male", "female")
+         SELECT $1, year, array_agg(destination_key ORDER BY rank), array_agg(origin_key ORDER BY rank),
+           array_agg(male ORDER BY rank), array_agg(female ORDER BY rank)
+         FROM (
            SELECT s.*, row_number() OVER (PARTITION BY s.year ORDER BY s.total DESC NULLS LAST, s.destination_key, s.origin_key) AS rank
            FROM "data"."${table}" s) r
-         WHERE rank <= ${RANKING_DEPTH}`,
+         WHERE rank <= ${RANKING_DEPTH}
+         GROUP BY year`,
         [revision],
       );
     }
@@ -122,6 +152,20 @@ export class StockCorridors1733700000000 implements MigrationInterface {
         [revision],
       );
     }
+    await q.query(`ALTER TABLE "data"."stock_country_year" RENAME TO "stock_country_year_partitioned"`);
+    await q.query(`ALTER TABLE "data"."stock_country_year_partitioned" RENAME CONSTRAINT "stock_country_year_pkey" TO "stock_country_year_partitioned_pkey"`);
+    await q.query(`CREATE TABLE "data"."stock_country_year" (
+      "revision" text NOT NULL REFERENCES "data"."stock_revision" ("code") ON DELETE CASCADE,
+      "side" text NOT NULL CHECK ("side" IN ('destination', 'origin')),
+      "code" char(3) NOT NULL,
+      "year" smallint NOT NULL,
+      "male" bigint,
+      "female" bigint,
+      PRIMARY KEY ("revision", "side", "code", "year")
+    )`);
+    await q.query(`INSERT INTO "data"."stock_country_year" SELECT p.* FROM "data"."stock_country_year_partitioned" p
+      WHERE EXISTS (SELECT 1 FROM "data"."stock_revision" r WHERE r.code = p.revision)`);
+    await q.query(`DROP TABLE "data"."stock_country_year_partitioned"`);
     await q.query(`DROP TABLE "data"."stock_ranking"`);
     await q.query(`DROP TABLE "data"."stock_year"`);
     await q.query(`DROP TABLE "data"."stock_corridor"`);
