@@ -97,15 +97,29 @@ export class AsciiWriter {
   /** A non-negative integer below 2^53. */
   int(v: number): void {
     this.room(16);
+    const buf = this.buf;
     if (v < 10) {
-      this.buf[this.pos++] = ZERO + v;
+      buf[this.pos++] = ZERO + v;
+      return;
+    }
+    if (v < 2147483648) {
+      // Small integers (nearly every figure): 32-bit arithmetic, digits written backwards.
+      let digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+      let p = this.pos + digits;
+      this.pos = p;
+      let t = v | 0;
+      while (digits-- > 0) {
+        const q = (t / 10) | 0;
+        buf[--p] = ZERO + (t - q * 10);
+        t = q;
+      }
       return;
     }
     let digits = 0;
     for (let t = v; t >= 1; t = Math.floor(t / 10)) digits += 1;
     let p = this.pos + digits;
     this.pos = p;
-    for (let t = v; t >= 1; t = Math.floor(t / 10)) this.buf[--p] = ZERO + (t % 10);
+    for (let t = v; t >= 1; t = Math.floor(t / 10)) buf[--p] = ZERO + (t % 10);
   }
   byte(c: number): void {
     this.room(1);

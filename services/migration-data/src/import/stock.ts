@@ -237,8 +237,8 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
         'sourceUrl' in m, 'published' in m, 'notes' in m, 'source' in m, years,
       ],
     );
-    await writeDerived(client, revision, load, read);
-    phases.lap('sums, counts and ranking');
+    phases.lap('revision row');
+    await writeDerived(client, revision, load, read, phases);
 
     // The swap: from here to COMMIT, readers of this revision wait a moment, then see the new rows.
     await swapPartition(client, 'stock_corridor', revision, load);
@@ -286,7 +286,7 @@ async function createLoadTable(client: ClientBase, table: string, revision: stri
  * The revision's derived tables, from what the stream gathered: per-country yearly sums, the number
  * of corridors per year, and each year's ranking (computed in SQL instead when corridors were split).
  */
-async function writeDerived(client: ClientBase, revision: string, load: string, read: StreamResult): Promise<void> {
+async function writeDerived(client: ClientBase, revision: string, load: string, read: StreamResult, phases: PhaseClock): Promise<void> {
   // The sums: a fresh table like the corridors' (COPY FREEZE, then its key), swapped in with them.
   // The revision name is checked against REVISION_NAME before any SQL.
   const sums = `load_stock_country_year_${revision}`;
@@ -295,9 +295,11 @@ async function writeDerived(client: ClientBase, revision: string, load: string, 
   await copyText(client, sums, ['revision', 'side', 'code', 'year', 'male', 'female'], read.sums.csv(revision), true);
   await client.query(`ALTER TABLE "data"."${sums}" ADD CONSTRAINT "stock_country_year_${revision}_${Date.now().toString(36)}"
     PRIMARY KEY ("revision", "side", "code", "year")`);
+  phases.lap('country sums');
   await client.query(['stock_year', 'stock_ranking'].map((t) => `DELETE FROM "data"."${t}" WHERE "revision" = '${revision}'`).join('; '));
   await copyText(client, 'stock_year', ['revision', 'year', 'corridors'],
     [...read.corridorsByYear].map(([year, n]) => `${revision},${year},${n}\n`).join(''));
+  phases.lap('corridor counts');
   if (read.ranking) {
     await copyText(client, 'stock_ranking', ['revision', 'year', 'destination_keys', 'origin_keys', 'male', 'female'], read.ranking.csv(revision));
   } else {
@@ -314,6 +316,7 @@ async function writeDerived(client: ClientBase, revision: string, load: string, 
       [revision, [...read.corridorsByYear.keys()]],
     );
   }
+  phases.lap('ranking');
 }
 
 /** Elapsed milliseconds per step of an import, for the benchmark and --json. */
@@ -471,7 +474,7 @@ interface StreamResult {
  * (readStockLine), without a string per row; a line that is not plainly valid goes through
  * checkStockLine, which says why. The only waits are for COPY and the rejects file, once per chunk.
  */
-export async function streamStockFile(file: string, copy: Writable, opts: StockImportOptions): Promise<StreamResult> {
+async function streamStockFile(file: string, copy: Writable, opts: StockImportOptions): Promise<StreamResult> {
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
   const hash = crypto.createHash('sha256');
   const keys = new KeySet();
