@@ -36,7 +36,7 @@ export interface StockImportOptions extends ImportOptions {
 }
 
 /** How many corridors of each year the ranking keeps in order (stock_ranking). */
-export const RANKING_DEPTH = 1000;
+export const RANKING_DEPTH = 500;
 
 // A module constant, not the import binding: the hot loop reads it per row.
 const FIRST_YEAR = MIN_YEAR;
@@ -287,14 +287,12 @@ async function createLoadTable(client: ClientBase, table: string, revision: stri
  * of corridors per year, and each year's ranking (computed in SQL instead when corridors were split).
  */
 async function writeDerived(client: ClientBase, revision: string, load: string, read: StreamResult, phases: PhaseClock): Promise<void> {
-  // The sums: a fresh table like the corridors' (COPY FREEZE, then its key), swapped in with them.
+  // The sums: a fresh table like the corridors' (COPY FREEZE; no index, see the migration), swapped in with them.
   // The revision name is checked against REVISION_NAME before any SQL.
   const sums = `load_stock_country_year_${revision}`;
   await client.query(`CREATE TABLE "data"."${sums}" (LIKE "data"."stock_country_year" INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
     ALTER TABLE "data"."${sums}" ADD CONSTRAINT "${sums}_revision" CHECK ("revision" = '${revision}')`);
   await copyText(client, sums, ['revision', 'side', 'code', 'year', 'male', 'female'], read.sums.csv(revision), true);
-  await client.query(`ALTER TABLE "data"."${sums}" ADD CONSTRAINT "stock_country_year_${revision}_${Date.now().toString(36)}"
-    PRIMARY KEY ("revision", "side", "code", "year")`);
   phases.lap('country sums');
   await client.query(['stock_year', 'stock_ranking'].map((t) => `DELETE FROM "data"."${t}" WHERE "revision" = '${revision}'`).join('; '));
   await copyText(client, 'stock_year', ['revision', 'year', 'corridors'],
