@@ -16,12 +16,11 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { loadConfig, PROJECT_ROOT } from '../shared/src/config';
-import { COUNTRIES } from '../shared/src/countries';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../shared/src/embeddedPostgres';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
 import { postGraphQL, startInProcessStack } from './inProcessStack';
-import { writeSyntheticStock } from './import/synthetic';
+import { writeBenchIndicatorFiles, writeSyntheticStock } from './import/synthetic';
 import { loadServices } from './services';
 import { freePort, withDatabase } from '../shared/src/net';
 
@@ -134,19 +133,6 @@ async function timeQueries(gatewayUrl: string): Promise<Map<string, { p50: numbe
   return out;
 }
 
-function writeIndicatorFiles(dir: string): [string, string] {
-  const catalogue = path.join(dir, 'catalogue.csv');
-  fs.writeFileSync(catalogue, 'code,name,unit,definition,allow_negative,source,source_url,confidence\n' +
-    'BENCH_SYNTHETIC,Synthetic benchmark series,persons,Invented values for the benchmark only.,true,Benchmark,,unverified\n');
-  const series = path.join(dir, 'series.csv');
-  const lines = ['indicator,country_iso3,year,value,unit,source,confidence'];
-  for (const code of COUNTRIES.keys()) {
-    for (let year = 1990; year <= 2024; year += 1) lines.push(`BENCH_SYNTHETIC,${code},${year},${(year * 7 + code.charCodeAt(0)) % 1000},persons,Benchmark,unverified`);
-  }
-  fs.writeFileSync(series, `${lines.join('\n')}\n`);
-  return [catalogue, series];
-}
-
 async function main(): Promise<void> {
   const config = loadConfig({
     ...process.env,
@@ -193,7 +179,7 @@ async function main(): Promise<void> {
     const phaseNames = Object.keys(imports[0].phases ?? {});
     console.log(`where the import's time goes (medians): ${phaseNames.map((p) => `${p} ${ms(median(imports.map((r) => r.phases?.[p] ?? 0)))}`).join(', ')}\n`);
 
-    const [catalogue, series] = writeIndicatorFiles(dir);
+    const [catalogue, series] = writeBenchIndicatorFiles(dir);
     await runImport(url, ['catalogue', catalogue]);
     await runImport(url, ['indicators', series]);
 

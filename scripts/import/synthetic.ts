@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { once } from 'node:events';
 import readline from 'node:readline';
 import { COUNTRIES } from '../../shared/src/countries';
@@ -56,4 +57,21 @@ export async function writeSyntheticStock(file: string, count: number, years: nu
   await once(out, 'finish');
   if (written < count) throw new Error(`only ${written} synthetic rows fit in ${years.length} years; give more years`);
   return written;
+}
+
+/**
+ * The benchmark's indicator: a catalogue entry and a series for every reference country from 1990
+ * to 2024 (invented values, labelled as such), written into `dir`. Returns [catalogue, series].
+ */
+export function writeBenchIndicatorFiles(dir: string): [string, string] {
+  const catalogue = path.join(dir, 'catalogue.csv');
+  fs.writeFileSync(catalogue, 'code,name,unit,definition,allow_negative,source,source_url,confidence\n' +
+    'BENCH_SYNTHETIC,Synthetic benchmark series,persons,Invented values for the benchmark only.,true,Benchmark,,unverified\n');
+  const series = path.join(dir, 'series.csv');
+  const lines = ['indicator,country_iso3,year,value,unit,source,confidence'];
+  for (const code of COUNTRIES.keys()) {
+    for (let year = 1990; year <= 2024; year += 1) lines.push(`BENCH_SYNTHETIC,${code},${year},${(year * 7 + code.charCodeAt(0)) % 1000},persons,Benchmark,unverified`);
+  }
+  fs.writeFileSync(series, `${lines.join('\n')}\n`);
+  return [catalogue, series];
 }

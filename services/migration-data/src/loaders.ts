@@ -3,7 +3,7 @@ import { argsLoader, groupLoader, partition, rowLoader } from '../../../shared/s
 import { historyLoader } from '../../../shared/src/mutations';
 import { SCHEMA } from './dataSource';
 import { MigrationProfile, StockRevision } from './entities';
-import { findIndicators, indicatorValues, type IndicatorValueRow } from './entities/analytics';
+import { findIndicators, indicatorValuesByCountry, type IndicatorValueRow } from './entities/analytics';
 import { type CorridorRow, type Side, stockByYear, type StockYear, topCorridors } from './entities/queries';
 
 /** A country's yearly stock in one revision. */
@@ -70,17 +70,13 @@ export interface IndicatorKey {
 /** One statement per (indicator, years) for every country asked about. */
 function indicatorValuesLoader(ds: DataSource) {
   return argsLoader(async (keys: readonly IndicatorKey[]): Promise<IndicatorValueRow[][]> => {
-    const byKey = new Map<string, IndicatorValueRow[]>();
-    const groups = partition(keys, (k) => ({ indicator: k.indicator, fromYear: k.fromYear, toYear: k.toYear }));
-    for (const [id, { value, keys: group }] of groups) {
-      const rows = await indicatorValues(ds, value.indicator, [...new Set(group.map((k) => k.code))], value.fromYear, value.toYear);
-      for (const row of rows) {
-        const list = byKey.get(`${id}:${row.countryCode}`);
-        if (list) list.push(row);
-        else byKey.set(`${id}:${row.countryCode}`, [row]);
-      }
+    const out: IndicatorValueRow[][] = new Array(keys.length);
+    const groups = partition(keys.map((k, n) => ({ ...k, n })), (k) => ({ indicator: k.indicator, fromYear: k.fromYear, toYear: k.toYear }));
+    for (const { value, keys: group } of groups.values()) {
+      const byCountry = await indicatorValuesByCountry(ds, value.indicator, [...new Set(group.map((k) => k.code))], value.fromYear, value.toYear);
+      for (const k of group) out[k.n] = byCountry.get(k.code) ?? [];
     }
-    return keys.map((k) => byKey.get(`${JSON.stringify({ indicator: k.indicator, fromYear: k.fromYear, toYear: k.toYear })}:${k.code}`) ?? []);
+    return out;
   });
 }
 

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../shared/src/config';
 import { definition } from '../../../services/migration-data/src/definition';
+import type { DataSource } from 'typeorm';
+import { indicatorValuesByCountry } from '../../../services/migration-data/src/entities/analytics';
 import { ImportError, importCatalogue, importIndicatorSeries, withClient } from '../../../services/migration-data/src/import';
+import { RANKING_DEPTH } from '../../../services/migration-data/src/import';
 import { bilateralRows, type BilateralRow, rankedCorridors, sumBySex } from '../../support/bilateral';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
 
@@ -83,12 +86,13 @@ describe('migration-data analytics', () => {
     expect(top[0]).toMatchObject({ origin: 'BFA', destination: 'CIV' });
   });
 
-  it('pages through the world-wide ranking of a year in the order of the source figures, past the ranked first thousand', async () => {
+  it('pages through the world-wide ranking of a year in the order of the source figures, past the end of the stored ranking (RANKING_DEPTH places)', async () => {
     const expected = rankedCorridors(bilateralRows(), 2024);
     const seen: { origin: string; destination: string; male: number | null; female: number | null; total: number | null }[] = [];
     let after: string | null = null;
     let totalCount = 0;
-    // Pages of 30: the 34th (places 991 to 1020) crosses the end of the stored ranking.
+    // Pages of 30, 35 of them: the 17th (places 481 to 510) crosses the end of the stored ranking.
+    expect(RANKING_DEPTH).toBe(500);
     for (let page = 0; page < 35; page += 1) {
       const result = await svc.execute(`query($after: String) { corridors(filter: { year: 2024 }, first: 30, after: $after) {
         totalCount pageInfo { endCursor } edges { node { origin { code } destination { code } male female total } }
@@ -155,6 +159,53 @@ describe('indicator series', () => {
     });
     const unknown = await svc.execute('{ indicator(code: "NOPE") { code } }');
     expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+  });
+
+  it('gives every stored column of every live value, oldest first per country, as the rows themselves read', async () => {
+    await svc.ds.query(`INSERT INTO "data"."indicator" (code, name, unit, definition, allow_negative, source, source_url, confidence)
+      VALUES ('TEST_ODD_VALUES', 'Odd values', 'US$', 'Edge cases of the value columns.', true, 'Test', NULL, 'seen')`);
+    // Inserted out of year order, with floats and texts that a lossy encoding would change.
+    await svc.ds.query(`INSERT INTO "data"."indicator_value"
+      (indicator_code, country_code, year, value, unit, source, confidence, version, internal_note, deleted_at) VALUES
+      ('TEST_ODD_VALUES', 'SEN', 2001, 0.1, 'US$', E'quote " backslash \\ newline\n tab\t é 😀', 'seen', 3, E'note\nline 2', NULL),
+      ('TEST_ODD_VALUES', 'SEN', 1999, -1e300, 'US$', 'src', 'derived', 1, NULL, NULL),
+      ('TEST_ODD_VALUES', 'SEN', 2000, 5e-324, 'US$', 'src', 'unverified', 2, '', NULL),
+      ('TEST_ODD_VALUES', 'SEN', 2002, 123456789.123456789, 'US$', 'src', 'seen', 1, NULL, now()),
+      ('TEST_ODD_VALUES', 'MLI', 2024, 1.7976931348623157e308, 'US$', 'other', 'seen', 1, NULL, NULL),
+      ('TEST_ODD_VALUES', 'MLI', 1990, '-0'::float8, 'US$', 'other', 'seen', 7, 'm', NULL)`);
+    // The oracle: one row per value, mapped as the driver returns each column.
+    const expected = async (codes: string[], from: number | null, to: number | null) => {
+      const rows: Record<string, unknown>[] = await svc.ds.query(
+        `SELECT * FROM "data"."indicator_value" WHERE indicator_code = 'TEST_ODD_VALUES' AND country_code = ANY($1::bpchar[])
+           AND deleted_at IS NULL AND ($2::int IS NULL OR year >= $2) AND ($3::int IS NULL OR year <= $3) ORDER BY country_code, year`,
+        [codes, from, to],
+      );
+      const out = new Map<string, unknown[]>();
+      for (const r of rows) {
+        const code = String(r.country_code);
+        out.set(code, [...(out.get(code) ?? []), {
+          indicatorCode: 'TEST_ODD_VALUES', countryCode: code, year: Number(r.year), value: Number(r.value), unit: r.unit,
+          source: r.source, confidence: r.confidence, version: Number(r.version), internalNote: r.internal_note,
+        }]);
+      }
+      return out;
+    };
+    for (const [codes, from, to] of [[['SEN', 'MLI', 'GHA'], null, null], [['SEN'], 2000, 2001], [['MLI'], 1991, null]] as const) {
+      const got = await indicatorValuesByCountry(svc.ds, 'TEST_ODD_VALUES', codes, from, to);
+      expect(got).toEqual(await expected([...codes], from, to));
+    }
+    const all = await indicatorValuesByCountry(svc.ds, 'TEST_ODD_VALUES', ['SEN', 'MLI', 'GHA'], null, null);
+    expect(all.get('SEN')?.map((v) => v.year)).toEqual([1999, 2000, 2001]);
+    expect(all.has('GHA')).toBe(false);
+    expect(Object.is(all.get('MLI')?.[0].value, -0)).toBe(true);
+
+    // Values that arrive out of year order (PostgreSQL does not promise the subquery's order) are sorted.
+    const unordered = { query: async () => [{ country_code: 'SEN', columns: '[[2001,1999],[1.5,"NaN"],["u","u"],["s","t"],["seen","derived"],[2,1],[null,"n"]]' }] };
+    const sorted = await indicatorValuesByCountry(unordered as unknown as DataSource, 'X', ['SEN'], null, null);
+    expect(sorted.get('SEN')).toEqual([
+      { indicatorCode: 'X', countryCode: 'SEN', year: 1999, value: NaN, unit: 'u', source: 't', confidence: 'derived', version: 1, internalNote: 'n' },
+      { indicatorCode: 'X', countryCode: 'SEN', year: 2001, value: 1.5, unit: 'u', source: 's', confidence: 'seen', version: 2, internalNote: null },
+    ]);
   });
 
   it('names every bad series row and writes nothing', async () => {
