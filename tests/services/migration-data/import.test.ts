@@ -168,6 +168,31 @@ describe('the migrant-stock import', () => {
     }
   });
 
+  it('reads a file with a byte-order mark, CRLF line ends, blank lines and no final newline like the plain file', async () => {
+    const plain = stockFile('plain.csv', 31);
+    const lines = fs.readFileSync(plain, 'utf8').trim().split('\n');
+    const odd = path.join(dir, 'odd.csv');
+    fs.writeFileSync(odd, `\uFEFF${[lines[0], ...lines.slice(1, 10), '', ...lines.slice(10)].join('\r\n')}`);
+    const a = await importStock(client, plain, { revision: 't_plain' });
+    const b = await importStock(client, odd, { revision: 't_odd' });
+    try {
+      expect(a.rows).toBe(31);
+      expect(b.rows).toBe(31);
+      const stored = `SELECT year, destination_key, origin_key, male, female FROM "data"."stock_corridor" WHERE revision = $1 ORDER BY 1, 2, 3`;
+      const rowsA = (await client.query(stored, ['t_plain'])).rows;
+      expect(rowsA).toHaveLength(16);
+      expect((await client.query(stored, ['t_odd'])).rows).toEqual(rowsA);
+      // A bad row's line number counts the blank line.
+      const bad = path.join(dir, 'odd-bad.csv');
+      fs.writeFileSync(bad, `\uFEFF${[lines[0], '', 'SEN,GIN,2005,male,x'].join('\r\n')}`);
+      const error = await importStock(client, bad, { revision: 't_odd' }).catch((e: unknown) => e);
+      expect((error as ImportError).rejects).toEqual([{ line: 3, reason: 'stock "x" is not a whole number', text: 'SEN,GIN,2005,male,x' }]);
+    } finally {
+      await dropStockRevision(client, 't_plain');
+      await dropStockRevision(client, 't_odd');
+    }
+  });
+
   it('changes nothing when the same file is imported again, and replaces the revision when the file changes', async () => {
     const file = stockFile('again.csv', 30);
     const first = await importStock(client, file, { revision: 't_conc' });

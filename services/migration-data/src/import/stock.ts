@@ -467,118 +467,168 @@ interface StreamResult {
 }
 
 /**
- * Reads the file once: hashes it, validates each row, merges the two rows of each corridor and
- * writes the corridors to COPY. Lines are checked on the file's bytes a chunk (256 kB) at a time
- * (readStockLine), without a string per row; a line that is not plainly valid goes through
- * checkStockLine, which says why. The only waits are for COPY and the rejects file, once per chunk.
+ * The row-by-row work of a stock import, a chunk of the file at a time: each line is checked on
+ * the file's bytes (readStockLine) without a string per row; a line that is not plainly valid goes
+ * through checkStockLine, which says why. Valid rows are counted into the per-country sums, the
+ * corridor counts and the duplicate bitmap; the two rows of a corridor are merged; each corridor
+ * goes to the ranking and, as COPY text, to `out`. One method holds the loop, its state in locals,
+ * so that V8 optimises it early: an import process runs it once, cold.
+ */
+class StockLines {
+  readonly keys = new KeySet();
+  readonly sums = new CountrySums();
+  readonly ranking = new Ranking();
+  readonly lastYear = maxYear();
+  readonly corridorsPerYear = new Int32Array(this.lastYear - FIRST_YEAR + 1);
+  readonly out = new AsciiWriter();
+  readonly rejects: Reject[] = [];
+  line = 0;
+  rows = 0;
+  splitCorridors = 0;
+  /** Rejected so far (earlier chunks' rejects have gone to the sink). */
+  rejected = 0;
+  // The corridor waiting for its other sex; -1 for a sex not (yet) read.
+  pending = false;
+  pYear = 0;
+  pDestination = 0;
+  pOrigin = 0;
+  pMale = -1;
+  pFemale = -1;
+  private readonly fields: RowFields = { destination: 0, origin: 0, year: 0, male: false, stock: 0 };
+  private readonly row: StockRow = { destination: 0, origin: 0, year: 0, male: false, stock: 0, state: KeyState.First };
+
+  constructor(
+    private readonly file: string,
+    private readonly years: Set<number> | null,
+    /** Load the good rows after a bad one (--skip-invalid); otherwise stop writing at the first. */
+    private readonly skipInvalid: boolean,
+  ) {}
+
+  /** Takes the complete lines of b[from, b.length); returns where the unfinished last line starts. */
+  chunk(b: Buffer, from: number): number {
+    const fields = this.fields;
+    const keys = this.keys;
+    const years = this.years;
+    const lastYear = this.lastYear;
+    let line = this.line;
+    for (let nl = b.indexOf(10, from); nl !== -1; nl = b.indexOf(10, from)) {
+      const end = nl > from && b[nl - 1] === 13 ? nl - 1 : nl;
+      line += 1;
+      if (line === 1) {
+        this.header(b.toString('utf8', from, end));
+      } else if (end > from) {
+        let state: KeyState = KeyState.Duplicate;
+        if (readStockLine(b, from, end, fields) && KNOWN[fields.destination] === 1 && KNOWN[fields.origin] === 1 && fields.destination !== OOO
+          && (years ? years.has(fields.year) : fields.year >= FIRST_YEAR && fields.year <= lastYear)) {
+          state = keys.add(fields.destination, fields.origin, fields.year, fields.male);
+        }
+        if (state !== KeyState.Duplicate) this.accept(fields.destination, fields.origin, fields.year, fields.male, fields.stock, state);
+        else this.slow(line, b.toString('utf8', from, end));
+      }
+      from = nl + 1;
+    }
+    this.line = line;
+    return from;
+  }
+
+  /** The last line of a file without a final newline. */
+  last(b: Buffer): void {
+    this.chunk(Buffer.concat([b, Buffer.from('\n')]), 0);
+  }
+
+  /** Sends the waiting corridor, if any (at the end of the file). */
+  finish(): void {
+    if (this.pending) this.emit();
+  }
+
+  private header(text: string): void {
+    const header = text.replace(/^\uFEFF/, '').trim();
+    if (header !== STOCK_HEADER) {
+      throw new ImportError(`${this.file} line 1: wrong column set: expected "${STOCK_HEADER}", got "${header}"; nothing was written`);
+    }
+  }
+
+  /** A line the byte path did not take: checkStockLine says why, or takes it after all. */
+  private slow(line: number, text: string): void {
+    const row = this.row;
+    const reason = checkStockLine(text.split(','), this.keys, this.years, row);
+    if (reason === null) {
+      this.accept(row.destination, row.origin, row.year, row.male, row.stock, row.state);
+      return;
+    }
+    this.rejects.push({ line, reason, text });
+    this.rejected += 1;
+  }
+
+  private accept(destination: number, origin: number, year: number, male: boolean, stock: number, state: KeyState): void {
+    this.rows += 1;
+    this.sums.add(0, destination, year, male, stock);
+    this.sums.add(1, origin, year, male, stock);
+    if (state === KeyState.First) this.corridorsPerYear[year - FIRST_YEAR] += 1;
+    // The file's two rows of a corridor usually follow each other: merge them into one.
+    if (this.pending && this.pYear === year && this.pDestination === destination && this.pOrigin === origin) {
+      if (male) this.pMale = stock;
+      else this.pFemale = stock;
+      this.emit();
+      return;
+    }
+    if (this.pending) this.emit();
+    if (state === KeyState.Second) this.splitCorridors += 1;
+    this.pending = true;
+    this.pYear = year;
+    this.pDestination = destination;
+    this.pOrigin = origin;
+    this.pMale = male ? stock : -1;
+    this.pFemale = male ? -1 : stock;
+  }
+
+  private emit(): void {
+    this.pending = false;
+    if (this.splitCorridors === 0) this.ranking.add(this.pYear, this.pDestination, this.pOrigin, this.pMale, this.pFemale);
+    // After a bad row, a strict import only goes on validating: the transaction will not commit.
+    if (this.rejected > 0 && !this.skipInvalid) return;
+    const out = this.out;
+    out.int(this.pYear);
+    out.byte(44);
+    out.int(this.pDestination);
+    out.byte(44);
+    out.int(this.pOrigin);
+    out.byte(44);
+    if (this.pMale >= 0) out.int(this.pMale);
+    out.byte(44);
+    if (this.pFemale >= 0) out.int(this.pFemale);
+    out.byte(10);
+  }
+}
+
+/**
+ * Reads the file once: hashes it and hands it to StockLines a chunk (256 kB) at a time; after each
+ * chunk, its rejects go to the rejects file and its corridors to COPY (respecting back-pressure).
  */
 async function streamStockFile(file: string, copy: Writable, opts: StockImportOptions): Promise<StreamResult> {
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
   const hash = crypto.createHash('sha256');
-  const keys = new KeySet();
-  const sums = new CountrySums();
-  const ranking = new Ranking();
-  const lastYear = maxYear();
-  const corridorsPerYear = new Int32Array(lastYear - FIRST_YEAR + 1);
-  const years = opts.expect?.years ? new Set(opts.expect.years) : null;
+  const lines = new StockLines(file, opts.expect?.years ? new Set(opts.expect.years) : null, opts.skipInvalid === true);
   const progress = progressReporter(file, opts.onProgress);
   const input = fs.createReadStream(file, { highWaterMark: 1 << 18 });
-  const fields: RowFields = { destination: 0, origin: 0, year: 0, male: false, stock: 0 };
-  const row: StockRow = { destination: 0, origin: 0, year: 0, male: false, stock: 0, state: KeyState.First };
-  const rejects: Reject[] = [];
-  const out = new AsciiWriter();
-  let line = 0;
-  let rows = 0;
-  let splitCorridors = 0;
-  // The corridor waiting for its other sex; -1 for a sex not (yet) read.
-  let pending = false;
-  let pYear = 0;
-  let pDestination = 0;
-  let pOrigin = 0;
-  let pMale = -1;
-  let pFemale = -1;
-  // After a bad row, a strict import only goes on validating: the transaction will not commit.
-  const writing = () => opts.skipInvalid === true || (sink.count === 0 && rejects.length === 0);
-  const emit = (): void => {
-    pending = false;
-    if (splitCorridors === 0) ranking.add(pYear, pDestination, pOrigin, pMale, pFemale);
-    if (!writing()) return;
-    out.int(pYear);
-    out.byte(44);
-    out.int(pDestination);
-    out.byte(44);
-    out.int(pOrigin);
-    out.byte(44);
-    if (pMale >= 0) out.int(pMale);
-    out.byte(44);
-    if (pFemale >= 0) out.int(pFemale);
-    out.byte(10);
-  };
-  const accept = (destination: number, origin: number, year: number, male: boolean, stock: number, state: KeyState): void => {
-    rows += 1;
-    sums.add(0, destination, year, male, stock);
-    sums.add(1, origin, year, male, stock);
-    if (state === KeyState.First) corridorsPerYear[year - FIRST_YEAR] += 1;
-    // The file's two rows of a corridor usually follow each other: merge them into one.
-    if (pending && pYear === year && pDestination === destination && pOrigin === origin) {
-      if (male) pMale = stock;
-      else pFemale = stock;
-      emit();
-      return;
-    }
-    if (pending) emit();
-    if (state === KeyState.Second) splitCorridors += 1;
-    pending = true;
-    pYear = year;
-    pDestination = destination;
-    pOrigin = origin;
-    pMale = male ? stock : -1;
-    pFemale = male ? -1 : stock;
-  };
-  const take = (b: Buffer, start: number, end: number): void => {
-    line += 1;
-    if (line === 1) {
-      const header = b.toString('utf8', start, end).replace(/^\uFEFF/, '').trim();
-      if (header !== STOCK_HEADER) throw new ImportError(`${file} line 1: wrong column set: expected "${STOCK_HEADER}", got "${header}"; nothing was written`);
-      return;
-    }
-    if (start === end) return;
-    if (readStockLine(b, start, end, fields) && KNOWN[fields.destination] === 1 && KNOWN[fields.origin] === 1 && fields.destination !== OOO
-      && (years ? years.has(fields.year) : fields.year >= FIRST_YEAR && fields.year <= lastYear)) {
-      const state = keys.add(fields.destination, fields.origin, fields.year, fields.male);
-      if (state !== KeyState.Duplicate) {
-        accept(fields.destination, fields.origin, fields.year, fields.male, fields.stock, state);
-        return;
-      }
-    }
-    const text = b.toString('utf8', start, end);
-    const reason = checkStockLine(text.split(','), keys, years, row);
-    if (reason !== null) rejects.push({ line, reason, text });
-    else accept(row.destination, row.origin, row.year, row.male, row.stock, row.state);
-  };
-  // Hands what a chunk produced to the rejects file and to COPY, respecting back-pressure.
   const flush = async (): Promise<void> => {
-    for (const r of rejects) await sink.add(r);
-    rejects.length = 0;
-    if (out.length > 0 && !copy.write(out.take())) await once(copy, 'drain');
-    progress.tick(rows, input.bytesRead);
+    for (const r of lines.rejects) await sink.add(r);
+    lines.rejects.length = 0;
+    if (lines.out.length > 0 && !copy.write(lines.out.take())) await once(copy, 'drain');
+    progress.tick(lines.rows, input.bytesRead);
   };
   try {
     let tail: Buffer | null = null;
     for await (const chunk of input) {
       hash.update(chunk as Buffer);
       const b: Buffer = tail ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
-      let from = 0;
-      for (let nl = b.indexOf(10, from); nl !== -1; nl = b.indexOf(10, from)) {
-        take(b, from, nl > from && b[nl - 1] === 13 ? nl - 1 : nl);
-        from = nl + 1;
-      }
+      const from = lines.chunk(b, 0);
       tail = from < b.length ? b.subarray(from) : null;
       await flush();
     }
-    if (tail) take(tail, 0, tail[tail.length - 1] === 13 ? tail.length - 1 : tail.length);
-    if (line === 0) throw new ImportError(`${file} is empty: expected the header "${STOCK_HEADER}"; nothing was written`);
-    if (pending) emit();
+    if (tail) lines.last(tail);
+    if (lines.line === 0) throw new ImportError(`${file} is empty: expected the header "${STOCK_HEADER}"; nothing was written`);
+    lines.finish();
     await flush();
   } catch (error) {
     input.destroy();
@@ -591,8 +641,11 @@ async function streamStockFile(file: string, copy: Writable, opts: StockImportOp
     copy.end(() => resolve());
   });
   await sink.close();
-  progress.done(rows);
+  progress.done(lines.rows);
   const corridorsByYear = new Map<number, number>();
-  corridorsPerYear.forEach((n, i) => n > 0 && corridorsByYear.set(FIRST_YEAR + i, n));
-  return { rows, sink, sums, corridorsByYear, splitCorridors, ranking: splitCorridors === 0 ? ranking : null, sha256: hash.digest('hex') };
+  lines.corridorsPerYear.forEach((n, i) => n > 0 && corridorsByYear.set(FIRST_YEAR + i, n));
+  return {
+    rows: lines.rows, sink, sums: lines.sums, corridorsByYear, splitCorridors: lines.splitCorridors,
+    ranking: lines.splitCorridors === 0 ? lines.ranking : null, sha256: hash.digest('hex'),
+  };
 }
