@@ -35,6 +35,12 @@ const ECOWAS_2024_06_30 = ['BEN', 'BFA', 'CIV', 'CPV', 'GHA', 'GIN', 'GMB', 'GNB
 const QUERIES: { name: string; query: string; variables?: Record<string, unknown> }[] = [
   { name: 'stock series by sex (SEN, immigrants + emigrants)', query: '{ country(code: "SEN") { immigrantStock { year male female total femaleShare } emigrantStock { year male female total femaleShare } } }' },
   { name: 'top 10 corridors 2024, world', query: '{ corridors(filter: { year: 2024 }, first: 10) { totalCount edges { node { origin { code } destination { code } male female total } } } }' },
+  {
+    // A page past the stored ranking (its first RANKING_DEPTH places): the year's corridors are sorted.
+    name: 'corridors 2024, world, places 601-700',
+    query: 'query($after: String) { corridors(filter: { year: 2024 }, first: 100, after: $after) { totalCount edges { node { origin { code } destination { code } total } } } }',
+    variables: { after: Buffer.from('o:599', 'utf8').toString('base64url') },
+  },
   { name: 'top 10 corridors 2024, within Western Africa', query: '{ corridors(filter: { year: 2024, within: { intermediateRegion: "Western Africa" } }, first: 10) { totalCount edges { node { origin { code } destination { code } total } } } }' },
   {
     name: 'top 10 corridors 2024, within ECOWAS members (codes)',

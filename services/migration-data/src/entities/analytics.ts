@@ -65,7 +65,8 @@ export function totals(male: unknown, female: unknown): Totals {
 /**
  * Sums over a set of countries per year, in one statement: the members' immigrant and emigrant
  * stock (from the per-country sums) and the corridors with both ends in the set (from the
- * corridors of those years, through the (year, destination, origin) index).
+ * corridors of those years: one index lookup per year and member destination, so that no server
+ * version is tempted into scanning the revision, as PostgreSQL 15 did with three ANY conditions).
  */
 export async function regionalStock(ds: DataSource, revision: string, codes: string[], years: number[]): Promise<RegionalFigure[]> {
   const rows: Raw[] = await ds.query(
@@ -74,10 +75,14 @@ export async function regionalStock(ds: DataSource, revision: string, codes: str
      WHERE s.revision = $1 AND s.code = ANY($2::bpchar[]) AND s.year = ANY($3::int2[])
      GROUP BY s.year, s.side
      UNION ALL
-     SELECT m.year, 'within', sum(m.male), sum(m.female)
-     FROM "data"."stock_corridor" m
-     WHERE m.revision = $1 AND m.year = ANY($3::int2[]) AND m.destination_key = ANY($4::int2[]) AND m.origin_key = ANY($4::int2[])
-     GROUP BY m.year`,
+     SELECT y.year, 'within', sum(w.male), sum(w.female)
+     FROM unnest($3::int2[]) AS y(year)
+     CROSS JOIN unnest($4::int2[]) AS d(key)
+     CROSS JOIN LATERAL (
+       SELECT sum(m.male) AS male, sum(m.female) AS female FROM "data"."stock_corridor" m
+       WHERE m.revision = $1 AND m.year = y.year AND m.destination_key = d.key AND m.origin_key = ANY($4::int2[])
+     ) w
+     GROUP BY y.year`,
     [revision, codes, years, countryKeys(codes)],
   );
   const empty = totals(0, 0);
