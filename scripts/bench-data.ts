@@ -163,7 +163,8 @@ async function main(): Promise<void> {
   try {
     const started = Date.now();
     for (const def of loadServices()) await prepareDatabase(def, url, config.database, log);
-    console.log(`# migration-data benchmark (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${RUNS} runs per query after ${WARMUP} warm-up)`);
+    const [{ server_version: serverVersion }] = (await admin.query('SHOW server_version')).rows as { server_version: string }[];
+    console.log(`# migration-data benchmark (PostgreSQL ${serverVersion}${embedded ? ', embedded' : ''}; ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${RUNS} runs per query after ${WARMUP} warm-up)`);
     console.log(`scratch database migrated and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
     // Import against plain COPY: three runs each, medians.

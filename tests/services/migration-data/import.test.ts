@@ -101,7 +101,7 @@ describe('the migrant-stock import', () => {
       { line: 9, reason: 'sex "total" must be male or female (the source has no totals)', text: 'SEN,MRT,2020,total,7' },
       { line: 10, reason: 'expected 5 comma-separated cells, got 4', text: 'SEN,MRT,2020,male' },
     ];
-    expect({ ...result, ms: 0, sha256: '', phases: undefined }).toEqual({
+    expect({ ...result, ms: 0, sha256: '', phases: undefined, splitCorridors: undefined }).toEqual({
       kind: 'stock', target: 't_skip', changed: true, rows: 3, rejected: 7, rejects: expected, sha256: '', ms: 0,
     });
     expect(fs.readFileSync(rejectsFile, 'utf8').trim().split('\n')).toEqual([
@@ -145,6 +145,7 @@ describe('the migrant-stock import', () => {
     try {
       expect(Object.keys(a.phases ?? {})).not.toContain('merge split corridors');
       expect(Object.keys(b.phases ?? {})).toContain('merge split corridors');
+      expect([a.splitCorridors, b.splitCorridors]).toEqual([0, 60]);
       const table = async (sql: string, revision: string) => (await client.query(sql, [revision])).rows;
       const corridors = `SELECT year, data.country_code(destination_key) AS d, data.country_code(origin_key) AS o, male, female, total
         FROM "data"."stock_corridor" WHERE revision = $1 ORDER BY 1, 2, 3`;

@@ -44,6 +44,11 @@ export interface ImportResult {
   ms: number;
   /** Milliseconds per step (stock imports that loaded data). */
   phases?: Record<string, number>;
+  /**
+   * Stock imports: how many corridors had their male and female rows apart in the file (merged in
+   * SQL afterwards, the slower path); 0 when each corridor's two rows follow each other.
+   */
+  splitCorridors?: number;
 }
 
 /** How many bad rows an error message or a result lists; the rejects file has them all. */

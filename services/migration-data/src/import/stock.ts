@@ -253,7 +253,7 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
     phases.lap('commit');
     return {
       kind: 'stock', target: revision, changed: true, rows, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started,
-      phases: phases.result(),
+      phases: phases.result(), splitCorridors: read.splitCorridors,
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
