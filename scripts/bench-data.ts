@@ -6,7 +6,6 @@
 // - EXPLAIN (ANALYZE, BUFFERS) of the SQL behind the two slowest queries at ten times.
 // Everything happens in a scratch database (on DATABASE_URL's server, or on an embedded PostgreSQL
 // in .data/postgres-bench on a free port), dropped at the end. BENCH_RUNS sets the runs per query.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +19,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../shared/src/embe
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
 import { postGraphQL, startInProcessStack } from './inProcessStack';
+import { type ImportRun, runImport } from './import/process';
 import { writeBenchIndicatorFiles, writeSyntheticStock } from './import/synthetic';
 import { loadServices } from './services';
 import { freePort, withDatabase } from '../shared/src/net';
@@ -63,33 +63,6 @@ function quantile(xs: number[], q: number): number {
 }
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
-
-interface ImportRun {
-  rows: number;
-  ms: number;
-  peakRssBytes: number;
-  changed: boolean;
-  phases?: Record<string, number>;
-}
-
-/** The import command as its own process, so its peak RSS is its own. */
-function runImport(url: string, args: string[]): Promise<ImportRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args, '--json'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`import exited with ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop()!) as ImportRun);
-    });
-  });
-}
 
 async function plainCopy(url: string): Promise<number> {
   const c = new Client({ connectionString: url });

@@ -8,7 +8,6 @@
 // than wall time on a shared machine.
 // Runs on DATABASE_URL's server in a scratch database, dropped at the end; MEASURE_DB=<name> reuses
 // (and keeps) a database this script already loaded, for repeated runs.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,13 +16,14 @@ import { Client } from 'pg';
 import { parse, print } from 'graphql';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
-import { loadConfig, PROJECT_ROOT } from '../shared/src/config';
+import { loadConfig } from '../shared/src/config';
 import { ANONYMOUS } from '../shared/src/identity';
 import { createLogger } from '../shared/src/logger';
 import { withDatabase } from '../shared/src/net';
 import { prepareDatabase } from '../shared/src/service';
 import { encodeIdentity, signatureHeaders } from '../shared/src/signing';
 import { postGraphQL, startInProcessStack } from './inProcessStack';
+import { runImport } from './import/process';
 import { writeBenchIndicatorFiles } from './import/synthetic';
 import { loadServices } from './services';
 
@@ -34,19 +34,6 @@ const QUERY = '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-}
-
-function runImport(url: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`import exited with ${code}: ${err.slice(-2000)}`))));
-  });
 }
 
 /** The same files as npm run bench:data: every reference country, 1990 to 2024. */

@@ -44,9 +44,10 @@ const FIRST_YEAR = MIN_YEAR;
 /** Statistics target of the corridor columns: ANALYZE samples 3,000 rows, enough for these plans. */
 const STATISTICS_TARGET = 10;
 
-/** Whether a country code is in the shared list, by key. */
-const KNOWN = new Uint8Array(COUNTRY_KEYS);
-for (const code of COUNTRIES.keys()) KNOWN[countryKey(code)] = 1;
+/** The shared country list in code order, and each code's place in it by key (-1: not a known code). */
+const CODES = [...COUNTRIES.keys()].sort();
+const DENSE = new Int16Array(COUNTRY_KEYS).fill(-1);
+CODES.forEach((code, i) => (DENSE[countryKey(code)] = i));
 const OOO = countryKey('OOO');
 
 /** What KeySet.add found: a duplicate, the first row of a corridor (one sex), or its second. */
@@ -59,20 +60,12 @@ type KeyState = (typeof KeyState)[keyof typeof KeyState];
  * sex was already read, so corridors are counted exactly whatever the order of the rows.
  */
 class KeySet {
-  private readonly dense = new Int16Array(COUNTRY_KEYS).fill(-1);
-  private readonly n: number;
-  private readonly years: number;
-  private readonly bits: Uint8Array;
-  constructor() {
-    const codes = [...COUNTRIES.keys()].sort();
-    codes.forEach((code, i) => (this.dense[countryKey(code)] = i));
-    this.n = codes.length;
-    this.years = maxYear() - FIRST_YEAR + 1;
-    this.bits = new Uint8Array(Math.ceil((this.n * this.n * this.years * 2) / 8));
-  }
+  private readonly n = CODES.length;
+  private readonly years = maxYear() - FIRST_YEAR + 1;
+  private readonly bits = new Uint8Array(Math.ceil((this.n * this.n * this.years * 2) / 8));
   /** Records the key of a valid row (known codes, year in range). */
   add(destination: number, origin: number, year: number, male: boolean): KeyState {
-    const corridor = ((this.dense[destination] * this.n + this.dense[origin]) * this.years + (year - FIRST_YEAR)) * 2;
+    const corridor = ((DENSE[destination] * this.n + DENSE[origin]) * this.years + (year - FIRST_YEAR)) * 2;
     const key = corridor + (male ? 1 : 0);
     const other = corridor + (male ? 0 : 1);
     const bit = 1 << (key & 7);
@@ -82,13 +75,8 @@ class KeySet {
   }
 }
 
-/** A valid row, as keys. */
-interface StockRow {
-  destination: number;
-  origin: number;
-  year: number;
-  male: boolean;
-  stock: number;
+/** A valid row, as keys, and what the duplicate bitmap said of it. */
+interface StockRow extends RowFields {
   state: KeyState;
 }
 
@@ -109,9 +97,9 @@ export function checkStockLine(cells: string[], keys: KeySet, years: Set<number>
   if (cells.length !== 5) return `expected 5 comma-separated cells, got ${cells.length}`;
   const [destination, origin, yearCell, sex, stockCell] = cells;
   const d = countryKey(destination);
-  if (d < 0 || KNOWN[d] === 0) return `destination_iso3 "${destination}" is not a known country code`;
+  if (d < 0 || DENSE[d] < 0) return `destination_iso3 "${destination}" is not a known country code`;
   const o = countryKey(origin);
-  if (o < 0 || KNOWN[o] === 0) return `origin_iso3 "${origin}" is not a known country code`;
+  if (o < 0 || DENSE[o] < 0) return `origin_iso3 "${origin}" is not a known country code`;
   if (d === OOO) return 'OOO (unknown origin) cannot be a destination';
   if (!isDigits(yearCell, 4, 4)) return `year "${yearCell}" is not a year`;
   const year = Number(yearCell);
@@ -336,18 +324,11 @@ class PhaseClock {
  * whatever the number of rows, and no second pass over the table.
  */
 class CountrySums {
-  private readonly dense = new Int16Array(COUNTRY_KEYS).fill(-1);
-  private readonly codes: string[];
   private readonly years = maxYear() - FIRST_YEAR + 1;
   // Slot ((year index * countries + country) * 2 + side) * 2 + sex; NaN until a row adds to it.
-  private readonly sums: Float64Array;
-  constructor() {
-    this.codes = [...COUNTRIES.keys()].sort();
-    this.codes.forEach((code, i) => (this.dense[countryKey(code)] = i));
-    this.sums = new Float64Array(this.years * this.codes.length * 4).fill(NaN);
-  }
+  private readonly sums = new Float64Array(this.years * CODES.length * 4).fill(NaN);
   add(side: 0 | 1, country: number, year: number, male: boolean, stock: number): void {
-    const slot = (((year - FIRST_YEAR) * this.codes.length + this.dense[country]) * 2 + side) * 2 + (male ? 0 : 1);
+    const slot = (((year - FIRST_YEAR) * CODES.length + DENSE[country]) * 2 + side) * 2 + (male ? 0 : 1);
     const v = this.sums[slot];
     this.sums[slot] = v === v ? v + stock : stock;
   }
@@ -361,9 +342,9 @@ class CountrySums {
       if (male !== male && female !== female) continue;
       const pair = slot / 2;
       const side = pair % 2;
-      const country = ((pair - side) / 2) % this.codes.length;
-      const year = FIRST_YEAR + Math.floor((pair - side) / 2 / this.codes.length);
-      out += `${revision},${side === 0 ? 'destination' : 'origin'},${this.codes[country]},${year},${cell(male)},${cell(female)}\n`;
+      const country = ((pair - side) / 2) % CODES.length;
+      const year = FIRST_YEAR + Math.floor((pair - side) / 2 / CODES.length);
+      out += `${revision},${side === 0 ? 'destination' : 'origin'},${CODES[country]},${year},${cell(male)},${cell(female)}\n`;
     }
     return out;
   }
@@ -379,12 +360,14 @@ interface Ranked {
   total: number;
 }
 
-/** True when a ranks before b: larger total first (an unknown total last), then destination, then origin. */
-function ranksBefore(a: Ranked, b: Ranked): boolean {
-  if (a.total !== b.total) return a.total > b.total;
-  if (a.destination !== b.destination) return a.destination < b.destination;
-  return a.origin < b.origin;
+/** True when a corridor ranks before b: larger total first (an unknown total last), then destination, then origin. */
+function ahead(total: number, destination: number, origin: number, b: Ranked): boolean {
+  if (total !== b.total) return total > b.total;
+  if (destination !== b.destination) return destination < b.destination;
+  return origin < b.origin;
 }
+
+const ranksBefore = (a: Ranked, b: Ranked): boolean => ahead(a.total, a.destination, a.origin, b);
 
 /**
  * The RANKING_DEPTH largest corridors of each year, kept in bounded heaps (the weakest at the
@@ -409,10 +392,7 @@ class Ranking {
       }
       return;
     }
-    const root = heap[0];
-    const beats = total !== root.total ? total > root.total
-      : destination !== root.destination ? destination < root.destination : origin < root.origin;
-    if (!beats) return;
+    if (!ahead(total, destination, origin, heap[0])) return;
     heap[0] = { destination, origin, male, female, total };
     let i = 0;
     for (;;) {
@@ -518,7 +498,7 @@ class StockLines {
         this.header(b.toString('utf8', from, end));
       } else if (end > from) {
         let state: KeyState = KeyState.Duplicate;
-        if (readStockLine(b, from, end, fields) && KNOWN[fields.destination] === 1 && KNOWN[fields.origin] === 1 && fields.destination !== OOO
+        if (readStockLine(b, from, end, fields) && DENSE[fields.destination] >= 0 && DENSE[fields.origin] >= 0 && fields.destination !== OOO
           && (years ? years.has(fields.year) : fields.year >= FIRST_YEAR && fields.year <= lastYear)) {
           state = keys.add(fields.destination, fields.origin, fields.year, fields.male);
         }
