@@ -436,6 +436,10 @@ export async function setDeleted<E extends ObjectLiteral>(
   const version = versionArg(input, p, true);
   p.throwIfAny();
   return ctx.ds.transaction(async (m) => {
+    // Lock the row first: a child written at the same time holds a share lock on it (requireLive),
+    // so the count below runs only after that child committed or rolled back, and a child arriving
+    // later waits for this delete and then finds its parent gone.
+    await m.query(`SELECT 1 FROM ${qualified(table)} t WHERE ${keyWhere(table, 't', 1)} FOR UPDATE`, key);
     if (deleted) {
       for (const dep of table.dependents ?? []) {
         const [{ n }]: { n: number }[] = await m.query(
