@@ -22,14 +22,17 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The whole graph in the test process, over the test database; the gateway accepts tokens from `token()`. */
-export async function startStack(options: InProcessStackOptions = {}): Promise<Stack> {
+/**
+ * The whole graph in the test process, over the test database (or `url`, a private one, for tests that
+ * delete seeded records); the gateway accepts tokens from `token()`.
+ */
+export async function startStack(options: InProcessStackOptions & { url?: string } = {}): Promise<Stack> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const hsSecret = crypto.randomBytes(32).toString('hex');
   const issuer = config.jwt.issuer ?? 'migration-graph-local';
   const audience = config.jwt.audience ?? 'migration-graph';
   const auth = options.auth ?? { hsSecret, issuer, audience, clockSkewSeconds: config.jwt.clockSkewSeconds };
-  const stack = await startInProcessStack(testDatabaseUrl(), config, createLogger('stack', 'error'), [], { ...options, auth });
+  const stack = await startInProcessStack(options.url ?? testDatabaseUrl(), config, createLogger('stack', 'error'), [], { ...options, auth });
   const query = (q: string, variables?: Record<string, unknown>, token?: string) =>
     postGraphQL<Record<string, unknown>>(stack.gatewayUrl, q, variables, token ? { authorization: `Bearer ${token}` } : {}) as Promise<
       GraphQLResult & { status: number }

@@ -1,0 +1,38 @@
+import crypto from 'node:crypto';
+import { Client } from 'pg';
+import { loadConfig } from '../../shared/src/config';
+import { createLogger } from '../../shared/src/logger';
+import { withDatabase } from '../../shared/src/net';
+import { prepareDatabase } from '../../shared/src/service';
+import { loadServices } from '../../scripts/services';
+import { testDatabaseUrl } from './serviceHarness';
+
+export interface PrivateDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own on the test server, migrated and seeded for all four services: tests that
+ * delete seeded records (or store broken ones) never disturb the read tests running beside them.
+ */
+export async function createPrivateDatabase(prefix = 'mg_private'): Promise<PrivateDatabase> {
+  const shared = testDatabaseUrl();
+  const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: withDatabase(shared, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  await admin.end();
+  const url = withDatabase(shared, name);
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  for (const def of loadServices()) await prepareDatabase(def, url, config.database, createLogger(def.name, 'error'));
+  return {
+    url,
+    drop: async () => {
+      const c = new Client({ connectionString: withDatabase(shared, 'postgres') });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
