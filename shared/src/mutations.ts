@@ -6,6 +6,7 @@ import { isKnownCountryCode } from './countries';
 import { badUserInput, type FieldProblem, notFound } from './errors';
 import { canReadRestricted, type Identity, requireAdmin, requireEditor } from './identity';
 import { earliestDay, isCalendarDay, isPartialDate, latestDay } from './scalars';
+import { textProblem, urlProblem } from './validate';
 
 /**
  * Writes shared by the four services: input validation with field-level problems, one transaction
@@ -77,8 +78,6 @@ export class Problems {
   }
 }
 
-const URL_RE = /^https?:\/\/[^\s]+$/i;
-
 /** Checks one value against its rule; returns the stored form, or undefined when it is invalid. */
 function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems): unknown {
   const bad = (message: string) => {
@@ -90,7 +89,8 @@ function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems):
       const text = String(value).trim();
       if (text.length === 0) return bad('must not be empty (use null to clear it)');
       if (text.length > rule.max) return bad(`must have at most ${rule.max} characters, got ${text.length}`);
-      return text;
+      const problem = textProblem(text);
+      return problem ? bad(problem) : text;
     }
     case 'code': {
       const trimmed = String(value).trim();
@@ -119,13 +119,16 @@ function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems):
     case 'url': {
       const url = String(value).trim();
       if (url.length > 2000) return bad('must have at most 2000 characters');
-      return URL_RE.test(url) ? url : bad('must be an http or https URL');
+      const problem = urlProblem(url);
+      return problem ? bad(problem) : url;
     }
     case 'textList': {
       if (!Array.isArray(value)) return bad('must be a list');
       if (value.length > rule.maxItems) return bad(`must have at most ${rule.maxItems} items`);
       const items = value.map((v) => String(v).trim());
       if (items.some((v) => v.length === 0 || v.length > rule.maxLength)) return bad(`items must have 1 to ${rule.maxLength} characters`);
+      const itemProblem = items.map(textProblem).find((x) => x !== null);
+      if (itemProblem) return bad(`items ${itemProblem}`);
       if (new Set(items).size !== items.length) return bad('must not repeat an item');
       return items;
     }

@@ -33,3 +33,48 @@ export function intArg(value: number, field: string, min: number, max: number): 
 export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
+
+// Bidi embeddings, overrides and isolates reorder how the text around them is displayed (the
+// "Trojan Source" trick): never needed in this graph's English and French text.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+// C0 and C1 controls other than tab and line breaks: terminal escapes and binary, never text.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Half of a UTF-16 surrogate pair without its other half is not a character at all.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Characters that show nothing on their own: spaces, format characters (zero-width space, joiners,
+// marks, BOM), controls, combining marks, and the blank letters (Hangul fillers, braille blank).
+const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Cc}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0\u2800]/u;
+
+/**
+ * Why a piece of free text cannot be stored, or null when it can: it must be well-formed Unicode,
+ * carry no control or bidi-override characters, and show at least one visible character.
+ */
+export function textProblem(text: string): string | null {
+  if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode (it has a lone surrogate)';
+  if (BIDI_CONTROL.test(text)) return 'must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)';
+  if (CONTROL.test(text)) return 'must not contain control characters';
+  if (!VISIBLE.test(text)) return 'must contain a visible character';
+  return null;
+}
+
+// Characters a URL never needs raw and that break out of an HTML attribute or a CSV cell.
+const URL_FORBIDDEN = /[\s"'<>`\\\u0000-\u001F\u007F-\u009F]/;
+
+/**
+ * Why a string is not an acceptable link, or null: an absolute http(s) URL as the WHATWG URL
+ * parser reads it, with a host, without credentials, and without quotes, spaces or controls.
+ */
+export function urlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'must be an http or https URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
+  // The WHATWG parser keeps a quote in a host (http://x"onmouseover="alert(1) parses): refuse them raw.
+  if (URL_FORBIDDEN.test(text)) return 'must not contain spaces, quotes, angle brackets, backslashes or control characters';
+  if (url.hostname === '') return 'must name a host';
+  if (url.username !== '' || url.password !== '') return 'must not carry a user name or password';
+  return null;
+}
