@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** Error codes the graph uses, carried in extensions.code. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'DANGLING_REFERENCE' | 'INTERNAL_SERVER_ERROR';
 
 export interface FieldProblem {
   field: string;
@@ -18,9 +18,27 @@ export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
 }
 
+/**
+ * A reference to a record that was deleted or never existed, such as another service's key stored
+ * beside a record of this one: the field is null and this error says why, instead of a silent null.
+ */
+export function danglingReference(typename: string, rawKey: string): GraphQLError {
+  // Keys come from stored rows or representations: bounded, so a broken one cannot bloat the answer.
+  const key = rawKey.slice(0, 100);
+  return new GraphQLError(`${typename} "${key}" does not exist: it was deleted or never recorded`, {
+    extensions: { code: 'DANGLING_REFERENCE', typename, key },
+  });
+}
+
+/** The record an entity reference names, or DANGLING_REFERENCE when the look-up found none. */
+export function existingRecord<T>(typename: string, key: string, record: T | null | undefined): T {
+  if (record == null) throw danglingReference(typename, key);
+  return record;
+}
+
 /** Codes a client may see with their message intact; anything else is masked. */
 export const PUBLIC_ERROR_CODES = new Set([
-  'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNAUTHENTICATED',
+  'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'DANGLING_REFERENCE', 'UNAUTHENTICATED',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE', 'DOWNSTREAM_SERVICE_ERROR',
 ]);

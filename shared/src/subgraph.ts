@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, type GraphQLFormattedError, GraphQLScalarType, type GraphQLSchema, parse } from 'graphql';
 import { COUNTRIES, type CountryRef } from './countries';
-import { PUBLIC_ERROR_CODES } from './errors';
+import { danglingReference, PUBLIC_ERROR_CODES } from './errors';
 import type { Logger } from './logger';
 import { DateScalar, PartialDateScalar } from './scalars';
 import { toProvenance, type ProvenanceColumns } from './provenance';
@@ -25,13 +25,30 @@ function ref(parent: CountryParent): CountryRef | null {
   return COUNTRIES.get(parent.code) ?? null;
 }
 
+/**
+ * What a field pointing at a country returns: the key for a code of the reference list, otherwise a
+ * DANGLING_REFERENCE error (the field is null, its siblings unaffected). Null stays null.
+ */
+export function countryReference(code: string): { code: string };
+export function countryReference(code: string | null): { code: string } | null;
+export function countryReference(code: string | null): { code: string } | null {
+  if (code === null) return null;
+  if (!COUNTRIES.has(code)) throw danglingReference('Country', code);
+  return { code };
+}
+
+/** A list of country references: an unknown code becomes a null item with its own error, not a failed list. */
+export function countryReferences(codes: readonly string[]): ({ code: string } | GraphQLError)[] {
+  return codes.map((code) => (COUNTRIES.has(code) ? { code } : danglingReference('Country', code)));
+}
+
 /** Resolvers of the shared types; a service merges its own over them. */
 export const commonResolvers = {
   Date: DateScalar,
   PartialDate: PartialDateScalar,
   Country: {
-    // A representation whose code is not in the reference list resolves to null.
-    __resolveReference: (representation: { code: string }) => (COUNTRIES.has(representation.code) ? { code: representation.code } : null),
+    // A code not in the reference list is a dangling reference: an error says so, not a silent null.
+    __resolveReference: (representation: { code: string }) => countryReference(representation.code),
     iso2: (c: CountryParent) => ref(c)?.iso2 ?? null,
     m49: (c: CountryParent) => ref(c)?.m49 ?? null,
     name: (c: CountryParent, args: { lang?: 'EN' | 'FR' }) => {

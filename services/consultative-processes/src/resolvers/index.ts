@@ -1,6 +1,6 @@
 import { COUNTRIES } from '../../../../shared/src/countries';
-import { badUserInput, notFound } from '../../../../shared/src/errors';
-import { provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
+import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
+import { countryReference, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/validate';
 import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
@@ -126,7 +126,8 @@ export const resolvers: ResolverMap = {
     meetingsHosted: (c: CountryParent, _: unknown, ctx: Context) => ctx.loaders.meetingsByCountry.load(c.code),
   },
   RegionalOrganization: {
-    __resolveReference: (ref: { code: string }, ctx: Context) => ctx.loaders.organization.load(ref.code),
+    __resolveReference: async (ref: { code: string }, ctx: Context) =>
+      existingRecord('RegionalOrganization', ref.code, await ctx.loaders.organization.load(ref.code)),
     name: (o: RegionalOrganization, args: { lang: Lang }) => (args.lang === 'FR' ? (o.frenchName ?? o.name) : o.name),
     acronym: (o: RegionalOrganization, args: { lang: Lang }) => (args.lang === 'FR' ? (o.frenchAcronym ?? o.code) : o.code),
     members: async (o: RegionalOrganization, args: { asOf?: string | null; includeAssociates: boolean }, ctx: Context) => {
@@ -141,7 +142,7 @@ export const resolvers: ResolverMap = {
   },
   OrganizationMembership: {
     organization: (m: OrganizationMembership, _: unknown, ctx: Context) => ctx.loaders.organization.load(m.organizationCode),
-    country: (m: OrganizationMembership) => ({ code: m.countryCode }),
+    country: (m: OrganizationMembership) => countryReference(m.countryCode),
     type: (m: OrganizationMembership) => m.membershipType.toUpperCase(),
     from: (m: OrganizationMembership) => m.fromDate,
     to: (m: OrganizationMembership) => m.toDate,
@@ -151,7 +152,7 @@ export const resolvers: ResolverMap = {
     history: historyField(membershipTable),
   },
   ConsultativeProcess: {
-    __resolveReference: (ref: { code: string }, ctx: Context) => ctx.loaders.process.load(ref.code),
+    __resolveReference: async (ref: { code: string }, ctx: Context) => existingRecord('ConsultativeProcess', ref.code, await ctx.loaders.process.load(ref.code)),
     name: (p: ConsultativeProcess, args: { lang: Lang }) => {
       if (args.lang !== 'FR') return p.name;
       // The only French name the sources give is an alias of MIDCAS ("Dialogue sur la migration ...").
@@ -173,16 +174,16 @@ export const resolvers: ResolverMap = {
   },
   ProcessParticipation: {
     process: (x: ProcessParticipation, _: unknown, ctx: Context) => ctx.loaders.process.load(x.processCode),
-    country: (x: ProcessParticipation) => (x.countryCode ? { code: x.countryCode } : null),
+    country: (x: ProcessParticipation) => countryReference(x.countryCode),
     role: (x: ProcessParticipation) => x.role.toUpperCase(),
     provenance: provenanceField,
     internalNote: restrictedField<ProcessParticipation>('internalNote'),
     history: historyField(participationTable),
   },
   Meeting: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.meeting.load(ref.id),
+    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('Meeting', ref.id, await ctx.loaders.meeting.load(ref.id)),
     process: (m: Meeting, _: unknown, ctx: Context) => ctx.loaders.process.load(m.processCode),
-    country: (m: Meeting) => (m.countryCode ? { code: m.countryCode } : null),
+    country: (m: Meeting) => countryReference(m.countryCode),
     themes: (m: Meeting) => m.themes.map((t) => t.toUpperCase()),
     provenance: provenanceField,
     internalNote: restrictedField<Meeting>('internalNote'),

@@ -1,5 +1,5 @@
-import { badUserInput, notFound } from '../../../../shared/src/errors';
-import { provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
+import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
+import { countryReference, countryReferences, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/validate';
 import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
 import type { Context } from '../context';
@@ -138,7 +138,7 @@ export const resolvers: ResolverMap = {
     trainings: (c: CountryParent, _: unknown, ctx: Context) => ctx.loaders.trainingsByCountry.load(c.code),
   },
   LegalInstrument: {
-    __resolveReference: (ref: { code: string }, ctx: Context) => ctx.loaders.instrument.load(ref.code),
+    __resolveReference: async (ref: { code: string }, ctx: Context) => existingRecord('LegalInstrument', ref.code, await ctx.loaders.instrument.load(ref.code)),
     kind: (i: LegalInstrument) => KIND_TO_ENUM[i.kind],
     scope: (i: LegalInstrument) => i.scope.toUpperCase(),
     status: (i: LegalInstrument) => i.status.toUpperCase(),
@@ -169,7 +169,7 @@ export const resolvers: ResolverMap = {
   },
   TreatyAction: {
     instrument: (a: TreatyAction, _: unknown, ctx: Context) => ctx.loaders.instrument.load(a.instrumentCode),
-    country: (a: TreatyAction) => ({ code: a.countryCode }),
+    country: (a: TreatyAction) => countryReference(a.countryCode),
     action: (a: TreatyAction) => a.action.toUpperCase(),
     provenance: provenanceField,
     internalNote: restrictedField<TreatyAction>('internalNote'),
@@ -177,21 +177,21 @@ export const resolvers: ResolverMap = {
   },
   TreatyStatus: {
     instrument: (s: TreatyStatusResult, _: unknown, ctx: Context) => ctx.loaders.instrument.load(s.instrumentCode),
-    country: (s: TreatyStatusResult) => ({ code: s.countryCode }),
+    country: (s: TreatyStatusResult) => countryReference(s.countryCode),
   },
   Training: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.training.load(ref.id),
-    country: (t: Training) => (t.countryCode ? { code: t.countryCode } : null),
-    location: (t: Training) => (t.locationCode ? { code: t.locationCode } : null),
+    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('Training', ref.id, await ctx.loaders.training.load(ref.id)),
+    country: (t: Training) => countryReference(t.countryCode),
+    location: (t: Training) => countryReference(t.locationCode),
     provenance: provenanceField,
     internalNote: restrictedField<Training>('internalNote'),
     history: historyField(trainingTable),
   },
   Publication: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.publication.load(ref.id),
+    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('Publication', ref.id, await ctx.loaders.publication.load(ref.id)),
     kind: (p: Publication) => p.kind.toUpperCase(),
     language: (p: Publication) => (p.language ? p.language.toUpperCase() : null),
-    countries: (p: Publication) => p.countries.map((code) => ({ code })),
+    countries: (p: Publication) => countryReferences(p.countries),
     provenance: provenanceField,
     internalNote: restrictedField<Publication>('internalNote'),
     history: historyField(publicationTable),

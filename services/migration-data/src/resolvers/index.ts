@@ -1,5 +1,5 @@
-import { badUserInput, notFound } from '../../../../shared/src/errors';
-import { provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
+import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
+import { countryReference, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
 import { countryCodeArg, intArg } from '../../../../shared/src/validate';
 import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
 import type { Context } from '../context';
@@ -203,7 +203,7 @@ export const resolvers: ResolverMap = {
     },
   },
   Indicator: {
-    __resolveReference: (ref: { code: string }, ctx: Context) => ctx.loaders.indicator.load(ref.code),
+    __resolveReference: async (ref: { code: string }, ctx: Context) => existingRecord('Indicator', ref.code, await ctx.loaders.indicator.load(ref.code)),
     allowsNegative: (i: IndicatorRow) => i.allowNegative,
     provenance: (i: IndicatorRow) => provenanceField({ source: i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source, confidence: i.confidence }),
     series: async (i: IndicatorRow, args: { countries: CountrySetInput } & YearRangeArgs, ctx: Context) => {
@@ -214,17 +214,17 @@ export const resolvers: ResolverMap = {
     },
   },
   IndicatorSeries: {
-    country: (s: { code: string }) => ({ code: s.code }),
+    country: (s: { code: string }) => countryReference(s.code),
   },
   IndicatorValue: {
     indicator: (v: IndicatorValueRow, _: unknown, ctx: Context) => ctx.loaders.indicator.load(v.indicatorCode),
     provenance: (v: IndicatorValueRow) => provenanceField({ source: v.source, confidence: v.confidence }),
-    country: (v: IndicatorValueRow) => ({ code: v.countryCode }),
+    country: (v: IndicatorValueRow) => countryReference(v.countryCode),
     internalNote: restrictedField<IndicatorValueRow>('internalNote'),
     history: historyField(indicatorValueTable),
   },
   StockChange: {
-    country: (c: ChangeRow) => ({ code: c.code }),
+    country: (c: ChangeRow) => countryReference(c.code),
     side: (c: ChangeRow) => c.side.toUpperCase(),
     from: (c: ChangeRow) => ({ ...c.from, revision: c.revision }),
     to: (c: ChangeRow) => ({ ...c.to, revision: c.revision }),
@@ -233,8 +233,8 @@ export const resolvers: ResolverMap = {
     revision: (r: { revision: string }) => toRevisionEnum(r.revision),
   },
   MigrationProfile: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.profile.load(ref.id),
-    country: (p: MigrationProfile) => ({ code: p.countryCode }),
+    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('MigrationProfile', ref.id, await ctx.loaders.profile.load(ref.id)),
+    country: (p: MigrationProfile) => countryReference(p.countryCode),
     language: (p: MigrationProfile) => p.language.toUpperCase(),
     provenance: provenanceField,
     internalNote: restrictedField<MigrationProfile>('internalNote'),
@@ -250,8 +250,8 @@ export const resolvers: ResolverMap = {
     femaleShare: (s: StockYear) => totals(s.male, s.female).femaleShare,
   },
   Corridor: {
-    origin: (c: CorridorRow) => ({ code: c.originCode }),
-    destination: (c: CorridorRow) => ({ code: c.destinationCode }),
+    origin: (c: CorridorRow) => countryReference(c.originCode),
+    destination: (c: CorridorRow) => countryReference(c.destinationCode),
     revision: (c: CorridorRow) => toRevisionEnum(c.revision),
   },
 };

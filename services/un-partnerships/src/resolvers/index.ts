@@ -1,5 +1,5 @@
-import { badUserInput, notFound } from '../../../../shared/src/errors';
-import { provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
+import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
+import { countryReference, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg } from '../../../../shared/src/validate';
 import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
@@ -91,7 +91,7 @@ export const resolvers: ResolverMap = {
     },
   },
   UnAgency: {
-    __resolveReference: (ref: { acronym: string }, ctx: Context) => ctx.loaders.agency.load(ref.acronym),
+    __resolveReference: async (ref: { acronym: string }, ctx: Context) => existingRecord('UnAgency', ref.acronym, await ctx.loaders.agency.load(ref.acronym)),
     programmes: async (a: UnAgency, _: unknown, ctx: Context) => {
       const roles = await ctx.loaders.programmesByAgency.load(a.acronym);
       return (await ctx.loaders.programme.loadMany(roles.map((r) => r.programmeId))).filter(isPresent);
@@ -115,7 +115,7 @@ export const resolvers: ResolverMap = {
     provenance: provenanceField,
   },
   Programme: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.programme.load(ref.id),
+    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('Programme', ref.id, await ctx.loaders.programme.load(ref.id)),
     kind: (p: Programme) => p.kind.toUpperCase(),
     scope: (p: Programme) => p.scope.toUpperCase(),
     status: (p: Programme) => (p.status ? p.status.toUpperCase() : null),
@@ -144,7 +144,7 @@ export const resolvers: ResolverMap = {
   },
   ProgrammeCountry: {
     programme: (x: ProgrammeCountry, _: unknown, ctx: Context) => ctx.loaders.programme.load(x.programmeId),
-    country: (x: ProgrammeCountry) => ({ code: x.countryCode }),
+    country: (x: ProgrammeCountry) => countryReference(x.countryCode),
     provenance: provenanceField,
     internalNote: restrictedField<ProgrammeCountry>('internalNote'),
     history: historyField(programmeCountryTable),
