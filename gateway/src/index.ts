@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     ready,
     extraRoutes,
     maxBodyBytes: config.limits.maxBodyBytes,
+    readTimeoutMs: config.httpReadTimeoutMs,
   });
   const port = await listen(http, config.ports.gateway, config.host);
   log.info(`listening on http://${config.host}:${port}/graphql`);

@@ -68,6 +68,8 @@ export interface Config {
   serviceSecrets: Partial<Record<ServiceName, string>>;
   /** Request limits at the gateway. */
   limits: GatewayLimits;
+  /** How long a client may take to send a request's head, and then its body (gateway and services). */
+  httpReadTimeoutMs: number;
 }
 
 export interface JwtConfig {
@@ -78,6 +80,8 @@ export interface JwtConfig {
   issuer: string | undefined;
   audience: string | undefined;
   clockSkewSeconds: number;
+  /** The longest lifetime (exp after iat, or after now) a token may claim. */
+  maxLifetimeSeconds: number;
 }
 
 export interface GatewayLimits {
@@ -89,6 +93,12 @@ export interface GatewayLimits {
   maxListLength: number;
   maxBodyBytes: number;
 }
+
+/** Default of HTTP_READ_TIMEOUT_MS: a request of the largest allowed body arrives in well under a second. */
+export const DEFAULT_READ_TIMEOUT_MS = 15_000;
+
+/** Default of JWT_MAX_LIFETIME_S: identity providers issue access tokens for minutes to hours; a day is the most we honour. */
+export const DEFAULT_JWT_MAX_LIFETIME_S = 24 * 3600;
 
 /** The smallest secret accepted, in characters. */
 export const MIN_SECRET_LENGTH = 32;
@@ -181,6 +191,7 @@ function readJwt(env: NodeJS.ProcessEnv, production: boolean): JwtConfig {
     issuer: readText(env, 'JWT_ISSUER', production ? undefined : 'migration-graph-local'),
     audience: readText(env, 'JWT_AUDIENCE', production ? undefined : 'migration-graph'),
     clockSkewSeconds: readInt(env, 'JWT_CLOCK_SKEW_S', 30, 0, 300),
+    maxLifetimeSeconds: readInt(env, 'JWT_MAX_LIFETIME_S', DEFAULT_JWT_MAX_LIFETIME_S, 60, 30 * 24 * 3600),
   };
 }
 
@@ -230,5 +241,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxListLength: readInt(env, 'GRAPHQL_MAX_LIST_LENGTH', 300, 1, 100000),
       maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     },
+    httpReadTimeoutMs: readInt(env, 'HTTP_READ_TIMEOUT_MS', DEFAULT_READ_TIMEOUT_MS, 100, 300000),
   };
 }

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { DEFAULT_READ_TIMEOUT_MS } from './config';
 
 export interface Readiness {
   ok: boolean;
@@ -15,6 +16,8 @@ export interface HttpAppOptions<TContext extends BaseContext> {
   ready: () => Promise<Readiness>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** How long a client may take to send a request's head, and then its body, in ms. */
+  readTimeoutMs?: number;
   /** Routes tried before the GraphQL endpoint (the gateway's IDE); true when it answered the request. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 }
@@ -32,8 +35,9 @@ function requestError(res: ServerResponse, status: number, message: string): voi
 }
 
 class BodyTooLarge extends Error {}
+class BodyTimeout extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
@@ -42,18 +46,52 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const stop = (error: Error) => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      reject(error);
+    };
+    // Bounds the whole body, not the gap between bytes: a client sending one byte a second never idles.
+    const timer = setTimeout(() => stop(new BodyTimeout()), timeoutMs);
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > limit) stop(new BodyTooLarge());
+      else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('error', (error) => stop(error));
   });
+}
+
+/** How long a refused body is still read (and dropped) after the answer, so that the client reads the answer. */
+const LINGER_MS = 1000;
+
+/**
+ * Answers a request whose body will not be read, then closes the connection. Closing a socket with
+ * unread bytes makes TCP send a reset, and a client still sending would lose the answer with it: so
+ * the answer is written at once, what still arrives is discarded for a moment, and then it closes.
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, status: 408 | 413, message: string): void {
+  const text = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.write(text);
+  let timer: NodeJS.Timeout | undefined;
+  const close = () => {
+    clearTimeout(timer);
+    res.end();
+  };
+  if (req.readableEnded) {
+    close();
+    return;
+  }
+  timer = setTimeout(close, LINGER_MS);
+  req.once('end', close);
+  req.once('close', close);
+  req.resume();
 }
 
 /**
@@ -62,6 +100,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOptions<TContext>): http.Server {
   const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const readTimeoutMs = opts.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
@@ -85,13 +124,11 @@ export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOpti
     }
     let raw = '';
     try {
-      raw = await readBody(req, limit);
+      raw = await readBody(req, limit, readTimeoutMs);
     } catch (e) {
-      if (e instanceof BodyTooLarge) {
-        // The rest of the body is never read: close the connection rather than leave it waiting.
-        res.setHeader('connection', 'close');
-        requestError(res, 413, `Request body is larger than ${limit} bytes`);
-      }
+      // The rest of the body is never read: answer, then close the connection rather than leave it waiting.
+      if (e instanceof BodyTooLarge) refuseBody(req, res, 413, `Request body is larger than ${limit} bytes`);
+      else if (e instanceof BodyTimeout) refuseBody(req, res, 408, `Request body was not received within ${readTimeoutMs} ms`);
       else requestError(res, 400, 'Request body could not be read');
       return;
     }
@@ -122,13 +159,18 @@ export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOpti
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   };
-  const server = http.createServer((req, res) => {
+  // Node checks its head and request timeouts every connectionsCheckingInterval (30 s by default).
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(1000, readTimeoutMs) }, (req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) requestError(res, 500, 'Internal server error');
       else res.end();
     });
   });
   server.keepAliveTimeout = 65_000;
+  // A request head must arrive within the read timeout; Node's whole-request timeout (300 s by
+  // default) is only a backstop behind readBody's own timer, which answers with a JSON error.
+  server.headersTimeout = readTimeoutMs;
+  server.requestTimeout = 2 * readTimeoutMs;
   trackSockets(server);
   return server;
 }

@@ -58,6 +58,8 @@ export async function startService<T extends BaseContext>(
     log: Logger;
     /** This service's secret: only requests the gateway signed with it are answered. */
     secret: string;
+    /** HTTP_READ_TIMEOUT_MS: how long a client may take to send a request. */
+    readTimeoutMs?: number;
   },
 ): Promise<RunningService> {
   const ds = def.createDataSource(opts.url, opts.database, opts.log);
@@ -79,7 +81,7 @@ export async function startService<T extends BaseContext>(
   // a 401/403 before Apollo parses it, so no resolver runs (not even _entities or _service).
   const context = async (req: IncomingMessage, body: string) =>
     def.createContext(ds, verifySignedRequest({ secret: opts.secret, service: def.name, method: req.method, headers: req.headers, body }));
-  const http = createHttpServer<T>({ apollo, context, ready });
+  const http = createHttpServer<T>({ apollo, context, ready, readTimeoutMs: opts.readTimeoutMs });
   const port = await listen(http, opts.port, opts.host);
   return {
     name: def.name,
@@ -114,7 +116,9 @@ export async function runService<T extends BaseContext>(def: ServiceDefinition<T
     log.error(`${serviceSecretVariable(def.name)} must be set (or, in development and test, SERVICE_SIGNING_SECRET): npm start sets it`);
     process.exit(2);
   }
-  const running = await startService(def, { url, database: config.database, port: config.ports[def.name], host: config.host, log, secret });
+  const running = await startService(def, {
+    url, database: config.database, port: config.ports[def.name], host: config.host, log, secret, readTimeoutMs: config.httpReadTimeoutMs,
+  });
   log.info(`listening on ${running.url}`);
   let stopping = false;
   const stop = async (signal: string) => {
