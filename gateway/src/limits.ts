@@ -5,11 +5,13 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   getNamedType,
+  getNullableType,
   type GraphQLField,
   type GraphQLNamedType,
   GraphQLError,
   type GraphQLSchema,
   isInterfaceType,
+  isListType,
   isObjectType,
   Kind,
   type OperationDefinitionNode,
@@ -20,6 +22,7 @@ import {
   visit,
 } from 'graphql';
 import type { GatewayLimits } from '../../shared/src/config';
+import { type ListBound, type ListBounds, listBounds } from '../../shared/src/listBounds';
 import { canReadRestricted, type Identity } from '../../shared/src/identity';
 
 /** The defaults of GRAPHQL_MAX_* (see the configuration table). */
@@ -78,51 +81,119 @@ function asksIntrospection(document: DocumentNode): boolean {
 }
 
 const PAGE_ARGUMENTS = ['first', 'last', 'limit'];
-const OBJECT_COST = 2;
-const SCALAR_COST = 1;
-const DEPTH_COST_FACTOR = 1.5;
 
-/** The page size a field asks for: its first/last/limit argument, its declared default, or 1. */
-function pageSize(node: FieldNode, field: GraphQLField<unknown, unknown> | undefined, variables: Record<string, unknown>): number {
-  for (const name of PAGE_ARGUMENTS) {
-    const arg = node.arguments?.find((a) => a.name.value === name);
-    const value = arg ? valueFromASTUntyped(arg.value, variables) : field?.args.find((a) => a.name === name)?.defaultValue;
-    if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
+/** Every selected value counts one: an object, a scalar, an enum, each item of a list of them. */
+const VALUE_COST = 1;
+/**
+ * A list the schema gives no bound (which a test over the composed supergraph forbids) is assumed
+ * this long: large enough that such a list cannot hide in a cheap-looking query.
+ */
+export const UNDECLARED_LIST_SIZE = 1000;
+
+/** Thrown inside the analysis once the running cost passes the limit: nothing more is walked. */
+class OverLimit extends Error {
+  constructor(readonly cost: number) {
+    super('over the cost limit');
+  }
+}
+
+function argumentValue(node: FieldNode, name: string, field: GraphQLField<unknown, unknown> | undefined, variables: Record<string, unknown>): unknown {
+  const arg = node.arguments?.find((a) => a.name.value === name);
+  return arg ? valueFromASTUntyped(arg.value, variables) : field?.args.find((a) => a.name === name)?.defaultValue;
+}
+
+/**
+ * How many items a field can return: the first slicing argument the query (or the argument's
+ * default) gives, else the declared assumed size. A list without a declaration counts
+ * UNDECLARED_LIST_SIZE, never 1. A sized connection is one object: its sizedFields carry the size.
+ */
+function fieldSize(node: FieldNode, field: GraphQLField<unknown, unknown> | undefined, bound: ListBound | undefined, variables: Record<string, unknown>): number {
+  if (bound?.slicingArguments) {
+    for (const name of bound.slicingArguments) {
+      const value = argumentValue(node, name, field, variables);
+      if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
+    }
+  }
+  if (bound?.assumedSize !== undefined) return Math.max(1, bound.assumedSize);
+  if (field && isListType(getNullableType(field.type))) return UNDECLARED_LIST_SIZE;
+  if (!field) {
+    // Not in the schema (validation has already failed it) or a list type we cannot see: the old rule.
+    for (const name of PAGE_ARGUMENTS) {
+      const value = argumentValue(node, name, field, variables);
+      if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
+    }
   }
   return 1;
 }
 
 /**
- * The cost of an operation, as graphql-armor counts it (objects 2, scalars 1, times 1.5 per level),
- * but with each list multiplied by the page size it asks for, from a literal, a variable or the
- * argument's default: armor sees literals only, so a page size passed in a variable would cost 1.
+ * The worst-case number of values an operation's answer can hold: each field counts one, times the
+ * size of every list around it (the demand-control model of Federation's `@listSize`, with scalars
+ * counted too, since they make the response). Linear in the document: each fragment is costed once
+ * per sizing context and reused at every spread, and the walk stops as soon as the cost passes
+ * `limit` (the result is then some value above it).
  */
 export function operationCost(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
+  bounds: ListBounds = new Map(),
+  limit = Number.POSITIVE_INFINITY,
 ): number {
-  const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined | null): number => {
+  const fragmentCosts = new Map<string, number>();
+  const inProgress = new Set<string>();
+  const check = (cost: number): number => {
+    if (cost > limit) throw new OverLimit(cost);
+    return cost;
+  };
+  /** `sized`: fields of this selection that carry their parent connection's size (its sizedFields). */
+  const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined | null, sized: { fields: string[]; size: number } | null): number => {
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith('__')) continue;
         const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
-        total += selection.selectionSet
-          ? (OBJECT_COST + DEPTH_COST_FACTOR * costOf(selection.selectionSet, field ? getNamedType(field.type) : undefined)) *
-            pageSize(selection, field, variables)
-          : SCALAR_COST;
+        const bound = parent ? bounds.get(`${parent.name}.${selection.name.value}`) : undefined;
+        // A connection's sized field (edges) is as long as the connection's slicing argument says.
+        const inherited = sized?.fields.includes(selection.name.value) ? sized.size : undefined;
+        let size: number;
+        let childSized: { fields: string[]; size: number } | null = null;
+        if (bound?.sizedFields && bound.sizedFields.length > 0) {
+          childSized = { fields: bound.sizedFields, size: fieldSize(selection, field, bound, variables) };
+          size = inherited ?? 1;
+        } else {
+          size = inherited ?? fieldSize(selection, field, bound, variables);
+        }
+        const inner = selection.selectionSet ? costOf(selection.selectionSet, field ? getNamedType(field.type) : undefined, childSized) : 0;
+        total = check(total + size * (VALUE_COST + inner));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += costOf(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent);
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        total = check(total + costOf(selection.selectionSet, type, sized));
       } else {
         const fragment = fragments[selection.name.value];
-        if (fragment) total += costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
+        if (!fragment) continue;
+        const key = sized ? `${fragment.name.value}@${sized.fields.join(',')}x${sized.size}` : fragment.name.value;
+        let cost = fragmentCosts.get(key);
+        if (cost === undefined) {
+          // Validation refuses fragment cycles before this runs; a cycle that got here costs nothing more.
+          if (inProgress.has(key)) continue;
+          inProgress.add(key);
+          cost = costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), sized);
+          inProgress.delete(key);
+          fragmentCosts.set(key, cost);
+        }
+        total = check(total + cost);
       }
     }
     return total;
   };
-  return costOf(operation.selectionSet, schema.getRootType(operation.operation));
+  try {
+    return costOf(operation.selectionSet, schema.getRootType(operation.operation), null);
+  } catch (error) {
+    if (error instanceof OverLimit) return error.cost;
+    throw error;
+  }
 }
 
 /** The largest page size any field asks for, from a literal or a variable. */
@@ -150,8 +221,11 @@ function identityOf(context: unknown): Identity | undefined {
 export function gatewayLimits(
   limits: GatewayLimits,
   production: boolean,
+  /** The supergraph whose `@listSize` bounds the cost reads. */
+  supergraphSdl: string,
 ): { plugins: ApolloServerPlugin<BaseContext>[]; validationRules: ValidationRule[] } {
   const rejection = { propagateOnRejection: false, onReject: [reportRejection] };
+  const bounds = listBounds(supergraphSdl);
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ...rejection },
     maxAliases: { n: limits.maxAliases, ...rejection },
@@ -180,9 +254,10 @@ export function gatewayLimits(
         }
         const fragments: Record<string, FragmentDefinitionNode> = {};
         for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-        const cost = operation ? operationCost(schema, operation, fragments, variables) : 0;
+        const cost = operation ? operationCost(schema, operation, fragments, variables, bounds, limits.maxCost) : 0;
         if (cost > limits.maxCost) {
-          throw withCode('GRAPHQL_VALIDATION_FAILED', 400, `The operation costs ${Math.ceil(cost)}; at most ${limits.maxCost} is accepted`);
+          // The analysis stops once past the limit, so the figure is where it stopped: a lower bound.
+          throw withCode('GRAPHQL_VALIDATION_FAILED', 400, `The operation costs at least ${Math.ceil(cost)}; at most ${limits.maxCost} is accepted`);
         }
         if (production && asksIntrospection(document)) {
           const identity = identityOf(contextValue);

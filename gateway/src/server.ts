@@ -192,7 +192,7 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
       return new SubgraphDataSource(name, configured ?? url ?? '', fetcher);
     },
   });
-  const limits = gatewayLimits(opts.limits ?? DEFAULT_LIMITS, opts.production ?? false);
+  const limits = gatewayLimits(opts.limits ?? DEFAULT_LIMITS, opts.production ?? false, opts.supergraphSdl);
   const apollo = new ApolloServer<BaseContext>({
     gateway,
     includeStacktraceInErrorResponses: false,

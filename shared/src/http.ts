@@ -10,8 +10,11 @@ export interface Readiness {
 
 export interface HttpAppOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Builds the request's context; `body` is the raw request body (what a signature covers). */
-  context: (req: IncomingMessage, body: string) => Promise<TContext>;
+  /**
+   * Builds the request's context; `body` is the raw request body (what a signature covers), `signal`
+   * aborts when the caller goes away before the answer is sent.
+   */
+  context: (req: IncomingMessage, body: string, signal: AbortSignal) => Promise<TContext>;
   /** Readiness beyond being alive: database reachable, migrations current, supergraph loaded... */
   ready: () => Promise<Readiness>;
   /** Largest request body accepted, in bytes. */
@@ -146,9 +149,14 @@ export function createHttpServer<TContext extends BaseContext>(opts: HttpAppOpti
         return;
       }
     }
+    // A client that disconnects (or a gateway that times out) stops the work done for it.
+    const abandoned = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abandoned.abort();
+    });
     const result = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => opts.context(req, raw),
+      context: () => opts.context(req, raw, abandoned.signal),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;

@@ -8,6 +8,7 @@ import { ensureSchema, runMigrations } from './db';
 import type { SeedResult } from './seed';
 import type { Identity } from './identity';
 import { verifySignedRequest } from './signing';
+import { bindRequest } from './requestBudget';
 
 /** What each service module provides; the same shape in all four. */
 export interface ServiceDefinition<TContext extends BaseContext> {
@@ -79,8 +80,11 @@ export async function startService<T extends BaseContext>(
   };
   // The signature is checked while the context is built: a request the gateway did not sign gets
   // a 401/403 before Apollo parses it, so no resolver runs (not even _entities or _service).
-  const context = async (req: IncomingMessage, body: string) =>
-    def.createContext(ds, verifySignedRequest({ secret: opts.secret, service: def.name, method: req.method, headers: req.headers, body }));
+  const context = async (req: IncomingMessage, body: string, signal: AbortSignal) => {
+    const ctx = def.createContext(ds, verifySignedRequest({ secret: opts.secret, service: def.name, method: req.method, headers: req.headers, body }));
+    bindRequest(ctx, { signal });
+    return ctx;
+  };
   const http = createHttpServer<T>({ apollo, context, ready, readTimeoutMs: opts.readTimeoutMs });
   const port = await listen(http, opts.port, opts.host);
   return {

@@ -10,6 +10,8 @@ import { COUNTRIES, type CountryRef } from './countries';
 import { danglingReference, PUBLIC_ERROR_CODES } from './errors';
 import type { Logger } from './logger';
 import { DateScalar, PartialDateScalar } from './scalars';
+import { listBounds } from './listBounds';
+import { guardResolvers } from './requestBudget';
 import { toProvenance, type ProvenanceColumns } from './provenance';
 
 const COMMON_SDL = fs.readFileSync(path.resolve(__dirname, '..', 'schema', 'common.graphql'), 'utf8');
@@ -84,10 +86,10 @@ function mergeResolvers(...maps: ResolverMap[]): GraphQLResolverMap<unknown> {
 }
 
 export function buildServiceSchema(schemaFile: string, resolvers: ResolverMap): GraphQLSchema {
-  return buildSubgraphSchema({
-    typeDefs: parse(serviceSdl(schemaFile)),
-    resolvers: mergeResolvers(commonResolvers, resolvers),
-  });
+  const typeDefs = parse(serviceSdl(schemaFile));
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: mergeResolvers(commonResolvers, resolvers) });
+  // Each request's objects are counted and its declared list bounds enforced, whatever the gateway estimated.
+  return guardResolvers(schema, listBounds(typeDefs));
 }
 
 /**

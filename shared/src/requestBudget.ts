@@ -1,0 +1,103 @@
+import {
+  defaultFieldResolver,
+  getNamedType,
+  GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  isCompositeType,
+  isObjectType,
+} from 'graphql';
+import type { ListBounds } from './listBounds';
+
+/**
+ * The most objects one request may make a service build, whatever the gateway estimated: a query
+ * the cost analysis under-counts still costs a bounded amount. The gateway accepts at most 50,000
+ * values per operation, so an honest request stays far below this.
+ */
+export const DEFAULT_REQUEST_OBJECT_BUDGET = 100_000;
+
+interface Budget {
+  remaining: number;
+  max: number;
+  signal: AbortSignal | null;
+}
+
+const BUDGETS = new WeakMap<object, Budget>();
+
+/**
+ * Ties a request's context to its budget and to the signal that says its caller went away (a
+ * client disconnect, or the gateway giving up on the call). Contexts never bound (tests calling
+ * executeOperation) get the default budget and no signal on first use.
+ */
+export function bindRequest(context: object, opts: { signal?: AbortSignal; maxObjects?: number } = {}): void {
+  const max = opts.maxObjects ?? DEFAULT_REQUEST_OBJECT_BUDGET;
+  BUDGETS.set(context, { remaining: max, max, signal: opts.signal ?? null });
+}
+
+function budgetOf(context: unknown): Budget | null {
+  if (context === null || typeof context !== 'object') return null;
+  let budget = BUDGETS.get(context);
+  if (!budget) {
+    budget = { remaining: DEFAULT_REQUEST_OBJECT_BUDGET, max: DEFAULT_REQUEST_OBJECT_BUDGET, signal: null };
+    BUDGETS.set(context, budget);
+  }
+  return budget;
+}
+
+function abandoned(): GraphQLError {
+  return new GraphQLError('The request was abandoned by its caller: its work was stopped', { extensions: { code: 'REQUEST_ABANDONED' } });
+}
+
+function overBudget(max: number): GraphQLError {
+  return new GraphQLError(`The request needs more than ${max} objects from this service; ask for smaller pages or fewer nested lists`, {
+    extensions: { code: 'REQUEST_BUDGET_EXCEEDED' },
+  });
+}
+
+function overBound(coordinate: string, length: number, bound: number): GraphQLError {
+  return new GraphQLError(`${coordinate} has ${length} items, more than the ${bound} its schema declares; use the paginated field instead`, {
+    extensions: { code: 'LIST_BOUND_EXCEEDED' },
+  });
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Wraps the resolver of every field that returns objects, or a list with a declared `@listSize`
+ * bound: before it runs, the request must still be wanted; after, the objects it returned are
+ * taken from the request's budget, and a list longer than its declared `assumedSize` is an error
+ * (the gateway's cost estimate relies on that bound). Scalar fields are left alone: wrapping them
+ * would tax every value of a large answer.
+ */
+export function guardResolvers(schema: GraphQLSchema, bounds: ListBounds): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const bound = bounds.get(coordinate)?.assumedSize;
+      const composite = isCompositeType(getNamedType(field.type));
+      if (!composite && bound === undefined) continue;
+      const original: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+      const account = (value: unknown, budget: Budget | null): unknown => {
+        if (value instanceof Error) return value;
+        const count = Array.isArray(value) ? value.length : value == null ? 0 : 1;
+        if (bound !== undefined && Array.isArray(value) && value.length > bound) throw overBound(coordinate, value.length, bound);
+        if (budget && composite) {
+          budget.remaining -= count;
+          if (budget.remaining < 0) throw overBudget(budget.max);
+        }
+        return value;
+      };
+      field.resolve = (source, args, context, info) => {
+        const budget = budgetOf(context);
+        if (budget?.signal?.aborted) throw abandoned();
+        if (budget && budget.remaining < 0) throw overBudget(budget.max);
+        const result = original(source, args, context, info);
+        return isPromiseLike(result) ? Promise.resolve(result).then((value) => account(value, budget)) : account(result, budget);
+      };
+    }
+  }
+  return schema;
+}
