@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, gatewayLimits } from './limits';
 import type { Logger } from '../../shared/src/logger';
 import { maskError } from '../../shared/src/subgraph';
 import { PUBLIC_ERROR_CODES } from '../../shared/src/errors';
+import { nullDanglingReferences } from './danglingReferences';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { Agent, fetch as poolFetch } from 'undici';
@@ -207,6 +208,7 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
       // Stopping the server closes the subgraph pool's sockets.
       { serverWillStart: async () => ({ serverWillStop: () => pool.close() }) },
       requestGuard,
+      nullDanglingReferences,
       ...limits.plugins,
       ...(opts.plugins ?? []),
     ],

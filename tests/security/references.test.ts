@@ -1,0 +1,121 @@
+import { Client } from 'pg';
+import { type Stack, startStack } from '../support/stack';
+import { createPrivateDatabase, type PrivateDatabase } from '../support/privateDatabase';
+
+// Issue #11, finding 5: a record deleted (or never recorded) in one service blanked another service's
+// answers with only `extensions.valueCompletion`. A field that points into another service is
+// nullable now, and a reference that no longer resolves is null with a DANGLING_REFERENCE error at
+// its own path; everything beside it is answered as before. These tests delete seeded records and
+// store broken keys, so they run on a database of their own.
+
+let db: PrivateDatabase;
+let stack: Stack;
+beforeAll(async () => {
+  db = await createPrivateDatabase('mg_refs');
+  stack = await startStack({ url: db.url });
+}, 120000);
+afterAll(async () => {
+  await stack?.stop();
+  await db?.drop();
+}, 120000);
+
+type Json = Record<string, unknown>;
+
+const dangling = (typename: string, key: string, serviceName: string, path: (string | number)[]) => ({
+  message: `${typename} "${key}" does not exist: it was deleted or never recorded`,
+  path,
+  extensions: { code: 'DANGLING_REFERENCE', typename, key, serviceName },
+});
+
+async function sql(statement: string, values: unknown[] = []): Promise<void> {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query(statement, values);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('references across services', () => {
+  it('answers every agency after an instrument they cite is deleted, with the deleted instrument null and a DANGLING_REFERENCE error at its path', async () => {
+    const AGENCIES = `{ unAgencies { acronym custodianOf { code title } } }`;
+    const before = await stack.query(AGENCIES);
+    expect(before.errors).toBeUndefined();
+    const agencies = (before.data as { unAgencies: { acronym: string; custodianOf: Json[] }[] }).unAgencies;
+    const cited = agencies.flatMap((a, i) => a.custodianOf.flatMap((c, j) => (c.code === 'PSR1967' ? [[i, j] as const] : [])));
+    expect(cited.length).toBeGreaterThan(0);
+
+    // PSR1967 has no treaty actions, so an editor may delete it.
+    const editor = await stack.token('editor-1', ['editor:legal-instruments']);
+    const deleted = await stack.query(
+      `mutation($input: InstrumentVersionInput!) { deleteInstrument(input: $input) { instrument { code version } } }`,
+      { input: { code: 'PSR1967', version: 1 } },
+      editor,
+    );
+    expect(deleted).toEqual({ status: 200, data: { deleteInstrument: { instrument: { code: 'PSR1967', version: 2 } } } });
+
+    expect(await stack.query(AGENCIES)).toEqual({
+      status: 200,
+      errors: cited.map(([i, j]) => dangling('LegalInstrument', 'PSR1967', 'legal-instruments', ['unAgencies', i, 'custodianOf', j])),
+      data: {
+        unAgencies: agencies.map((a) => ({ ...a, custodianOf: a.custodianOf.map((c) => (c.code === 'PSR1967' ? null : c)) })),
+      },
+    });
+    // The custodianship itself still answers: only the instrument it names is missing.
+    const unhcr = await stack.query(`{ unAgency(acronym: "UNHCR") { custodianships { role instrument { code shortTitle } } } }`);
+    const position = (before.data as { unAgencies: { acronym: string; custodianOf: Json[] }[] }).unAgencies
+      .find((a) => a.acronym === 'UNHCR')!.custodianOf.findIndex((c) => c.code === 'PSR1967');
+    expect(unhcr.errors).toEqual([dangling('LegalInstrument', 'PSR1967', 'legal-instruments', ['unAgency', 'custodianships', position, 'instrument'])]);
+    expect((unhcr.data as { unAgency: { custodianships: { instrument: unknown }[] } }).unAgency.custodianships[position]).toEqual({
+      role: 'SUPERVISION',
+      instrument: null,
+    });
+  });
+
+  it('reads back a programme that names a process consultative-processes does not have, with the process null and a DANGLING_REFERENCE error', async () => {
+    const editor = await stack.token('editor-2', ['editor:un-partnerships']);
+    // The code is well formed, so the write is accepted: un-partnerships cannot read consultative-processes' tables.
+    const created = await stack.query(
+      `mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { programme { id supportsProcess { code } } } }`,
+      { input: { id: 'REFS-NOPE', name: 'A programme naming an unknown process', kind: 'PROJECT', scope: 'REGIONAL', supportsProcess: 'NOPE-PROCESS' } },
+      editor,
+    );
+    expect(created).toEqual({ status: 200, data: { createProgramme: { programme: { id: 'REFS-NOPE', supportsProcess: { code: 'NOPE-PROCESS' } } } } });
+
+    expect(await stack.query(`{ programme(id: "REFS-NOPE") { id name supportsProcess { code name } } }`)).toEqual({
+      status: 200,
+      errors: [dangling('ConsultativeProcess', 'NOPE-PROCESS', 'consultative-processes', ['programme', 'supportsProcess'])],
+      data: { programme: { id: 'REFS-NOPE', name: 'A programme naming an unknown process', supportsProcess: null } },
+    });
+  });
+
+  it('refuses a malformed process code on a programme with BAD_USER_INPUT and writes nothing', async () => {
+    const editor = await stack.token('editor-2', ['editor:un-partnerships']);
+    const result = await stack.query(
+      `mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { programme { id } } }`,
+      { input: { id: 'REFS-BAD', name: 'x', kind: 'PROJECT', scope: 'REGIONAL', supportsProcess: 'midwa; drop' } },
+      editor,
+    );
+    expect({ data: result.data, codes: result.errors?.map((e) => e.extensions?.code) }).toEqual({ data: { createProgramme: null }, codes: ['BAD_USER_INPUT'] });
+    expect((await stack.query(`{ programme(id: "REFS-BAD") { id } }`)).errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+  });
+
+  it('answers a programme whose stored country code left the country list, with that country null and a DANGLING_REFERENCE error, the other countries intact', async () => {
+    const PROGRAMME = `{ programme(id: "FMM-WEST-AFRICA") { id countries { country { code name migrationProfiles { year } } } } }`;
+    const before = await stack.query(PROGRAMME);
+    expect(before.errors).toBeUndefined();
+    const countries = (before.data as { programme: { countries: { country: { code: string } }[] } }).programme.countries;
+    expect(countries.map((c) => c.country.code)).toContain('BFA');
+
+    // As if the reference list had dropped a code that a row still holds (writes check codes against the list).
+    await sql(`UPDATE partners.programme_country SET country_code = 'ZZZ' WHERE programme_id = 'FMM-WEST-AFRICA' AND country_code = 'BFA'`);
+    const kept = countries.filter((c) => c.country.code !== 'BFA');
+    // Countries are ordered by code, so ZZZ comes last.
+    expect(await stack.query(PROGRAMME)).toEqual({
+      status: 200,
+      errors: [dangling('Country', 'ZZZ', 'un-partnerships', ['programme', 'countries', kept.length, 'country'])],
+      data: { programme: { id: 'FMM-WEST-AFRICA', countries: [...kept, { country: null }] } },
+    });
+  });
+});
