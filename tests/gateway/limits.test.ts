@@ -35,13 +35,13 @@ const outcome = (answer: Awaited<ReturnType<typeof post>>) => ({
 
 describe('query limits at the gateway', () => {
   it('answers a query at the depth limit and refuses one level deeper', async () => {
-    const atLimit = '{ country(code: "SEN") { treatyActions { action } } }';
-    expect((await small.query(`{ country(code: "SEN") { treatyActions { instrument { code } } } }`)).status).toBe(200);
+    // Single objects all the way down: with list sizes in the cost, a nested list would pass the small cost limit first.
+    const atLimit = '{ country(code: "SEN") { treatyStatus(instrument: "ICRMW") { basis { action } } } }';
     expect(await small.query(atLimit)).toEqual({
       status: 200,
-      data: { country: { treatyActions: [{ action: 'SIGNATURE' }, { action: 'ACCESSION' }] } },
+      data: { country: { treatyStatus: { basis: { action: 'ACCESSION' } } } },
     });
-    const deeper = await small.query('{ country(code: "SEN") { treatyActions { country { treatyActions { action } } } } }');
+    const deeper = await small.query('{ country(code: "SEN") { treatyStatus(instrument: "ICRMW") { basis { instrument { code } } } } }');
     expect(deeper).toEqual({
       status: 400,
       errors: [{ message: 'Syntax Error: Query depth limit of 4 exceeded, found 5.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
@@ -72,14 +72,15 @@ describe('query limits at the gateway', () => {
     });
   });
 
-  it('counts a page size passed in a variable into the cost: 7 items are within it, 8 are not', async () => {
-    // Each instrument costs 2 + 1.5 × 1 (one scalar): 7 cost 24.5, 8 cost 28 against a limit of 27.
-    const query = 'query ($n: Int) { instruments(first: $n) { totalCount } }';
-    const under = await small.query(query, { n: 7 });
+  it('counts a page size passed in a variable into the cost: 6 items are within it, 7 are not', async () => {
+    // The connection counts 1 and each edge 4 (itself, its cursor, its node and the node's code):
+    // 6 edges cost 25, 7 cost 29 against a limit of 27 (the analysis stops at 28, past the limit).
+    const query = 'query ($n: Int) { instruments(first: $n) { edges { cursor node { code } } } }';
+    const under = await small.query(query, { n: 6 });
     expect({ status: under.status, errors: under.errors }).toEqual({ status: 200, errors: undefined });
-    expect(await small.query(query, { n: 8 })).toEqual({
+    expect(await small.query(query, { n: 7 })).toEqual({
       status: 400,
-      errors: [{ message: 'The operation costs 28; at most 27 is accepted', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      errors: [{ message: 'The operation costs at least 28; at most 27 is accepted', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
     });
   });
 
