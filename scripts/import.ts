@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../shared/src/config';
 import { resolveDatabase } from '../shared/src/database';
+import { serviceDatabaseUrl } from '../shared/src/databaseRoles';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
 import { definition } from '../services/migration-data/src/definition';
@@ -78,7 +79,8 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const log = createLogger('import', config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await resolveDatabase(config, log);
-  const client = new Client({ connectionString: db.url, application_name: 'migration-data-import' });
+  // The import writes migration-data's tables, so it connects as that service's own role.
+  const client = new Client({ connectionString: serviceDatabaseUrl(config.database, db.url, 'migration-data'), application_name: 'migration-data-import' });
   const label = `${args.kind}${args.flags.has('--revision') ? ` ${String(args.flags.get('--revision'))}` : ''}`;
   const progress = progressPrinter(process.stderr, label);
   try {

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable } from '../shared/src/config';
-import { resolveDatabase } from '../shared/src/database';
+import { resolveDatabase, withoutDatabaseSettings } from '../shared/src/database';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
 import { randomServiceSecrets } from '../shared/src/signing';
@@ -84,22 +84,25 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 
   try {
+    const databaseUrls: Partial<Record<ServiceName, string>> = {};
     for (const service of loadServices()) {
-      const { migrations, seeds } = await prepareDatabase(service, db.url, config.database, log);
+      const { migrations, seeds, url } = await prepareDatabase(service, db.url, config.database, log);
+      databaseUrls[service.name] = url;
       const seeded = seeds.filter((s) => s.applied);
       log.info(
         `${service.name}: ${migrations.length} migration(s) applied, ` +
           (seeded.length > 0 ? `seeded ${seeded.map((s) => `${s.name} (${s.rows} rows)`).join(', ')}` : 'seed data already current'),
       );
     }
-    const env = { ...process.env, DATABASE_URL: db.url };
+    // Each service connects as its own database role; the gateway gets no database settings.
+    const env = withoutDatabaseSettings(process.env);
     // Signing secrets: the configured ones, or (outside production) fresh random ones for this run.
     // Each service gets its own secret only; the gateway gets all four.
     const generated = randomServiceSecrets();
     const secretEnv = (name: ServiceName) =>
       config.serviceSecrets[name] || config.nodeEnv === 'production' ? {} : { [serviceSecretVariable(name)]: generated[name] };
     for (const name of SERVICE_NAMES) {
-      const child = launch(name, `services/${name}/src/index.ts`, { ...env, ...secretEnv(name) });
+      const child = launch(name, `services/${name}/src/index.ts`, { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) });
       children.push(child);
       child.exited.then((code) => {
         if (!stopping) void shutdown(`${name} exited unexpectedly (code ${code})`, 1);

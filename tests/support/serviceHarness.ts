@@ -1,6 +1,7 @@
 import type { BaseContext } from '@apollo/server';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../shared/src/config';
+import { serviceDatabaseUrl } from '../../shared/src/databaseRoles';
 import { sqlStatements } from '../../shared/src/db';
 import { createLogger } from '../../shared/src/logger';
 import type { ServiceDefinition } from '../../shared/src/service';
@@ -26,11 +27,14 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-/** A service alone, on the test database that globalSetup migrated and seeded (or on `url`, already migrated). */
+/**
+ * A service alone, on the test database that globalSetup migrated and seeded (or on `url`, already
+ * migrated), connected as its own database role, as the service process is.
+ */
 export async function startServiceHarness<T extends BaseContext>(def: ServiceDefinition<T>, url = testDatabaseUrl()): Promise<ServiceHarness> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const log = createLogger(def.name, 'error');
-  const ds = def.createDataSource(url, config.database, log);
+  const ds = def.createDataSource(serviceDatabaseUrl(config.database, url, def.name), config.database, log);
   await ds.initialize();
   const server = def.buildServer(log);
   await server.start();

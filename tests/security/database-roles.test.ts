@@ -1,0 +1,340 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BaseContext } from '@apollo/server';
+import { Client } from 'pg';
+import { loadConfig, PROJECT_ROOT, SERVICE_SCHEMAS, type ServiceName } from '../../shared/src/config';
+import { createLoginRole } from '../../shared/src/databaseRoles';
+import { startEmbeddedPostgres } from '../../shared/src/embeddedPostgres';
+import { createLogger } from '../../shared/src/logger';
+import { freePort, withDatabase } from '../../shared/src/net';
+import { prepareDatabase, type ServiceDefinition } from '../../shared/src/service';
+import { definition as legal } from '../../services/legal-instruments/src/definition';
+import { definition as data } from '../../services/migration-data/src/definition';
+import { definition as processes } from '../../services/consultative-processes/src/definition';
+import { definition as partnerships } from '../../services/un-partnerships/src/definition';
+import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../support/serviceHarness';
+
+/**
+ * Finding 8 of issue #11: every service connected as the PostgreSQL superuser (postgres/postgres on
+ * the embedded server) and the gateway received DATABASE_URL. Now each service logs in as its own
+ * role, owning its schema and nothing else, and the gateway gets no database settings.
+ */
+
+const DEFINITIONS = [legal, data, processes, partnerships] as unknown as ServiceDefinition<BaseContext>[];
+const ROLES: Record<ServiceName, string> = {
+  'legal-instruments': 'mg_legal_instruments',
+  'migration-data': 'mg_migration_data',
+  'consultative-processes': 'mg_consultative_processes',
+  'un-partnerships': 'mg_un_partnerships',
+};
+
+/** The SQLSTATE a statement fails with, or 'ok'. */
+async function outcome(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+    return 'ok';
+  } catch (e) {
+    return String((e as { code?: string }).code ?? (e as Error).message);
+  }
+}
+
+describe('each service connects as its own database role', () => {
+  const harnesses = new Map<ServiceName, ServiceHarness>();
+  beforeAll(async () => {
+    for (const def of DEFINITIONS) harnesses.set(def.name, await startServiceHarness(def));
+  });
+  afterAll(async () => {
+    for (const h of harnesses.values()) await h.close();
+  });
+
+  it('logs in as a role of its own that is no superuser and may not create databases or roles', async () => {
+    const seen: Record<string, unknown> = {};
+    for (const def of DEFINITIONS) {
+      [seen[def.name]] = await harnesses.get(def.name)!.ds.query(
+        `SELECT current_user AS role, rolsuper AS superuser, rolcreatedb AS "createDb", rolcreaterole AS "createRole", rolbypassrls AS "bypassRls"
+           FROM pg_roles WHERE rolname = current_user`,
+      );
+    }
+    expect(seen).toEqual(
+      Object.fromEntries(
+        DEFINITIONS.map((def) => [def.name, { role: ROLES[def.name], superuser: false, createDb: false, createRole: false, bypassRls: false }]),
+      ),
+    );
+  });
+
+  it('owns its schema and every table in it, because its migrations ran as that role', async () => {
+    const owners: Record<string, unknown> = {};
+    for (const def of DEFINITIONS) {
+      const ds = harnesses.get(def.name)!.ds;
+      const [schema] = await ds.query(`SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = $1`, [def.schema]);
+      const tables: { owner: string }[] = await ds.query(`SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = $1`, [def.schema]);
+      owners[def.name] = { schema: schema.owner, tables: tables.map((t) => t.owner) };
+    }
+    expect(owners).toEqual(Object.fromEntries(DEFINITIONS.map((def) => [def.name, { schema: ROLES[def.name], tables: [ROLES[def.name]] }])));
+  });
+
+  it("cannot read, change or add to another service's schema", async () => {
+    const seen: Record<string, Record<string, string>> = {};
+    for (const def of DEFINITIONS) {
+      const ds = harnesses.get(def.name)!.ds;
+      for (const other of DEFINITIONS.filter((d) => d !== def)) {
+        // The catalog is public: the other schema's tables can be named, not touched.
+        const [{ table }] = await ds.query(`SELECT min(tablename) AS table FROM pg_tables WHERE schemaname = $1`, [other.schema]);
+        const target = `"${other.schema}"."${table}"`;
+        seen[`${def.name} -> ${other.schema}`] = {
+          read: await outcome(() => ds.query(`SELECT * FROM ${target} LIMIT 1`)),
+          delete: await outcome(() => ds.query(`DELETE FROM ${target}`)),
+          create: await outcome(() => ds.query(`CREATE TABLE "${other.schema}"."intruder" (id int)`)),
+        };
+      }
+    }
+    const denied = { read: '42501', delete: '42501', create: '42501' };
+    expect(seen).toEqual(
+      Object.fromEntries(DEFINITIONS.flatMap((def) => DEFINITIONS.filter((d) => d !== def).map((o) => [`${def.name} -> ${o.schema}`, denied]))),
+    );
+  });
+
+  it('cannot create a schema, a database, or a table in the public schema, and can still use its own schema', async () => {
+    const seen: Record<string, Record<string, string>> = {};
+    for (const def of DEFINITIONS) {
+      const ds = harnesses.get(def.name)!.ds;
+      const suffix = crypto.randomBytes(3).toString('hex');
+      seen[def.name] = {
+        schema: await outcome(() => ds.query(`CREATE SCHEMA "intruder_${suffix}"`)),
+        database: await outcome(() => ds.query(`CREATE DATABASE "intruder_${suffix}"`)),
+        public: await outcome(() => ds.query(`CREATE TABLE public."intruder_${suffix}" (id int)`)),
+        own: await outcome(() => ds.query(`SELECT count(*) FROM "${def.schema}"."migrations"`)),
+      };
+    }
+    expect(seen).toEqual(
+      Object.fromEntries(DEFINITIONS.map((def) => [def.name, { schema: '42501', database: '42501', public: '42501', own: 'ok' }])),
+    );
+  });
+});
+
+describe('provisioning the roles', () => {
+  const admin = () => withDatabase(testDatabaseUrl(), 'postgres');
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const log = createLogger('roles-test', 'silent');
+
+  async function withScratchDatabase(run: (url: string) => Promise<void>): Promise<void> {
+    const name = `mg_roles_${crypto.randomBytes(4).toString('hex')}`;
+    const client = new Client({ connectionString: admin() });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    try {
+      await run(withDatabase(testDatabaseUrl(), name));
+    } finally {
+      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+      await client.end();
+    }
+  }
+
+  it('gives a schema that the superuser made and migrated (data from before roles) to the service role, with every object in it', async () => {
+    await withScratchDatabase(async (url) => {
+      // The old way: schema, tables, views, functions and partitions made by the superuser.
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      await client.query(`CREATE SCHEMA "${SERVICE_SCHEMAS['migration-data']}"`);
+      const old = data.createDataSource(url, config.database, log);
+      await old.initialize();
+      await old.runMigrations({ transaction: 'each' });
+      await old.destroy();
+      await prepareDatabase(data as unknown as ServiceDefinition<BaseContext>, url, config.database, log, { seed: false });
+      const { rows } = await client.query(
+        `SELECT kind, owner::regrole::text AS owner, count(*)::int AS n FROM (
+           SELECT 'schema' AS kind, nspowner AS owner FROM pg_namespace WHERE nspname = 'data'
+           UNION ALL SELECT 'relation', relowner FROM pg_class WHERE relnamespace = 'data'::regnamespace
+           UNION ALL SELECT 'function', proowner FROM pg_proc WHERE pronamespace = 'data'::regnamespace
+           UNION ALL SELECT 'type', typowner FROM pg_type WHERE typnamespace = 'data'::regnamespace) o
+         GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
+      await client.end();
+      expect(rows.map((r: { kind: string; owner: string }) => ({ kind: r.kind, owner: r.owner }))).toEqual([
+        { kind: 'function', owner: 'mg_migration_data' },
+        { kind: 'relation', owner: 'mg_migration_data' },
+        { kind: 'schema', owner: 'mg_migration_data' },
+        { kind: 'type', owner: 'mg_migration_data' },
+      ]);
+    });
+  }, 120_000);
+
+  it('lets several databases of one server be provisioned at once (test runs in parallel), and a role created by racing processes exists once', async () => {
+    await withScratchDatabase((first) =>
+      withScratchDatabase(async (second) => {
+        await Promise.all(
+          [first, second].flatMap((url) => DEFINITIONS.map((def) => prepareDatabase(def, url, config.database, log, { seed: false }))),
+        );
+        const role = `mg_race_${crypto.randomBytes(4).toString('hex')}`;
+        const clients = await Promise.all(
+          Array.from({ length: 6 }, async () => {
+            const c = new Client({ connectionString: admin() });
+            await c.connect();
+            return c;
+          }),
+        );
+        try {
+          const results = await Promise.all(clients.map((c) => outcome(() => createLoginRole(c, role, 'not-used-to-log-in'))));
+          expect(results).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+          expect((await clients[0].query('SELECT count(*)::int AS n FROM pg_roles WHERE rolname = $1', [role])).rows).toEqual([{ n: 1 }]);
+        } finally {
+          await clients[0].query(`DROP ROLE IF EXISTS ${clients[0].escapeIdentifier(role)}`);
+          await Promise.all(clients.map((c) => c.end()));
+        }
+      }),
+    );
+  }, 120_000);
+});
+
+describe('the embedded PostgreSQL', () => {
+  it('has a random superuser password, kept in its data folder with mode 0600, and refuses postgres/postgres, also after an upgrade from a cluster that used it', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-roles-'));
+    // As root the server runs as "postgres", which must be able to enter the folder.
+    fs.chmodSync(base, 0o755);
+    const dir = path.join(base, 'postgres');
+    const file = path.join(dir, 'superuser-password');
+    const attempt = (url: string) => outcome(async () => {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      await c.end();
+    });
+    const legacyUrl = (port: number) => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+    try {
+      const port = await freePort();
+      let server = await startEmbeddedPostgres({ dir, port, database: 'postgres' });
+      try {
+        const password = decodeURIComponent(new URL(server.adminUrl).password);
+        expect({
+          mode: (fs.statSync(file).mode & 0o777).toString(8),
+          stored: fs.readFileSync(file, 'utf8').trim() === password,
+          strong: password.length >= 32 && password !== 'postgres',
+          legacy: await attempt(legacyUrl(port)),
+          admin: await attempt(server.adminUrl),
+        }).toEqual({ mode: '600', stored: true, strong: true, legacy: '28P01', admin: 'ok' });
+        // Make it look like a cluster of the previous version: the old password, no password file.
+        const c = new Client({ connectionString: server.adminUrl });
+        await c.connect();
+        await c.query(`ALTER ROLE postgres PASSWORD 'postgres'`);
+        await c.end();
+        fs.rmSync(file);
+      } finally {
+        await server.stop();
+      }
+      server = await startEmbeddedPostgres({ dir, port, database: 'postgres' });
+      try {
+        const password = decodeURIComponent(new URL(server.adminUrl).password);
+        expect({
+          mode: (fs.statSync(file).mode & 0o777).toString(8),
+          stored: fs.readFileSync(file, 'utf8').trim() === password,
+          legacy: await attempt(legacyUrl(port)),
+          admin: await attempt(server.adminUrl),
+        }).toEqual({ mode: '600', stored: true, legacy: '28P01', admin: 'ok' });
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
+/** Every process below `root`, with its command line and environment (Linux /proc). */
+function descendants(root: number): { pid: number; command: string; env: Record<string, string> }[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const below = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parents) {
+      if (below.has(ppid) && !below.has(pid)) {
+        below.add(pid);
+        grew = true;
+      }
+    }
+  }
+  below.delete(root);
+  return [...below].flatMap((pid) => {
+    try {
+      const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      const env = Object.fromEntries(
+        fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      );
+      return [{ pid, command, env }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+describe('npm start', () => {
+  const linux = process.platform === 'linux' ? it : it.skip;
+  linux('gives the gateway no database settings and each service only its own role, with a password', async () => {
+    const ports = await Promise.all([0, 1, 2, 3, 4].map(() => freePort()));
+    const adminUrl = testDatabaseUrl();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'start.ts')], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: adminUrl,
+        GATEWAY_PORT: String(ports[0]),
+        LEGAL_INSTRUMENTS_PORT: String(ports[1]),
+        MIGRATION_DATA_PORT: String(ports[2]),
+        CONSULTATIVE_PROCESSES_PORT: String(ports[3]),
+        UN_PARTNERSHIPS_PORT: String(ports[4]),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!/Migration Graph is ready/.test(output)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const processes = descendants(child.pid!);
+      const entry = (name: string) => processes.find((p) => p.command.includes(name))!;
+      const database = (env: Record<string, string>) => {
+        const url = env.DATABASE_URL ? new URL(env.DATABASE_URL) : null;
+        return {
+          user: url ? decodeURIComponent(url.username) : null,
+          password: url ? url.password !== '' && url.password !== new URL(adminUrl).password : null,
+          passwords: Object.keys(env).filter((k) => k.startsWith('DATABASE_PASSWORD_')),
+        };
+      };
+      const seen = {
+        gateway: database(entry('gateway/src/index.ts').env),
+        ...Object.fromEntries(Object.keys(ROLES).map((name) => [name, database(entry(`services/${name}/src/index.ts`).env)])),
+      };
+      expect(seen).toEqual({
+        gateway: { user: null, password: null, passwords: [] },
+        ...Object.fromEntries(Object.entries(ROLES).map(([name, role]) => [name, { user: role, password: true, passwords: [] }])),
+      });
+      const res = await fetch(`http://127.0.0.1:${ports[0]}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ country(code: "SEN") { name trainings { id } } }' }),
+      });
+      const body = (await res.json()) as { data?: { country?: { name?: string } } };
+      expect(body.data?.country?.name).toBe('Senegal');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 150_000);
+});
