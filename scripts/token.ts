@@ -2,11 +2,12 @@
 // Prints a local HS256 token that the gateway of this machine accepts (JWT_SECRET, or the local
 // development secret the gateway keeps in .data/), to paste into the IDE's headers as
 // {"Authorization": "Bearer <token>"}. Not for production, where tokens come from the identity provider.
-import { type Config, loadConfig } from '../shared/src/config';
+import { type Config, DEFAULT_JWT_MAX_LIFETIME_S, loadConfig } from '../shared/src/config';
 import { ALL_ROLES, isRole, type Role } from '../shared/src/identity';
 import { issueLocalToken, localJwtSecret } from '../gateway/src/auth';
 
-const MAX_TTL_SECONDS = 7 * 24 * 3600;
+// The gateway refuses tokens that live longer (JWT_MAX_LIFETIME_S).
+const MAX_TTL_SECONDS = DEFAULT_JWT_MAX_LIFETIME_S;
 
 export interface TokenRequest {
   sub: string;

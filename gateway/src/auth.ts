@@ -4,7 +4,9 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
-import { type Config, ConfigError, PROJECT_ROOT, SERVICE_NAMES, serviceSecretVariable } from '../../shared/src/config';
+import {
+  type Config, ConfigError, DEFAULT_JWT_MAX_LIFETIME_S, PROJECT_ROOT, SERVICE_NAMES, serviceSecretVariable,
+} from '../../shared/src/config';
 import { ANONYMOUS, type Identity, isRole, type Role } from '../../shared/src/identity';
 import type { ServiceSecrets } from '../../shared/src/signing';
 
@@ -21,6 +23,8 @@ export interface AuthOptions {
   issuer: string;
   audience: string;
   clockSkewSeconds: number;
+  /** The longest lifetime a token may claim (JWT_MAX_LIFETIME_S); the configuration's default when not given. */
+  maxLifetimeSeconds?: number;
 }
 
 // Each key type accepts only its own algorithms: an HS256 token is never checked against a public
@@ -55,12 +59,25 @@ function describe(error: unknown): string {
 }
 
 /**
+ * jose checks that a token has not expired, not that it is sane: a stolen token that expires in a
+ * century, or one minted with a clock set ahead, would stay usable for as long as it claims.
+ */
+function checkLifetime(payload: { iat?: number; exp?: number }, skewSeconds: number, maxLifetimeSeconds: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const { iat, exp } = payload;
+  if (iat !== undefined && iat > now + skewSeconds) throw unauthenticated('The token was issued in the future');
+  const tooLong = exp !== undefined && (exp - now > maxLifetimeSeconds + skewSeconds || (iat !== undefined && exp - iat > maxLifetimeSeconds));
+  if (tooLong) throw unauthenticated(`The token lives longer than the ${maxLifetimeSeconds} s allowed`);
+}
+
+/**
  * Turns an Authorization header into an identity: none is anonymous; a valid bearer token gives
  * its subject and roles; anything else (malformed, expired, not yet valid, wrong issuer or
  * audience, wrong algorithm, bad signature) throws UNAUTHENTICATED with HTTP 401.
  */
 export function createAuthenticator(opts: AuthOptions): (authorization: string | undefined) => Promise<Identity> {
   const hsKey = opts.hsSecret ? new TextEncoder().encode(opts.hsSecret) : undefined;
+  const maxLifetimeSeconds = opts.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_S;
   const claims = {
     issuer: opts.issuer,
     audience: opts.audience,
@@ -78,7 +95,7 @@ export function createAuthenticator(opts: AuthOptions): (authorization: string |
     } catch {
       throw unauthenticated('The token is not valid');
     }
-    let payload: { sub?: unknown; roles?: unknown };
+    let payload: { sub?: unknown; roles?: unknown; iat?: number; exp?: number };
     try {
       if (alg !== undefined && HS_ALGORITHMS.includes(alg) && hsKey) {
         ({ payload } = await jwtVerify(token, hsKey, { ...claims, algorithms: HS_ALGORITHMS }));
@@ -91,6 +108,7 @@ export function createAuthenticator(opts: AuthOptions): (authorization: string |
       if (error instanceof GraphQLError) throw error;
       throw unauthenticated(describe(error));
     }
+    checkLifetime(payload, opts.clockSkewSeconds, maxLifetimeSeconds);
     if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated('The token has no subject');
     return { sub: payload.sub, roles: rolesFrom(payload.roles) };
   };
@@ -132,6 +150,7 @@ export function authOptionsFromConfig(config: Config, hsSecret: string | undefin
     issuer: jwt.issuer ?? '',
     audience: jwt.audience ?? '',
     clockSkewSeconds: jwt.clockSkewSeconds,
+    maxLifetimeSeconds: jwt.maxLifetimeSeconds,
   };
 }
 

@@ -17,8 +17,14 @@ export const SIGNATURE_HEADERS = {
   signature: 'x-mg-signature',
 } as const;
 
-/** How far a signature's timestamp may be from the service's clock, either way. */
+/** How old a signature's timestamp may be by the service's clock: transit and clock skew, with room to spare. */
 export const SIGNATURE_MAX_AGE_MS = 60_000;
+
+/**
+ * How far ahead of the service's clock a timestamp may be: the gateway and the services keep time by
+ * the same NTP, so a few seconds of skew is plenty; more would stretch a captured signature's life.
+ */
+export const SIGNATURE_MAX_AHEAD_MS = 5_000;
 
 const VERSION = 'mg-gateway-v1';
 
@@ -95,7 +101,8 @@ export function verifySignedRequest(opts: {
   }
   if (opts.method !== 'POST') throw rejected(403, 'This service answers only signed POST requests');
   const now = opts.now ?? Date.now();
-  if (!/^\d{1,15}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > SIGNATURE_MAX_AGE_MS) {
+  const age = now - Number(timestamp);
+  if (!/^\d{1,15}$/.test(timestamp) || age > SIGNATURE_MAX_AGE_MS || age < -SIGNATURE_MAX_AHEAD_MS) {
     throw rejected(403, 'The request signature has expired');
   }
   const expected = mac(opts.secret, canonical(opts.service, timestamp, identityHeader, opts.body));
