@@ -150,9 +150,17 @@ export function operationCost(
   /** `sized`: fields of this selection that carry their parent connection's size (its sizedFields). */
   const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined | null, sized: { fields: string[]; size: number } | null): number => {
     let total = 0;
+    // A leaf asked twice under one key is one value of the answer; repeated spreads still count each time.
+    const leaves = new Set<string>();
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
+        // Introspection is limited on its own (and in production to partners); __typename is a value like any other.
+        if (selection.name.value === '__schema' || selection.name.value === '__type') continue;
+        if (!selection.selectionSet) {
+          const key = selection.alias?.value ?? selection.name.value;
+          if (leaves.has(key)) continue;
+          leaves.add(key);
+        }
         const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         const bound = parent ? bounds.get(`${parent.name}.${selection.name.value}`) : undefined;
         // A connection's sized field (edges) is as long as the connection's slicing argument says.

@@ -22,7 +22,15 @@ interface Budget {
   signal: AbortSignal | null;
 }
 
-const BUDGETS = new WeakMap<object, Budget>();
+/**
+ * Kept on the context under a symbol: Apollo Server runs each operation on a shallow copy of the
+ * context, which carries symbol-keyed properties (and so the same budget) along.
+ */
+const BUDGET = Symbol('requestBudget');
+type Budgeted = { [BUDGET]?: Budget };
+
+/** Budgets of contexts that were never bound, per (copied) context. */
+const UNBOUND = new WeakMap<object, Budget>();
 
 /**
  * Ties a request's context to its budget and to the signal that says its caller went away (a
@@ -31,15 +39,17 @@ const BUDGETS = new WeakMap<object, Budget>();
  */
 export function bindRequest(context: object, opts: { signal?: AbortSignal; maxObjects?: number } = {}): void {
   const max = opts.maxObjects ?? DEFAULT_REQUEST_OBJECT_BUDGET;
-  BUDGETS.set(context, { remaining: max, max, signal: opts.signal ?? null });
+  (context as Budgeted)[BUDGET] = { remaining: max, max, signal: opts.signal ?? null };
 }
 
 function budgetOf(context: unknown): Budget | null {
   if (context === null || typeof context !== 'object') return null;
-  let budget = BUDGETS.get(context);
+  const bound = (context as Budgeted)[BUDGET];
+  if (bound) return bound;
+  let budget = UNBOUND.get(context);
   if (!budget) {
     budget = { remaining: DEFAULT_REQUEST_OBJECT_BUDGET, max: DEFAULT_REQUEST_OBJECT_BUDGET, signal: null };
-    BUDGETS.set(context, budget);
+    UNBOUND.set(context, budget);
   }
   return budget;
 }
@@ -90,12 +100,20 @@ export function guardResolvers(schema: GraphQLSchema, bounds: ListBounds): Graph
         }
         return value;
       };
+      // Refusals are always rejected promises, never synchronous throws: graphql-js stops completing a
+      // list or object at a synchronous error and leaves the promises of earlier siblings unhandled,
+      // and an unhandled rejection would end the process.
       field.resolve = (source, args, context, info) => {
         const budget = budgetOf(context);
-        if (budget?.signal?.aborted) throw abandoned();
-        if (budget && budget.remaining < 0) throw overBudget(budget.max);
+        if (budget?.signal?.aborted) return Promise.reject(abandoned());
+        if (budget && budget.remaining < 0) return Promise.reject(overBudget(budget.max));
         const result = original(source, args, context, info);
-        return isPromiseLike(result) ? Promise.resolve(result).then((value) => account(value, budget)) : account(result, budget);
+        if (isPromiseLike(result)) return Promise.resolve(result).then((value) => account(value, budget));
+        try {
+          return account(result, budget);
+        } catch (error) {
+          return Promise.reject(error);
+        }
       };
     }
   }

@@ -1,0 +1,282 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { Supergraph } from '@apollo/federation-internals';
+import {
+  buildSchema,
+  type FragmentDefinitionNode,
+  getNamedType,
+  getNullableType,
+  getOperationAST,
+  graphql,
+  type GraphQLSchema,
+  isListType,
+  isObjectType,
+  Kind,
+  parse,
+} from 'graphql';
+import { composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/src/compose';
+import { DEFAULT_LIMITS, operationCost } from '../../gateway/src/limits';
+import { PROJECT_ROOT } from '../../shared/src/config';
+import { closeServer, createHttpServer, listen } from '../../shared/src/http';
+import { listBounds } from '../../shared/src/listBounds';
+import { bindRequest, guardResolvers } from '../../shared/src/requestBudget';
+import type { ServiceDefinition } from '../../shared/src/service';
+import { definition as legalInstruments } from '../../services/legal-instruments/src/definition';
+import { definition as migrationData } from '../../services/migration-data/src/definition';
+import { definition as consultativeProcesses } from '../../services/consultative-processes/src/definition';
+import { definition as unPartnerships } from '../../services/un-partnerships/src/definition';
+import { startServiceHarness } from '../support/serviceHarness';
+import { createLogger } from '../../shared/src/logger';
+import { startStack, type Stack } from '../support/stack';
+
+const supergraphSdl = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
+const apiSchema: GraphQLSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+const bounds = listBounds(supergraphSdl);
+
+/** The cost of a document's operation, as the gateway counts it, without a limit (the whole estimate). */
+function costOf(query: string, variables: Record<string, unknown> = {}): number {
+  const document = parse(query);
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  return operationCost(apiSchema, getOperationAST(document)!, fragments, variables, bounds);
+}
+
+/** Finding 1: treatyActions { instrument { ... } } nested five times under instrument(code: "ICRMW"), depth 11. */
+const NESTED_TREATY_ACTIONS = `{ instrument(code: "ICRMW") { ${'treatyActions { instrument { '.repeat(4)}treatyActions { action }${' } }'.repeat(4)} } }`;
+
+/** Finding 2: fragment F0 spreads F1 ten times, F1 spreads F2 ten times... down to F(depth-1), which selects one field. */
+function fragmentBomb(depth: number): string {
+  const fragments = Array.from({ length: depth }, (_, i) =>
+    i === depth - 1 ? `fragment F${i} on Query { __typename }` : `fragment F${i} on Query { ${Array(10).fill(`...F${i + 1}`).join(' ')} }`,
+  );
+  return `query Bomb { ...F0 } ${fragments.join(' ')}`;
+}
+
+describe('cost knows list sizes', () => {
+  it('declares a worst-case size for every list field of the composed graph', () => {
+    const sdl = composeSupergraph();
+    const schema = buildSchema(sdl, { assumeValidSDL: true });
+    const declared = listBounds(sdl);
+    // A connection's sizedFields (edges) take their size from the connection's slicing argument.
+    const sizedByConnection = new Set<string>();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        for (const sized of declared.get(`${type.name}.${field.name}`)?.sizedFields ?? []) sizedByConnection.add(`${getNamedType(field.type).name}.${sized}`);
+      }
+    }
+    const unbounded: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || /^(__|join__|link__)/.test(type.name)) continue;
+      for (const field of Object.values(type.getFields())) {
+        const coordinate = `${type.name}.${field.name}`;
+        if (!isListType(getNullableType(field.type)) || sizedByConnection.has(coordinate)) continue;
+        const bound = declared.get(coordinate);
+        if (bound?.assumedSize === undefined && !(bound?.slicingArguments ?? []).some((a) => field.args.some((arg) => arg.name === a))) unbounded.push(coordinate);
+      }
+    }
+    expect(unbounded).toEqual([]);
+    expect(declared.size).toBeGreaterThan(60);
+  });
+
+  it('costs the five-level treaty-action nesting at its declared sizes: over a million, not a few hundred', () => {
+    const perInstrument = bounds.get('LegalInstrument.treatyActions')!.assumedSize!;
+    // Innermost: each action and its `action`; then each level adds the action and its instrument.
+    let level = perInstrument * 2;
+    for (let i = 0; i < 4; i++) level = perInstrument * (1 + 1 + level);
+    expect(costOf(NESTED_TREATY_ACTIONS)).toBe(1 + level);
+    expect(costOf(NESTED_TREATY_ACTIONS)).toBeGreaterThan(1_000_000);
+  });
+
+  it('costs every named operation and every README example under the default limit', () => {
+    const documents: Record<string, string> = {};
+    const operationsDir = path.join(PROJECT_ROOT, 'operations');
+    for (const file of fs.readdirSync(operationsDir).filter((f) => f.endsWith('.graphql'))) documents[file] = fs.readFileSync(path.join(operationsDir, file), 'utf8');
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].forEach((m, i) => (documents[`README example ${i + 1}`] = m[1]));
+    const over = Object.entries(documents)
+      .map(([name, query]) => ({ name, cost: costOf(query) }))
+      .filter((o) => o.cost > DEFAULT_LIMITS.maxCost);
+    expect(over).toEqual([]);
+    expect(Object.keys(documents).length).toBeGreaterThan(7);
+  });
+
+  it('costs each fragment once: the depth-12 fragment bomb is costed past the limit, fast', () => {
+    const started = performance.now();
+    const cost = costOf(fragmentBomb(12));
+    const ms = performance.now() - started;
+    // 10^11 spreads of one field each: the walk itself visits twelve fragments.
+    expect(cost).toBe(1e11);
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('stops counting as soon as the running cost passes the limit', () => {
+    const document = parse(NESTED_TREATY_ACTIONS);
+    const stopped = operationCost(apiSchema, getOperationAST(document)!, {}, {}, bounds, DEFAULT_LIMITS.maxCost);
+    expect(stopped).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
+    expect(stopped).toBeLessThan(costOf(NESTED_TREATY_ACTIONS));
+  });
+});
+
+describe('hostile documents at the gateway', () => {
+  let stack: Stack;
+  /** Contexts built by the four services: each subgraph call the gateway makes builds one. */
+  let subgraphCalls = 0;
+
+  beforeAll(async () => {
+    const counted = (def: ServiceDefinition<BaseContext>): ServiceDefinition<BaseContext> => ({
+      ...def,
+      createContext: (ds, identity) => {
+        subgraphCalls += 1;
+        return def.createContext(ds, identity);
+      },
+    });
+    const definitions = [legalInstruments, migrationData, consultativeProcesses, unPartnerships] as unknown as ServiceDefinition<BaseContext>[];
+    stack = await startStack({ definitions: definitions.map(counted) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('refuses the five-level treaty-action nesting before any service is called', async () => {
+    const before = subgraphCalls;
+    const answer = await stack.query(NESTED_TREATY_ACTIONS);
+    expect(answer).toEqual({
+      status: 400,
+      errors: [{ message: expect.stringMatching(/^The operation costs at least \d+; at most 50000 is accepted$/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+    });
+    expect(subgraphCalls - before).toBe(0);
+    // The same shape one level deep is answered, through the service.
+    const shallow = await stack.query('{ instrument(code: "ICRMW") { treatyActions { action } } }');
+    expect(shallow.status).toBe(200);
+    expect(subgraphCalls - before).toBeGreaterThan(0);
+  });
+
+  it('refuses the depth-12 fragment bomb in milliseconds, and answers the next request', async () => {
+    const before = subgraphCalls;
+    const started = performance.now();
+    const answer = await stack.query(fragmentBomb(12));
+    const ms = performance.now() - started;
+    expect(answer).toEqual({
+      status: 400,
+      errors: [{ message: expect.stringMatching(/^The operation costs at least \d+; at most 50000 is accepted$/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+    });
+    expect(ms).toBeLessThan(1000);
+    expect(subgraphCalls - before).toBe(0);
+    expect(await stack.query('{ country(code: "SEN") { code } }')).toEqual({ status: 200, data: { country: { code: 'SEN' } } });
+  });
+});
+
+describe('no request can exhaust a service', () => {
+  it('refuses a request once it has made the service build more objects than its budget', async () => {
+    const harness = await startServiceHarness(legalInstruments);
+    try {
+      const query = '{ instruments(first: 100) { edges { node { code treatyActions { action } } } } }';
+      const context = legalInstruments.createContext(harness.ds);
+      bindRequest(context, { maxObjects: 20 });
+      const server = legalInstruments.buildServer(createLogger('legal-instruments', 'error'));
+      await server.start();
+      const response = await server.executeOperation({ query }, { contextValue: context });
+      await server.stop();
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      const { data, errors } = JSON.parse(JSON.stringify(response.body.singleResult)) as { data: unknown; errors: { message: string; extensions: unknown }[] };
+      expect({ data, errors: errors.map((e) => ({ message: e.message, extensions: e.extensions })) }).toEqual({
+        data: null,
+        errors: [
+          {
+            message: 'The request needs more than 20 objects from this service; ask for smaller pages or fewer nested lists',
+            extensions: { code: 'REQUEST_BUDGET_EXCEEDED' },
+          },
+        ],
+      });
+      // The same request under the default budget is answered.
+      expect((await harness.execute(query)).errors).toBeUndefined();
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('stops resolving a request whose caller has gone away', async () => {
+    const harness = await startServiceHarness(legalInstruments);
+    const server = legalInstruments.buildServer(createLogger('legal-instruments', 'error'));
+    await server.start();
+    try {
+      const context = legalInstruments.createContext(harness.ds);
+      const gone = new AbortController();
+      gone.abort();
+      bindRequest(context, { signal: gone.signal });
+      const response = await server.executeOperation({ query: '{ instruments(first: 5) { totalCount } }' }, { contextValue: context });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      const { data, errors } = JSON.parse(JSON.stringify(response.body.singleResult)) as { data: unknown; errors: { message: string; extensions: unknown }[] };
+      expect({ data, errors: errors.map((e) => ({ message: e.message, extensions: e.extensions })) }).toEqual({
+        data: null,
+        errors: [{ message: 'The request was abandoned by its caller: its work was stopped', extensions: { code: 'REQUEST_ABANDONED' } }],
+      });
+    } finally {
+      await server.stop();
+      await harness.close();
+    }
+  });
+
+  it('refuses a list longer than the bound its schema declares', async () => {
+    const schema = guardResolvers(
+      buildSchema(`
+        directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+        type Query { items(n: Int!): [Int!]! @listSize(assumedSize: 3) }
+      `),
+      listBounds(`type Query { items(n: Int!): [Int!]! @listSize(assumedSize: 3) }`),
+    );
+    const rootValue = { items: ({ n }: { n: number }) => Array.from({ length: n }, (_, i) => i) };
+    const run = async (n: number) => JSON.parse(JSON.stringify(await graphql({ schema, source: `{ items(n: ${n}) }`, rootValue, contextValue: {} })));
+    expect(await run(3)).toEqual({ data: { items: [0, 1, 2] } });
+    expect(await run(4)).toEqual({
+      data: null,
+      errors: [
+        {
+          message: 'Query.items has 4 items, more than the 3 its schema declares; use the paginated field instead',
+          locations: [{ line: 1, column: 3 }],
+          path: ['items'],
+          extensions: { code: 'LIST_BOUND_EXCEEDED' },
+        },
+      ],
+    });
+  });
+
+  it('aborts the signal of a request whose client disconnects before the answer', async () => {
+    let seen: AbortSignal | undefined;
+    let release: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => (release = resolve));
+    const apollo = new ApolloServer<BaseContext>({
+      typeDefs: 'type Query { slow: Boolean }',
+      resolvers: { Query: { slow: async () => { await waiting; return true; } } },
+    });
+    await apollo.start();
+    const server = createHttpServer<BaseContext>({
+      apollo,
+      context: async (_req, _body, signal) => {
+        seen = signal;
+        return {};
+      },
+      ready: async () => ({ ok: true, checks: {} }),
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' } });
+      req.on('error', () => undefined);
+      req.end(JSON.stringify({ query: '{ slow }' }));
+      while (!seen) await new Promise((r) => setTimeout(r, 10));
+      expect(seen.aborted).toBe(false);
+      req.destroy();
+      const deadline = Date.now() + 2000;
+      while (!seen.aborted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(seen.aborted).toBe(true);
+    } finally {
+      release();
+      await closeServer(server, 500);
+      await apollo.stop();
+    }
+  });
+});
