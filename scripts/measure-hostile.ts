@@ -1,0 +1,150 @@
+// npm run measure:hostile: what the hostile documents of issue 11 (findings 1 and 2) cost now. For
+// each: the gateway's cost estimate, and the time to refuse it (median of several runs, over HTTP
+// to the in-process stack). Then the costliest documents an anonymous caller can still get
+// accepted (each shape grown until one more page item would pass the cost limit): their cost, how
+// many values their answer holds and its size in bytes. Uses DATABASE_URL or the embedded
+// PostgreSQL; migrates and seeds first.
+import fs from 'node:fs';
+import { Supergraph } from '@apollo/federation-internals';
+import { type FragmentDefinitionNode, getOperationAST, Kind, parse } from 'graphql';
+import { loadConfig } from '../shared/src/config';
+import { resolveDatabase } from '../shared/src/database';
+import { listBounds } from '../shared/src/listBounds';
+import { createLogger } from '../shared/src/logger';
+import { prepareDatabase } from '../shared/src/service';
+import { operationCost } from '../gateway/src/limits';
+import { startInProcessStack } from './inProcessStack';
+import { loadServices } from './services';
+
+const RUNS = 7;
+
+const NESTED_TREATY_ACTIONS = `{ instrument(code: "ICRMW") { ${'treatyActions { instrument { '.repeat(4)}treatyActions { action }${' } }'.repeat(4)} } }`;
+
+function fragmentBomb(depth: number): string {
+  const fragments = Array.from({ length: depth }, (_, i) =>
+    i === depth - 1 ? `fragment F${i} on Query { __typename }` : `fragment F${i} on Query { ${Array(10).fill(`...F${i + 1}`).join(' ')} }`,
+  );
+  return `query Bomb { ...F0 } ${fragments.join(' ')}`;
+}
+
+/** Shapes an anonymous caller can grow by their page size `n` (the costliest ones we found). */
+const ACCEPTED_SHAPES: { name: string; query: (n: number) => string; max: number }[] = [
+  {
+    name: 'countries x top 50 origins and destinations',
+    max: 300,
+    query: (n) =>
+      `{ countries(first: ${n}) { edges { node { code ` +
+      `topOrigins(year: 2024, limit: 50) { origin { code name } total male female } ` +
+      `topDestinations(year: 2024, limit: 50) { destination { code name } total male female } } } } }`,
+  },
+  {
+    name: 'countries x every scalar, 30 aliased names',
+    max: 300,
+    query: (n) =>
+      `{ countries(first: ${n}) { edges { cursor node { code name iso2 m49 region subregion intermediateRegion isoCode ` +
+      `${Array.from({ length: 30 }, (_, i) => `n${i}: name(lang: ${i % 2 === 0 ? 'FR' : 'EN'})`).join(' ')} } } } }`,
+  },
+  {
+    name: 'instruments x parties x country',
+    max: 100,
+    query: (n) => `{ instruments(first: ${n}) { edges { node { code title parties { country { code name } status since } } } } }`,
+  },
+  {
+    name: 'corridors pages, aliased',
+    max: 100,
+    query: (n) =>
+      `{ ${Array.from({ length: 30 }, (_, i) => `c${i}: corridors(filter: { year: 2024 }, first: ${n}) { edges { node { origin { code name } destination { code name } total male female } } }`).join(' ')} }`,
+  },
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** How many values (objects, scalars, list items) a JSON answer holds. */
+function countValues(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + countValues(v), 0);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((sum: number, v) => sum + 1 + countValues(v), 0);
+  return 0;
+}
+
+async function post(url: string, query: string): Promise<{ status: number; text: string; ms: number }> {
+  const started = process.hrtime.bigint();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const text = await res.text();
+  return { status: res.status, text, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('measure', 'warn');
+  const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
+  const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  const bounds = listBounds(supergraphSdl);
+  const estimate = (query: string, limit = Number.POSITIVE_INFINITY) => {
+    const document = parse(query);
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    const started = process.hrtime.bigint();
+    const cost = operationCost(schema, getOperationAST(document)!, fragments, {}, bounds, limit);
+    return { cost, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  };
+
+  const db = await resolveDatabase(config, log);
+  const stack = await (async () => {
+    for (const def of loadServices()) await prepareDatabase(def, db.url, config.database, log);
+    return startInProcessStack(db.url, config, log);
+  })();
+  try {
+    console.log(`limit: cost ${config.limits.maxCost}, depth ${config.limits.maxDepth}, aliases ${config.limits.maxAliases}, tokens ${config.limits.maxTokens}, page ${config.limits.maxListLength}`);
+    console.log('\n| hostile document | characters | full cost estimate | analysis until refused | HTTP status, code | time to refuse (median of 7) |');
+    console.log('|---|---:|---:|---:|---|---:|');
+    const hostile: [string, string][] = [
+      ['finding 1: treatyActions/instrument nested 5 times (depth 11)', NESTED_TREATY_ACTIONS],
+      ['finding 2: fragment fan-out, depth 8', fragmentBomb(8)],
+      ['finding 2: fragment fan-out, depth 9', fragmentBomb(9)],
+      ['finding 2: fragment fan-out, depth 12', fragmentBomb(12)],
+    ];
+    for (const [name, query] of hostile) {
+      const full = estimate(query);
+      const stopped = estimate(query, config.limits.maxCost);
+      const answers = [];
+      for (let i = 0; i < RUNS; i++) answers.push(await post(stack.gatewayUrl, query));
+      const first = JSON.parse(answers[0].text) as { errors?: { extensions?: { code?: string } }[] };
+      console.log(
+        `| ${name} | ${query.length} | ${full.cost.toExponential(2)} | ${stopped.ms.toFixed(2)} ms | ${answers[0].status} ${first.errors?.[0]?.extensions?.code ?? ''} | ${median(answers.map((a) => a.ms)).toFixed(1)} ms |`,
+      );
+    }
+
+    console.log('\n| costliest accepted shape | page size | cost | HTTP status | values in the answer | answer bytes | time |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    let largest = { values: 0, bytes: 0, name: '' };
+    for (const shape of ACCEPTED_SHAPES) {
+      // The largest page size whose cost is still within the limit.
+      let n = 1;
+      for (let k = shape.max; k >= 1; k--) {
+        if (estimate(shape.query(k)).cost <= config.limits.maxCost) {
+          n = k;
+          break;
+        }
+      }
+      const query = shape.query(n);
+      const answer = await post(stack.gatewayUrl, query);
+      const body = JSON.parse(answer.text) as { data?: unknown; errors?: unknown[] };
+      const values = countValues(body.data ?? null);
+      const bytes = Buffer.byteLength(answer.text);
+      if (answer.status === 200 && bytes > largest.bytes) largest = { values, bytes, name: shape.name };
+      console.log(`| ${shape.name} | ${n} | ${Math.round(estimate(query).cost)} | ${answer.status}${body.errors ? ' (with errors)' : ''} | ${values} | ${bytes} | ${answer.ms.toFixed(0)} ms |`);
+    }
+    console.log(`\nlargest accepted answer: ${largest.values} values, ${largest.bytes} bytes (${largest.name})`);
+  } finally {
+    await stack.stop();
+    await db.embedded?.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
