@@ -50,7 +50,8 @@ export const commonResolvers = {
   PartialDate: PartialDateScalar,
   Country: {
     // A code not in the reference list is a dangling reference: an error says so, not a silent null.
-    __resolveReference: (representation: { code: string }) => countryReference(representation.code),
+    // Async, so the error fails only this representation: a synchronous throw fails the whole batch.
+    __resolveReference: async (representation: { code: string }) => countryReference(representation.code),
     iso2: (c: CountryParent) => ref(c)?.iso2 ?? null,
     m49: (c: CountryParent) => ref(c)?.m49 ?? null,
     name: (c: CountryParent, args: { lang?: 'EN' | 'FR' }) => {
