@@ -1,4 +1,5 @@
 import { definition } from '../../../services/consultative-processes/src/definition';
+import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
 
 let svc: ServiceHarness;
@@ -83,7 +84,7 @@ describe('consultative-processes alone', () => {
     });
   });
 
-  it('resolves Country, ConsultativeProcess, RegionalOrganization and Meeting through _entities', async () => {
+  it('resolves Country, ConsultativeProcess, RegionalOrganization and Meeting through _entities, with null and a DANGLING_REFERENCE error for unknown keys', async () => {
     const result = await svc.execute(
       `query($r: [_Any!]!) { _entities(representations: $r) {
         ... on Country { code name processParticipations { process { code } role } }
@@ -101,7 +102,8 @@ describe('consultative-processes alone', () => {
         ],
       },
     );
-    expect(result).toEqual({
+    expect({ ...result, errors: entityErrors(result) }).toEqual({
+      errors: [danglingAt(4, 'Country', 'ZZZ')],
       data: {
         _entities: [
           { code: 'CPV', name: 'Cabo Verde', processParticipations: [{ process: { code: 'MIDWA' }, role: 'MEMBER' }, { process: { code: 'MIDWA' }, role: 'STEERING_COMMITTEE_MEMBER' }] },

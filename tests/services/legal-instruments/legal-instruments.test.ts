@@ -1,5 +1,6 @@
 import { definition } from '../../../services/legal-instruments/src/definition';
 import { createLogger } from '../../../shared/src/logger';
+import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
 
 let svc: ServiceHarness;
@@ -359,7 +360,7 @@ describe('legal-instruments alone', () => {
     });
   });
 
-  it('resolves Country, LegalInstrument, Training and Publication through _entities, with null for unknown keys', async () => {
+  it('resolves Country, LegalInstrument, Training and Publication through _entities, with null and a DANGLING_REFERENCE error for unknown keys', async () => {
     const result = await svc.execute(
       `query($r: [_Any!]!) { _entities(representations: $r) {
         ... on Country { code name treatyActions(instrument: "ILO-C189") { action date effectiveDate } }
@@ -380,7 +381,10 @@ describe('legal-instruments alone', () => {
         ],
       },
     );
-    expect(result).toEqual({
+    expect({ ...result, errors: entityErrors(result) }).toEqual({
+      errors: [
+        danglingAt(4, 'Country', 'ZZZ'), danglingAt(5, 'LegalInstrument', 'NOPE'), danglingAt(6, 'Training', 'NOPE'), danglingAt(7, 'Publication', 'NOPE'),
+      ],
       data: {
         _entities: [
           { code: 'GIN', name: 'Guinea', treatyActions: [{ action: 'RATIFICATION', date: '2017-04-25', effectiveDate: '2018-04-25' }] },

@@ -1,4 +1,5 @@
 import { definition } from '../../../services/migration-data/src/definition';
+import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
 
 let svc: ServiceHarness;
@@ -220,7 +221,7 @@ describe('migration-data alone', () => {
     });
   });
 
-  it('resolves Country and MigrationProfile through _entities, with null for unknown keys', async () => {
+  it('resolves Country and MigrationProfile through _entities, with null and a DANGLING_REFERENCE error for unknown keys', async () => {
     const result = await svc.execute(
       `query($r: [_Any!]!) { _entities(representations: $r) {
         ... on Country { code name migrationProfiles { id year language } }
@@ -236,7 +237,8 @@ describe('migration-data alone', () => {
         ],
       },
     );
-    expect(result).toEqual({
+    expect({ ...result, errors: entityErrors(result) }).toEqual({
+      errors: [danglingAt(3, 'MigrationProfile', 'BEN-2009'), danglingAt(4, 'Country', 'ZZZ')],
       data: {
         _entities: [
           { code: 'NGA', name: 'Nigeria', migrationProfiles: [{ id: 'NGA-2009', year: 2009, language: 'EN' }, { id: 'NGA-2014', year: 2014, language: 'EN' }] },

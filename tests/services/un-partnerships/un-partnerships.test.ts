@@ -1,4 +1,5 @@
 import { definition } from '../../../services/un-partnerships/src/definition';
+import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
 
 let svc: ServiceHarness;
@@ -211,7 +212,7 @@ describe('un-partnerships alone', () => {
     });
   });
 
-  it('resolves Country, UnAgency, Programme and LegalInstrument through _entities, with null for unknown keys', async () => {
+  it('resolves Country, UnAgency, Programme and LegalInstrument through _entities, with null and a DANGLING_REFERENCE error for unknown keys', async () => {
     const result = await svc.execute(
       `query($r: [_Any!]!) { _entities(representations: $r) {
         ... on Country { code name programmes { id } }
@@ -232,7 +233,8 @@ describe('un-partnerships alone', () => {
         ],
       },
     );
-    expect(result).toEqual({
+    expect({ ...result, errors: entityErrors(result) }).toEqual({
+      errors: [danglingAt(5, 'Country', 'ZZZ'), danglingAt(6, 'UnAgency', 'IOM'), danglingAt(7, 'Programme', 'NO-SUCH-PROGRAMME')],
       data: {
         _entities: [
           { code: 'SEN', name: 'Senegal', programmes: [{ id: 'FMM-WEST-AFRICA' }] },
