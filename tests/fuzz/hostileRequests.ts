@@ -226,6 +226,41 @@ function nested(open: string, close: string, depth: number, inner: string): stri
   return open.repeat(depth) + inner + close.repeat(depth);
 }
 
+function isListField(field: GraphQLField<unknown, unknown>): boolean {
+  const type = field.type instanceof GraphQLNonNull ? field.type.ofType : field.type;
+  return type instanceof GraphQLList;
+}
+
+/**
+ * Amplification: a chain of object fields from a root field, taking a list wherever there is one,
+ * up to `depth` levels (the shape of finding 1: every list multiplies the objects asked for).
+ */
+export function amplification(rng: Rng, fields: RootField[], depth: number): string {
+  const roots = fields.filter((f) => isObjectType(getNamedType(f.field.type)) && f.field.args.every((a) => !(a.type instanceof GraphQLNonNull) || a.name === 'code'));
+  if (roots.length === 0) return '{ __typename }';
+  const root = rng.pick(roots).field;
+  const head = root.args.some((a) => a.name === 'code') ? `${root.name}(code: ${getNamedType(root.type).name === 'Country' ? '"SEN"' : '"ICRMW"'})` : root.name;
+  const chain: string[] = [head];
+  let type = getNamedType(root.type);
+  for (let level = 1; level < depth && isObjectType(type); level++) {
+    const next = Object.values(type.getFields()).filter((f) => isObjectType(getNamedType(f.type)) && f.args.every((a) => !(a.type instanceof GraphQLNonNull)));
+    if (next.length === 0) break;
+    const lists = next.filter(isListField);
+    const field = lists.length > 0 && rng.next() < 0.8 ? rng.pick(lists) : rng.pick(next);
+    chain.push(field.name);
+    type = getNamedType(field.type);
+  }
+  return `{ ${chain.join(' { ')} { __typename }${' }'.repeat(chain.length - 1)} }`;
+}
+
+/** Fragment fan-out (finding 2): each of `depth` fragments spreads the next `width` times. */
+export function fragmentFanOut(depth: number, width: number, leaf: string): string {
+  const fragments = Array.from({ length: depth }, (_, i) =>
+    i === depth - 1 ? `fragment F${i} on Query { ${leaf} }` : `fragment F${i} on Query { ${Array(width).fill(`...F${i + 1}`).join(' ')} }`,
+  );
+  return `query FanOut { ...F0 } ${fragments.join(' ')}`;
+}
+
 /**
  * Builds request number `i` for a target whose root fields are `fields`. Every kind of hostile
  * input the issue lists: arguments (inline and as variables), invalid JSON, wrong content types,
@@ -234,7 +269,13 @@ function nested(open: string, close: string, depth: number, inner: string): stri
 export function hostileRequest(rng: Rng, fields: RootField[], country: GraphQLField<unknown, unknown>[]): HostileRequest {
   const field = rng.pick(fields).field;
   const valid = JSON.stringify({ query: `{ __typename ${field.name === 'country' ? 'country(code: "SEN") { code }' : ''} }` });
-  switch (rng.int(12)) {
+  switch (rng.int(14)) {
+    case 12:
+      return postJson('amplification', { query: amplification(rng, fields, rng.pick([3, 5, 8, 11])) });
+    case 13: {
+      const leaf = rng.next() < 0.5 ? '__typename' : `${field.name === 'country' ? 'country(code: "SEN") { code }' : '__typename'}`;
+      return postJson('fragment fan-out', { query: fragmentFanOut(rng.pick([3, 6, 9, 12, 20]), rng.pick([2, 10, 50]), leaf) });
+    }
     case 0:
     case 1:
       return postJson('inline arguments', { query: inlineOperation(field, rng, false) });
