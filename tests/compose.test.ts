@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -50,7 +51,10 @@ const SUBGRAPHS = [
 ] as const;
 
 const APP_SERVICES = [...SUBGRAPHS.map((s) => s.name), 'gateway'] as const;
-const DATABASE_URL = 'postgres://migration_graph:${POSTGRES_PASSWORD:-migration_graph}@postgres:5432/migration_graph';
+// The superuser's URL, for the migrate job only; a service's URL names no user or password.
+const ADMIN_DATABASE_URL = 'postgres://migration_graph:${POSTGRES_PASSWORD:?set the PostgreSQL superuser password}@postgres:5432/migration_graph';
+const SERVICE_DATABASE_URL = 'postgres://postgres:5432/migration_graph';
+const databasePassword = (env: string) => `\${DATABASE_PASSWORD_${env}:?set one database password per service}`;
 
 function service(name: string): ComposeService {
   const found = compose.services[name];
@@ -88,7 +92,8 @@ describe('docker-compose.yml', () => {
     expect(postgres.image).toBe('postgres:16');
     expect(postgres.environment).toEqual({
       POSTGRES_USER: 'migration_graph',
-      POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-migration_graph}',
+      // Required: no default superuser password.
+      POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:?set the PostgreSQL superuser password}',
       POSTGRES_DB: 'migration_graph',
     });
     expect(postgres.volumes).toEqual(['pgdata:/var/lib/postgresql/data']);
@@ -107,7 +112,16 @@ describe('docker-compose.yml', () => {
     expect(migrate.command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
     expect(migrate.restart).toBe('no');
     expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
-    expect(migrate.environment?.DATABASE_URL).toBe(DATABASE_URL);
+    expect(migrate.environment).toEqual({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      HOST: '0.0.0.0',
+      DB_POOL_SIZE: '10',
+      DB_STATEMENT_TIMEOUT_MS: '10000',
+      // The superuser, to create each service's role and schema; the four passwords those roles get.
+      DATABASE_URL: ADMIN_DATABASE_URL,
+      ...Object.fromEntries(SUBGRAPHS.map(({ env }) => [`DATABASE_PASSWORD_${env}`, databasePassword(env)])),
+    });
   });
 
   test.each(SUBGRAPHS)('the $name service listens on $port, inside the network only, with the database wired in.', ({ name, port, env }) => {
@@ -117,7 +131,9 @@ describe('docker-compose.yml', () => {
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       HOST: '0.0.0.0',
-      DATABASE_URL,
+      // The server and database only: the service logs in as its own role with its own password.
+      DATABASE_URL: SERVICE_DATABASE_URL,
+      [`DATABASE_PASSWORD_${env}`]: databasePassword(env),
       DB_POOL_SIZE: '10',
       DB_STATEMENT_TIMEOUT_MS: '10000',
       [`${env}_PORT`]: String(port),
@@ -180,6 +196,46 @@ describe('docker-compose.yml', () => {
       JWT_AUDIENCE: '${JWT_AUDIENCE:?set the token audience}',
     });
     expect(gateway.healthcheck?.test).toEqual(readyzHealthcheck(4000));
+  });
+
+  test('only the migrate job holds the superuser password; each service holds its own database password only; the gateway holds no database setting.', () => {
+    const holders = Object.fromEntries(
+      Object.entries(compose.services).map(([name, svc]) => {
+        const env = svc.environment ?? {};
+        return [
+          name,
+          {
+            superuser: Object.values(env).some((v) => v.includes('${POSTGRES_PASSWORD')),
+            databaseSettings: Object.keys(env).filter((k) => k.startsWith('DATABASE_')).sort(),
+          },
+        ];
+      }),
+    );
+    expect(holders).toEqual({
+      postgres: { superuser: true, databaseSettings: [] },
+      redis: { superuser: false, databaseSettings: [] },
+      migrate: { superuser: true, databaseSettings: ['DATABASE_URL', ...SUBGRAPHS.map(({ env }) => `DATABASE_PASSWORD_${env}`)].sort() },
+      ...Object.fromEntries(SUBGRAPHS.map(({ name, env }) => [name, { superuser: false, databaseSettings: [`DATABASE_PASSWORD_${env}`, 'DATABASE_URL'] }])),
+      gateway: { superuser: false, databaseSettings: [] },
+    });
+  });
+
+  // `docker compose config` resolves and validates the whole file as Compose itself reads it.
+  const composeCli = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+  (composeCli ? test : test.skip)('docker compose config accepts the file with every required value set, and refuses it without the database passwords.', () => {
+    const required = {
+      POSTGRES_PASSWORD: 'p'.repeat(32),
+      ...Object.fromEntries(SUBGRAPHS.flatMap(({ env }) => [[`DATABASE_PASSWORD_${env}`, 'd'.repeat(32)], [`SERVICE_SECRET_${env}`, 's'.repeat(32)]])),
+      JWT_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+      JWT_ISSUER: 'https://issuer.example/',
+      JWT_AUDIENCE: 'migration-graph',
+    };
+    const run = (env: Record<string, string>) =>
+      spawnSync('docker', ['compose', '-f', COMPOSE_PATH, 'config', '--quiet'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+    expect(run(required).status).toBe(0);
+    const { DATABASE_PASSWORD_MIGRATION_DATA: _omitted, ...withoutOne } = required;
+    const refused = run(withoutOne);
+    expect({ status: refused.status, says: /set one database password per service/.test(refused.stderr) }).toEqual({ status: 1, says: true });
   });
 
   test('only the gateway publishes a port to the host.', () => {

@@ -5,7 +5,7 @@ import { type Config, type DatabaseConfig, loadConfig, type ServiceName, service
 import { closeServer, createHttpServer, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
 import { runMigrations } from './db';
-import { provisionServiceRole } from './databaseRoles';
+import { provisionServiceRole, serviceDatabaseUrl } from './databaseRoles';
 import type { SeedResult } from './seed';
 import type { Identity } from './identity';
 import { verifySignedRequest } from './signing';
@@ -68,7 +68,9 @@ export async function startService<T extends BaseContext>(
     readTimeoutMs?: number;
   },
 ): Promise<RunningService> {
-  const ds = def.createDataSource(opts.url, opts.database, opts.log);
+  // A service never connects as the administrator: given the administrator's URL (tests, the
+  // in-process stack), it logs in as its own role on the same server and database.
+  const ds = def.createDataSource(serviceDatabaseUrl(opts.database, opts.url, def.name), opts.database, opts.log);
   await ds.initialize();
   const apollo = def.buildServer(opts.log);
   await apollo.start();
@@ -115,9 +117,15 @@ export async function runService<T extends BaseContext>(def: ServiceDefinition<T
     process.exit(2);
   }
   const log = createLogger(def.name, config.logLevel);
-  const url = config.database.url;
-  if (!url) {
+  if (!config.database.url) {
     log.error('DATABASE_URL must be set to run a service on its own (npm start sets it for the embedded database)');
+    process.exit(2);
+  }
+  let url: string;
+  try {
+    url = serviceDatabaseUrl(config.database, config.database.url, def.name);
+  } catch (e) {
+    log.error((e as Error).message);
     process.exit(2);
   }
   const secret = config.serviceSecrets[def.name];

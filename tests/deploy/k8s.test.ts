@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -19,14 +20,21 @@ const all = files.flatMap((f) => load(f).map((doc) => ({ file: f, doc })));
 const find = (kind: string, name: string) => all.find(({ doc }) => doc.kind === kind && doc.metadata?.name === name)?.doc;
 
 const COMPONENTS = [
-  { name: 'gateway', port: 4000, entry: 'gateway/src/index.ts', portVar: 'GATEWAY_PORT', database: false },
-  { name: 'legal-instruments', port: 4001, entry: 'services/legal-instruments/src/index.ts', portVar: 'LEGAL_INSTRUMENTS_PORT', database: true },
-  { name: 'migration-data', port: 4002, entry: 'services/migration-data/src/index.ts', portVar: 'MIGRATION_DATA_PORT', database: true },
-  { name: 'consultative-processes', port: 4003, entry: 'services/consultative-processes/src/index.ts', portVar: 'CONSULTATIVE_PROCESSES_PORT', database: true },
-  { name: 'un-partnerships', port: 4004, entry: 'services/un-partnerships/src/index.ts', portVar: 'UN_PARTNERSHIPS_PORT', database: true },
+  { name: 'gateway', port: 4000, entry: 'gateway/src/index.ts', portVar: 'GATEWAY_PORT', database: false, env: 'GATEWAY' },
+  { name: 'legal-instruments', port: 4001, entry: 'services/legal-instruments/src/index.ts', portVar: 'LEGAL_INSTRUMENTS_PORT', database: true, env: 'LEGAL_INSTRUMENTS' },
+  { name: 'migration-data', port: 4002, entry: 'services/migration-data/src/index.ts', portVar: 'MIGRATION_DATA_PORT', database: true, env: 'MIGRATION_DATA' },
+  { name: 'consultative-processes', port: 4003, entry: 'services/consultative-processes/src/index.ts', portVar: 'CONSULTATIVE_PROCESSES_PORT', database: true, env: 'CONSULTATIVE_PROCESSES' },
+  { name: 'un-partnerships', port: 4004, entry: 'services/un-partnerships/src/index.ts', portVar: 'UN_PARTNERSHIPS_PORT', database: true, env: 'UN_PARTNERSHIPS' },
 ];
+const SERVICES = COMPONENTS.filter((c) => c.database);
 
-const databaseUrl = { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'migration-graph-database', key: 'DATABASE_URL' } } };
+const fromSecret = (variable: string, secret: string) => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key: variable } } });
+/** A service's database settings: the server, and its own role's password, from a Secret of its own. */
+const serviceDatabase = (c: (typeof COMPONENTS)[number]) => [
+  fromSecret('DATABASE_URL', `migration-graph-database-${c.name}`),
+  fromSecret(`DATABASE_PASSWORD_${c.env}`, `migration-graph-database-${c.name}`),
+];
+const adminDatabaseUrl = fromSecret('DATABASE_URL', 'migration-graph-database-admin');
 
 describe('the Kubernetes manifests', () => {
   it('apply through kustomize: every listed file exists, and every manifest file is listed or applied on its own', () => {
@@ -51,7 +59,7 @@ describe('the Kubernetes manifests', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
     expect(container.resources.limits.memory).toMatch(/^\d+(Mi|Gi)$/);
-    expect(container.env).toEqual(c.database ? [{ name: c.portVar, value: String(c.port) }, databaseUrl] : [{ name: c.portVar, value: String(c.port) }]);
+    expect(container.env).toEqual(c.database ? [{ name: c.portVar, value: String(c.port) }, ...serviceDatabase(c)] : [{ name: c.portVar, value: String(c.port) }]);
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'migration-graph' } }, { secretRef: { name: 'migration-graph-signing-keys' } }]);
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     const service = find('Service', c.name)!;
@@ -68,7 +76,7 @@ describe('the Kubernetes manifests', () => {
     expect(config).not.toHaveProperty('DATABASE_URL');
   });
 
-  it('migrates with a Job that runs npm run migrate before a rollout, with the database secret', () => {
+  it('migrates with a Job that runs npm run migrate before a rollout, as the administrator, with the password of each service role it creates', () => {
     const job = find('Job', 'migrate')!;
     expect(job.metadata.annotations).toEqual(
       expect.objectContaining({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'argocd.argoproj.io/hook': 'PreSync' }),
@@ -76,17 +84,72 @@ describe('the Kubernetes manifests', () => {
     const [container] = job.spec.template.spec.containers;
     expect(container.command).toEqual(['npm', 'run', '--silent', 'migrate']);
     expect(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts.migrate).toBeDefined();
-    expect(container.env).toContainEqual(databaseUrl);
+    expect(container.env.filter((e: Obj) => e.name.startsWith('DATABASE_'))).toEqual([
+      adminDatabaseUrl,
+      ...SERVICES.map((c) => fromSecret(`DATABASE_PASSWORD_${c.env}`, `migration-graph-database-${c.name}`)),
+    ]);
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
     expect(job.spec.backoffLimit).toBeGreaterThan(0);
     const images = all.flatMap(({ doc }) => (doc.spec?.template?.spec?.containers ?? []).map((x: Obj) => x.image));
     expect(new Set(images)).toEqual(new Set(['migration-graph:0.1.0']));
   });
 
+  it('lets only the migrate Job read the administrator\'s database secret, each service its own database secret only, and the gateway none', () => {
+    const workloads = all.filter(({ doc }) => ['Deployment', 'Job'].includes(doc.kind));
+    const secretsRead = Object.fromEntries(
+      workloads.map(({ doc }) => {
+        const [container] = doc.spec.template.spec.containers;
+        const named = [
+          ...(container.env ?? []).map((e: Obj) => e.valueFrom?.secretKeyRef?.name),
+          ...(container.envFrom ?? []).map((e: Obj) => e.secretRef?.name),
+        ].filter((n): n is string => typeof n === 'string' && n.startsWith('migration-graph-database'));
+        return [doc.metadata.name, [...new Set(named)].sort()];
+      }),
+    );
+    expect(secretsRead).toEqual({
+      gateway: [],
+      ...Object.fromEntries(SERVICES.map((c) => [c.name, [`migration-graph-database-${c.name}`]])),
+      migrate: ['migration-graph-database-admin', ...SERVICES.map((c) => `migration-graph-database-${c.name}`)].sort(),
+    });
+  });
+
+  it('gives each service a database URL without credentials and a password of its own in the example Secrets', () => {
+    for (const c of SERVICES) {
+      const data = find('Secret', `migration-graph-database-${c.name}`)!.stringData;
+      const url = new URL(data.DATABASE_URL);
+      expect({ service: c.name, keys: Object.keys(data).sort(), user: url.username, password: url.password }).toEqual({
+        service: c.name,
+        keys: [`DATABASE_PASSWORD_${c.env}`, 'DATABASE_URL'],
+        user: '',
+        password: '',
+      });
+    }
+  });
+
+  // kubectl kustomize renders the manifests exactly as `kubectl apply -k` would.
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+  (kubectl ? it : it.skip)('render through kubectl kustomize into the namespace, with no Secret and no database setting in a ConfigMap', () => {
+    const rendered = spawnSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' });
+    expect({ status: rendered.status, stderr: rendered.stderr }).toEqual({ status: 0, stderr: '' });
+    const docs = parseAllDocuments(rendered.stdout).map((d) => d.toJSON() as Obj);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(
+      [
+        'Namespace/migration-graph',
+        'ConfigMap/migration-graph',
+        ...COMPONENTS.flatMap((c) => [`Deployment/${c.name}`, `Service/${c.name}`, `PodDisruptionBudget/${c.name}`]),
+        'HorizontalPodAutoscaler/gateway',
+      ].sort(),
+    );
+    expect(docs.filter((d) => d.kind !== 'Namespace').every((d) => d.metadata.namespace === 'migration-graph')).toBe(true);
+    const configMaps = docs.filter((d) => d.kind === 'ConfigMap').flatMap((d) => Object.keys(d.data));
+    expect(configMaps.filter((k) => k.startsWith('DATABASE_'))).toEqual([]);
+  });
+
   it('keeps secret values out of everything but the example, whose values are placeholders', () => {
     const secrets = all.filter(({ doc }) => doc.kind === 'Secret');
     expect(secrets.map(({ file, doc }) => `${file}:${doc.metadata.name}`)).toEqual([
-      'secrets.example.yaml:migration-graph-database',
+      'secrets.example.yaml:migration-graph-database-admin',
+      ...SERVICES.map((c) => `secrets.example.yaml:migration-graph-database-${c.name}`),
       'secrets.example.yaml:migration-graph-signing-keys',
     ]);
     for (const { doc } of secrets) for (const value of Object.values(doc.stringData as Record<string, string>)) expect(value).toContain('CHANGE-ME');

@@ -6,11 +6,11 @@ import path from 'node:path';
 import type { BaseContext } from '@apollo/server';
 import { Client } from 'pg';
 import { loadConfig, PROJECT_ROOT, SERVICE_SCHEMAS, type ServiceName } from '../../shared/src/config';
-import { createLoginRole } from '../../shared/src/databaseRoles';
+import { createLoginRole, serviceRolePassword } from '../../shared/src/databaseRoles';
 import { startEmbeddedPostgres } from '../../shared/src/embeddedPostgres';
 import { createLogger } from '../../shared/src/logger';
 import { freePort, withDatabase } from '../../shared/src/net';
-import { prepareDatabase, type ServiceDefinition } from '../../shared/src/service';
+import { prepareDatabase, type ServiceDefinition, startService } from '../../shared/src/service';
 import { definition as legal } from '../../services/legal-instruments/src/definition';
 import { definition as data } from '../../services/migration-data/src/definition';
 import { definition as processes } from '../../services/consultative-processes/src/definition';
@@ -113,6 +113,75 @@ describe('each service connects as its own database role', () => {
       Object.fromEntries(DEFINITIONS.map((def) => [def.name, { schema: '42501', public: '42501', own: 'ok' }])),
     );
   });
+});
+
+describe('a service given the administrator\'s URL', () => {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+
+  it('still logs in as its own role (the in-process stack and the tests pass the administrator\'s URL)', async () => {
+    const running = await startService(legal as unknown as ServiceDefinition<BaseContext>, {
+      url: testDatabaseUrl(), database: config.database, port: 0, host: '127.0.0.1', log: createLogger('roles-test', 'silent'), secret: 's'.repeat(32),
+    });
+    try {
+      expect(await running.ds.query('SELECT current_user AS role')).toEqual([{ role: 'mg_legal_instruments' }]);
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
+describe('a service process in production (docker compose, Kubernetes)', () => {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  // The server and database only, as compose and the manifests give it.
+  const serverUrl = () => {
+    const u = new URL(testDatabaseUrl());
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  };
+  const run = async (env: Record<string, string>) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/legal-instruments/src/index.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'error', LEGAL_INSTRUMENTS_PORT: String(port), SERVICE_SECRET_LEGAL_INSTRUMENTS: 's'.repeat(32), DATABASE_URL: serverUrl(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, port, exited, output: () => output };
+  };
+
+  it('logs in as its own role with DATABASE_PASSWORD_<SERVICE> and a URL that names only the server', async () => {
+    const service = await run({ DATABASE_PASSWORD_LEGAL_INSTRUMENTS: serviceRolePassword(config.database, testDatabaseUrl(), 'legal-instruments') });
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        if (service.child.exitCode !== null || Date.now() > deadline) throw new Error(`not ready:\n${service.output()}`);
+        const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`).then((r) => r.ok, () => false);
+        if (ready) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const admin = new Client({ connectionString: testDatabaseUrl() });
+      await admin.connect();
+      const { rows } = await admin.query(
+        `SELECT DISTINCT usename AS role FROM pg_stat_activity WHERE application_name = 'legal-instruments' AND datname = current_database()`,
+      );
+      await admin.end();
+      expect(rows).toContainEqual({ role: 'mg_legal_instruments' });
+      expect(rows.filter((r: { role: string }) => r.role !== 'mg_legal_instruments')).toEqual([]);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+  }, 90_000);
+
+  it('refuses to start without its database password, naming the variable', async () => {
+    const service = await run({});
+    expect(await service.exited).toBe(2);
+    expect(service.output()).toContain('DATABASE_PASSWORD_LEGAL_INSTRUMENTS must be set in production');
+  }, 60_000);
 });
 
 describe('provisioning the roles', () => {
