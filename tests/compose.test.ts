@@ -223,7 +223,7 @@ describe('docker-compose.yml', () => {
   // `docker compose config` resolves and validates the whole file as Compose itself reads it.
   const composeCli = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
   (composeCli ? test : test.skip)('docker compose config accepts the file with every required value set, and refuses it without the database passwords.', () => {
-    const required = {
+    const required: Record<string, string> = {
       POSTGRES_PASSWORD: 'p'.repeat(32),
       ...Object.fromEntries(SUBGRAPHS.flatMap(({ env }) => [[`DATABASE_PASSWORD_${env}`, 'd'.repeat(32)], [`SERVICE_SECRET_${env}`, 's'.repeat(32)]])),
       JWT_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
