@@ -1,7 +1,7 @@
 // npm start: the whole system on one machine. Starts (or reaches) PostgreSQL, migrates and seeds
-// every service's schema, starts the four services and the gateway as separate processes, and
-// stops all of them, the database last, on Ctrl-C or SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process';
+// every service's schema, starts the four services and the gateway as separate processes, restarts
+// any of them that exits (the others keep serving), and stops all of them, the database last, on
+// Ctrl-C or SIGTERM, or when one cannot be kept running.
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable } from '../shared/src/config';
@@ -10,47 +10,7 @@ import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
 import { randomServiceSecrets } from '../shared/src/signing';
 import { loadServices } from './services';
-
-interface Child {
-  name: string;
-  process: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-function launch(name: string, entry: string, env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    // Own process group: Ctrl-C reaches the orchestrator only, which stops everything in order.
-    detached: true,
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, process: child, exited };
-}
-
-async function waitReady(url: string, child: Child, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`${child.name} exited during start-up (code ${child.process.exitCode})`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${child.name} was not ready within ${timeoutMs} ms (${url})`);
-}
-
-async function stopChild(child: Child, timeoutMs = 10_000): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  child.process.kill('SIGTERM');
-  const timer = setTimeout(() => child.process.kill('SIGKILL'), timeoutMs);
-  await child.exited;
-  clearTimeout(timer);
-}
+import { SupervisedProcess } from './supervisor';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -67,19 +27,29 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const db = await resolveDatabase(config, log);
-  const children: Child[] = [];
+  const children: SupervisedProcess[] = [];
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     log.info(`${reason}: stopping`);
     const gateway = children.filter((c) => c.name === 'gateway');
-    await Promise.all(gateway.map((c) => stopChild(c)));
-    await Promise.all(children.filter((c) => c.name !== 'gateway').map((c) => stopChild(c)));
-    await db.embedded?.stop();
+    await Promise.all(gateway.map((c) => c.stop()));
+    await Promise.all(children.filter((c) => c.name !== 'gateway').map((c) => c.stop()));
+    if (db.embedded) {
+      await db.embedded.stop();
+      log.info('the embedded PostgreSQL stopped');
+    }
     log.info('stopped');
     process.exit(code);
   };
+  // Every service needs the database: restarting them without it would only loop.
+  db.embedded?.process.once('exit', (code, signal) => {
+    if (stopping) return;
+    log.error(`the embedded PostgreSQL exited unexpectedly (${signal ? `killed by ${signal}` : `code ${code}`}): nothing works without it, so everything stops`);
+    void shutdown('database gone', 1);
+  });
+  const giveUp = (reason: string) => void shutdown(reason, 1);
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 
@@ -101,22 +71,23 @@ async function main(): Promise<void> {
     const generated = randomServiceSecrets();
     const secretEnv = (name: ServiceName) =>
       config.serviceSecrets[name] || config.nodeEnv === 'production' ? {} : { [serviceSecretVariable(name)]: generated[name] };
+    // Each process must start once; after that, an exit is restarted with backoff (see supervisor.ts)
+    // while the others keep serving.
+    const readyz = (port: number) => `http://127.0.0.1:${port}/readyz`;
     for (const name of SERVICE_NAMES) {
-      const child = launch(name, `services/${name}/src/index.ts`, { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) });
-      children.push(child);
-      child.exited.then((code) => {
-        if (!stopping) void shutdown(`${name} exited unexpectedly (code ${code})`, 1);
-      });
+      children.push(new SupervisedProcess(name, `services/${name}/src/index.ts`, { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) }, readyz(config.ports[name]), log, giveUp));
     }
-    await Promise.all(
-      SERVICE_NAMES.map((name, i) => waitReady(`http://127.0.0.1:${config.ports[name]}/readyz`, children[i], 60_000)),
+    await Promise.all(children.map((c) => c.start()));
+    const gateway = new SupervisedProcess(
+      'gateway',
+      'gateway/src/index.ts',
+      Object.assign({ ...env }, ...SERVICE_NAMES.map(secretEnv)),
+      readyz(config.ports.gateway),
+      log,
+      giveUp,
     );
-    const gateway = launch('gateway', 'gateway/src/index.ts', Object.assign({ ...env }, ...SERVICE_NAMES.map(secretEnv)));
     children.push(gateway);
-    gateway.exited.then((code) => {
-      if (!stopping) void shutdown(`gateway exited unexpectedly (code ${code})`, 1);
-    });
-    await waitReady(`http://127.0.0.1:${config.ports.gateway}/readyz`, gateway, 60_000);
+    await gateway.start();
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     log.info(`Migration Graph is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open http://${host}:${config.ports.gateway}/graphql (Ctrl-C stops everything)`);
   } catch (error) {

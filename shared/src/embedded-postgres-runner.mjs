@@ -159,6 +159,15 @@ async function main() {
     process.exit(0);
   };
   process.on('disconnect', stop);
+  // A server that dies on its own ends this process too, so that npm start sees the database is gone
+  // (on a signal to this process, the package's exit hook is stopping the server: that is no surprise).
+  let signalled = false;
+  for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => (signalled = true));
+  pg.process?.once('exit', (code, signal) => {
+    if (stopping || signalled) return;
+    process.stderr.write(`[postgres] the server exited unexpectedly (${signal ?? `code ${code}`})\n`);
+    process.exit(1);
+  });
   send({
     type: 'ready',
     adminUrl: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,

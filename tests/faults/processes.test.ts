@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -164,4 +165,128 @@ describe('process life cycle', () => {
       for (const s of services) await s.stop();
     }
   });
+});
+
+interface System extends Proc {
+  ports: Record<string, string>;
+  /** Resolves with the first match of `pattern` in the output (from `from` on), or rejects when npm start exits first. */
+  line(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpExecArray>;
+}
+
+/** `npm start` on the test database, with its own ports. */
+async function startSystem(): Promise<System> {
+  const ports = await servicePorts();
+  const proc = run(path.join('scripts', 'start.ts'), { ...ports, NODE_ENV: 'development', DATABASE_URL: testDatabaseUrl() });
+  const line = async (pattern: RegExp, timeoutMs = 60_000, from = 0): Promise<RegExpExecArray> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = pattern.exec(proc.output().slice(from));
+      if (found) return found;
+      if (proc.child.exitCode !== null || Date.now() > deadline) throw new Error(`no line matching ${pattern}:\n${proc.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await line(/Migration Graph is ready/);
+  return { ...proc, ports, line };
+}
+
+function portInUse(port: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Line numbers of the given lines of output, in the order asked (-1 when missing). */
+function positions(output: string, lines: string[]): number[] {
+  const all = output.split('\n');
+  return lines.map((l) => all.indexOf(l));
+}
+
+const TWO_SERVICES = `{ instrument(code: "ICRMW") { shortTitle } country(code: "SEN") { name } }`;
+
+describe('npm start supervises its processes', () => {
+  it('restarts a killed service while the others keep answering, then answers fully, and Ctrl-C stops the gateway, the services and every port', async () => {
+    const system = await startSystem();
+    const gatewayUrl = `http://127.0.0.1:${system.ports.GATEWAY_PORT}/graphql`;
+    try {
+      const pid = Number((await system.line(/\[start\] legal-instruments is ready \(pid (\d+)\)/))[1]);
+      const mark = system.output().length;
+      process.kill(pid, 'SIGKILL');
+      await system.line(new RegExp(`legal-instruments \\(pid ${pid}\\) exited \\(killed by SIGKILL\\) after [\\d.]+ s up; restarting it in 0\\.5 s`), 10_000, mark);
+      const whileDown = await post(gatewayUrl, TWO_SERVICES);
+      expect(whileDown).toEqual({
+        status: 200,
+        ms: whileDown.ms,
+        body: {
+          data: { instrument: null, country: { name: 'Senegal' } },
+          errors: [
+            {
+              message: 'The legal-instruments service is unavailable',
+              extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'legal-instruments' },
+            },
+          ],
+        },
+      });
+      const back = Number((await system.line(/\[start\] legal-instruments is ready again \(pid (\d+), restart 1\)/, 60_000, mark))[1]);
+      expect(back).not.toBe(pid);
+      const afterRestart = await post(gatewayUrl, TWO_SERVICES);
+      expect(afterRestart.body).toEqual({ data: { instrument: { shortTitle: 'Migrant Workers Convention' }, country: { name: 'Senegal' } } });
+    } finally {
+      // Ctrl-C in a terminal is a SIGINT to npm start alone (its children have their own process group).
+      system.child.kill('SIGINT');
+    }
+    const exit = await system.exited;
+    expect(exit.code).toBe(0);
+    const order = positions(system.output(), [
+      '[start] SIGINT: stopping',
+      '[start] gateway stopped (code 0)',
+      '[start] legal-instruments stopped (code 0)',
+      '[start] stopped',
+    ]);
+    expect(order.every((p, i) => p >= 0 && (i === 0 || p > order[i - 1]))).toBe(true);
+    expect(await Promise.all(Object.values(system.ports).map(portInUse))).toEqual([false, false, false, false, false]);
+  }, 180_000);
+
+  it('gives up on a service that exits again at every restart, says so, and stops everything with exit code 1', async () => {
+    const system = await startSystem();
+    let blocker: net.Server | undefined;
+    try {
+      const pid = Number((await system.line(/\[start\] legal-instruments is ready \(pid (\d+)\)/))[1]);
+      const mark = system.output().length;
+      process.kill(pid, 'SIGKILL');
+      await system.line(/legal-instruments \(pid \d+\) exited/, 10_000, mark);
+      // Its port taken by someone else (who hangs up at once): every restart fails during start-up.
+      blocker = net.createServer((socket) => socket.destroy());
+      await new Promise<void>((resolve, reject) => {
+        blocker!.once('error', reject);
+        blocker!.listen(Number(system.ports.LEGAL_INSTRUMENTS_PORT), '127.0.0.1', resolve);
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const exit = await Promise.race([
+        system.exited,
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`npm start did not give up:\n${system.output()}`)), 120_000))),
+      ]).finally(() => clearTimeout(timer));
+      const restarts = system.output().match(/legal-instruments \(pid \d+\) exited \(code 1\) before it was ready; restarting it in [\d.]+ s/g) ?? [];
+      expect({
+        code: exit.code,
+        restarts: restarts.map((l) => l.replace(/pid \d+/, 'pid N')),
+        gaveUp: /\[start\] ERROR legal-instruments failed to start 4 times in a row \(last: code 1\): it cannot start, so everything stops/.test(system.output()),
+      }).toEqual({
+        code: 1,
+        restarts: [1, 2, 4].map((s) => `legal-instruments (pid N) exited (code 1) before it was ready; restarting it in ${s.toFixed(1)} s`),
+        gaveUp: true,
+      });
+      expect(system.output()).toContain('[start] stopped');
+      const others = Object.entries(system.ports).filter(([k]) => k !== 'LEGAL_INSTRUMENTS_PORT').map(([, p]) => p);
+      expect(await Promise.all(others.map(portInUse))).toEqual([false, false, false, false]);
+    } finally {
+      system.child.kill('SIGKILL');
+      await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
+    }
+  }, 180_000);
 });

@@ -1,0 +1,178 @@
+// Keeps one process of npm start running: the first start must succeed, later exits are restarted
+// with exponential backoff, and a process that keeps exiting is given up on (then everything stops).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { PROJECT_ROOT } from '../shared/src/config';
+import type { Logger } from '../shared/src/logger';
+
+/** Restart timing: 0.5 s doubling to 30 s; a process up for a minute starts again from 0.5 s. */
+export const RESTART_POLICY = {
+  firstDelayMs: 500,
+  maxDelayMs: 30_000,
+  stableAfterMs: 60_000,
+  /** This many exits within the window, or restarts in a row that exit before they are ready, mean the
+   * process cannot run: restarting it more would only hide that. */
+  crashLimit: 5,
+  crashWindowMs: 60_000,
+  failedStartLimit: 4,
+  readyTimeoutMs: 60_000,
+  stopTimeoutMs: 10_000,
+};
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface Child {
+  process: ChildProcess;
+  exited: Promise<Exit>;
+  /** Set once the process has exited, whether with a code or by a signal. */
+  exit: Exit | null;
+  /** When it became ready; null while starting. */
+  readyAt: number | null;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function describeExit({ code, signal }: Exit): string {
+  return signal ? `killed by ${signal}` : `code ${code}`;
+}
+
+export class SupervisedProcess {
+  private child: Child | null = null;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  /** When the recent exits happened, for the crash limit. */
+  private exits: number[] = [];
+  /** Exits since the process last stayed up a while: sets the next delay. */
+  private quickExits = 0;
+  /** Restarts in a row that exited before they were ready. */
+  private failedStarts = 0;
+  private restarts = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly entry: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly readyUrl: string,
+    private readonly log: Logger,
+    /** Called once when the process cannot be kept running; the caller stops everything. */
+    private readonly giveUp: (reason: string) => void,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.process.pid;
+  }
+
+  /** The first start: resolves once ready; rejects when the process exits or is not ready in time (nothing restarts it then). */
+  async start(): Promise<void> {
+    const child = this.spawn();
+    await this.waitReady(child);
+    child.readyAt = Date.now();
+    this.watch(child);
+    this.log.info(`${this.name} is ready (pid ${child.process.pid})`);
+  }
+
+  /** SIGTERM, then SIGKILL after a grace period; no restart follows. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child || child.exit) return;
+    child.process.kill('SIGTERM');
+    const timer = setTimeout(() => child.process.kill('SIGKILL'), RESTART_POLICY.stopTimeoutMs);
+    const exit = await child.exited;
+    clearTimeout(timer);
+    this.log.info(`${this.name} stopped (${describeExit(exit)})`);
+  }
+
+  private spawn(): Child {
+    const proc = spawn(process.execPath, ['--import', 'tsx', this.entry], {
+      cwd: PROJECT_ROOT,
+      env: this.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Own process group: Ctrl-C reaches the orchestrator only, which stops everything in order.
+      detached: true,
+    });
+    const child: Child = {
+      process: proc,
+      exit: null,
+      readyAt: null,
+      exited: new Promise<Exit>((resolve) =>
+        proc.once('exit', (code, signal) => {
+          child.exit = { code, signal };
+          resolve(child.exit);
+        }),
+      ),
+    };
+    this.child = child;
+    return child;
+  }
+
+  private async waitReady(child: Child): Promise<void> {
+    const deadline = Date.now() + RESTART_POLICY.readyTimeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exit) throw new Error(`${this.name} exited during start-up (${describeExit(child.exit)})`);
+      const ok = await fetch(this.readyUrl, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      if (ok && !child.exit) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${this.name} was not ready within ${seconds(RESTART_POLICY.readyTimeoutMs)} (${this.readyUrl})`);
+  }
+
+  /** After the first start, every exit of this child leads to a restart (or to giving up). */
+  private watch(child: Child): void {
+    void child.exited.then((exit) => {
+      if (this.stopping || this.child !== child) return;
+      const now = Date.now();
+      const upMs = child.readyAt === null ? 0 : now - child.readyAt;
+      if (upMs >= RESTART_POLICY.stableAfterMs) this.quickExits = 0;
+      this.exits = [...this.exits.filter((t) => now - t < RESTART_POLICY.crashWindowMs), now];
+      this.failedStarts = child.readyAt === null ? this.failedStarts + 1 : 0;
+      if (this.failedStarts >= RESTART_POLICY.failedStartLimit) {
+        this.log.error(
+          `${this.name} failed to start ${this.failedStarts} times in a row (last: ${describeExit(exit)}): it cannot start, so everything stops`,
+        );
+        this.giveUp(`${this.name} cannot start`);
+        return;
+      }
+      if (this.exits.length >= RESTART_POLICY.crashLimit) {
+        this.log.error(
+          `${this.name} exited ${this.exits.length} times within ${seconds(RESTART_POLICY.crashWindowMs)} (last: ${describeExit(exit)}): it cannot be kept running, so everything stops`,
+        );
+        this.giveUp(`${this.name} cannot be kept running`);
+        return;
+      }
+      const delay = Math.min(RESTART_POLICY.firstDelayMs * 2 ** this.quickExits, RESTART_POLICY.maxDelayMs);
+      this.quickExits += 1;
+      this.log.warn(
+        `${this.name} (pid ${child.process.pid}) exited (${describeExit(exit)})` +
+          (child.readyAt === null ? ' before it was ready' : ` after ${seconds(upMs)} up`) +
+          `; restarting it in ${seconds(delay)}`,
+      );
+      this.restartTimer = setTimeout(() => void this.restart(), delay);
+    });
+  }
+
+  private async restart(): Promise<void> {
+    this.restartTimer = null;
+    if (this.stopping) return;
+    this.restarts += 1;
+    const child = this.spawn();
+    this.watch(child);
+    try {
+      await this.waitReady(child);
+    } catch {
+      // watch() counts an exit; a process that hangs without becoming ready is killed, which counts as one.
+      if (!child.exit && !this.stopping) {
+        this.log.warn(`${this.name} (pid ${child.process.pid}) was not ready within ${seconds(RESTART_POLICY.readyTimeoutMs)} of its restart: killing it`);
+        child.process.kill('SIGKILL');
+      }
+      return;
+    }
+    child.readyAt = Date.now();
+    if (!this.stopping) this.log.info(`${this.name} is ready again (pid ${child.process.pid}, restart ${this.restarts})`);
+  }
+}
