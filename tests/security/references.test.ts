@@ -1,4 +1,12 @@
+import type { BaseContext } from '@apollo/server';
 import { Client } from 'pg';
+import { definition as processesDefinition } from '../../services/consultative-processes/src/definition';
+import type { Context as ProcessesContext } from '../../services/consultative-processes/src/context';
+import { resolvers as processesResolvers } from '../../services/consultative-processes/src/resolvers';
+import { SCHEMA_FILE as PROCESSES_SCHEMA } from '../../services/consultative-processes/src/server';
+import { loadServices } from '../../scripts/services';
+import type { ServiceDefinition } from '../../shared/src/service';
+import { buildServiceSchema, createSubgraphServer } from '../../shared/src/subgraph';
 import { type Stack, startStack } from '../support/stack';
 import { createPrivateDatabase, type PrivateDatabase } from '../support/privateDatabase';
 
@@ -117,5 +125,47 @@ describe('references across services', () => {
       errors: [dangling('Country', 'ZZZ', 'un-partnerships', ['programme', 'countries', kept.length, 'country'])],
       data: { programme: { id: 'FMM-WEST-AFRICA', countries: [...kept, { country: null }] } },
     });
+  });
+
+  it('turns a silent null from a service that answers an unknown key with null (an older version) into a DANGLING_REFERENCE error', async () => {
+    // consultative-processes as it was before this change: null for a process it does not have, no error.
+    const older: ServiceDefinition<ProcessesContext> = {
+      ...processesDefinition,
+      buildServer: (log) =>
+        createSubgraphServer<ProcessesContext>({
+          log,
+          schema: buildServiceSchema(PROCESSES_SCHEMA, {
+            ...processesResolvers,
+            ConsultativeProcess: {
+              ...(processesResolvers.ConsultativeProcess as Record<string, unknown>),
+              __resolveReference: (ref: { code: string }, ctx: ProcessesContext) => ctx.loaders.process.load(ref.code),
+            },
+          }),
+        }),
+    };
+    const definitions = loadServices().map((d) => (d.name === older.name ? (older as unknown as ServiceDefinition<BaseContext>) : d));
+    const mixed = await startStack({ url: db.url, definitions });
+    try {
+      const editor = await mixed.token('editor-3', ['editor:un-partnerships']);
+      const created = await mixed.query(
+        `mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { programme { id } } }`,
+        { input: { id: 'REFS-OLDER', name: 'Supports a process that is gone', kind: 'CAMPAIGN', scope: 'GLOBAL', supportsProcess: 'GONE-PROCESS' } },
+        editor,
+      );
+      expect(created).toEqual({ status: 200, data: { createProgramme: { programme: { id: 'REFS-OLDER' } } } });
+      expect(await mixed.query(`{ programme(id: "REFS-OLDER") { id supportsProcess { code name } } }`)).toEqual({
+        status: 200,
+        errors: [
+          {
+            message: 'Cannot return null for non-nullable field ConsultativeProcess.name.',
+            path: ['programme', 'supportsProcess', 'name'],
+            extensions: { code: 'DANGLING_REFERENCE' },
+          },
+        ],
+        data: { programme: { id: 'REFS-OLDER', supportsProcess: null } },
+      });
+    } finally {
+      await mixed.stop();
+    }
   });
 });
