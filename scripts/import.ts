@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../shared/src/config';
+import { printableLines } from '../shared/src/printable';
 import { resolveDatabase } from '../shared/src/database';
 import { serviceDatabaseUrl } from '../shared/src/databaseRoles';
 import { createLogger } from '../shared/src/logger';
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`[import] ${(e as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`[import] ${printableLines((e as Error).message)}\n${USAGE}\n`);
     return 2;
   }
   const config = loadConfig();
@@ -108,7 +109,7 @@ async function main(): Promise<number> {
           `(${Math.round(rate).toLocaleString('en-US')} rows/s), ${result.rejected} rejected; peak RSS ${(rss / 1048576).toFixed(0)} MB\n`,
       );
       if (result.rejected > 0) {
-        process.stdout.write(`${describeRejects(args.file, result.rejects, result.rejected)}\n[import] every rejected row is in ${rejectsFile}\n`);
+        process.stdout.write(`${describeRejects(args.file, result.rejects, result.rejected)}\n[import] every rejected row is in ${printableLines(String(rejectsFile))}\n`);
       }
       if (result.splitCorridors) {
         process.stdout.write(
@@ -120,15 +121,16 @@ async function main(): Promise<number> {
     return 0;
   } catch (e) {
     progress.end();
+    // Messages quote the file (and the server quotes values): every line escaped and cut before it reaches the terminal.
     if (e instanceof ImportError) {
-      process.stderr.write(`[import] ${e.message}\n`);
+      process.stderr.write(`[import] ${printableLines(e.message)}\n`);
       return 1;
     }
     if (e instanceof ImportBusyError) {
-      process.stderr.write(`[import] ${e.message}\n`);
+      process.stderr.write(`[import] ${printableLines(e.message)}\n`);
       return 3;
     }
-    process.stderr.write(`[import] failed: ${(e as Error).message}\n`);
+    process.stderr.write(`[import] failed: ${printableLines((e as Error).message)}\n`);
     return 4;
   } finally {
     await client.end().catch(() => undefined);

@@ -17,6 +17,8 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { PROJECT_ROOT } from '../shared/src/config';
+import { csvText } from '../shared/src/csv';
+import { printableLines } from '../shared/src/printable';
 
 export const OPERATIONS_DIR = path.join(PROJECT_ROOT, 'operations');
 const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
@@ -190,13 +192,10 @@ export function flattenRows(data: Json): FlatRow[] {
   return rows;
 }
 
-function csvCell(v: Scalar | undefined): string {
-  if (v === null || v === undefined) return '';
-  const text = String(v);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** RFC 4180 CSV with a header of every column, in the order the columns first appear. */
+/**
+ * RFC 4180 CSV with a header of every column, in the order the columns first appear; a text cell
+ * that a spreadsheet would run as a formula is written as text (shared/src/csv.ts).
+ */
 export function toCsv(rows: FlatRow[]): string {
   const columns: string[] = [];
   const seen = new Set<string>();
@@ -208,9 +207,7 @@ export function toCsv(rows: FlatRow[]): string {
       }
     }
   }
-  const lines = [columns.map((c) => csvCell(c)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return csvText([columns, ...rows.map((row) => columns.map((c) => row[c]))]);
 }
 
 export interface RunOptions {
@@ -239,7 +236,11 @@ export async function runReport(opts: RunOptions): Promise<Json> {
     throw new ReportError(`The gateway at ${url} could not be reached (is it running? set GATEWAY_URL)`);
   }
   const text = await res.text();
-  let body: { data?: Json; errors?: { message: string; extensions?: { code?: string } }[] };
+  let body: {
+    data?: Json;
+    errors?: { message: string; extensions?: { code?: string } }[];
+    extensions?: { valueCompletion?: { message: string; path?: (string | number)[] }[] };
+  };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
@@ -247,6 +248,14 @@ export async function runReport(opts: RunOptions): Promise<Json> {
   }
   if (body.errors && body.errors.length > 0) {
     throw new ReportError(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('\n'));
+  }
+  // The gateway blanks a value a service failed to complete and says so only here, without an
+  // error: a report built from that answer would be silently short.
+  const incomplete = body.extensions?.valueCompletion ?? [];
+  if (incomplete.length > 0) {
+    throw new ReportError(
+      incomplete.map((v) => `The answer is incomplete: ${v.message}${v.path?.length ? ` (at ${v.path.join('.')})` : ''}`).join('\n'),
+    );
   }
   if (body.data === undefined || body.data === null) throw new ReportError(`The gateway answered HTTP ${res.status} without data`);
   return applyKeep(body.data, report.keep);
@@ -303,6 +312,7 @@ async function main(): Promise<void> {
     gatewayUrl,
     authorization: process.env.AUTHORIZATION || undefined,
   });
+  // Formatted in full before anything is written: a failure leaves no file, not even an empty one.
   const text = formatReport(data, args.format);
   if (args.out) {
     fs.writeFileSync(args.out, text);
@@ -312,7 +322,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`[report] ${error instanceof Error ? error.message : String(error)}\n`);
+    // Messages quote the gateway's answer: shown with control characters and escape sequences escaped.
+    process.stderr.write(`[report] ${printableLines(error instanceof Error ? error.message : String(error))}\n`);
     process.exit(error instanceof ReportError ? 2 : 1);
   });
 }

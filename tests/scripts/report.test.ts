@@ -1,4 +1,17 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadConfig, PROJECT_ROOT } from '../../shared/src/config';
+import { createLogger } from '../../shared/src/logger';
+import { withDatabase } from '../../shared/src/net';
+import { prepareDatabase } from '../../shared/src/service';
+import { type InProcessStack, startInProcessStack } from '../../scripts/inProcessStack';
 import { applyKeep, flattenRows, loadReport, parseArgs, reportVariables, toCsv } from '../../scripts/report';
+import { loadServices } from '../../scripts/services';
+import { testDatabaseUrl } from '../support/serviceHarness';
 
 describe('the report writer', () => {
   it('makes one row per leaf record, repeats the scalars above it, and gives sibling lists rows of their own', () => {
@@ -50,5 +63,102 @@ describe('the report writer', () => {
     expect(() => parseArgs(['a', '--format', 'xml'])).toThrow('--format must be csv or json, not "xml"');
     expect(() => parseArgs(['a', '--verbose'])).toThrow('Unknown option --verbose');
     expect(() => parseArgs(['a', 'b'])).toThrow('One report at a time (got "a" and "b")');
+  });
+});
+
+/** The report command as an analyst runs it, against the gateway at `gatewayUrl`. */
+function reportProcess(args: string[], gatewayUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/report.ts', ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, GATEWAY_URL: gatewayUrl, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the report command', () => {
+  // A database of its own: the test soft-deletes a seeded instrument, which the read tests beside it must not see.
+  const name = `mg_report_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = () => new Client({ connectionString: withDatabase(testDatabaseUrl(), 'postgres') });
+  let url: string;
+  let stack: InProcessStack;
+  let dir: string;
+  beforeAll(async () => {
+    const c = admin();
+    await c.connect();
+    await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`);
+    await c.end();
+    url = withDatabase(testDatabaseUrl(), name);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-report-'));
+    // A gateway one deploy ahead of un-partnerships: its supergraph says an agency always has a
+    // mandate, the service still answers null for one without. Apollo's gateway then blanks the
+    // agency and reports it only in extensions.valueCompletion, with no error.
+    const supergraph = fs.readFileSync(path.join(PROJECT_ROOT, 'gateway', 'supergraph.graphql'), 'utf8');
+    const agency = supergraph.indexOf('\ntype UnAgency\n');
+    const mandate = supergraph.indexOf('  mandate: String\n', agency);
+    expect([agency > 0, mandate > agency]).toEqual([true, true]);
+    const drifted = path.join(dir, 'supergraph-drifted.graphql');
+    fs.writeFileSync(drifted, `${supergraph.slice(0, mandate)}  mandate: String!\n${supergraph.slice(mandate + '  mandate: String\n'.length)}`);
+    const config = loadConfig({ ...process.env, NODE_ENV: 'test', SUPERGRAPH_PATH: drifted });
+    for (const def of loadServices()) await prepareDatabase(def, url, config.database, createLogger(def.name, 'error'));
+    stack = await startInProcessStack(url, config, createLogger('stack', 'error'));
+  }, 120000);
+  afterAll(async () => {
+    await stack?.stop();
+    const c = admin();
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
+    await c.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the report and exits 0 when the answer is whole', async () => {
+    const out = path.join(dir, 'whole.csv');
+    const run = await reportProcess(['agency-view', '--var', 'acronym=UNHCR', '--out', out], stack.gatewayUrl);
+    expect({ code: run.code, stdout: run.stdout, header: fs.readFileSync(out, 'utf8').split('\r\n')[0] }).toEqual({
+      code: 0,
+      stdout: '',
+      header: 'unAgency.acronym,unAgency.name,unAgency.mandate,unAgency.programmes,unAgency.custodianships.role,unAgency.custodianships.instrument.code,'
+        + 'unAgency.custodianships.instrument.shortTitle,unAgency.custodianships.instrument.parties.country.code,unAgency.custodianships.instrument.parties.since,'
+        + 'unAgency.custodianships.instrument.parties',
+    });
+  });
+
+  it('exits 2 and writes nothing, not even an empty file, when the answer has a GraphQL error', async () => {
+    const out = path.join(dir, 'error.csv');
+    const run = await reportProcess(['agency-view', '--var', 'acronym=UNHCR', '--var', 'asOf=2024-02-30', '--out', out], stack.gatewayUrl);
+    expect({ code: run.code, stdout: run.stdout, written: fs.existsSync(out) }).toEqual({ code: 2, stdout: '', written: false });
+    expect(run.stderr).toMatch(/^\[report\] BAD_USER_INPUT: .*2024-02-30/);
+  });
+
+  it('exits 2 and writes nothing, with the message on stderr, when a service answers null where the gateway promises a value (valueCompletion, or the error the gateway makes of it)', async () => {
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    await c.query(`UPDATE "partners"."un_agency" SET "mandate" = NULL WHERE "acronym" = 'UNODC'`);
+    await c.end();
+    const out = path.join(dir, 'blank.csv');
+    const run = await reportProcess(['agency-view', '--var', 'acronym=UNODC', '--out', out], stack.gatewayUrl);
+    expect({ code: run.code, stdout: run.stdout, written: fs.existsSync(out) }).toEqual({ code: 2, stdout: '', written: false });
+    expect(run.stderr).toMatch(/^\[report\] [^\n]*Cannot return null for non-nullable field UnAgency\.mandate\.[^\n]*\n$/);
+  });
+
+  it('exits 2 and writes nothing when a deletion in another service leaves the answer incomplete (valueCompletion or an error)', async () => {
+    // What an editor's delete leaves: UNHCR is custodian of the 1967 Protocol, which is now soft-deleted.
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    await c.query(`UPDATE "legal"."instrument" SET "deleted_at" = now() WHERE "code" = 'PSR1967'`);
+    await c.end();
+    const out = path.join(dir, 'incomplete.csv');
+    const toFile = await reportProcess(['agency-view', '--var', 'acronym=UNHCR', '--out', out], stack.gatewayUrl);
+    expect({ code: toFile.code, stdout: toFile.stdout, written: fs.existsSync(out) }).toEqual({ code: 2, stdout: '', written: false });
+    expect(toFile.stderr).toMatch(/^\[report\] .+/);
+    const toStdout = await reportProcess(['agency-view', '--var', 'acronym=UNHCR', '--format', 'json'], stack.gatewayUrl);
+    expect({ code: toStdout.code, stdout: toStdout.stdout, stderr: toStdout.stderr }).toEqual({ code: 2, stdout: '', stderr: toFile.stderr });
   });
 });

@@ -194,6 +194,37 @@ describe('the migrant-stock import', () => {
     }
   });
 
+  it('refuses a line over 64 KiB at once with its line number: a 30 MB line costs no re-joining of the chunks it spans', async () => {
+    const lines = fs.readFileSync(stockFile('long-line-base.csv', 20), 'utf8').trim().split('\n');
+    const file = path.join(dir, 'long-line.csv');
+    fs.writeFileSync(file, `${[...lines.slice(0, 5), `SEN,GIN,2019,male,${'9'.repeat(30_000_000)}`, ...lines.slice(5)].join('\n')}\n`);
+    const started = Date.now();
+    const error = await importStock(client, file, { revision: 't_bad', skipInvalid: true }).catch((e: unknown) => e);
+    const ms = Date.now() - started;
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as ImportError).message).toBe(`${file} line 6: the line is longer than 65,536 bytes, the most a line may have; nothing was written`);
+    expect(ms).toBeLessThan(1000);
+    // A line just under the limit inside one read chunk, and one just over it, are told apart.
+    const edge = path.join(dir, 'edge-line.csv');
+    fs.writeFileSync(edge, `${HEADER}\nSEN,GIN,2019,male,${'1'.repeat(65536 - 18)}\nSEN,GIN,2019,female,${'1'.repeat(65536 - 19)}\n`);
+    const edgeError = await importStock(client, edge, { revision: 't_bad' }).catch((e: unknown) => e);
+    expect((edgeError as ImportError).message).toBe(`${edge} line 3: the line is longer than 65,536 bytes, the most a line may have; nothing was written`);
+  });
+
+  it('prints errors with control characters and terminal escape sequences escaped, and long values cut', async () => {
+    const file = path.join(dir, 'escapes.csv');
+    fs.writeFileSync(file, `${HEADER}\nSEN,\u001b[31mRED\u001b]0;title\u0007,2020,male,1\nSEN,GIN,2020,male,${'7'.repeat(300)}x\n`);
+    const run = importProcess(['stock', file, '--revision', 't_bad']);
+    expect(await run.exit).toBe(1);
+    // After the progress line, the error.
+    expect(run.output().slice(run.output().indexOf('[import]'))).toBe([
+      `[import] ${file}: 2 invalid row(s); nothing was written`,
+      '  escapes.csv line 2: origin_iso3 "\\x1b[31mRED\\x1b]0;title\\x07" is not a known country code',
+      `  escapes.csv line 3: stock "${'7'.repeat(120)}… (181 more characters)" is not a whole number`,
+      '',
+    ].join('\n'));
+  });
+
   it('changes nothing when the same file is imported again, and replaces the revision when the file changes', async () => {
     const file = stockFile('again.csv', 30);
     const first = await importStock(client, file, { revision: 't_conc' });

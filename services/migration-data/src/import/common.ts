@@ -4,6 +4,9 @@ import { once } from 'node:events';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ClientBase } from 'pg';
+import { csvText, MAX_LINE_BYTES } from '../../../../shared/src/csv';
+import { type FieldRule, type FieldRules, Problems, readInput } from '../../../../shared/src/mutations';
+import { printable } from '../../../../shared/src/printable';
 
 /** A row the import refused: its line in the file (the header is line 1), why, and its text. */
 export interface Reject {
@@ -74,8 +77,12 @@ export class ImportBusyError extends Error {
   }
 }
 
+/** How many characters of a rejected row a rejects file keeps (the line number finds the rest). */
+export const SHOWN_ROW_CHARACTERS = 1000;
+
 export function describeRejects(file: string, rejects: Reject[], total: number): string {
-  const lines = rejects.map((r) => `  ${path.basename(file)} line ${r.line}: ${r.reason}`);
+  // Reasons quote the file's cells (made printable where they are built); printing them again costs nothing.
+  const lines = rejects.map((r) => `  ${printable(path.basename(file))} line ${r.line}: ${printable(r.reason, 2000)}`);
   if (total > rejects.length) lines.push(`  ... and ${total - rejects.length} more`);
   return lines.join('\n');
 }
@@ -113,9 +120,10 @@ export class RejectSink {
     if (!this.file) return;
     if (!this.out) {
       this.out = fs.createWriteStream(this.file);
-      this.out.write('line,reason,row\n');
+      this.out.write(csvText([['line', 'reason', 'row']], '\n'));
     }
-    if (!this.out.write(`${r.line},${csvCell(r.reason)},${csvCell(r.text)}\n`)) await once(this.out, 'drain');
+    const row = csvText([[r.line, printable(r.reason, 2000), printable(r.text, SHOWN_ROW_CHARACTERS)]], '\n');
+    if (!this.out.write(row)) await once(this.out, 'drain');
   }
 
   async close(): Promise<void> {
@@ -129,6 +137,7 @@ export class RejectSink {
   }
 }
 
+/** One cell of COPY input for PostgreSQL (not a file people open: no formula neutralising here). */
 export function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
@@ -177,6 +186,31 @@ export function progressReporter(file: string, onProgress: ImportOptions['onProg
       onProgress?.({ rows, bytes: totalBytes, totalBytes });
     },
   };
+}
+
+/** The import's error for a line longer than MAX_LINE_BYTES: the whole file is refused at once. */
+export function lineTooLong(file: string, line: number): ImportError {
+  return new ImportError(
+    `${file} line ${line}: the line is longer than ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes, the most a line may have; nothing was written`,
+  );
+}
+
+/** A text rule of the mutation inputs, required: a row in a file has no stored value to keep. */
+export function requiredText(rule: FieldRule): FieldRule {
+  if (rule.kind !== 'text') throw new Error(`requiredText takes a text rule, not ${rule.kind}`);
+  return { ...rule, required: true };
+}
+
+/**
+ * Checks the text cells of one row with the rules (and so the length caps) of mutation inputs:
+ * an import is one more way to write the same columns. Blank cells are absent. Returns the
+ * problems as one reason naming each field, or null.
+ */
+export function checkTextCells(rules: FieldRules, cells: Record<string, string>): string | null {
+  const p = new Problems('cell');
+  const given = Object.fromEntries(Object.entries(cells).filter(([, v]) => v !== ''));
+  readInput(rules, given, 'create', p);
+  return p.list.length === 0 ? null : p.list.map((x) => `${x.field.slice('cell.'.length)} ${x.message}`).join('; ');
 }
 
 export const MIN_YEAR = 1950;

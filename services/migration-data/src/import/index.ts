@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { DataSource } from 'typeorm';
+import { quoted } from '../../../../shared/src/printable';
 import { ImportError } from './common';
 import { REVISION_NAME } from './stock';
 
@@ -19,7 +20,7 @@ export async function withClient<T>(ds: DataSource, fn: (client: ClientBase) => 
 
 /** Removes a revision (its partition, sums, counts, ranking, import record and row) in one transaction. */
 export async function dropStockRevision(client: ClientBase, revision: string): Promise<void> {
-  if (!REVISION_NAME.test(revision)) throw new ImportError(`revision "${revision}" is not a revision name`);
+  if (!REVISION_NAME.test(revision)) throw new ImportError(`revision ${quoted(revision)} is not a revision name`);
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`import:stock:${revision}`]);

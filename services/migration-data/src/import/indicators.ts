@@ -1,12 +1,16 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isKnownCountryCode } from '../../../../shared/src/countries';
+import { MAX_LINE_BYTES } from '../../../../shared/src/csv';
+import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/mutations';
+import { printable, quoted } from '../../../../shared/src/printable';
 import { isConfidence } from '../../../../shared/src/provenance';
 import {
-  CopyWriter, csvCell, describeRejects, ImportError, type ImportOptions, type ImportResult, lockTarget, maxYear, MIN_YEAR,
-  progressReporter, RejectSink, sha256File,
+  checkTextCells, CopyWriter, csvCell, describeRejects, ImportError, type ImportOptions, type ImportResult, lineTooLong, lockTarget,
+  maxYear, MIN_YEAR, progressReporter, RejectSink, requiredText,
 } from './common';
 
 export const CATALOGUE_COLUMNS = ['code', 'name', 'unit', 'definition', 'allow_negative', 'source', 'source_url', 'confidence'];
@@ -16,15 +20,36 @@ const INDICATOR_CODE = /^[A-Z][A-Z0-9_.]{0,39}$/;
 const VALUE_COLUMNS = '"indicator_code", "country_code", "year", "value", "unit", "source", "confidence"';
 const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
+/**
+ * The catalogue's text cells, capped as the mutation inputs of the same kind are: a name like
+ * other records' names, a definition like a description, the source like every record's source.
+ */
+export const CATALOGUE_TEXT_RULES: FieldRules = {
+  name: { kind: 'text', column: 'name', max: 300, required: true },
+  unit: { kind: 'text', column: 'unit', max: 100, required: true },
+  definition: { kind: 'text', column: 'definition', max: 4000, required: true },
+  source: requiredText(PROVENANCE_RULES.source),
+  source_url: { kind: 'url', column: 'source_url' },
+};
+/** A series value's source, capped like the source of IndicatorValue's mutations (its unit is the catalogue's). */
+const SERIES_TEXT_RULES: FieldRules = { source: requiredText(PROVENANCE_RULES.source) };
+
 interface CatalogueEntry {
   unit: string;
   allowNegative: boolean;
 }
 
-/** Reads a CSV file record by record with the line each record starts on; checks the header. */
-async function* records(file: string, columns: string[], onBytes: (bytes: number) => void): AsyncGenerator<{ line: number; cells: string[] }> {
+/**
+ * Reads a CSV file record by record with the line each record starts on; checks the header. The
+ * file is hashed as it is read (one pass, so a pipe works too), and a record over MAX_LINE_BYTES
+ * stops the read at once: csv-parse never holds more than that of one line.
+ */
+async function* records(
+  file: string, columns: string[], hash: crypto.Hash, onBytes: (bytes: number) => void,
+): AsyncGenerator<{ line: number; cells: string[] }> {
   const input = fs.createReadStream(file);
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  input.on('data', (chunk) => hash.update(chunk as Buffer));
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_LINE_BYTES }));
   let first = true;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -32,7 +57,7 @@ async function* records(file: string, columns: string[], onBytes: (bytes: number
         first = false;
         const header = record.map((c) => c.trim()).join(',');
         if (header !== columns.join(',')) {
-          throw new ImportError(`${file} line 1: wrong column set: expected "${columns.join(',')}", got "${header}"; nothing was written`);
+          throw new ImportError(`${file} line 1: wrong column set: expected "${columns.join(',')}", got ${quoted(header, 200)}; nothing was written`);
         }
         continue;
       }
@@ -41,7 +66,8 @@ async function* records(file: string, columns: string[], onBytes: (bytes: number
     }
   } catch (error) {
     if (error instanceof ImportError) throw error;
-    throw new ImportError(`${file}: not a readable CSV file (${(error as Error).message}); nothing was written`);
+    if (error instanceof CsvError && error.code === 'CSV_MAX_RECORD_SIZE') throw lineTooLong(file, Number(error.lines));
+    throw new ImportError(`${file}: not a readable CSV file (${printable((error as Error).message, 300)}); nothing was written`);
   } finally {
     input.destroy();
   }
@@ -60,20 +86,20 @@ function failIfInvalid(file: string, sink: RejectSink, opts: ImportOptions): voi
  */
 export async function importCatalogue(client: ClientBase, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const started = Date.now();
-  const sha256 = await sha256File(file);
+  const hash = crypto.createHash('sha256');
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
   const seen = new Set<string>();
   const good: string[][] = [];
-  for await (const { line, cells } of records(file, CATALOGUE_COLUMNS, () => undefined)) {
+  for await (const { line, cells } of records(file, CATALOGUE_COLUMNS, hash, () => undefined)) {
     const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence] = cells.map((c) => c?.trim() ?? '');
     const reason =
       cells.length !== CATALOGUE_COLUMNS.length ? `expected ${CATALOGUE_COLUMNS.length} cells, got ${cells.length}`
-        : !INDICATOR_CODE.test(code) ? `code "${code}" must be upper-case letters, digits, "_" or "." (at most 40)`
+        : !INDICATOR_CODE.test(code) ? `code ${quoted(code)} must be upper-case letters, digits, "_" or "." (at most 40)`
           : name === '' || unit === '' || definition === '' || source === '' ? 'name, unit, definition and source are required'
-            : allowNegative !== 'true' && allowNegative !== 'false' ? `allow_negative "${allowNegative}" must be true or false`
-              : !isConfidence(confidence) ? `confidence "${confidence}" is not seen, derived or unverified`
+            : allowNegative !== 'true' && allowNegative !== 'false' ? `allow_negative ${quoted(allowNegative)} must be true or false`
+              : !isConfidence(confidence) ? `confidence ${quoted(confidence)} is not seen, derived or unverified`
                 : seen.has(code) ? `duplicate row for indicator ${code}`
-                  : null;
+                  : checkTextCells(CATALOGUE_TEXT_RULES, { name, unit, definition, source, source_url: sourceUrl });
     if (reason) {
       await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
       continue;
@@ -81,6 +107,7 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
     seen.add(code);
     good.push([code, name, unit, definition, allowNegative, source, sourceUrl, confidence]);
   }
+  const sha256 = hash.digest('hex');
   await sink.close();
   failIfInvalid(file, sink, opts);
   await client.query('BEGIN');
@@ -114,7 +141,7 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
  */
 export async function importIndicatorSeries(client: ClientBase, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const started = Date.now();
-  const sha256 = await sha256File(file);
+  const hash = crypto.createHash('sha256');
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
   await client.query('BEGIN');
   try {
@@ -139,7 +166,7 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
     let rows = 0;
     let bytes = 0;
     try {
-      for await (const { line, cells } of records(file, SERIES_COLUMNS, (b) => (bytes = b))) {
+      for await (const { line, cells } of records(file, SERIES_COLUMNS, hash, (b) => (bytes = b))) {
         const reason = checkSeriesRow(cells, catalogue, seen);
         if (reason) {
           await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
@@ -157,6 +184,7 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
       await sink.close();
     }
     await writer.end();
+    const sha256 = hash.digest('hex');
     progress.done(rows);
     failIfInvalid(file, sink, opts);
     if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
@@ -204,16 +232,18 @@ export function checkSeriesRow(raw: string[], catalogue: Map<string, CatalogueEn
   if (raw.length !== SERIES_COLUMNS.length) return `expected ${SERIES_COLUMNS.length} cells, got ${raw.length}`;
   const [indicator, country, yearCell, value, unit, source, confidence] = raw.map((c) => c.trim());
   const entry = catalogue.get(indicator);
-  if (!entry) return `indicator "${indicator}" is not in the catalogue (import it first with the catalogue kind)`;
-  if (!isKnownCountryCode(country)) return `country_iso3 "${country}" is not a known country code`;
-  if (!/^\d{4}$/.test(yearCell)) return `year "${yearCell}" is not a year`;
+  if (!entry) return `indicator ${quoted(indicator)} is not in the catalogue (import it first with the catalogue kind)`;
+  if (!isKnownCountryCode(country)) return `country_iso3 ${quoted(country)} is not a known country code`;
+  if (!/^\d{4}$/.test(yearCell)) return `year ${quoted(yearCell)} is not a year`;
   const year = Number(yearCell);
   if (year < MIN_YEAR || year > maxYear()) return `year ${year} is out of range (${MIN_YEAR} to ${maxYear()})`;
-  if (!NUMBER.test(value) || !Number.isFinite(Number(value))) return `value "${value}" is not a number`;
+  if (!NUMBER.test(value) || !Number.isFinite(Number(value))) return `value ${quoted(value)} is not a number`;
   if (!entry.allowNegative && Number(value) < 0) return `value ${value} is negative, and ${indicator} takes no negative values`;
-  if (unit !== entry.unit) return `unit "${unit}" differs from the catalogue's unit of ${indicator} ("${entry.unit}")`;
+  if (unit !== entry.unit) return `unit ${quoted(unit)} differs from the catalogue's unit of ${indicator} ("${entry.unit}")`;
   if (source === '') return 'source is empty: every value needs its source';
-  if (!isConfidence(confidence)) return `confidence "${confidence}" is not seen, derived or unverified`;
+  if (!isConfidence(confidence)) return `confidence ${quoted(confidence)} is not seen, derived or unverified`;
+  const tooLong = checkTextCells(SERIES_TEXT_RULES, { source });
+  if (tooLong) return tooLong;
   const key = `${indicator}|${country}|${year}`;
   if (seen.has(key)) return `duplicate row for ${indicator} in ${country} in ${year}`;
   seen.add(key);

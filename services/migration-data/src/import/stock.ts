@@ -5,10 +5,13 @@ import type { Writable } from 'node:stream';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { COUNTRIES } from '../../../../shared/src/countries';
+import { MAX_LINE_BYTES } from '../../../../shared/src/csv';
+import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/mutations';
+import { quoted } from '../../../../shared/src/printable';
 import { COUNTRY_KEYS, countryKey } from '../countryKey';
 import { AsciiWriter, readStockLine, type RowFields } from './bytes';
 import {
-  describeRejects, ImportError, type ImportOptions, type ImportResult, lockTarget, maxYear, MIN_YEAR,
+  checkTextCells, describeRejects, ImportError, type ImportOptions, type ImportResult, lineTooLong, lockTarget, maxYear, MIN_YEAR,
   progressReporter, type Reject, RejectSink,
 } from './common';
 
@@ -26,6 +29,15 @@ export interface StockRevisionMeta {
   source: string | null;
   confidence: string;
 }
+
+/** The revision's descriptive text, capped like the mutation inputs of the same kind (a title, a citation as a source, notes). */
+const REVISION_TEXT_RULES: FieldRules = {
+  title: { kind: 'text', column: 'title', max: 500 },
+  citation: { ...PROVENANCE_RULES.source, column: 'citation' },
+  sourceUrl: { kind: 'url', column: 'source_url' },
+  notes: PROVENANCE_RULES.notes,
+  source: PROVENANCE_RULES.source,
+};
 
 export interface StockImportOptions extends ImportOptions {
   revision: string;
@@ -97,11 +109,11 @@ export function checkStockLine(cells: string[], keys: KeySet, years: Set<number>
   if (cells.length !== 5) return `expected 5 comma-separated cells, got ${cells.length}`;
   const [destination, origin, yearCell, sex, stockCell] = cells;
   const d = countryKey(destination);
-  if (d < 0 || DENSE[d] < 0) return `destination_iso3 "${destination}" is not a known country code`;
+  if (d < 0 || DENSE[d] < 0) return `destination_iso3 ${quoted(destination)} is not a known country code`;
   const o = countryKey(origin);
-  if (o < 0 || DENSE[o] < 0) return `origin_iso3 "${origin}" is not a known country code`;
+  if (o < 0 || DENSE[o] < 0) return `origin_iso3 ${quoted(origin)} is not a known country code`;
   if (d === OOO) return 'OOO (unknown origin) cannot be a destination';
-  if (!isDigits(yearCell, 4, 4)) return `year "${yearCell}" is not a year`;
+  if (!isDigits(yearCell, 4, 4)) return `year ${quoted(yearCell)} is not a year`;
   const year = Number(yearCell);
   if (years ? !years.has(year) : year < FIRST_YEAR || year > maxYear()) {
     return years
@@ -109,10 +121,10 @@ export function checkStockLine(cells: string[], keys: KeySet, years: Set<number>
       : `year ${year} is out of range (${FIRST_YEAR} to ${maxYear()})`;
   }
   const male = sex === 'male';
-  if (!male && sex !== 'female') return `sex "${sex}" must be male or female (the source has no totals)`;
+  if (!male && sex !== 'female') return `sex ${quoted(sex)} must be male or female (the source has no totals)`;
   if (!isDigits(stockCell, 1, 15)) {
-    if (/^-\d+(\.\d+)?$/.test(stockCell)) return `stock ${stockCell} is negative`;
-    return `stock "${stockCell}" is not a whole number`;
+    if (/^-\d{1,15}(\.\d{1,15})?$/.test(stockCell)) return `stock ${stockCell} is negative`;
+    return `stock ${quoted(stockCell)} is not a whole number`;
   }
   const state = keys.add(d, o, year, male);
   if (state === KeyState.Duplicate) return `duplicate row for ${destination} from ${origin} in ${year} (${sex})`;
@@ -141,8 +153,13 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
   const phases = new PhaseClock();
   const revision = opts.revision;
   if (!REVISION_NAME.test(revision)) {
-    throw new ImportError(`revision "${revision}" must be 1 to 30 lower-case letters, digits or underscores`);
+    throw new ImportError(`revision ${quoted(revision)} must be 1 to 30 lower-case letters, digits or underscores`);
   }
+  const m0 = opts.meta ?? {};
+  const metaProblems = checkTextCells(REVISION_TEXT_RULES, {
+    title: m0.title ?? '', citation: m0.citation ?? '', sourceUrl: m0.sourceUrl ?? '', notes: m0.notes ?? '', source: m0.source ?? '',
+  });
+  if (metaProblems) throw new ImportError(`${file}: the revision's details are invalid: ${metaProblems}; nothing was written`);
   const final = partitionName(revision);
   // Load tables never share a name with a partition (those start with the parent's name).
   const load = `load_${final}`;
@@ -494,6 +511,7 @@ class StockLines {
     for (let nl = b.indexOf(10, from); nl !== -1; nl = b.indexOf(10, from)) {
       const end = nl > from && b[nl - 1] === 13 ? nl - 1 : nl;
       line += 1;
+      if (end - from > MAX_LINE_BYTES) throw lineTooLong(this.file, line);
       if (line === 1) {
         this.header(b.toString('utf8', from, end));
       } else if (end > from) {
@@ -511,6 +529,11 @@ class StockLines {
     return from;
   }
 
+  /** Refuses an unfinished line that is already longer than a line may be (it is never joined further). */
+  checkTail(length: number): void {
+    if (length > MAX_LINE_BYTES) throw lineTooLong(this.file, this.line + 1);
+  }
+
   /** The last line of a file without a final newline. */
   last(b: Buffer): void {
     this.chunk(Buffer.concat([b, Buffer.from('\n')]), 0);
@@ -524,7 +547,7 @@ class StockLines {
   private header(text: string): void {
     const header = text.replace(/^\uFEFF/, '').trim();
     if (header !== STOCK_HEADER) {
-      throw new ImportError(`${this.file} line 1: wrong column set: expected "${STOCK_HEADER}", got "${header}"; nothing was written`);
+      throw new ImportError(`${this.file} line 1: wrong column set: expected "${STOCK_HEADER}", got ${quoted(header, 200)}; nothing was written`);
     }
   }
 
@@ -603,6 +626,8 @@ async function streamStockFile(file: string, copy: Writable, opts: StockImportOp
       hash.update(chunk as Buffer);
       const b: Buffer = tail ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
       const from = lines.chunk(b, 0);
+      // The unfinished line is carried into the next chunk: capped, so a line without end is never re-joined for long.
+      lines.checkTail(b.length - from);
       tail = from < b.length ? b.subarray(from) : null;
       await flush();
     }

