@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/config';
-import { closeServer, createHttpServer, listen, type Readiness } from '../../shared/src/http';
+import { type Config, loadConfig, PROJECT_ROOT } from '../../shared/src/config';
+import { closeServer, createHttpServer, listen } from '../../shared/src/http';
 import { createLogger } from '../../shared/src/logger';
 import { buildGateway } from './server';
+import { gatewayReadiness } from './readiness';
 import { memoryStore, redisStore, responseCachePlugin } from './responseCache';
 import { createIdeRoute } from './ide';
 import { authOptionsFromConfig, createAuthenticator, gatewayContext, gatewayServiceSecrets, localJwtSecret } from './auth';
@@ -44,16 +45,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   await built.apollo.start();
-  const ready = async (): Promise<Readiness> => {
-    const checks: Record<string, boolean | string> = { supergraph: true };
-    await Promise.all(
-      SERVICE_NAMES.map(async (name) => {
-        const health = new URL('/healthz', config.serviceUrls[name]).toString();
-        checks[name] = await fetch(health, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-      }),
-    );
-    return { ok: Object.values(checks).every((v) => v === true), checks };
-  };
+  const ready = () => gatewayReadiness(config.serviceUrls);
   const extraRoutes = createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') });
   const http = createHttpServer({
     apollo: built.apollo,

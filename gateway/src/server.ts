@@ -8,7 +8,7 @@ import { ANONYMOUS, type Identity } from '../../shared/src/identity';
 import { encodeIdentity, SIGNATURE_HEADERS, type ServiceSecrets, signatureHeaders } from '../../shared/src/signing';
 import { DEFAULT_LIMITS, gatewayLimits } from './limits';
 import type { Logger } from '../../shared/src/logger';
-import { maskError } from '../../shared/src/subgraph';
+import { maskError, unavailableStatus } from '../../shared/src/subgraph';
 import { PUBLIC_ERROR_CODES } from '../../shared/src/errors';
 import { nullDanglingReferences } from './danglingReferences';
 import { getOperationAST, GraphQLError } from 'graphql';
@@ -61,7 +61,8 @@ function timedFetcher(service: string, timeoutMs: number, pool: Agent): Fetcher 
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
       throw new GraphQLError(
         timedOut ? `The ${service} service did not answer within ${timeoutMs} ms` : `The ${service} service is unavailable`,
-        { extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: service } },
+        // The cause (refused, reset, DNS...) is for the gateway's log, never for the response.
+        { extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: service }, originalError: error as Error },
       );
     }
   }) as unknown as Fetcher;
@@ -129,11 +130,16 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
   }
 
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
-    const body = (await this.parseBody(response).catch(() => null)) as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null;
+    const body = (await this.parseBody(response).catch(() => null)) as {
+      errors?: { message?: unknown; extensions?: { code?: unknown; retryable?: unknown; retryAfterSeconds?: unknown } }[];
+    } | null;
     const first = body?.errors?.[0];
     const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : undefined;
     if (first && typeof first.message === 'string' && code && PUBLIC_ERROR_CODES.has(code)) {
-      return new GraphQLError(first.message, { extensions: { code, serviceName: this.service } });
+      // A 503 from a service whose database is down says when to retry: keep that for the client.
+      const { retryable, retryAfterSeconds } = first.extensions ?? {};
+      const retry = retryable === true ? { retryable, retryAfterSeconds } : {};
+      return new GraphQLError(first.message, { extensions: { code, ...retry, serviceName: this.service } });
     }
     return new GraphQLError(`The ${this.service} service failed (HTTP ${response.status})`, {
       extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: this.service },
@@ -208,6 +214,7 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
       // Stopping the server closes the subgraph pool's sockets.
       { serverWillStart: async () => ({ serverWillStop: () => pool.close() }) },
       requestGuard,
+      unavailableStatus,
       nullDanglingReferences,
       ...limits.plugins,
       ...(opts.plugins ?? []),

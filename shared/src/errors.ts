@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** Error codes the graph uses, carried in extensions.code. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'DANGLING_REFERENCE' | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'DANGLING_REFERENCE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 
 export interface FieldProblem {
   field: string;
@@ -36,6 +36,19 @@ export function existingRecord<T>(typename: string, key: string, record: T | nul
   return record;
 }
 
+/** Seconds a client is told to wait before retrying when a service's database is unreachable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The service cannot reach its database (down, restarting, out of connections): nothing is wrong
+ * with the request, and the same request may succeed in a few seconds.
+ */
+export function serviceUnavailable(): GraphQLError {
+  return new GraphQLError(`The service's database is unavailable: retry in ${RETRY_AFTER_SECONDS} seconds`, {
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: RETRY_AFTER_SECONDS },
+  });
+}
+
 /** Codes a client may see with their message intact; anything else is masked. */
 export const PUBLIC_ERROR_CODES = new Set([
   'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'DANGLING_REFERENCE', 'UNAUTHENTICATED',
@@ -43,4 +56,5 @@ export const PUBLIC_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE', 'DOWNSTREAM_SERVICE_ERROR',
   // A list longer than its declared bound, a request over a service's object budget, a request abandoned by its caller.
   'LIST_BOUND_EXCEEDED', 'REQUEST_BUDGET_EXCEEDED', 'REQUEST_ABANDONED',
+  'SERVICE_UNAVAILABLE',
 ]);

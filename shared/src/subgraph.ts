@@ -7,8 +7,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, type GraphQLFormattedError, GraphQLScalarType, type GraphQLSchema, parse } from 'graphql';
 import { COUNTRIES, type CountryRef } from './countries';
-import { danglingReference, PUBLIC_ERROR_CODES } from './errors';
-import type { Logger } from './logger';
+import { danglingReference, PUBLIC_ERROR_CODES, RETRY_AFTER_SECONDS, serviceUnavailable } from './errors';
+import { describeError, type Logger } from './logger';
 import { DateScalar, PartialDateScalar } from './scalars';
 import { listBounds } from './listBounds';
 import { guardResolvers } from './requestBudget';
@@ -93,18 +93,47 @@ export function buildServiceSchema(schemaFile: string, resolvers: ResolverMap): 
   return guardResolvers(schema, listBounds(typeDefs));
 }
 
+// SQLSTATE classes and codes that say the server cannot be reached or is going away: connection
+// exceptions (08), shutdown, crash, still starting (57P01-57P03), out of connection slots (53300).
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+// What node-postgres and its pool throw without a code when a connection ends or cannot be made in time.
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/** True when an error (or one of its causes) says the database cannot be reached, rather than that a query is wrong. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let e = error;
+  for (let depth = 0; e != null && typeof e === 'object' && depth < 6; depth += 1) {
+    const { code, message, errors } = e as { code?: unknown; message?: unknown; errors?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    // A host with several addresses fails with an AggregateError of one refusal per address.
+    if (Array.isArray(errors) && errors.length > 0 && errors.every(isDatabaseUnavailable)) return true;
+    // graphql-js wraps a thrown value that is not an Error of its realm (a test's VM context) as thrownValue.
+    const next = e as { originalError?: unknown; driverError?: unknown; cause?: unknown; thrownValue?: unknown };
+    e = next.originalError ?? next.thrownValue ?? next.driverError ?? next.cause;
+  }
+  return false;
+}
+
+// Failures of another process seen by this one: the gateway's calls to services, a service's database.
+const DOWNSTREAM_CODES = new Set(['DOWNSTREAM_SERVICE_ERROR', 'SERVICE_UNAVAILABLE']);
+
 /**
  * Keeps the messages of errors meant for clients (bad input, not found...) and masks the rest:
- * no stack trace, no SQL, no internal message ever reaches a response.
+ * no stack trace, no SQL, no internal message ever reaches a response. What is masked, and every
+ * downstream failure, is logged with its cause chain.
  */
 export function maskError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = String(formatted.extensions?.code ?? '');
+    const original = (error as { originalError?: unknown })?.originalError ?? error;
+    const service = typeof formatted.extensions?.serviceName === 'string' ? { service: formatted.extensions.serviceName } : {};
+    if (DOWNSTREAM_CODES.has(code)) log.warn('downstream failure', { ...service, path: formatted.path, error: describeError(error) });
     if (PUBLIC_ERROR_CODES.has(code)) {
       const { stacktrace: _s, exception: _e, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
-    const original = (error as { originalError?: unknown })?.originalError ?? error;
     // Raised by GraphQL or Apollo Server about the request itself, not thrown by a resolver ("provided
     // sha does not match query", "Schema is not configured to execute mutation operation"): the
     // client's mistake, with a message safe to show.
@@ -122,10 +151,12 @@ export function maskError(log: Logger) {
         extensions: { code: 'BAD_USER_INPUT' },
       };
     }
-    log.error('resolver failed', {
-      message: original instanceof Error ? original.message : String(original),
-      path: formatted.path,
-    });
+    if (isDatabaseUnavailable(original)) {
+      log.warn('database unavailable', { path: formatted.path, error: describeError(original) });
+      const { message, extensions } = serviceUnavailable();
+      return { message, path: formatted.path, locations: formatted.locations, extensions };
+    }
+    log.error('resolver failed', { ...service, path: formatted.path, error: describeError(original) });
     return {
       message: 'Internal server error',
       path: formatted.path,
@@ -151,6 +182,24 @@ const noStore: ApolloServerPlugin<BaseContext> = {
   }),
 };
 
+/**
+ * HTTP 503 with Retry-After when nothing could be answered because a database (or, at the gateway,
+ * a service's database) is unavailable: the status every HTTP client and proxy knows to retry on.
+ * A partial answer keeps its 200: the fields that could be answered are worth having.
+ */
+export const unavailableStatus: ApolloServerPlugin<BaseContext> = {
+  requestDidStart: async () => ({
+    willSendResponse: async ({ response }) => {
+      if (response.body.kind !== 'single') return;
+      const { data, errors } = response.body.singleResult;
+      if (!errors || errors.length === 0 || !errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+      if (data && Object.values(data).some((value) => value !== null)) return;
+      response.http.status = 503;
+      response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+    },
+  }),
+};
+
 export function createSubgraphServer<TContext extends BaseContext>(opts: {
   schema: GraphQLSchema;
   log: Logger;
@@ -165,6 +214,7 @@ export function createSubgraphServer<TContext extends BaseContext>(opts: {
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       noStore,
+      unavailableStatus,
       ...(opts.plugins ?? []),
     ],
     csrfPrevention: true,

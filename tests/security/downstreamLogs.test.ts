@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { loadConfig } from '../../shared/src/config';
+import { closeServer, createHttpServer, listen } from '../../shared/src/http';
+import { createLogger, type Logger } from '../../shared/src/logger';
+import { maskError } from '../../shared/src/subgraph';
+import { buildGateway } from '../../gateway/src/server';
+import { freePort, SECRETS } from '../faults/faultKit';
+
+/** A logger that keeps its lines, as the process would print them (level, message, fields). */
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  };
+  return { lines, debug: keep('DEBUG'), info: keep('INFO'), warn: keep('WARN'), error: keep('ERROR') };
+}
+
+describe('what the gateway logs when a service fails', () => {
+  const log = recordingLogger();
+  let failing: http.Server;
+  let gatewayHttp: http.Server;
+  let stopGateway: () => Promise<void>;
+  let gatewayUrl: string;
+  let deadPort: number;
+
+  beforeAll(async () => {
+    // A service that answers its field with a masked internal error, as ours do when a resolver throws.
+    failing = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: { instrument: null }, errors: [{ message: 'Internal server error', path: ['instrument'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      });
+    });
+    const failingPort = await listen(failing, 0, '127.0.0.1');
+    deadPort = await freePort();
+    const nowhere = `http://127.0.0.1:${deadPort}/graphql`;
+    const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+    const { apollo } = buildGateway({
+      supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
+      serviceUrls: { 'legal-instruments': `http://127.0.0.1:${failingPort}/graphql`, 'migration-data': nowhere, 'consultative-processes': nowhere, 'un-partnerships': nowhere },
+      subgraphTimeoutMs: 2000,
+      log,
+      serviceSecrets: SECRETS,
+    });
+    await apollo.start();
+    gatewayHttp = createHttpServer<BaseContext>({ apollo, context: async () => ({}), ready: async () => ({ ok: true, checks: {} }) });
+    gatewayUrl = `http://127.0.0.1:${await listen(gatewayHttp, 0, '127.0.0.1')}/graphql`;
+    stopGateway = async () => {
+      await closeServer(gatewayHttp, 1000);
+      await apollo.stop();
+    };
+  });
+
+  afterAll(async () => {
+    await stopGateway();
+    await new Promise((resolve) => failing.close(resolve));
+  });
+
+  const query = async (q: string) => {
+    log.lines.length = 0;
+    const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+    return res.json();
+  };
+
+  it('logs a service error with its message, service and path, not [object Object]', async () => {
+    expect(await query('{ instrument(code: "ICRMW") { shortTitle } }')).toEqual({
+      data: { instrument: null },
+      errors: [{ message: 'Internal server error', path: ['instrument'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
+    expect(log.lines).toEqual([
+      'ERROR resolver failed {"service":"legal-instruments","path":["instrument"],"error":"Internal server error [INTERNAL_SERVER_ERROR]"}',
+    ]);
+  });
+
+  it('logs a refused call to a service with the chain of causes, which the client never sees', async () => {
+    expect(await query('{ unAgencies { acronym } }')).toEqual({
+      data: null,
+      errors: [{ message: 'The un-partnerships service is unavailable', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'un-partnerships' } }],
+    });
+    expect(log.lines).toEqual([
+      `WARN downstream failure {"service":"un-partnerships","error":"The un-partnerships service is unavailable [DOWNSTREAM_SERVICE_ERROR] <- TypeError: fetch failed <- connect ECONNREFUSED 127.0.0.1:${deadPort} (ECONNREFUSED)"}`,
+    ]);
+  });
+});
+
+describe('what a service logs and answers when its database cannot be reached', () => {
+  it('answers SERVICE_UNAVAILABLE and logs the connection failure behind it', () => {
+    const log = recordingLogger();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const error = new GraphQLError(refused.message, { path: ['instrument'], originalError: refused });
+    expect(maskError(log)({ message: error.message, path: ['instrument'] }, error)).toEqual({
+      message: "The service's database is unavailable: retry in 5 seconds",
+      path: ['instrument'],
+      locations: undefined,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 5 },
+    });
+    expect(log.lines).toEqual([
+      'WARN database unavailable {"path":["instrument"],"error":"connect ECONNREFUSED 127.0.0.1:5432 (ECONNREFUSED)"}',
+    ]);
+  });
+});
+
+describe('the process logger', () => {
+  it('writes an error field as its message and causes instead of {}', () => {
+    const written: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const inner = Object.assign(new Error('password authentication failed for user "legal"'), { code: '28P01' });
+      createLogger('gateway', 'info').error('start failed', { error: new Error('could not open the database', { cause: inner }) });
+    } finally {
+      write.mockRestore();
+    }
+    expect(written).toEqual([
+      '[gateway] ERROR start failed {"error":"could not open the database <- password authentication failed for user \\"legal\\" (28P01)"}\n',
+    ]);
+  });
+});
