@@ -41,12 +41,13 @@ export interface DatabaseConfig {
   poolSize: number;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
-  /** Each service's database role password (DATABASE_PASSWORD_<SERVICE>); unset ones are derived outside production. */
+  /** Each service's database role password (DATABASE_PASSWORD_<SERVICE>); unset ones are derived from the administrator's. */
   rolePasswords: Partial<Record<ServiceName, string>>;
-  /** Production gives every role its own password: nothing is derived. */
-  rolePasswordsRequired: boolean;
-  /** Where development keeps the secret role passwords are derived from when the server URL has no password. */
-  roleSecretFile: string;
+  /**
+   * Outside production, where role passwords are derived from when the server's URL has none
+   * (trust authentication); undefined in production, where such a password must be set.
+   */
+  roleSecretFile: string | undefined;
 }
 
 export interface Config {
@@ -237,8 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rolePasswords: Object.fromEntries(
         SERVICE_NAMES.map((name) => [name, readSecret(env, databasePasswordVariable(name))]).filter(([, value]) => value !== undefined),
       ),
-      rolePasswordsRequired: nodeEnv === 'production',
-      roleSecretFile: path.join(PROJECT_ROOT, '.data', 'database-role-secret'),
+      roleSecretFile: nodeEnv === 'production' ? undefined : path.join(PROJECT_ROOT, '.data', 'database-role-secret'),
     },
     ports,
     serviceUrls,

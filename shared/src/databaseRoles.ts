@@ -34,20 +34,23 @@ function localRoleSecret(file: string): string {
 }
 
 /**
- * A service role's password: DATABASE_PASSWORD_<SERVICE>, or (outside production) one derived from
- * the administrator's password, or from a local secret when the server needs none (trust
- * authentication). Derived passwords are the same for every process and test run that uses the same
- * server, so concurrent runs never reset each other's roles.
+ * A service role's password: DATABASE_PASSWORD_<SERVICE>, or one derived from the administrator's
+ * password in the URL (npm start, the embedded server's random one), or, outside production, from a
+ * local secret when the server asks for none (trust authentication). Derived passwords are the same
+ * for every process and test run that uses the same server, so concurrent runs never reset each
+ * other's roles. A URL without a password in production (compose, Kubernetes) needs the variable.
  */
 export function serviceRolePassword(database: DatabaseConfig, adminUrl: string, service: ServiceName): string {
   const configured = database.rolePasswords[service];
   if (configured) return configured;
-  if (database.rolePasswordsRequired) {
+  const derive = (master: string) =>
+    crypto.createHmac('sha256', master).update(`migration-graph database role: ${serviceRole(service)}`, 'utf8').digest('hex');
+  const adminPassword = decodeURIComponent(new URL(adminUrl).password);
+  if (adminPassword !== '') return derive(adminPassword);
+  if (!database.roleSecretFile) {
     throw new ConfigError(databasePasswordVariable(service), 'must be set in production (the password of the service\'s own database role)');
   }
-  const adminPassword = decodeURIComponent(new URL(adminUrl).password);
-  const master = adminPassword !== '' ? adminPassword : localRoleSecret(database.roleSecretFile);
-  return crypto.createHmac('sha256', master).update(`migration-graph database role: ${serviceRole(service)}`, 'utf8').digest('hex');
+  return derive(localRoleSecret(database.roleSecretFile));
 }
 
 /** The URL a service connects with: the administrator's server and database, as the service's role. */
