@@ -127,6 +127,28 @@ describe('references across services', () => {
     });
   });
 
+  it('answers a programme whose organisation names a regional organisation consultative-processes does not have, with that organisation null and a DANGLING_REFERENCE error', async () => {
+    const ORGANISATIONS = `{ programme(id: "FMM-WEST-AFRICA") { id organizations { name role regionalOrganization { code name } } } }`;
+    const before = await stack.query(ORGANISATIONS);
+    expect(before.errors).toBeUndefined();
+    const organizations = (before.data as { programme: { organizations: { regionalOrganization: { code: string } | null }[] } }).programme.organizations;
+    const linked = organizations.findIndex((o) => o.regionalOrganization?.code === 'ECOWAS');
+    expect(linked).toBeGreaterThanOrEqual(0);
+
+    // Regional organisations of a programme are reference data (no mutation writes them): as if consultative-processes had renamed ECOWAS.
+    await sql(`UPDATE partners.programme_organization SET regional_organization = 'GONE-ORG' WHERE programme_id = 'FMM-WEST-AFRICA' AND regional_organization = 'ECOWAS'`);
+    expect(await stack.query(ORGANISATIONS)).toEqual({
+      status: 200,
+      errors: [dangling('RegionalOrganization', 'GONE-ORG', 'consultative-processes', ['programme', 'organizations', linked, 'regionalOrganization'])],
+      data: {
+        programme: {
+          id: 'FMM-WEST-AFRICA',
+          organizations: organizations.map((o, i) => (i === linked ? { ...o, regionalOrganization: null } : o)),
+        },
+      },
+    });
+  });
+
   it('turns a silent null from a service that answers an unknown key with null (an older version) into a DANGLING_REFERENCE error', async () => {
     // consultative-processes as it was before this change: null for a process it does not have, no error.
     const older: ServiceDefinition<ProcessesContext> = {
