@@ -48,7 +48,8 @@ function parseArgs(argv: string[]): Args {
   if (positional.length !== 2) throw new UsageError('expected a kind and a file');
   const [kind, file] = positional;
   if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`kind must be one of ${KINDS.join(', ')}, got "${kind}"`);
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
+  // A named pipe is read like a file: each import reads its input once, so a decompressor can feed it.
+  if (!fs.existsSync(file) || !(fs.statSync(file).isFile() || fs.statSync(file).isFIFO())) throw new UsageError(`no such file: ${file}`);
   if (kind === 'stock' && !flags.has('--revision')) throw new UsageError('a stock import needs --revision NAME (such as 2024)');
   if (kind !== 'stock' && ['--revision', '--title', '--citation', '--source-url', '--confidence'].some((f) => flags.has(f))) {
     throw new UsageError('--revision, --title, --citation, --source-url and --confidence apply to stock imports only');
