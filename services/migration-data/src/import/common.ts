@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -85,13 +84,6 @@ export function describeRejects(file: string, rejects: Reject[], total: number):
   const lines = rejects.map((r) => `  ${printable(path.basename(file))} line ${r.line}: ${printable(r.reason, 2000)}`);
   if (total > rejects.length) lines.push(`  ... and ${total - rejects.length} more`);
   return lines.join('\n');
-}
-
-/** SHA-256 of a file, streamed. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**
