@@ -12,6 +12,7 @@ import { describeError, type Logger } from './logger';
 import { DateScalar, PartialDateScalar } from './scalars';
 import { listBounds } from './listBounds';
 import { guardResolvers } from './requestBudget';
+import { isolateEntities } from './entities';
 import { toProvenance, type ProvenanceColumns } from './provenance';
 
 const COMMON_SDL = fs.readFileSync(path.resolve(__dirname, '..', 'schema', 'common.graphql'), 'utf8');
@@ -90,7 +91,8 @@ export function buildServiceSchema(schemaFile: string, resolvers: ResolverMap): 
   const typeDefs = parse(serviceSdl(schemaFile));
   const schema = buildSubgraphSchema({ typeDefs, resolvers: mergeResolvers(commonResolvers, resolvers) });
   // Each request's objects are counted and its declared list bounds enforced, whatever the gateway estimated.
-  return guardResolvers(schema, listBounds(typeDefs));
+  // A malformed representation fails alone, at its index, instead of the whole _entities batch.
+  return guardResolvers(isolateEntities(schema, typeDefs), listBounds(typeDefs));
 }
 
 // SQLSTATE classes and codes that say the server cannot be reached or is going away: connection
