@@ -63,11 +63,6 @@ export function serviceDatabaseUrl(database: DatabaseConfig, adminUrl: string, s
   return url.toString();
 }
 
-/** True when the URL logs in as the service's own role (so there is nothing to provision). */
-export function isServiceRoleUrl(url: string, service: ServiceName): boolean {
-  return decodeURIComponent(new URL(url).username) === serviceRole(service);
-}
-
 interface PgError {
   code?: string;
   message?: string;
@@ -76,9 +71,8 @@ interface PgError {
 const pgCode = (e: unknown): string | undefined => (e as PgError).code;
 
 /**
- * Role statements race across databases: two test runs (or two processes) may create or alter the
- * same cluster-wide role at once. A duplicate means the other one won; a concurrent catalog update
- * is simply tried again.
+ * Role statements race across databases: two test runs (or two processes) may alter the same
+ * cluster-wide role at once, and PostgreSQL refuses the second concurrent catalog update: try again.
  */
 async function withCatalogRetry<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
