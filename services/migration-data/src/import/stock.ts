@@ -155,9 +155,9 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
   if (!REVISION_NAME.test(revision)) {
     throw new ImportError(`revision ${quoted(revision)} must be 1 to 30 lower-case letters, digits or underscores`);
   }
-  const m0 = opts.meta ?? {};
+  const given = opts.meta ?? {};
   const metaProblems = checkTextCells(REVISION_TEXT_RULES, {
-    title: m0.title ?? '', citation: m0.citation ?? '', sourceUrl: m0.sourceUrl ?? '', notes: m0.notes ?? '', source: m0.source ?? '',
+    title: given.title ?? '', citation: given.citation ?? '', sourceUrl: given.sourceUrl ?? '', notes: given.notes ?? '', source: given.source ?? '',
   });
   if (metaProblems) throw new ImportError(`${file}: the revision's details are invalid: ${metaProblems}; nothing was written`);
   const final = partitionName(revision);
