@@ -22,7 +22,8 @@ const process: EditableCase = {
 };
 const membership: EditableCase = {
   name: 'OrganizationMembership', payload: 'membership', select: 'id version from to',
-  createInput: (tag) => ({ organization: 'ECCAS', country: 'BRA', type: 'ASSOCIATE', from: String(1900 + tag) }),
+  // A year per tag (tag + 500 included) inside PartialDate's 1000-2100.
+  createInput: (tag) => ({ organization: 'ECCAS', country: 'BRA', type: 'ASSOCIATE', from: String(1400 + tag) }),
   keyOf: (r) => ({ id: r.id }),
   change: { to: '2030-01-01' },
 };
