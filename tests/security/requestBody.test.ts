@@ -127,6 +127,22 @@ describe('request bodies at the HTTP front', () => {
     expect(answer.ms).toBeLessThan(READ_TIMEOUT_MS * 2 + 1500);
   }, 10_000);
 
+  it('keeps an idle keep-alive connection open past the read timeout: the timeout is for a request in progress', async () => {
+    const body = JSON.stringify({ query: '{ ok }' });
+    const request = `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const socket = net.connect(port, '127.0.0.1');
+    const received: string[] = [];
+    socket.on('data', (d: Buffer) => received.push(d.toString('latin1')));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(request);
+    await sleep(READ_TIMEOUT_MS * 3);
+    socket.write(request);
+    await sleep(300);
+    socket.end();
+    await closed;
+    expect(received.join('').match(/^HTTP\/1\.1 \d+ .+$/gm)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+  }, 10_000);
+
   it('still answers a body that arrives within the limit and the timeout', async () => {
     const body = JSON.stringify({ query: '{ ok }' });
     const answer = await rawRequest(
