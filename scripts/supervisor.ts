@@ -62,10 +62,6 @@ export class SupervisedProcess {
     private readonly giveUp: (reason: string) => void,
   ) {}
 
-  get pid(): number | undefined {
-    return this.child?.process.pid;
-  }
-
   /** The first start: resolves once ready; rejects when the process exits or is not ready in time (nothing restarts it then). */
   async start(): Promise<void> {
     const child = this.spawn();
