@@ -1,5 +1,3 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { GraphQLError } from 'graphql';
@@ -8,6 +6,7 @@ import {
   type Config, ConfigError, DEFAULT_JWT_MAX_LIFETIME_S, PROJECT_ROOT, SERVICE_NAMES, serviceSecretVariable,
 } from '../../shared/src/config';
 import { ANONYMOUS, type Identity, isRole, type Role } from '../../shared/src/identity';
+import { localSecret } from '../../shared/src/localSecret';
 import type { ServiceSecrets } from '../../shared/src/signing';
 
 /** What the gateway's context carries: the caller as the bearer token proved it. */
@@ -118,19 +117,7 @@ export function createAuthenticator(opts: AuthOptions): (authorization: string |
 export function localJwtSecret(config: Config, file = path.join(PROJECT_ROOT, '.data', 'local-jwt-secret')): string | undefined {
   if (config.jwt.secret) return config.jwt.secret;
   if (config.nodeEnv !== 'development') return undefined;
-  try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const secret = crypto.randomBytes(32).toString('hex');
-    try {
-      fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-      return secret;
-    } catch {
-      // Another process wrote it first: use theirs.
-      return fs.readFileSync(file, 'utf8').trim();
-    }
-  }
+  return localSecret(file);
 }
 
 /**

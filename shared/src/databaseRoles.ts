@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Client } from 'pg';
 import { ConfigError, databasePasswordVariable, type DatabaseConfig, type ServiceName } from './config';
+import { localSecret } from './localSecret';
 
 /**
  * Least privilege in the database: each service logs in as a role of its own that owns the
@@ -14,23 +13,6 @@ import { ConfigError, databasePasswordVariable, type DatabaseConfig, type Servic
 /** The login role of a service: mg_legal_instruments, ... (roles are cluster-wide, so prefixed). */
 export function serviceRole(service: ServiceName): string {
   return `mg_${service.replace(/-/g, '_')}`;
-}
-
-/** Outside production: a random secret kept (0600) in the git-ignored .data folder, made on first use. */
-function localRoleSecret(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const secret = crypto.randomBytes(32).toString('hex');
-    try {
-      fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-      return secret;
-    } catch {
-      // Another process wrote it first: use theirs.
-      return fs.readFileSync(file, 'utf8').trim();
-    }
-  }
 }
 
 /**
@@ -50,7 +32,8 @@ export function serviceRolePassword(database: DatabaseConfig, adminUrl: string, 
   if (!database.roleSecretFile) {
     throw new ConfigError(databasePasswordVariable(service), 'must be set in production (the password of the service\'s own database role)');
   }
-  return derive(localRoleSecret(database.roleSecretFile));
+  // Outside production: a random secret kept in the git-ignored .data folder.
+  return derive(localSecret(database.roleSecretFile));
 }
 
 /** The URL a service connects with: the administrator's server and database, as the service's role. */
