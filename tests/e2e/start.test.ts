@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import { startNpmStart } from '../support/npmStart';
 import { testDatabaseUrl } from '../support/serviceHarness';
-import { freePort } from '../../shared/src/net';
 
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -18,34 +15,9 @@ function portInUse(port: number): Promise<boolean> {
 
 describe('npm start', () => {
   it('starts four services and the gateway, answers a query, and stops everything on SIGTERM', async () => {
-    const ports = await Promise.all([0, 1, 2, 3, 4].map(() => freePort()));
-    const env = {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: testDatabaseUrl(),
-      GATEWAY_PORT: String(ports[0]),
-      LEGAL_INSTRUMENTS_PORT: String(ports[1]),
-      MIGRATION_DATA_PORT: String(ports[2]),
-      CONSULTATIVE_PROCESSES_PORT: String(ports[3]),
-      UN_PARTNERSHIPS_PORT: String(ports[4]),
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'start.ts')], {
-      cwd: PROJECT_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, ports, output, exited } = await startNpmStart(testDatabaseUrl(), 60_000);
     try {
-      const deadline = Date.now() + 60_000;
-      while (!/Migration Graph is ready/.test(output)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(output).toContain(`open http://127.0.0.1:${ports[0]}/graphql`);
+      expect(output()).toContain(`open http://127.0.0.1:${ports[0]}/graphql`);
       const res = await fetch(`http://127.0.0.1:${ports[0]}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -56,7 +28,7 @@ describe('npm start', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(output).toContain('stopped');
+    expect(output()).toContain('stopped');
     const stillBound = await Promise.all(ports.map(portInUse));
     expect(stillBound).toEqual([false, false, false, false, false]);
   }, 120_000);

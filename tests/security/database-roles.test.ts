@@ -15,6 +15,7 @@ import { definition as legal } from '../../services/legal-instruments/src/defini
 import { definition as data } from '../../services/migration-data/src/definition';
 import { definition as processes } from '../../services/consultative-processes/src/definition';
 import { definition as partnerships } from '../../services/un-partnerships/src/definition';
+import { startNpmStart } from '../support/npmStart';
 import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../support/serviceHarness';
 
 /**
@@ -349,33 +350,9 @@ function descendants(root: number): { pid: number; command: string; env: Record<
 describe('npm start', () => {
   const linux = process.platform === 'linux' ? it : it.skip;
   linux('gives the gateway no database settings and each service only its own role, with a password', async () => {
-    const ports = await Promise.all([0, 1, 2, 3, 4].map(() => freePort()));
     const adminUrl = testDatabaseUrl();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'start.ts')], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: adminUrl,
-        GATEWAY_PORT: String(ports[0]),
-        LEGAL_INSTRUMENTS_PORT: String(ports[1]),
-        MIGRATION_DATA_PORT: String(ports[2]),
-        CONSULTATIVE_PROCESSES_PORT: String(ports[3]),
-        UN_PARTNERSHIPS_PORT: String(ports[4]),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, ports, exited } = await startNpmStart(adminUrl, 90_000);
     try {
-      const deadline = Date.now() + 90_000;
-      while (!/Migration Graph is ready/.test(output)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
       const processes = descendants(child.pid!);
       const entry = (name: string) => processes.find((p) => p.command.includes(name))!;
       const database = (env: Record<string, string>) => {

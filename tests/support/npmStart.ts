@@ -1,0 +1,53 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../shared/src/config';
+import { freePort } from '../../shared/src/net';
+
+export interface NpmStart {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Free ports it was given: the gateway's, then the four services' in registry order. */
+  ports: number[];
+  /** Everything it has written to stdout and stderr so far. */
+  output(): string;
+  /** Its exit code once it has exited. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * `npm start` in development on the given database, with ports of its own, once it says it is
+ * ready; when it is not ready within `readyWithinMs` (or exits first) it is stopped and this throws.
+ */
+export async function startNpmStart(databaseUrl: string, readyWithinMs: number): Promise<NpmStart> {
+  const ports = await Promise.all([0, 1, 2, 3, 4].map(() => freePort()));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'start.ts')], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: databaseUrl,
+      GATEWAY_PORT: String(ports[0]),
+      LEGAL_INSTRUMENTS_PORT: String(ports[1]),
+      MIGRATION_DATA_PORT: String(ports[2]),
+      CONSULTATIVE_PROCESSES_PORT: String(ports[3]),
+      UN_PARTNERSHIPS_PORT: String(ports[4]),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + readyWithinMs;
+    while (!/Migration Graph is ready/.test(output)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  }
+  return { child, ports, output: () => output, exited };
+}
