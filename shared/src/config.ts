@@ -1,30 +1,18 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
+import { envPrefix, SERVICE_REGISTRY, type ServiceName } from '../../services/registry';
 
-/** The four domain services, in port order. One name per service everywhere. */
-export const SERVICE_NAMES = [
-  'legal-instruments',
-  'migration-data',
-  'consultative-processes',
-  'un-partnerships',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The domain services, in port order, as services/registry.ts lists them. One name per service everywhere. */
+export const SERVICE_NAMES = SERVICE_REGISTRY.map((s) => s.name) as readonly ServiceName[];
+export type { ServiceName };
 
 /** Postgres schema owned by each service. */
-export const SERVICE_SCHEMAS: Record<ServiceName, string> = {
-  'legal-instruments': 'legal',
-  'migration-data': 'data',
-  'consultative-processes': 'dialogue',
-  'un-partnerships': 'partners',
-};
+export const SERVICE_SCHEMAS = Object.fromEntries(SERVICE_REGISTRY.map((s) => [s.name, s.schema])) as Record<ServiceName, string>;
 
-export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
+export const DEFAULT_PORTS = {
   gateway: 4000,
-  'legal-instruments': 4001,
-  'migration-data': 4002,
-  'consultative-processes': 4003,
-  'un-partnerships': 4004,
-};
+  ...Object.fromEntries(SERVICE_REGISTRY.map((s) => [s.name, s.port])),
+} as Record<ServiceName | 'gateway', number>;
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -112,7 +100,7 @@ export const MIN_SECRET_LENGTH = 32;
 
 /** The variable that holds one service's signing secret: SERVICE_SECRET_LEGAL_INSTRUMENTS, ... */
 export function serviceSecretVariable(service: ServiceName): string {
-  return `SERVICE_SECRET_${envKey(service)}`;
+  return `SERVICE_SECRET_${envPrefix(service)}`;
 }
 
 /** A service's own secret derived from one development/test secret (refused in production). */
@@ -122,15 +110,12 @@ export function deriveServiceSecret(master: string, service: ServiceName): strin
 
 /** The variable that holds one service's database role password: DATABASE_PASSWORD_LEGAL_INSTRUMENTS, ... */
 export function databasePasswordVariable(service: ServiceName): string {
-  return `DATABASE_PASSWORD_${envKey(service)}`;
+  return `DATABASE_PASSWORD_${envPrefix(service)}`;
 }
 
 /** Project root: two levels above this file (shared/src). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-function envKey(name: ServiceName): string {
-  return name.toUpperCase().replace(/-/g, '_');
-}
 
 function readInt(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
   const raw = env[variable];
@@ -219,9 +204,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } as Record<ServiceName | 'gateway', number>;
   const serviceUrls = {} as Record<ServiceName, string>;
   for (const name of SERVICE_NAMES) {
-    ports[name] = readInt(env, `${envKey(name)}_PORT`, DEFAULT_PORTS[name], 0, 65535);
+    ports[name] = readInt(env, `${envPrefix(name)}_PORT`, DEFAULT_PORTS[name], 0, 65535);
     serviceUrls[name] =
-      readUrl(env, `${envKey(name)}_URL`, ['http:', 'https:']) ?? `http://127.0.0.1:${ports[name]}/graphql`;
+      readUrl(env, `${envPrefix(name)}_URL`, ['http:', 'https:']) ?? `http://127.0.0.1:${ports[name]}/graphql`;
   }
   const embeddedDirRaw = env.EMBEDDED_PG_DIR && env.EMBEDDED_PG_DIR !== '' ? env.EMBEDDED_PG_DIR : '.data/postgres';
   return {
