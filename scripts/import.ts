@@ -13,7 +13,7 @@ import { resolveDatabase } from '../shared/src/database';
 import { serviceDatabaseUrl } from '../shared/src/databaseRoles';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
-import { definition } from '../services/migration-data/src/definition';
+import { definition } from '../services/migration-data/src/service';
 import {
   describeRejects, ImportBusyError, ImportError, type ImportOptions, type ImportResult, importCatalogue, importIndicatorSeries, importStock,
 } from '../services/migration-data/src/import';

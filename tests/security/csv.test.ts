@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { csvText } from '../../shared/src/csv';
-import { definition } from '../../services/migration-data/src/definition';
 import { ImportError, importStock } from '../../services/migration-data/src/import';
 import { flattenRows, toCsv } from '../../scripts/report';
-import { startServiceHarness, testDatabaseUrl, type ServiceHarness } from '../support/serviceHarness';
+import { type ImportFixture, openImportFixture } from '../support/importFixture';
 
 // CSV formula injection (OWASP): a cell that begins with =, +, -, @, tab or carriage return is run by
 // a spreadsheet as a formula. Every CSV the project writes prefixes such a text cell with a single
@@ -42,20 +40,14 @@ describe('CSV written by the project', () => {
   });
 
   describe('rejects files', () => {
-    let svc: ServiceHarness;
+    let fixture: ImportFixture;
     let client: Client;
     let dir: string;
     beforeAll(async () => {
-      svc = await startServiceHarness(definition);
-      client = new Client({ connectionString: testDatabaseUrl() });
-      await client.connect();
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-sec-csv-'));
+      fixture = await openImportFixture('mg-sec-csv-');
+      ({ client, dir } = fixture);
     });
-    afterAll(async () => {
-      await client.end();
-      await svc.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    afterAll(() => fixture.close());
 
     it('write the rejected rows of an import with formula cells neutralised', async () => {
       const file = path.join(dir, 'formulas.csv');

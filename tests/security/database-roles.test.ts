@@ -11,10 +11,10 @@ import { startEmbeddedPostgres } from '../../shared/src/embeddedPostgres';
 import { createLogger } from '../../shared/src/logger';
 import { freePort, withDatabase } from '../../shared/src/net';
 import { prepareDatabase, type ServiceDefinition, startService } from '../../shared/src/service';
-import { definition as legal } from '../../services/legal-instruments/src/definition';
-import { definition as data } from '../../services/migration-data/src/definition';
-import { definition as processes } from '../../services/consultative-processes/src/definition';
-import { definition as partnerships } from '../../services/un-partnerships/src/definition';
+import { definition as legal } from '../../services/legal-instruments/src/service';
+import { definition as data } from '../../services/migration-data/src/service';
+import { definition as processes } from '../../services/consultative-processes/src/service';
+import { definition as partnerships } from '../../services/un-partnerships/src/service';
 import { startNpmStart } from '../support/npmStart';
 import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../support/serviceHarness';
 

@@ -1,4 +1,4 @@
-import { definition } from '../../services/legal-instruments/src/definition';
+import { definition } from '../../services/legal-instruments/src/service';
 import { type ServiceHarness, startServiceHarness } from '../support/serviceHarness';
 
 // The gateway's _entities calls carry representations it built itself, but a service must not let

@@ -1,14 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
-import { definition } from '../../services/migration-data/src/definition';
+import type { Client } from 'pg';
 import {
   dropStockRevision, ImportError, importCatalogue, importIndicatorSeries, importStock,
 } from '../../services/migration-data/src/import';
-import { startServiceHarness, testDatabaseUrl, type ServiceHarness } from '../support/serviceHarness';
+import { type ImportFixture, openImportFixture } from '../support/importFixture';
 
 // Imports read files that come from outside: each text cell gets the caps a mutation input gets,
 // a line has a fixed maximum (64 KiB) checked as the bytes arrive, and what an error shows of the
@@ -19,22 +17,18 @@ const SERIES_HEADER = 'indicator,country_iso3,year,value,unit,source,confidence'
 const STOCK_HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
 const GOOD_ENTRY = 'SEC_FIRST,Count (security test),persons,A count that the security tests load.,false,Security test,,unverified';
 
-let svc: ServiceHarness;
+let fixture: ImportFixture;
 let client: Client;
 let dir: string;
 beforeAll(async () => {
-  svc = await startServiceHarness(definition);
-  client = new Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-sec-import-'));
+  fixture = await openImportFixture('mg-sec-import-');
+  ({ client, dir } = fixture);
 });
 afterAll(async () => {
   await client.query(`DELETE FROM "data"."indicator" WHERE code LIKE 'SEC\\_%'`);
   await client.query(`DELETE FROM "data"."import_log" WHERE kind = 'indicators' AND target LIKE 'SEC\\_%'`);
   await dropStockRevision(client, 't_sec');
-  await client.end();
-  await svc.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 function file(name: string, text: string): string {

@@ -1,4 +1,4 @@
-import { definition } from '../../services/legal-instruments/src/definition';
+import { definition } from '../../services/legal-instruments/src/service';
 import { as, counts, startPrivateHarness } from '../support/editing';
 import type { ServiceHarness } from '../support/serviceHarness';
 

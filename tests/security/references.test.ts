@@ -1,6 +1,6 @@
 import type { BaseContext } from '@apollo/server';
 import { Client } from 'pg';
-import { definition as processesDefinition } from '../../services/consultative-processes/src/definition';
+import { definition as processesDefinition } from '../../services/consultative-processes/src/service';
 import type { Context as ProcessesContext } from '../../services/consultative-processes/src/context';
 import { resolvers as processesResolvers } from '../../services/consultative-processes/src/resolvers';
 import { SCHEMA_FILE as PROCESSES_SCHEMA } from '../../services/consultative-processes/src/server';

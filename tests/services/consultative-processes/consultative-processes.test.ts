@@ -1,4 +1,4 @@
-import { definition } from '../../../services/consultative-processes/src/definition';
+import { definition } from '../../../services/consultative-processes/src/service';
 import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
 

@@ -1,4 +1,4 @@
-import { definition } from '../../../services/legal-instruments/src/definition';
+import { definition } from '../../../services/legal-instruments/src/service';
 import { createLogger } from '../../../shared/src/logger';
 import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';

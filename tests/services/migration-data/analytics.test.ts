@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../shared/src/config';
-import { definition } from '../../../services/migration-data/src/definition';
+import { definition } from '../../../services/migration-data/src/service';
 import type { DataSource } from 'typeorm';
 import { indicatorValuesByCountry } from '../../../services/migration-data/src/entities/analytics';
 import { ImportError, importCatalogue, importIndicatorSeries, withClient } from '../../../services/migration-data/src/import';

@@ -1,34 +1,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../../shared/src/config';
-import { definition } from '../../../services/migration-data/src/definition';
 import {
   dropStockRevision, ImportBusyError, ImportError, importStock, type Reject,
 } from '../../../services/migration-data/src/import';
 import { writeSyntheticStock } from '../../../scripts/import/synthetic';
 import { countryKey } from '../../../services/migration-data/src/countryKey';
-import { startServiceHarness, testDatabaseUrl, type ServiceHarness } from '../../support/serviceHarness';
+import { type ImportFixture, openImportFixture } from '../../support/importFixture';
+import { testDatabaseUrl } from '../../support/serviceHarness';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'migration-data');
 const HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
 
-let svc: ServiceHarness;
+let fixture: ImportFixture;
 let client: Client;
 let dir: string;
 beforeAll(async () => {
-  svc = await startServiceHarness(definition);
-  client = new Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-import-'));
+  fixture = await openImportFixture('mg-import-');
+  ({ client, dir } = fixture);
 });
 afterAll(async () => {
   for (const revision of ['t_bad', 't_skip', 't_kill', 't_conc']) await dropStockRevision(client, revision);
-  await client.end();
-  await svc.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 /** A valid stock file of `n` rows (SEN from every origin, both sexes, over years), optionally one line replaced. */

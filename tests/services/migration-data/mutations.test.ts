@@ -1,4 +1,4 @@
-import { definition } from '../../../services/migration-data/src/definition';
+import { definition } from '../../../services/migration-data/src/service';
 import { as, codes, counts, describeRoleMatrix, type EditableCase, mutate, race, startPrivateHarness } from '../../support/editing';
 import type { ServiceHarness } from '../../support/serviceHarness';
 

@@ -3,11 +3,12 @@ import {
   checkOrder, type EditableSpec, type EditableTable, mutationResolvers, PROVENANCE_RULES, requireLive, type Row, serialKey, textKey,
 } from '../../../../shared/src/mutations';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation } from '../entities';
-import { SCHEMA, SERVICE_NAME } from '../dataSource';
+import { registered } from '../../../registry';
 
 const PROCESS_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
 const ORGANIZATION_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
 const RECORD_ID = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
+const { name: SERVICE_NAME, schema: SCHEMA } = registered('consultative-processes');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 const lower = (names: string[]) => Object.fromEntries(names.map((n) => [n, n.toLowerCase()]));
 const ROLES = lower([

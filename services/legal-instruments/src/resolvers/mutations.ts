@@ -2,11 +2,12 @@ import {
   checkOrder, type EditableSpec, type EditableTable, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, requireLive, serialKey, textKey,
 } from '../../../../shared/src/mutations';
 import { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
-import { SCHEMA, SERVICE_NAME } from '../dataSource';
+import { registered } from '../../../registry';
 
 const INSTRUMENT_CODE = /^[A-Z0-9][A-Z0-9-]{1,29}$/;
 const RECORD_ID = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
 const KIND_VALUES = { CONVENTION: 'convention', PROTOCOL: 'protocol', REGIONAL_PROTOCOL: 'regional protocol', ILO_CONVENTION: 'ILO convention' };
+const { name: SERVICE_NAME, schema: SCHEMA } = registered('legal-instruments');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 
 export const instrumentTable: EditableTable<LegalInstrument> = {

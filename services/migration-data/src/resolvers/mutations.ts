@@ -3,11 +3,12 @@ import {
 } from '../../../../shared/src/mutations';
 import { isKnownCountryCode } from '../../../../shared/src/countries';
 import { IndicatorValue, MigrationProfile } from '../entities';
-import { SCHEMA, SERVICE_NAME } from '../dataSource';
+import { registered } from '../../../registry';
 
 const PROFILE_ID = /^[A-Z]{3}-\d{4}$/;
 const INDICATOR_CODE = /^[A-Z][A-Z0-9_.]{0,39}$/;
 const ISBN = /^(?=(?:[^0-9X]*[0-9X]){10}(?:(?:[^0-9X]*[0-9X]){3})?$)[0-9][0-9-]*[0-9X]$/;
+const { name: SERVICE_NAME, schema: SCHEMA } = registered('migration-data');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 
 const countryKey: KeyPart = {

@@ -3,12 +3,13 @@ import {
   checkOrder, type EditableSpec, type EditableTable, type KeyPart, mutationResolvers, type Problems, PROVENANCE_RULES, requireLive, serialKey, textKey,
 } from '../../../../shared/src/mutations';
 import { Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
-import { SCHEMA, SERVICE_NAME } from '../dataSource';
+import { registered } from '../../../registry';
 
 /** Acronyms keep their case and spaces (UN Women). */
 const ACRONYM = /^[A-Z][A-Za-z0-9 -]{1,19}$/;
 const RECORD_ID = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
 const PROCESS_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
+const { name: SERVICE_NAME, schema: SCHEMA } = registered('un-partnerships');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 const THEMES = Object.fromEntries(['FREE_MOVEMENT', 'LABOUR_MIGRATION', 'MIGRATION_DIALOGUE', 'HUMAN_TRAFFICKING'].map((t) => [t, t.toLowerCase()]));
 const PROGRAMME_REF = { schema: SCHEMA, table: 'programme', column: 'id', what: 'programme' };
