@@ -4,8 +4,7 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { GraphQLError, type GraphQLFormattedError, GraphQLScalarType, type GraphQLSchema, parse } from 'graphql';
+import { concatAST, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse } from 'graphql';
 import { COUNTRIES, type CountryRef } from './countries';
 import { danglingReference, PUBLIC_ERROR_CODES, RETRY_AFTER_SECONDS, serviceUnavailable } from './errors';
 import { describeError, type Logger } from './logger';
@@ -22,7 +21,12 @@ export function serviceSdl(schemaFile: string): string {
   return `${fs.readFileSync(schemaFile, 'utf8')}\n${COMMON_SDL}`;
 }
 
-type CountryParent = { code: string } & Partial<CountryRef>;
+/** What a service holds of a country: its key; the rest comes from the shared reference list. */
+export interface CountryKey {
+  code: string;
+}
+
+type CountryParent = CountryKey & Partial<CountryRef>;
 
 function ref(parent: CountryParent): CountryRef | null {
   return COUNTRIES.get(parent.code) ?? null;
@@ -70,26 +74,25 @@ export const commonResolvers = {
 /** The `provenance` field of any entity stored with source, confidence and notes columns. */
 export const provenanceField = (row: ProvenanceColumns) => toProvenance(row);
 
-/** A service's resolver map: per type, either a scalar or an object of field resolvers. */
-export type ResolverMap = Record<string, GraphQLScalarType | Record<string, unknown>>;
+/** What `buildSubgraphSchema` takes: schema modules, each its type definitions and resolvers. */
+type SubgraphModule = Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number];
+/** A service's resolver map, as `buildSubgraphSchema` takes it (each service types its own with its generated `Resolvers`). */
+export type ServiceResolvers = NonNullable<Extract<SubgraphModule, { resolvers?: unknown }>['resolvers']>;
 
-function mergeResolvers(...maps: ResolverMap[]): GraphQLResolverMap<unknown> {
-  const out: ResolverMap = {};
-  for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) {
-      const previous = out[type];
-      out[type] =
-        fields instanceof GraphQLScalarType || previous === undefined || previous instanceof GraphQLScalarType
-          ? fields
-          : { ...previous, ...fields };
-    }
-  }
-  return out as unknown as GraphQLResolverMap<unknown>;
-}
+const COMMON_TYPE_DEFS = parse(COMMON_SDL);
 
-export function buildServiceSchema(schemaFile: string, resolvers: ResolverMap): GraphQLSchema {
-  const typeDefs = parse(serviceSdl(schemaFile));
-  const schema = buildSubgraphSchema({ typeDefs, resolvers: mergeResolvers(commonResolvers, resolvers) });
+/** The subgraph of one service: the common types and their resolvers, then the service's schema and resolvers. */
+/** @deprecated Transitional name while the services move to their generated `Resolvers` types. */
+export type ResolverMap = ServiceResolvers;
+
+/** The subgraph of one service: the common types and their resolvers, then the service's schema and resolvers. */
+export function buildServiceSchema(schemaFile: string, resolvers: ServiceResolvers): GraphQLSchema {
+  const serviceTypeDefs = parse(fs.readFileSync(schemaFile, 'utf8'));
+  const schema = buildSubgraphSchema([
+    { typeDefs: COMMON_TYPE_DEFS, resolvers: commonResolvers },
+    { typeDefs: serviceTypeDefs, resolvers },
+  ]);
+  const typeDefs = concatAST([serviceTypeDefs, COMMON_TYPE_DEFS]);
   // Each request's objects are counted and its declared list bounds enforced, whatever the gateway estimated.
   // A malformed representation fails alone, at its index, instead of the whole _entities batch.
   return guardResolvers(isolateEntities(schema, typeDefs), listBounds(typeDefs));
