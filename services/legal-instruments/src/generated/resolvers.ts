@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/subgraph';
 import type { LegalInstrument as LegalInstrumentModel, Publication as PublicationModel, Training as TrainingModel, TreatyAction as TreatyActionModel } from '../entities';
+import type { TreatyStatusParent as TreatyStatusParentModel } from '../resolvers/parents';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -1188,7 +1189,7 @@ export type ResolversTypes = {
   TreatyActionPayload: ResolverTypeWrapper<Omit<TreatyActionPayload, 'treatyAction'> & { treatyAction: ResolversTypes['TreatyAction'] }>;
   TreatyActionType: TreatyActionType;
   TreatyActionVersionInput: TreatyActionVersionInput;
-  TreatyStatus: ResolverTypeWrapper<Omit<TreatyStatus, 'basis' | 'country' | 'instrument'> & { basis?: Maybe<ResolversTypes['TreatyAction']>, country?: Maybe<ResolversTypes['Country']>, instrument: ResolversTypes['LegalInstrument'] }>;
+  TreatyStatus: ResolverTypeWrapper<TreatyStatusParentModel>;
   TreatyStatusValue: TreatyStatusValue;
   UpdateInstrumentInput: UpdateInstrumentInput;
   UpdatePublicationInput: UpdatePublicationInput;
@@ -1236,7 +1237,7 @@ export type ResolversParentTypes = {
   TreatyActionFilter: TreatyActionFilter;
   TreatyActionPayload: Omit<TreatyActionPayload, 'treatyAction'> & { treatyAction: ResolversParentTypes['TreatyAction'] };
   TreatyActionVersionInput: TreatyActionVersionInput;
-  TreatyStatus: Omit<TreatyStatus, 'basis' | 'country' | 'instrument'> & { basis?: Maybe<ResolversParentTypes['TreatyAction']>, country?: Maybe<ResolversParentTypes['Country']>, instrument: ResolversParentTypes['LegalInstrument'] };
+  TreatyStatus: TreatyStatusParentModel;
   UpdateInstrumentInput: UpdateInstrumentInput;
   UpdatePublicationInput: UpdatePublicationInput;
   UpdateTrainingInput: UpdateTrainingInput;
