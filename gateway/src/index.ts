@@ -5,7 +5,7 @@ import { closeServer, createHttpServer, listen } from '../../shared/src/http';
 import { createLogger } from '../../shared/src/logger';
 import { buildGateway } from './server';
 import { gatewayReadiness } from './readiness';
-import { memoryStore, redisStore, responseCachePlugin } from './responseCache';
+import { memoryStore, redisStore, responseCachePlugins } from './responseCache';
 import { createIdeRoute } from './ide';
 import { authOptionsFromConfig, createAuthenticator, gatewayContext, gatewayServiceSecrets, localJwtSecret } from './auth';
 
@@ -28,13 +28,13 @@ async function main(): Promise<void> {
   try {
     authenticate = createAuthenticator(authOptionsFromConfig(config, localJwtSecret(config)));
     const cacheStore =
-      config.responseCacheTtlSeconds > 0 ? (config.redisUrl ? redisStore(config.redisUrl) : memoryStore()) : null;
+      config.responseCacheTtlSeconds > 0 ? (config.redisUrl ? redisStore(config.redisUrl, log) : memoryStore()) : null;
     built = buildGateway({
       supergraphSdl,
       serviceUrls: config.serviceUrls,
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       deduplicateSubgraphCalls: config.subgraphDeduplication,
-      plugins: cacheStore ? [responseCachePlugin(cacheStore, config.responseCacheTtlSeconds)] : [],
+      plugins: cacheStore ? responseCachePlugins(cacheStore, config.responseCacheTtlSeconds) : [],
       log,
       serviceSecrets: gatewayServiceSecrets(config),
       limits: config.limits,
