@@ -127,9 +127,9 @@ async function main(): Promise<void> {
     UN_PARTNERSHIPS_PORT: String(ports['un-partnerships']),
   };
   const procs = new Map<string, Proc>();
-  const launch = (name: string, entry: string): Proc => {
+  const launch = (name: string, ...entry: string[]): Proc => {
     const out = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', out, out] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', out, out] });
     const proc = { name, child, exited: new Promise<void>((r) => child.once('exit', () => r())) };
     procs.set(name, proc);
     return proc;
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   cleanup = stopAll;
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
-  for (const name of SERVICE_NAMES) launch(name, `services/${name}/src/index.ts`);
+  for (const name of SERVICE_NAMES) launch(name, 'scripts/runService.ts', name);
   await Promise.all(SERVICE_NAMES.map((name) => waitStatus(readyz(name), 200, 60_000)));
   launch('gateway', 'gateway/src/index.ts');
   await waitStatus(readyz('gateway'), 200, 60_000);
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   victim.child.kill('SIGKILL');
   await victim.exited;
   await sleep(options.down * 1000);
-  launch(options.kill, `services/${options.kill}/src/index.ts`);
+  launch(options.kill, 'scripts/runService.ts', options.kill);
   await waitStatus(readyz(options.kill), 200, 60_000);
   const serviceBack = Date.now();
   const serviceRecovered = await firstSuccessAfter(serviceBack, options.kill, serviceBack + 30_000);

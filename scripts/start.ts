@@ -75,12 +75,12 @@ async function main(): Promise<void> {
     // while the others keep serving.
     const readyz = (port: number) => `http://127.0.0.1:${port}/readyz`;
     for (const name of SERVICE_NAMES) {
-      children.push(new SupervisedProcess(name, `services/${name}/src/index.ts`, { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) }, readyz(config.ports[name]), log, giveUp));
+      children.push(new SupervisedProcess(name, ['scripts/runService.ts', name], { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) }, readyz(config.ports[name]), log, giveUp));
     }
     await Promise.all(children.map((c) => c.start()));
     const gateway = new SupervisedProcess(
       'gateway',
-      'gateway/src/index.ts',
+      ['gateway/src/index.ts'],
       Object.assign({ ...env }, ...SERVICE_NAMES.map(secretEnv)),
       readyz(config.ports.gateway),
       log,

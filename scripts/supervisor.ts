@@ -54,7 +54,8 @@ export class SupervisedProcess {
 
   constructor(
     readonly name: string,
-    private readonly entry: string,
+    /** The script and its arguments, run with `node --import tsx`. */
+    private readonly entry: readonly string[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly readyUrl: string,
     private readonly log: Logger,
@@ -85,7 +86,7 @@ export class SupervisedProcess {
   }
 
   private spawn(): Child {
-    const proc = spawn(process.execPath, ['--import', 'tsx', this.entry], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', ...this.entry], {
       cwd: PROJECT_ROOT,
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,17 +1,63 @@
 import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import type { DataSource } from 'typeorm';
-import { type Config, type DatabaseConfig, loadConfig, type ServiceName, serviceSecretVariable } from './config';
+import type { DataSource, MixedList } from 'typeorm';
+import { type Config, type DatabaseConfig, loadConfig, PROJECT_ROOT, SERVICE_SCHEMAS, type ServiceName, serviceSecretVariable } from './config';
 import { closeServer, createHttpServer, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
-import { runMigrations } from './db';
+import { createServiceDataSource, runMigrations } from './db';
 import { provisionServiceRole, serviceDatabaseUrl } from './databaseRoles';
 import type { SeedResult } from './seed';
-import type { Identity } from './identity';
+import { ANONYMOUS, type Identity } from './identity';
+import { buildServiceSchema, createSubgraphServer } from './subgraph';
 import { verifySignedRequest } from './signing';
 import { bindRequest } from './requestBudget';
 
-/** What each service module provides; the same shape in all four. */
+/**
+ * What a service declares about itself in services/<name>/src/service.ts; its Postgres schema and
+ * port come from services/registry.ts, its schema file is services/<name>/schema.graphql.
+ */
+export interface ServiceDeclaration<TLoaders> {
+  name: ServiceName;
+  entities: MixedList<Function>;
+  /** Oldest first. */
+  migrations: Function[];
+  resolvers: Parameters<typeof buildServiceSchema>[1];
+  /** Fresh DataLoaders for one request. */
+  createLoaders(ds: DataSource): TLoaders;
+  seed(ds: DataSource, log: Logger): Promise<SeedResult | SeedResult[]>;
+}
+
+/** What every resolver of a service receives. */
+export interface ServiceContext<TLoaders> {
+  ds: DataSource;
+  /** Who is asking, as the gateway verified and signed it. */
+  identity: Identity;
+  loaders: TLoaders;
+}
+
+/** A declared service, with what tests of its schema and migrations need. */
+export type DeclaredService<TLoaders> = ServiceDefinition<ServiceContext<TLoaders>> & { schemaFile: string; migrations: Function[] };
+
+/** Turns a service's declaration into the definition the orchestrator, the scripts and the tests run. */
+export function defineService<TLoaders>(service: ServiceDeclaration<TLoaders>): DeclaredService<TLoaders> {
+  const schema = SERVICE_SCHEMAS[service.name];
+  const schemaFile = path.join(PROJECT_ROOT, 'services', service.name, 'schema.graphql');
+  return {
+    name: service.name,
+    schema,
+    schemaFile,
+    migrations: service.migrations,
+    createDataSource: (url, database, log) =>
+      createServiceDataSource({ url, schema, entities: service.entities, migrations: service.migrations, database, applicationName: service.name, log }),
+    buildServer: (log) => createSubgraphServer<ServiceContext<TLoaders>>({ schema: buildServiceSchema(schemaFile, service.resolvers), log }),
+    // A fresh context (and fresh loaders) for every request.
+    createContext: (ds, identity = ANONYMOUS) => ({ ds, identity, loaders: service.createLoaders(ds) }),
+    seed: async (ds, log) => [await service.seed(ds, log)].flat(),
+  };
+}
+
+/** What the shared wiring needs of a service; defineService builds it from a declaration. */
 export interface ServiceDefinition<TContext extends BaseContext> {
   name: ServiceName;
   schema: string;
@@ -53,7 +99,7 @@ export async function prepareDatabase<T extends BaseContext>(
   }
 }
 
-/** Opens the database and serves the subgraph over HTTP. Used by index.ts and by the test harness. */
+/** Opens the database and serves the subgraph over HTTP. Used by runService and by the test harness. */
 export async function startService<T extends BaseContext>(
   def: ServiceDefinition<T>,
   opts: {

@@ -22,8 +22,8 @@ interface Proc {
 const MASTER_SECRET = crypto.randomBytes(32).toString('hex');
 const DERIVED = Object.fromEntries(SERVICE_NAMES.map((n) => [n, deriveServiceSecret(MASTER_SECRET, n)])) as Record<ServiceName, string>;
 
-function run(entry: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+function run(entry: string, env: Record<string, string>, args: string[] = []): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', SERVICE_SIGNING_SECRET: MASTER_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +62,7 @@ const INSTRUMENT_ANSWER = { data: { instrument: { shortTitle: 'Migrant Workers C
 describe('process life cycle', () => {
   it('a service finishes a request in flight on SIGTERM, refuses new connections, and exits 0', async () => {
     const env: Record<string, string> = { ...(await servicePorts()), DATABASE_URL: testDatabaseUrl() };
-    const proc = run('services/legal-instruments/src/index.ts', env);
+    const proc = run('scripts/runService.ts', env, ['legal-instruments']);
     const base = `http://127.0.0.1:${env.LEGAL_INSTRUMENTS_PORT}`;
     try {
       await waitFor(`${base}/readyz`, 200, proc);

@@ -142,7 +142,7 @@ describe('a service process in production (docker compose, Kubernetes)', () => {
   };
   const run = async (env: Record<string, string>) => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/legal-instruments/src/index.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/runService.ts', 'legal-instruments'], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'error', LEGAL_INSTRUMENTS_PORT: String(port), SERVICE_SECRET_LEGAL_INSTRUMENTS: 's'.repeat(32), DATABASE_URL: serverUrl(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -365,7 +365,7 @@ describe('npm start', () => {
       };
       const seen = {
         gateway: database(entry('gateway/src/index.ts').env),
-        ...Object.fromEntries(Object.keys(ROLES).map((name) => [name, database(entry(`services/${name}/src/index.ts`).env)])),
+        ...Object.fromEntries(Object.keys(ROLES).map((name) => [name, database(entry(`scripts/runService.ts ${name}`).env)])),
       };
       expect(seen).toEqual({
         gateway: { user: null, password: null, passwords: [] },

@@ -3,7 +3,6 @@ import { Client } from 'pg';
 import { definition as processesDefinition } from '../../services/consultative-processes/src/service';
 import type { Context as ProcessesContext } from '../../services/consultative-processes/src/context';
 import { resolvers as processesResolvers } from '../../services/consultative-processes/src/resolvers';
-import { SCHEMA_FILE as PROCESSES_SCHEMA } from '../../services/consultative-processes/src/server';
 import { loadServices } from '../../scripts/services';
 import type { ServiceDefinition } from '../../shared/src/service';
 import { buildServiceSchema, createSubgraphServer } from '../../shared/src/subgraph';
@@ -156,7 +155,7 @@ describe('references across services', () => {
       buildServer: (log) =>
         createSubgraphServer<ProcessesContext>({
           log,
-          schema: buildServiceSchema(PROCESSES_SCHEMA, {
+          schema: buildServiceSchema(processesDefinition.schemaFile, {
             ...processesResolvers,
             ConsultativeProcess: {
               ...(processesResolvers.ConsultativeProcess as Record<string, unknown>),

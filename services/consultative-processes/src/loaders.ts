@@ -1,8 +1,10 @@
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/loaders';
 import { historyLoader } from '../../../shared/src/mutations';
-import { SCHEMA } from './dataSource';
+import { registered } from '../../registry';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
+
+const SCHEMA = registered('consultative-processes').schema;
 
 /** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
 export function createLoaders(ds: DataSource) {

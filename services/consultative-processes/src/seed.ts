@@ -4,7 +4,9 @@ import { blankToNull, readCsv } from '../../../shared/src/csv';
 import { earliestDay } from '../../../shared/src/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
-import { SCHEMA } from './dataSource';
+import { registered } from '../../registry';
+
+const SCHEMA = registered('consultative-processes').schema;
 
 const SEED_DIR = path.resolve(__dirname, '..', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);

@@ -3,7 +3,9 @@ import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/loaders';
 import { historyLoader } from '../../../shared/src/mutations';
 import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
-import { SCHEMA } from './dataSource';
+import { registered } from '../../registry';
+
+const SCHEMA = registered('legal-instruments').schema;
 
 const ACTION_ORDER = { instrumentCode: 'ASC', date: 'ASC', action: 'ASC' } as const;
 

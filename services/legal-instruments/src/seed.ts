@@ -3,7 +3,9 @@ import type { DataSource } from 'typeorm';
 import { blankToNull, readCsv } from '../../../shared/src/csv';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
 import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
-import { SCHEMA } from './dataSource';
+import { registered } from '../../registry';
+
+const SCHEMA = registered('legal-instruments').schema;
 
 const SEED_DIR = path.resolve(__dirname, '..', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);

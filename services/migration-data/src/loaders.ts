@@ -1,10 +1,12 @@
 import { In, type DataSource } from 'typeorm';
 import { argsLoader, groupLoader, partition, rowLoader } from '../../../shared/src/loaders';
 import { historyLoader } from '../../../shared/src/mutations';
-import { SCHEMA } from './dataSource';
+import { registered } from '../../registry';
 import { MigrationProfile, StockRevision } from './entities';
 import { findIndicators, indicatorValuesByCountry, type IndicatorValueRow } from './entities/analytics';
 import { type CorridorRow, type Side, stockByYear, type StockYear, topCorridors } from './entities/queries';
+
+const SCHEMA = registered('migration-data').schema;
 
 /** A country's yearly stock in one revision. */
 export interface StockKey {

@@ -8,7 +8,9 @@ import { isPartialDate } from '../../../shared/src/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
 import { MigrationProfile } from './entities';
 import { type ImportOptions, type ImportResult, importStock, withClient } from './import';
-import { SCHEMA } from './dataSource';
+import { registered } from '../../registry';
+
+const SCHEMA = registered('migration-data').schema;
 
 const SEED_DIR = path.resolve(__dirname, '..', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);

@@ -1,8 +1,10 @@
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/loaders';
 import { historyLoader } from '../../../shared/src/mutations';
-import { SCHEMA } from './dataSource';
+import { registered } from '../../registry';
 import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
+
+const SCHEMA = registered('un-partnerships').schema;
 
 /** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
 export function createLoaders(ds: DataSource) {

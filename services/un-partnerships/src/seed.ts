@@ -4,7 +4,9 @@ import { blankToNull, readCsv } from '../../../shared/src/csv';
 import { earliestDay, latestDay } from '../../../shared/src/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
 import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
-import { SCHEMA } from './dataSource';
+import { registered } from '../../registry';
+
+const SCHEMA = registered('un-partnerships').schema;
 
 const SEED_DIR = path.resolve(__dirname, '..', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);

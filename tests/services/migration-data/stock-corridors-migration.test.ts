@@ -7,8 +7,10 @@ import { createLogger } from '../../../shared/src/logger';
 import { withDatabase } from '../../../shared/src/net';
 import { entities } from '../../../services/migration-data/src/entities';
 import { findCorridors } from '../../../services/migration-data/src/entities/queries';
-import { migrations, SCHEMA } from '../../../services/migration-data/src/dataSource';
+import { definition } from '../../../services/migration-data/src/service';
 import { testDatabaseUrl } from '../../support/serviceHarness';
+
+const { migrations, schema: SCHEMA } = definition;
 
 // The corridor migration on a database that already holds stock in the old shape (one row per
 // sex, char(3) codes): a scratch database migrated to the step before, filled, then migrated on
