@@ -1,5 +1,6 @@
 # One image for all five processes (four subgraphs, the gateway) and the one-shot migrate job.
-# Each container picks its process with `command:` in docker-compose.yml; TypeScript runs through tsx.
+# Each container picks its process with `command:` in docker-compose.yml (a service runs
+# `scripts/runService.ts <name>`, names from services/registry.ts); TypeScript runs through tsx.
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -17,5 +18,6 @@ ENV NODE_ENV=production \
 # Code stays owned by root (read-only for the process); run as the image's unprivileged user.
 USER node
 
-EXPOSE 4000 4001 4002 4003 4004
+# The gateway's port; each service's port is set where it runs (compose, Kubernetes), from services/registry.ts.
+EXPOSE 4000
 CMD ["node", "--import", "tsx", "gateway/src/index.ts"]

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { envPrefix, SERVICE_REGISTRY } from '../services/registry';
 
 /**
  * Checks the structure of docker-compose.yml without a Docker engine or a database:
@@ -43,12 +44,7 @@ interface ComposeFile {
 const COMPOSE_PATH = path.resolve(__dirname, '..', 'docker-compose.yml');
 const compose = parse(readFileSync(COMPOSE_PATH, 'utf8'), { merge: true }) as ComposeFile;
 
-const SUBGRAPHS = [
-  { name: 'legal-instruments', port: 4001, env: 'LEGAL_INSTRUMENTS' },
-  { name: 'migration-data', port: 4002, env: 'MIGRATION_DATA' },
-  { name: 'consultative-processes', port: 4003, env: 'CONSULTATIVE_PROCESSES' },
-  { name: 'un-partnerships', port: 4004, env: 'UN_PARTNERSHIPS' },
-] as const;
+const SUBGRAPHS = SERVICE_REGISTRY.map(({ name, port }) => ({ name, port, env: envPrefix(name) }));
 
 const APP_SERVICES = [...SUBGRAPHS.map((s) => s.name), 'gateway'] as const;
 // The superuser's URL, for the migrate job only; a service's URL names no user or password.
@@ -73,18 +69,7 @@ function readyzHealthcheck(port: number): string[] {
 
 describe('docker-compose.yml', () => {
   test('it defines exactly postgres, redis, migrate, the four subgraphs and the gateway.', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(
-      [
-        'postgres',
-        'redis',
-        'migrate',
-        'legal-instruments',
-        'migration-data',
-        'consultative-processes',
-        'un-partnerships',
-        'gateway',
-      ].sort(),
-    );
+    expect(Object.keys(compose.services).sort()).toEqual(['postgres', 'redis', 'migrate', ...APP_SERVICES].sort());
   });
 
   test('postgres runs postgres:16 on a named volume with a pg_isready healthcheck.', () => {
@@ -126,7 +111,7 @@ describe('docker-compose.yml', () => {
 
   test.each(SUBGRAPHS)('the $name service listens on $port, inside the network only, with the database wired in.', ({ name, port, env }) => {
     const svc = service(name);
-    expect(svc.command).toEqual(['node', '--import', 'tsx', `services/${name}/src/index.ts`]);
+    expect(svc.command).toEqual(['node', '--import', 'tsx', 'scripts/runService.ts', name]);
     expect(svc.environment).toEqual({
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
@@ -166,10 +151,7 @@ describe('docker-compose.yml', () => {
   test('the gateway waits for all four subgraphs to be healthy, and for redis.', () => {
     expect(service('gateway').depends_on).toEqual({
       redis: { condition: 'service_healthy' },
-      'legal-instruments': { condition: 'service_healthy' },
-      'migration-data': { condition: 'service_healthy' },
-      'consultative-processes': { condition: 'service_healthy' },
-      'un-partnerships': { condition: 'service_healthy' },
+      ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, { condition: 'service_healthy' }])),
     });
   });
 
