@@ -19,6 +19,7 @@ import {
 import { PROJECT_ROOT } from '../shared/src/config';
 import { csvText } from '../shared/src/csv';
 import { printableLines } from '../shared/src/printable';
+import { parseCommandLine } from './commandLine';
 
 export const OPERATIONS_DIR = path.join(PROJECT_ROOT, 'operations');
 const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
@@ -269,25 +270,15 @@ interface Args {
 }
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { vars: [], format: 'csv' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new ReportError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--var') args.vars.push(next());
-    else if (arg === '--format') {
-      const f = next();
-      if (f !== 'csv' && f !== 'json') throw new ReportError(`--format must be csv or json, not "${f}"`);
-      args.format = f;
-    } else if (arg === '--out') args.out = next();
-    else if (arg.startsWith('--')) throw new ReportError(`Unknown option ${arg}`);
-    else if (args.name === undefined) args.name = arg;
-    else throw new ReportError(`One report at a time (got "${args.name}" and "${arg}")`);
-  }
-  return args;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { var: { type: 'string', multiple: true }, format: { type: 'string' }, out: { type: 'string' } },
+    { positionals: true, fail: (message) => new ReportError(message.replace(/^unknown/, 'Unknown')) },
+  );
+  const { var: vars = [], format = 'csv', out } = values;
+  if (format !== 'csv' && format !== 'json') throw new ReportError(`--format must be csv or json, not "${format}"`);
+  if (positionals.length > 1) throw new ReportError(`One report at a time (got "${positionals[0]}" and "${positionals[1]}")`);
+  return { name: positionals[0], vars, format, out };
 }
 
 export function formatReport(data: Json, format: 'csv' | 'json'): string {

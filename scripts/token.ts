@@ -5,6 +5,7 @@
 import { type Config, DEFAULT_JWT_MAX_LIFETIME_S, loadConfig } from '../shared/src/config';
 import { ALL_ROLES, isRole, type Role } from '../shared/src/identity';
 import { issueLocalToken, localJwtSecret } from '../gateway/src/auth';
+import { parseCommandLine } from './commandLine';
 
 // The gateway refuses tokens that live longer (JWT_MAX_LIFETIME_S).
 const MAX_TTL_SECONDS = DEFAULT_JWT_MAX_LIFETIME_S;
@@ -17,27 +18,17 @@ export interface TokenRequest {
 
 /** Parses the command line; throws with a message for the user on anything wrong. */
 export function parseTokenArgs(argv: string[]): TokenRequest {
+  const { values } = parseCommandLine(argv, { role: { type: 'string', multiple: true }, sub: { type: 'string' }, ttl: { type: 'string' } });
   const roles: Role[] = [];
-  let sub: string | undefined;
-  let ttlSeconds = 3600;
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if (flag !== '--role' && flag !== '--sub' && flag !== '--ttl') throw new Error(`unknown option ${flag}`);
-    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value`);
-    i += 1;
-    if (flag === '--role') {
-      if (!isRole(value)) throw new Error(`unknown role "${value}"; one of: ${ALL_ROLES.join(', ')}`);
-      if (!roles.includes(value)) roles.push(value);
-    } else if (flag === '--sub') {
-      sub = value;
-    } else {
-      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_TTL_SECONDS) {
-        throw new Error(`--ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`);
-      }
-      ttlSeconds = Number(value);
-    }
+  for (const value of values.role ?? []) {
+    if (!isRole(value)) throw new Error(`unknown role "${value}"; one of: ${ALL_ROLES.join(', ')}`);
+    if (!roles.includes(value)) roles.push(value);
   }
+  const { sub, ttl = '3600' } = values;
+  if (!/^\d+$/.test(ttl) || Number(ttl) < 1 || Number(ttl) > MAX_TTL_SECONDS) {
+    throw new Error(`--ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`);
+  }
+  const ttlSeconds = Number(ttl);
   if (!sub) throw new Error('--sub is required (who the token is for)');
   return { sub, roles, ttlSeconds };
 }
