@@ -31,8 +31,8 @@ function exportedNames(file: string): string[] {
   if (!fs.existsSync(file)) return [];
   const source = fs.readFileSync(file, 'utf8');
   const listed = [...source.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!));
-  const declared = [...source.matchAll(/^export (?:type|interface|class) (\w+)/gm)].map((m) => m[1]!);
-  return [...listed, ...declared].filter((n) => n.length > 0);
+  const declared = [...source.matchAll(/^export (?:type|interface|class|const) (\w+)/gm)].map((m) => m[1]!);
+  return [...new Set([...listed, ...declared])].filter((n) => n.length > 0);
 }
 
 /**
@@ -51,6 +51,11 @@ function serviceResolvers(name: string): Types.ConfiguredOutput {
     const type = parent.replace(/Parent$/, '');
     if (parent !== type && types.has(type)) mappers[type] = `../resolvers/parents#${parent}`;
   }
+  // An enum whose values are stored otherwise is declared in resolvers/enums.ts, as an object of stored values and its type.
+  const enums = new Set([...sdl.matchAll(/^enum (\w+)/gm)].map((m) => m[1]!));
+  const enumValues = Object.fromEntries(
+    exportedNames(path.join(dir, 'src', 'resolvers', 'enums.ts')).filter((e) => enums.has(e)).map((e) => [e, `../resolvers/enums#${e}`]),
+  );
   return {
     schema: [FEDERATION_DIRECTIVES, sdl, COMMON_SDL],
     plugins: [
@@ -62,10 +67,13 @@ function serviceResolvers(name: string): Types.ConfiguredOutput {
       federation: true,
       contextType: '../context#Context',
       mappers,
+      enumValues,
       scalars: SCALARS,
       enumsAsTypes: true,
       useTypeImports: true,
       useIndexSignature: false,
+      // graphql-js turns an Error returned for a field or a list item into that item's error (countryReferences does).
+      resolverTypeWrapperSignature: 'Promise<T> | T | Error',
       // The entities share their GraphQL types' names: imported as LegalInstrumentModel and the like.
       mapperTypeSuffix: 'Model',
     },

@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { concatAST, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse } from 'graphql';
+import { concatAST, type DocumentNode, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, Kind, parse } from 'graphql';
 import { COUNTRIES, type CountryRef } from './countries';
 import { danglingReference, PUBLIC_ERROR_CODES, RETRY_AFTER_SECONDS, serviceUnavailable } from './errors';
 import { describeError, type Logger } from './logger';
@@ -81,16 +81,23 @@ export type ServiceResolvers = NonNullable<Extract<SubgraphModule, { resolvers?:
 
 const COMMON_TYPE_DEFS = parse(COMMON_SDL);
 
-/** The subgraph of one service: the common types and their resolvers, then the service's schema and resolvers. */
 /** @deprecated Transitional name while the services move to their generated `Resolvers` types. */
 export type ResolverMap = ServiceResolvers;
 
-/** The subgraph of one service: the common types and their resolvers, then the service's schema and resolvers. */
-export function buildServiceSchema(schemaFile: string, resolvers: ServiceResolvers): GraphQLSchema {
+// A module of resolvers only: its fields are declared by the modules with type definitions.
+const NO_TYPE_DEFS: DocumentNode = { kind: Kind.DOCUMENT, definitions: [] };
+
+/**
+ * The subgraph of one service: the common types and their resolvers, then the service's schema and
+ * resolver maps (several when parts of it are typed apart, such as the shared editing fields).
+ */
+export function buildServiceSchema(schemaFile: string, resolvers: ServiceResolvers | readonly ServiceResolvers[]): GraphQLSchema {
   const serviceTypeDefs = parse(fs.readFileSync(schemaFile, 'utf8'));
+  const [first, ...rest] = Array.isArray(resolvers) ? resolvers : [resolvers];
   const schema = buildSubgraphSchema([
     { typeDefs: COMMON_TYPE_DEFS, resolvers: commonResolvers },
-    { typeDefs: serviceTypeDefs, resolvers },
+    { typeDefs: serviceTypeDefs, resolvers: first },
+    ...rest.map((more) => ({ typeDefs: NO_TYPE_DEFS, resolvers: more })),
   ]);
   const typeDefs = concatAST([serviceTypeDefs, COMMON_TYPE_DEFS]);
   // Each request's objects are counted and its declared list bounds enforced, whatever the gateway estimated.

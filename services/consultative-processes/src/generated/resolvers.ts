@@ -961,7 +961,7 @@ export type UpdateProcessParticipationInput = {
 
 
 
-export type ResolverTypeWrapper<T> = Promise<T> | T;
+export type ResolverTypeWrapper<T> = Promise<T> | T | Error;
 
 export type ReferenceResolver<TResult, TReference, TContext> = (
       reference: TReference,

@@ -1,45 +1,15 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
-import { countryReference, countryReferences, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
+import { countryReference, countryReferences, provenanceField, type ServiceResolvers } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/validate';
-import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
+import { parsePage, toConnection } from '../../../../shared/src/connection';
 import type { Context } from '../context';
-import type { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
+import { type LegalInstrument, Publication, type Training, type TreatyAction } from '../entities';
 import { findInstruments, findTrainings, findTreatyActions } from '../entities/queries';
-import { statusesOf, treatyStatus, type TreatyStatusResult } from './treatyStatus';
+import { statusesOf, treatyStatus } from './treatyStatus';
+import type { Resolvers } from '../generated/resolvers';
+import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
 import { instrumentTable, Mutation, publicationTable, trainingTable, treatyActionTable } from './mutations';
-
-type CountryParent = { code: string };
-
-interface InstrumentFilter {
-  kind?: string | null;
-  scope?: string | null;
-  theme?: string | null;
-  status?: string | null;
-  titleContains?: string | null;
-}
-
-interface TreatyActionFilter {
-  instrument?: string | null;
-  country?: string | null;
-  action?: string | null;
-  fromYear?: number | null;
-  toYear?: number | null;
-}
-
-interface TrainingFilter {
-  country?: string | null;
-  benefitingMemberState?: boolean | null;
-}
-
-/** GraphQL enum value <-> stored value, where lower-casing is not enough. */
-const KIND_TO_ENUM: Record<string, string> = {
-  convention: 'CONVENTION',
-  protocol: 'PROTOCOL',
-  'regional protocol': 'REGIONAL_PROTOCOL',
-  'ILO convention': 'ILO_CONVENTION',
-};
-const KIND_FROM_ENUM = Object.fromEntries(Object.entries(KIND_TO_ENUM).map(([db, gql]) => [gql, db]));
 
 /** Instrument codes are upper-case letters, digits and hyphens (ICRMW, AU-KAMPALA, ILO-C097). */
 function instrumentCodeArg(code: string, field = 'instrument'): string {
@@ -69,18 +39,22 @@ function yearArg(value: number | null | undefined, field: string): number | unde
   return value == null ? undefined : intArg(value, field, 1900, 2100);
 }
 
-export const resolvers: ResolverMap = {
-  Mutation,
-  AuditEntry: auditEntryResolvers,
+/** The service's own fields, checked against its schema by the generated types. */
+const serviceResolvers: Resolvers = {
+  InstrumentKind,
+  InstrumentScope,
+  InstrumentStatus,
+  TreatyActionType,
+  PublicationKind,
   Query: {
-    instrument: (_: unknown, args: { code: string }, ctx: Context) => requireInstrument(ctx, args.code, 'code'),
-    instruments: async (_: unknown, args: { filter?: InstrumentFilter | null } & PageArgs, ctx: Context) => {
+    instrument: (_, args, ctx) => requireInstrument(ctx, args.code, 'code'),
+    instruments: async (_, args, ctx) => {
       const filter = args.filter ?? {};
       const page = parsePage(args);
       const [rows, total] = await findInstruments(ctx.ds, {
-        kind: filter.kind ? KIND_FROM_ENUM[filter.kind] : undefined,
-        scope: filter.scope ? filter.scope.toLowerCase() : undefined,
-        status: filter.status ? filter.status.toLowerCase() : undefined,
+        kind: filter.kind ?? undefined,
+        scope: filter.scope ?? undefined,
+        status: filter.status ?? undefined,
         theme: filter.theme == null ? undefined : textArg(filter.theme, 'filter.theme'),
         titleContains: filter.titleContains == null ? undefined : textArg(filter.titleContains, 'filter.titleContains'),
         limit: page.limit,
@@ -88,7 +62,7 @@ export const resolvers: ResolverMap = {
       });
       return toConnection(rows, total, page);
     },
-    treatyActions: async (_: unknown, args: { filter?: TreatyActionFilter | null } & PageArgs, ctx: Context) => {
+    treatyActions: async (_, args, ctx) => {
       const filter = args.filter ?? {};
       const page = parsePage(args);
       const fromYear = yearArg(filter.fromYear, 'filter.fromYear');
@@ -98,7 +72,7 @@ export const resolvers: ResolverMap = {
       const [rows, total] = await findTreatyActions(ctx.ds, {
         instrumentCode,
         countryCode,
-        action: filter.action ? filter.action.toLowerCase() : undefined,
+        action: filter.action ?? undefined,
         fromYear,
         toYear,
         limit: page.limit,
@@ -106,7 +80,7 @@ export const resolvers: ResolverMap = {
       });
       return toConnection(rows, total, page);
     },
-    trainings: async (_: unknown, args: { filter?: TrainingFilter | null } & PageArgs, ctx: Context) => {
+    trainings: async (_, args, ctx) => {
       const filter = args.filter ?? {};
       const page = parsePage(args);
       const [rows, total] = await findTrainings(ctx.ds, {
@@ -117,15 +91,15 @@ export const resolvers: ResolverMap = {
       });
       return toConnection(rows, total, page);
     },
-    publications: (_: unknown, __: unknown, ctx: Context) => ctx.ds.getRepository('Publication').find({ order: { id: 'ASC' } }),
+    publications: (_, __, ctx) => ctx.ds.getRepository(Publication).find({ order: { id: 'ASC' } }),
   },
   Country: {
-    treatyActions: async (c: CountryParent, args: { instrument?: string | null }, ctx: Context) => {
+    treatyActions: async (c, args, ctx) => {
       const code = args.instrument ? (await requireInstrument(ctx, args.instrument)).code : null;
       const actions = await ctx.loaders.actionsByCountry.load(c.code);
       return code ? actions.filter((a) => a.instrumentCode === code) : actions;
     },
-    treatyStatus: async (c: CountryParent, args: { instrument: string; asOf?: string | null }, ctx: Context) => {
+    treatyStatus: async (c, args, ctx) => {
       const day = asOfArg(args.asOf);
       const [instrument, actions] = await Promise.all([
         requireInstrument(ctx, args.instrument),
@@ -133,26 +107,23 @@ export const resolvers: ResolverMap = {
       ]);
       return treatyStatus(instrument.code, c.code, actions.filter((a) => a.instrumentCode === instrument.code), day);
     },
-    treatyStatuses: async (c: CountryParent, args: { asOf?: string | null }, ctx: Context) =>
+    treatyStatuses: async (c, args, ctx) =>
       statusesOf(c.code, await ctx.loaders.actionsByCountry.load(c.code), asOfArg(args.asOf)),
-    trainings: (c: CountryParent, _: unknown, ctx: Context) => ctx.loaders.trainingsByCountry.load(c.code),
+    trainings: (c, _, ctx) => ctx.loaders.trainingsByCountry.load(c.code),
   },
   LegalInstrument: {
-    __resolveReference: async (ref: { code: string }, ctx: Context) => existingRecord('LegalInstrument', ref.code, await ctx.loaders.instrument.load(ref.code)),
-    kind: (i: LegalInstrument) => KIND_TO_ENUM[i.kind],
-    scope: (i: LegalInstrument) => i.scope.toUpperCase(),
-    status: (i: LegalInstrument) => i.status.toUpperCase(),
-    entryIntoForce: (i: LegalInstrument) => i.entryIntoForceDate,
-    title: (i: LegalInstrument, args: { lang?: string | null }) => (args.lang === 'FR' ? (i.titleFr ?? i.title) : i.title),
-    shortTitle: (i: LegalInstrument, args: { lang?: string | null }) =>
+    __resolveReference: async (ref, ctx) => existingRecord('LegalInstrument', ref.code, await ctx.loaders.instrument.load(ref.code)),
+    entryIntoForce: (i) => i.entryIntoForceDate,
+    title: (i, args) => (args.lang === 'FR' ? (i.titleFr ?? i.title) : i.title),
+    shortTitle: (i, args) =>
       args.lang === 'FR' && i.titleFr !== null ? (i.shortTitleFr ?? i.shortTitle) : i.shortTitle,
-    titleLanguages: (i: LegalInstrument) => (i.titleFr !== null ? ['EN', 'FR'] : ['EN']),
-    treatyActions: async (i: LegalInstrument, args: { country?: string | null }, ctx: Context) => {
+    titleLanguages: (i) => (i.titleFr !== null ? ['EN', 'FR'] : ['EN']),
+    treatyActions: async (i, args, ctx) => {
       const country = args.country ? countryCodeArg(args.country, 'country') : null;
       const actions = await ctx.loaders.actionsByInstrument.load(i.code);
       return country ? actions.filter((a) => a.countryCode === country) : actions;
     },
-    parties: async (i: LegalInstrument, args: { asOf?: string | null; includeSignatories: boolean }, ctx: Context) => {
+    parties: async (i, args, ctx) => {
       const day = asOfArg(args.asOf);
       const byCountry = new Map<string, TreatyAction[]>();
       for (const a of await ctx.loaders.actionsByInstrument.load(i.code)) {
@@ -164,36 +135,39 @@ export const resolvers: ResolverMap = {
         .filter((s) => s.status === 'PARTY' || (args.includeSignatories && s.status === 'SIGNATORY'));
     },
     provenance: provenanceField,
-    internalNote: restrictedField<LegalInstrument>('internalNote'),
-    history: historyField(instrumentTable),
   },
   TreatyAction: {
-    instrument: (a: TreatyAction, _: unknown, ctx: Context) => ctx.loaders.instrument.load(a.instrumentCode),
-    country: (a: TreatyAction) => countryReference(a.countryCode),
-    action: (a: TreatyAction) => a.action.toUpperCase(),
+    instrument: async (a, _, ctx) => existingRecord('LegalInstrument', a.instrumentCode, await ctx.loaders.instrument.load(a.instrumentCode)),
+    country: (a) => countryReference(a.countryCode),
     provenance: provenanceField,
-    internalNote: restrictedField<TreatyAction>('internalNote'),
-    history: historyField(treatyActionTable),
   },
   TreatyStatus: {
-    instrument: (s: TreatyStatusResult, _: unknown, ctx: Context) => ctx.loaders.instrument.load(s.instrumentCode),
-    country: (s: TreatyStatusResult) => countryReference(s.countryCode),
+    instrument: async (s, _, ctx) => existingRecord('LegalInstrument', s.instrumentCode, await ctx.loaders.instrument.load(s.instrumentCode)),
+    country: (s) => countryReference(s.countryCode),
   },
   Training: {
-    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('Training', ref.id, await ctx.loaders.training.load(ref.id)),
-    country: (t: Training) => countryReference(t.countryCode),
-    location: (t: Training) => countryReference(t.locationCode),
+    __resolveReference: async (ref, ctx) => existingRecord('Training', ref.id, await ctx.loaders.training.load(ref.id)),
+    country: (t) => countryReference(t.countryCode),
+    location: (t) => countryReference(t.locationCode),
     provenance: provenanceField,
-    internalNote: restrictedField<Training>('internalNote'),
-    history: historyField(trainingTable),
   },
   Publication: {
-    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('Publication', ref.id, await ctx.loaders.publication.load(ref.id)),
-    kind: (p: Publication) => p.kind.toUpperCase(),
-    language: (p: Publication) => (p.language ? p.language.toUpperCase() : null),
-    countries: (p: Publication) => countryReferences(p.countries),
+    __resolveReference: async (ref, ctx) => existingRecord('Publication', ref.id, await ctx.loaders.publication.load(ref.id)),
+    // The column's CHECK allows en and fr only.
+    language: (p) => (p.language === null ? null : p.language === 'fr' ? 'FR' : 'EN'),
+    countries: (p) => countryReferences(p.countries),
     provenance: provenanceField,
-    internalNote: restrictedField<Publication>('internalNote'),
-    history: historyField(publicationTable),
   },
 };
+
+// The editing fields come from the shared editing engine, which types them itself.
+const editingResolvers: ServiceResolvers = {
+  Mutation,
+  AuditEntry: auditEntryResolvers,
+  LegalInstrument: { internalNote: restrictedField<LegalInstrument>('internalNote'), history: historyField(instrumentTable) },
+  TreatyAction: { internalNote: restrictedField<TreatyAction>('internalNote'), history: historyField(treatyActionTable) },
+  Training: { internalNote: restrictedField<Training>('internalNote'), history: historyField(trainingTable) },
+  Publication: { internalNote: restrictedField<Publication>('internalNote'), history: historyField(publicationTable) },
+};
+
+export const resolvers = [serviceResolvers, editingResolvers];

@@ -2,11 +2,11 @@ import {
   checkOrder, type EditableSpec, type EditableTable, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, requireLive, serialKey, textKey,
 } from '../../../../shared/src/mutations';
 import { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
+import { asStored, InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
 import { registered } from '../../../registry';
 
 const INSTRUMENT_CODE = /^[A-Z0-9][A-Z0-9-]{1,29}$/;
 const RECORD_ID = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
-const KIND_VALUES = { CONVENTION: 'convention', PROTOCOL: 'protocol', REGIONAL_PROTOCOL: 'regional protocol', ILO_CONVENTION: 'ILO convention' };
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('legal-instruments');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 
@@ -35,13 +35,13 @@ const instrumentSpec: EditableSpec<LegalInstrument> = {
     shortTitle: { kind: 'text', column: 'short_title', max: 200 },
     titleFr: { kind: 'text', column: 'title_fr', max: 500 },
     shortTitleFr: { kind: 'text', column: 'short_title_fr', max: 200 },
-    kind: { kind: 'enum', column: 'kind', values: KIND_VALUES, required: true },
-    scope: { kind: 'enum', column: 'scope', values: { GLOBAL: 'global', REGIONAL: 'regional' }, required: true },
+    kind: { kind: 'enum', column: 'kind', values: asStored(InstrumentKind), required: true },
+    scope: { kind: 'enum', column: 'scope', values: asStored(InstrumentScope), required: true },
     adoptingBody: { kind: 'text', column: 'adopting_body', max: 300 },
     adoptedDate: { kind: 'partialDate', column: 'adopted_date' },
     adoptedPlace: { kind: 'text', column: 'adopted_place', max: 200 },
     entryIntoForce: { kind: 'partialDate', column: 'entry_into_force_date' },
-    status: { kind: 'enum', column: 'status', values: { IN_FORCE: 'in_force', NOT_IN_FORCE: 'not_in_force' }, required: true },
+    status: { kind: 'enum', column: 'status', values: asStored(InstrumentStatus), required: true },
     depositary: { kind: 'text', column: 'depositary', max: 300 },
     themes: { kind: 'textList', column: 'themes', maxItems: 20, maxLength: 60 },
     ...PROVENANCE_RULES,
@@ -54,7 +54,7 @@ const treatyActionSpec: EditableSpec<TreatyAction> = {
   fields: {
     instrument: { kind: 'code', column: 'instrument_code', pattern: INSTRUMENT_CODE, hint: 'an instrument code, such as AU-KAMPALA', required: true },
     country: { kind: 'country', column: 'country_code', required: true },
-    action: { kind: 'enum', column: 'action', values: { SIGNATURE: 'signature', RATIFICATION: 'ratification', ACCESSION: 'accession', SUCCESSION: 'succession' }, required: true },
+    action: { kind: 'enum', column: 'action', values: asStored(TreatyActionType), required: true },
     date: { kind: 'partialDate', column: 'date' },
     depositDate: { kind: 'partialDate', column: 'deposit_date' },
     effectiveDate: { kind: 'partialDate', column: 'effective_date' },
@@ -90,7 +90,7 @@ const publicationSpec: EditableSpec<Publication> = {
   createKey: { id: { kind: 'code', column: 'id', pattern: RECORD_ID, hint: 'letters, digits and hyphens (2 to 60)', required: true } },
   fields: {
     title: { kind: 'text', column: 'title', max: 500, required: true },
-    kind: { kind: 'enum', column: 'kind', values: { MANUAL: 'manual', STUDY: 'study' }, required: true },
+    kind: { kind: 'enum', column: 'kind', values: asStored(PublicationKind), required: true },
     year: { kind: 'int', column: 'year', min: 1900, max: 2100 },
     language: { kind: 'enum', column: 'language', values: LANGUAGE_VALUES },
     publisher: { kind: 'text', column: 'publisher', max: 300 },

@@ -794,7 +794,7 @@ export type UpdateMigrationProfileInput = {
 
 
 
-export type ResolverTypeWrapper<T> = Promise<T> | T;
+export type ResolverTypeWrapper<T> = Promise<T> | T | Error;
 
 export type ReferenceResolver<TResult, TReference, TContext> = (
       reference: TReference,

@@ -835,7 +835,7 @@ export type UpdateUnAgencyInput = {
 
 
 
-export type ResolverTypeWrapper<T> = Promise<T> | T;
+export type ResolverTypeWrapper<T> = Promise<T> | T | Error;
 
 export type ReferenceResolver<TResult, TReference, TContext> = (
       reference: TReference,
