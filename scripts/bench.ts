@@ -12,7 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable } from '../shared/src/config';
+import { DEFAULT_PORTS, loadConfig, portVariables, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable, serviceUrlVariables, shiftedPorts } from '../shared/src/config';
 import { ANONYMOUS } from '../shared/src/identity';
 import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../shared/src/signing';
 import { createLogger } from '../shared/src/logger';
@@ -29,13 +29,7 @@ const SECONDS = arg('seconds', 5);
 const ROUNDS = arg('rounds', 3);
 const CONNECTIONS = arg('connections', 10);
 
-const PORTS: Record<ServiceName | 'gateway', number> = {
-  gateway: 4100,
-  'legal-instruments': 4101,
-  'migration-data': 4102,
-  'consultative-processes': 4103,
-  'un-partnerships': 4104,
-};
+const PORTS = shiftedPorts(4100);
 const HIVE_PORT = 4200;
 const CACHED_GATEWAY_PORT = 4300;
 const UNSHARED_GATEWAY_PORT = 4301;
@@ -226,11 +220,7 @@ async function main(): Promise<void> {
     ...process.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
-    GATEWAY_PORT: String(PORTS.gateway),
-    LEGAL_INSTRUMENTS_PORT: String(PORTS['legal-instruments']),
-    MIGRATION_DATA_PORT: String(PORTS['migration-data']),
-    CONSULTATIVE_PROCESSES_PORT: String(PORTS['consultative-processes']),
-    UN_PARTNERSHIPS_PORT: String(PORTS['un-partnerships']),
+    ...portVariables(PORTS),
     EMBEDDED_PG_PORT: '54340',
     EMBEDDED_PG_DIR: dataDir,
     RESPONSE_CACHE_TTL_S: '0',
@@ -247,9 +237,10 @@ async function main(): Promise<void> {
     children.push(stack);
     await waitFor(`http://127.0.0.1:${PORTS.gateway}/readyz`, 180_000, stack);
 
-    const supergraph = fs
-      .readFileSync(path.join(PROJECT_ROOT, 'gateway', 'supergraph.graphql'), 'utf8')
-      .replace(/http:\/\/127\.0\.0\.1:400([1-4])\/graphql/g, 'http://127.0.0.1:410$1/graphql');
+    const supergraph = SERVICE_NAMES.reduce(
+      (sdl, name) => sdl.replace(`http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`, `http://127.0.0.1:${PORTS[name]}/graphql`),
+      fs.readFileSync(path.join(PROJECT_ROOT, 'gateway', 'supergraph.graphql'), 'utf8'),
+    );
     const supergraphFile = path.join(os.tmpdir(), `mg-bench-supergraph-${process.pid}.graphql`);
     fs.writeFileSync(supergraphFile, supergraph);
     const portMap = SERVICE_NAMES.map((name) => `${PORTS[name]}=${name}`).join(',');
@@ -265,10 +256,7 @@ async function main(): Promise<void> {
         ...env,
         GATEWAY_PORT: String(CACHED_GATEWAY_PORT),
         RESPONSE_CACHE_TTL_S: '300',
-        LEGAL_INSTRUMENTS_URL: `http://127.0.0.1:${PORTS['legal-instruments']}/graphql`,
-        MIGRATION_DATA_URL: `http://127.0.0.1:${PORTS['migration-data']}/graphql`,
-        CONSULTATIVE_PROCESSES_URL: `http://127.0.0.1:${PORTS['consultative-processes']}/graphql`,
-        UN_PARTNERSHIPS_URL: `http://127.0.0.1:${PORTS['un-partnerships']}/graphql`,
+        ...serviceUrlVariables(PORTS),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -279,10 +267,7 @@ async function main(): Promise<void> {
         ...env,
         GATEWAY_PORT: String(UNSHARED_GATEWAY_PORT),
         SUBGRAPH_DEDUPLICATION: 'off',
-        LEGAL_INSTRUMENTS_URL: `http://127.0.0.1:${PORTS['legal-instruments']}/graphql`,
-        MIGRATION_DATA_URL: `http://127.0.0.1:${PORTS['migration-data']}/graphql`,
-        CONSULTATIVE_PROCESSES_URL: `http://127.0.0.1:${PORTS['consultative-processes']}/graphql`,
-        UN_PARTNERSHIPS_URL: `http://127.0.0.1:${PORTS['un-partnerships']}/graphql`,
+        ...serviceUrlVariables(PORTS),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -5,8 +5,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import autocannon from 'autocannon';
 import { OPERATIONS } from './bench/operations';
-import { PROJECT_ROOT } from '../shared/src/config';
-const P = { GATEWAY_PORT: '4600', LEGAL_INSTRUMENTS_PORT: '4601', MIGRATION_DATA_PORT: '4602', CONSULTATIVE_PROCESSES_PORT: '4603', UN_PARTNERSHIPS_PORT: '4604', EMBEDDED_PG_PORT: '54360', EMBEDDED_PG_DIR: '.data/postgres-mem', LOG_LEVEL: 'warn' };
+import { portVariables, PROJECT_ROOT, shiftedPorts } from '../shared/src/config';
+const P = { ...portVariables(shiftedPorts(4600)), EMBEDDED_PG_PORT: '54360', EMBEDDED_PG_DIR: '.data/postgres-mem', LOG_LEVEL: 'warn' };
 const rss = () => { const pid = Number(/pid=(\d+)/.exec(execFileSync('ss', ['-ltnpH', 'sport = :4600'], { encoding: 'utf8' }))![1]); return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024; };
 (async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env: { ...process.env, ...P }, stdio: 'ignore' });

@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName } from '../shared/src/config';
+import { loadConfig, portVariables, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, shiftedPorts } from '../shared/src/config';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../shared/src/embeddedPostgres';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
@@ -85,11 +85,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const log = createLogger('soak', config.logLevel);
   const ports = {
-    gateway: options.basePort,
-    'legal-instruments': options.basePort + 1,
-    'migration-data': options.basePort + 2,
-    'consultative-processes': options.basePort + 3,
-    'un-partnerships': options.basePort + 4,
+    ...shiftedPorts(options.basePort),
     postgres: options.basePort + 9,
   };
   const logDir = path.resolve(PROJECT_ROOT, '.data', 'soak-logs');
@@ -120,11 +116,7 @@ async function main(): Promise<void> {
     JWT_SECRET: jwtSecret,
     DATABASE_URL: url,
     LOG_LEVEL: 'warn',
-    GATEWAY_PORT: String(ports.gateway),
-    LEGAL_INSTRUMENTS_PORT: String(ports['legal-instruments']),
-    MIGRATION_DATA_PORT: String(ports['migration-data']),
-    CONSULTATIVE_PROCESSES_PORT: String(ports['consultative-processes']),
-    UN_PARTNERSHIPS_PORT: String(ports['un-partnerships']),
+    ...portVariables(ports),
   };
   const procs = new Map<string, Proc>();
   const launch = (name: string, ...entry: string[]): Proc => {

@@ -113,6 +113,35 @@ export function databasePasswordVariable(service: ServiceName): string {
   return `DATABASE_PASSWORD_${envPrefix(service)}`;
 }
 
+/** The variable that sets a service's port: LEGAL_INSTRUMENTS_PORT, ... */
+export function servicePortVariable(service: ServiceName): string {
+  return `${envPrefix(service)}_PORT`;
+}
+
+/** The variable that points the gateway at a service: LEGAL_INSTRUMENTS_URL, ... */
+export function serviceUrlVariable(service: ServiceName): string {
+  return `${envPrefix(service)}_URL`;
+}
+
+/**
+ * The gateway's and every service's ports moved together from their defaults so that the gateway
+ * is on `gatewayPort`: a second stack beside the first (benchmarks, soak) without a clash.
+ */
+export function shiftedPorts(gatewayPort: number): Record<ServiceName | 'gateway', number> {
+  const shift = gatewayPort - DEFAULT_PORTS.gateway;
+  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, port + shift])) as Record<ServiceName | 'gateway', number>;
+}
+
+/** The environment that puts the gateway and each service on these ports (GATEWAY_PORT, LEGAL_INSTRUMENTS_PORT, ...). */
+export function portVariables(ports: Record<ServiceName | 'gateway', number>): Record<string, string> {
+  return { GATEWAY_PORT: String(ports.gateway), ...Object.fromEntries(SERVICE_NAMES.map((name) => [servicePortVariable(name), String(ports[name])])) };
+}
+
+/** The environment that points a gateway at each service on these ports of `host` (LEGAL_INSTRUMENTS_URL, ...). */
+export function serviceUrlVariables(ports: Record<ServiceName, number>, host = '127.0.0.1'): Record<string, string> {
+  return Object.fromEntries(SERVICE_NAMES.map((name) => [serviceUrlVariable(name), `http://${host}:${ports[name]}/graphql`]));
+}
+
 /** Project root: two levels above this file (shared/src). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -204,9 +233,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } as Record<ServiceName | 'gateway', number>;
   const serviceUrls = {} as Record<ServiceName, string>;
   for (const name of SERVICE_NAMES) {
-    ports[name] = readInt(env, `${envPrefix(name)}_PORT`, DEFAULT_PORTS[name], 0, 65535);
+    ports[name] = readInt(env, servicePortVariable(name), DEFAULT_PORTS[name], 0, 65535);
     serviceUrls[name] =
-      readUrl(env, `${envPrefix(name)}_URL`, ['http:', 'https:']) ?? `http://127.0.0.1:${ports[name]}/graphql`;
+      readUrl(env, serviceUrlVariable(name), ['http:', 'https:']) ?? `http://127.0.0.1:${ports[name]}/graphql`;
   }
   const embeddedDirRaw = env.EMBEDDED_PG_DIR && env.EMBEDDED_PG_DIR !== '' ? env.EMBEDDED_PG_DIR : '.data/postgres';
   return {
