@@ -1,13 +1,11 @@
-import crypto from 'node:crypto';
 import type { BaseContext } from '@apollo/server';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type ServiceName } from '../../shared/src/config';
 import { ANONYMOUS, type Identity, type Role } from '../../shared/src/identity';
 import { createLogger } from '../../shared/src/logger';
 import { prepareDatabase, type ServiceDefinition } from '../../shared/src/service';
-import { type GraphQLResult, type ServiceHarness, startServiceHarness, testDatabaseUrl } from './serviceHarness';
-import { withDatabase } from '../../shared/src/net';
+import { createEmptyDatabase } from './privateDatabase';
+import { type GraphQLResult, type ServiceHarness, startServiceHarness } from './serviceHarness';
 
 /** Tests of writes shared by the four services: the role matrix, conflicts, counts. */
 
@@ -28,24 +26,15 @@ export const ROLES: { name: string; identity: Identity }[] = [
  * the records these tests write never show in the read tests of other files running at the same time.
  */
 export async function startPrivateHarness<T extends BaseContext>(def: ServiceDefinition<T>): Promise<ServiceHarness> {
-  const shared = testDatabaseUrl();
-  const name = `mg_edit_${def.schema}_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: withDatabase(shared, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
-  await admin.end();
-  const url = withDatabase(shared, name);
+  const db = await createEmptyDatabase(`mg_edit_${def.schema}`);
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  await prepareDatabase(def, url, config.database, createLogger(def.name, 'error'));
-  const harness = await startServiceHarness(def, url);
+  await prepareDatabase(def, db.url, config.database, createLogger(def.name, 'error'));
+  const harness = await startServiceHarness(def, db.url);
   return {
     ...harness,
     close: async () => {
       await harness.close();
-      const c = new Client({ connectionString: withDatabase(shared, 'postgres') });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
-      await c.end();
+      await db.drop();
     },
   };
 }

@@ -12,22 +12,16 @@ export interface PrivateDatabase {
   drop(): Promise<void>;
 }
 
-/**
- * A database of its own on the test server, migrated and seeded for all four services: tests that
- * delete seeded records (or store broken ones) never disturb the read tests running beside them.
- */
-export async function createPrivateDatabase(prefix = 'mg_private'): Promise<PrivateDatabase> {
+/** An empty database of its own on the test server, named `<prefix>_<random hex>`; `drop()` removes it. */
+export async function createEmptyDatabase(prefix: string): Promise<PrivateDatabase> {
   const shared = testDatabaseUrl();
   const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: withDatabase(shared, 'postgres') });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
   await admin.end();
-  const url = withDatabase(shared, name);
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  for (const def of loadServices()) await prepareDatabase(def, url, config.database, createLogger(def.name, 'error'));
   return {
-    url,
+    url: withDatabase(shared, name),
     drop: async () => {
       const c = new Client({ connectionString: withDatabase(shared, 'postgres') });
       await c.connect();
@@ -35,4 +29,15 @@ export async function createPrivateDatabase(prefix = 'mg_private'): Promise<Priv
       await c.end();
     },
   };
+}
+
+/**
+ * A database of its own on the test server, migrated and seeded for all four services: tests that
+ * delete seeded records (or store broken ones) never disturb the read tests running beside them.
+ */
+export async function createPrivateDatabase(prefix = 'mg_private'): Promise<PrivateDatabase> {
+  const db = await createEmptyDatabase(prefix);
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  for (const def of loadServices()) await prepareDatabase(def, db.url, config.database, createLogger(def.name, 'error'));
+  return db;
 }
