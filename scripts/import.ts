@@ -18,56 +18,50 @@ import {
   describeRejects, ImportBusyError, ImportError, type ImportOptions, type ImportResult, importCatalogue, importIndicatorSeries, importStock,
 } from '../services/migration-data/src/import';
 import { progressPrinter } from './import/progress';
+import { parseCommandLine } from './commandLine';
 
 const USAGE = 'usage: npm run import -- <stock|indicators|catalogue> <file> [--revision NAME] [--skip-invalid] [--rejects FILE] [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence C] [--json]';
 const KINDS = ['stock', 'indicators', 'catalogue'] as const;
 type Kind = (typeof KINDS)[number];
-const VALUE_FLAGS = new Set(['--revision', '--rejects', '--title', '--citation', '--source-url', '--confidence']);
-const BOOLEAN_FLAGS = new Set(['--skip-invalid', '--no-wait', '--json']);
+const OPTIONS = {
+  revision: { type: 'string' }, rejects: { type: 'string' }, title: { type: 'string' }, citation: { type: 'string' },
+  'source-url': { type: 'string' }, confidence: { type: 'string' },
+  'skip-invalid': { type: 'boolean' }, 'no-wait': { type: 'boolean' }, json: { type: 'boolean' },
+} as const;
 
 class UsageError extends Error {}
 
 interface Args {
   kind: Kind;
   file: string;
-  flags: Map<string, string | true>;
+  flags: ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
 }
 
 function parseArgs(argv: string[]): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i];
-    if (VALUE_FLAGS.has(a)) {
-      if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
-      flags.set(a, argv[(i += 1)]);
-    } else if (BOOLEAN_FLAGS.has(a)) flags.set(a, true);
-    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
-    else positional.push(a);
-  }
+  const { values: flags, positionals: positional } = parseCommandLine(argv, OPTIONS, { positionals: true, fail: (m) => new UsageError(m) });
   if (positional.length !== 2) throw new UsageError('expected a kind and a file');
   const [kind, file] = positional;
   if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`kind must be one of ${KINDS.join(', ')}, got "${kind}"`);
   // A named pipe is read like a file: each import reads its input once, so a decompressor can feed it.
   if (!fs.existsSync(file) || !(fs.statSync(file).isFile() || fs.statSync(file).isFIFO())) throw new UsageError(`no such file: ${file}`);
-  if (kind === 'stock' && !flags.has('--revision')) throw new UsageError('a stock import needs --revision NAME (such as 2024)');
-  if (kind !== 'stock' && ['--revision', '--title', '--citation', '--source-url', '--confidence'].some((f) => flags.has(f))) {
+  if (kind === 'stock' && flags.revision === undefined) throw new UsageError('a stock import needs --revision NAME (such as 2024)');
+  if (kind !== 'stock' && (['revision', 'title', 'citation', 'source-url', 'confidence'] as const).some((f) => flags[f] !== undefined)) {
     throw new UsageError('--revision, --title, --citation, --source-url and --confidence apply to stock imports only');
   }
-  if (flags.has('--rejects') && !flags.has('--skip-invalid')) throw new UsageError('--rejects goes with --skip-invalid');
+  if (flags.rejects !== undefined && !flags['skip-invalid']) throw new UsageError('--rejects goes with --skip-invalid');
   return { kind: kind as Kind, file: path.resolve(file), flags };
 }
 
 function run(client: Client, args: Args, opts: ImportOptions): Promise<ImportResult> {
-  const f = (name: string) => (typeof args.flags.get(name) === 'string' ? (args.flags.get(name) as string) : undefined);
+  const { revision = '', title, citation, 'source-url': sourceUrl, confidence } = args.flags;
   if (args.kind === 'catalogue') return importCatalogue(client, args.file, opts);
   if (args.kind === 'indicators') return importIndicatorSeries(client, args.file, opts);
   const meta: Record<string, string> = {};
-  if (f('--title')) meta.title = f('--title')!;
-  if (f('--citation')) meta.citation = f('--citation')!;
-  if (f('--source-url')) meta.sourceUrl = f('--source-url')!;
-  if (f('--confidence')) meta.confidence = f('--confidence')!;
-  return importStock(client, args.file, { ...opts, revision: f('--revision')!, meta });
+  if (title) meta.title = title;
+  if (citation) meta.citation = citation;
+  if (sourceUrl) meta.sourceUrl = sourceUrl;
+  if (confidence) meta.confidence = confidence;
+  return importStock(client, args.file, { ...opts, revision, meta });
 }
 
 async function main(): Promise<number> {
@@ -83,23 +77,23 @@ async function main(): Promise<number> {
   const db = await resolveDatabase(config, log);
   // The import writes migration-data's tables, so it connects as that service's own role.
   const client = new Client({ connectionString: serviceDatabaseUrl(config.database, db.url, 'migration-data'), application_name: 'migration-data-import' });
-  const label = `${args.kind}${args.flags.has('--revision') ? ` ${String(args.flags.get('--revision'))}` : ''}`;
+  const label = `${args.kind}${args.flags.revision !== undefined ? ` ${args.flags.revision}` : ''}`;
   const progress = progressPrinter(process.stderr, label);
   try {
     await prepareDatabase(definition, db.url, config.database, log);
     await client.connect();
-    const skipInvalid = args.flags.has('--skip-invalid');
-    const rejectsFile = skipInvalid ? path.resolve(String(args.flags.get('--rejects') ?? `${args.file}.rejects.csv`)) : undefined;
+    const skipInvalid = args.flags['skip-invalid'] === true;
+    const rejectsFile = skipInvalid ? path.resolve(args.flags.rejects ?? `${args.file}.rejects.csv`) : undefined;
     const result = await run(client, args, {
       skipInvalid,
       rejectsFile,
-      wait: !args.flags.has('--no-wait'),
+      wait: !args.flags['no-wait'],
       onProgress: (p) => progress.update(p),
       onWaiting: () => process.stderr.write(`[import] another import of ${label} is running: waiting for it to finish\n`),
     });
     progress.end();
     const rss = process.resourceUsage().maxRSS * 1024;
-    if (args.flags.has('--json')) {
+    if (args.flags.json) {
       process.stdout.write(`${JSON.stringify({ ...result, rejects: undefined, peakRssBytes: rss })}\n`);
     } else if (!result.changed) {
       process.stdout.write(`[import] ${label}: ${path.basename(args.file)} is already loaded (sha256 ${result.sha256.slice(0, 12)}…); nothing changed\n`);
