@@ -19,15 +19,16 @@ import { createLogger } from '../shared/src/logger';
 import { buildGateway } from '../gateway/src/server';
 import { closeServer, createHttpServer, listen } from '../shared/src/http';
 import { OPERATIONS, type BenchOperation } from './bench/operations';
+import { parseCommandLine } from './commandLine';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 5);
-const ROUNDS = arg('rounds', 3);
-const CONNECTIONS = arg('connections', 10);
+const { values: args } = parseCommandLine(process.argv.slice(2), {
+  seconds: { type: 'string', default: '5' },
+  rounds: { type: 'string', default: '3' },
+  connections: { type: 'string', default: '10' },
+});
+const SECONDS = Number(args.seconds);
+const ROUNDS = Number(args.rounds);
+const CONNECTIONS = Number(args.connections);
 
 const PORTS = shiftedPorts(4100);
 const HIVE_PORT = 4200;
