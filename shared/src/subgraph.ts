@@ -71,6 +71,11 @@ export const commonResolvers = {
   },
 };
 
+/** An enum's values for a mutation's field rule: GraphQL hands mutations the stored value already, which the rule keeps. */
+export function asStored(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.values(values).map((stored) => [stored, stored]));
+}
+
 /** The `provenance` field of any entity stored with source, confidence and notes columns. */
 export const provenanceField = (row: ProvenanceColumns) => toProvenance(row);
 

@@ -13,7 +13,3 @@ export type TreatyActionType = (typeof TreatyActionType)[keyof typeof TreatyActi
 export const PublicationKind = { MANUAL: 'manual', STUDY: 'study' } as const;
 export type PublicationKind = (typeof PublicationKind)[keyof typeof PublicationKind];
 
-/** An enum's values for a mutation's field rule: GraphQL hands mutations the stored value already, which the rule keeps. */
-export function asStored(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.values(values).map((stored) => [stored, stored]));
-}

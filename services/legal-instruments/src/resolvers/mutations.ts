@@ -2,7 +2,8 @@ import {
   checkOrder, type EditableSpec, type EditableTable, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, requireLive, serialKey, textKey,
 } from '../../../../shared/src/mutations';
 import { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
-import { asStored, InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
+import { asStored } from '../../../../shared/src/subgraph';
+import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
 import { registered } from '../../../registry';
 
 const INSTRUMENT_CODE = /^[A-Z0-9][A-Z0-9-]{1,29}$/;

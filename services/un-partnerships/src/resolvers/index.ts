@@ -1,20 +1,14 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
-import { countryReference, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
+import { countryReference, provenanceField, type ServiceResolvers } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg } from '../../../../shared/src/validate';
-import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
+import { parsePage, toConnection } from '../../../../shared/src/connection';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
 import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, programmeTable } from './mutations';
 import type { Context } from '../context';
-import type { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from '../entities';
+import { type Programme, type ProgrammeAgency, type ProgrammeCountry, UnAgency } from '../entities';
+import type { Resolvers } from '../generated/resolvers';
+import { CustodianRole, ProgrammeAgencyRole, ProgrammeKind, ProgrammeOrganizationRole, ProgrammeScope, ProgrammeStatus, ProgrammeTheme } from './enums';
 import { findAgencyByAcronym, findProgrammes } from '../entities/queries';
-
-type CountryParent = { code: string };
-
-interface ProgrammeFilter {
-  agency?: string | null;
-  country?: string | null;
-  theme?: string | null;
-}
 
 const ACRONYM = /^[A-Za-z][A-Za-z0-9 .-]{0,29}$/;
 const PROGRAMME_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
@@ -54,19 +48,25 @@ async function countryProgrammes(ctx: Context, code: string, asOf: string | null
   return programmes.filter(isPresent).filter((p) => runsOn(p, day));
 }
 
-export const resolvers: ResolverMap = {
-  Mutation,
-  AuditEntry: auditEntryResolvers,
+/** The service's own fields, checked against its schema by the generated types. */
+const serviceResolvers: Resolvers = {
+  CustodianRole,
+  ProgrammeKind,
+  ProgrammeScope,
+  ProgrammeStatus,
+  ProgrammeTheme,
+  ProgrammeAgencyRole,
+  ProgrammeOrganizationRole,
   Query: {
-    unAgency: (_: unknown, args: { acronym: string }, ctx: Context) => requireAgency(ctx, args.acronym),
-    unAgencies: (_: unknown, __: unknown, ctx: Context) => ctx.ds.getRepository('UnAgency').find({ order: { acronym: 'ASC' } }),
-    programme: async (_: unknown, args: { id: string }, ctx: Context) => {
+    unAgency: (_, args, ctx) => requireAgency(ctx, args.acronym),
+    unAgencies: (_, __, ctx) => ctx.ds.getRepository(UnAgency).find({ order: { acronym: 'ASC' } }),
+    programme: async (_, args, ctx) => {
       const id = programmeIdArg(args.id);
       const programme = await ctx.loaders.programme.load(id);
       if (!programme) throw notFound(`No programme has the identifier "${id}"`);
       return programme;
     },
-    programmes: async (_: unknown, args: { filter?: ProgrammeFilter | null } & PageArgs, ctx: Context) => {
+    programmes: async (_, args, ctx) => {
       const filter = args.filter ?? {};
       const page = parsePage(args);
       const countryCode = filter.country ? countryCodeArg(filter.country, 'filter.country') : undefined;
@@ -82,8 +82,8 @@ export const resolvers: ResolverMap = {
     },
   },
   Country: {
-    programmes: (c: CountryParent, args: { asOf?: string | null }, ctx: Context) => countryProgrammes(ctx, c.code, args.asOf),
-    unAgencies: async (c: CountryParent, args: { asOf?: string | null }, ctx: Context) => {
+    programmes: (c, args, ctx) => countryProgrammes(ctx, c.code, args.asOf),
+    unAgencies: async (c, args, ctx) => {
       const programmes = await countryProgrammes(ctx, c.code, args.asOf);
       const roles = (await ctx.loaders.agenciesByProgramme.loadMany(programmes.map((p) => p.id))).filter(isPresent).flat();
       const acronyms = [...new Set(roles.map((r) => r.agencyAcronym))].sort();
@@ -91,62 +91,59 @@ export const resolvers: ResolverMap = {
     },
   },
   UnAgency: {
-    __resolveReference: async (ref: { acronym: string }, ctx: Context) => existingRecord('UnAgency', ref.acronym, await ctx.loaders.agency.load(ref.acronym)),
-    programmes: async (a: UnAgency, _: unknown, ctx: Context) => {
+    __resolveReference: async (ref, ctx) => existingRecord('UnAgency', ref.acronym, await ctx.loaders.agency.load(ref.acronym)),
+    programmes: async (a, _, ctx) => {
       const roles = await ctx.loaders.programmesByAgency.load(a.acronym);
       return (await ctx.loaders.programme.loadMany(roles.map((r) => r.programmeId))).filter(isPresent);
     },
-    custodianOf: async (a: UnAgency, _: unknown, ctx: Context) =>
+    custodianOf: async (a, _, ctx) =>
       (await ctx.loaders.custodianshipsByAgency.load(a.acronym)).map((c) => ({ code: c.instrumentCode })),
-    custodianships: (a: UnAgency, _: unknown, ctx: Context) => ctx.loaders.custodianshipsByAgency.load(a.acronym),
+    custodianships: (a, _, ctx) => ctx.loaders.custodianshipsByAgency.load(a.acronym),
     provenance: provenanceField,
-    internalNote: restrictedField<UnAgency>('internalNote'),
-    history: historyField(agencyTable),
   },
   LegalInstrument: {
     // The instrument belongs to legal-instruments: this service only adds its custodians.
-    __resolveReference: (ref: { code: string }) => ({ code: ref.code }),
-    custodians: (i: { code: string }, _: unknown, ctx: Context) => ctx.loaders.custodianshipsByInstrument.load(i.code),
+    __resolveReference: (ref) => ({ code: ref.code }),
+    custodians: (i, _, ctx) => ctx.loaders.custodianshipsByInstrument.load(i.code),
   },
   Custodianship: {
-    agency: (c: Custodianship, _: unknown, ctx: Context) => ctx.loaders.agency.load(c.agencyAcronym),
-    instrument: (c: Custodianship) => ({ code: c.instrumentCode }),
-    role: (c: Custodianship) => c.role.toUpperCase(),
+    agency: async (c, _, ctx) => existingRecord('UnAgency', c.agencyAcronym, await ctx.loaders.agency.load(c.agencyAcronym)),
+    instrument: (c) => ({ code: c.instrumentCode }),
     provenance: provenanceField,
   },
   Programme: {
-    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('Programme', ref.id, await ctx.loaders.programme.load(ref.id)),
-    kind: (p: Programme) => p.kind.toUpperCase(),
-    scope: (p: Programme) => p.scope.toUpperCase(),
-    status: (p: Programme) => (p.status ? p.status.toUpperCase() : null),
-    themes: (p: Programme) => p.themes.map((t) => t.toUpperCase()),
-    agencies: (p: Programme, _: unknown, ctx: Context) => ctx.loaders.agenciesByProgramme.load(p.id),
-    organizations: (p: Programme, _: unknown, ctx: Context) => ctx.loaders.organizationsByProgramme.load(p.id),
-    countries: (p: Programme, _: unknown, ctx: Context) => ctx.loaders.countriesByProgramme.load(p.id),
-    supportsProcess: (p: Programme) => (p.supportsProcess ? { code: p.supportsProcess } : null),
+    __resolveReference: async (ref, ctx) => existingRecord('Programme', ref.id, await ctx.loaders.programme.load(ref.id)),
+    agencies: (p, _, ctx) => ctx.loaders.agenciesByProgramme.load(p.id),
+    organizations: (p, _, ctx) => ctx.loaders.organizationsByProgramme.load(p.id),
+    countries: (p, _, ctx) => ctx.loaders.countriesByProgramme.load(p.id),
+    supportsProcess: (p) => (p.supportsProcess ? { code: p.supportsProcess } : null),
     provenance: provenanceField,
-    internalNote: restrictedField<Programme>('internalNote'),
-    history: historyField(programmeTable),
   },
   ProgrammeAgency: {
-    programme: (x: ProgrammeAgency, _: unknown, ctx: Context) => ctx.loaders.programme.load(x.programmeId),
-    agency: (x: ProgrammeAgency, _: unknown, ctx: Context) => ctx.loaders.agency.load(x.agencyAcronym),
-    role: (x: ProgrammeAgency) => x.role.toUpperCase(),
+    programme: async (x, _, ctx) => existingRecord('Programme', x.programmeId, await ctx.loaders.programme.load(x.programmeId)),
+    agency: async (x, _, ctx) => existingRecord('UnAgency', x.agencyAcronym, await ctx.loaders.agency.load(x.agencyAcronym)),
     provenance: provenanceField,
-    internalNote: restrictedField<ProgrammeAgency>('internalNote'),
-    history: historyField(programmeAgencyTable),
   },
   ProgrammeOrganization: {
-    name: (o: ProgrammeOrganization) => o.organization,
-    role: (o: ProgrammeOrganization) => o.role.toUpperCase(),
-    regionalOrganization: (o: ProgrammeOrganization) => (o.regionalOrganization ? { code: o.regionalOrganization } : null),
+    name: (o) => o.organization,
+    regionalOrganization: (o) => (o.regionalOrganization ? { code: o.regionalOrganization } : null),
     provenance: provenanceField,
   },
   ProgrammeCountry: {
-    programme: (x: ProgrammeCountry, _: unknown, ctx: Context) => ctx.loaders.programme.load(x.programmeId),
-    country: (x: ProgrammeCountry) => countryReference(x.countryCode),
+    programme: async (x, _, ctx) => existingRecord('Programme', x.programmeId, await ctx.loaders.programme.load(x.programmeId)),
+    country: (x) => countryReference(x.countryCode),
     provenance: provenanceField,
-    internalNote: restrictedField<ProgrammeCountry>('internalNote'),
-    history: historyField(programmeCountryTable),
   },
 };
+
+// The editing fields come from the shared editing engine, which types them itself.
+const editingResolvers: ServiceResolvers = {
+  Mutation,
+  AuditEntry: auditEntryResolvers,
+  UnAgency: { internalNote: restrictedField<UnAgency>('internalNote'), history: historyField(agencyTable) },
+  Programme: { internalNote: restrictedField<Programme>('internalNote'), history: historyField(programmeTable) },
+  ProgrammeAgency: { internalNote: restrictedField<ProgrammeAgency>('internalNote'), history: historyField(programmeAgencyTable) },
+  ProgrammeCountry: { internalNote: restrictedField<ProgrammeCountry>('internalNote'), history: historyField(programmeCountryTable) },
+};
+
+export const resolvers = [serviceResolvers, editingResolvers];

@@ -3,6 +3,8 @@ import {
   checkOrder, type EditableSpec, type EditableTable, type KeyPart, mutationResolvers, type Problems, PROVENANCE_RULES, requireLive, serialKey, textKey,
 } from '../../../../shared/src/mutations';
 import { Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
+import { asStored } from '../../../../shared/src/subgraph';
+import { ProgrammeAgencyRole, ProgrammeKind, ProgrammeScope, ProgrammeStatus, ProgrammeTheme } from './enums';
 import { registered } from '../../../registry';
 
 /** Acronyms keep their case and spaces (UN Women). */
@@ -11,7 +13,6 @@ const RECORD_ID = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
 const PROCESS_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('un-partnerships');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
-const THEMES = Object.fromEntries(['FREE_MOVEMENT', 'LABOUR_MIGRATION', 'MIGRATION_DIALOGUE', 'HUMAN_TRAFFICKING'].map((t) => [t, t.toLowerCase()]));
 const PROGRAMME_REF = { schema: SCHEMA, table: 'programme', column: 'id', what: 'programme' };
 
 const acronymKey: KeyPart = {
@@ -67,13 +68,13 @@ const programmeSpec: EditableSpec<Programme> = {
   createKey: { id: { kind: 'code', column: 'id', pattern: RECORD_ID, hint: 'letters, digits and hyphens (2 to 60), such as FMM-WEST-AFRICA', required: true } },
   fields: {
     name: { kind: 'text', column: 'name', max: 300, required: true },
-    kind: { kind: 'enum', column: 'kind', values: { PROJECT: 'project', CAMPAIGN: 'campaign' }, required: true },
-    scope: { kind: 'enum', column: 'scope', values: { REGIONAL: 'regional', GLOBAL: 'global' }, required: true },
+    kind: { kind: 'enum', column: 'kind', values: asStored(ProgrammeKind), required: true },
+    scope: { kind: 'enum', column: 'scope', values: asStored(ProgrammeScope), required: true },
     description: { kind: 'text', column: 'description', max: 4000 },
     startDate: { kind: 'partialDate', column: 'start_date' },
     endDate: { kind: 'partialDate', column: 'end_date' },
-    status: { kind: 'enum', column: 'status', values: { PLANNED: 'planned', ACTIVE: 'active', COMPLETED: 'completed' } },
-    themes: { kind: 'enumList', column: 'themes', values: THEMES, maxItems: 4 },
+    status: { kind: 'enum', column: 'status', values: asStored(ProgrammeStatus) },
+    themes: { kind: 'enumList', column: 'themes', values: asStored(ProgrammeTheme), maxItems: 4 },
     supportsProcess: { kind: 'code', column: 'supports_process', pattern: PROCESS_CODE, hint: 'a process code, such as MIDWA' },
     ...PROVENANCE_RULES,
   },
@@ -90,7 +91,7 @@ const programmeAgencySpec: EditableSpec<ProgrammeAgency> = {
   fields: {
     programme: { kind: 'code', column: 'programme_id', pattern: RECORD_ID, hint: 'a programme id, such as FMM-WEST-AFRICA', required: true },
     agency: { kind: 'text', column: 'agency_acronym', max: 20, required: true },
-    role: { kind: 'enum', column: 'role', values: { LEAD: 'lead', PARTNER: 'partner' }, required: true },
+    role: { kind: 'enum', column: 'role', values: asStored(ProgrammeAgencyRole), required: true },
     ...PROVENANCE_RULES,
   },
   check: async (row, p, m) => {
