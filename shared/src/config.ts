@@ -14,6 +14,11 @@ export const DEFAULT_PORTS = {
   ...Object.fromEntries(SERVICE_REGISTRY.map((s) => [s.name, s.port])),
 } as Record<ServiceName | 'gateway', number>;
 
+/** A value for each service, in registry order: a per-service map without listing the services. */
+export function perService<T>(value: (name: ServiceName) => T): Record<ServiceName, T> {
+  return Object.fromEntries(SERVICE_NAMES.map((name) => [name, value(name)])) as Record<ServiceName, T>;
+}
+
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
     super(`Configuration error: ${variable} ${problem}`);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadConfig } from '../../shared/src/config';
+import { loadConfig, perService } from '../../shared/src/config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../shared/src/embeddedPostgres';
 import { createLogger } from '../../shared/src/logger';
 import { prepareDatabase, type RunningService, startService } from '../../shared/src/service';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   // A gateway in front of it; the other services are not running (the query below does not need them).
   const nowhere = `http://127.0.0.1:${await freePort()}/graphql`;
   gateway = await startGateway(
-    { 'legal-instruments': service.url, 'migration-data': nowhere, 'consultative-processes': nowhere, 'un-partnerships': nowhere },
+    { ...perService(() => nowhere), 'legal-instruments': service.url },
     5000,
   );
 }, 120_000);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import crypto from 'node:crypto';
-import { deriveServiceSecret, PROJECT_ROOT, SERVICE_NAMES, type ServiceName } from '../../shared/src/config';
+import { deriveServiceSecret, perService, PROJECT_ROOT } from '../../shared/src/config';
 import { ANONYMOUS } from '../../shared/src/identity';
 import { encodeIdentity, signatureHeaders } from '../../shared/src/signing';
 import type { RunningService } from '../../shared/src/service';
@@ -20,7 +20,7 @@ interface Proc {
 
 // The processes derive their service secrets from this; the services this file starts in-process too.
 const MASTER_SECRET = crypto.randomBytes(32).toString('hex');
-const DERIVED = Object.fromEntries(SERVICE_NAMES.map((n) => [n, deriveServiceSecret(MASTER_SECRET, n)])) as Record<ServiceName, string>;
+const DERIVED = perService((n) => deriveServiceSecret(MASTER_SECRET, n));
 
 function run(entry: string, env: Record<string, string>, args: string[] = []): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
@@ -123,10 +123,7 @@ describe('process life cycle', () => {
           ok: false,
           checks: {
             supergraph: true,
-            'legal-instruments': false,
-            'migration-data': false,
-            'consultative-processes': false,
-            'un-partnerships': false,
+            ...perService(() => false),
           },
         },
       });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/src/compose';
+import { SERVICE_NAMES } from '../../shared/src/config';
 import { validateSupergraph } from '../../gateway/src/server';
 
 describe('composition of the four subgraphs', () => {
@@ -14,7 +15,7 @@ describe('composition of the four subgraphs', () => {
   it('names all four subgraphs in the supergraph', () => {
     const sdl = composeSupergraph();
     const graphs = [...sdl.matchAll(/@join__graph\(name: "([^"]+)"/g)].map((m) => m[1]).sort();
-    expect(graphs).toEqual(['consultative-processes', 'legal-instruments', 'migration-data', 'un-partnerships']);
+    expect(graphs).toEqual([...SERVICE_NAMES].sort());
   });
 
   it('refuses a supergraph that is not one, with a clear message', () => {

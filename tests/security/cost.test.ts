@@ -22,11 +22,9 @@ import { PROJECT_ROOT } from '../../shared/src/config';
 import { closeServer, createHttpServer, listen } from '../../shared/src/http';
 import { listBounds } from '../../shared/src/listBounds';
 import { bindRequest, guardResolvers } from '../../shared/src/requestBudget';
+import { loadServices } from '../../scripts/services';
 import type { ServiceDefinition } from '../../shared/src/service';
 import { definition as legalInstruments } from '../../services/legal-instruments/src/service';
-import { definition as migrationData } from '../../services/migration-data/src/service';
-import { definition as consultativeProcesses } from '../../services/consultative-processes/src/service';
-import { definition as unPartnerships } from '../../services/un-partnerships/src/service';
 import { startServiceHarness } from '../support/serviceHarness';
 import { createLogger } from '../../shared/src/logger';
 import { startStack, type Stack } from '../support/stack';
@@ -133,8 +131,7 @@ describe('hostile documents at the gateway', () => {
         return def.createContext(ds, identity);
       },
     });
-    const definitions = [legalInstruments, migrationData, consultativeProcesses, unPartnerships] as unknown as ServiceDefinition<BaseContext>[];
-    stack = await startStack({ definitions: definitions.map(counted) });
+    stack = await startStack({ definitions: loadServices().map(counted) });
   }, 120_000);
 
   afterAll(async () => {

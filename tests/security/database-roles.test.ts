@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BaseContext } from '@apollo/server';
 import { Client } from 'pg';
-import { loadConfig, PROJECT_ROOT, SERVICE_SCHEMAS, type ServiceName } from '../../shared/src/config';
+import { loadConfig, perService, PROJECT_ROOT, SERVICE_SCHEMAS, type ServiceName } from '../../shared/src/config';
 import { createLoginRole, serviceRolePassword } from '../../shared/src/databaseRoles';
 import { startEmbeddedPostgres } from '../../shared/src/embeddedPostgres';
 import { createLogger } from '../../shared/src/logger';
@@ -13,8 +13,7 @@ import { freePort, withDatabase } from '../../shared/src/net';
 import { prepareDatabase, type ServiceDefinition, startService } from '../../shared/src/service';
 import { definition as legal } from '../../services/legal-instruments/src/service';
 import { definition as data } from '../../services/migration-data/src/service';
-import { definition as processes } from '../../services/consultative-processes/src/service';
-import { definition as partnerships } from '../../services/un-partnerships/src/service';
+import { loadServices } from '../../scripts/services';
 import { startNpmStart } from '../support/npmStart';
 import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../support/serviceHarness';
 
@@ -24,13 +23,9 @@ import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../su
  * role, owning its schema and nothing else, and the gateway gets no database settings.
  */
 
-const DEFINITIONS = [legal, data, processes, partnerships] as unknown as ServiceDefinition<BaseContext>[];
-const ROLES: Record<ServiceName, string> = {
-  'legal-instruments': 'mg_legal_instruments',
-  'migration-data': 'mg_migration_data',
-  'consultative-processes': 'mg_consultative_processes',
-  'un-partnerships': 'mg_un_partnerships',
-};
+const DEFINITIONS = loadServices();
+/** Each service's role: mg_ and its name in snake case (mg_legal_instruments, ...). */
+const ROLES = perService((name) => `mg_${name.replace(/-/g, '_')}`);
 
 /** The SQLSTATE a statement fails with, or 'ok'. */
 async function outcome(run: () => Promise<unknown>): Promise<string> {

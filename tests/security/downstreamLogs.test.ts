@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { loadConfig } from '../../shared/src/config';
+import { loadConfig, perService } from '../../shared/src/config';
 import { closeServer, createHttpServer, listen } from '../../shared/src/http';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { maskError } from '../../shared/src/subgraph';
@@ -41,7 +41,7 @@ describe('what the gateway logs when a service fails', () => {
     const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
     const { apollo } = buildGateway({
       supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
-      serviceUrls: { 'legal-instruments': `http://127.0.0.1:${failingPort}/graphql`, 'migration-data': nowhere, 'consultative-processes': nowhere, 'un-partnerships': nowhere },
+      serviceUrls: { ...perService(() => nowhere), 'legal-instruments': `http://127.0.0.1:${failingPort}/graphql` },
       subgraphTimeoutMs: 2000,
       log,
       serviceSecrets: SECRETS,
