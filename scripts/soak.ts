@@ -18,6 +18,7 @@ import { loadServices } from './services';
 import { READS, type SoakOperation, WRITE_VERIFIERS, WRITES } from './soak/operations';
 import { issueLocalToken } from '../gateway/src/auth';
 import { figures, pct, type Sample, table } from './soak/stats';
+import { parseCommandLine } from './commandLine';
 
 interface Options {
   seconds: number;
@@ -29,25 +30,29 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { seconds: 180, connections: 8, kill: 'un-partnerships', down: 5, basePort: 4700, pgDir: '.data/postgres-soak' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    const int = (min: number, max: number) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number between ${min} and ${max}, got "${value}"`);
-      return n;
-    };
-    if (flag === '--seconds') options.seconds = int(30, 3600);
-    else if (flag === '--connections') options.connections = int(1, 256);
-    else if (flag === '--down') options.down = int(1, 120);
-    else if (flag === '--base-port') options.basePort = int(1024, 65000);
-    else if (flag === '--pg-dir') options.pgDir = value;
-    else if (flag === '--kill') {
-      if (!(SERVICE_NAMES as readonly string[]).includes(value)) throw new Error(`--kill must be one of ${SERVICE_NAMES.join(', ')}`);
-      options.kill = value as ServiceName;
-    } else throw new Error(`unknown option ${flag}`);
-  }
-  return options;
+  const { values } = parseCommandLine(argv, {
+    seconds: { type: 'string', default: '180' },
+    connections: { type: 'string', default: '8' },
+    down: { type: 'string', default: '5' },
+    'base-port': { type: 'string', default: '4700' },
+    'pg-dir': { type: 'string', default: '.data/postgres-soak' },
+    kill: { type: 'string', default: 'un-partnerships' },
+  });
+  const int = (flag: 'seconds' | 'connections' | 'down' | 'base-port', min: number, max: number) => {
+    const n = Number(values[flag]);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${flag} must be a whole number between ${min} and ${max}, got "${values[flag]}"`);
+    return n;
+  };
+  const kill = SERVICE_NAMES.find((name) => name === values.kill);
+  if (!kill) throw new Error(`--kill must be one of ${SERVICE_NAMES.join(', ')}`);
+  return {
+    seconds: int('seconds', 30, 3600),
+    connections: int('connections', 1, 256),
+    kill,
+    down: int('down', 1, 120),
+    basePort: int('base-port', 1024, 65000),
+    pgDir: values['pg-dir'],
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -150,7 +150,6 @@ export function serviceUrlVariables(ports: Record<ServiceName, number>, host = '
 /** Project root: two levels above this file (shared/src). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-
 function readInt(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
   const raw = env[variable];
   if (raw === undefined || raw === '') return fallback;
