@@ -1,19 +1,15 @@
-import { type Stack, startStack } from '../support/stack';
-import { createPrivateDatabase, type PrivateDatabase } from '../support/privateDatabase';
+import { type PrivateStack, startPrivateStack } from '../support/stack';
 
 // Issue #11, finding 6: a document with mutations of two services answered `data: null` when the
 // second failed, though the first had committed; the caller could not tell, and a retry got
 // CONFLICT. Mutation fields are nullable now: each mutation answers for itself.
 
-let db: PrivateDatabase;
-let stack: Stack;
+let stack: PrivateStack;
 beforeAll(async () => {
-  db = await createPrivateDatabase('mg_mut');
-  stack = await startStack({ url: db.url });
+  stack = await startPrivateStack('mg_mut');
 }, 120000);
 afterAll(async () => {
   await stack?.stop();
-  await db?.drop();
 }, 120000);
 
 const TWO_SERVICES = `mutation($training: UpdateTrainingInput!, $profile: UpdateMigrationProfileInput!) {

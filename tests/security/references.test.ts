@@ -6,8 +6,7 @@ import { resolvers as processesResolvers } from '../../services/consultative-pro
 import { loadServices } from '../../scripts/services';
 import type { ServiceDefinition } from '../../shared/src/service';
 import { buildServiceSchema, createSubgraphServer } from '../../shared/src/subgraph';
-import { type Stack, startStack } from '../support/stack';
-import { createPrivateDatabase, type PrivateDatabase } from '../support/privateDatabase';
+import { type PrivateStack, startPrivateStack, startStack } from '../support/stack';
 
 // Issue #11, finding 5: a record deleted (or never recorded) in one service blanked another service's
 // answers with only `extensions.valueCompletion`. A field that points into another service is
@@ -15,15 +14,12 @@ import { createPrivateDatabase, type PrivateDatabase } from '../support/privateD
 // its own path; everything beside it is answered as before. These tests delete seeded records and
 // store broken keys, so they run on a database of their own.
 
-let db: PrivateDatabase;
-let stack: Stack;
+let stack: PrivateStack;
 beforeAll(async () => {
-  db = await createPrivateDatabase('mg_refs');
-  stack = await startStack({ url: db.url });
+  stack = await startPrivateStack('mg_refs');
 }, 120000);
 afterAll(async () => {
   await stack?.stop();
-  await db?.drop();
 }, 120000);
 
 type Json = Record<string, unknown>;
@@ -35,7 +31,7 @@ const dangling = (typename: string, key: string, serviceName: string, path: (str
 });
 
 async function sql(statement: string, values: unknown[] = []): Promise<void> {
-  const client = new Client({ connectionString: db.url });
+  const client = new Client({ connectionString: stack.databaseUrl });
   await client.connect();
   try {
     await client.query(statement, values);
@@ -165,7 +161,7 @@ describe('references across services', () => {
         }),
     };
     const definitions = loadServices().map((d) => (d.name === older.name ? (older as unknown as ServiceDefinition<BaseContext>) : d));
-    const mixed = await startStack({ url: db.url, definitions });
+    const mixed = await startStack({ url: stack.databaseUrl, definitions });
     try {
       const editor = await mixed.token('editor-3', ['editor:un-partnerships']);
       const created = await mixed.query(

@@ -7,6 +7,7 @@ import type { RunningService } from '../../shared/src/service';
 import type { ServiceSecrets } from '../../shared/src/signing';
 import { type InProcessStackOptions, postGraphQL, startInProcessStack } from '../../scripts/inProcessStack';
 import { issueLocalToken } from '../../gateway/src/auth';
+import { createPrivateDatabase } from './privateDatabase';
 import { testDatabaseUrl, type GraphQLResult } from './serviceHarness';
 
 export interface Stack {
@@ -46,5 +47,33 @@ export async function startStack(options: InProcessStackOptions & { url?: string
       return { ...result, sql: sqlStatements.count - before };
     },
     token: (sub, roles) => issueLocalToken({ secret: hsSecret, sub, roles, issuer, audience, ttlSeconds: 3600 }),
+  };
+}
+
+export interface PrivateStack extends Stack {
+  /** The URL of its database, for tests that change records behind the graph's back. */
+  databaseUrl: string;
+}
+
+/**
+ * The whole graph on a database of its own, migrated and seeded (named from `prefix`), for tests that
+ * delete seeded records or store broken ones; `stop()` also drops the database.
+ */
+export async function startPrivateStack(prefix: string): Promise<PrivateStack> {
+  const db = await createPrivateDatabase(prefix);
+  let stack: Stack;
+  try {
+    stack = await startStack({ url: db.url });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  return {
+    ...stack,
+    databaseUrl: db.url,
+    stop: async () => {
+      await stack.stop();
+      await db.drop();
+    },
   };
 }
