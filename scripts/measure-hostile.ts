@@ -5,16 +5,12 @@
 // many values their answer holds and its size in bytes. Uses DATABASE_URL or the embedded
 // PostgreSQL; migrates and seeds first.
 import fs from 'node:fs';
-import { Supergraph } from '@apollo/federation-internals';
-import { type FragmentDefinitionNode, getOperationAST, Kind, parse } from 'graphql';
+import { buildSchema, type FragmentDefinitionNode, getOperationAST, Kind, parse } from 'graphql';
 import { loadConfig } from '../shared/src/config';
-import { resolveDatabase } from '../shared/src/database';
 import { listBounds } from '../shared/src/listBounds';
 import { createLogger } from '../shared/src/logger';
-import { prepareDatabase } from '../shared/src/service';
 import { operationCost } from '../gateway/src/limits';
-import { startInProcessStack } from './inProcessStack';
-import { loadServices } from './services';
+import { measureOnStack } from './inProcessStack';
 
 const RUNS = 7;
 
@@ -80,7 +76,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('measure', 'warn');
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
-  const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  // The supergraph as plain graphql-js: the same types and fields as the API schema (it marks none
+  // @inaccessible), so the same costs, without Federation's internal package.
+  const schema = buildSchema(supergraphSdl, { assumeValidSDL: true });
   const bounds = listBounds(supergraphSdl);
   const estimate = (query: string, limit = Number.POSITIVE_INFINITY) => {
     const document = parse(query);
@@ -91,12 +89,7 @@ async function main(): Promise<void> {
     return { cost, ms: Number(process.hrtime.bigint() - started) / 1e6 };
   };
 
-  const db = await resolveDatabase(config, log);
-  const stack = await (async () => {
-    for (const def of loadServices()) await prepareDatabase(def, db.url, config.database, log);
-    return startInProcessStack(db.url, config, log);
-  })();
-  try {
+  await measureOnStack(config, log, async (stack) => {
     console.log(`limit: cost ${config.limits.maxCost}, depth ${config.limits.maxDepth}, aliases ${config.limits.maxAliases}, tokens ${config.limits.maxTokens}, page ${config.limits.maxListLength}`);
     console.log('\n| hostile document | characters | full cost estimate | analysis until refused | HTTP status, code | time to refuse (median of 7) |');
     console.log('|---|---:|---:|---:|---|---:|');
@@ -138,10 +131,7 @@ async function main(): Promise<void> {
       console.log(`| ${shape.name} | ${n} | ${Math.round(estimate(query).cost)} | ${answer.status}${body.errors ? ' (with errors)' : ''} | ${values} | ${bytes} | ${answer.ms.toFixed(0)} ms |`);
     }
     console.log(`\nlargest accepted answer: ${largest.values} values, ${largest.bytes} bytes (${largest.name})`);
-  } finally {
-    await stack.stop();
-    await db.embedded?.stop();
-  }
+  });
 }
 
 main().catch((e: unknown) => {
