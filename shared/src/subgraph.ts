@@ -76,6 +76,13 @@ export function asStored(values: Record<string, string>): Record<string, string>
   return Object.fromEntries(Object.values(values).map((stored) => [stored, stored]));
 }
 
+/** A stored value as one of an enum's stored values, for a field whose column the entity types as text; any other value fails the field. */
+export function storedEnum<T extends string>(values: Record<string, T>, value: string): T {
+  const known = Object.values(values).find((v) => v === value);
+  if (known === undefined) throw new Error(`"${value}" is not a stored value of this enum`);
+  return known;
+}
+
 /** The `provenance` field of any entity stored with source, confidence and notes columns. */
 export const provenanceField = (row: ProvenanceColumns) => toProvenance(row);
 

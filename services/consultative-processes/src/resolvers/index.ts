@@ -1,12 +1,14 @@
 import { COUNTRIES } from '../../../../shared/src/countries';
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
-import { countryReference, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
+import { countryReference, provenanceField, type ServiceResolvers, storedEnum } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/validate';
-import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
+import { parsePage, toConnection } from '../../../../shared/src/connection';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
 import { meetingTable, membershipTable, Mutation, participationTable, processTable } from './mutations';
 import type { Context } from '../context';
-import type { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from '../entities';
+import { ConsultativeProcess, type Meeting, type OrganizationMembership, type ProcessParticipation, RegionalOrganization } from '../entities';
+import type { CountryFilter, Resolvers } from '../generated/resolvers';
+import { MeetingTheme, MembershipType, ParticipantRole, ProcessScope, ProcessStatus } from './enums';
 import {
   findMeetings,
   findOrganizationByCodeOrAcronym,
@@ -14,28 +16,6 @@ import {
   memberCodesOn,
   participantCodes,
 } from '../entities/queries';
-
-type Lang = 'EN' | 'FR';
-type CountryParent = { code: string };
-
-interface CountryFilter {
-  codes?: string[] | null;
-  region?: string | null;
-  subregion?: string | null;
-  intermediateRegion?: string | null;
-  memberOf?: string | null;
-  asOf?: string | null;
-  includeAssociates?: boolean | null;
-  nameContains?: string | null;
-}
-
-interface MeetingFilter {
-  process?: string | null;
-  theme?: string | null;
-  country?: string | null;
-  fromYear?: number | null;
-  toYear?: number | null;
-}
 
 const COUNTRY_PAGE_MAX = 300;
 
@@ -59,12 +39,16 @@ async function memberCodes(ctx: Context, filter: CountryFilter): Promise<Set<str
   throw notFound(`No regional organisation or consultative process has the code "${code}"`);
 }
 
-export const resolvers: ResolverMap = {
-  Mutation,
-  AuditEntry: auditEntryResolvers,
+/** The service's own fields, checked against its schema by the generated types. */
+const serviceResolvers: Resolvers = {
+  MembershipType,
+  ProcessScope,
+  ProcessStatus,
+  ParticipantRole,
+  MeetingTheme,
   Query: {
-    country: (_: unknown, args: { code: string }) => ({ code: countryCodeArg(args.code) }),
-    countries: async (_: unknown, args: { filter?: CountryFilter | null } & PageArgs, ctx: Context) => {
+    country: (_, args) => ({ code: countryCodeArg(args.code) }),
+    countries: async (_, args, ctx) => {
       const filter = args.filter ?? {};
       const page = parsePage(args, COUNTRY_PAGE_MAX);
       let list = [...COUNTRIES.values()];
@@ -90,23 +74,23 @@ export const resolvers: ResolverMap = {
       list.sort((a, b) => a.code.localeCompare(b.code));
       return toConnection(list.slice(page.offset, page.offset + page.limit).map((c) => ({ code: c.code })), list.length, page);
     },
-    consultativeProcess: (_: unknown, args: { code: string }, ctx: Context) => requireProcess(ctx, args.code),
-    consultativeProcesses: (_: unknown, __: unknown, ctx: Context) =>
-      ctx.ds.getRepository('ConsultativeProcess').find({ order: { code: 'ASC' } }),
-    regionalOrganization: async (_: unknown, args: { code: string }, ctx: Context) => {
+    consultativeProcess: (_, args, ctx) => requireProcess(ctx, args.code),
+    consultativeProcesses: (_, __, ctx) =>
+      ctx.ds.getRepository(ConsultativeProcess).find({ order: { code: 'ASC' } }),
+    regionalOrganization: async (_, args, ctx) => {
       const org = await findOrganizationByCodeOrAcronym(ctx.ds, args.code.trim());
       if (!org) throw notFound(`No regional organisation has the code or acronym "${args.code}"`);
       return org;
     },
-    regionalOrganizations: (_: unknown, __: unknown, ctx: Context) =>
-      ctx.ds.getRepository('RegionalOrganization').find({ order: { code: 'ASC' } }),
-    meetings: async (_: unknown, args: { filter?: MeetingFilter | null } & PageArgs, ctx: Context) => {
+    regionalOrganizations: (_, __, ctx) =>
+      ctx.ds.getRepository(RegionalOrganization).find({ order: { code: 'ASC' } }),
+    meetings: async (_, args, ctx) => {
       const filter = args.filter ?? {};
       const page = parsePage(args);
       const processCode = filter.process ? (await requireProcess(ctx, filter.process)).code : undefined;
       const [rows, total] = await findMeetings(ctx.ds, {
         processCode,
-        theme: filter.theme ? filter.theme.toLowerCase() : undefined,
+        theme: filter.theme ?? undefined,
         countryCode: filter.country ? countryCodeArg(filter.country, 'filter.country') : undefined,
         fromYear: filter.fromYear == null ? undefined : intArg(filter.fromYear, 'filter.fromYear', 1900, 2100),
         toYear: filter.toYear == null ? undefined : intArg(filter.toYear, 'filter.toYear', 1900, 2100),
@@ -117,76 +101,76 @@ export const resolvers: ResolverMap = {
     },
   },
   Country: {
-    organizationMemberships: async (c: CountryParent, args: { asOf?: string | null }, ctx: Context) => {
+    organizationMemberships: async (c, args, ctx) => {
       const day = asOfArg(args.asOf);
       return (await ctx.loaders.membershipsByCountry.load(c.code)).filter((m) => activeOn(m, day));
     },
-    organizationMembershipHistory: (c: CountryParent, _: unknown, ctx: Context) => ctx.loaders.membershipsByCountry.load(c.code),
-    processParticipations: (c: CountryParent, _: unknown, ctx: Context) => ctx.loaders.participationsByCountry.load(c.code),
-    meetingsHosted: (c: CountryParent, _: unknown, ctx: Context) => ctx.loaders.meetingsByCountry.load(c.code),
+    organizationMembershipHistory: (c, _, ctx) => ctx.loaders.membershipsByCountry.load(c.code),
+    processParticipations: (c, _, ctx) => ctx.loaders.participationsByCountry.load(c.code),
+    meetingsHosted: (c, _, ctx) => ctx.loaders.meetingsByCountry.load(c.code),
   },
   RegionalOrganization: {
-    __resolveReference: async (ref: { code: string }, ctx: Context) =>
+    __resolveReference: async (ref, ctx) =>
       existingRecord('RegionalOrganization', ref.code, await ctx.loaders.organization.load(ref.code)),
-    name: (o: RegionalOrganization, args: { lang: Lang }) => (args.lang === 'FR' ? (o.frenchName ?? o.name) : o.name),
-    acronym: (o: RegionalOrganization, args: { lang: Lang }) => (args.lang === 'FR' ? (o.frenchAcronym ?? o.code) : o.code),
-    members: async (o: RegionalOrganization, args: { asOf?: string | null; includeAssociates: boolean }, ctx: Context) => {
+    name: (o, args) => (args.lang === 'FR' ? (o.frenchName ?? o.name) : o.name),
+    acronym: (o, args) => (args.lang === 'FR' ? (o.frenchAcronym ?? o.code) : o.code),
+    members: async (o, args, ctx) => {
       const day = asOfArg(args.asOf);
       return (await ctx.loaders.membershipsByOrganization.load(o.code)).filter(
         (m) => activeOn(m, day) && (args.includeAssociates || m.membershipType === 'member'),
       );
     },
-    membershipHistory: (o: RegionalOrganization, _: unknown, ctx: Context) => ctx.loaders.membershipsByOrganization.load(o.code),
-    leadsProcesses: (o: RegionalOrganization, _: unknown, ctx: Context) => ctx.loaders.processesByLeadOrganization.load(o.code),
+    membershipHistory: (o, _, ctx) => ctx.loaders.membershipsByOrganization.load(o.code),
+    leadsProcesses: (o, _, ctx) => ctx.loaders.processesByLeadOrganization.load(o.code),
     provenance: provenanceField,
   },
   OrganizationMembership: {
-    organization: (m: OrganizationMembership, _: unknown, ctx: Context) => ctx.loaders.organization.load(m.organizationCode),
-    country: (m: OrganizationMembership) => countryReference(m.countryCode),
-    type: (m: OrganizationMembership) => m.membershipType.toUpperCase(),
-    from: (m: OrganizationMembership) => m.fromDate,
-    to: (m: OrganizationMembership) => m.toDate,
-    activeOn: (m: OrganizationMembership, args: { date?: string | null }) => activeOn(m, asOfArg(args.date)),
+    organization: async (m, _, ctx) => existingRecord('RegionalOrganization', m.organizationCode, await ctx.loaders.organization.load(m.organizationCode)),
+    country: (m) => countryReference(m.countryCode),
+    type: (m) => storedEnum(MembershipType, m.membershipType),
+    from: (m) => m.fromDate,
+    to: (m) => m.toDate,
+    activeOn: (m, args) => activeOn(m, asOfArg(args.date)),
     provenance: provenanceField,
-    internalNote: restrictedField<OrganizationMembership>('internalNote'),
-    history: historyField(membershipTable),
   },
   ConsultativeProcess: {
-    __resolveReference: async (ref: { code: string }, ctx: Context) => existingRecord('ConsultativeProcess', ref.code, await ctx.loaders.process.load(ref.code)),
-    name: (p: ConsultativeProcess, args: { lang: Lang }) => {
+    __resolveReference: async (ref, ctx) => existingRecord('ConsultativeProcess', ref.code, await ctx.loaders.process.load(ref.code)),
+    name: (p, args) => {
       if (args.lang !== 'FR') return p.name;
       // The only French name the sources give is an alias of MIDCAS ("Dialogue sur la migration ...").
       return p.aliases.find((a) => /^Dialogue sur /i.test(a)) ?? p.name;
     },
-    scope: (p: ConsultativeProcess) => p.scope.toUpperCase(),
-    status: (p: ConsultativeProcess) => (p.status ? p.status.toUpperCase() : null),
-    leadOrganization: (p: ConsultativeProcess, _: unknown, ctx: Context) =>
+    leadOrganization: (p, _, ctx) =>
       p.leadOrganization ? ctx.loaders.organization.load(p.leadOrganization) : null,
-    leadOrganizationName: (p: ConsultativeProcess) => p.leadOrganization,
-    participants: async (p: ConsultativeProcess, args: { role?: string | null }, ctx: Context) => {
+    leadOrganizationName: (p) => p.leadOrganization,
+    participants: async (p, args, ctx) => {
       const all = await ctx.loaders.participationsByProcess.load(p.code);
-      return args.role ? all.filter((x) => x.role === args.role!.toLowerCase()) : all;
+      return args.role ? all.filter((x) => x.role === args.role) : all;
     },
-    meetings: (p: ConsultativeProcess, _: unknown, ctx: Context) => ctx.loaders.meetingsByProcess.load(p.code),
+    meetings: (p, _, ctx) => ctx.loaders.meetingsByProcess.load(p.code),
     provenance: provenanceField,
-    internalNote: restrictedField<ConsultativeProcess>('internalNote'),
-    history: historyField(processTable),
   },
   ProcessParticipation: {
-    process: (x: ProcessParticipation, _: unknown, ctx: Context) => ctx.loaders.process.load(x.processCode),
-    country: (x: ProcessParticipation) => countryReference(x.countryCode),
-    role: (x: ProcessParticipation) => x.role.toUpperCase(),
+    process: async (x, _, ctx) => existingRecord('ConsultativeProcess', x.processCode, await ctx.loaders.process.load(x.processCode)),
+    country: (x) => countryReference(x.countryCode),
     provenance: provenanceField,
-    internalNote: restrictedField<ProcessParticipation>('internalNote'),
-    history: historyField(participationTable),
   },
   Meeting: {
-    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('Meeting', ref.id, await ctx.loaders.meeting.load(ref.id)),
-    process: (m: Meeting, _: unknown, ctx: Context) => ctx.loaders.process.load(m.processCode),
-    country: (m: Meeting) => countryReference(m.countryCode),
-    themes: (m: Meeting) => m.themes.map((t) => t.toUpperCase()),
+    __resolveReference: async (ref, ctx) => existingRecord('Meeting', ref.id, await ctx.loaders.meeting.load(ref.id)),
+    process: async (m, _, ctx) => existingRecord('ConsultativeProcess', m.processCode, await ctx.loaders.process.load(m.processCode)),
+    country: (m) => countryReference(m.countryCode),
     provenance: provenanceField,
-    internalNote: restrictedField<Meeting>('internalNote'),
-    history: historyField(meetingTable),
   },
 };
+
+// The editing fields come from the shared editing engine, which types them itself.
+const editingResolvers: ServiceResolvers = {
+  Mutation,
+  AuditEntry: auditEntryResolvers,
+  OrganizationMembership: { internalNote: restrictedField<OrganizationMembership>('internalNote'), history: historyField(membershipTable) },
+  ConsultativeProcess: { internalNote: restrictedField<ConsultativeProcess>('internalNote'), history: historyField(processTable) },
+  ProcessParticipation: { internalNote: restrictedField<ProcessParticipation>('internalNote'), history: historyField(participationTable) },
+  Meeting: { internalNote: restrictedField<Meeting>('internalNote'), history: historyField(meetingTable) },
+};
+
+export const resolvers = [serviceResolvers, editingResolvers];

@@ -3,6 +3,8 @@ import {
   checkOrder, type EditableSpec, type EditableTable, mutationResolvers, PROVENANCE_RULES, requireLive, type Row, serialKey, textKey,
 } from '../../../../shared/src/mutations';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation } from '../entities';
+import { asStored } from '../../../../shared/src/subgraph';
+import { MeetingTheme, MembershipType, ParticipantRole, ProcessScope, ProcessStatus } from './enums';
 import { registered } from '../../../registry';
 
 const PROCESS_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
@@ -10,15 +12,6 @@ const ORGANIZATION_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
 const RECORD_ID = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('consultative-processes');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
-const lower = (names: string[]) => Object.fromEntries(names.map((n) => [n, n.toLowerCase()]));
-const ROLES = lower([
-  'MEMBER', 'OBSERVER', 'STEERING_COMMITTEE_MEMBER', 'STEERING_COMMITTEE_OBSERVER', 'CHAIR', 'PAST_CHAIR', 'TWG_CHAIR', 'SECRETARIAT',
-  'TECHNICAL_SUPPORT', 'ORGANIZER',
-]);
-const THEMES = lower([
-  'BORDER_MANAGEMENT', 'MIGRATION_AND_DEVELOPMENT', 'ROOT_CAUSES', 'LABOUR_MIGRATION', 'IRREGULAR_MOVEMENTS', 'DATA_HARMONISATION',
-  'POLICY_AND_LEGISLATION',
-]);
 const MEETING_KINDS = Object.fromEntries(['ministerial', 'regional', 'thematic_working_group', 'global', 'mission'].map((k) => [k, k]));
 const PROCESS_REF = { schema: SCHEMA, table: 'consultative_process', column: 'code', what: 'consultative process' };
 
@@ -47,10 +40,10 @@ const processSpec: EditableSpec<ConsultativeProcess> = {
   fields: {
     name: { kind: 'text', column: 'name', max: 300, required: true },
     aliases: { kind: 'textList', column: 'aliases', maxItems: 20, maxLength: 200 },
-    scope: { kind: 'enum', column: 'scope', values: { REGIONAL: 'regional', GLOBAL: 'global' }, required: true },
+    scope: { kind: 'enum', column: 'scope', values: asStored(ProcessScope), required: true },
     leadOrganizationName: { kind: 'text', column: 'lead_organization', max: 100 },
     established: { kind: 'partialDate', column: 'established' },
-    status: { kind: 'enum', column: 'status', values: { ACTIVE: 'active', DORMANT: 'dormant' } },
+    status: { kind: 'enum', column: 'status', values: asStored(ProcessStatus) },
     secretariat: { kind: 'text', column: 'secretariat', max: 300 },
     chair: { kind: 'text', column: 'chair', max: 300 },
     ...PROVENANCE_RULES,
@@ -68,7 +61,7 @@ const membershipSpec: EditableSpec<OrganizationMembership> = {
   fields: {
     organization: { kind: 'code', column: 'organization_code', pattern: ORGANIZATION_CODE, hint: 'an organisation code, such as ECOWAS', required: true },
     country: { kind: 'country', column: 'country_code', required: true },
-    type: { kind: 'enum', column: 'membership_type', values: { MEMBER: 'member', ASSOCIATE: 'associate' }, required: true },
+    type: { kind: 'enum', column: 'membership_type', values: asStored(MembershipType), required: true },
     from: { kind: 'partialDate', column: 'from_date' },
     to: { kind: 'partialDate', column: 'to_date' },
     ...PROVENANCE_RULES,
@@ -90,7 +83,7 @@ const participationSpec: EditableSpec<ProcessParticipation> = {
     process: { kind: 'code', column: 'process_code', pattern: PROCESS_CODE, hint: 'a process code, such as MIDWA', required: true },
     country: { kind: 'country', column: 'country_code' },
     organization: { kind: 'text', column: 'organization', max: 200 },
-    role: { kind: 'enum', column: 'role', values: ROLES, required: true },
+    role: { kind: 'enum', column: 'role', values: asStored(ParticipantRole), required: true },
     ...PROVENANCE_RULES,
   },
   derive: (row) => ({ participant_type: row.country_code != null ? 'state' : 'organization' }),
@@ -111,7 +104,7 @@ const meetingSpec: EditableSpec<Meeting> = {
     endDate: { kind: 'partialDate', column: 'end_date' },
     city: { kind: 'text', column: 'city', max: 200 },
     country: { kind: 'country', column: 'country_code' },
-    themes: { kind: 'enumList', column: 'themes', values: THEMES, maxItems: 7 },
+    themes: { kind: 'enumList', column: 'themes', values: asStored(MeetingTheme), maxItems: 7 },
     outcome: { kind: 'text', column: 'outcome', max: 4000 },
     ...PROVENANCE_RULES,
   },

@@ -74,7 +74,7 @@ const serviceResolvers: Resolvers = {
       const [rows, total] = await findProgrammes(ctx.ds, {
         agencyAcronym,
         countryCode,
-        theme: filter.theme ? filter.theme.toLowerCase() : undefined,
+        theme: filter.theme ?? undefined,
         limit: page.limit,
         offset: page.offset,
       });
