@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { type Config, type GatewayLimits, PROJECT_ROOT, type ServiceName } from '../shared/src/config';
+import { resolveDatabase } from '../shared/src/database';
 import { closeServer, createHttpServer, listen } from '../shared/src/http';
 import type { Logger } from '../shared/src/logger';
-import { type RunningService, type ServiceDefinition, startService } from '../shared/src/service';
+import { prepareDatabase, type RunningService, type ServiceDefinition, startService } from '../shared/src/service';
 import { randomServiceSecrets, type ServiceSecrets } from '../shared/src/signing';
 import { type AuthOptions, authOptionsFromConfig, createAuthenticator, gatewayContext } from '../gateway/src/auth';
 import { createIdeRoute } from '../gateway/src/ide';
@@ -78,6 +79,24 @@ export async function startInProcessStack(
       for (const s of services) await s.stop();
     },
   };
+}
+
+/**
+ * For measurements: the stack over DATABASE_URL or the embedded PostgreSQL, migrated and seeded
+ * first, while `measure` runs; the stack and an embedded server are stopped afterwards.
+ */
+export async function measureOnStack(config: Config, log: Logger, measure: (stack: InProcessStack) => Promise<void>): Promise<void> {
+  const db = await resolveDatabase(config, log);
+  const stack = await (async () => {
+    for (const def of loadServices()) await prepareDatabase(def, db.url, config.database, log);
+    return startInProcessStack(db.url, config, log);
+  })();
+  try {
+    await measure(stack);
+  } finally {
+    await stack.stop();
+    await db.embedded?.stop();
+  }
 }
 
 /** POSTs one operation to a gateway, as a client would. */

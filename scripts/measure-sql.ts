@@ -4,12 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../shared/src/config';
-import { resolveDatabase } from '../shared/src/database';
 import { sqlStatements } from '../shared/src/db';
 import { createLogger } from '../shared/src/logger';
-import { prepareDatabase } from '../shared/src/service';
-import { postGraphQL, startInProcessStack } from './inProcessStack';
-import { loadServices } from './services';
+import { measureOnStack, postGraphQL } from './inProcessStack';
 
 const WCA_27 = [
   'AGO', 'BDI', 'BEN', 'BFA', 'CAF', 'CIV', 'CMR', 'COD', 'COG', 'CPV', 'GAB', 'GHA', 'GIN', 'GMB',
@@ -19,12 +16,7 @@ const WCA_27 = [
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('measure', 'warn');
-  const db = await resolveDatabase(config, log);
-  const stack = await (async () => {
-    for (const def of loadServices()) await prepareDatabase(def, db.url, config.database, log);
-    return startInProcessStack(db.url, config, log);
-  })();
-  try {
+  await measureOnStack(config, log, async (stack) => {
     const query = fs.readFileSync(path.join(PROJECT_ROOT, 'operations', 'countries-overview.graphql'), 'utf8');
     const rows: string[] = [];
     for (const codes of [['SEN'], WCA_27]) {
@@ -39,10 +31,7 @@ async function main(): Promise<void> {
     console.log(`| countries | ${stack.services.map((s) => s.name).join(' | ')} | total SQL | first-run latency |`);
     console.log(`|---:|${stack.services.map(() => '---:|').join('')}---:|---:|`);
     for (const r of rows) console.log(r);
-  } finally {
-    await stack.stop();
-    await db.embedded?.stop();
-  }
+  });
 }
 
 main().catch((e: unknown) => {
