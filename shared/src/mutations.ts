@@ -5,6 +5,7 @@ import type { ServiceName } from './config';
 import { isKnownCountryCode } from './countries';
 import { badUserInput, type FieldProblem, notFound } from './errors';
 import { canReadRestricted, type Identity, requireAdmin, requireEditor } from './identity';
+import { COUNTRY_CODE, type IdentifierFormat, isValid, normalise, SERIAL_ID_MAX } from './identifiers';
 import { earliestDay, isCalendarDay, isPartialDate, latestDay } from './scalars';
 import { textProblem, urlProblem } from './validate';
 
@@ -24,23 +25,31 @@ export function conflict(message: string, extensions: Record<string, unknown> = 
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-/** One input field: how it is checked and which column it writes. */
-export type FieldRule =
-  | { kind: 'text'; column: string; max: number; required?: boolean }
-  | { kind: 'code'; column: string; pattern: RegExp; hint: string; required?: boolean; keepCase?: boolean }
-  | { kind: 'country'; column: string; required?: boolean }
-  | { kind: 'partialDate'; column: string; required?: boolean }
-  | { kind: 'day'; column: string; required?: boolean }
-  | { kind: 'int'; column: string; min: number; max: number; required?: boolean }
-  | { kind: 'number'; column: string; required?: boolean }
-  | { kind: 'boolean'; column: string; required?: boolean }
-  | { kind: 'enum'; column: string; values: Record<string, string>; required?: boolean; default?: string }
-  | { kind: 'textList'; column: string; maxItems: number; maxLength: number }
-  | { kind: 'enumList'; column: string; values: Record<string, string>; maxItems: number }
-  | { kind: 'countryList'; column: string; maxItems: number }
-  | { kind: 'url'; column: string; required?: boolean };
+/**
+ * How one input field is checked. Rules are keyed by the entity property they write (the column
+ * comes from TypeORM's metadata); `input` names the GraphQL field where it is named otherwise.
+ */
+export type FieldRule = { input?: string } & (
+  | { kind: 'text'; max: number; required?: boolean }
+  | { kind: 'code'; format: IdentifierFormat; hint: string; required?: boolean }
+  | { kind: 'country'; required?: boolean }
+  | { kind: 'partialDate'; required?: boolean }
+  | { kind: 'day'; required?: boolean }
+  | { kind: 'int'; min: number; max: number; required?: boolean }
+  | { kind: 'number'; required?: boolean }
+  | { kind: 'boolean'; required?: boolean }
+  | { kind: 'enum'; values: Record<string, string>; required?: boolean; default?: string }
+  | { kind: 'textList'; maxItems: number; maxLength: number }
+  | { kind: 'enumList'; values: Record<string, string>; maxItems: number }
+  | { kind: 'countryList'; maxItems: number }
+  | { kind: 'url'; required?: boolean }
+);
 
-export type FieldRules = Record<string, FieldRule>;
+/** Rules by the property they write; the compiler checks each key against the entity. */
+export type FieldRules<E extends object = Record<string, unknown>> = { [P in keyof E & string]?: FieldRule };
+
+/** The longest link any record stores. */
+export const URL_MAX_LENGTH = 2000;
 
 /** GraphQL's Confidence enum to the stored value; every editable record carries one. */
 export const CONFIDENCE_VALUES: Record<string, string> = { SEEN: 'seen', DERIVED: 'derived', UNVERIFIED: 'unverified' };
@@ -50,12 +59,12 @@ export const LANGUAGE_VALUES: Record<string, string> = { EN: 'en', FR: 'fr' };
  * The provenance and editorial fields of every editable record. A record entered without a
  * confidence is UNVERIFIED: nothing becomes a fact by omission.
  */
-export const PROVENANCE_RULES: FieldRules = {
-  confidence: { kind: 'enum', column: 'confidence', values: CONFIDENCE_VALUES, required: true, default: 'UNVERIFIED' },
-  source: { kind: 'text', column: 'source', max: 2000 },
-  notes: { kind: 'text', column: 'notes', max: 4000 },
-  internalNote: { kind: 'text', column: 'internal_note', max: 4000 },
-};
+export const PROVENANCE_RULES = {
+  confidence: { kind: 'enum', values: CONFIDENCE_VALUES, required: true, default: 'UNVERIFIED' },
+  source: { kind: 'text', max: 2000 },
+  notes: { kind: 'text', max: 4000 },
+  internalNote: { kind: 'text', max: 4000 },
+} satisfies FieldRules<{ confidence: string; source: string | null; notes: string | null; internalNote: string | null }>;
 
 /** Collects the problems of one input object, so that the caller sees them all at once. */
 export class Problems {
@@ -93,13 +102,12 @@ function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems):
       return problem ? bad(problem) : text;
     }
     case 'code': {
-      const trimmed = String(value).trim();
-      const code = rule.keepCase ? trimmed : trimmed.toUpperCase();
-      return rule.pattern.test(code) ? code : bad(`must be ${rule.hint}`);
+      const code = normalise(rule.format, value);
+      return isValid(rule.format, code) ? code : bad(`must be ${rule.hint}`);
     }
     case 'country': {
-      const code = String(value).trim().toUpperCase();
-      if (!/^[A-Z]{3}$/.test(code)) return bad('must be an ISO 3166-1 alpha-3 code, such as SEN');
+      const code = normalise(COUNTRY_CODE, value);
+      if (!isValid(COUNTRY_CODE, code)) return bad('must be an ISO 3166-1 alpha-3 code, such as SEN');
       return isKnownCountryCode(code) ? code : bad(`"${code}" is not in the country list`);
     }
     case 'partialDate':
@@ -118,7 +126,7 @@ function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems):
       return typeof value === 'string' && value in rule.values ? rule.values[value] : bad(`must be one of ${Object.keys(rule.values).join(', ')}`);
     case 'url': {
       const url = String(value).trim();
-      if (url.length > 2000) return bad('must have at most 2000 characters');
+      if (url.length > URL_MAX_LENGTH) return bad(`must have at most ${URL_MAX_LENGTH} characters`);
       const problem = urlProblem(url);
       return problem ? bad(problem) : url;
     }
@@ -156,12 +164,14 @@ function isRequired(rule: FieldRule): boolean {
 }
 
 /**
- * Reads an input object into column values. On create, every required field must be given (or
+ * Reads an input object into property values. On create, every required field must be given (or
  * have a default); on update, only the fields present change, and null clears an optional one.
  */
-export function readInput(rules: FieldRules, input: Record<string, unknown>, mode: 'create' | 'update', p: Problems): Row {
+export function readInput<E extends object>(rules: FieldRules<E>, input: Record<string, unknown>, mode: 'create' | 'update', p: Problems): Row {
   const values: Row = {};
-  for (const [name, rule] of Object.entries(rules)) {
+  for (const [property, rule] of Object.entries(rules) as [string, FieldRule | undefined][]) {
+    if (!rule) continue;
+    const name = rule.input ?? property;
     let value = input[name];
     if (value === undefined && mode === 'create' && rule.kind === 'enum' && rule.default !== undefined) value = rule.default;
     if (value === undefined) {
@@ -170,11 +180,11 @@ export function readInput(rules: FieldRules, input: Record<string, unknown>, mod
     }
     if (value === null) {
       if (isRequired(rule)) p.add(name, 'is required and cannot be null');
-      else values[rule.column] = rule.kind.endsWith('List') ? [] : null;
+      else values[property] = rule.kind.endsWith('List') ? [] : null;
       continue;
     }
     const checked = checkValue(name, rule, value, p);
-    if (checked !== undefined) values[rule.column] = checked;
+    if (checked !== undefined) values[property] = checked;
   }
   return values;
 }
@@ -188,19 +198,19 @@ export function checkOrder(p: Problems, field: string, start: unknown, end: unkn
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-/** One column of a record's key: the GraphQL input field and how it is parsed. */
+/** One property of a record's key (its column comes from the metadata): the GraphQL input field and how it is parsed. */
 export interface KeyPart {
   field: string;
-  column: string;
   property: string;
   parse: (value: unknown, p: Problems) => unknown;
 }
 
-export const textKey = (field: string, column: string, property: string, pattern: RegExp, hint: string): KeyPart => ({
-  field, column, property,
+/** A key of an identifier format; the message says `must be <hint>`. */
+export const identifierKey = (property: string, format: IdentifierFormat, hint: string, field = property): KeyPart => ({
+  field, property,
   parse: (value, p) => {
-    const code = String(value).trim().toUpperCase();
-    if (!pattern.test(code)) {
+    const code = normalise(format, value);
+    if (!isValid(format, code)) {
       p.add(field, `must be ${hint}`);
       return undefined;
     }
@@ -208,11 +218,11 @@ export const textKey = (field: string, column: string, property: string, pattern
   },
 });
 
-export const serialKey = (field = 'id', column = 'id', property = 'id'): KeyPart => ({
-  field, column, property,
+export const serialKey = (field = 'id', property = 'id'): KeyPart => ({
+  field, property,
   parse: (value, p) => {
     const n = Number(value);
-    if (!/^\d{1,10}$/.test(String(value)) || n < 1 || n > 2147483647) {
+    if (!/^\d{1,10}$/.test(String(value)) || n < 1 || n > SERIAL_ID_MAX) {
       p.add(field, 'must be a record id (a positive integer)');
       return undefined;
     }
@@ -271,8 +281,29 @@ async function returning<T>(m: EntityManager, sql: string, params: unknown[]): P
   return result.records as T[];
 }
 
-function keyWhere(table: EditableTable<ObjectLiteral>, alias: string, first: number): string {
-  return table.key.map((k, i) => `${alias}.${q(k.column)} = $${first + i}`).join(' AND ');
+/** The column of an entity property, from TypeORM's metadata; a rule naming no column is a programming error. */
+function columnOf(ds: DataSource, target: EntityTarget<ObjectLiteral>, property: string): string {
+  const column = ds.getMetadata(target).findColumnWithPropertyName(property);
+  if (!column) throw new Error(`${ds.getMetadata(target).name} has no column for the property "${property}"`);
+  return column.databaseName;
+}
+
+/** Property values as column values, for SQL and for the checks that read rows as PostgreSQL returns them. */
+function toColumns(ds: DataSource, target: EntityTarget<ObjectLiteral>, values: Row): Row {
+  return Object.fromEntries(Object.entries(values).map(([property, value]) => [columnOf(ds, target, property), value]));
+}
+
+function keyColumns(ds: DataSource, table: EditableTable<ObjectLiteral>): string[] {
+  return table.key.map((k) => columnOf(ds, table.target, k.property));
+}
+
+function keyWhere(ds: DataSource, table: EditableTable<ObjectLiteral>, alias: string, first: number): string {
+  return keyColumns(ds, table).map((column, i) => `${alias}.${q(column)} = $${first + i}`).join(' AND ');
+}
+
+/** Pairs the key columns of two aliases of the same table. */
+function keyJoin(ds: DataSource, table: EditableTable<ObjectLiteral>, left: string, right: string): string {
+  return keyColumns(ds, table).map((c) => `${left}.${q(c)} = ${right}.${q(c)}`).join(' AND ');
 }
 
 /** Reads the key fields of an input (before any SQL runs). */
@@ -283,7 +314,7 @@ export function readKey(table: EditableTable<ObjectLiteral>, input: Record<strin
 /** The live (not deleted) row, as JSON, without a lock: used to validate an update before it is written. */
 export async function currentRow(m: EntityManager, table: EditableTable<ObjectLiteral>, key: unknown[]): Promise<Row | null> {
   const rows: { row: Row }[] = await m.query(
-    `SELECT to_jsonb(t) AS row FROM ${qualified(table)} t WHERE ${keyWhere(table, 't', 1)} AND t."deleted_at" IS NULL`,
+    `SELECT to_jsonb(t) AS row FROM ${qualified(table)} t WHERE ${keyWhere(m.connection, table, 't', 1)} AND t."deleted_at" IS NULL`,
     key,
   );
   return rows[0]?.row ?? null;
@@ -307,7 +338,7 @@ export async function requireLive(
 }
 
 async function reload<E extends ObjectLiteral>(m: EntityManager, table: EditableTable<E>, row: Row): Promise<E> {
-  const where = Object.fromEntries(table.key.map((k) => [k.property, row[k.column]]));
+  const where = Object.fromEntries(table.key.map((k) => [k.property, row[columnOf(m.connection, table.target, k.property)]]));
   const entity = await m.getRepository(table.target).findOne({ where: where as never, withDeleted: true });
   if (!entity) throw new Error(`${table.entity} vanished inside its own transaction`);
   return entity;
@@ -316,7 +347,7 @@ async function reload<E extends ObjectLiteral>(m: EntityManager, table: Editable
 /** Why a conditional write touched no row: NOT_FOUND, or CONFLICT with the current version. */
 async function explainMiss(m: EntityManager, table: EditableTable<ObjectLiteral>, key: unknown[], version: number | null, wantDeleted: boolean): Promise<never> {
   const rows: { version: number; deleted: boolean }[] = await m.query(
-    `SELECT t."version", t."deleted_at" IS NOT NULL AS deleted FROM ${qualified(table)} t WHERE ${keyWhere(table, 't', 1)}`,
+    `SELECT t."version", t."deleted_at" IS NOT NULL AS deleted FROM ${qualified(table)} t WHERE ${keyWhere(m.connection, table, 't', 1)}`,
     key,
   );
   const label = `${table.entity} ${auditKey(key)}`;
@@ -350,9 +381,9 @@ export interface EditContext {
 export interface EditableSpec<E extends ObjectLiteral> {
   table: EditableTable<E>;
   /** The input fields other than the key and version. */
-  fields: FieldRules;
+  fields: FieldRules<E>;
   /** Fields of the create input that form the key (code, id); absent for generated ids. */
-  createKey?: FieldRules;
+  createKey?: FieldRules<E>;
   /** Columns computed from others (such as calendar days from partial dates). */
   derive?(row: Row): Row;
   /**
@@ -367,8 +398,9 @@ export async function createRecord<E extends ObjectLiteral>(ctx: EditContext, sp
   const { table } = spec;
   requireEditor(ctx.identity, table.service);
   const p = new Problems();
-  const values = { ...readInput(spec.createKey ?? {}, input, 'create', p), ...readInput(spec.fields, input, 'create', p) };
+  const given = { ...readInput(spec.createKey ?? {}, input, 'create', p), ...readInput(spec.fields, input, 'create', p) };
   p.throwIfAny();
+  const values = toColumns(ctx.ds, table.target, given);
   return ctx.ds.transaction(async (m) => {
     const derived = { ...values, ...(spec.derive?.(values) ?? {}) };
     const row = { ...derived, ...((await spec.check?.(derived, p, m)) ?? {}) };
@@ -382,7 +414,7 @@ export async function createRecord<E extends ObjectLiteral>(ctx: EditContext, sp
       ).catch((e: unknown) => translateDbError(e, table.entity));
     const after = inserted[0].after;
     await writeAudit(m, table.schema, {
-      actor: ctx.identity, action: 'create', entity: table.entity, key: auditKey(table.key.map((k) => after[k.column])), before: null, after,
+      actor: ctx.identity, action: 'create', entity: table.entity, key: auditKey(keyColumns(ctx.ds, table).map((c) => after[c])), before: null, after,
     });
     return reload(m, table, after);
   });
@@ -398,7 +430,7 @@ export async function updateRecord<E extends ObjectLiteral>(ctx: EditContext, sp
   const p = new Problems();
   const key = readKey(table, input, p);
   const version = versionArg(input, p, true);
-  const patch = readInput(spec.fields, input, 'update', p);
+  const patch = toColumns(ctx.ds, table.target, readInput(spec.fields, input, 'update', p));
   p.throwIfAny();
   return ctx.ds.transaction(async (m) => {
     const current = await currentRow(m, table, key);
@@ -415,8 +447,8 @@ export async function updateRecord<E extends ObjectLiteral>(ctx: EditContext, sp
         m,
         `UPDATE ${qualified(table)} AS t SET ${sets.join(', ')}
          FROM ${qualified(table)} AS prior
-         WHERE ${keyWhere(table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS NULL
-           AND ${table.key.map((k) => `prior.${q(k.column)} = t.${q(k.column)}`).join(' AND ')}
+         WHERE ${keyWhere(ctx.ds, table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS NULL
+           AND ${keyJoin(ctx.ds, table, 'prior', 't')}
          RETURNING to_jsonb(prior) AS before, to_jsonb(t) AS after`,
         [...key, version, ...columns.map((c) => changes[c])],
       ).catch((e: unknown) => translateDbError(e, table.entity));
@@ -442,7 +474,7 @@ export async function setDeleted<E extends ObjectLiteral>(
     // Lock the row first: a child written at the same time holds a share lock on it (requireLive),
     // so the count below runs only after that child committed or rolled back, and a child arriving
     // later waits for this delete and then finds its parent gone.
-    await m.query(`SELECT 1 FROM ${qualified(table)} t WHERE ${keyWhere(table, 't', 1)} FOR UPDATE`, key);
+    await m.query(`SELECT 1 FROM ${qualified(table)} t WHERE ${keyWhere(ctx.ds, table, 't', 1)} FOR UPDATE`, key);
     if (deleted) {
       for (const dep of table.dependents ?? []) {
         const [{ n }]: { n: number }[] = await m.query(
@@ -457,8 +489,8 @@ export async function setDeleted<E extends ObjectLiteral>(
       m,
       `UPDATE ${qualified(table)} AS t SET "deleted_at" = ${deleted ? 'now()' : 'NULL'}, "version" = t."version" + 1
        FROM ${qualified(table)} AS prior
-       WHERE ${keyWhere(table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS ${deleted ? 'NULL' : 'NOT NULL'}
-         AND ${table.key.map((k) => `prior.${q(k.column)} = t.${q(k.column)}`).join(' AND ')}
+       WHERE ${keyWhere(ctx.ds, table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS ${deleted ? 'NULL' : 'NOT NULL'}
+         AND ${keyJoin(ctx.ds, table, 'prior', 't')}
        RETURNING to_jsonb(prior) AS before, to_jsonb(t) AS after`,
       [...key, version],
     );

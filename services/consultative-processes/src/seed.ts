@@ -26,9 +26,7 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
       founded: blankToNull(r.founded), foundingInstrument: blankToNull(r.founding_instrument),
       headquarters: blankToNull(r.headquarters), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(RegionalOrganization).values(orgs)
-      .orUpdate(['name', 'french_name', 'french_acronym', 'founded', 'founding_instrument', 'headquarters', 'notes', 'source', 'confidence'], ['code'])
-      .execute();
+    await m.upsert(RegionalOrganization, orgs, ['code']);
 
     const memberships = readCsv(file('rec-memberships.csv')).map((r) => {
       const from = blankToNull(r.from);
@@ -39,18 +37,14 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
         notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
       };
     });
-    await m.createQueryBuilder().insert().into(OrganizationMembership).values(memberships)
-      .orUpdate(['to_date', 'starts_on', 'ends_on', 'notes', 'source', 'confidence'], ['organization_code', 'country_code', 'membership_type', 'from_date'])
-      .execute();
+    await m.upsert(OrganizationMembership, memberships, ['organizationCode', 'countryCode', 'membershipType', 'fromDate']);
 
     const processes = readCsv(file('consultative-processes.csv')).map((r) => ({
       code: r.code, name: r.name, aliases: splitList(r.aliases), scope: r.scope, leadOrganization: blankToNull(r.lead_organization),
       established: blankToNull(r.established), status: blankToNull(r.status), secretariat: blankToNull(r.secretariat),
       chair: blankToNull(r.chair), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(ConsultativeProcess).values(processes)
-      .orUpdate(['name', 'aliases', 'scope', 'lead_organization', 'established', 'status', 'secretariat', 'chair', 'notes', 'source', 'confidence'], ['code'])
-      .execute();
+    await m.upsert(ConsultativeProcess, processes, ['code']);
 
     // The participation key is an expression index, which ON CONFLICT cannot name: replace the set.
     await m.createQueryBuilder().delete().from(ProcessParticipation).execute();
@@ -65,9 +59,7 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
       city: blankToNull(r.city), countryCode: blankToNull(r.country_iso3), themes: splitList(r.themes), outcome: blankToNull(r.outcome),
       notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(Meeting).values(meetings)
-      .orUpdate(['process_code', 'title', 'kind', 'start_date', 'end_date', 'city', 'country_code', 'themes', 'outcome', 'notes', 'source', 'confidence'], ['id'])
-      .execute();
+    await m.upsert(Meeting, meetings, ['id']);
 
     return orgs.length + memberships.length + processes.length + participations.length + meetings.length;
   });

@@ -31,19 +31,14 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
       entryIntoForceDate: blankToNull(r.entry_into_force_date), status: r.status, depositary: blankToNull(r.depositary),
       themes: splitList(r.themes), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(LegalInstrument).values(instruments)
-      .orUpdate(['title', 'short_title', 'title_fr', 'short_title_fr', 'kind', 'scope', 'adopting_body', 'adopted_date', 'adopted_place', 'entry_into_force_date',
-        'status', 'depositary', 'themes', 'notes', 'source', 'confidence'], ['code'])
-      .execute();
+    await m.upsert(LegalInstrument, instruments, ['code']);
 
     const actions = readCsv(file('ratifications.csv')).map((r) => ({
       instrumentCode: r.instrument, countryCode: r.iso3, action: r.action, date: blankToNull(r.date),
       depositDate: blankToNull(r.deposit_date), effectiveDate: blankToNull(r.effective_date),
       notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(TreatyAction).values(actions)
-      .orUpdate(['date', 'deposit_date', 'effective_date', 'notes', 'source', 'confidence'], ['instrument_code', 'country_code', 'action'])
-      .execute();
+    await m.upsert(TreatyAction, actions, ['instrumentCode', 'countryCode', 'action']);
 
     const trainings = readCsv(file('iml-trainings.csv')).map((r) => ({
       id: r.id, project: r.project, projectType: blankToNull(r.project_type), countryCode: blankToNull(r.country_iso3),
@@ -51,10 +46,7 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
       duration: blankToNull(r.duration), participants: blankToNull(r.participants), benefitingMemberState: yesNo(r.benefiting_member_state),
       notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(Training).values(trainings)
-      .orUpdate(['project', 'project_type', 'country_code', 'activity', 'location_code', 'start_date', 'end_date', 'duration',
-        'participants', 'benefiting_member_state', 'notes', 'source', 'confidence'], ['id'])
-      .execute();
+    await m.upsert(Training, trainings, ['id']);
 
     const publications = readCsv(file('publications.csv')).map((r) => {
       const year = blankToNull(r.year);
@@ -64,9 +56,7 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
         notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
       };
     });
-    await m.createQueryBuilder().insert().into(Publication).values(publications)
-      .orUpdate(['title', 'kind', 'year', 'language', 'publisher', 'url', 'countries', 'notes', 'source', 'confidence'], ['id'])
-      .execute();
+    await m.upsert(Publication, publications, ['id']);
 
     return instruments.length + actions.length + trainings.length + publications.length;
   });

@@ -57,9 +57,7 @@ async function seedProfiles(ds: DataSource): Promise<SeedResult> {
         notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: confidenceCell(r.confidence, PROFILES, line),
       };
     });
-    await m.createQueryBuilder().insert().into(MigrationProfile).values(profiles)
-      .orUpdate(['country_code', 'title', 'year', 'language', 'isbn', 'pages', 'publisher', 'url', 'notes', 'source', 'confidence'], ['id'])
-      .execute();
+    await m.upsert(MigrationProfile, profiles, ['id']);
     return profiles.length;
   });
 }

@@ -26,17 +26,13 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
       acronym: r.acronym, name: r.name, mandate: blankToNull(r.mandate), founded: blankToNull(r.founded),
       headquarters: blankToNull(r.headquarters), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(UnAgency).values(agencies)
-      .orUpdate(['name', 'mandate', 'founded', 'headquarters', 'notes', 'source', 'confidence'], ['acronym'])
-      .execute();
+    await m.upsert(UnAgency, agencies, ['acronym']);
 
     const custodianships = readCsv(file('custodianships.csv')).map((r) => ({
       agencyAcronym: r.agency, instrumentCode: r.instrument, role: r.role,
       notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(Custodianship).values(custodianships)
-      .orUpdate(['role', 'notes', 'source', 'confidence'], ['agency_acronym', 'instrument_code'])
-      .execute();
+    await m.upsert(Custodianship, custodianships, ['agencyAcronym', 'instrumentCode']);
 
     const programmes = readCsv(file('programmes.csv')).map((r) => {
       const start = blankToNull(r.start_date);
@@ -48,35 +44,24 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
         notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
       };
     });
-    await m.createQueryBuilder().insert().into(Programme).values(programmes)
-      .orUpdate(
-        ['name', 'kind', 'scope', 'description', 'start_date', 'end_date', 'starts_on', 'ends_on', 'status', 'themes', 'supports_process', 'notes', 'source', 'confidence'],
-        ['id'],
-      )
-      .execute();
+    await m.upsert(Programme, programmes, ['id']);
 
     const programmeAgencies = readCsv(file('programme-agencies.csv')).map((r) => ({
       programmeId: r.programme, agencyAcronym: r.agency, role: r.role,
       notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(ProgrammeAgency).values(programmeAgencies)
-      .orUpdate(['role', 'notes', 'source', 'confidence'], ['programme_id', 'agency_acronym'])
-      .execute();
+    await m.upsert(ProgrammeAgency, programmeAgencies, ['programmeId', 'agencyAcronym']);
 
     const organizations = readCsv(file('programme-organizations.csv')).map((r) => ({
       programmeId: r.programme, organization: r.organization, role: r.role, regionalOrganization: blankToNull(r.regional_organization),
       notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(ProgrammeOrganization).values(organizations)
-      .orUpdate(['regional_organization', 'notes', 'source', 'confidence'], ['programme_id', 'organization', 'role'])
-      .execute();
+    await m.upsert(ProgrammeOrganization, organizations, ['programmeId', 'organization', 'role']);
 
     const countries = readCsv(file('programme-countries.csv')).map((r) => ({
       programmeId: r.programme, countryCode: r.iso3, notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
     }));
-    await m.createQueryBuilder().insert().into(ProgrammeCountry).values(countries)
-      .orUpdate(['notes', 'source', 'confidence'], ['programme_id', 'country_code'])
-      .execute();
+    await m.upsert(ProgrammeCountry, countries, ['programmeId', 'countryCode']);
 
     return agencies.length + custodianships.length + programmes.length + programmeAgencies.length + organizations.length + countries.length;
   });

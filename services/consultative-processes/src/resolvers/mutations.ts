@@ -1,15 +1,13 @@
 import { earliestDay } from '../../../../shared/src/scalars';
 import {
-  checkOrder, type EditableSpec, type EditableTable, mutationResolvers, PROVENANCE_RULES, requireLive, type Row, serialKey, textKey,
+  checkOrder, type EditableSpec, type EditableTable, identifierKey, mutationResolvers, PROVENANCE_RULES, requireLive, type Row, serialKey,
 } from '../../../../shared/src/mutations';
+import { named, ORGANIZATION_CODE, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/identifiers';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation } from '../entities';
 import { asStored } from '../../../../shared/src/subgraph';
 import { MeetingTheme, MembershipType, ParticipantRole, ProcessScope, ProcessStatus } from './enums';
 import { registered } from '../../../registry';
 
-const PROCESS_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
-const ORGANIZATION_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
-const RECORD_ID = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('consultative-processes');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 const MEETING_KINDS = Object.fromEntries(['ministerial', 'regional', 'thematic_working_group', 'global', 'mission'].map((k) => [k, k]));
@@ -17,7 +15,7 @@ const PROCESS_REF = { schema: SCHEMA, table: 'consultative_process', column: 'co
 
 export const processTable: EditableTable<ConsultativeProcess> = {
   ...base, table: 'consultative_process', entity: 'ConsultativeProcess', target: ConsultativeProcess,
-  key: [textKey('code', 'code', 'code', PROCESS_CODE, 'letters, digits and hyphens, such as MIDWA')],
+  key: [identifierKey('code', PROCESS_CODE, spelled(PROCESS_CODE, 'MIDWA'))],
   dependents: [
     { table: 'process_participation', column: 'process_code', what: 'participation(s)' },
     { table: 'meeting', column: 'process_code', what: 'meeting(s)' },
@@ -31,21 +29,21 @@ export const participationTable: EditableTable<ProcessParticipation> = {
 };
 export const meetingTable: EditableTable<Meeting> = {
   ...base, table: 'meeting', entity: 'Meeting', target: Meeting,
-  key: [textKey('id', 'id', 'id', RECORD_ID, 'letters, digits and hyphens, such as MIDWA-2024-ABUJA')],
+  key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID, 'MIDWA-2024-ABUJA'))],
 };
 
 const processSpec: EditableSpec<ConsultativeProcess> = {
   table: processTable,
-  createKey: { code: { kind: 'code', column: 'code', pattern: PROCESS_CODE, hint: 'letters, digits and hyphens (2 to 20), such as MIDWA', required: true } },
+  createKey: { code: { kind: 'code', format: PROCESS_CODE, hint: spelled(PROCESS_CODE, 'MIDWA', { lengths: true }), required: true } },
   fields: {
-    name: { kind: 'text', column: 'name', max: 300, required: true },
-    aliases: { kind: 'textList', column: 'aliases', maxItems: 20, maxLength: 200 },
-    scope: { kind: 'enum', column: 'scope', values: asStored(ProcessScope), required: true },
-    leadOrganizationName: { kind: 'text', column: 'lead_organization', max: 100 },
-    established: { kind: 'partialDate', column: 'established' },
-    status: { kind: 'enum', column: 'status', values: asStored(ProcessStatus) },
-    secretariat: { kind: 'text', column: 'secretariat', max: 300 },
-    chair: { kind: 'text', column: 'chair', max: 300 },
+    name: { kind: 'text', max: 300, required: true },
+    aliases: { kind: 'textList', maxItems: 20, maxLength: 200 },
+    scope: { kind: 'enum', values: asStored(ProcessScope), required: true },
+    leadOrganization: { input: 'leadOrganizationName', kind: 'text', max: 100 },
+    established: { kind: 'partialDate' },
+    status: { kind: 'enum', values: asStored(ProcessStatus) },
+    secretariat: { kind: 'text', max: 300 },
+    chair: { kind: 'text', max: 300 },
     ...PROVENANCE_RULES,
   },
 };
@@ -59,11 +57,11 @@ function membershipDays(row: Row): Row {
 const membershipSpec: EditableSpec<OrganizationMembership> = {
   table: membershipTable,
   fields: {
-    organization: { kind: 'code', column: 'organization_code', pattern: ORGANIZATION_CODE, hint: 'an organisation code, such as ECOWAS', required: true },
-    country: { kind: 'country', column: 'country_code', required: true },
-    type: { kind: 'enum', column: 'membership_type', values: asStored(MembershipType), required: true },
-    from: { kind: 'partialDate', column: 'from_date' },
-    to: { kind: 'partialDate', column: 'to_date' },
+    organizationCode: { input: 'organization', kind: 'code', format: ORGANIZATION_CODE, hint: named(ORGANIZATION_CODE, 'ECOWAS'), required: true },
+    countryCode: { input: 'country', kind: 'country', required: true },
+    membershipType: { input: 'type', kind: 'enum', values: asStored(MembershipType), required: true },
+    fromDate: { input: 'from', kind: 'partialDate' },
+    toDate: { input: 'to', kind: 'partialDate' },
     ...PROVENANCE_RULES,
   },
   derive: membershipDays,
@@ -80,10 +78,10 @@ const membershipSpec: EditableSpec<OrganizationMembership> = {
 const participationSpec: EditableSpec<ProcessParticipation> = {
   table: participationTable,
   fields: {
-    process: { kind: 'code', column: 'process_code', pattern: PROCESS_CODE, hint: 'a process code, such as MIDWA', required: true },
-    country: { kind: 'country', column: 'country_code' },
-    organization: { kind: 'text', column: 'organization', max: 200 },
-    role: { kind: 'enum', column: 'role', values: asStored(ParticipantRole), required: true },
+    processCode: { input: 'process', kind: 'code', format: PROCESS_CODE, hint: named(PROCESS_CODE, 'MIDWA'), required: true },
+    countryCode: { input: 'country', kind: 'country' },
+    organization: { kind: 'text', max: 200 },
+    role: { kind: 'enum', values: asStored(ParticipantRole), required: true },
     ...PROVENANCE_RULES,
   },
   derive: (row) => ({ participant_type: row.country_code != null ? 'state' : 'organization' }),
@@ -95,17 +93,17 @@ const participationSpec: EditableSpec<ProcessParticipation> = {
 
 const meetingSpec: EditableSpec<Meeting> = {
   table: meetingTable,
-  createKey: { id: { kind: 'code', column: 'id', pattern: RECORD_ID, hint: 'letters, digits and hyphens (2 to 60), such as MIDWA-2024-ABUJA', required: true } },
+  createKey: { id: { kind: 'code', format: RECORD_ID, hint: spelled(RECORD_ID, 'MIDWA-2024-ABUJA', { lengths: true }), required: true } },
   fields: {
-    process: { kind: 'code', column: 'process_code', pattern: PROCESS_CODE, hint: 'a process code, such as MIDWA', required: true },
-    title: { kind: 'text', column: 'title', max: 500, required: true },
-    kind: { kind: 'enum', column: 'kind', values: MEETING_KINDS, required: true },
-    startDate: { kind: 'partialDate', column: 'start_date' },
-    endDate: { kind: 'partialDate', column: 'end_date' },
-    city: { kind: 'text', column: 'city', max: 200 },
-    country: { kind: 'country', column: 'country_code' },
-    themes: { kind: 'enumList', column: 'themes', values: asStored(MeetingTheme), maxItems: 7 },
-    outcome: { kind: 'text', column: 'outcome', max: 4000 },
+    processCode: { input: 'process', kind: 'code', format: PROCESS_CODE, hint: named(PROCESS_CODE, 'MIDWA'), required: true },
+    title: { kind: 'text', max: 500, required: true },
+    kind: { kind: 'enum', values: MEETING_KINDS, required: true },
+    startDate: { kind: 'partialDate' },
+    endDate: { kind: 'partialDate' },
+    city: { kind: 'text', max: 200 },
+    countryCode: { input: 'country', kind: 'country' },
+    themes: { kind: 'enumList', values: asStored(MeetingTheme), maxItems: 7 },
+    outcome: { kind: 'text', max: 4000 },
     ...PROVENANCE_RULES,
   },
   check: async (row, p, m) => {

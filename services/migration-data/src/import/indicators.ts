@@ -5,6 +5,7 @@ import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isKnownCountryCode } from '../../../../shared/src/countries';
 import { MAX_LINE_BYTES } from '../../../../shared/src/csv';
+import { INDICATOR_CODE, isValid } from '../../../../shared/src/identifiers';
 import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/mutations';
 import { printable, quoted } from '../../../../shared/src/printable';
 import { isConfidence } from '../../../../shared/src/provenance';
@@ -15,7 +16,6 @@ import {
 
 export const CATALOGUE_COLUMNS = ['code', 'name', 'unit', 'definition', 'allow_negative', 'source', 'source_url', 'confidence'];
 export const SERIES_COLUMNS = ['indicator', 'country_iso3', 'year', 'value', 'unit', 'source', 'confidence'];
-const INDICATOR_CODE = /^[A-Z][A-Z0-9_.]{0,39}$/;
 /** The columns a series file gives; version, soft-delete mark and editors' note are the graph's. */
 const VALUE_COLUMNS = '"indicator_code", "country_code", "year", "value", "unit", "source", "confidence"';
 const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
@@ -25,11 +25,11 @@ const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
  * other records' names, a definition like a description, the source like every record's source.
  */
 export const CATALOGUE_TEXT_RULES: FieldRules = {
-  name: { kind: 'text', column: 'name', max: 300, required: true },
-  unit: { kind: 'text', column: 'unit', max: 100, required: true },
-  definition: { kind: 'text', column: 'definition', max: 4000, required: true },
+  name: { kind: 'text', max: 300, required: true },
+  unit: { kind: 'text', max: 100, required: true },
+  definition: { kind: 'text', max: 4000, required: true },
   source: requiredText(PROVENANCE_RULES.source),
-  source_url: { kind: 'url', column: 'source_url' },
+  source_url: { kind: 'url' },
 };
 /** A series value's source, capped like the source of IndicatorValue's mutations (its unit is the catalogue's). */
 const SERIES_TEXT_RULES: FieldRules = { source: requiredText(PROVENANCE_RULES.source) };
@@ -94,7 +94,7 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
     const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence] = cells.map((c) => c?.trim() ?? '');
     const reason =
       cells.length !== CATALOGUE_COLUMNS.length ? `expected ${CATALOGUE_COLUMNS.length} cells, got ${cells.length}`
-        : !INDICATOR_CODE.test(code) ? `code ${quoted(code)} must be upper-case letters, digits, "_" or "." (at most 40)`
+        : !isValid(INDICATOR_CODE, code) ? `code ${quoted(code)} must be upper-case ${INDICATOR_CODE.spelling} (at most ${INDICATOR_CODE.maxLength})`
           : name === '' || unit === '' || definition === '' || source === '' ? 'name, unit, definition and source are required'
             : allowNegative !== 'true' && allowNegative !== 'false' ? `allow_negative ${quoted(allowNegative)} must be true or false`
               : !isConfidence(confidence) ? `confidence ${quoted(confidence)} is not seen, derived or unverified`

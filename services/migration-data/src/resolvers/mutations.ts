@@ -1,18 +1,16 @@
 import {
-  type EditableSpec, type EditableTable, type KeyPart, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, type Problems, textKey,
+  type EditableSpec, type EditableTable, identifierKey, type KeyPart, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, type Problems,
 } from '../../../../shared/src/mutations';
+import { INDICATOR_CODE, ISBN, named, PROFILE_ID, RECORD_YEARS, spelled } from '../../../../shared/src/identifiers';
 import { isKnownCountryCode } from '../../../../shared/src/countries';
 import { IndicatorValue, MigrationProfile } from '../entities';
 import { registered } from '../../../registry';
 
-const PROFILE_ID = /^[A-Z]{3}-\d{4}$/;
-const INDICATOR_CODE = /^[A-Z][A-Z0-9_.]{0,39}$/;
-const ISBN = /^(?=(?:[^0-9X]*[0-9X]){10}(?:(?:[^0-9X]*[0-9X]){3})?$)[0-9][0-9-]*[0-9X]$/;
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('migration-data');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 
 const countryKey: KeyPart = {
-  field: 'country', column: 'country_code', property: 'countryCode',
+  field: 'country', property: 'countryCode',
   parse: (value: unknown, p: Problems) => {
     const code = String(value).trim().toUpperCase();
     if (!isKnownCountryCode(code)) {
@@ -23,10 +21,10 @@ const countryKey: KeyPart = {
   },
 };
 const yearKey: KeyPart = {
-  field: 'year', column: 'year', property: 'year',
+  field: 'year', property: 'year',
   parse: (value: unknown, p: Problems) => {
-    if (!Number.isInteger(value) || (value as number) < 1900 || (value as number) > 2100) {
-      p.add('year', 'must be an integer between 1900 and 2100');
+    if (!Number.isInteger(value) || (value as number) < RECORD_YEARS.min || (value as number) > RECORD_YEARS.max) {
+      p.add('year', `must be an integer between ${RECORD_YEARS.min} and ${RECORD_YEARS.max}`);
       return undefined;
     }
     return value;
@@ -35,26 +33,26 @@ const yearKey: KeyPart = {
 
 export const profileTable: EditableTable<MigrationProfile> = {
   ...base, table: 'migration_profile', entity: 'MigrationProfile', target: MigrationProfile,
-  key: [textKey('id', 'id', 'id', PROFILE_ID, 'a country code and a year, such as SEN-2018')],
+  key: [identifierKey('id', PROFILE_ID, spelled(PROFILE_ID, 'SEN-2018'))],
 };
 export const indicatorValueTable: EditableTable<IndicatorValue> = {
   ...base, table: 'indicator_value', entity: 'IndicatorValue', target: IndicatorValue,
-  key: [textKey('indicator', 'indicator_code', 'indicatorCode', INDICATOR_CODE, 'an indicator code, such as NET_MIGRATION'), countryKey, yearKey],
+  key: [identifierKey('indicatorCode', INDICATOR_CODE, named(INDICATOR_CODE, 'NET_MIGRATION'), 'indicator'), countryKey, yearKey],
 };
 
 const profileSpec: EditableSpec<MigrationProfile> = {
   table: profileTable,
   createKey: {
-    country: { kind: 'country', column: 'country_code', required: true },
-    year: { kind: 'int', column: 'year', min: 1900, max: 2100, required: true },
+    countryCode: { input: 'country', kind: 'country', required: true },
+    year: { kind: 'int', ...RECORD_YEARS, required: true },
   },
   fields: {
-    title: { kind: 'text', column: 'title', max: 500, required: true },
-    language: { kind: 'enum', column: 'language', values: LANGUAGE_VALUES, required: true },
-    isbn: { kind: 'code', column: 'isbn', pattern: ISBN, hint: 'an ISBN of 10 or 13 digits (hyphens allowed)' },
-    pages: { kind: 'int', column: 'pages', min: 1, max: 5000 },
-    publisher: { kind: 'text', column: 'publisher', max: 300 },
-    url: { kind: 'url', column: 'url' },
+    title: { kind: 'text', max: 500, required: true },
+    language: { kind: 'enum', values: LANGUAGE_VALUES, required: true },
+    isbn: { kind: 'code', format: ISBN, hint: named(ISBN) },
+    pages: { kind: 'int', min: 1, max: 5000 },
+    publisher: { kind: 'text', max: 300 },
+    url: { kind: 'url' },
     ...PROVENANCE_RULES,
   },
   // The id is the country and the edition year, as for the seeded profiles.
@@ -64,14 +62,14 @@ const profileSpec: EditableSpec<MigrationProfile> = {
 const indicatorValueSpec: EditableSpec<IndicatorValue> = {
   table: indicatorValueTable,
   createKey: {
-    indicator: { kind: 'code', column: 'indicator_code', pattern: INDICATOR_CODE, hint: 'an indicator code, such as NET_MIGRATION', required: true },
-    country: { kind: 'country', column: 'country_code', required: true },
-    year: { kind: 'int', column: 'year', min: 1900, max: 2100, required: true },
+    indicatorCode: { input: 'indicator', kind: 'code', format: INDICATOR_CODE, hint: named(INDICATOR_CODE, 'NET_MIGRATION'), required: true },
+    countryCode: { input: 'country', kind: 'country', required: true },
+    year: { kind: 'int', ...RECORD_YEARS, required: true },
   },
   fields: {
-    value: { kind: 'number', column: 'value', required: true },
+    value: { kind: 'number', required: true },
     confidence: PROVENANCE_RULES.confidence,
-    source: { kind: 'text', column: 'source', max: 2000, required: true },
+    source: { kind: 'text', max: 2000, required: true },
     internalNote: PROVENANCE_RULES.internalNote,
   },
   // The unit is the catalogue's; a negative value only where the indicator allows it.

@@ -1,34 +1,19 @@
 import { earliestDay, latestDay } from '../../../../shared/src/scalars';
 import {
-  checkOrder, type EditableSpec, type EditableTable, type KeyPart, mutationResolvers, type Problems, PROVENANCE_RULES, requireLive, serialKey, textKey,
+  checkOrder, type EditableSpec, type EditableTable, identifierKey, mutationResolvers, PROVENANCE_RULES, requireLive, serialKey,
 } from '../../../../shared/src/mutations';
+import { ACRONYM, named, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/identifiers';
 import { Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
 import { asStored } from '../../../../shared/src/subgraph';
 import { ProgrammeAgencyRole, ProgrammeKind, ProgrammeScope, ProgrammeStatus, ProgrammeTheme } from './enums';
 import { registered } from '../../../registry';
 
-/** Acronyms keep their case and spaces (UN Women). */
-const ACRONYM = /^[A-Z][A-Za-z0-9 -]{1,19}$/;
-const RECORD_ID = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
-const PROCESS_CODE = /^[A-Z][A-Z0-9-]{1,19}$/;
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('un-partnerships');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 const PROGRAMME_REF = { schema: SCHEMA, table: 'programme', column: 'id', what: 'programme' };
 
-const acronymKey: KeyPart = {
-  field: 'acronym', column: 'acronym', property: 'acronym',
-  parse: (value: unknown, p: Problems) => {
-    const acronym = String(value).trim();
-    if (!ACRONYM.test(acronym)) {
-      p.add('acronym', 'must be an agency acronym, such as UNHCR or UN Women');
-      return undefined;
-    }
-    return acronym;
-  },
-};
-
 export const agencyTable: EditableTable<UnAgency> = {
-  ...base, table: 'un_agency', entity: 'UnAgency', target: UnAgency, key: [acronymKey],
+  ...base, table: 'un_agency', entity: 'UnAgency', target: UnAgency, key: [identifierKey('acronym', ACRONYM, named(ACRONYM, 'UNHCR or UN Women'))],
   dependents: [
     { table: 'programme_agency', column: 'agency_acronym', what: 'programme role(s)' },
     { table: 'custodianship', column: 'agency_acronym', what: 'custodianship(s)', softDeletes: false },
@@ -36,7 +21,7 @@ export const agencyTable: EditableTable<UnAgency> = {
 };
 export const programmeTable: EditableTable<Programme> = {
   ...base, table: 'programme', entity: 'Programme', target: Programme,
-  key: [textKey('id', 'id', 'id', RECORD_ID, 'letters, digits and hyphens, such as FMM-WEST-AFRICA')],
+  key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID, 'FMM-WEST-AFRICA'))],
   dependents: [
     { table: 'programme_agency', column: 'programme_id', what: 'agency role(s)' },
     { table: 'programme_country', column: 'programme_id', what: 'country record(s)' },
@@ -52,30 +37,30 @@ export const programmeCountryTable: EditableTable<ProgrammeCountry> = {
 const agencySpec: EditableSpec<UnAgency> = {
   table: agencyTable,
   createKey: {
-    acronym: { kind: 'code', column: 'acronym', pattern: ACRONYM, hint: 'an acronym such as UNHCR or UN Women (2 to 20 characters)', required: true, keepCase: true },
+    acronym: { kind: 'code', format: ACRONYM, hint: `an acronym such as UNHCR or UN Women (${ACRONYM.minLength} to ${ACRONYM.maxLength} characters)`, required: true },
   },
   fields: {
-    name: { kind: 'text', column: 'name', max: 300, required: true },
-    mandate: { kind: 'text', column: 'mandate', max: 1000 },
-    founded: { kind: 'partialDate', column: 'founded' },
-    headquarters: { kind: 'text', column: 'headquarters', max: 200 },
+    name: { kind: 'text', max: 300, required: true },
+    mandate: { kind: 'text', max: 1000 },
+    founded: { kind: 'partialDate' },
+    headquarters: { kind: 'text', max: 200 },
     ...PROVENANCE_RULES,
   },
 };
 
 const programmeSpec: EditableSpec<Programme> = {
   table: programmeTable,
-  createKey: { id: { kind: 'code', column: 'id', pattern: RECORD_ID, hint: 'letters, digits and hyphens (2 to 60), such as FMM-WEST-AFRICA', required: true } },
+  createKey: { id: { kind: 'code', format: RECORD_ID, hint: spelled(RECORD_ID, 'FMM-WEST-AFRICA', { lengths: true }), required: true } },
   fields: {
-    name: { kind: 'text', column: 'name', max: 300, required: true },
-    kind: { kind: 'enum', column: 'kind', values: asStored(ProgrammeKind), required: true },
-    scope: { kind: 'enum', column: 'scope', values: asStored(ProgrammeScope), required: true },
-    description: { kind: 'text', column: 'description', max: 4000 },
-    startDate: { kind: 'partialDate', column: 'start_date' },
-    endDate: { kind: 'partialDate', column: 'end_date' },
-    status: { kind: 'enum', column: 'status', values: asStored(ProgrammeStatus) },
-    themes: { kind: 'enumList', column: 'themes', values: asStored(ProgrammeTheme), maxItems: 4 },
-    supportsProcess: { kind: 'code', column: 'supports_process', pattern: PROCESS_CODE, hint: 'a process code, such as MIDWA' },
+    name: { kind: 'text', max: 300, required: true },
+    kind: { kind: 'enum', values: asStored(ProgrammeKind), required: true },
+    scope: { kind: 'enum', values: asStored(ProgrammeScope), required: true },
+    description: { kind: 'text', max: 4000 },
+    startDate: { kind: 'partialDate' },
+    endDate: { kind: 'partialDate' },
+    status: { kind: 'enum', values: asStored(ProgrammeStatus) },
+    themes: { kind: 'enumList', values: asStored(ProgrammeTheme), maxItems: 4 },
+    supportsProcess: { kind: 'code', format: PROCESS_CODE, hint: named(PROCESS_CODE, 'MIDWA') },
     ...PROVENANCE_RULES,
   },
   // The days that answer "as of", as the seed computes them: the first day of the start, the last of the end.
@@ -89,9 +74,9 @@ const programmeSpec: EditableSpec<Programme> = {
 const programmeAgencySpec: EditableSpec<ProgrammeAgency> = {
   table: programmeAgencyTable,
   fields: {
-    programme: { kind: 'code', column: 'programme_id', pattern: RECORD_ID, hint: 'a programme id, such as FMM-WEST-AFRICA', required: true },
-    agency: { kind: 'text', column: 'agency_acronym', max: 20, required: true },
-    role: { kind: 'enum', column: 'role', values: asStored(ProgrammeAgencyRole), required: true },
+    programmeId: { input: 'programme', kind: 'code', format: RECORD_ID, hint: named(RECORD_ID, 'FMM-WEST-AFRICA', 'a programme id'), required: true },
+    agencyAcronym: { input: 'agency', kind: 'text', max: ACRONYM.maxLength, required: true },
+    role: { kind: 'enum', values: asStored(ProgrammeAgencyRole), required: true },
     ...PROVENANCE_RULES,
   },
   check: async (row, p, m) => {
@@ -103,8 +88,8 @@ const programmeAgencySpec: EditableSpec<ProgrammeAgency> = {
 const programmeCountrySpec: EditableSpec<ProgrammeCountry> = {
   table: programmeCountryTable,
   fields: {
-    programme: { kind: 'code', column: 'programme_id', pattern: RECORD_ID, hint: 'a programme id, such as FMM-WEST-AFRICA', required: true },
-    country: { kind: 'country', column: 'country_code', required: true },
+    programmeId: { input: 'programme', kind: 'code', format: RECORD_ID, hint: named(RECORD_ID, 'FMM-WEST-AFRICA', 'a programme id'), required: true },
+    countryCode: { input: 'country', kind: 'country', required: true },
     ...PROVENANCE_RULES,
   },
   check: (row, p, m) => requireLive(m, p, 'programme', PROGRAMME_REF, row.programme_id),
