@@ -106,12 +106,6 @@ async function main(): Promise<number> {
       if (result.rejected > 0) {
         process.stdout.write(`${describeRejects(args.file, result.rejects, result.rejected)}\n[import] every rejected row is in ${printableLines(String(rejectsFile))}\n`);
       }
-      if (result.splitCorridors) {
-        process.stdout.write(
-          `[import] ${result.splitCorridors.toLocaleString('en-US')} corridors had their male and female rows apart in the file; they were merged ` +
-            'in SQL, which is slower: a file listing each corridor\'s two rows one after the other loads faster\n',
-        );
-      }
     }
     return 0;
   } catch (e) {

@@ -47,8 +47,8 @@ export interface ImportResult {
   /** Milliseconds per step (stock imports that loaded data). */
   phases?: Record<string, number>;
   /**
-   * Stock imports: how many corridors had their male and female rows apart in the file (merged in
-   * SQL afterwards, the slower path); 0 when each corridor's two rows follow each other.
+   * Stock imports: how many corridors had their male and female rows on lines apart in the file
+   * (merged all the same); 0 when each corridor's two rows follow each other.
    */
   splitCorridors?: number;
 }
