@@ -11,7 +11,8 @@ import { loadServices } from '../../scripts/services';
 import { testDatabaseUrl } from '../support/serviceHarness';
 import { ANONYMOUS } from '../../shared/src/identity';
 import { encodeIdentity, signatureHeaders } from '../../shared/src/signing';
-import { countryFields, type HostileRequest, hostileRequest, random, rootFields } from './hostileRequests';
+import * as fc from 'fast-check';
+import { countryFields, type HostileRequest, hostileRequests, rootFields } from './hostileRequests';
 
 const SEED = 20_251_105;
 const REQUESTS = 2_000;
@@ -158,12 +159,11 @@ describe('hostile requests', () => {
     ];
     const before = await fingerprint(dbUrl);
     const started = Date.now();
-    const rng = random(SEED);
-    // Half of the requests to the gateway, the other half spread over the four services.
-    const plan = Array.from({ length: REQUESTS }, (_, i) => {
-      const target = i % 2 === 0 ? targets[0] : targets[1 + ((i >> 1) % SERVICE_NAMES.length)];
-      return { target, request: hostileRequest(rng, target.fields, target.country) };
-    });
+    // Half of the requests to the gateway, the other half spread over the four services; each
+    // target's requests are a fixed-seed sample, so every run sends the same ones.
+    const order = Array.from({ length: REQUESTS }, (_, i) => (i % 2 === 0 ? targets[0] : targets[1 + ((i >> 1) % SERVICE_NAMES.length)]));
+    const samples = targets.map((t, k) => fc.sample(hostileRequests(t.fields, t.country), { seed: SEED + k, numRuns: order.filter((o) => o === t).length }));
+    const plan = order.map((target) => ({ target, request: samples[targets.indexOf(target)].shift()! }));
     const outcomes: Outcome[] = [];
     let next = 0;
     await Promise.all(
