@@ -36,7 +36,11 @@ export interface GatewayOptions {
 
 const DEFAULT_SUBGRAPH_MAX_SOCKETS = 32;
 
-/** Fails with a clear message when the supergraph file is not a valid supergraph. */
+/**
+ * Fails with a clear message when the supergraph file is not a valid supergraph. Federation's internal
+ * Supergraph is the one synchronous check: composition's validateSatisfiability takes seconds, and the
+ * gateway checks only in load(), after start-up has passed the configuration errors.
+ */
 export function validateSupergraph(sdl: string): void {
   try {
     Supergraph.build(sdl);
