@@ -1,11 +1,12 @@
 import { isKnownCountryCode } from './countries';
+import { COUNTRY_CODE, isValid, normalise } from './identifiers';
 import { badUserInput, notFound } from './errors';
 import { today } from './scalars';
 
 /** Normalises a country code argument: malformed is BAD_USER_INPUT, well-formed but unknown is NOT_FOUND. */
 export function countryCodeArg(code: string, field = 'code'): string {
-  const upper = code.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(upper)) {
+  const upper = normalise(COUNTRY_CODE, code);
+  if (!isValid(COUNTRY_CODE, upper)) {
     throw badUserInput(`"${code}" is not an ISO 3166-1 alpha-3 country code`, [
       { field, message: 'must be three letters, such as SEN' },
     ]);

@@ -1,6 +1,7 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
 import { countryReference, countryReferences, provenanceField, type ServiceResolvers } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/validate';
+import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/connection';
 import type { Context } from '../context';
 import { type LegalInstrument, Publication, type Training, type TreatyAction } from '../entities';
@@ -13,9 +14,9 @@ import { instrumentTable, Mutation, publicationTable, trainingTable, treatyActio
 
 /** Instrument codes are upper-case letters, digits and hyphens (ICRMW, AU-KAMPALA, ILO-C097). */
 function instrumentCodeArg(code: string, field = 'instrument'): string {
-  const upper = code.trim().toUpperCase();
-  if (!/^[A-Z0-9][A-Z0-9-]{1,29}$/.test(upper)) {
-    throw badUserInput(`"${code}" is not an instrument code`, [{ field, message: 'letters, digits and hyphens, such as AU-KAMPALA' }]);
+  const upper = normalise(INSTRUMENT_CODE, code);
+  if (!isValid(INSTRUMENT_CODE, upper)) {
+    throw badUserInput(`"${code}" is not an instrument code`, [{ field, message: spelled(INSTRUMENT_CODE, 'AU-KAMPALA') }]);
   }
   return upper;
 }

@@ -1,6 +1,7 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
 import { countryReference, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
 import { countryCodeArg, intArg } from '../../../../shared/src/validate';
+import { INDICATOR_CODE, isValid, normalise, PROFILE_ID, spelled } from '../../../../shared/src/identifiers';
 import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
 import type { Context } from '../context';
 import type { MigrationProfile, StockRevision } from '../entities';
@@ -38,11 +39,9 @@ interface YearRangeArgs {
 
 type SideEnum = 'DESTINATION' | 'ORIGIN';
 const toSide = (s: SideEnum) => (s === 'DESTINATION' ? 'destination' : 'origin') as 'destination' | 'origin';
-const INDICATOR_CODE = /^[A-Z][A-Z0-9_.]{0,39}$/;
 
 const TOP_LIMIT_MAX = 50;
 const CODE_LIST_MAX = 300;
-const PROFILE_ID = /^([A-Z]{3})-(\d{4})$/;
 
 /**
  * Revisions the graph serves (the StockRevision enum). An import may load others under any name
@@ -101,9 +100,9 @@ function yearRangeArg(args: YearRangeArgs): { fromYear: number | null; toYear: n
 }
 
 function indicatorCodeArg(code: string): string {
-  const upper = code.trim().toUpperCase();
-  if (!INDICATOR_CODE.test(upper)) {
-    throw badUserInput(`"${code}" is not an indicator code`, [{ field: 'indicator', message: 'letters, digits, "_" or ".", such as NET_MIGRATION' }]);
+  const upper = normalise(INDICATOR_CODE, code);
+  if (!isValid(INDICATOR_CODE, upper)) {
+    throw badUserInput(`"${code}" is not an indicator code`, [{ field: 'indicator', message: spelled(INDICATOR_CODE, 'NET_MIGRATION') }]);
   }
   return upper;
 }
@@ -138,8 +137,8 @@ export const resolvers: ResolverMap = {
   AuditEntry: auditEntryResolvers,
   Query: {
     migrationProfile: async (_: unknown, args: { id: string }, ctx: Context) => {
-      const id = args.id.trim().toUpperCase();
-      if (!PROFILE_ID.test(id)) {
+      const id = normalise(PROFILE_ID, args.id);
+      if (!isValid(PROFILE_ID, id)) {
         throw badUserInput(`"${args.id}" is not a migration-profile id`, [{ field: 'id', message: 'country code and year, such as SEN-2018' }]);
       }
       const profile = await ctx.loaders.profile.load(id);

@@ -1,6 +1,7 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
 import { countryReference, provenanceField, type ServiceResolvers } from '../../../../shared/src/subgraph';
 import { asOfArg, countryCodeArg } from '../../../../shared/src/validate';
+import { ACRONYM, isValid, normalise, RECORD_ID, spelled } from '../../../../shared/src/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/connection';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
 import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, programmeTable } from './mutations';
@@ -10,8 +11,6 @@ import type { Resolvers } from '../generated/resolvers';
 import { CustodianRole, ProgrammeAgencyRole, ProgrammeKind, ProgrammeOrganizationRole, ProgrammeScope, ProgrammeStatus, ProgrammeTheme } from './enums';
 import { findAgencyByAcronym, findProgrammes } from '../entities/queries';
 
-const ACRONYM = /^[A-Za-z][A-Za-z0-9 .-]{0,29}$/;
-const PROGRAMME_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
 /** Runs on a day: started on or before it and not ended before it. An unknown start or end does not exclude. */
 function runsOn(p: Programme, day: string): boolean {
@@ -24,8 +23,9 @@ function isPresent<T>(value: T | null | Error): value is T {
 
 async function requireAgency(ctx: Context, acronym: string, field = 'acronym'): Promise<UnAgency> {
   const trimmed = acronym.trim();
-  if (!ACRONYM.test(trimmed)) {
-    throw badUserInput(`"${acronym}" is not an agency acronym`, [{ field, message: 'letters, digits, spaces or hyphens, at most 30' }]);
+  // Looked up without regard to case, so checked against the stored format in one case.
+  if (!isValid(ACRONYM, trimmed.toUpperCase())) {
+    throw badUserInput(`"${acronym}" is not an agency acronym`, [{ field, message: `${ACRONYM.spelling}, at most ${ACRONYM.maxLength}` }]);
   }
   const agency = await findAgencyByAcronym(ctx.ds, trimmed);
   if (!agency) throw notFound(`No UN agency has the acronym "${trimmed}"`);
@@ -33,11 +33,11 @@ async function requireAgency(ctx: Context, acronym: string, field = 'acronym'): 
 }
 
 function programmeIdArg(id: string): string {
-  const trimmed = id.trim();
-  if (!PROGRAMME_ID.test(trimmed)) {
-    throw badUserInput(`"${id}" is not a programme identifier`, [{ field: 'id', message: 'letters, digits and hyphens, such as FMM-WEST-AFRICA' }]);
+  const normalised = normalise(RECORD_ID, id);
+  if (!isValid(RECORD_ID, normalised)) {
+    throw badUserInput(`"${id}" is not a programme identifier`, [{ field: 'id', message: spelled(RECORD_ID, 'FMM-WEST-AFRICA') }]);
   }
-  return trimmed.toUpperCase();
+  return normalised;
 }
 
 /** Programmes linked to a country that run on the day (two statements for any number of countries). */
