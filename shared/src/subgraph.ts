@@ -4,7 +4,10 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { concatAST, type DocumentNode, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, Kind, parse } from 'graphql';
+import {
+  concatAST, type DocumentNode, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, isInputObjectType, isInterfaceType, isObjectType, Kind, parse,
+  valueFromAST,
+} from 'graphql';
 import { COUNTRIES, type CountryRef } from './countries';
 import { danglingReference, PUBLIC_ERROR_CODES, RETRY_AFTER_SECONDS, serviceUnavailable } from './errors';
 import { describeError, type Logger } from './logger';
@@ -93,8 +96,18 @@ export type ServiceResolvers = NonNullable<Extract<SubgraphModule, { resolvers?:
 
 const COMMON_TYPE_DEFS = parse(COMMON_SDL);
 
-/** @deprecated Transitional name while the services move to their generated `Resolvers` types. */
-export type ResolverMap = ServiceResolvers;
+/**
+ * Defaults of arguments and input fields are read from the SDL before the resolver maps give enums
+ * their stored values: read them again, so that a defaulted enum argument arrives stored like a given one.
+ */
+function storedEnumDefaults(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    const fields = isObjectType(type) || isInterfaceType(type) ? Object.values(type.getFields()).flatMap((f) => f.args) : isInputObjectType(type) ? Object.values(type.getFields()) : [];
+    for (const input of fields) {
+      if (input.astNode?.defaultValue) input.defaultValue = valueFromAST(input.astNode.defaultValue, input.type);
+    }
+  }
+}
 
 // A module of resolvers only: its fields are declared by the modules with type definitions.
 const NO_TYPE_DEFS: DocumentNode = { kind: Kind.DOCUMENT, definitions: [] };
@@ -111,6 +124,7 @@ export function buildServiceSchema(schemaFile: string, resolvers: ServiceResolve
     { typeDefs: serviceTypeDefs, resolvers: first },
     ...rest.map((more) => ({ typeDefs: NO_TYPE_DEFS, resolvers: more })),
   ]);
+  storedEnumDefaults(schema);
   const typeDefs = concatAST([serviceTypeDefs, COMMON_TYPE_DEFS]);
   // Each request's objects are counted and its declared list bounds enforced, whatever the gateway estimated.
   // A malformed representation fails alone, at its index, instead of the whole _entities batch.

@@ -1,44 +1,22 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
-import { countryReference, provenanceField, type ResolverMap } from '../../../../shared/src/subgraph';
+import { countryReference, provenanceField, type CountryKey, type ServiceResolvers } from '../../../../shared/src/subgraph';
 import { countryCodeArg, intArg } from '../../../../shared/src/validate';
 import { INDICATOR_CODE, isValid, normalise, PROFILE_ID, spelled } from '../../../../shared/src/identifiers';
-import { type PageArgs, parsePage, toConnection } from '../../../../shared/src/connection';
+import { parsePage, toConnection } from '../../../../shared/src/connection';
 import type { Context } from '../context';
 import type { MigrationProfile, StockRevision } from '../entities';
-import { findIndicators, type IndicatorRow, type IndicatorValueRow, regionalStock, stockChange, type ChangeRow, totals } from '../entities/analytics';
-import { countrySetArg, type CountrySetInput } from '../countrySet';
+import type { CountryImmigrantStockArgs, CountryIndicatorSeriesArgs, CountryTopOriginsArgs, RequireFields, Resolvers } from '../generated/resolvers';
+import { StockRevision as StockRevisions, StockSide } from './enums';
+import { findIndicators, type IndicatorRow, type IndicatorValueRow, regionalStock, stockChange, totals } from '../entities/analytics';
+import { countrySetArg } from '../countrySet';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
 import { indicatorValueTable, Mutation, profileTable } from './mutations';
 import { type CorridorRow, findCorridors, findProfiles, findRevisions, type StockYear, worldStockByYear } from '../entities/queries';
 
-type RevisionEnum = 'REV_2024' | 'REV_2020';
-type CountryParent = { code: string };
+type StockArgs = CountryImmigrantStockArgs;
+type TopArgs = RequireFields<CountryTopOriginsArgs, 'limit'>;
+type YearRangeArgs = Pick<CountryIndicatorSeriesArgs, 'fromYear' | 'toYear'>;
 
-interface StockArgs {
-  revision: RevisionEnum;
-  years?: number[] | null;
-}
-
-interface TopArgs {
-  year: number;
-  revision: RevisionEnum;
-  limit: number;
-}
-
-interface CorridorFilter {
-  year: number;
-  origins?: string[] | null;
-  destinations?: string[] | null;
-  within?: CountrySetInput | null;
-}
-
-interface YearRangeArgs {
-  fromYear?: number | null;
-  toYear?: number | null;
-}
-
-type SideEnum = 'DESTINATION' | 'ORIGIN';
-const toSide = (s: SideEnum) => (s === 'DESTINATION' ? 'destination' : 'origin') as 'destination' | 'origin';
 
 const TOP_LIMIT_MAX = 50;
 const CODE_LIST_MAX = 300;
@@ -48,16 +26,17 @@ const CODE_LIST_MAX = 300;
  * (a scenario, the next edition before it is published to clients); serving one is a deliberate
  * schema change, one enum value, since clients must never mix revisions unknowingly.
  */
-const PUBLISHED_REVISIONS = new Set(['2024', '2020']);
+const PUBLISHED_REVISIONS = new Set<string>(Object.values(StockRevisions));
 
-const toRevisionCode = (value: RevisionEnum): string => value.replace(/^REV_/, '');
+/** A revision's name in messages: its enum value. */
 const toRevisionEnum = (code: string): string => `REV_${code}`;
 
 /** The revision's row; NOT_FOUND when its seed set has not been loaded. */
-async function requireRevision(ctx: Context, value: RevisionEnum | null | undefined): Promise<StockRevision> {
+async function requireRevision(ctx: Context, value: StockRevisions | null | undefined): Promise<StockRevision> {
   // An explicit null skips the argument's default (REV_2024): treat it as the default.
-  const revision = await ctx.loaders.revision.load(toRevisionCode(value ?? 'REV_2024'));
-  if (!revision) throw notFound(`The migrant-stock revision ${value} is not loaded`);
+  const code = value ?? StockRevisions.REV_2024;
+  const revision = await ctx.loaders.revision.load(code);
+  if (!revision) throw notFound(`The migrant-stock revision ${toRevisionEnum(code)} is not loaded`);
   return revision;
 }
 
@@ -114,7 +93,7 @@ async function requireIndicator(ctx: Context, code: string): Promise<IndicatorRo
 }
 
 async function stockFigures(
-  c: CountryParent,
+  c: CountryKey,
   args: StockArgs,
   ctx: Context,
   loader: Context['loaders']['immigrantStock'],
@@ -125,18 +104,19 @@ async function stockFigures(
   return years ? rows.filter((r) => years.has(r.year)) : rows;
 }
 
-async function topCorridors(c: CountryParent, args: TopArgs, ctx: Context, loader: Context['loaders']['topOrigins']): Promise<CorridorRow[]> {
+async function topCorridors(c: CountryKey, args: TopArgs, ctx: Context, loader: Context['loaders']['topOrigins']): Promise<CorridorRow[]> {
   const limit = intArg(args.limit, 'limit', 1, TOP_LIMIT_MAX);
   const revision = await requireRevision(ctx, args.revision);
   const year = yearArg(revision, args.year, 'year');
   return loader.load({ code: c.code, revision: revision.code, year, limit });
 }
 
-export const resolvers: ResolverMap = {
-  Mutation,
-  AuditEntry: auditEntryResolvers,
+/** The service's own fields, checked against its schema by the generated types. */
+const serviceResolvers: Resolvers = {
+  StockSide,
+  StockRevision: StockRevisions,
   Query: {
-    migrationProfile: async (_: unknown, args: { id: string }, ctx: Context) => {
+    migrationProfile: async (_, args, ctx) => {
       const id = normalise(PROFILE_ID, args.id);
       if (!isValid(PROFILE_ID, id)) {
         throw badUserInput(`"${args.id}" is not a migration-profile id`, [{ field: 'id', message: 'country code and year, such as SEN-2018' }]);
@@ -145,13 +125,13 @@ export const resolvers: ResolverMap = {
       if (!profile) throw notFound(`No migration profile has the id "${id}"`);
       return profile;
     },
-    migrationProfiles: (_: unknown, args: { country?: string | null }, ctx: Context) =>
+    migrationProfiles: (_, args, ctx) =>
       args.country == null
         ? findProfiles(ctx.ds)
         : ctx.loaders.profilesByCountry.load(countryCodeArg(args.country, 'country')),
-    stockRevisions: async (_: unknown, __: unknown, ctx: Context) =>
+    stockRevisions: async (_, __, ctx) =>
       (await findRevisions(ctx.ds)).filter((r) => PUBLISHED_REVISIONS.has(r.code)),
-    corridors: async (_: unknown, args: { filter: CorridorFilter; revision: RevisionEnum } & PageArgs, ctx: Context) => {
+    corridors: async (_, args, ctx) => {
       const page = parsePage(args);
       const set = args.filter.within == null ? null : countrySetArg(args.filter.within, 'filter.within');
       const origins = within(codeListArg(args.filter.origins, 'filter.origins'), set);
@@ -163,49 +143,45 @@ export const resolvers: ResolverMap = {
       });
       return toConnection(rows, total, page);
     },
-    worldStock: async (_: unknown, args: StockArgs, ctx: Context) => {
+    worldStock: async (_, args, ctx) => {
       const revision = await requireRevision(ctx, args.revision);
       const years = yearsArg(revision, args.years);
       const rows = await worldStockByYear(ctx.ds, revision.code);
       return years ? rows.filter((r) => years.has(r.year)) : rows;
     },
-    regionalStock: async (_: unknown, args: StockArgs & { countries: CountrySetInput }, ctx: Context) => {
+    regionalStock: async (_, args, ctx) => {
       const codes = countrySetArg(args.countries, 'countries');
       const revision = await requireRevision(ctx, args.revision);
       const years = yearsArg(revision, args.years);
       return regionalStock(ctx.ds, revision.code, codes, years ? [...years].sort() : revision.years);
     },
-    stockChange: async (
-      _: unknown,
-      args: { countries: CountrySetInput; from: number; to: number; side: SideEnum; revision: RevisionEnum },
-      ctx: Context,
-    ) => {
+    stockChange: async (_, args, ctx) => {
       const codes = countrySetArg(args.countries, 'countries');
       const revision = await requireRevision(ctx, args.revision);
       const from = yearArg(revision, args.from, 'from');
       const to = yearArg(revision, args.to, 'to');
-      return stockChange(ctx.ds, revision.code, toSide(args.side), codes, from, to);
+      return stockChange(ctx.ds, revision.code, args.side, codes, from, to);
     },
-    indicators: (_: unknown, __: unknown, ctx: Context) => findIndicators(ctx.ds),
-    indicator: (_: unknown, args: { code: string }, ctx: Context) => requireIndicator(ctx, args.code),
+    indicators: (_, __, ctx) => findIndicators(ctx.ds),
+    indicator: (_, args, ctx) => requireIndicator(ctx, args.code),
   },
   Country: {
-    migrationProfiles: (c: CountryParent, _: unknown, ctx: Context) => ctx.loaders.profilesByCountry.load(c.code),
-    immigrantStock: (c: CountryParent, args: StockArgs, ctx: Context) => stockFigures(c, args, ctx, ctx.loaders.immigrantStock),
-    emigrantStock: (c: CountryParent, args: StockArgs, ctx: Context) => stockFigures(c, args, ctx, ctx.loaders.emigrantStock),
-    topOrigins: (c: CountryParent, args: TopArgs, ctx: Context) => topCorridors(c, args, ctx, ctx.loaders.topOrigins),
-    topDestinations: (c: CountryParent, args: TopArgs, ctx: Context) => topCorridors(c, args, ctx, ctx.loaders.topDestinations),
-    indicatorSeries: async (c: CountryParent, args: { indicator: string } & YearRangeArgs, ctx: Context) => {
+    migrationProfiles: (c, _, ctx) => ctx.loaders.profilesByCountry.load(c.code),
+    immigrantStock: (c, args, ctx) => stockFigures(c, args, ctx, ctx.loaders.immigrantStock),
+    emigrantStock: (c, args, ctx) => stockFigures(c, args, ctx, ctx.loaders.emigrantStock),
+    topOrigins: (c, args, ctx) => topCorridors(c, args, ctx, ctx.loaders.topOrigins),
+    topDestinations: (c, args, ctx) => topCorridors(c, args, ctx, ctx.loaders.topDestinations),
+    indicatorSeries: async (c, args, ctx) => {
       const range = yearRangeArg(args);
       const indicator = await requireIndicator(ctx, args.indicator);
       return ctx.loaders.indicatorValues.load({ code: c.code, indicator: indicator.code, ...range });
     },
   },
   Indicator: {
-    __resolveReference: async (ref: { code: string }, ctx: Context) => existingRecord('Indicator', ref.code, await ctx.loaders.indicator.load(ref.code)),
-    allowsNegative: (i: IndicatorRow) => i.allowNegative,
-    provenance: (i: IndicatorRow) => provenanceField({ source: i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source, confidence: i.confidence }),
-    series: async (i: IndicatorRow, args: { countries: CountrySetInput } & YearRangeArgs, ctx: Context) => {
+    __resolveReference: async (ref, ctx) => existingRecord('Indicator', ref.code, await ctx.loaders.indicator.load(ref.code)),
+    allowsNegative: (i) => i.allowNegative,
+    provenance: (i) => provenanceField({ source: i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source, confidence: i.confidence }),
+    series: async (i, args, ctx) => {
       const codes = countrySetArg(args.countries, 'countries');
       const range = yearRangeArg(args);
       const lists = await Promise.all(codes.map((code) => ctx.loaders.indicatorValues.load({ code, indicator: i.code, ...range })));
@@ -213,44 +189,44 @@ export const resolvers: ResolverMap = {
     },
   },
   IndicatorSeries: {
-    country: (s: { code: string }) => countryReference(s.code),
+    country: (s) => countryReference(s.code),
   },
   IndicatorValue: {
-    indicator: (v: IndicatorValueRow, _: unknown, ctx: Context) => ctx.loaders.indicator.load(v.indicatorCode),
-    provenance: (v: IndicatorValueRow) => provenanceField({ source: v.source, confidence: v.confidence }),
-    country: (v: IndicatorValueRow) => countryReference(v.countryCode),
-    internalNote: restrictedField<IndicatorValueRow>('internalNote'),
-    history: historyField(indicatorValueTable),
+    indicator: async (v, _, ctx) => existingRecord('Indicator', v.indicatorCode, await ctx.loaders.indicator.load(v.indicatorCode)),
+    provenance: (v) => provenanceField({ source: v.source, confidence: v.confidence }),
+    country: (v) => countryReference(v.countryCode),
   },
   StockChange: {
-    country: (c: ChangeRow) => countryReference(c.code),
-    side: (c: ChangeRow) => c.side.toUpperCase(),
-    from: (c: ChangeRow) => ({ ...c.from, revision: c.revision }),
-    to: (c: ChangeRow) => ({ ...c.to, revision: c.revision }),
-  },
-  RegionalStockFigure: {
-    revision: (r: { revision: string }) => toRevisionEnum(r.revision),
+    country: (c) => countryReference(c.code),
+    from: (c) => ({ ...c.from, revision: c.revision }),
+    to: (c) => ({ ...c.to, revision: c.revision }),
   },
   MigrationProfile: {
-    __resolveReference: async (ref: { id: string }, ctx: Context) => existingRecord('MigrationProfile', ref.id, await ctx.loaders.profile.load(ref.id)),
-    country: (p: MigrationProfile) => countryReference(p.countryCode),
-    language: (p: MigrationProfile) => p.language.toUpperCase(),
+    __resolveReference: async (ref, ctx) => existingRecord('MigrationProfile', ref.id, await ctx.loaders.profile.load(ref.id)),
+    country: (p) => countryReference(p.countryCode),
+    // The column's CHECK allows en and fr only.
+    language: (p) => (p.language === 'fr' ? 'FR' : 'EN'),
     provenance: provenanceField,
-    internalNote: restrictedField<MigrationProfile>('internalNote'),
-    history: historyField(profileTable),
   },
   StockRevisionInfo: {
-    code: (r: StockRevision) => toRevisionEnum(r.code),
-    loadedAt: (r: StockRevision) => r.loadedAt.toISOString(),
+    loadedAt: (r) => r.loadedAt.toISOString(),
     provenance: provenanceField,
   },
   StockFigure: {
-    revision: (s: StockYear) => toRevisionEnum(s.revision),
-    femaleShare: (s: StockYear) => totals(s.male, s.female).femaleShare,
+    femaleShare: (s) => totals(s.male, s.female).femaleShare,
   },
   Corridor: {
-    origin: (c: CorridorRow) => countryReference(c.originCode),
-    destination: (c: CorridorRow) => countryReference(c.destinationCode),
-    revision: (c: CorridorRow) => toRevisionEnum(c.revision),
+    origin: (c) => countryReference(c.originCode),
+    destination: (c) => countryReference(c.destinationCode),
   },
 };
+
+// The editing fields come from the shared editing engine, which types them itself.
+const editingResolvers: ServiceResolvers = {
+  Mutation,
+  AuditEntry: auditEntryResolvers,
+  IndicatorValue: { internalNote: restrictedField<IndicatorValueRow>('internalNote'), history: historyField(indicatorValueTable) },
+  MigrationProfile: { internalNote: restrictedField<MigrationProfile>('internalNote'), history: historyField(profileTable) },
+};
+
+export const resolvers = [serviceResolvers, editingResolvers];

@@ -1,0 +1,18 @@
+// What the resolvers of types that are not entities receive as parent; codegen maps `<Type>Parent` to `<Type>`.
+import type { ChangeRow, IndicatorRow, IndicatorValueRow, RegionalFigure, Totals } from '../entities/analytics';
+import type { CorridorRow, StockYear } from '../entities/queries';
+import type { StockRevision } from '../entities';
+
+export type IndicatorParent = IndicatorRow;
+export type IndicatorValueParent = IndicatorValueRow;
+export type StockChangeParent = ChangeRow;
+export type StockTotalsParent = Totals;
+export type RegionalStockFigureParent = RegionalFigure;
+/** A year of a country's stock, or one end of a stock change (no country: the change carries it). */
+export type StockFigureParent = Omit<StockYear, 'code'>;
+export type CorridorParent = CorridorRow;
+export type StockRevisionInfoParent = StockRevision;
+export interface IndicatorSeriesParent {
+  code: string;
+  values: IndicatorValueRow[];
+}
