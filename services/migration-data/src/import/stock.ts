@@ -118,9 +118,10 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
     );
     const loaded: string | null = done.rows[0]?.sha256 ?? null;
 
-    // The file's data lines as they are, numbered as in the file (the header is line 1).
-    await client.query(`CREATE TEMPORARY TABLE "stock_line" ("line" integer GENERATED ALWAYS AS IDENTITY (START WITH 2), "text" text NOT NULL) ON COMMIT DROP`);
-    const copy = client.query(copyFrom(`COPY pg_temp."stock_line" ("text") FROM STDIN`));
+    // The file's data lines split into their five cells by COPY, numbered as in the file (the header is line 1).
+    await client.query(`CREATE TEMPORARY TABLE "stock_line" ("line" integer GENERATED ALWAYS AS IDENTITY (START WITH 2),
+      "d" text, "o" text, "y" text, "s" text, "n" text) ON COMMIT DROP`);
+    const copy = client.query(copyFrom(`COPY pg_temp."stock_line" ("d", "o", "y", "s", "n") FROM STDIN WITH (DELIMITER ',')`));
     // A failed line stream destroys the COPY; its error is the server's echo of ours: ignore it here.
     copy.on('error', () => undefined);
     // One pass over the file: the checksum is computed as it streams, so a file already loaded
@@ -207,13 +208,16 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
   }
 }
 
+/** A line's text from its cells (a line without five cells arrives whole in the last one). */
+const LINE_TEXT = `CASE WHEN d IS NULL THEN n ELSE concat_ws(',', d, o, y, s, n) END`;
+
 /** A code cell's country key: data.country_key's formula, written out because calling it casts every cell to char(3), a third of the validation's time. */
 const keyOf = (cell: string) => `((ascii(${cell}) - 65) * 676 + (ascii(substr(${cell}, 2)) - 65) * 26 + ascii(substr(${cell}, 3)) - 65)::smallint`;
 
 /**
  * The lines of pg_temp.stock_line, each with the first problem that applies (null for a valid
- * row, whose cells become keys and numbers) and, for a refused line, its text. Each subquery is
- * kept apart (OFFSET 0) so that every cell and the problem are computed once per line.
+ * row, whose cells become keys and numbers) and, for a refused line, its text. The subquery is
+ * kept apart (OFFSET 0) so that the problem is computed once per line.
  */
 function parsedLines(years: number[] | null): string {
   const allowed = years ?? Array.from({ length: maxYear() - MIN_YEAR + 1 }, (_, i) => MIN_YEAR + i);
@@ -226,10 +230,10 @@ function parsedLines(years: number[] | null): string {
       CASE WHEN problem IS NULL THEN ${keyOf('o')} END AS origin_key,
       s = 'male' AS male,
       CASE WHEN problem IS NULL THEN n::bigint END AS stock,
-      CASE WHEN problem IS NOT NULL THEN text END AS text
+      CASE WHEN problem IS NOT NULL THEN ${LINE_TEXT} END AS text
     FROM (
       SELECT c.*, CASE
-        WHEN octet_length(text) - octet_length(replace(text, ',', '')) <> 4 THEN 'cells'
+        WHEN d IS NULL THEN 'cells'
         WHEN NOT d = ANY (${codes}) THEN 'destination'
         WHEN NOT o = ANY (${codes}) THEN 'origin'
         WHEN d = 'OOO' THEN 'destination OOO'
@@ -237,9 +241,7 @@ function parsedLines(years: number[] | null): string {
         WHEN s NOT IN ('male', 'female') THEN 'sex'
         WHEN octet_length(n) NOT BETWEEN 1 AND 15 OR translate(n, '0123456789', '') <> '' THEN 'stock'
       END AS problem
-      FROM (SELECT line, text, split_part(text, ',', 1) AS d, split_part(text, ',', 2) AS o, split_part(text, ',', 3) AS y,
-          split_part(text, ',', 4) AS s, split_part(text, ',', 5) AS n
-        FROM pg_temp."stock_line" WHERE text <> '' OFFSET 0) c
+      FROM pg_temp."stock_line" c WHERE NOT (d IS NULL AND n = '')
       OFFSET 0) p`;
 }
 
@@ -288,7 +290,7 @@ async function mergeCorridors(client: ClientBase, load: string, years: number[] 
        WHERE d.n > 1 AND r.line = d.line`,
     );
     await client.query(
-      `INSERT INTO pg_temp."stock_reject" SELECT r.line, r.problem, l.text
+      `INSERT INTO pg_temp."stock_reject" SELECT r.line, r.problem, ${LINE_TEXT}
        FROM pg_temp."stock_row" r JOIN pg_temp."stock_line" l USING (line) WHERE r.problem = 'duplicate'`,
     );
     await client.query(
@@ -395,6 +397,7 @@ const TAB = 0x09;
 const CR = 0x0d;
 const NUL = 0x00;
 const LF = 0x0a;
+const COMMA = 0x2c;
 // NUL cannot be stored in text: it travels as U+FFFF (a noncharacter; such a line is refused anyway) and is restored in rejects.
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\r': '\\r', '\u0000': '\uFFFF' };
 
@@ -410,38 +413,45 @@ async function streamStockLines(file: string, copy: Writable, opts: StockImportO
   const progress = progressReporter(file, opts.onProgress);
   const input = fs.createReadStream(file, { highWaterMark: 1 << 18 });
   let line = 0;
-  /** Checks and counts the complete lines of b[0, end) (each ends in LF) and sends its data lines. */
+  /**
+   * Checks and counts the complete lines of b[0, end) (each ends in LF) and sends its data lines:
+   * a run of plain lines of five cells as it is; any other line decoded and escaped, and a line
+   * without five cells whole into the last column (its cell count is the validation's to report).
+   */
   const send = async (b: Buffer, end: number): Promise<void> => {
-    let from = 0;
-    let plain = true;
-    for (let start = 0; start < end; ) {
-      const nl = b.indexOf(LF, start);
-      const stop = nl > start && b[nl - 1] === CR ? nl - 1 : nl;
-      line += 1;
-      if (stop - start > MAX_LINE_BYTES) throw lineTooLong(file, line);
-      if (line === 1) {
-        const header = b.toString('utf8', start, stop).replace(/^\uFEFF/, '').trim();
-        if (header !== STOCK_HEADER) {
-          throw new ImportError(`${file} line 1: wrong column set: expected "${STOCK_HEADER}", got ${quoted(header, 200)}; nothing was written`);
+    const parts: (Buffer | string)[] = [];
+    const utf8 = isUtf8(b.subarray(0, end));
+    let run = 0;
+    let start = 0;
+    let commas = 0;
+    let plain = utf8;
+    for (let i = 0; i < end; i += 1) {
+      const c = b[i];
+      if (c === COMMA) commas += 1;
+      else if (c === BACKSLASH || c === TAB || c === CR || c === NUL) plain = false;
+      else if (c === LF) {
+        const stop = i > start && b[i - 1] === CR ? i - 1 : i;
+        line += 1;
+        if (stop - start > MAX_LINE_BYTES) throw lineTooLong(file, line);
+        if (line === 1) {
+          const header = b.toString('utf8', start, stop).replace(/^\uFEFF/, '').trim();
+          if (header !== STOCK_HEADER) {
+            throw new ImportError(`${file} line 1: wrong column set: expected "${STOCK_HEADER}", got ${quoted(header, 200)}; nothing was written`);
+          }
+          run = i + 1;
+        } else if (!plain || commas !== 4) {
+          if (start > run) parts.push(b.subarray(run, start));
+          const text = b.toString('utf8', start, stop).replace(/[\\\t\r\u0000]/g, (x) => COPY_ESCAPES[x]);
+          parts.push(commas === 4 ? `${text}\n` : `\\N,\\N,\\N,\\N,${text.replace(/,/g, '\\,')}\n`);
+          run = i + 1;
         }
-        from = nl + 1;
-      }
-      start = nl + 1;
-    }
-    const data = b.subarray(from, end);
-    if (data.length === 0) return;
-    for (const c of [BACKSLASH, TAB, CR, NUL]) if (data.includes(c)) plain = false;
-    let out: Buffer | string = data;
-    if (!plain || !isUtf8(data)) {
-      out = '';
-      for (let start = 0; start < data.length; ) {
-        const nl = data.indexOf(LF, start);
-        const stop = nl > start && data[nl - 1] === CR ? nl - 1 : nl;
-        out += `${data.toString('utf8', start, stop).replace(/[\\\t\r\u0000]/g, (c) => COPY_ESCAPES[c])}\n`;
-        start = nl + 1;
+        start = i + 1;
+        commas = 0;
+        plain = utf8;
       }
     }
-    if (!copy.write(out)) await once(copy, 'drain');
+    if (end > run) parts.push(b.subarray(run, end));
+    for (const part of parts) if (!copy.write(part)) await once(copy, 'drain');
   };
   try {
     let tail: Buffer | null = null;
