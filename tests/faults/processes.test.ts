@@ -10,7 +10,8 @@ import { ANONYMOUS } from '../../shared/src/identity';
 import { encodeIdentity, signatureHeaders } from '../../shared/src/signing';
 import type { RunningService } from '../../shared/src/service';
 import { testDatabaseUrl } from '../support/serviceHarness';
-import { type Answer, freePort, post, startServices, startSlowProxy } from './faultKit';
+import { freeStackPorts } from '../support/npmStart';
+import { type Answer, post, startServices, startSlowProxy } from './faultKit';
 
 interface Proc {
   child: ChildProcess;
@@ -47,13 +48,7 @@ async function waitFor(url: string, status: number, proc: Proc, timeoutMs = 30_0
 }
 
 async function servicePorts(): Promise<Record<string, string>> {
-  return {
-    GATEWAY_PORT: String(await freePort()),
-    LEGAL_INSTRUMENTS_PORT: String(await freePort()),
-    MIGRATION_DATA_PORT: String(await freePort()),
-    CONSULTATIVE_PROCESSES_PORT: String(await freePort()),
-    UN_PARTNERSHIPS_PORT: String(await freePort()),
-  };
+  return (await freeStackPorts()).env;
 }
 
 const INSTRUMENT = `{ instrument(code: "ICRMW") { shortTitle } }`;

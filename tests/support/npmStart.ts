@@ -1,7 +1,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import { perService, portVariables, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/config';
 import { freePort } from '../../shared/src/net';
 
 export interface NpmStart {
@@ -14,12 +14,18 @@ export interface NpmStart {
   exited: Promise<number | null>;
 }
 
+/** Free ports for a whole stack: the gateway's, then each service's in registry order, and the variables that set them. */
+export async function freeStackPorts(): Promise<{ ports: number[]; env: Record<string, string> }> {
+  const ports = await Promise.all(['gateway', ...SERVICE_NAMES].map(() => freePort()));
+  return { ports, env: portVariables({ gateway: ports[0], ...perService((name) => ports[1 + SERVICE_NAMES.indexOf(name)]) }) };
+}
+
 /**
  * `npm start` in development on the given database, with ports of its own, once it says it is
  * ready; when it is not ready within `readyWithinMs` (or exits first) it is stopped and this throws.
  */
 export async function startNpmStart(databaseUrl: string, readyWithinMs: number): Promise<NpmStart> {
-  const ports = await Promise.all([0, 1, 2, 3, 4].map(() => freePort()));
+  const { ports, env } = await freeStackPorts();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'start.ts')], {
     cwd: PROJECT_ROOT,
     env: {
@@ -27,11 +33,7 @@ export async function startNpmStart(databaseUrl: string, readyWithinMs: number):
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       DATABASE_URL: databaseUrl,
-      GATEWAY_PORT: String(ports[0]),
-      LEGAL_INSTRUMENTS_PORT: String(ports[1]),
-      MIGRATION_DATA_PORT: String(ports[2]),
-      CONSULTATIVE_PROCESSES_PORT: String(ports[3]),
-      UN_PARTNERSHIPS_PORT: String(ports[4]),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
