@@ -402,11 +402,10 @@ const COMMA = 0x2c;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\r': '\\r', '\u0000': '\uFFFF' };
 
 /**
- * Streams the file's data lines to COPY (text format, one column), after what SQL cannot check the
- * way the import reports it: the header, the 64 KiB line limit as the bytes arrive (a line without
- * end is refused at once), and bytes COPY would misread. A chunk of plain UTF-8 text passes as it
- * is; otherwise its lines are decoded (invalid UTF-8 becomes U+FFFD) and escaped one by one.
- * Returns the file's SHA-256.
+ * Streams the file's data lines to COPY (text format, comma-delimited), after what SQL cannot
+ * check the way the import reports it: the header, the 64 KiB line limit as the bytes arrive (a
+ * line without end is refused at once), and bytes COPY would misread. Plain lines pass as they
+ * are; others are decoded (invalid UTF-8 becomes U+FFFD) and escaped. Returns the file's SHA-256.
  */
 async function streamStockLines(file: string, copy: Writable, opts: StockImportOptions): Promise<string> {
   const hash = crypto.createHash('sha256');
