@@ -6,6 +6,7 @@ import { type Config, type DatabaseConfig, loadConfig, PROJECT_ROOT, SERVICE_SCH
 import { closeServer, createHttpServer, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
 import { createServiceDataSource, runMigrations } from './db';
+import { migrationsIn } from './migrationFiles';
 import { provisionServiceRole, serviceDatabaseUrl } from './databaseRoles';
 import type { SeedResult } from './seed';
 import { ANONYMOUS, type Identity } from './identity';
@@ -20,8 +21,6 @@ import { bindRequest } from './requestBudget';
 export interface ServiceDeclaration<TLoaders> {
   name: ServiceName;
   entities: MixedList<Function>;
-  /** Oldest first. */
-  migrations: Function[];
   resolvers: Parameters<typeof buildServiceSchema>[1];
   /** Fresh DataLoaders for one request. */
   createLoaders(ds: DataSource): TLoaders;
@@ -43,13 +42,14 @@ export type DeclaredService<TLoaders> = ServiceDefinition<ServiceContext<TLoader
 export function defineService<TLoaders>(service: ServiceDeclaration<TLoaders>): DeclaredService<TLoaders> {
   const schema = SERVICE_SCHEMAS[service.name];
   const schemaFile = path.join(PROJECT_ROOT, 'services', service.name, 'schema.graphql');
+  const migrations = migrationsIn(path.join(PROJECT_ROOT, 'services', service.name, 'src', 'migrations'));
   return {
     name: service.name,
     schema,
     schemaFile,
-    migrations: service.migrations,
+    migrations,
     createDataSource: (url, database, log) =>
-      createServiceDataSource({ url, schema, entities: service.entities, migrations: service.migrations, database, applicationName: service.name, log }),
+      createServiceDataSource({ url, schema, entities: service.entities, migrations, database, applicationName: service.name, log }),
     buildServer: (log) => createSubgraphServer<ServiceContext<TLoaders>>({ schema: buildServiceSchema(schemaFile, service.resolvers), log }),
     // A fresh context (and fresh loaders) for every request.
     createContext: (ds, identity = ANONYMOUS) => ({ ds, identity, loaders: service.createLoaders(ds) }),

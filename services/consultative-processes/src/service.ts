@@ -1,8 +1,6 @@
 import { defineService, type ServiceContext } from '../../../shared/src/service';
 import { entities } from './entities';
 import { createLoaders, type Loaders } from './loaders';
-import { Initial1732900000000 } from './migrations/1732900000000-Initial';
-import { Editing1733500000000 } from './migrations/1733500000000-Editing';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
 
@@ -10,7 +8,6 @@ import { seed } from './seed';
 export const definition = defineService({
   name: 'consultative-processes',
   entities,
-  migrations: [Initial1732900000000, Editing1733500000000],
   resolvers,
   createLoaders,
   seed,

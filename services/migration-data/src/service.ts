@@ -1,10 +1,6 @@
 import { defineService, type ServiceContext } from '../../../shared/src/service';
 import { entities } from './entities';
 import { createLoaders, type Loaders } from './loaders';
-import { Initial1732900000000 } from './migrations/1732900000000-Initial';
-import { ImportAndIndicators1733100000000 } from './migrations/1733100000000-ImportAndIndicators';
-import { Editing1733500000000 } from './migrations/1733500000000-Editing';
-import { StockCorridors1733700000000 } from './migrations/1733700000000-StockCorridors';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
 
@@ -12,7 +8,6 @@ import { seed } from './seed';
 export const definition = defineService({
   name: 'migration-data',
   entities,
-  migrations: [Initial1732900000000, ImportAndIndicators1733100000000, Editing1733500000000, StockCorridors1733700000000],
   resolvers,
   createLoaders,
   seed,

@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../shared/src/config';
+import { migrationsIn } from '../../shared/src/migrationFiles';
+
+describe('migrationsIn', () => {
+  it('finds every migration of a service folder, oldest first', () => {
+    expect(migrationsIn(path.join(PROJECT_ROOT, 'services', 'migration-data', 'src', 'migrations')).map((m) => m.name)).toEqual([
+      'Initial1732900000000', 'ImportAndIndicators1733100000000', 'Editing1733500000000', 'StockCorridors1733700000000',
+    ]);
+  });
+});
