@@ -151,13 +151,11 @@ describe('references across services', () => {
       buildServer: (log) =>
         createSubgraphServer<ProcessesContext>({
           log,
-          schema: buildServiceSchema(processesDefinition.schemaFile, {
+          // A later resolver map overrides the same field of an earlier one.
+          schema: buildServiceSchema(processesDefinition.schemaFile, [
             ...processesResolvers,
-            ConsultativeProcess: {
-              ...(processesResolvers.ConsultativeProcess as Record<string, unknown>),
-              __resolveReference: (ref: { code: string }, ctx: ProcessesContext) => ctx.loaders.process.load(ref.code),
-            },
-          }),
+            { ConsultativeProcess: { __resolveReference: (ref: { code: string }, ctx: ProcessesContext) => ctx.loaders.process.load(ref.code) } },
+          ]),
         }),
     };
     const definitions = loadServices().map((d) => (d.name === older.name ? (older as unknown as ServiceDefinition<BaseContext>) : d));
