@@ -255,32 +255,35 @@ interface YearCount {
 
 /**
  * Validates the lines and merges the valid rows into one row per corridor in the load table, in
- * one pass; refused lines go to pg_temp.stock_reject. A second row of the same corridor and sex is
+ * one pass; when some lines were refused, a second pass writes them to pg_temp.stock_reject. A second row of the same corridor and sex is
  * a duplicate: refused, and its corridor built from the first rows only.
  */
 async function mergeCorridors(client: ClientBase, load: string, years: number[] | null): Promise<YearCount[]> {
   await client.query(`CREATE TEMPORARY TABLE "stock_reject" ("line" integer NOT NULL, "problem" text NOT NULL, "text" text NOT NULL) ON COMMIT DROP`);
   // A corridor has at most one row per sex (more are duplicates, handled below): max() is that row's figure, cheaper than sum().
   const merged = await client.query(
-    `WITH parsed AS MATERIALIZED (${parsedLines(years)}),
-     rejected AS (INSERT INTO pg_temp."stock_reject" SELECT line, problem, text FROM parsed WHERE problem IS NOT NULL),
-     merged AS MATERIALIZED (
+    `WITH merged AS MATERIALIZED (
        SELECT year, destination_key, origin_key,
          max(stock) FILTER (WHERE male) AS male, max(stock) FILTER (WHERE NOT male) AS female,
          count(*) FILTER (WHERE male) AS males, count(*) FILTER (WHERE NOT male) AS females,
          min(line) FILTER (WHERE male) AS male_line, min(line) FILTER (WHERE NOT male) AS female_line
-       FROM parsed WHERE problem IS NULL
+       -- Refused lines have no keys: they make one group of their own (year null), which says whether there are any.
+       FROM (${parsedLines(years)}) parsed
        GROUP BY year, destination_key, origin_key
      ), loaded AS (
        INSERT INTO "data"."${load}" ("year", "destination_key", "origin_key", "male", "female")
-       SELECT year, destination_key, origin_key, male, female FROM merged WHERE males <= 1 AND females <= 1
+       SELECT year, destination_key, origin_key, male, female FROM merged WHERE year IS NOT NULL AND males <= 1 AND females <= 1
      )
      SELECT year::int, count(*)::int AS corridors, sum(least(males, 1) + least(females, 1))::int AS rows,
        count(*) FILTER (WHERE abs(male_line - female_line) > 1)::int AS split,
        count(*) FILTER (WHERE males > 1 OR females > 1)::int AS duplicated
      FROM merged GROUP BY year ORDER BY year`,
   );
-  const perYear = merged.rows as (YearCount & { duplicated: number })[];
+  const rows = merged.rows as (Omit<YearCount, 'year'> & { year: number | null; duplicated: number })[];
+  if (rows.some((y) => y.year === null)) {
+    await client.query(`INSERT INTO pg_temp."stock_reject" SELECT line, problem, text FROM (${parsedLines(years)}) p WHERE problem IS NOT NULL`);
+  }
+  const perYear = rows.filter((y): y is YearCount & { duplicated: number } => y.year !== null);
   if (perYear.some((y) => y.duplicated > 0)) {
     await client.query(`CREATE TEMPORARY TABLE "stock_row" ON COMMIT DROP AS ${parsedLines(years)}`);
     await client.query(
