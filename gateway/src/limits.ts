@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxDepth: 12,
   maxAliases: 30,
   maxTokens: 2000,
-  maxCost: 50000,
+  maxCost: 200000,
   maxListLength: 300,
   maxBodyBytes: 256 * 1024,
 };

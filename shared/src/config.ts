@@ -271,7 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
       maxAliases: readInt(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 1000),
       maxTokens: readInt(env, 'GRAPHQL_MAX_TOKENS', 2000, 10, 100000),
-      maxCost: readInt(env, 'GRAPHQL_MAX_COST', 50000, 10, 10000000),
+      maxCost: readInt(env, 'GRAPHQL_MAX_COST', 200000, 10, 10000000),
       maxListLength: readInt(env, 'GRAPHQL_MAX_LIST_LENGTH', 300, 1, 100000),
       maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     },

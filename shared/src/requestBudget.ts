@@ -11,8 +11,9 @@ import type { ListBounds } from './listBounds';
 
 /**
  * The most objects one request may make a service build, whatever the gateway estimated: a query
- * the cost analysis under-counts still costs a bounded amount. The gateway accepts at most 50,000
- * values per operation, so an honest request stays far below this.
+ * the cost analysis under-counts still costs a bounded amount. The gateway accepts at most 200,000
+ * values per operation by default, and objects are a fraction of the values (each has at least one
+ * scalar), so an honest request stays below this.
  */
 export const DEFAULT_REQUEST_OBJECT_BUDGET = 100_000;
 

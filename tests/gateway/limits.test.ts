@@ -122,7 +122,7 @@ describe('query limits at the gateway', () => {
 
   it('has the same defaults in the configuration as in the gateway (the named reports run under them end to end)', () => {
     expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
-    expect(DEFAULT_LIMITS).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 2000, maxCost: 50000, maxListLength: 300, maxBodyBytes: 256 * 1024 });
+    expect(DEFAULT_LIMITS).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 2000, maxCost: 200000, maxListLength: 300, maxBodyBytes: 256 * 1024 });
   });
 });
 
