@@ -7,6 +7,7 @@ import {
 } from '../../shared/src/config';
 import { ANONYMOUS, type Identity, isRole, type Role } from '../../shared/src/identity';
 import { localSecret } from '../../shared/src/localSecret';
+import { graphError } from '../../shared/src/errors';
 import type { ServiceSecrets } from '../../shared/src/signing';
 
 /** What the gateway's context carries: the caller as the bearer token proved it. */
@@ -34,7 +35,7 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'];
 const MAX_TOKEN_LENGTH = 8192;
 
 export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return graphError('UNAUTHENTICATED', message, {}, { refusesRequest: true });
 }
 
 function rolesFrom(claim: unknown): Role[] {

@@ -24,6 +24,7 @@ import {
 import type { GatewayLimits } from '../../shared/src/config';
 import { type ListBound, type ListBounds, listBounds } from '../../shared/src/listBounds';
 import { canReadRestricted, type Identity } from '../../shared/src/identity';
+import { type ErrorCode, graphError } from '../../shared/src/errors';
 
 /** The defaults of GRAPHQL_MAX_* (see the configuration table). */
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -35,13 +36,13 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxBodyBytes: 256 * 1024,
 };
 
-function withCode(code: string, status: number, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status } } });
+function withCode(code: ErrorCode, message: string): GraphQLError {
+  return graphError(code, message, {}, { refusesRequest: true });
 }
 
 /** Reports a graphql-armor rejection as a validation error (HTTP 400) rather than bad input. */
 const reportRejection = (ctx: ValidationContext | null, error: GraphQLError): void => {
-  ctx?.reportError(new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  ctx?.reportError(graphError('GRAPHQL_VALIDATION_FAILED', error.message));
 };
 
 /** The longest array anywhere in the variables; iterative, so deeply nested JSON cannot overflow the stack. */
@@ -252,25 +253,25 @@ export function gatewayLimits(
         const variables = request.variables ?? {};
         const longest = Math.max(longestListLiteral(document), longestList(variables));
         if (longest > limits.maxListLength) {
-          throw withCode('BAD_USER_INPUT', 400, `A list argument has ${longest} values; at most ${limits.maxListLength} are accepted`);
+          throw withCode('BAD_USER_INPUT', `A list argument has ${longest} values; at most ${limits.maxListLength} are accepted`);
         }
         // The services cap each page (100, or 300 for countries); the gateway refuses anything over
         // the largest of those caps before the cost is even counted.
         const page = largestPage(document, variables);
         if (page && page.value > limits.maxListLength) {
-          throw withCode('BAD_USER_INPUT', 400, `\`${page.name}\` must be at most ${limits.maxListLength}, got ${page.value}`);
+          throw withCode('BAD_USER_INPUT', `\`${page.name}\` must be at most ${limits.maxListLength}, got ${page.value}`);
         }
         const fragments: Record<string, FragmentDefinitionNode> = {};
         for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
         const cost = operation ? operationCost(schema, operation, fragments, variables, bounds, limits.maxCost) : 0;
         if (cost > limits.maxCost) {
           // The analysis stops once past the limit, so the figure is where it stopped: a lower bound.
-          throw withCode('GRAPHQL_VALIDATION_FAILED', 400, `The operation costs at least ${Math.ceil(cost)}; at most ${limits.maxCost} is accepted`);
+          throw withCode('GRAPHQL_VALIDATION_FAILED', `The operation costs at least ${Math.ceil(cost)}; at most ${limits.maxCost} is accepted`);
         }
         if (production && asksIntrospection(document)) {
           const identity = identityOf(contextValue);
           if (!identity || !canReadRestricted(identity)) {
-            throw withCode('FORBIDDEN', 403, 'Introspection is open to partners, editors and admins only: sign in with a token');
+            throw withCode('FORBIDDEN', 'Introspection is open to partners, editors and admins only: sign in with a token');
           }
         }
       },

@@ -9,7 +9,7 @@ import { encodeIdentity, SIGNATURE_HEADERS, type ServiceSecrets, signatureHeader
 import { DEFAULT_LIMITS, gatewayLimits } from './limits';
 import type { Logger } from '../../shared/src/logger';
 import { maskError, unavailableStatus } from '../../shared/src/subgraph';
-import { PUBLIC_ERROR_CODES } from '../../shared/src/errors';
+import { type ErrorCode, graphError, isPublicErrorCode } from '../../shared/src/errors';
 import { nullDanglingReferences } from './danglingReferences';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
@@ -63,10 +63,12 @@ function timedFetcher(service: string, timeoutMs: number, pool: Agent): Fetcher 
       // By name, not instanceof: the abort error may come from another realm (a test's VM context).
       const name = (error as { name?: unknown } | null)?.name;
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
-      throw new GraphQLError(
+      throw graphError(
+        'DOWNSTREAM_SERVICE_ERROR',
         timedOut ? `The ${service} service did not answer within ${timeoutMs} ms` : `The ${service} service is unavailable`,
+        { serviceName: service },
         // The cause (refused, reset, DNS...) is for the gateway's log, never for the response.
-        { extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: service }, originalError: error as Error },
+        { originalError: error as Error },
       );
     }
   }) as unknown as Fetcher;
@@ -139,22 +141,20 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
     } | null;
     const first = body?.errors?.[0];
     const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : undefined;
-    if (first && typeof first.message === 'string' && code && PUBLIC_ERROR_CODES.has(code)) {
+    if (first && typeof first.message === 'string' && code && isPublicErrorCode(code)) {
       // A 503 from a service whose database is down says when to retry: keep that for the client.
       const { retryable, retryAfterSeconds } = first.extensions ?? {};
       const retry = retryable === true ? { retryable, retryAfterSeconds } : {};
-      return new GraphQLError(first.message, { extensions: { code, ...retry, serviceName: this.service } });
+      return graphError(code, first.message, { ...retry, serviceName: this.service });
     }
-    return new GraphQLError(`The ${this.service} service failed (HTTP ${response.status})`, {
-      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: this.service },
-    });
+    return graphError('DOWNSTREAM_SERVICE_ERROR', `The ${this.service} service failed (HTTP ${response.status})`, { serviceName: this.service });
   }
 }
 
 const MAX_VARIABLE_ERRORS = 50;
 
-function requestError(message: string, code: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+function requestError(message: string, code: ErrorCode): GraphQLError {
+  return graphError(code, message, {}, { refusesRequest: true });
 }
 
 /**

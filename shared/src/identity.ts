@@ -1,5 +1,6 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { SERVICE_NAMES, type ServiceName } from './config';
+import { graphError } from './errors';
 
 /**
  * Who is asking, as the gateway verified it (from a bearer JWT) and forwarded it to the services
@@ -37,7 +38,7 @@ export function canEdit(identity: Identity, service: ServiceName): boolean {
 }
 
 export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+  return graphError('FORBIDDEN', message);
 }
 
 export function requireEditor(identity: Identity, service: ServiceName): void {

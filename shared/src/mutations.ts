@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ServiceName } from './config';
 import { isKnownCountryCode } from './countries';
-import { badUserInput, type FieldProblem, notFound } from './errors';
+import { badUserInput, type FieldProblem, graphError, notFound } from './errors';
 import { canReadRestricted, type Identity, requireAdmin, requireEditor } from './identity';
 import { COUNTRY_CODE, type IdentifierFormat, isValid, normalise, SERIAL_ID_MAX } from './identifiers';
 import { earliestDay, isCalendarDay, isPartialDate, latestDay } from './scalars';
@@ -19,7 +19,7 @@ import { textProblem, urlProblem } from './validate';
 export type Row = Record<string, unknown>;
 
 export function conflict(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'CONFLICT', ...extensions } });
+  return graphError('CONFLICT', message, extensions);
 }
 
 // ---------------------------------------------------------------------------------------------

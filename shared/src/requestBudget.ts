@@ -7,6 +7,7 @@ import {
   isCompositeType,
   isObjectType,
 } from 'graphql';
+import { graphError } from './errors';
 import type { ListBounds } from './listBounds';
 
 /**
@@ -56,19 +57,15 @@ function budgetOf(context: unknown): Budget | null {
 }
 
 function abandoned(): GraphQLError {
-  return new GraphQLError('The request was abandoned by its caller: its work was stopped', { extensions: { code: 'REQUEST_ABANDONED' } });
+  return graphError('REQUEST_ABANDONED', 'The request was abandoned by its caller: its work was stopped');
 }
 
 function overBudget(max: number): GraphQLError {
-  return new GraphQLError(`The request needs more than ${max} objects from this service; ask for smaller pages or fewer nested lists`, {
-    extensions: { code: 'REQUEST_BUDGET_EXCEEDED' },
-  });
+  return graphError('REQUEST_BUDGET_EXCEEDED', `The request needs more than ${max} objects from this service; ask for smaller pages or fewer nested lists`);
 }
 
 function overBound(coordinate: string, length: number, bound: number): GraphQLError {
-  return new GraphQLError(`${coordinate} has ${length} items, more than the ${bound} its schema declares; use the paginated field instead`, {
-    extensions: { code: 'LIST_BOUND_EXCEEDED' },
-  });
+  return graphError('LIST_BOUND_EXCEEDED', `${coordinate} has ${length} items, more than the ${bound} its schema declares; use the paginated field instead`);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

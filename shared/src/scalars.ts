@@ -1,4 +1,5 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { graphError } from './errors';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PARTIAL = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
@@ -62,16 +63,14 @@ export function earliestDay(partial: string): string {
 
 function stringLiteral(ast: ValueNode, name: string): string {
   if (ast.kind !== Kind.STRING) {
-    throw new GraphQLError(`${name} must be a string`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw graphError('BAD_USER_INPUT', `${name} must be a string`);
   }
   return ast.value;
 }
 
 function checked(value: unknown, name: string, test: (v: string) => boolean, form: string): string {
   if (typeof value !== 'string' || !test(value)) {
-    throw new GraphQLError(`${name} must be ${form}, got ${JSON.stringify(value)}`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw graphError('BAD_USER_INPUT', `${name} must be ${form}, got ${JSON.stringify(value)}`);
   }
   return value;
 }

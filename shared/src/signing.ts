@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { SERVICE_NAMES, type ServiceName } from './config';
+import { graphError } from './errors';
 import { type Identity, isRole } from './identity';
 
 /**
@@ -60,7 +61,7 @@ export function signatureHeaders(
 }
 
 function rejected(status: 401 | 403, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', http: { status } } });
+  return graphError(status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message, {}, { refusesRequest: true });
 }
 
 function single(value: string | string[] | undefined): string | undefined {
