@@ -18,10 +18,10 @@ import { loadConfig, PROJECT_ROOT } from '../shared/src/config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../shared/src/embeddedPostgres';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
-import { postGraphQL, startInProcessStack } from './inProcessStack';
+import { postGraphQL, startInProcessStack } from '../gateway/src/inProcessStack';
 import { type ImportRun, runImport } from './import/process';
 import { writeBenchIndicatorFiles, writeSyntheticStock } from './import/synthetic';
-import { loadServices } from './services';
+import { loadServices } from '../services/definitions';
 import { freePort, withDatabase } from '../shared/src/net';
 
 const REAL_FILE = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', 'migrant-stock-bilateral.csv');

@@ -16,8 +16,8 @@ import { DEFAULT_PORTS, loadConfig, portVariables, PROJECT_ROOT, SERVICE_NAMES, 
 import { ANONYMOUS } from '../shared/src/identity';
 import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../shared/src/signing';
 import { createLogger } from '../shared/src/logger';
-import { buildGateway } from '../gateway/src/server';
-import { closeServer, createHttpServer, listen } from '../shared/src/http';
+import { createGatewayApp } from '../gateway/src/app';
+import { closeServer, listen } from '../shared/src/http';
 import { OPERATIONS, type BenchOperation } from './bench/operations';
 import { parseCommandLine } from './commandLine';
 
@@ -141,20 +141,18 @@ async function recordCriticalPaths(): Promise<Map<string, Call[][]>> {
     proxies.push(proxy);
     serviceUrls[name] = `http://127.0.0.1:${PROXY_BASE + i + 1}/graphql`;
   }
-  const { apollo } = buildGateway({
+  const app = createGatewayApp({
     supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
     serviceUrls,
     subgraphTimeoutMs: 10_000,
     log,
     serviceSecrets: SECRETS,
   });
-  await apollo.start();
-  const server = createHttpServer({ apollo, context: async () => ({}), ready: async () => ({ ok: true, checks: {} }) });
-  const port = await listen(server, 0, '127.0.0.1');
+  const gatewayUrl = await app.start();
   const paths = new Map<string, Call[][]>();
   for (const op of OPERATIONS) {
     calls = [];
-    await fetch(`http://127.0.0.1:${port}/graphql`, {
+    await fetch(gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: op.query, variables: op.variables }),
@@ -174,8 +172,7 @@ async function recordCriticalPaths(): Promise<Map<string, Call[][]>> {
     }
     paths.set(op.name, stages);
   }
-  await closeServer(server, 1000);
-  await apollo.stop();
+  await app.stop(1000);
   for (const p of proxies) await closeServer(p, 1000);
   return paths;
 }

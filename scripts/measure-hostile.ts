@@ -10,7 +10,7 @@ import { loadConfig } from '../shared/src/config';
 import { listBounds } from '../shared/src/listBounds';
 import { createLogger } from '../shared/src/logger';
 import { operationCost } from '../gateway/src/limits';
-import { measureOnStack } from './inProcessStack';
+import { measureOnStack } from '../gateway/src/inProcessStack';
 
 const RUNS = 7;
 

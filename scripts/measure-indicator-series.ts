@@ -22,10 +22,10 @@ import { createLogger } from '../shared/src/logger';
 import { withDatabase } from '../shared/src/net';
 import { prepareDatabase } from '../shared/src/service';
 import { encodeIdentity, signatureHeaders } from '../shared/src/signing';
-import { postGraphQL, startInProcessStack } from './inProcessStack';
+import { postGraphQL, startInProcessStack } from '../gateway/src/inProcessStack';
 import { runImport } from './import/process';
 import { writeBenchIndicatorFiles } from './import/synthetic';
-import { loadServices } from './services';
+import { loadServices } from '../services/definitions';
 
 const RUNS = Number(process.argv[2] ?? process.env.MEASURE_RUNS ?? 200);
 const WARMUP = 20;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../shared/src/config';
 import { sqlStatements } from '../shared/src/db';
 import { createLogger } from '../shared/src/logger';
-import { measureOnStack, postGraphQL } from './inProcessStack';
+import { measureOnStack, postGraphQL } from '../gateway/src/inProcessStack';
 
 const WCA_27 = [
   'AGO', 'BDI', 'BEN', 'BFA', 'CAF', 'CIV', 'CMR', 'COD', 'COG', 'CPV', 'GAB', 'GHA', 'GIN', 'GMB',

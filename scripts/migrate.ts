@@ -4,7 +4,7 @@ import { loadConfig } from '../shared/src/config';
 import { resolveDatabase } from '../shared/src/database';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
-import { loadServices } from './services';
+import { loadServices } from '../services/definitions';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -4,7 +4,7 @@
  */
 import { SERVICE_NAMES, type ServiceName } from '../shared/src/config';
 import { runService } from '../shared/src/service';
-import { loadServices } from './services';
+import { loadServices } from '../services/definitions';
 
 const isService = (name: string | undefined): name is ServiceName => (SERVICE_NAMES as readonly (string | undefined)[]).includes(name);
 const name = process.argv[2];

@@ -14,7 +14,7 @@ import { loadConfig, portVariables, PROJECT_ROOT, SERVICE_NAMES, type ServiceNam
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../shared/src/embeddedPostgres';
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
-import { loadServices } from './services';
+import { loadServices } from '../services/definitions';
 import { READS, type SoakOperation, WRITE_VERIFIERS, WRITES } from './soak/operations';
 import { issueLocalToken } from '../gateway/src/auth';
 import { figures, pct, type Sample, table } from './soak/stats';

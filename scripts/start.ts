@@ -9,7 +9,7 @@ import { resolveDatabase, withoutDatabaseSettings } from '../shared/src/database
 import { createLogger } from '../shared/src/logger';
 import { prepareDatabase } from '../shared/src/service';
 import { randomServiceSecrets } from '../shared/src/signing';
-import { loadServices } from './services';
+import { loadServices } from '../services/definitions';
 import { SupervisedProcess } from './supervisor';
 
 async function main(): Promise<void> {

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Config, loadConfig, PROJECT_ROOT } from '../../shared/src/config';
-import { closeServer, createHttpServer, listen } from '../../shared/src/http';
 import { createLogger } from '../../shared/src/logger';
-import { buildGateway } from './server';
+import { createGatewayApp, type GatewayApp } from './app';
 import { gatewayReadiness } from './readiness';
-import { memoryStore, redisStore, responseCachePlugins } from './responseCache';
+import { memoryStore, redisStore } from './responseCache';
 import { createIdeRoute } from './ide';
-import { authOptionsFromConfig, createAuthenticator, gatewayContext, gatewayServiceSecrets, localJwtSecret } from './auth';
+import { authOptionsFromConfig, createAuthenticator, gatewayServiceSecrets, localJwtSecret } from './auth';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -23,47 +22,37 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
-  let built: ReturnType<typeof buildGateway>;
-  let authenticate: ReturnType<typeof createAuthenticator>;
+  let app: GatewayApp;
   try {
-    authenticate = createAuthenticator(authOptionsFromConfig(config, localJwtSecret(config)));
     const cacheStore =
       config.responseCacheTtlSeconds > 0 ? (config.redisUrl ? redisStore(config.redisUrl, log) : memoryStore()) : null;
-    built = buildGateway({
+    app = createGatewayApp({
       supergraphSdl,
       serviceUrls: config.serviceUrls,
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       deduplicateSubgraphCalls: config.subgraphDeduplication,
-      plugins: cacheStore ? responseCachePlugins(cacheStore, config.responseCacheTtlSeconds) : [],
+      responseCache: cacheStore ? { store: cacheStore, ttlSeconds: config.responseCacheTtlSeconds } : undefined,
       log,
       serviceSecrets: gatewayServiceSecrets(config),
       limits: config.limits,
       production: config.nodeEnv === 'production',
+      authenticate: createAuthenticator(authOptionsFromConfig(config, localJwtSecret(config))),
+      ready: () => gatewayReadiness(config.serviceUrls),
+      extraRoutes: createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') }),
+      readTimeoutMs: config.httpReadTimeoutMs,
     });
   } catch (e) {
     log.error((e as Error).message);
     process.exit(2);
   }
-  await built.apollo.start();
-  const ready = () => gatewayReadiness(config.serviceUrls);
-  const extraRoutes = createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') });
-  const http = createHttpServer({
-    apollo: built.apollo,
-    context: gatewayContext(authenticate),
-    ready,
-    extraRoutes,
-    maxBodyBytes: config.limits.maxBodyBytes,
-    readTimeoutMs: config.httpReadTimeoutMs,
-  });
-  const port = await listen(http, config.ports.gateway, config.host);
-  log.info(`listening on http://${config.host}:${port}/graphql`);
+  const url = await app.start(config.ports.gateway, config.host);
+  log.info(`listening on ${url}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: stopping`);
-    await closeServer(http);
-    await built.apollo.stop();
+    await app.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

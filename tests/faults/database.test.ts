@@ -7,7 +7,7 @@ import { loadConfig, perService } from '../../shared/src/config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../shared/src/embeddedPostgres';
 import { createLogger } from '../../shared/src/logger';
 import { prepareDatabase, type RunningService, startService } from '../../shared/src/service';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import { gatewayReadiness } from '../../gateway/src/readiness';
 import { ANONYMOUS } from '../../shared/src/identity';
 import { encodeIdentity, signatureHeaders } from '../../shared/src/signing';

@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import type { BaseContext } from '@apollo/server';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/config';
-import { closeServer, createHttpServer, listen } from '../../shared/src/http';
+import { listen } from '../../shared/src/http';
 import { createLogger } from '../../shared/src/logger';
 import { type RunningService, startService } from '../../shared/src/service';
 import { ANONYMOUS } from '../../shared/src/identity';
 import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../../shared/src/signing';
-import { buildGateway } from '../../gateway/src/server';
-import { loadServices } from '../../scripts/services';
+import { createGatewayApp } from '../../gateway/src/app';
+import { loadServices } from '../../services/definitions';
 import { freePort } from '../../shared/src/net';
 export { freePort };
 
@@ -68,7 +67,7 @@ export async function startGateway(
   deduplicateSubgraphCalls = true,
 ): Promise<TestGateway> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  const { apollo } = buildGateway({
+  const app = createGatewayApp({
     supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
     serviceUrls,
     subgraphTimeoutMs,
@@ -77,16 +76,7 @@ export async function startGateway(
     log: createLogger('gateway', 'silent'),
     serviceSecrets: SECRETS,
   });
-  await apollo.start();
-  const server = createHttpServer<BaseContext>({ apollo, context: async () => ({}), ready: async () => ({ ok: true, checks: {} }) });
-  const port = await listen(server, 0, '127.0.0.1');
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    stop: async () => {
-      await closeServer(server, 2000);
-      await apollo.stop();
-    },
-  };
+  return { url: await app.start(), stop: () => app.stop(2000) };
 }
 
 export interface SlowProxy {

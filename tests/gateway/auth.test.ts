@@ -6,7 +6,7 @@ import { createRemoteJWKSet, exportJWK, exportSPKI, generateKeyPair, type JWTPay
 import { loadConfig } from '../../shared/src/config';
 import type { Identity } from '../../shared/src/identity';
 import type { ServiceDefinition } from '../../shared/src/service';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import { type AuthOptions, authOptionsFromConfig, createAuthenticator } from '../../gateway/src/auth';
 import { startStack, type Stack } from '../support/stack';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../shared/src/config';
 import { sqlStatements } from '../../shared/src/db';
 import { createLogger } from '../../shared/src/logger';
-import { type InProcessStack, postGraphQL, startInProcessStack } from '../../scripts/inProcessStack';
+import { type InProcessStack, postGraphQL, startInProcessStack } from '../../gateway/src/inProcessStack';
 import { testDatabaseUrl } from '../support/serviceHarness';
 
 const QUERY = '{ country(code: "GHA") { name immigrantStock(years: [2020]) { total } treatyActions { action } } }';

@@ -2,7 +2,7 @@ import { loadConfig } from '../../shared/src/config';
 import { sqlStatements } from '../../shared/src/db';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { memoryStore, redisStore, responseCachePlugins } from '../../gateway/src/responseCache';
-import { type InProcessStack, startInProcessStack } from '../../scripts/inProcessStack';
+import { type InProcessStack, startInProcessStack } from '../../gateway/src/inProcessStack';
 import { testDatabaseUrl } from '../support/serviceHarness';
 
 let stack: InProcessStack;

@@ -8,9 +8,9 @@ import { loadConfig, PROJECT_ROOT } from '../../shared/src/config';
 import { createLogger } from '../../shared/src/logger';
 import { withDatabase } from '../../shared/src/net';
 import { prepareDatabase } from '../../shared/src/service';
-import { type InProcessStack, startInProcessStack } from '../../scripts/inProcessStack';
+import { type InProcessStack, startInProcessStack } from '../../gateway/src/inProcessStack';
 import { applyKeep, flattenRows, loadReport, parseArgs, reportVariables, toCsv } from '../../scripts/report';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import { testDatabaseUrl } from '../support/serviceHarness';
 
 describe('the report writer', () => {

@@ -22,7 +22,7 @@ import { PROJECT_ROOT } from '../../shared/src/config';
 import { closeServer, createHttpServer, listen } from '../../shared/src/http';
 import { listBounds } from '../../shared/src/listBounds';
 import { bindRequest, guardResolvers } from '../../shared/src/requestBudget';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import type { ServiceDefinition } from '../../shared/src/service';
 import { definition as legalInstruments } from '../../services/legal-instruments/src/service';
 import { startServiceHarness } from '../support/serviceHarness';

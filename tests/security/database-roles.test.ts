@@ -13,7 +13,7 @@ import { freePort, withDatabase } from '../../shared/src/net';
 import { prepareDatabase, type ServiceDefinition, startService } from '../../shared/src/service';
 import { definition as legal } from '../../services/legal-instruments/src/service';
 import { definition as data } from '../../services/migration-data/src/service';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import { startNpmStart } from '../support/npmStart';
 import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../support/serviceHarness';
 

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import type { BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { loadConfig, perService } from '../../shared/src/config';
-import { closeServer, createHttpServer, listen } from '../../shared/src/http';
+import { listen } from '../../shared/src/http';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { maskError } from '../../shared/src/subgraph';
-import { buildGateway } from '../../gateway/src/server';
+import { createGatewayApp } from '../../gateway/src/app';
 import { freePort, SECRETS } from '../faults/faultKit';
 
 /** A logger that keeps its lines, as the process would print them (level, message, fields). */
@@ -21,7 +20,6 @@ function recordingLogger(): Logger & { lines: string[] } {
 describe('what the gateway logs when a service fails', () => {
   const log = recordingLogger();
   let failing: http.Server;
-  let gatewayHttp: http.Server;
   let stopGateway: () => Promise<void>;
   let gatewayUrl: string;
   let deadPort: number;
@@ -39,20 +37,15 @@ describe('what the gateway logs when a service fails', () => {
     deadPort = await freePort();
     const nowhere = `http://127.0.0.1:${deadPort}/graphql`;
     const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-    const { apollo } = buildGateway({
+    const app = createGatewayApp({
       supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
       serviceUrls: { ...perService(() => nowhere), 'legal-instruments': `http://127.0.0.1:${failingPort}/graphql` },
       subgraphTimeoutMs: 2000,
       log,
       serviceSecrets: SECRETS,
     });
-    await apollo.start();
-    gatewayHttp = createHttpServer<BaseContext>({ apollo, context: async () => ({}), ready: async () => ({ ok: true, checks: {} }) });
-    gatewayUrl = `http://127.0.0.1:${await listen(gatewayHttp, 0, '127.0.0.1')}/graphql`;
-    stopGateway = async () => {
-      await closeServer(gatewayHttp, 1000);
-      await apollo.stop();
-    };
+    gatewayUrl = await app.start();
+    stopGateway = () => app.stop(1000);
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { definition as processesDefinition } from '../../services/consultative-processes/src/service';
 import type { Context as ProcessesContext } from '../../services/consultative-processes/src/context';
 import { resolvers as processesResolvers } from '../../services/consultative-processes/src/resolvers';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import type { ServiceDefinition } from '../../shared/src/service';
 import { buildServiceSchema, createSubgraphServer } from '../../shared/src/subgraph';
 import { type PrivateStack, startPrivateStack, startStack } from '../support/stack';

@@ -13,7 +13,7 @@ import {
   signatureHeaders,
   verifySignedRequest,
 } from '../../shared/src/signing';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import { testDatabaseUrl } from '../support/serviceHarness';
 
 const SECRETS = randomServiceSecrets();

@@ -1,7 +1,7 @@
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/config';
 import { createLogger } from '../../shared/src/logger';
 import { prepareDatabase } from '../../shared/src/service';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import { createTestDatabase } from './testDatabase';
 
 /** One database for the whole run: created, migrated and seeded once; dropped by globalTeardown. */

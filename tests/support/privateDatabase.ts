@@ -4,7 +4,7 @@ import { loadConfig } from '../../shared/src/config';
 import { createLogger } from '../../shared/src/logger';
 import { withDatabase } from '../../shared/src/net';
 import { prepareDatabase } from '../../shared/src/service';
-import { loadServices } from '../../scripts/services';
+import { loadServices } from '../../services/definitions';
 import { testDatabaseUrl } from './serviceHarness';
 
 export interface PrivateDatabase {

@@ -5,7 +5,7 @@ import type { Role } from '../../shared/src/identity';
 import { createLogger } from '../../shared/src/logger';
 import type { RunningService } from '../../shared/src/service';
 import type { ServiceSecrets } from '../../shared/src/signing';
-import { type InProcessStackOptions, postGraphQL, startInProcessStack } from '../../scripts/inProcessStack';
+import { type InProcessStackOptions, postGraphQL, startInProcessStack } from '../../gateway/src/inProcessStack';
 import { issueLocalToken } from '../../gateway/src/auth';
 import { createPrivateDatabase } from './privateDatabase';
 import { testDatabaseUrl, type GraphQLResult } from './serviceHarness';

@@ -1,16 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { type Config, type GatewayLimits, PROJECT_ROOT, type ServiceName } from '../shared/src/config';
-import { resolveDatabase } from '../shared/src/database';
-import { closeServer, createHttpServer, listen } from '../shared/src/http';
-import type { Logger } from '../shared/src/logger';
-import { prepareDatabase, type RunningService, type ServiceDefinition, startService } from '../shared/src/service';
-import { randomServiceSecrets, type ServiceSecrets } from '../shared/src/signing';
-import { type AuthOptions, authOptionsFromConfig, createAuthenticator, gatewayContext } from '../gateway/src/auth';
-import { createIdeRoute } from '../gateway/src/ide';
-import { buildGateway } from '../gateway/src/server';
-import { loadServices } from './services';
+import { type Config, type GatewayLimits, PROJECT_ROOT, type ServiceName } from '../../shared/src/config';
+import { resolveDatabase } from '../../shared/src/database';
+import type { Logger } from '../../shared/src/logger';
+import { prepareDatabase, type RunningService, type ServiceDefinition, startService } from '../../shared/src/service';
+import { randomServiceSecrets, type ServiceSecrets } from '../../shared/src/signing';
+import { loadServices } from '../../services/definitions';
+import { createGatewayApp } from './app';
+import { type AuthOptions, authOptionsFromConfig, createAuthenticator } from './auth';
+import { createIdeRoute } from './ide';
 
 export interface InProcessStack {
   gatewayUrl: string;
@@ -49,7 +48,7 @@ export async function startInProcessStack(
     services.push(await startService(def, { url, database: config.database, port: 0, host: '127.0.0.1', log, secret: serviceSecrets[def.name] }));
   }
   const serviceUrls = Object.fromEntries(services.map((s) => [s.name, s.url])) as Record<ServiceName, string>;
-  const { apollo } = buildGateway({
+  const app = createGatewayApp({
     supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
     serviceUrls,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
@@ -59,23 +58,15 @@ export async function startInProcessStack(
     serviceSecrets,
     limits,
     production: options.production ?? false,
-  });
-  await apollo.start();
-  const http = createHttpServer<BaseContext>({
-    apollo,
-    context: gatewayContext(createAuthenticator(options.auth ?? authOptionsFromConfig(config))),
-    ready: async () => ({ ok: true, checks: {} }),
-    maxBodyBytes: limits.maxBodyBytes,
+    authenticate: createAuthenticator(options.auth ?? authOptionsFromConfig(config)),
     extraRoutes: createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') }),
   });
-  const port = await listen(http, 0, '127.0.0.1');
   return {
-    gatewayUrl: `http://127.0.0.1:${port}/graphql`,
+    gatewayUrl: await app.start(),
     services,
     serviceSecrets,
     stop: async () => {
-      await closeServer(http, 2000);
-      await apollo.stop();
+      await app.stop(2000);
       for (const s of services) await s.stop();
     },
   };
