@@ -43,7 +43,7 @@ function serviceResolvers(name: string): Types.ConfiguredOutput {
   const dir = path.join(SERVICES_DIR, name);
   const sdl = fs.readFileSync(path.join(dir, 'schema.graphql'), 'utf8');
   const types = new Set([...`${sdl}\n${COMMON_SDL}`.matchAll(/^(?:extend )?type (\w+)/gm)].map((m) => m[1]!));
-  const mappers: Record<string, string> = { Country: '../../../../shared/src/subgraph#CountryKey' };
+  const mappers: Record<string, string> = { Country: '../../../../shared/src/graphql/subgraph#CountryKey' };
   for (const entity of exportedNames(path.join(dir, 'src', 'entities', 'index.ts'))) {
     if (types.has(entity)) mappers[entity] = `../entities#${entity}`;
   }

@@ -12,12 +12,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { DEFAULT_PORTS, loadConfig, portVariables, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable, serviceUrlVariables, shiftedPorts } from '../shared/src/config';
-import { ANONYMOUS } from '../shared/src/identity';
-import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../shared/src/signing';
-import { createLogger } from '../shared/src/logger';
+import { DEFAULT_PORTS, loadConfig, portVariables, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable, serviceUrlVariables, shiftedPorts } from '../shared/src/runtime/config';
+import { ANONYMOUS } from '../shared/src/auth/identity';
+import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../shared/src/auth/signing';
+import { createLogger } from '../shared/src/runtime/logger';
 import { createGatewayApp } from '../gateway/src/app';
-import { closeServer, listen } from '../shared/src/http';
+import { closeServer, listen } from '../shared/src/runtime/http';
 import { OPERATIONS, type BenchOperation } from './bench/operations';
 import { parseCommandLine } from './commandLine';
 

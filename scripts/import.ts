@@ -7,12 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadConfig } from '../shared/src/config';
-import { printableLines } from '../shared/src/printable';
-import { resolveDatabase } from '../shared/src/database';
-import { serviceDatabaseUrl } from '../shared/src/databaseRoles';
-import { createLogger } from '../shared/src/logger';
-import { prepareDatabase } from '../shared/src/service';
+import { loadConfig } from '../shared/src/runtime/config';
+import { printableLines } from '../shared/src/io/printable';
+import { resolveDatabase } from '../shared/src/data/resolveDatabase';
+import { serviceDatabaseUrl } from '../shared/src/data/databaseRoles';
+import { createLogger } from '../shared/src/runtime/logger';
+import { prepareDatabase } from '../shared/src/runtime/service';
 import { definition } from '../services/migration-data/src/service';
 import {
   describeRejects, ImportBusyError, ImportError, type ImportOptions, type ImportResult, importCatalogue, importIndicatorSeries, importStock,

@@ -6,9 +6,9 @@
 // PostgreSQL; migrates and seeds first.
 import fs from 'node:fs';
 import { buildSchema, type FragmentDefinitionNode, getOperationAST, Kind, parse } from 'graphql';
-import { loadConfig } from '../shared/src/config';
-import { listBounds } from '../shared/src/listBounds';
-import { createLogger } from '../shared/src/logger';
+import { loadConfig } from '../shared/src/runtime/config';
+import { listBounds } from '../shared/src/graphql/listBounds';
+import { createLogger } from '../shared/src/runtime/logger';
 import { operationCost } from '../gateway/src/limits';
 import { measureOnStack } from '../gateway/src/inProcessStack';
 

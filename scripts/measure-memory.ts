@@ -5,7 +5,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import autocannon from 'autocannon';
 import { OPERATIONS } from './bench/operations';
-import { portVariables, PROJECT_ROOT, shiftedPorts } from '../shared/src/config';
+import { portVariables, PROJECT_ROOT, shiftedPorts } from '../shared/src/runtime/config';
 const P = { ...portVariables(shiftedPorts(4600)), EMBEDDED_PG_PORT: '54360', EMBEDDED_PG_DIR: '.data/postgres-mem', LOG_LEVEL: 'warn' };
 const rss = () => { const pid = Number(/pid=(\d+)/.exec(execFileSync('ss', ['-ltnpH', 'sport = :4600'], { encoding: 'utf8' }))![1]); return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024; };
 (async () => {

@@ -3,9 +3,9 @@
 // countries. Uses DATABASE_URL or the embedded PostgreSQL; migrates and seeds first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, PROJECT_ROOT } from '../shared/src/config';
-import { sqlStatements } from '../shared/src/db';
-import { createLogger } from '../shared/src/logger';
+import { loadConfig, PROJECT_ROOT } from '../shared/src/runtime/config';
+import { sqlStatements } from '../shared/src/data/dataSource';
+import { createLogger } from '../shared/src/runtime/logger';
 import { measureOnStack, postGraphQL } from '../gateway/src/inProcessStack';
 
 const WCA_27 = [

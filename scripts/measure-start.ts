@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../shared/src/config';
+import { PROJECT_ROOT } from '../shared/src/runtime/config';
 
 const QUERY = '{ country(code: "SEN") { name treatyActions { action } immigrantStock { year total } organizationMemberships { organization { code } } programmes { id } } }';
 

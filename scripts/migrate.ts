@@ -1,9 +1,9 @@
 // Creates each service's schema, runs its pending migrations and seeds its reference data once.
 // Uses DATABASE_URL, or the embedded PostgreSQL when it is not set.
-import { loadConfig } from '../shared/src/config';
-import { resolveDatabase } from '../shared/src/database';
-import { createLogger } from '../shared/src/logger';
-import { prepareDatabase } from '../shared/src/service';
+import { loadConfig } from '../shared/src/runtime/config';
+import { resolveDatabase } from '../shared/src/data/resolveDatabase';
+import { createLogger } from '../shared/src/runtime/logger';
+import { prepareDatabase } from '../shared/src/runtime/service';
 import { loadServices } from '../services/definitions';
 
 async function main(): Promise<void> {

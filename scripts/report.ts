@@ -16,9 +16,9 @@ import {
   type TypeNode,
   type VariableDefinitionNode,
 } from 'graphql';
-import { PROJECT_ROOT } from '../shared/src/config';
-import { csvText } from '../shared/src/csv';
-import { printableLines } from '../shared/src/printable';
+import { PROJECT_ROOT } from '../shared/src/runtime/config';
+import { csvText } from '../shared/src/io/csv';
+import { printableLines } from '../shared/src/io/printable';
 import { parseCommandLine } from './commandLine';
 
 export const OPERATIONS_DIR = path.join(PROJECT_ROOT, 'operations');
@@ -195,7 +195,7 @@ export function flattenRows(data: Json): FlatRow[] {
 
 /**
  * RFC 4180 CSV with a header of every column, in the order the columns first appear; a text cell
- * that a spreadsheet would run as a formula is written as text (shared/src/csv.ts).
+ * that a spreadsheet would run as a formula is written as text (shared/src/io/csv.ts).
  */
 export function toCsv(rows: FlatRow[]): string {
   const columns: string[] = [];

@@ -7,8 +7,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { type Config, loadConfig, SERVICE_NAMES, SERVICE_SCHEMAS } from '../shared/src/config';
-import { usableDataDir } from '../shared/src/embeddedPostgres';
+import { type Config, loadConfig, SERVICE_NAMES, SERVICE_SCHEMAS } from '../shared/src/runtime/config';
+import { usableDataDir } from '../shared/src/data/embeddedPostgres';
 
 const USAGE = 'usage: npm run db:reset [-- --yes]   (--yes: do not ask; needed without a terminal)';
 

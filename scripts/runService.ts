@@ -2,8 +2,8 @@
  * The entry point of every service process: `node --import tsx scripts/runService.ts <name>`, with
  * <name> one of services/registry.ts.
  */
-import { SERVICE_NAMES, type ServiceName } from '../shared/src/config';
-import { runService } from '../shared/src/service';
+import { SERVICE_NAMES, type ServiceName } from '../shared/src/runtime/config';
+import { runService } from '../shared/src/runtime/service';
 import { loadServices } from '../services/definitions';
 
 const isService = (name: string | undefined): name is ServiceName => (SERVICE_NAMES as readonly (string | undefined)[]).includes(name);

@@ -4,11 +4,11 @@
 // Ctrl-C or SIGTERM, or when one cannot be kept running.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable } from '../shared/src/config';
-import { resolveDatabase, withoutDatabaseSettings } from '../shared/src/database';
-import { createLogger } from '../shared/src/logger';
-import { prepareDatabase } from '../shared/src/service';
-import { randomServiceSecrets } from '../shared/src/signing';
+import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable } from '../shared/src/runtime/config';
+import { resolveDatabase, withoutDatabaseSettings } from '../shared/src/data/resolveDatabase';
+import { createLogger } from '../shared/src/runtime/logger';
+import { prepareDatabase } from '../shared/src/runtime/service';
+import { randomServiceSecrets } from '../shared/src/auth/signing';
 import { loadServices } from '../services/definitions';
 import { SupervisedProcess } from './supervisor';
 

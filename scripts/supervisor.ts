@@ -1,8 +1,8 @@
 // Keeps one process of npm start running: the first start must succeed, later exits are restarted
 // with exponential backoff, and a process that keeps exiting is given up on (then everything stops).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../shared/src/config';
-import type { Logger } from '../shared/src/logger';
+import { PROJECT_ROOT } from '../shared/src/runtime/config';
+import type { Logger } from '../shared/src/runtime/logger';
 
 /** Restart timing: 0.5 s doubling to 30 s; a process up for a minute starts again from 0.5 s. */
 export const RESTART_POLICY = {

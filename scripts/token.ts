@@ -2,8 +2,8 @@
 // Prints a local HS256 token that the gateway of this machine accepts (JWT_SECRET, or the local
 // development secret the gateway keeps in .data/), to paste into the IDE's headers as
 // {"Authorization": "Bearer <token>"}. Not for production, where tokens come from the identity provider.
-import { type Config, DEFAULT_JWT_MAX_LIFETIME_S, loadConfig } from '../shared/src/config';
-import { ALL_ROLES, isRole, type Role } from '../shared/src/identity';
+import { type Config, DEFAULT_JWT_MAX_LIFETIME_S, loadConfig } from '../shared/src/runtime/config';
+import { ALL_ROLES, isRole, type Role } from '../shared/src/auth/identity';
 import { issueLocalToken, localJwtSecret } from '../gateway/src/auth';
 import { parseCommandLine } from './commandLine';
 

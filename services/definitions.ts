@@ -1,6 +1,6 @@
 import type { BaseContext } from '@apollo/server';
-import { SERVICE_NAMES, type ServiceName } from '../shared/src/config';
-import type { ServiceDefinition } from '../shared/src/service';
+import { SERVICE_NAMES, type ServiceName } from '../shared/src/runtime/config';
+import type { ServiceDefinition } from '../shared/src/runtime/service';
 
 type AnyDefinition = ServiceDefinition<BaseContext>;
 

@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import { closeServer, createHttpServer, type HttpAppOptions, listen } from '../../shared/src/http';
-import type { Identity } from '../../shared/src/identity';
+import { closeServer, createHttpServer, type HttpAppOptions, listen } from '../../shared/src/runtime/http';
+import type { Identity } from '../../shared/src/auth/identity';
 import { gatewayContext } from './auth';
 import { type ResponseCacheStore, responseCachePlugins } from './responseCache';
 import { buildGateway, type GatewayOptions } from './server';

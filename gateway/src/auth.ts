@@ -4,11 +4,11 @@ import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import {
   type Config, ConfigError, DEFAULT_JWT_MAX_LIFETIME_S, PROJECT_ROOT, SERVICE_NAMES, serviceSecretVariable,
-} from '../../shared/src/config';
-import { ANONYMOUS, type Identity, isRole, type Role } from '../../shared/src/identity';
-import { localSecret } from '../../shared/src/localSecret';
-import { graphError } from '../../shared/src/errors';
-import type { ServiceSecrets } from '../../shared/src/signing';
+} from '../../shared/src/runtime/config';
+import { ANONYMOUS, type Identity, isRole, type Role } from '../../shared/src/auth/identity';
+import { localSecret } from '../../shared/src/auth/localSecret';
+import { graphError } from '../../shared/src/graphql/errors';
+import type { ServiceSecrets } from '../../shared/src/auth/signing';
 
 /** What the gateway's context carries: the caller as the bearer token proved it. */
 export interface GatewayContext {

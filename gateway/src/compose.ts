@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { DEFAULT_PORTS, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/config';
-import { serviceSdl } from '../../shared/src/subgraph';
+import { DEFAULT_PORTS, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/runtime/config';
+import { serviceSdl } from '../../shared/src/graphql/subgraph';
 
 export const SUPERGRAPH_FILE = path.join(PROJECT_ROOT, 'gateway', 'supergraph.graphql');
 

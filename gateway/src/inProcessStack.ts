@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { type Config, type GatewayLimits, PROJECT_ROOT, type ServiceName } from '../../shared/src/config';
-import { resolveDatabase } from '../../shared/src/database';
-import type { Logger } from '../../shared/src/logger';
-import { prepareDatabase, type RunningService, type ServiceDefinition, startService } from '../../shared/src/service';
-import { randomServiceSecrets, type ServiceSecrets } from '../../shared/src/signing';
+import { type Config, type GatewayLimits, PROJECT_ROOT, type ServiceName } from '../../shared/src/runtime/config';
+import { resolveDatabase } from '../../shared/src/data/resolveDatabase';
+import type { Logger } from '../../shared/src/runtime/logger';
+import { prepareDatabase, type RunningService, type ServiceDefinition, startService } from '../../shared/src/runtime/service';
+import { randomServiceSecrets, type ServiceSecrets } from '../../shared/src/auth/signing';
 import { loadServices } from '../../services/definitions';
 import { createGatewayApp } from './app';
 import { type AuthOptions, authOptionsFromConfig, createAuthenticator } from './auth';

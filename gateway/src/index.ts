@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Config, loadConfig, PROJECT_ROOT } from '../../shared/src/config';
-import { createLogger } from '../../shared/src/logger';
+import { type Config, loadConfig, PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { createLogger } from '../../shared/src/runtime/logger';
 import { createGatewayApp, type GatewayApp } from './app';
 import { gatewayReadiness } from './readiness';
 import { memoryStore, redisStore } from './responseCache';

@@ -21,10 +21,10 @@ import {
   valueFromASTUntyped,
   visit,
 } from 'graphql';
-import type { GatewayLimits } from '../../shared/src/config';
-import { type ListBound, type ListBounds, listBounds } from '../../shared/src/listBounds';
-import { canReadRestricted, type Identity } from '../../shared/src/identity';
-import { type ErrorCode, graphError } from '../../shared/src/errors';
+import type { GatewayLimits } from '../../shared/src/runtime/config';
+import { type ListBound, type ListBounds, listBounds } from '../../shared/src/graphql/listBounds';
+import { canReadRestricted, type Identity } from '../../shared/src/auth/identity';
+import { type ErrorCode, graphError } from '../../shared/src/graphql/errors';
 
 /** The defaults of GRAPHQL_MAX_* (see the configuration table). */
 export const DEFAULT_LIMITS: GatewayLimits = {

@@ -1,4 +1,4 @@
-import type { Readiness } from '../../shared/src/http';
+import type { Readiness } from '../../shared/src/runtime/http';
 
 /**
  * The gateway is ready when it holds its supergraph and every service is ready: reachable, with its

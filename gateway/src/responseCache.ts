@@ -4,8 +4,8 @@ import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cach
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { createClient, createKeyv } from '@keyv/redis';
-import { ANONYMOUS, canReadRestricted, type Identity } from '../../shared/src/identity';
-import { describeError, type Logger } from '../../shared/src/logger';
+import { ANONYMOUS, canReadRestricted, type Identity } from '../../shared/src/auth/identity';
+import { describeError, type Logger } from '../../shared/src/runtime/logger';
 
 /** Where cached responses live: Redis when REDIS_URL is set, in this process otherwise. */
 export interface ResponseCacheStore {

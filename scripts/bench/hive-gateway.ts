@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
-import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/config';
-import { ANONYMOUS } from '../../shared/src/identity';
-import { encodeIdentity, signatureHeaders } from '../../shared/src/signing';
+import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/runtime/config';
+import { ANONYMOUS } from '../../shared/src/auth/identity';
+import { encodeIdentity, signatureHeaders } from '../../shared/src/auth/signing';
 
 const [supergraphFile, portText, portMapText] = process.argv.slice(2);
 const config = loadConfig();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 
 /** What `npm run import -- ... --json` prints: the import's result and the process's peak RSS. */
 export interface ImportRun {

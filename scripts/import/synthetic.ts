@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import readline from 'node:readline';
-import { COUNTRIES } from '../../shared/src/countries';
+import { COUNTRIES } from '../../shared/src/reference/countries';
 
 const HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
 

@@ -1,4 +1,4 @@
-import type { ServiceName } from '../../shared/src/config';
+import type { ServiceName } from '../../shared/src/runtime/config';
 
 /** One operation of the soak's mix: what it sends and which services it needs. */
 export interface SoakOperation {

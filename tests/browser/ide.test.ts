@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { type Stack, startStack } from '../support/stack';
 
 // Debian's Chromium, driven headless with everything that reaches out to the network turned off:

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { GapAnalysisDocument, type GapAnalysisQuery } from '../../clients/generated/operations';
 import { type Stack, startStack } from '../support/stack';
 

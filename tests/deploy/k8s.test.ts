@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { envPrefix, SERVICE_REGISTRY } from '../../services/registry';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 
 const DIR = path.join(PROJECT_ROOT, 'deploy', 'k8s');
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { type Stack, startStack } from '../support/stack';
 
 // Expected answers below were computed from the reference CSVs (rec-memberships, ratifications,

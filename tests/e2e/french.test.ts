@@ -1,7 +1,7 @@
 import countries from 'i18n-iso-countries';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../shared/src/config';
-import { readCsv } from '../../shared/src/csv';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { readCsv } from '../../shared/src/io/csv';
 import { type Stack, startStack } from '../support/stack';
 
 // French names come from their sources: i18n-iso-countries for countries, the organisations' and

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import countries from 'i18n-iso-countries';
-import { PROJECT_ROOT } from '../../shared/src/config';
-import { readCsv } from '../../shared/src/csv';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { readCsv } from '../../shared/src/io/csv';
 import { flattenRows, formatReport, reportNames, runReport } from '../../scripts/report';
 import { type Stack, startStack } from '../support/stack';
 

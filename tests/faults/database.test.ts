@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadConfig, perService } from '../../shared/src/config';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../shared/src/embeddedPostgres';
-import { createLogger } from '../../shared/src/logger';
-import { prepareDatabase, type RunningService, startService } from '../../shared/src/service';
+import { loadConfig, perService } from '../../shared/src/runtime/config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../shared/src/data/embeddedPostgres';
+import { createLogger } from '../../shared/src/runtime/logger';
+import { prepareDatabase, type RunningService, startService } from '../../shared/src/runtime/service';
 import { loadServices } from '../../services/definitions';
 import { gatewayReadiness } from '../../gateway/src/readiness';
-import { ANONYMOUS } from '../../shared/src/identity';
-import { encodeIdentity, signatureHeaders } from '../../shared/src/signing';
+import { ANONYMOUS } from '../../shared/src/auth/identity';
+import { encodeIdentity, signatureHeaders } from '../../shared/src/auth/signing';
 import { freePort, post as postTo, SECRETS, startGateway, type TestGateway } from './faultKit';
 
 // A PostgreSQL server of its own, which this file stops and starts: the shared test server stays up.

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/config';
-import { listen } from '../../shared/src/http';
-import { createLogger } from '../../shared/src/logger';
-import { type RunningService, startService } from '../../shared/src/service';
-import { ANONYMOUS } from '../../shared/src/identity';
-import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../../shared/src/signing';
+import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/runtime/config';
+import { listen } from '../../shared/src/runtime/http';
+import { createLogger } from '../../shared/src/runtime/logger';
+import { type RunningService, startService } from '../../shared/src/runtime/service';
+import { ANONYMOUS } from '../../shared/src/auth/identity';
+import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../../shared/src/auth/signing';
 import { createGatewayApp } from '../../gateway/src/app';
 import { loadServices } from '../../services/definitions';
-import { freePort } from '../../shared/src/net';
+import { freePort } from '../../shared/src/runtime/net';
 export { freePort };
 
 export interface Answer {

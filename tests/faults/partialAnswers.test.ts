@@ -1,5 +1,5 @@
-import type { ServiceName } from '../../shared/src/config';
-import type { RunningService } from '../../shared/src/service';
+import type { ServiceName } from '../../shared/src/runtime/config';
+import type { RunningService } from '../../shared/src/runtime/service';
 import { testDatabaseUrl } from '../support/serviceHarness';
 import { freePort, post, startGateway, startServices, startSlowProxy } from './faultKit';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/src/compose';
-import { SERVICE_NAMES } from '../../shared/src/config';
+import { SERVICE_NAMES } from '../../shared/src/runtime/config';
 import { validateSupergraph } from '../../gateway/src/server';
 
 describe('composition of the four subgraphs', () => {

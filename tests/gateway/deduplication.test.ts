@@ -1,6 +1,6 @@
-import { loadConfig } from '../../shared/src/config';
-import { sqlStatements } from '../../shared/src/db';
-import { createLogger } from '../../shared/src/logger';
+import { loadConfig } from '../../shared/src/runtime/config';
+import { sqlStatements } from '../../shared/src/data/dataSource';
+import { createLogger } from '../../shared/src/runtime/logger';
 import { type InProcessStack, postGraphQL, startInProcessStack } from '../../gateway/src/inProcessStack';
 import { testDatabaseUrl } from '../support/serviceHarness';
 

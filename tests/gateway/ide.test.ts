@@ -5,8 +5,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { PROJECT_ROOT } from '../../shared/src/config';
-import { closeServer, createHttpServer, listen } from '../../shared/src/http';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { closeServer, createHttpServer, listen } from '../../shared/src/runtime/http';
 import { createIdeRoute, loadIdeTabs, renderIdePage } from '../../gateway/src/ide';
 
 const OPERATIONS = path.join(PROJECT_ROOT, 'operations');

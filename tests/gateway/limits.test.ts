@@ -1,4 +1,4 @@
-import { type GatewayLimits, loadConfig } from '../../shared/src/config';
+import { type GatewayLimits, loadConfig } from '../../shared/src/runtime/config';
 import { DEFAULT_LIMITS } from '../../gateway/src/limits';
 import { startStack, type Stack } from '../support/stack';
 

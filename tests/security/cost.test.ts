@@ -18,15 +18,15 @@ import {
 } from 'graphql';
 import { composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/src/compose';
 import { DEFAULT_LIMITS, operationCost } from '../../gateway/src/limits';
-import { PROJECT_ROOT } from '../../shared/src/config';
-import { closeServer, createHttpServer, listen } from '../../shared/src/http';
-import { listBounds } from '../../shared/src/listBounds';
-import { bindRequest, guardResolvers } from '../../shared/src/requestBudget';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { closeServer, createHttpServer, listen } from '../../shared/src/runtime/http';
+import { listBounds } from '../../shared/src/graphql/listBounds';
+import { bindRequest, guardResolvers } from '../../shared/src/graphql/requestBudget';
 import { loadServices } from '../../services/definitions';
-import type { ServiceDefinition } from '../../shared/src/service';
+import type { ServiceDefinition } from '../../shared/src/runtime/service';
 import { definition as legalInstruments } from '../../services/legal-instruments/src/service';
 import { startServiceHarness } from '../support/serviceHarness';
-import { createLogger } from '../../shared/src/logger';
+import { createLogger } from '../../shared/src/runtime/logger';
 import { startStack, type Stack } from '../support/stack';
 
 const supergraphSdl = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
-import { csvText } from '../../shared/src/csv';
+import { csvText } from '../../shared/src/io/csv';
 import { ImportError, importStock } from '../../services/migration-data/src/import';
 import { flattenRows, toCsv } from '../../scripts/report';
 import { type ImportFixture, openImportFixture } from '../support/importFixture';

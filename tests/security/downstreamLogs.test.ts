@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { GraphQLError } from 'graphql';
-import { loadConfig, perService } from '../../shared/src/config';
-import { listen } from '../../shared/src/http';
-import { createLogger, type Logger } from '../../shared/src/logger';
-import { maskError } from '../../shared/src/subgraph';
+import { loadConfig, perService } from '../../shared/src/runtime/config';
+import { listen } from '../../shared/src/runtime/http';
+import { createLogger, type Logger } from '../../shared/src/runtime/logger';
+import { maskError } from '../../shared/src/graphql/subgraph';
 import { createGatewayApp } from '../../gateway/src/app';
 import { freePort, SECRETS } from '../faults/faultKit';
 

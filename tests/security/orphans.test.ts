@@ -2,7 +2,7 @@ import type { BaseContext } from '@apollo/server';
 import { definition as legal } from '../../services/legal-instruments/src/service';
 import { definition as processes } from '../../services/consultative-processes/src/service';
 import { definition as partnerships } from '../../services/un-partnerships/src/service';
-import type { ServiceDefinition } from '../../shared/src/service';
+import type { ServiceDefinition } from '../../shared/src/runtime/service';
 import { as, codes, startPrivateHarness } from '../support/editing';
 import type { GraphQLResult, ServiceHarness } from '../support/serviceHarness';
 

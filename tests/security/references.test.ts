@@ -4,8 +4,8 @@ import { definition as processesDefinition } from '../../services/consultative-p
 import type { Context as ProcessesContext } from '../../services/consultative-processes/src/context';
 import { resolvers as processesResolvers } from '../../services/consultative-processes/src/resolvers';
 import { loadServices } from '../../services/definitions';
-import type { ServiceDefinition } from '../../shared/src/service';
-import { buildServiceSchema, createSubgraphServer } from '../../shared/src/subgraph';
+import type { ServiceDefinition } from '../../shared/src/runtime/service';
+import { buildServiceSchema, createSubgraphServer } from '../../shared/src/graphql/subgraph';
 import { type PrivateStack, startPrivateStack, startStack } from '../support/stack';
 
 // Issue #11, finding 5: a record deleted (or never recorded) in one service blanked another service's

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { closeServer, createHttpServer, listen } from '../../shared/src/http';
+import { closeServer, createHttpServer, listen } from '../../shared/src/runtime/http';
 
 // The HTTP front shared by the gateway and the services, with a small body limit and a short read
 // timeout so that the hostile clients below are answered in test time.

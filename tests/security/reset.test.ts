@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { PROJECT_ROOT } from '../../shared/src/config';
-import { withDatabase } from '../../shared/src/net';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { withDatabase } from '../../shared/src/runtime/net';
 import { testDatabaseUrl } from '../support/serviceHarness';
 
 // The four services' schemas, and one that is not theirs and must survive.

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { type JWTPayload, SignJWT } from 'jose';
 import { GraphQLError } from 'graphql';
-import { loadConfig } from '../../shared/src/config';
+import { loadConfig } from '../../shared/src/runtime/config';
 import { createAuthenticator } from '../../gateway/src/auth';
-import { encodeIdentity, signatureHeaders, SIGNATURE_MAX_AGE_MS, SIGNATURE_MAX_AHEAD_MS, verifySignedRequest } from '../../shared/src/signing';
+import { encodeIdentity, signatureHeaders, SIGNATURE_MAX_AGE_MS, SIGNATURE_MAX_AHEAD_MS, verifySignedRequest } from '../../shared/src/auth/signing';
 
 const ISSUER = 'https://id.example.test/';
 const AUDIENCE = 'migration-graph-test';

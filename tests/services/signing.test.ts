@@ -1,9 +1,9 @@
 import type { BaseContext } from '@apollo/server';
-import { loadConfig, deriveServiceSecret, serviceSecretVariable } from '../../shared/src/config';
-import { sqlStatements } from '../../shared/src/db';
-import type { Identity } from '../../shared/src/identity';
-import { createLogger } from '../../shared/src/logger';
-import { type RunningService, type ServiceDefinition, startService } from '../../shared/src/service';
+import { loadConfig, deriveServiceSecret, serviceSecretVariable } from '../../shared/src/runtime/config';
+import { sqlStatements } from '../../shared/src/data/dataSource';
+import type { Identity } from '../../shared/src/auth/identity';
+import { createLogger } from '../../shared/src/runtime/logger';
+import { type RunningService, type ServiceDefinition, startService } from '../../shared/src/runtime/service';
 import {
   encodeIdentity,
   randomServiceSecrets,
@@ -12,7 +12,7 @@ import {
   SIGNATURE_MAX_AHEAD_MS,
   signatureHeaders,
   verifySignedRequest,
-} from '../../shared/src/signing';
+} from '../../shared/src/auth/signing';
 import { loadServices } from '../../services/definitions';
 import { testDatabaseUrl } from '../support/serviceHarness';
 

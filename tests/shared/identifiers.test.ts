@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../shared/src/config';
-import { readCsv } from '../../shared/src/csv';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { readCsv } from '../../shared/src/io/csv';
 import {
   ACRONYM, COUNTRY_CODE, type IdentifierFormat, INDICATOR_CODE, INSTRUMENT_CODE, isValid, named, normalise, ORGANIZATION_CODE, PROCESS_CODE,
   RECORD_ID, spelled,
-} from '../../shared/src/identifiers';
+} from '../../shared/src/reference/identifiers';
 
 const column = (file: string, name: string) => readCsv(path.join(PROJECT_ROOT, file)).map((r) => r[name]).filter((v) => v !== '');
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../shared/src/config';
-import { migrationsIn } from '../../shared/src/migrationFiles';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { migrationsIn } from '../../shared/src/data/migrationFiles';
 
 describe('migrationsIn', () => {
   it('finds every migration of a service folder, oldest first', () => {

@@ -1,7 +1,7 @@
 import type { BaseContext } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import type { ServiceDefinition } from '../../shared/src/service';
-import { createLogger } from '../../shared/src/logger';
+import type { ServiceDefinition } from '../../shared/src/runtime/service';
+import { createLogger } from '../../shared/src/runtime/logger';
 import { definition as consultativeProcesses } from '../../services/consultative-processes/src/service';
 import { definition as legalInstruments } from '../../services/legal-instruments/src/service';
 import { definition as migrationData } from '../../services/migration-data/src/service';

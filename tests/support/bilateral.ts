@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../shared/src/config';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 
 /** One row of a bilateral migrant-stock CSV, as the file has it. */
 export interface BilateralRow {

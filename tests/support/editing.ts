@@ -1,9 +1,9 @@
 import type { BaseContext } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type ServiceName } from '../../shared/src/config';
-import { ANONYMOUS, type Identity, type Role } from '../../shared/src/identity';
-import { createLogger } from '../../shared/src/logger';
-import { prepareDatabase, type ServiceDefinition } from '../../shared/src/service';
+import { loadConfig, type ServiceName } from '../../shared/src/runtime/config';
+import { ANONYMOUS, type Identity, type Role } from '../../shared/src/auth/identity';
+import { createLogger } from '../../shared/src/runtime/logger';
+import { prepareDatabase, type ServiceDefinition } from '../../shared/src/runtime/service';
 import { createEmptyDatabase } from './privateDatabase';
 import { type GraphQLResult, type ServiceHarness, startServiceHarness } from './serviceHarness';
 

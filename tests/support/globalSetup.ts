@@ -1,6 +1,6 @@
-import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/config';
-import { createLogger } from '../../shared/src/logger';
-import { prepareDatabase } from '../../shared/src/service';
+import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../shared/src/runtime/config';
+import { createLogger } from '../../shared/src/runtime/logger';
+import { prepareDatabase } from '../../shared/src/runtime/service';
 import { loadServices } from '../../services/definitions';
 import { createTestDatabase } from './testDatabase';
 

@@ -1,8 +1,8 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { perService, portVariables, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/config';
-import { freePort } from '../../shared/src/net';
+import { perService, portVariables, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/runtime/config';
+import { freePort } from '../../shared/src/runtime/net';
 
 export interface NpmStart {
   child: ChildProcessByStdio<null, Readable, Readable>;

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { Client } from 'pg';
-import { loadConfig } from '../../shared/src/config';
-import { createLogger } from '../../shared/src/logger';
-import { withDatabase } from '../../shared/src/net';
-import { prepareDatabase } from '../../shared/src/service';
+import { loadConfig } from '../../shared/src/runtime/config';
+import { createLogger } from '../../shared/src/runtime/logger';
+import { withDatabase } from '../../shared/src/runtime/net';
+import { prepareDatabase } from '../../shared/src/runtime/service';
 import { loadServices } from '../../services/definitions';
 import { testDatabaseUrl } from './serviceHarness';
 

@@ -1,11 +1,11 @@
 import type { BaseContext } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../shared/src/config';
-import { serviceDatabaseUrl } from '../../shared/src/databaseRoles';
-import { sqlStatements } from '../../shared/src/db';
-import { createLogger } from '../../shared/src/logger';
-import type { ServiceDefinition } from '../../shared/src/service';
-import type { Identity } from '../../shared/src/identity';
+import { loadConfig } from '../../shared/src/runtime/config';
+import { serviceDatabaseUrl } from '../../shared/src/data/databaseRoles';
+import { sqlStatements } from '../../shared/src/data/dataSource';
+import { createLogger } from '../../shared/src/runtime/logger';
+import type { ServiceDefinition } from '../../shared/src/runtime/service';
+import type { Identity } from '../../shared/src/auth/identity';
 
 export interface GraphQLResult {
   data?: Record<string, unknown> | null;

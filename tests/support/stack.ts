@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import { loadConfig } from '../../shared/src/config';
-import { sqlStatements } from '../../shared/src/db';
-import type { Role } from '../../shared/src/identity';
-import { createLogger } from '../../shared/src/logger';
-import type { RunningService } from '../../shared/src/service';
-import type { ServiceSecrets } from '../../shared/src/signing';
+import { loadConfig } from '../../shared/src/runtime/config';
+import { sqlStatements } from '../../shared/src/data/dataSource';
+import type { Role } from '../../shared/src/auth/identity';
+import { createLogger } from '../../shared/src/runtime/logger';
+import type { RunningService } from '../../shared/src/runtime/service';
+import type { ServiceSecrets } from '../../shared/src/auth/signing';
 import { type InProcessStackOptions, postGraphQL, startInProcessStack } from '../../gateway/src/inProcessStack';
 import { issueLocalToken } from '../../gateway/src/auth';
 import { createPrivateDatabase } from './privateDatabase';

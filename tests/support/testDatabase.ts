@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadConfig, PROJECT_ROOT } from '../../shared/src/config';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../shared/src/embeddedPostgres';
-import { freePort, withDatabase } from '../../shared/src/net';
+import { loadConfig, PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../shared/src/data/embeddedPostgres';
+import { freePort, withDatabase } from '../../shared/src/runtime/net';
 
 export interface TestDatabase {
   url: string;

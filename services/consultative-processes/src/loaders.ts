@@ -1,6 +1,6 @@
 import { In, type DataSource } from 'typeorm';
-import { groupLoader, rowLoader } from '../../../shared/src/loaders';
-import { historyLoader } from '../../../shared/src/mutations';
+import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
+import { historyLoader } from '../../../shared/src/editing/mutations';
 import { registered } from '../../registry';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
 

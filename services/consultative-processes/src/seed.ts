@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { blankToNull, readCsv } from '../../../shared/src/csv';
-import { earliestDay } from '../../../shared/src/scalars';
-import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
+import { blankToNull, readCsv } from '../../../shared/src/io/csv';
+import { earliestDay } from '../../../shared/src/graphql/scalars';
+import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
 import { registered } from '../../registry';
 

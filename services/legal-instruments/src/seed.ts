@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { blankToNull, readCsv } from '../../../shared/src/csv';
-import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
+import { blankToNull, readCsv } from '../../../shared/src/io/csv';
+import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
 import { registered } from '../../registry';
 

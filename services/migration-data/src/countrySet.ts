@@ -1,6 +1,6 @@
-import { COUNTRIES } from '../../../shared/src/countries';
-import { badUserInput } from '../../../shared/src/errors';
-import { countryCodeArg } from '../../../shared/src/validate';
+import { COUNTRIES } from '../../../shared/src/reference/countries';
+import { badUserInput } from '../../../shared/src/graphql/errors';
+import { countryCodeArg } from '../../../shared/src/graphql/arguments';
 
 /** A set of countries as clients give it: codes and/or a UN M49 region, sub-region or intermediate region. */
 export interface CountrySetInput {

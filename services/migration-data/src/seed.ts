@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { ClientBase } from 'pg';
 import type { DataSource } from 'typeorm';
-import { isKnownCountryCode } from '../../../shared/src/countries';
-import { blankToNull, readCsv } from '../../../shared/src/csv';
-import { isConfidence } from '../../../shared/src/provenance';
-import { isPartialDate } from '../../../shared/src/scalars';
-import { type SeedResult, seedOnce, splitList } from '../../../shared/src/seed';
+import { isKnownCountryCode } from '../../../shared/src/reference/countries';
+import { blankToNull, readCsv } from '../../../shared/src/io/csv';
+import { isConfidence } from '../../../shared/src/reference/provenance';
+import { isPartialDate } from '../../../shared/src/graphql/scalars';
+import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { MigrationProfile } from './entities';
 import { type ImportOptions, type ImportResult, importStock, withClient } from './import';
 import { registered } from '../../registry';

@@ -1,4 +1,4 @@
-import { defineService, type ServiceContext } from '../../../shared/src/service';
+import { defineService, type ServiceContext } from '../../../shared/src/runtime/service';
 import { entities } from './entities';
 import { createLoaders, type Loaders } from './loaders';
 import { resolvers } from './resolvers';

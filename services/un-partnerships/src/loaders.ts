@@ -1,6 +1,6 @@
 import { In, type DataSource } from 'typeorm';
-import { groupLoader, rowLoader } from '../../../shared/src/loaders';
-import { historyLoader } from '../../../shared/src/mutations';
+import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
+import { historyLoader } from '../../../shared/src/editing/mutations';
 import { registered } from '../../registry';
 import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
 

@@ -1,5 +1,5 @@
 import { definition } from '../../../services/legal-instruments/src/service';
-import { createLogger } from '../../../shared/src/logger';
+import { createLogger } from '../../../shared/src/runtime/logger';
 import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../shared/src/config';
+import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 import { definition } from '../../../services/migration-data/src/service';
 import type { DataSource } from 'typeorm';
 import { indicatorValuesByCountry } from '../../../services/migration-data/src/entities/analytics';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { PROJECT_ROOT } from '../../../shared/src/config';
+import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 import {
   dropStockRevision, ImportBusyError, ImportError, importStock, type Reject,
 } from '../../../services/migration-data/src/import';

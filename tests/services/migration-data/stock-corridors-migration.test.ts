@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../../../shared/src/config';
-import { createServiceDataSource, ensureSchema } from '../../../shared/src/db';
-import { createLogger } from '../../../shared/src/logger';
-import { withDatabase } from '../../../shared/src/net';
+import { loadConfig } from '../../../shared/src/runtime/config';
+import { createServiceDataSource, ensureSchema } from '../../../shared/src/data/dataSource';
+import { createLogger } from '../../../shared/src/runtime/logger';
+import { withDatabase } from '../../../shared/src/runtime/net';
 import { entities } from '../../../services/migration-data/src/entities';
 import { findCorridors } from '../../../services/migration-data/src/entities/queries';
 import { definition } from '../../../services/migration-data/src/service';

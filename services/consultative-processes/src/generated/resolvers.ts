@@ -5,7 +5,7 @@ import type { ProcessStatus } from '../resolvers/enums';
 import type { ParticipantRole } from '../resolvers/enums';
 import type { MeetingTheme } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { CountryKey as CountryKeyModel } from '../../../../shared/src/subgraph';
+import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
 import type { ConsultativeProcess as ConsultativeProcessModel, Meeting as MeetingModel, OrganizationMembership as OrganizationMembershipModel, ProcessParticipation as ProcessParticipationModel, RegionalOrganization as RegionalOrganizationModel } from '../entities';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;

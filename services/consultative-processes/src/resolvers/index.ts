@@ -1,9 +1,9 @@
-import { COUNTRIES } from '../../../../shared/src/countries';
-import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
-import { countryReference, provenanceField, type ServiceResolvers, storedEnum } from '../../../../shared/src/subgraph';
-import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/validate';
-import { parsePage, toConnection } from '../../../../shared/src/connection';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
+import { COUNTRIES } from '../../../../shared/src/reference/countries';
+import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
+import { countryReference, provenanceField, type ServiceResolvers, storedEnum } from '../../../../shared/src/graphql/subgraph';
+import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/graphql/arguments';
+import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/mutations';
 import { meetingTable, membershipTable, Mutation, participationTable, processTable } from './mutations';
 import type { Context } from '../context';
 import { ConsultativeProcess, type Meeting, type OrganizationMembership, type ProcessParticipation, RegionalOrganization } from '../entities';

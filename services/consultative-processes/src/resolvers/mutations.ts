@@ -1,10 +1,10 @@
-import { earliestDay } from '../../../../shared/src/scalars';
+import { earliestDay } from '../../../../shared/src/graphql/scalars';
 import {
   checkOrder, type EditableSpec, type EditableTable, identifierKey, mutationResolvers, PROVENANCE_RULES, requireLive, type Row, serialKey,
-} from '../../../../shared/src/mutations';
-import { named, ORGANIZATION_CODE, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/identifiers';
+} from '../../../../shared/src/editing/mutations';
+import { named, ORGANIZATION_CODE, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation } from '../entities';
-import { asStored } from '../../../../shared/src/subgraph';
+import { asStored } from '../../../../shared/src/graphql/subgraph';
 import { MeetingTheme, MembershipType, ParticipantRole, ProcessScope, ProcessStatus } from './enums';
 import { registered } from '../../../registry';
 

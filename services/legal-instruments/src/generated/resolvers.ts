@@ -5,7 +5,7 @@ import type { InstrumentStatus } from '../resolvers/enums';
 import type { TreatyActionType } from '../resolvers/enums';
 import type { PublicationKind } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { CountryKey as CountryKeyModel } from '../../../../shared/src/subgraph';
+import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
 import type { LegalInstrument as LegalInstrumentModel, Publication as PublicationModel, Training as TrainingModel, TreatyAction as TreatyActionModel } from '../entities';
 import type { TreatyStatusParent as TreatyStatusParentModel } from '../resolvers/parents';
 import type { Context } from '../context';

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { seedLogDdl } from '../../../../shared/src/seed';
+import { seedLogDdl } from '../../../../shared/src/data/seed';
 
 const CONFIDENCE = `CHECK ("confidence" IN ('seen', 'derived', 'unverified'))`;
 

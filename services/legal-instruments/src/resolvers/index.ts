@@ -1,15 +1,15 @@
-import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
-import { countryReference, countryReferences, provenanceField, type ServiceResolvers } from '../../../../shared/src/subgraph';
-import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/validate';
-import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/identifiers';
-import { parsePage, toConnection } from '../../../../shared/src/connection';
+import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
+import { countryReference, countryReferences, provenanceField, type ServiceResolvers } from '../../../../shared/src/graphql/subgraph';
+import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
+import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/reference/identifiers';
+import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
 import { type LegalInstrument, Publication, type Training, type TreatyAction } from '../entities';
 import { findInstruments, findTrainings, findTreatyActions } from '../entities/queries';
 import { statusesOf, treatyStatus } from './treatyStatus';
 import type { Resolvers } from '../generated/resolvers';
 import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/mutations';
 import { instrumentTable, Mutation, publicationTable, trainingTable, treatyActionTable } from './mutations';
 
 /** Instrument codes are upper-case letters, digits and hyphens (ICRMW, AU-KAMPALA, ILO-C097). */

@@ -1,9 +1,9 @@
 import {
   checkOrder, type EditableSpec, type EditableTable, identifierKey, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, requireLive, serialKey,
-} from '../../../../shared/src/mutations';
-import { INSTRUMENT_CODE, named, RECORD_ID, RECORD_YEARS, spelled } from '../../../../shared/src/identifiers';
+} from '../../../../shared/src/editing/mutations';
+import { INSTRUMENT_CODE, named, RECORD_ID, RECORD_YEARS, spelled } from '../../../../shared/src/reference/identifiers';
 import { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
-import { asStored } from '../../../../shared/src/subgraph';
+import { asStored } from '../../../../shared/src/graphql/subgraph';
 import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
 import { registered } from '../../../registry';
 

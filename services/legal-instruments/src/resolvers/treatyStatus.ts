@@ -1,4 +1,4 @@
-import { earliestDay, latestDay } from '../../../../shared/src/scalars';
+import { earliestDay, latestDay } from '../../../../shared/src/graphql/scalars';
 import type { TreatyAction } from '../entities';
 
 export type TreatyStatusValue = 'PARTY' | 'SIGNATORY' | 'NO_RECORD';

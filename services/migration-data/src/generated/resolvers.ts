@@ -2,7 +2,7 @@
 import type { StockSide } from '../resolvers/enums';
 import type { StockRevision } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { CountryKey as CountryKeyModel } from '../../../../shared/src/subgraph';
+import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
 import type { IndicatorValueParent as IndicatorValueParentModel, IndicatorParent as IndicatorParentModel, StockChangeParent as StockChangeParentModel, StockTotalsParent as StockTotalsParentModel, RegionalStockFigureParent as RegionalStockFigureParentModel, StockFigureParent as StockFigureParentModel, CorridorParent as CorridorParentModel, StockRevisionInfoParent as StockRevisionInfoParentModel, IndicatorSeriesParent as IndicatorSeriesParentModel } from '../resolvers/parents';
 import type { MigrationProfile as MigrationProfileModel } from '../entities';
 import type { Context } from '../context';

@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ClientBase } from 'pg';
-import { csvText, MAX_LINE_BYTES } from '../../../../shared/src/csv';
-import { type FieldRule, type FieldRules, Problems, readInput } from '../../../../shared/src/mutations';
-import { printable } from '../../../../shared/src/printable';
+import { csvText, MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
+import { type FieldRule, type FieldRules, Problems, readInput } from '../../../../shared/src/editing/mutations';
+import { printable } from '../../../../shared/src/io/printable';
 
 /** A row the import refused: its line in the file (the header is line 1), why, and its text. */
 export interface Reject {

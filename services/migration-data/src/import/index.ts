@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { DataSource } from 'typeorm';
-import { quoted } from '../../../../shared/src/printable';
+import { quoted } from '../../../../shared/src/io/printable';
 import { ImportError } from './common';
 import { REVISION_NAME } from './stock';
 

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { isKnownCountryCode } from '../../../../shared/src/countries';
-import { MAX_LINE_BYTES } from '../../../../shared/src/csv';
-import { INDICATOR_CODE, isValid } from '../../../../shared/src/identifiers';
-import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/mutations';
-import { printable, quoted } from '../../../../shared/src/printable';
-import { isConfidence } from '../../../../shared/src/provenance';
+import { isKnownCountryCode } from '../../../../shared/src/reference/countries';
+import { MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
+import { INDICATOR_CODE, isValid } from '../../../../shared/src/reference/identifiers';
+import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editing/mutations';
+import { printable, quoted } from '../../../../shared/src/io/printable';
+import { isConfidence } from '../../../../shared/src/reference/provenance';
 import {
   checkTextCells, CopyWriter, csvCell, describeRejects, ImportError, type ImportOptions, type ImportResult, lineTooLong, lockTarget,
   maxYear, MIN_YEAR, progressReporter, RejectSink, requiredText,

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { COUNTRIES } from '../../../../shared/src/countries';
-import { MAX_LINE_BYTES } from '../../../../shared/src/csv';
-import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/mutations';
-import { quoted } from '../../../../shared/src/printable';
+import { COUNTRIES } from '../../../../shared/src/reference/countries';
+import { MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
+import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editing/mutations';
+import { quoted } from '../../../../shared/src/io/printable';
 import {
   checkTextCells, describeRejects, ImportError, type ImportOptions, type ImportResult, lineTooLong, lockTarget, maxYear, MIN_YEAR,
   progressReporter, RejectSink,

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { seedLogDdl } from '../../../../shared/src/seed';
+import { seedLogDdl } from '../../../../shared/src/data/seed';
 
 /** The migration-data schema: migration profiles, migrant-stock revisions and the bilateral stock. */
 export class Initial1732900000000 implements MigrationInterface {

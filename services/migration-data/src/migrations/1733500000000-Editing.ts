@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/mutations';
+import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/mutations';
 
 const EDITABLE = ['migration_profile', 'indicator_value'];
 

@@ -1,15 +1,15 @@
-import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
-import { countryReference, provenanceField, type CountryKey, type ServiceResolvers } from '../../../../shared/src/subgraph';
-import { countryCodeArg, intArg } from '../../../../shared/src/validate';
-import { INDICATOR_CODE, isValid, normalise, PROFILE_ID, spelled } from '../../../../shared/src/identifiers';
-import { parsePage, toConnection } from '../../../../shared/src/connection';
+import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
+import { countryReference, provenanceField, type CountryKey, type ServiceResolvers } from '../../../../shared/src/graphql/subgraph';
+import { countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
+import { INDICATOR_CODE, isValid, normalise, PROFILE_ID, spelled } from '../../../../shared/src/reference/identifiers';
+import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
 import type { MigrationProfile, StockRevision } from '../entities';
 import type { CountryImmigrantStockArgs, CountryIndicatorSeriesArgs, CountryTopOriginsArgs, RequireFields, Resolvers } from '../generated/resolvers';
 import { StockRevision as StockRevisions, StockSide } from './enums';
 import { findIndicators, type IndicatorRow, type IndicatorValueRow, regionalStock, stockChange, totals } from '../entities/analytics';
 import { countrySetArg } from '../countrySet';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/mutations';
 import { indicatorValueTable, Mutation, profileTable } from './mutations';
 import { type CorridorRow, findCorridors, findProfiles, findRevisions, type StockYear, worldStockByYear } from '../entities/queries';
 

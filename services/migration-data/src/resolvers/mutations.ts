@@ -1,8 +1,8 @@
 import {
   type EditableSpec, type EditableTable, identifierKey, type KeyPart, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, type Problems,
-} from '../../../../shared/src/mutations';
-import { INDICATOR_CODE, ISBN, named, PROFILE_ID, RECORD_YEARS, spelled } from '../../../../shared/src/identifiers';
-import { isKnownCountryCode } from '../../../../shared/src/countries';
+} from '../../../../shared/src/editing/mutations';
+import { INDICATOR_CODE, ISBN, named, PROFILE_ID, RECORD_YEARS, spelled } from '../../../../shared/src/reference/identifiers';
+import { isKnownCountryCode } from '../../../../shared/src/reference/countries';
 import { IndicatorValue, MigrationProfile } from '../entities';
 import { registered } from '../../../registry';
 

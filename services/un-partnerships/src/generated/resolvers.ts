@@ -7,7 +7,7 @@ import type { ProgrammeTheme } from '../resolvers/enums';
 import type { ProgrammeAgencyRole } from '../resolvers/enums';
 import type { ProgrammeOrganizationRole } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { CountryKey as CountryKeyModel } from '../../../../shared/src/subgraph';
+import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
 import type { Custodianship as CustodianshipModel, Programme as ProgrammeModel, ProgrammeAgency as ProgrammeAgencyModel, ProgrammeCountry as ProgrammeCountryModel, ProgrammeOrganization as ProgrammeOrganizationModel, UnAgency as UnAgencyModel } from '../entities';
 import type { LegalInstrumentParent as LegalInstrumentParentModel, ConsultativeProcessParent as ConsultativeProcessParentModel, RegionalOrganizationParent as RegionalOrganizationParentModel } from '../resolvers/parents';
 import type { Context } from '../context';

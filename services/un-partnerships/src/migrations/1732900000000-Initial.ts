@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { seedLogDdl } from '../../../../shared/src/seed';
+import { seedLogDdl } from '../../../../shared/src/data/seed';
 
 /** The un-partnerships schema: agencies, custodianships, programmes and their agencies, organisations and countries. */
 export class Initial1732900000000 implements MigrationInterface {

@@ -1,9 +1,9 @@
-import { badUserInput, existingRecord, notFound } from '../../../../shared/src/errors';
-import { countryReference, provenanceField, type ServiceResolvers } from '../../../../shared/src/subgraph';
-import { asOfArg, countryCodeArg } from '../../../../shared/src/validate';
-import { ACRONYM, isValid, normalise, RECORD_ID, spelled } from '../../../../shared/src/identifiers';
-import { parsePage, toConnection } from '../../../../shared/src/connection';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/mutations';
+import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
+import { countryReference, provenanceField, type ServiceResolvers } from '../../../../shared/src/graphql/subgraph';
+import { asOfArg, countryCodeArg } from '../../../../shared/src/graphql/arguments';
+import { ACRONYM, isValid, normalise, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
+import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/mutations';
 import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, programmeTable } from './mutations';
 import type { Context } from '../context';
 import { type Programme, type ProgrammeAgency, type ProgrammeCountry, UnAgency } from '../entities';

@@ -1,10 +1,10 @@
-import { earliestDay, latestDay } from '../../../../shared/src/scalars';
+import { earliestDay, latestDay } from '../../../../shared/src/graphql/scalars';
 import {
   checkOrder, type EditableSpec, type EditableTable, identifierKey, mutationResolvers, PROVENANCE_RULES, requireLive, serialKey,
-} from '../../../../shared/src/mutations';
-import { ACRONYM, named, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/identifiers';
+} from '../../../../shared/src/editing/mutations';
+import { ACRONYM, named, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
-import { asStored } from '../../../../shared/src/subgraph';
+import { asStored } from '../../../../shared/src/graphql/subgraph';
 import { ProgrammeAgencyRole, ProgrammeKind, ProgrammeScope, ProgrammeStatus, ProgrammeTheme } from './enums';
 import { registered } from '../../../registry';
 

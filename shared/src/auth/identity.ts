@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
-import { SERVICE_NAMES, type ServiceName } from './config';
-import { graphError } from './errors';
+import { SERVICE_NAMES, type ServiceName } from '../runtime/config';
+import { graphError } from '../graphql/errors';
 
 /**
  * Who is asking, as the gateway verified it (from a bearer JWT) and forwarded it to the services

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GraphQLError } from 'graphql';
-import { SERVICE_NAMES, type ServiceName } from './config';
-import { graphError } from './errors';
+import { SERVICE_NAMES, type ServiceName } from '../runtime/config';
+import { graphError } from '../graphql/errors';
 import { type Identity, isRole } from './identity';
 
 /**

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource, type Logger as OrmLogger, type MixedList, type QueryRunner } from 'typeorm';
-import type { DatabaseConfig } from './config';
-import type { Logger } from './logger';
+import type { DatabaseConfig } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
 
 /**
  * Counts every SQL statement the process sends through TypeORM. Tests and benchmarks read the

@@ -1,5 +1,5 @@
-import { isKnownCountryCode } from './countries';
-import { COUNTRY_CODE, isValid, normalise } from './identifiers';
+import { isKnownCountryCode } from '../reference/countries';
+import { COUNTRY_CODE, isValid, normalise } from '../reference/identifiers';
 import { badUserInput, notFound } from './errors';
 import { today } from './scalars';
 

@@ -5,14 +5,14 @@ import type { DataSource, MixedList } from 'typeorm';
 import { type Config, type DatabaseConfig, loadConfig, PROJECT_ROOT, SERVICE_SCHEMAS, type ServiceName, serviceSecretVariable } from './config';
 import { closeServer, createHttpServer, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
-import { createServiceDataSource, runMigrations } from './db';
-import { migrationsIn } from './migrationFiles';
-import { provisionServiceRole, serviceDatabaseUrl } from './databaseRoles';
-import type { SeedResult } from './seed';
-import { ANONYMOUS, type Identity } from './identity';
-import { buildServiceSchema, createSubgraphServer } from './subgraph';
-import { verifySignedRequest } from './signing';
-import { bindRequest } from './requestBudget';
+import { createServiceDataSource, runMigrations } from '../data/dataSource';
+import { migrationsIn } from '../data/migrationFiles';
+import { provisionServiceRole, serviceDatabaseUrl } from '../data/databaseRoles';
+import type { SeedResult } from '../data/seed';
+import { ANONYMOUS, type Identity } from '../auth/identity';
+import { buildServiceSchema, createSubgraphServer } from '../graphql/subgraph';
+import { verifySignedRequest } from '../auth/signing';
+import { bindRequest } from '../graphql/requestBudget';
 
 /**
  * What a service declares about itself in services/<name>/src/service.ts; its Postgres schema and

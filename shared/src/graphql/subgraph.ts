@@ -8,16 +8,16 @@ import {
   concatAST, type DocumentNode, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, isInputObjectType, isInterfaceType, isObjectType, Kind, parse,
   valueFromAST,
 } from 'graphql';
-import { COUNTRIES, type CountryRef } from './countries';
+import { COUNTRIES, type CountryRef } from '../reference/countries';
 import { danglingReference, PUBLIC_ERROR_CODES, RETRY_AFTER_SECONDS, serviceUnavailable } from './errors';
-import { describeError, type Logger } from './logger';
+import { describeError, type Logger } from '../runtime/logger';
 import { DateScalar, PartialDateScalar } from './scalars';
 import { listBounds } from './listBounds';
 import { guardResolvers } from './requestBudget';
 import { isolateEntities } from './entities';
-import { toProvenance, type ProvenanceColumns } from './provenance';
+import { toProvenance, type ProvenanceColumns } from '../reference/provenance';
 
-const COMMON_SDL = fs.readFileSync(path.resolve(__dirname, '..', 'schema', 'common.graphql'), 'utf8');
+const COMMON_SDL = fs.readFileSync(path.resolve(__dirname, '..', '..', 'schema', 'common.graphql'), 'utf8');
 
 /** The full SDL a service serves: the shared common types and the service's own schema.graphql. */
 export function serviceSdl(schemaFile: string): string {

@@ -15,7 +15,7 @@ export interface EmbeddedPostgres {
   process: ChildProcess;
 }
 
-const RUNNER = path.resolve(__dirname, 'embedded-postgres-runner.mjs');
+const RUNNER = path.resolve(__dirname, 'embeddedPostgresRunner.mjs');
 
 /** The first ancestor of a path that other users cannot enter, or null. */
 function blockedAncestor(target: string): string | null {

@@ -1,6 +1,6 @@
-import type { Config } from './config';
+import type { Config } from '../runtime/config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
-import type { Logger } from './logger';
+import type { Logger } from '../runtime/logger';
 
 export interface ResolvedDatabase {
   url: string;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Client } from 'pg';
-import { ConfigError, databasePasswordVariable, type DatabaseConfig, type ServiceName } from './config';
-import { localSecret } from './localSecret';
+import { ConfigError, databasePasswordVariable, type DatabaseConfig, type ServiceName } from '../runtime/config';
+import { localSecret } from '../auth/localSecret';
 
 /**
  * Least privilege in the database: each service logs in as a role of its own that owns the

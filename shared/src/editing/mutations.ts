@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { ServiceName } from './config';
-import { isKnownCountryCode } from './countries';
-import { badUserInput, type FieldProblem, graphError, notFound } from './errors';
-import { canReadRestricted, type Identity, requireAdmin, requireEditor } from './identity';
-import { COUNTRY_CODE, type IdentifierFormat, isValid, normalise, SERIAL_ID_MAX } from './identifiers';
-import { earliestDay, isCalendarDay, isPartialDate, latestDay } from './scalars';
-import { textProblem, urlProblem } from './validate';
+import type { ServiceName } from '../runtime/config';
+import { isKnownCountryCode } from '../reference/countries';
+import { badUserInput, type FieldProblem, graphError, notFound } from '../graphql/errors';
+import { canReadRestricted, type Identity, requireAdmin, requireEditor } from '../auth/identity';
+import { COUNTRY_CODE, type IdentifierFormat, isValid, normalise, SERIAL_ID_MAX } from '../reference/identifiers';
+import { earliestDay, isCalendarDay, isPartialDate, latestDay } from '../graphql/scalars';
+import { textProblem, urlProblem } from '../graphql/arguments';
 
 /**
  * Writes shared by the four services: input validation with field-level problems, one transaction

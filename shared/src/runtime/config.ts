@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { envPrefix, SERVICE_REGISTRY, type ServiceName } from '../../services/registry';
+import { envPrefix, SERVICE_REGISTRY, type ServiceName } from '../../../services/registry';
 
 /** The domain services, in port order, as services/registry.ts lists them. One name per service everywhere. */
 export const SERVICE_NAMES = SERVICE_REGISTRY.map((s) => s.name) as readonly ServiceName[];
@@ -148,7 +148,7 @@ export function serviceUrlVariables(ports: Record<ServiceName, number>, host = '
 }
 
 /** Project root: two levels above this file (shared/src). */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 function readInt(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
   const raw = env[variable];
