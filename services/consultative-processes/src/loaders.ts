@@ -1,6 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
-import { historyLoader } from '../../../shared/src/editing/mutations';
+import { historyLoader } from '../../../shared/src/editing/audit';
 import { registered } from '../../registry';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
 

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
-import { historyLoader } from '../../../shared/src/editing/mutations';
+import { historyLoader } from '../../../shared/src/editing/audit';
 import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
 import { registered } from '../../registry';
 

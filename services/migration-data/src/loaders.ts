@@ -1,6 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import { argsLoader, groupLoader, partition, rowLoader } from '../../../shared/src/graphql/loaders';
-import { historyLoader } from '../../../shared/src/editing/mutations';
+import { historyLoader } from '../../../shared/src/editing/audit';
 import { registered } from '../../registry';
 import { MigrationProfile, StockRevision } from './entities';
 import { findIndicators, indicatorValuesByCountry, type IndicatorValueRow } from './entities/analytics';

@@ -1,6 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
-import { historyLoader } from '../../../shared/src/editing/mutations';
+import { historyLoader } from '../../../shared/src/editing/audit';
 import { registered } from '../../registry';
 import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
 

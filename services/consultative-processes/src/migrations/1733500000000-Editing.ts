@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/mutations';
+import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/audit';
 
 const EDITABLE = ['consultative_process', 'organization_membership', 'process_participation', 'meeting'];
 

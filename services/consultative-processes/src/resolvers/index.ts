@@ -3,7 +3,7 @@ import { badUserInput, existingRecord, notFound } from '../../../../shared/src/g
 import { countryReference, provenanceField, type ServiceResolvers, storedEnum } from '../../../../shared/src/graphql/subgraph';
 import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/graphql/arguments';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/mutations';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
 import { meetingTable, membershipTable, Mutation, participationTable, processTable } from './mutations';
 import type { Context } from '../context';
 import { ConsultativeProcess, type Meeting, type OrganizationMembership, type ProcessParticipation, RegionalOrganization } from '../entities';

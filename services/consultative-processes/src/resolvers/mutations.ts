@@ -1,7 +1,6 @@
 import { earliestDay } from '../../../../shared/src/graphql/scalars';
-import {
-  checkOrder, type EditableSpec, type EditableTable, identifierKey, mutationResolvers, PROVENANCE_RULES, requireLive, type Row, serialKey,
-} from '../../../../shared/src/editing/mutations';
+import { checkOrder, PROVENANCE_RULES, type Row } from '../../../../shared/src/editing/validation';
+import { type EditableSpec, type EditableTable, identifierKey, mutationResolvers, requireLive, serialKey } from '../../../../shared/src/editing/writes';
 import { named, ORGANIZATION_CODE, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/mutations';
+import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/audit';
 
 const EDITABLE = ['instrument', 'treaty_action', 'training', 'publication'];
 

@@ -9,7 +9,7 @@ import { findInstruments, findTrainings, findTreatyActions } from '../entities/q
 import { statusesOf, treatyStatus } from './treatyStatus';
 import type { Resolvers } from '../generated/resolvers';
 import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/mutations';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
 import { instrumentTable, Mutation, publicationTable, trainingTable, treatyActionTable } from './mutations';
 
 /** Instrument codes are upper-case letters, digits and hyphens (ICRMW, AU-KAMPALA, ILO-C097). */

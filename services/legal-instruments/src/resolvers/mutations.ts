@@ -1,6 +1,5 @@
-import {
-  checkOrder, type EditableSpec, type EditableTable, identifierKey, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, requireLive, serialKey,
-} from '../../../../shared/src/editing/mutations';
+import { checkOrder, LANGUAGE_VALUES, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
+import { type EditableSpec, type EditableTable, identifierKey, mutationResolvers, requireLive, serialKey } from '../../../../shared/src/editing/writes';
 import { INSTRUMENT_CODE, named, RECORD_ID, RECORD_YEARS, spelled } from '../../../../shared/src/reference/identifiers';
 import { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';

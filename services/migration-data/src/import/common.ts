@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ClientBase } from 'pg';
 import { csvText, MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
-import { type FieldRule, type FieldRules, Problems, readInput } from '../../../../shared/src/editing/mutations';
+import { type FieldRule, type FieldRules, Problems, readInput } from '../../../../shared/src/editing/validation';
 import { printable } from '../../../../shared/src/io/printable';
 
 /** A row the import refused: its line in the file (the header is line 1), why, and its text. */

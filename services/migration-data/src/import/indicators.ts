@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { isKnownCountryCode } from '../../../../shared/src/reference/countries';
 import { MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
 import { INDICATOR_CODE, isValid } from '../../../../shared/src/reference/identifiers';
-import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editing/mutations';
+import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
 import { printable, quoted } from '../../../../shared/src/io/printable';
 import { isConfidence } from '../../../../shared/src/reference/provenance';
 import {

@@ -7,7 +7,7 @@ import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { COUNTRIES } from '../../../../shared/src/reference/countries';
 import { MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
-import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editing/mutations';
+import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
 import { quoted } from '../../../../shared/src/io/printable';
 import {
   checkTextCells, describeRejects, ImportError, type ImportOptions, type ImportResult, lineTooLong, lockTarget, maxYear, MIN_YEAR,

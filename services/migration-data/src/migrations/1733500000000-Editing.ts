@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/mutations';
+import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/audit';
 
 const EDITABLE = ['migration_profile', 'indicator_value'];
 

@@ -9,7 +9,7 @@ import type { CountryImmigrantStockArgs, CountryIndicatorSeriesArgs, CountryTopO
 import { StockRevision as StockRevisions, StockSide } from './enums';
 import { findIndicators, type IndicatorRow, type IndicatorValueRow, regionalStock, stockChange, totals } from '../entities/analytics';
 import { countrySetArg } from '../countrySet';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/mutations';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
 import { indicatorValueTable, Mutation, profileTable } from './mutations';
 import { type CorridorRow, findCorridors, findProfiles, findRevisions, type StockYear, worldStockByYear } from '../entities/queries';
 

@@ -1,6 +1,5 @@
-import {
-  type EditableSpec, type EditableTable, identifierKey, type KeyPart, LANGUAGE_VALUES, mutationResolvers, PROVENANCE_RULES, type Problems,
-} from '../../../../shared/src/editing/mutations';
+import { LANGUAGE_VALUES, PROVENANCE_RULES, type Problems } from '../../../../shared/src/editing/validation';
+import { type EditableSpec, type EditableTable, identifierKey, type KeyPart, mutationResolvers } from '../../../../shared/src/editing/writes';
 import { INDICATOR_CODE, ISBN, named, PROFILE_ID, RECORD_YEARS, spelled } from '../../../../shared/src/reference/identifiers';
 import { isKnownCountryCode } from '../../../../shared/src/reference/countries';
 import { IndicatorValue, MigrationProfile } from '../entities';

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/mutations';
+import { auditLogDdl, editableColumnsDdl } from '../../../../shared/src/editing/audit';
 
 const EDITABLE = ['un_agency', 'programme', 'programme_agency', 'programme_country'];
 

@@ -3,7 +3,7 @@ import { countryReference, provenanceField, type ServiceResolvers } from '../../
 import { asOfArg, countryCodeArg } from '../../../../shared/src/graphql/arguments';
 import { ACRONYM, isValid, normalise, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/mutations';
+import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
 import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, programmeTable } from './mutations';
 import type { Context } from '../context';
 import { type Programme, type ProgrammeAgency, type ProgrammeCountry, UnAgency } from '../entities';

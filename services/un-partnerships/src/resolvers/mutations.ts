@@ -1,7 +1,6 @@
 import { earliestDay, latestDay } from '../../../../shared/src/graphql/scalars';
-import {
-  checkOrder, type EditableSpec, type EditableTable, identifierKey, mutationResolvers, PROVENANCE_RULES, requireLive, serialKey,
-} from '../../../../shared/src/editing/mutations';
+import { checkOrder, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
+import { type EditableSpec, type EditableTable, identifierKey, mutationResolvers, requireLive, serialKey } from '../../../../shared/src/editing/writes';
 import { ACRONYM, named, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';

@@ -1,0 +1,105 @@
+import DataLoader from 'dataloader';
+import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import { canReadRestricted, type Identity, requireAdmin } from '../auth/identity';
+import type { Row } from './validation';
+import type { EditableTable } from './writes';
+
+/**
+ * The audit trail of edits: an entry written in the same transaction as the change, the DDL of the
+ * log and of the editable columns, and the fields that read the history and restricted values.
+ */
+
+/** A quoted SQL identifier. */
+export const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The key as the audit trail stores it: the key values joined by "/". */
+export function auditKey(values: unknown[]): string {
+  return values.map((v) => String(v).trim()).join('/');
+}
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore';
+
+/** Appends one entry to the schema's audit log, in the caller's transaction. */
+export async function writeAudit(
+  m: EntityManager,
+  schema: string,
+  entry: { actor: Identity; action: AuditAction; entity: string; key: string; before: Row | null; after: Row | null },
+): Promise<void> {
+  await m.query(
+    `INSERT INTO ${q(schema)}."audit_log" ("actor", "action", "entity", "record_key", "before", "after") VALUES ($1, $2, $3, $4, $5, $6)`,
+    [entry.actor.sub ?? '(no subject)', entry.action, entry.entity, entry.key, entry.before, entry.after],
+  );
+}
+
+export interface AuditEntryRow {
+  id: string;
+  at: Date;
+  actor: string;
+  action: AuditAction;
+  entity: string;
+  key: string;
+  before: Row | null;
+  after: Row | null;
+}
+
+/** Per-request loader of audit entries by (entity, key): one statement for every record asked about. */
+export function historyLoader(ds: DataSource, schema: string) {
+  return new DataLoader<string, AuditEntryRow[]>(async (ids) => {
+    const pairs = ids.map((id) => JSON.parse(id) as [string, string]);
+    const rows: AuditEntryRow[] = await ds.query(
+      `SELECT a."id"::text AS id, a."at", a."actor", a."action", a."entity", a."record_key" AS key, a."before", a."after"
+       FROM ${q(schema)}."audit_log" a
+       JOIN unnest($1::text[], $2::text[]) AS k(entity, record_key) ON a."entity" = k.entity AND a."record_key" = k.record_key
+       ORDER BY a."id"`,
+      [pairs.map((x) => x[0]), pairs.map((x) => x[1])],
+    );
+    return pairs.map(([entity, key]) => rows.filter((r) => r.entity === entity && r.key === key));
+  });
+}
+
+export type HistoryLoader = ReturnType<typeof historyLoader>;
+
+/** The `history` field of an editable type: admins only. */
+export function historyField<E extends ObjectLiteral>(table: EditableTable<E>) {
+  return (record: E, _: unknown, ctx: { identity: Identity; loaders: { history: HistoryLoader } }) => {
+    requireAdmin(ctx.identity);
+    return ctx.loaders.history.load(JSON.stringify([table.entity, auditKey(table.key.map((k) => record[k.property]))]));
+  };
+}
+
+/** A field that only signed-in callers (partners and above) may read; null for anonymous callers. */
+export function restrictedField<E extends ObjectLiteral>(property: keyof E & string) {
+  return (record: E, _: unknown, ctx: { identity: Identity }) => (canReadRestricted(ctx.identity) ? (record[property] ?? null) : null);
+}
+
+/** Resolvers of the AuditEntry type, the same in every service. */
+export const auditEntryResolvers = {
+  at: (a: AuditEntryRow) => (a.at instanceof Date ? a.at.toISOString() : String(a.at)),
+  action: (a: AuditEntryRow) => a.action.toUpperCase(),
+  before: (a: AuditEntryRow) => (a.before === null ? null : JSON.stringify(a.before)),
+  after: (a: AuditEntryRow) => (a.after === null ? null : JSON.stringify(a.after)),
+};
+
+/** DDL of a schema's audit log, and the columns every editable table gains (used by migrations). */
+export function auditLogDdl(schema: string): string[] {
+  return [
+    `CREATE TABLE ${q(schema)}."audit_log" (
+      "id" bigserial PRIMARY KEY,
+      "at" timestamptz NOT NULL DEFAULT now(),
+      "actor" text NOT NULL,
+      "action" text NOT NULL CHECK ("action" IN ('create', 'update', 'delete', 'restore')),
+      "entity" text NOT NULL,
+      "record_key" text NOT NULL,
+      "before" jsonb,
+      "after" jsonb
+    )`,
+    `CREATE INDEX "audit_log_record" ON ${q(schema)}."audit_log" ("entity", "record_key", "id")`,
+  ];
+}
+
+export function editableColumnsDdl(schema: string, table: string): string {
+  return `ALTER TABLE ${q(schema)}.${q(table)}
+    ADD COLUMN "version" integer NOT NULL DEFAULT 1 CHECK ("version" >= 1),
+    ADD COLUMN "deleted_at" timestamptz,
+    ADD COLUMN "internal_note" text`;
+}
