@@ -21,20 +21,13 @@ import {
   valueFromASTUntyped,
   visit,
 } from 'graphql';
-import type { GatewayLimits } from '../../shared/src/runtime/config';
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '../../shared/src/runtime/config';
 import { type ListBound, type ListBounds, listBounds } from '../../shared/src/graphql/listBounds';
 import { canReadRestricted, type Identity } from '../../shared/src/auth/identity';
 import { type ErrorCode, graphError } from '../../shared/src/graphql/errors';
 
-/** The defaults of GRAPHQL_MAX_* (see the configuration table). */
-export const DEFAULT_LIMITS: GatewayLimits = {
-  maxDepth: 12,
-  maxAliases: 30,
-  maxTokens: 2000,
-  maxCost: 200000,
-  maxListLength: 300,
-  maxBodyBytes: 256 * 1024,
-};
+/** The defaults of GRAPHQL_MAX_* (see the configuration table), as config reads them. */
+export const DEFAULT_LIMITS: GatewayLimits = DEFAULT_GATEWAY_LIMITS;
 
 function withCode(code: ErrorCode, message: string): GraphQLError {
   return graphError(code, message, {}, { refusesRequest: true });

@@ -94,6 +94,16 @@ export interface GatewayLimits {
   maxBodyBytes: number;
 }
 
+/** The request limits' defaults (GRAPHQL_MAX_*, MAX_BODY_BYTES): the one place they are written. */
+export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 2000,
+  maxCost: 200000,
+  maxListLength: 300,
+  maxBodyBytes: 256 * 1024,
+};
+
 /** Default of HTTP_READ_TIMEOUT_MS: a request of the largest allowed body arrives in well under a second. */
 export const DEFAULT_READ_TIMEOUT_MS = 15_000;
 
@@ -268,12 +278,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwt: readJwt(env, nodeEnv === 'production'),
     serviceSecrets: readServiceSecrets(env, nodeEnv === 'production'),
     limits: {
-      maxDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
-      maxAliases: readInt(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 1000),
-      maxTokens: readInt(env, 'GRAPHQL_MAX_TOKENS', 2000, 10, 100000),
-      maxCost: readInt(env, 'GRAPHQL_MAX_COST', 200000, 10, 10000000),
-      maxListLength: readInt(env, 'GRAPHQL_MAX_LIST_LENGTH', 300, 1, 100000),
-      maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+      maxDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', DEFAULT_GATEWAY_LIMITS.maxDepth, 1, 100),
+      maxAliases: readInt(env, 'GRAPHQL_MAX_ALIASES', DEFAULT_GATEWAY_LIMITS.maxAliases, 0, 1000),
+      maxTokens: readInt(env, 'GRAPHQL_MAX_TOKENS', DEFAULT_GATEWAY_LIMITS.maxTokens, 10, 100000),
+      maxCost: readInt(env, 'GRAPHQL_MAX_COST', DEFAULT_GATEWAY_LIMITS.maxCost, 10, 10000000),
+      maxListLength: readInt(env, 'GRAPHQL_MAX_LIST_LENGTH', DEFAULT_GATEWAY_LIMITS.maxListLength, 1, 100000),
+      maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', DEFAULT_GATEWAY_LIMITS.maxBodyBytes, 1024, 16 * 1024 * 1024),
     },
     httpReadTimeoutMs: readInt(env, 'HTTP_READ_TIMEOUT_MS', DEFAULT_READ_TIMEOUT_MS, 100, 300000),
   };

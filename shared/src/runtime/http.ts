@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
-import { DEFAULT_READ_TIMEOUT_MS } from './config';
+import { DEFAULT_GATEWAY_LIMITS, DEFAULT_READ_TIMEOUT_MS } from './config';
 
 export interface Readiness {
   ok: boolean;
@@ -25,7 +25,7 @@ export interface HttpAppOptions<TContext extends BaseContext> {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 }
 
-const DEFAULT_MAX_BODY = 256 * 1024;
+const DEFAULT_MAX_BODY = DEFAULT_GATEWAY_LIMITS.maxBodyBytes;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
