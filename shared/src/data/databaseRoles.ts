@@ -120,7 +120,7 @@ export async function provisionServiceRole(
   const roleUrl = serviceDatabaseUrl(database, adminUrl, service);
   if (roleUrl === adminUrl) return roleUrl;
   const role = serviceRole(service);
-  const password = serviceRolePassword(database, adminUrl, service);
+  const password = decodeURIComponent(new URL(roleUrl).password);
   const admin = new Client({ connectionString: adminUrl, application_name: 'migration-graph-provision' });
   await admin.connect();
   const id = (name: string) => admin.escapeIdentifier(name);

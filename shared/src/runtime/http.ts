@@ -33,8 +33,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** A request the front refuses before GraphQL sees it, as a GraphQL-shaped error. */
+const requestErrorBody = (message: string) => ({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+
 function requestError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  sendJson(res, status, requestErrorBody(message));
 }
 
 class BodyTooLarge extends Error {}
@@ -79,7 +82,7 @@ const LINGER_MS = 1000;
  * the answer is written at once, what still arrives is discarded for a moment, and then it closes.
  */
 function refuseBody(req: IncomingMessage, res: ServerResponse, status: 408 | 413, message: string): void {
-  const text = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  const text = JSON.stringify(requestErrorBody(message));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
   res.write(text);
   let timer: NodeJS.Timeout | undefined;
