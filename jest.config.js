@@ -8,7 +8,10 @@ module.exports = {
     // jose is ESM only, which jest cannot require on Node 20: compile it to CommonJS for the tests.
     '^.+/node_modules/jose/.+\\.js$': [
       'ts-jest',
-      { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', isolatedModules: true }, diagnostics: false },
+      {
+        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', isolatedModules: true },
+        diagnostics: false,
+      },
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],

@@ -29,31 +29,83 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const WARMUP = 5;
 const IMPORT_RUNS = 5;
 const SYNTHETIC_ROWS = 1_500_000;
-const ECOWAS_2024_06_30 = ['BEN', 'BFA', 'CIV', 'CPV', 'GHA', 'GIN', 'GMB', 'GNB', 'LBR', 'MLI', 'NER', 'NGA', 'SEN', 'SLE', 'TGO'];
+const ECOWAS_2024_06_30 = [
+  'BEN',
+  'BFA',
+  'CIV',
+  'CPV',
+  'GHA',
+  'GIN',
+  'GMB',
+  'GNB',
+  'LBR',
+  'MLI',
+  'NER',
+  'NGA',
+  'SEN',
+  'SLE',
+  'TGO',
+];
 
 /** The analytics questions, as a client sends them to the gateway. */
 const QUERIES: { name: string; query: string; variables?: Record<string, unknown> }[] = [
-  { name: 'stock series by sex (SEN, immigrants + emigrants)', query: '{ country(code: "SEN") { immigrantStock { year male female total femaleShare } emigrantStock { year male female total femaleShare } } }' },
-  { name: 'top 10 corridors 2024, world', query: '{ corridors(filter: { year: 2024 }, first: 10) { totalCount edges { node { origin { code } destination { code } male female total } } } }' },
+  {
+    name: 'stock series by sex (SEN, immigrants + emigrants)',
+    query:
+      '{ country(code: "SEN") { immigrantStock { year male female total femaleShare } emigrantStock { year male female total femaleShare } } }',
+  },
+  {
+    name: 'top 10 corridors 2024, world',
+    query:
+      '{ corridors(filter: { year: 2024 }, first: 10) { totalCount edges { node { origin { code } destination { code } male female total } } } }',
+  },
   {
     // A page past the stored ranking (its first RANKING_DEPTH places): the year's corridors are sorted.
     name: 'corridors 2024, world, places 601-700',
-    query: 'query($after: String) { corridors(filter: { year: 2024 }, first: 100, after: $after) { totalCount edges { node { origin { code } destination { code } total } } } }',
+    query:
+      'query($after: String) { corridors(filter: { year: 2024 }, first: 100, after: $after) { totalCount edges { node { origin { code } destination { code } total } } } }',
     variables: { after: Buffer.from('o:599', 'utf8').toString('base64url') },
   },
-  { name: 'top 10 corridors 2024, within Western Africa', query: '{ corridors(filter: { year: 2024, within: { intermediateRegion: "Western Africa" } }, first: 10) { totalCount edges { node { origin { code } destination { code } total } } } }' },
+  {
+    name: 'top 10 corridors 2024, within Western Africa',
+    query:
+      '{ corridors(filter: { year: 2024, within: { intermediateRegion: "Western Africa" } }, first: 10) { totalCount edges { node { origin { code } destination { code } total } } } }',
+  },
   {
     name: 'top 10 corridors 2024, within ECOWAS members (codes)',
-    query: 'query($codes: [ID!]) { corridors(filter: { year: 2024, within: { codes: $codes } }, first: 10) { totalCount edges { node { origin { code } destination { code } total } } } }',
+    query:
+      'query($codes: [ID!]) { corridors(filter: { year: 2024, within: { codes: $codes } }, first: 10) { totalCount edges { node { origin { code } destination { code } total } } } }',
     variables: { codes: ECOWAS_2024_06_30 },
   },
-  { name: 'change 2020-2024, every African country', query: '{ stockChange(countries: { region: "Africa" }, from: 2020, to: 2024) { country { code } absolute percent femaleShareChange } }' },
-  { name: 'regional aggregate, Western Africa, every year', query: '{ regionalStock(countries: { intermediateRegion: "Western Africa" }) { year immigrants { total femaleShare } emigrants { total } withinSet { total } } }' },
-  { name: 'stock by origin for a destination (CIV, 2024, top 50)', query: '{ country(code: "CIV") { topOrigins(year: 2024, limit: 50) { origin { code } male female total } } }' },
-  { name: 'stock by destination for an origin (SEN, 2024, top 50)', query: '{ country(code: "SEN") { topDestinations(year: 2024, limit: 50) { destination { code } male female total } } }' },
-  { name: 'corridors to USA 2024, page of 100', query: '{ corridors(filter: { year: 2024, destinations: ["USA"] }, first: 100) { totalCount edges { node { origin { code } total } } } }' },
+  {
+    name: 'change 2020-2024, every African country',
+    query:
+      '{ stockChange(countries: { region: "Africa" }, from: 2020, to: 2024) { country { code } absolute percent femaleShareChange } }',
+  },
+  {
+    name: 'regional aggregate, Western Africa, every year',
+    query:
+      '{ regionalStock(countries: { intermediateRegion: "Western Africa" }) { year immigrants { total femaleShare } emigrants { total } withinSet { total } } }',
+  },
+  {
+    name: 'stock by origin for a destination (CIV, 2024, top 50)',
+    query: '{ country(code: "CIV") { topOrigins(year: 2024, limit: 50) { origin { code } male female total } } }',
+  },
+  {
+    name: 'stock by destination for an origin (SEN, 2024, top 50)',
+    query: '{ country(code: "SEN") { topDestinations(year: 2024, limit: 50) { destination { code } male female total } } }',
+  },
+  {
+    name: 'corridors to USA 2024, page of 100',
+    query:
+      '{ corridors(filter: { year: 2024, destinations: ["USA"] }, first: 100) { totalCount edges { node { origin { code } total } } } }',
+  },
   { name: 'world stock per year', query: '{ worldStock { year male female total femaleShare } }' },
-  { name: 'indicator series, Africa, 1990-2024', query: '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }' },
+  {
+    name: 'indicator series, Africa, 1990-2024',
+    query:
+      '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }',
+  },
 ];
 
 const median = (xs: number[]) => quantile(xs, 0.5);
@@ -69,9 +121,14 @@ async function plainCopy(url: string): Promise<number> {
   await c.connect();
   try {
     await c.query('DROP TABLE IF EXISTS bench_plain_copy');
-    await c.query('CREATE TABLE bench_plain_copy (destination_iso3 char(3), origin_iso3 char(3), year smallint, sex text, stock bigint)');
+    await c.query(
+      'CREATE TABLE bench_plain_copy (destination_iso3 char(3), origin_iso3 char(3), year smallint, sex text, stock bigint)',
+    );
     const started = process.hrtime.bigint();
-    await pipeline(fs.createReadStream(REAL_FILE), c.query(copyFrom('COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    await pipeline(
+      fs.createReadStream(REAL_FILE),
+      c.query(copyFrom('COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)')),
+    );
     const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
     await c.query('DROP TABLE bench_plain_copy');
     return elapsed;
@@ -123,7 +180,11 @@ async function main(): Promise<void> {
   let embedded: EmbeddedPostgres | null = null;
   let serverUrl = config.database.url;
   if (!serverUrl) {
-    embedded = await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, database: 'postgres' });
+    embedded = await startEmbeddedPostgres({
+      dir: config.database.embeddedDir,
+      port: config.database.embeddedPort,
+      database: 'postgres',
+    });
     serverUrl = embedded.adminUrl;
   }
   const name = `mg_bench_${Date.now()}_${crypto.randomBytes(3).toString('hex')}`;
@@ -137,7 +198,12 @@ async function main(): Promise<void> {
     const started = Date.now();
     for (const def of loadServices()) await prepareDatabase(def, url, config.database, log);
     const [{ server_version: serverVersion }] = (await admin.query('SHOW server_version')).rows as { server_version: string }[];
-    console.log(`# migration-data benchmark (PostgreSQL ${serverVersion}${embedded ? ', embedded' : ''}; ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${RUNS} runs per query after ${WARMUP} warm-up)`);
+    console.log(
+      `# migration-data benchmark (PostgreSQL ${serverVersion}${embedded ? ', embedded' : ''}; ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}; ${RUNS} runs per query after ${WARMUP} warm-up)`,
+    );
     console.log(`scratch database migrated and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
     // Import against plain COPY: three runs each, medians.
@@ -152,22 +218,34 @@ async function main(): Promise<void> {
     console.log(`## Import of the real 2024 file (153,296 rows), median of ${IMPORT_RUNS}, import and COPY alternating`);
     console.log('| | time | rows/s |');
     console.log('|---|---:|---:|');
-    console.log(`| npm run import (validate, merge, COPY, index, derived tables, swap) | ${ms(importMs)} | ${Math.round(153296 / (importMs / 1000)).toLocaleString('en-US')} |`);
-    console.log(`| plain COPY into a scratch table | ${ms(copyMs)} | ${Math.round(153296 / (copyMs / 1000)).toLocaleString('en-US')} |`);
+    console.log(
+      `| npm run import (validate, merge, COPY, index, derived tables, swap) | ${ms(importMs)} | ${Math.round(153296 / (importMs / 1000)).toLocaleString('en-US')} |`,
+    );
+    console.log(
+      `| plain COPY into a scratch table | ${ms(copyMs)} | ${Math.round(153296 / (copyMs / 1000)).toLocaleString('en-US')} |`,
+    );
     console.log(`ratio import / COPY: ${(importMs / copyMs).toFixed(2)}`);
     console.log(`peak RSS of the import process: ${mb(Math.max(...imports.map((r) => r.peakRssBytes)))}`);
     const phaseNames = Object.keys(imports[0].phases ?? {});
-    console.log(`where the import's time goes (medians): ${phaseNames.map((p) => `${p} ${ms(median(imports.map((r) => r.phases?.[p] ?? 0)))}`).join(', ')}`);
+    console.log(
+      `where the import's time goes (medians): ${phaseNames.map((p) => `${p} ${ms(median(imports.map((r) => r.phases?.[p] ?? 0)))}`).join(', ')}`,
+    );
 
     // The same rows in another order: every female row, then every male row, so no corridor's two
     // rows are next to each other (the import merges them in SQL either way; this shows the order costs nothing).
     const apart = path.join(dir, 'stock-sexes-apart.csv');
     const [header, ...rows] = fs.readFileSync(REAL_FILE, 'utf8').trim().split('\n');
-    fs.writeFileSync(apart, `${[header, ...rows.filter((l) => l.includes(',female,')), ...rows.filter((l) => l.includes(',male,'))].join('\n')}\n`);
+    fs.writeFileSync(
+      apart,
+      `${[header, ...rows.filter((l) => l.includes(',female,')), ...rows.filter((l) => l.includes(',male,'))].join('\n')}\n`,
+    );
     const apartRuns: ImportRun[] = [];
-    for (let i = 0; i < IMPORT_RUNS; i += 1) apartRuns.push(await runImport(url, ['stock', apart, '--revision', `bench_apart_${i}`]));
+    for (let i = 0; i < IMPORT_RUNS; i += 1)
+      apartRuns.push(await runImport(url, ['stock', apart, '--revision', `bench_apart_${i}`]));
     const apartMs = median(apartRuns.map((r) => r.ms));
-    console.log(`the same rows with the two sexes of each corridor apart: ${ms(apartMs)}, ratio to the plain COPY ${(apartMs / copyMs).toFixed(2)}\n`);
+    console.log(
+      `the same rows with the two sexes of each corridor apart: ${ms(apartMs)}, ratio to the plain COPY ${(apartMs / copyMs).toFixed(2)}\n`,
+    );
 
     const [catalogue, series] = writeBenchIndicatorFiles(dir);
     await runImport(url, ['catalogue', catalogue]);
@@ -179,10 +257,19 @@ async function main(): Promise<void> {
 
     // Ten times: the 2024 revision becomes the real rows plus 1.5 million synthetic ones.
     const big = path.join(dir, 'stock-10x.csv');
-    await writeSyntheticStock(big, SYNTHETIC_ROWS, [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024, 1991, 1992, 1993, 1994, 1996, 1997], REAL_FILE);
+    await writeSyntheticStock(
+      big,
+      SYNTHETIC_ROWS,
+      [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024, 1991, 1992, 1993, 1994, 1996, 1997],
+      REAL_FILE,
+    );
     const bigImport = await runImport(url, ['stock', big, '--revision', '2024']);
-    console.log(`## Ten times: revision 2024 reloaded with ${bigImport.rows.toLocaleString('en-US')} rows (153,296 real + ${SYNTHETIC_ROWS.toLocaleString('en-US')} synthetic)`);
-    console.log(`import: ${(bigImport.ms / 1000).toFixed(1)} s, ${Math.round(bigImport.rows / (bigImport.ms / 1000)).toLocaleString('en-US')} rows/s, peak RSS ${mb(bigImport.peakRssBytes)}\n`);
+    console.log(
+      `## Ten times: revision 2024 reloaded with ${bigImport.rows.toLocaleString('en-US')} rows (153,296 real + ${SYNTHETIC_ROWS.toLocaleString('en-US')} synthetic)`,
+    );
+    console.log(
+      `import: ${(bigImport.ms / 1000).toFixed(1)} s, ${Math.round(bigImport.rows / (bigImport.ms / 1000)).toLocaleString('en-US')} rows/s, peak RSS ${mb(bigImport.peakRssBytes)}\n`,
+    );
     const tenfold = await timeQueries(stack.gatewayUrl);
 
     console.log('## Analytics queries through the gateway');
@@ -201,7 +288,9 @@ async function main(): Promise<void> {
     for (const [queryName] of slowest) {
       const q = QUERIES.find((x) => x.name === queryName)!;
       const statements = await recordSql(ds, () => postGraphQL(stack.gatewayUrl, q.query, q.variables));
-      const heaviest = statements.filter((s) => /stock_corridor|stock_ranking|stock_year|stock_country_year|indicator_value/.test(s.sql));
+      const heaviest = statements.filter((s) =>
+        /stock_corridor|stock_ranking|stock_year|stock_country_year|indicator_value/.test(s.sql),
+      );
       for (const s of heaviest) {
         const plan: { 'QUERY PLAN': string }[] = await ds.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${s.sql}`, s.params);
         console.log(`## Plan at ten times: ${queryName}`);

@@ -12,7 +12,17 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { DEFAULT_PORTS, loadConfig, portVariables, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable, serviceUrlVariables, shiftedPorts } from '../shared/src/runtime/config';
+import {
+  DEFAULT_PORTS,
+  loadConfig,
+  portVariables,
+  PROJECT_ROOT,
+  SERVICE_NAMES,
+  type ServiceName,
+  serviceSecretVariable,
+  serviceUrlVariables,
+  shiftedPorts,
+} from '../shared/src/runtime/config';
 import { ANONYMOUS } from '../shared/src/auth/identity';
 import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../shared/src/auth/signing';
 import { createLogger } from '../shared/src/runtime/logger';
@@ -87,7 +97,12 @@ interface LoadResult {
   errors: number;
 }
 
-async function load(url: string, body: string, headers: Record<string, string> = {}, connections = CONNECTIONS): Promise<LoadResult> {
+async function load(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+  connections = CONNECTIONS,
+): Promise<LoadResult> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -190,7 +205,10 @@ async function loadDirect(stages: Call[][], connections = CONNECTIONS): Promise<
           stage.map((c) =>
             fetch(`http://127.0.0.1:${PORTS[c.service]}/graphql`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json', ...signatureHeaders(SECRETS[c.service], c.service, encodeIdentity(ANONYMOUS), c.body) },
+              headers: {
+                'content-type': 'application/json',
+                ...signatureHeaders(SECRETS[c.service], c.service, encodeIdentity(ANONYMOUS), c.body),
+              },
               body: c.body,
             }).then((r) => {
               if (!r.ok) errors += 1;
@@ -231,7 +249,11 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     process.stdout.write('starting the stack (npm start on benchmark ports)...\n');
-    const stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(stack);
     await waitFor(`http://127.0.0.1:${PORTS.gateway}/readyz`, 180_000, stack);
 
@@ -242,11 +264,15 @@ async function main(): Promise<void> {
     const supergraphFile = path.join(os.tmpdir(), `mg-bench-supergraph-${process.pid}.graphql`);
     fs.writeFileSync(supergraphFile, supergraph);
     const portMap = SERVICE_NAMES.map((name) => `${PORTS[name]}=${name}`).join(',');
-    const hive = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/hive-gateway.ts', supergraphFile, String(HIVE_PORT), portMap], {
-      cwd: PROJECT_ROOT,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const hive = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench/hive-gateway.ts', supergraphFile, String(HIVE_PORT), portMap],
+      {
+        cwd: PROJECT_ROOT,
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     children.push(hive);
     const cached = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], {
       cwd: PROJECT_ROOT,
@@ -277,7 +303,16 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 60_000;
     for (;;) {
       try {
-        if ((await fetch(theirs, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).ok) break;
+        if (
+          (
+            await fetch(theirs, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: '{"query":"{ __typename }"}',
+            })
+          ).ok
+        )
+          break;
       } catch {
         // not yet
       }
@@ -288,16 +323,20 @@ async function main(): Promise<void> {
     // Both gateways must give the same answers, or the comparison means nothing.
     const bodyOf = (op: BenchOperation) => JSON.stringify({ query: op.query, variables: op.variables });
     for (const op of OPERATIONS) {
-      const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf(op) }).then((r) => r.json());
+      const post = (url: string) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf(op) }).then((r) => r.json());
       const [a, b] = await Promise.all([post(ours), post(theirs)]);
       if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the two gateways answer "${op.name}" differently`);
-      if ((a as { errors?: unknown }).errors) throw new Error(`"${op.name}" failed: ${JSON.stringify((a as { errors?: unknown }).errors)}`);
+      if ((a as { errors?: unknown }).errors)
+        throw new Error(`"${op.name}" failed: ${JSON.stringify((a as { errors?: unknown }).errors)}`);
     }
 
     process.stdout.write('recording critical paths...\n');
     const paths = await recordCriticalPaths();
 
-    process.stdout.write(`warming up, then ${ROUNDS} rounds of ${SECONDS} s per gateway per operation at ${CONNECTIONS} connections...\n`);
+    process.stdout.write(
+      `warming up, then ${ROUNDS} rounds of ${SECONDS} s per gateway per operation at ${CONNECTIONS} connections...\n`,
+    );
     for (const op of OPERATIONS) {
       await load(ours, bodyOf(op));
       await load(theirs, bodyOf(op));
@@ -343,11 +382,18 @@ async function main(): Promise<void> {
       await load(cachedUrl, bodyOf(op));
       const c = await load(cachedUrl, bodyOf(op));
       const hash = crypto.createHash('sha256').update(op.query).digest('hex');
-      const apqBody = JSON.stringify({ variables: op.variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+      const apqBody = JSON.stringify({
+        variables: op.variables,
+        extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+      });
       await fetch(ours, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: op.query, variables: op.variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+        body: JSON.stringify({
+          query: op.query,
+          variables: op.variables,
+          extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+        }),
       }).then((r) => r.text());
       const a = await load(ours, apqBody);
       // One connection: no queueing and nothing to share, so this is the gateway's own cost per
@@ -391,7 +437,7 @@ async function main(): Promise<void> {
       '',
       ...summary,
       '',
-      '## One connection: the gateway\'s own cost over the critical path',
+      "## One connection: the gateway's own cost over the critical path",
       '',
       `p50 in ms at 1 connection for ${SECONDS} s each (autocannon reports whole milliseconds; direct is timed to 0.1 ms).`,
       '',

@@ -10,7 +10,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export function parseCommandLine<const O extends Options>(
   args: string[],
   options: O,
-  { positionals = false, fail = (message: string) => new Error(message) }: { positionals?: boolean; fail?: (message: string) => Error } = {},
+  {
+    positionals = false,
+    fail = (message: string) => new Error(message),
+  }: { positionals?: boolean; fail?: (message: string) => Error } = {},
 ) {
   const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
   for (const token of tokens) {

@@ -15,18 +15,32 @@ import { createLogger } from '../shared/src/runtime/logger';
 import { prepareDatabase } from '../shared/src/runtime/service';
 import { definition } from '../services/migration-data/src/service';
 import {
-  describeRejects, ImportBusyError, ImportError, type ImportOptions, type ImportResult, importCatalogue, importIndicatorSeries, importStock,
+  describeRejects,
+  ImportBusyError,
+  ImportError,
+  type ImportOptions,
+  type ImportResult,
+  importCatalogue,
+  importIndicatorSeries,
+  importStock,
 } from '../services/migration-data/src/import';
 import { progressPrinter } from './import/progress';
 import { parseCommandLine } from './commandLine';
 
-const USAGE = 'usage: npm run import -- <stock|indicators|catalogue> <file> [--revision NAME] [--skip-invalid] [--rejects FILE] [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence C] [--json]';
+const USAGE =
+  'usage: npm run import -- <stock|indicators|catalogue> <file> [--revision NAME] [--skip-invalid] [--rejects FILE] [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence C] [--json]';
 const KINDS = ['stock', 'indicators', 'catalogue'] as const;
 type Kind = (typeof KINDS)[number];
 const OPTIONS = {
-  revision: { type: 'string' }, rejects: { type: 'string' }, title: { type: 'string' }, citation: { type: 'string' },
-  'source-url': { type: 'string' }, confidence: { type: 'string' },
-  'skip-invalid': { type: 'boolean' }, 'no-wait': { type: 'boolean' }, json: { type: 'boolean' },
+  revision: { type: 'string' },
+  rejects: { type: 'string' },
+  title: { type: 'string' },
+  citation: { type: 'string' },
+  'source-url': { type: 'string' },
+  confidence: { type: 'string' },
+  'skip-invalid': { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
+  json: { type: 'boolean' },
 } as const;
 
 class UsageError extends Error {}
@@ -38,14 +52,23 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const { values: flags, positionals: positional } = parseCommandLine(argv, OPTIONS, { positionals: true, fail: (m) => new UsageError(m) });
+  const { values: flags, positionals: positional } = parseCommandLine(argv, OPTIONS, {
+    positionals: true,
+    fail: (m) => new UsageError(m),
+  });
   if (positional.length !== 2) throw new UsageError('expected a kind and a file');
   const [kind, file] = positional;
-  if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`kind must be one of ${KINDS.join(', ')}, got "${kind}"`);
+  if (!(KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`kind must be one of ${KINDS.join(', ')}, got "${kind}"`);
   // A named pipe is read like a file: each import reads its input once, so a decompressor can feed it.
-  if (!fs.existsSync(file) || !(fs.statSync(file).isFile() || fs.statSync(file).isFIFO())) throw new UsageError(`no such file: ${file}`);
-  if (kind === 'stock' && flags.revision === undefined) throw new UsageError('a stock import needs --revision NAME (such as 2024)');
-  if (kind !== 'stock' && (['revision', 'title', 'citation', 'source-url', 'confidence'] as const).some((f) => flags[f] !== undefined)) {
+  if (!fs.existsSync(file) || !(fs.statSync(file).isFile() || fs.statSync(file).isFIFO()))
+    throw new UsageError(`no such file: ${file}`);
+  if (kind === 'stock' && flags.revision === undefined)
+    throw new UsageError('a stock import needs --revision NAME (such as 2024)');
+  if (
+    kind !== 'stock' &&
+    (['revision', 'title', 'citation', 'source-url', 'confidence'] as const).some((f) => flags[f] !== undefined)
+  ) {
     throw new UsageError('--revision, --title, --citation, --source-url and --confidence apply to stock imports only');
   }
   if (flags.rejects !== undefined && !flags['skip-invalid']) throw new UsageError('--rejects goes with --skip-invalid');
@@ -76,7 +99,10 @@ async function main(): Promise<number> {
   const log = createLogger('import', config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await resolveDatabase(config, log);
   // The import writes migration-data's tables, so it connects as that service's own role.
-  const client = new Client({ connectionString: serviceDatabaseUrl(config.database, db.url, 'migration-data'), application_name: 'migration-data-import' });
+  const client = new Client({
+    connectionString: serviceDatabaseUrl(config.database, db.url, 'migration-data'),
+    application_name: 'migration-data-import',
+  });
   const label = `${args.kind}${args.flags.revision !== undefined ? ` ${args.flags.revision}` : ''}`;
   const progress = progressPrinter(process.stderr, label);
   try {
@@ -96,7 +122,9 @@ async function main(): Promise<number> {
     if (args.flags.json) {
       process.stdout.write(`${JSON.stringify({ ...result, rejects: undefined, peakRssBytes: rss })}\n`);
     } else if (!result.changed) {
-      process.stdout.write(`[import] ${label}: ${path.basename(args.file)} is already loaded (sha256 ${result.sha256.slice(0, 12)}…); nothing changed\n`);
+      process.stdout.write(
+        `[import] ${label}: ${path.basename(args.file)} is already loaded (sha256 ${result.sha256.slice(0, 12)}…); nothing changed\n`,
+      );
     } else {
       const rate = result.rows / Math.max(result.ms / 1000, 0.001);
       process.stdout.write(
@@ -104,7 +132,9 @@ async function main(): Promise<number> {
           `(${Math.round(rate).toLocaleString('en-US')} rows/s), ${result.rejected} rejected; peak RSS ${(rss / 1048576).toFixed(0)} MB\n`,
       );
       if (result.rejected > 0) {
-        process.stdout.write(`${describeRejects(args.file, result.rejects, result.rejected)}\n[import] every rejected row is in ${printableLines(String(rejectsFile))}\n`);
+        process.stdout.write(
+          `${describeRejects(args.file, result.rejects, result.rejected)}\n[import] every rejected row is in ${printableLines(String(rejectsFile))}\n`,
+        );
       }
     }
     return 0;

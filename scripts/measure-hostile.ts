@@ -18,7 +18,11 @@ const NESTED_TREATY_ACTIONS = `{ instrument(code: "ICRMW") { ${'treatyActions { 
 
 function fragmentBomb(depth: number): string {
   const fragments = Array.from({ length: depth }, (_, i) =>
-    i === depth - 1 ? `fragment F${i} on Query { __typename }` : `fragment F${i} on Query { ${Array(10).fill(`...F${i + 1}`).join(' ')} }`,
+    i === depth - 1
+      ? `fragment F${i} on Query { __typename }`
+      : `fragment F${i} on Query { ${Array(10)
+          .fill(`...F${i + 1}`)
+          .join(' ')} }`,
   );
   return `query Bomb { ...F0 } ${fragments.join(' ')}`;
 }
@@ -61,13 +65,18 @@ function median(values: number[]): number {
 /** How many values (objects, scalars, list items) a JSON answer holds. */
 function countValues(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + countValues(v), 0);
-  if (value !== null && typeof value === 'object') return Object.values(value).reduce((sum: number, v) => sum + 1 + countValues(v), 0);
+  if (value !== null && typeof value === 'object')
+    return Object.values(value).reduce((sum: number, v) => sum + 1 + countValues(v), 0);
   return 0;
 }
 
 async function post(url: string, query: string): Promise<{ status: number; text: string; ms: number }> {
   const started = process.hrtime.bigint();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
   const text = await res.text();
   return { status: res.status, text, ms: Number(process.hrtime.bigint() - started) / 1e6 };
 }
@@ -90,8 +99,12 @@ async function main(): Promise<void> {
   };
 
   await measureOnStack(config, log, async (stack) => {
-    console.log(`limit: cost ${config.limits.maxCost}, depth ${config.limits.maxDepth}, aliases ${config.limits.maxAliases}, tokens ${config.limits.maxTokens}, page ${config.limits.maxListLength}`);
-    console.log('\n| hostile document | characters | full cost estimate | analysis until refused | HTTP status, code | time to refuse (median of 7) |');
+    console.log(
+      `limit: cost ${config.limits.maxCost}, depth ${config.limits.maxDepth}, aliases ${config.limits.maxAliases}, tokens ${config.limits.maxTokens}, page ${config.limits.maxListLength}`,
+    );
+    console.log(
+      '\n| hostile document | characters | full cost estimate | analysis until refused | HTTP status, code | time to refuse (median of 7) |',
+    );
     console.log('|---|---:|---:|---:|---|---:|');
     const hostile: [string, string][] = [
       ['finding 1: treatyActions/instrument nested 5 times (depth 11)', NESTED_TREATY_ACTIONS],
@@ -128,7 +141,9 @@ async function main(): Promise<void> {
       const values = countValues(body.data ?? null);
       const bytes = Buffer.byteLength(answer.text);
       if (answer.status === 200 && bytes > largest.bytes) largest = { values, bytes, name: shape.name };
-      console.log(`| ${shape.name} | ${n} | ${Math.round(estimate(query).cost)} | ${answer.status}${body.errors ? ' (with errors)' : ''} | ${values} | ${bytes} | ${answer.ms.toFixed(0)} ms |`);
+      console.log(
+        `| ${shape.name} | ${n} | ${Math.round(estimate(query).cost)} | ${answer.status}${body.errors ? ' (with errors)' : ''} | ${values} | ${bytes} | ${answer.ms.toFixed(0)} ms |`,
+      );
     }
     console.log(`\nlargest accepted answer: ${largest.values} values, ${largest.bytes} bytes (${largest.name})`);
   });

@@ -29,7 +29,8 @@ import { loadServices } from '../services/definitions';
 
 const RUNS = Number(process.argv[2] ?? process.env.MEASURE_RUNS ?? 200);
 const WARMUP = 20;
-const QUERY = '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }';
+const QUERY =
+  '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }';
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -87,7 +88,10 @@ async function main(): Promise<void> {
     const direct = async (): Promise<string> => {
       const res = await fetch(service.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...signatureHeaders(stack.serviceSecrets['migration-data'], 'migration-data', identity, body) },
+        headers: {
+          'content-type': 'application/json',
+          ...signatureHeaders(stack.serviceSecrets['migration-data'], 'migration-data', identity, body),
+        },
         body,
       });
       return res.text();
@@ -133,12 +137,21 @@ async function main(): Promise<void> {
       }
     }
     const f = (x: number) => `${x.toFixed(1)} ms`;
-    console.log(`# indicator series, Africa, 1990-2024: ${values} values (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${RUNS} runs after ${WARMUP} warm-up)`);
+    console.log(
+      `# indicator series, Africa, 1990-2024: ${values} values (${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}; ${RUNS} runs after ${WARMUP} warm-up)`,
+    );
     console.log(`subgraph operation: ${print(parse(operation)).replace(/\s+/g, ' ')}`);
     console.log('| | p50 | p95 | CPU p50 | response |');
     console.log('|---|---:|---:|---:|---:|');
-    console.log(`| through the gateway | ${f(quantile(gatewayTimes, 0.5))} | ${f(quantile(gatewayTimes, 0.95))} | ${f(quantile(gatewayCpu, 0.5))} | ${gatewayBytes} B of data |`);
-    console.log(`| straight to migration-data | ${f(quantile(subgraphTimes, 0.5))} | ${f(quantile(subgraphTimes, 0.95))} | ${f(quantile(subgraphCpu, 0.5))} | ${subgraphBytes} B |`);
+    console.log(
+      `| through the gateway | ${f(quantile(gatewayTimes, 0.5))} | ${f(quantile(gatewayTimes, 0.95))} | ${f(quantile(gatewayCpu, 0.5))} | ${gatewayBytes} B of data |`,
+    );
+    console.log(
+      `| straight to migration-data | ${f(quantile(subgraphTimes, 0.5))} | ${f(quantile(subgraphTimes, 0.95))} | ${f(quantile(subgraphCpu, 0.5))} | ${subgraphBytes} B |`,
+    );
   } finally {
     await stop?.().catch(() => undefined);
     if (!reuse) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`).catch(() => undefined);

@@ -6,15 +6,40 @@ import fs from 'node:fs';
 import autocannon from 'autocannon';
 import { OPERATIONS } from './bench/operations';
 import { portVariables, PROJECT_ROOT, shiftedPorts } from '../shared/src/runtime/config';
-const P = { ...portVariables(shiftedPorts(4600)), EMBEDDED_PG_PORT: '54360', EMBEDDED_PG_DIR: '.data/postgres-mem', LOG_LEVEL: 'warn' };
-const rss = () => { const pid = Number(/pid=(\d+)/.exec(execFileSync('ss', ['-ltnpH', 'sport = :4600'], { encoding: 'utf8' }))![1]); return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024; };
+const P = {
+  ...portVariables(shiftedPorts(4600)),
+  EMBEDDED_PG_PORT: '54360',
+  EMBEDDED_PG_DIR: '.data/postgres-mem',
+  LOG_LEVEL: 'warn',
+};
+const rss = () => {
+  const pid = Number(/pid=(\d+)/.exec(execFileSync('ss', ['-ltnpH', 'sport = :4600'], { encoding: 'utf8' }))![1]);
+  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+};
 (async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env: { ...process.env, ...P }, stdio: 'ignore' });
-  for (;;) { try { if ((await fetch('http://127.0.0.1:4600/readyz')).ok) break; } catch {} await new Promise((r) => setTimeout(r, 500)); }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...P },
+    stdio: 'ignore',
+  });
+  for (;;) {
+    try {
+      if ((await fetch('http://127.0.0.1:4600/readyz')).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
   console.log('round, gateway RSS MiB after round');
   console.log(0, rss().toFixed(0));
   for (let round = 1; round <= 6; round++) {
-    for (const op of OPERATIONS) await autocannon({ url: 'http://127.0.0.1:4600/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: op.query, variables: op.variables }), connections: 8, duration: 4 });
+    for (const op of OPERATIONS)
+      await autocannon({
+        url: 'http://127.0.0.1:4600/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: op.query, variables: op.variables }),
+        connections: 8,
+        duration: 4,
+      });
     await new Promise((r) => setTimeout(r, 2000));
     console.log(round, rss().toFixed(0));
   }

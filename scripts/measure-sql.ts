@@ -9,8 +9,33 @@ import { createLogger } from '../shared/src/runtime/logger';
 import { measureOnStack, postGraphQL } from '../gateway/src/inProcessStack';
 
 const WCA_27 = [
-  'AGO', 'BDI', 'BEN', 'BFA', 'CAF', 'CIV', 'CMR', 'COD', 'COG', 'CPV', 'GAB', 'GHA', 'GIN', 'GMB',
-  'GNB', 'GNQ', 'LBR', 'MLI', 'MRT', 'NER', 'NGA', 'RWA', 'SEN', 'SLE', 'STP', 'TCD', 'TGO',
+  'AGO',
+  'BDI',
+  'BEN',
+  'BFA',
+  'CAF',
+  'CIV',
+  'CMR',
+  'COD',
+  'COG',
+  'CPV',
+  'GAB',
+  'GHA',
+  'GIN',
+  'GMB',
+  'GNB',
+  'GNQ',
+  'LBR',
+  'MLI',
+  'MRT',
+  'NER',
+  'NGA',
+  'RWA',
+  'SEN',
+  'SLE',
+  'STP',
+  'TCD',
+  'TGO',
 ];
 
 async function main(): Promise<void> {

@@ -7,12 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../shared/src/runtime/config';
 
-const QUERY = '{ country(code: "SEN") { name treatyActions { action } immigrantStock { year total } organizationMemberships { organization { code } } programmes { id } } }';
+const QUERY =
+  '{ country(code: "SEN") { name treatyActions { action } immigrantStock { year total } organizationMemberships { organization { code } } programmes { id } } }';
 
 /** RSS in KiB of a process and all its descendants, from ps. */
 function treeRssKiB(rootPid: number): { total: number; count: number } {
   const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' });
-  const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const children = new Map<number, number[]>();
   const rss = new Map<number, number>();
   for (const [pid, ppid, kib] of rows) {
@@ -73,8 +77,13 @@ async function main(): Promise<void> {
     const warm = await once(dataDir, port);
     console.log('| start | to first answer | RSS of all processes | processes | SIGTERM to exit |');
     console.log('|---|---:|---:|---:|---:|');
-    for (const [name, r] of [['cold (empty data folder)', cold], ['warm', warm]] as const) {
-      console.log(`| ${name} | ${(r.ms / 1000).toFixed(1)} s | ${r.rssMiB.toFixed(0)} MiB | ${r.processes} | ${(r.stopMs / 1000).toFixed(1)} s |`);
+    for (const [name, r] of [
+      ['cold (empty data folder)', cold],
+      ['warm', warm],
+    ] as const) {
+      console.log(
+        `| ${name} | ${(r.ms / 1000).toFixed(1)} s | ${r.rssMiB.toFixed(0)} MiB | ${r.processes} | ${(r.stopMs / 1000).toFixed(1)} s |`,
+      );
     }
   } finally {
     fs.rmSync(base, { recursive: true, force: true });

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     for (const service of loadServices()) {
       const { migrations, seeds } = await prepareDatabase(service, db.url, config.database, log);
       const seeded = seeds.filter((s) => s.applied).map((s) => `${s.name} (${s.rows} rows)`);
-      log.info(`${service.name}: ${migrations.length} migration(s) applied; seeded ${seeded.length > 0 ? seeded.join(', ') : 'nothing (already current)'}`);
+      log.info(
+        `${service.name}: ${migrations.length} migration(s) applied; seeded ${seeded.length > 0 ? seeded.join(', ') : 'nothing (already current)'}`,
+      );
     }
   } finally {
     await db.embedded?.stop();

@@ -9,13 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  Kind,
-  parse,
-  type OperationDefinitionNode,
-  type TypeNode,
-  type VariableDefinitionNode,
-} from 'graphql';
+import { Kind, parse, type OperationDefinitionNode, type TypeNode, type VariableDefinitionNode } from 'graphql';
 import { PROJECT_ROOT } from '../shared/src/runtime/config';
 import { csvText } from '../shared/src/io/csv';
 import { printableLines } from '../shared/src/io/printable';
@@ -65,7 +59,9 @@ export function loadReport(name: string, dir = OPERATIONS_DIR): Report {
     throw new ReportError(`No report is called "${name}". Reports: ${reportNames(dir).join(', ')}`);
   }
   const document = fs.readFileSync(path.join(dir, `${name}.graphql`), 'utf8');
-  const operations = parse(document).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = parse(document).definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   if (operations.length !== 1) throw new ReportError(`The report "${name}" must hold exactly one operation`);
   const keep = document
     .split('\n')
@@ -110,7 +106,9 @@ export function reportVariables(report: Report, pairs: string[]): Record<string,
     const def = defs.get(key);
     if (!def) {
       const known = [...defs.keys()];
-      throw new ReportError(`The report "${report.name}" has no variable "${key}"${known.length ? ` (it takes: ${known.join(', ')})` : ''}`);
+      throw new ReportError(
+        `The report "${report.name}" has no variable "${key}"${known.length ? ` (it takes: ${known.join(', ')})` : ''}`,
+      );
     }
     variables[key] = coerce(def, pair.slice(eq + 1));
   }
@@ -255,10 +253,13 @@ export async function runReport(opts: RunOptions): Promise<Json> {
   const incomplete = body.extensions?.valueCompletion ?? [];
   if (incomplete.length > 0) {
     throw new ReportError(
-      incomplete.map((v) => `The answer is incomplete: ${v.message}${v.path?.length ? ` (at ${v.path.join('.')})` : ''}`).join('\n'),
+      incomplete
+        .map((v) => `The answer is incomplete: ${v.message}${v.path?.length ? ` (at ${v.path.join('.')})` : ''}`)
+        .join('\n'),
     );
   }
-  if (body.data === undefined || body.data === null) throw new ReportError(`The gateway answered HTTP ${res.status} without data`);
+  if (body.data === undefined || body.data === null)
+    throw new ReportError(`The gateway answered HTTP ${res.status} without data`);
   return applyKeep(body.data, report.keep);
 }
 
@@ -296,7 +297,8 @@ async function main(): Promise<void> {
     return;
   }
   const gatewayUrl = process.env.GATEWAY_URL || undefined;
-  if (gatewayUrl !== undefined && !/^https?:\/\//.test(gatewayUrl)) throw new ReportError(`GATEWAY_URL must be an http(s) URL, not "${gatewayUrl}"`);
+  if (gatewayUrl !== undefined && !/^https?:\/\//.test(gatewayUrl))
+    throw new ReportError(`GATEWAY_URL must be an http(s) URL, not "${gatewayUrl}"`);
   const data = await runReport({
     name: args.name,
     vars: args.vars,
@@ -307,7 +309,9 @@ async function main(): Promise<void> {
   const text = formatReport(data, args.format);
   if (args.out) {
     fs.writeFileSync(args.out, text);
-    process.stderr.write(`[report] ${args.name}: ${args.format === 'csv' ? flattenRows(data).length + ' rows' : 'JSON'} written to ${args.out}\n`);
+    process.stderr.write(
+      `[report] ${args.name}: ${args.format === 'csv' ? flattenRows(data).length + ' rows' : 'JSON'} written to ${args.out}\n`,
+    );
   } else process.stdout.write(text);
 }
 

@@ -22,7 +22,8 @@ function say(line: string): void {
 /** Asks on the terminal; only the word "yes" goes ahead. */
 async function confirmed(what: string, yes: boolean): Promise<void> {
   if (yes) return;
-  if (!process.stdin.isTTY) throw new Refusal('not confirmed, and there is no terminal to ask on: pass --yes to delete without asking');
+  if (!process.stdin.isTTY)
+    throw new Refusal('not confirmed, and there is no terminal to ask on: pass --yes to delete without asking');
   process.stdout.write(`${what}\n`);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
   const answer = await new Promise<string>((resolve) => {
@@ -50,7 +51,9 @@ async function otherSessions(client: Client): Promise<Session[]> {
 }
 
 function inUse(database: string, sessions: Session[]): Refusal {
-  const who = [...new Set(sessions.map((s) => `${s.usename ?? '?'}${s.application_name ? ` (${s.application_name})` : ''}`))].join(', ');
+  const who = [
+    ...new Set(sessions.map((s) => `${s.usename ?? '?'}${s.application_name ? ` (${s.application_name})` : ''}`)),
+  ].join(', ');
   return new Refusal(
     `database "${database}" is in use by ${sessions.length} other session(s): ${who}; stop npm start and every other client first`,
   );
@@ -63,7 +66,10 @@ async function resetServer(url: string, yes: boolean): Promise<void> {
   await client.connect();
   try {
     const schemas = SERVICE_NAMES.map((n) => SERVICE_SCHEMAS[n]);
-    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY nspname', [schemas]);
+    const { rows } = await client.query<{ nspname: string }>(
+      'SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY nspname',
+      [schemas],
+    );
     const present = rows.map((r) => r.nspname);
     if (present.length === 0) {
       say(`nothing to delete: database "${database}" on ${target.host} has none of the schemas ${schemas.join(', ')}`);
@@ -71,7 +77,10 @@ async function resetServer(url: string, yes: boolean): Promise<void> {
     }
     const sessions = await otherSessions(client);
     if (sessions.length > 0) throw inUse(database, sessions);
-    await confirmed(`This deletes the schemas ${present.join(', ')} (every service's data) of database "${database}" on ${target.host}.`, yes);
+    await confirmed(
+      `This deletes the schemas ${present.join(', ')} (every service's data) of database "${database}" on ${target.host}.`,
+      yes,
+    );
     await client.query('BEGIN');
     // Whoever holds a lock on these tables is using them: refuse rather than wait.
     await client.query(`SET LOCAL lock_timeout = '3s'`);
@@ -79,7 +88,8 @@ async function resetServer(url: string, yes: boolean): Promise<void> {
       for (const schema of present) await client.query(`DROP SCHEMA IF EXISTS ${client.escapeIdentifier(schema)} CASCADE`);
     } catch (error) {
       await client.query('ROLLBACK');
-      if ((error as { code?: string }).code === '55P03') throw new Refusal(`the tables of database "${database}" are in use (a lock was held for 3 s): nothing deleted`);
+      if ((error as { code?: string }).code === '55P03')
+        throw new Refusal(`the tables of database "${database}" are in use (a lock was held for 3 s): nothing deleted`);
       throw error;
     }
     // Checked again with the schemas locked: a client that connected while we asked is seen here,
@@ -134,7 +144,9 @@ async function resetEmbedded(config: Config, yes: boolean): Promise<void> {
 async function main(): Promise<void> {
   let yes: boolean;
   try {
-    ({ values: { yes = false } } = parseArgs({ options: { yes: { type: 'boolean', short: 'y' } }, allowPositionals: false }));
+    ({
+      values: { yes = false },
+    } = parseArgs({ options: { yes: { type: 'boolean', short: 'y' } }, allowPositionals: false }));
   } catch (error) {
     throw new Refusal(`${(error as Error).message}\n${USAGE}`);
   }
@@ -145,7 +157,7 @@ async function main(): Promise<void> {
     throw new Refusal((error as Error).message);
   }
   if (config.nodeEnv === 'production') {
-    throw new Refusal('NODE_ENV is production: db:reset deletes every service\'s data and never runs in production');
+    throw new Refusal("NODE_ENV is production: db:reset deletes every service's data and never runs in production");
   }
   if (config.database.url) await resetServer(config.database.url, yes);
   else await resetEmbedded(config, yes);
@@ -155,7 +167,9 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     const refused = error instanceof Refusal;
-    process.stderr.write(`[db:reset] ${refused ? 'refused: ' : 'failed: '}${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `[db:reset] ${refused ? 'refused: ' : 'failed: '}${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(refused ? 2 : 1);
   },
 );

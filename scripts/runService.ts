@@ -6,7 +6,8 @@ import { SERVICE_NAMES, type ServiceName } from '../shared/src/runtime/config';
 import { runService } from '../shared/src/runtime/service';
 import { loadServices } from '../services/definitions';
 
-const isService = (name: string | undefined): name is ServiceName => (SERVICE_NAMES as readonly (string | undefined)[]).includes(name);
+const isService = (name: string | undefined): name is ServiceName =>
+  (SERVICE_NAMES as readonly (string | undefined)[]).includes(name);
 const name = process.argv[2];
 if (!isService(name)) {
   process.stderr.write(`usage: scripts/runService.ts <service>, with <service> one of ${SERVICE_NAMES.join(', ')}\n`);

@@ -10,7 +10,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, portVariables, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, shiftedPorts } from '../shared/src/runtime/config';
+import {
+  loadConfig,
+  portVariables,
+  PROJECT_ROOT,
+  SERVICE_NAMES,
+  type ServiceName,
+  shiftedPorts,
+} from '../shared/src/runtime/config';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../shared/src/data/embeddedPostgres';
 import { createLogger } from '../shared/src/runtime/logger';
 import { prepareDatabase } from '../shared/src/runtime/service';
@@ -40,7 +47,8 @@ function parseOptions(argv: string[]): Options {
   });
   const int = (flag: 'seconds' | 'connections' | 'down' | 'base-port', min: number, max: number) => {
     const n = Number(values[flag]);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${flag} must be a whole number between ${min} and ${max}, got "${values[flag]}"`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`--${flag} must be a whole number between ${min} and ${max}, got "${values[flag]}"`);
     return n;
   };
   const kill = SERVICE_NAMES.find((name) => name === values.kill);
@@ -79,7 +87,13 @@ function rssMb(pid: number | undefined): number | null {
 async function waitStatus(url: string, status: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.status, () => 0)) === status) return;
+    if (
+      (await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.status,
+        () => 0,
+      )) === status
+    )
+      return;
     await sleep(50);
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);
@@ -171,7 +185,10 @@ async function main(): Promise<void> {
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.timeout(30_000),
         });
-        const body = (await res.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
+        const body = (await res.json()) as {
+          data?: Record<string, unknown> | null;
+          errors?: { extensions?: { code?: string } }[];
+        };
         codes = (body.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
         if (res.status !== 200 && codes.length === 0) codes = [`HTTP_${res.status}`];
         data = body.data ?? null;
@@ -227,7 +244,15 @@ async function main(): Promise<void> {
   const serviceBack = Date.now();
   const serviceRecovered = await firstSuccessAfter(serviceBack, options.kill, serviceBack + 30_000);
   await sleep(Math.max(0, servicePhaseStart + phaseLength - Date.now()));
-  faults.push({ phase: `kill ${options.kill}`, faulted: options.kill, from: servicePhaseStart, to: Date.now(), cut, back: serviceBack, recovered: serviceRecovered });
+  faults.push({
+    phase: `kill ${options.kill}`,
+    faulted: options.kill,
+    from: servicePhaseStart,
+    to: Date.now(),
+    cut,
+    back: serviceBack,
+    recovered: serviceRecovered,
+  });
 
   // Phase 3: stop PostgreSQL, keep it down, start it again (same data folder and port).
   const pgPhaseStart = Date.now();
@@ -241,10 +266,26 @@ async function main(): Promise<void> {
     const pgBack = Date.now();
     const pgRecovered = await firstSuccessAfter(pgBack, 'postgres', pgBack + 30_000);
     await sleep(Math.max(0, pgPhaseEnd - Date.now()));
-    faults.push({ phase: 'restart PostgreSQL', faulted: 'postgres', from: pgPhaseStart, to: Date.now(), cut: pgCut, back: pgBack, recovered: pgRecovered });
+    faults.push({
+      phase: 'restart PostgreSQL',
+      faulted: 'postgres',
+      from: pgPhaseStart,
+      to: Date.now(),
+      cut: pgCut,
+      back: pgBack,
+      recovered: pgRecovered,
+    });
   } else {
     await sleep(Math.max(0, pgPhaseEnd - Date.now()));
-    faults.push({ phase: 'steady (DATABASE_URL: restart skipped)', faulted: '', from: pgPhaseStart, to: Date.now(), cut: 0, back: 0, recovered: null });
+    faults.push({
+      phase: 'steady (DATABASE_URL: restart skipped)',
+      faulted: '',
+      from: pgPhaseStart,
+      to: Date.now(),
+      cut: 0,
+      back: 0,
+      recovered: null,
+    });
   }
   running = false;
   await Promise.all(clients);
@@ -252,7 +293,11 @@ async function main(): Promise<void> {
 
   // Every acknowledged write must still be there.
   const post = async (query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     return ((await res.json()) as { data?: Record<string, unknown> | null }).data ?? null;
   };
   let lost = 0;
@@ -267,13 +312,20 @@ async function main(): Promise<void> {
     ...faults.map((f) => ({ phase: f.phase, faulted: f.faulted || null, from: f.from, to: f.to, fault: f })),
   ];
   const rows = phases.map((p) => {
-    const f = figures(samples.filter((s) => s.start >= p.from && s.start < p.to), p.faulted);
-    const errors = Object.entries(f.errors).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
-    const recovery = p.fault && p.fault.faulted
-      ? p.fault.recovered === null
-        ? 'not within 30 s'
-        : `${((p.fault.recovered - p.fault.back) / 1000).toFixed(2)} s (outage ${((p.fault.recovered - p.fault.cut) / 1000).toFixed(1)} s)`
-      : '—';
+    const f = figures(
+      samples.filter((s) => s.start >= p.from && s.start < p.to),
+      p.faulted,
+    );
+    const errors =
+      Object.entries(f.errors)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ') || 'none';
+    const recovery =
+      p.fault && p.fault.faulted
+        ? p.fault.recovered === null
+          ? 'not within 30 s'
+          : `${((p.fault.recovered - p.fault.back) / 1000).toFixed(2)} s (outage ${((p.fault.recovered - p.fault.cut) / 1000).toFixed(1)} s)`
+        : '—';
     return [
       p.phase,
       `${((p.to - p.from) / 1000).toFixed(0)} s`,
@@ -287,9 +339,26 @@ async function main(): Promise<void> {
     ];
   });
   const out: string[] = [];
-  out.push(`soak: ${options.seconds} s, ${options.connections} connections, ${samples.length} operations, mix ${[...READS, ...WRITES].map((o) => o.name).join(', ')}`);
+  out.push(
+    `soak: ${options.seconds} s, ${options.connections} connections, ${samples.length} operations, mix ${[...READS, ...WRITES].map((o) => o.name).join(', ')}`,
+  );
   out.push('');
-  out.push(table(['phase', 'length', 'ops', 'success', 'success (ops not touching the fault)', 'p50', 'p99', 'errors by code', 'recovery after return'], rows));
+  out.push(
+    table(
+      [
+        'phase',
+        'length',
+        'ops',
+        'success',
+        'success (ops not touching the fault)',
+        'p50',
+        'p99',
+        'errors by code',
+        'recovery after return',
+      ],
+      rows,
+    ),
+  );
   out.push('');
   out.push(
     table(
@@ -298,14 +367,17 @@ async function main(): Promise<void> {
         const restarted = firstPid[n] !== procs.get(n)?.child.pid;
         const a = rssWarm[n];
         const b = rssEnd[n];
-        return [n, a === null ? '—' : `${a} MB`, b === null ? '—' : `${b} MB${restarted ? ' (restarted)' : ''}`, a !== null && b !== null && !restarted ? `${b - a >= 0 ? '+' : ''}${b - a} MB` : '—'];
+        return [
+          n,
+          a === null ? '—' : `${a} MB`,
+          b === null ? '—' : `${b} MB${restarted ? ' (restarted)' : ''}`,
+          a !== null && b !== null && !restarted ? `${b - a >= 0 ? '+' : ''}${b - a} MB` : '—',
+        ];
       }),
     ),
   );
   out.push('');
-  out.push(
-    `writes: ${acknowledged.length} acknowledged, ${lost} lost`,
-  );
+  out.push(`writes: ${acknowledged.length} acknowledged, ${lost} lost`);
   process.stdout.write(`${out.join('\n')}\n`);
   process.exit(lost > 0 ? 1 : 0);
 }

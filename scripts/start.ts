@@ -4,7 +4,14 @@
 // Ctrl-C or SIGTERM, or when one cannot be kept running.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Config, loadConfig, PROJECT_ROOT, SERVICE_NAMES, type ServiceName, serviceSecretVariable } from '../shared/src/runtime/config';
+import {
+  type Config,
+  loadConfig,
+  PROJECT_ROOT,
+  SERVICE_NAMES,
+  type ServiceName,
+  serviceSecretVariable,
+} from '../shared/src/runtime/config';
 import { resolveDatabase, withoutDatabaseSettings } from '../shared/src/data/resolveDatabase';
 import { createLogger } from '../shared/src/runtime/logger';
 import { prepareDatabase } from '../shared/src/runtime/service';
@@ -46,7 +53,9 @@ async function main(): Promise<void> {
   // Every service needs the database: restarting them without it would only loop.
   db.embedded?.process.once('exit', (code, signal) => {
     if (stopping) return;
-    log.error(`the embedded PostgreSQL exited unexpectedly (${signal ? `killed by ${signal}` : `code ${code}`}): nothing works without it, so everything stops`);
+    log.error(
+      `the embedded PostgreSQL exited unexpectedly (${signal ? `killed by ${signal}` : `code ${code}`}): nothing works without it, so everything stops`,
+    );
     void shutdown('database gone', 1);
   });
   const giveUp = (reason: string) => void shutdown(reason, 1);
@@ -61,7 +70,9 @@ async function main(): Promise<void> {
       const seeded = seeds.filter((s) => s.applied);
       log.info(
         `${service.name}: ${migrations.length} migration(s) applied, ` +
-          (seeded.length > 0 ? `seeded ${seeded.map((s) => `${s.name} (${s.rows} rows)`).join(', ')}` : 'seed data already current'),
+          (seeded.length > 0
+            ? `seeded ${seeded.map((s) => `${s.name} (${s.rows} rows)`).join(', ')}`
+            : 'seed data already current'),
       );
     }
     // Each service connects as its own database role; the gateway gets no database settings.
@@ -75,7 +86,16 @@ async function main(): Promise<void> {
     // while the others keep serving.
     const readyz = (port: number) => `http://127.0.0.1:${port}/readyz`;
     for (const name of SERVICE_NAMES) {
-      children.push(new SupervisedProcess(name, ['scripts/runService.ts', name], { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) }, readyz(config.ports[name]), log, giveUp));
+      children.push(
+        new SupervisedProcess(
+          name,
+          ['scripts/runService.ts', name],
+          { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) },
+          readyz(config.ports[name]),
+          log,
+          giveUp,
+        ),
+      );
     }
     await Promise.all(children.map((c) => c.start()));
     const gateway = new SupervisedProcess(
@@ -89,7 +109,9 @@ async function main(): Promise<void> {
     children.push(gateway);
     await gateway.start();
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-    log.info(`Migration Graph is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open http://${host}:${config.ports.gateway}/graphql (Ctrl-C stops everything)`);
+    log.info(
+      `Migration Graph is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open http://${host}:${config.ports.gateway}/graphql (Ctrl-C stops everything)`,
+    );
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error));
     await shutdown('start-up failed', 1);

@@ -112,7 +112,10 @@ export class SupervisedProcess {
     const deadline = Date.now() + RESTART_POLICY.readyTimeoutMs;
     while (Date.now() < deadline) {
       if (child.exit) throw new Error(`${this.name} exited during start-up (${describeExit(child.exit)})`);
-      const ok = await fetch(this.readyUrl, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(this.readyUrl, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok && !child.exit) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -164,7 +167,9 @@ export class SupervisedProcess {
     } catch {
       // watch() counts an exit; a process that hangs without becoming ready is killed, which counts as one.
       if (!child.exit && !this.stopping) {
-        this.log.warn(`${this.name} (pid ${child.process.pid}) was not ready within ${seconds(RESTART_POLICY.readyTimeoutMs)} of its restart: killing it`);
+        this.log.warn(
+          `${this.name} (pid ${child.process.pid}) was not ready within ${seconds(RESTART_POLICY.readyTimeoutMs)} of its restart: killing it`,
+        );
         child.process.kill('SIGKILL');
       }
       return;

@@ -18,7 +18,11 @@ export interface TokenRequest {
 
 /** Parses the command line; throws with a message for the user on anything wrong. */
 export function parseTokenArgs(argv: string[]): TokenRequest {
-  const { values } = parseCommandLine(argv, { role: { type: 'string', multiple: true }, sub: { type: 'string' }, ttl: { type: 'string' } });
+  const { values } = parseCommandLine(argv, {
+    role: { type: 'string', multiple: true },
+    sub: { type: 'string' },
+    ttl: { type: 'string' },
+  });
   const roles: Role[] = [];
   for (const value of values.role ?? []) {
     if (!isRole(value)) throw new Error(`unknown role "${value}"; one of: ${ALL_ROLES.join(', ')}`);
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
   }
   const secret = localJwtSecret(config);
   if (!secret) {
-    process.stderr.write('[token] set JWT_SECRET (the same value as the gateway\'s) to make a local token\n');
+    process.stderr.write("[token] set JWT_SECRET (the same value as the gateway's) to make a local token\n");
     process.exit(2);
   }
   const token = await issueLocalToken({

@@ -48,7 +48,8 @@ const SUBGRAPHS = SERVICE_REGISTRY.map(({ name, port }) => ({ name, port, env: e
 
 const APP_SERVICES = [...SUBGRAPHS.map((s) => s.name), 'gateway'] as const;
 // The superuser's URL, for the migrate job only; a service's URL names no user or password.
-const ADMIN_DATABASE_URL = 'postgres://migration_graph:${POSTGRES_PASSWORD:?set the PostgreSQL superuser password}@postgres:5432/migration_graph';
+const ADMIN_DATABASE_URL =
+  'postgres://migration_graph:${POSTGRES_PASSWORD:?set the PostgreSQL superuser password}@postgres:5432/migration_graph';
 const SERVICE_DATABASE_URL = 'postgres://postgres:5432/migration_graph';
 const databasePassword = (env: string) => `\${DATABASE_PASSWORD_${env}:?set one database password per service}`;
 
@@ -109,26 +110,29 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  test.each(SUBGRAPHS)('the $name service listens on $port, inside the network only, with the database wired in.', ({ name, port, env }) => {
-    const svc = service(name);
-    expect(svc.command).toEqual(['node', '--import', 'tsx', 'scripts/runService.ts', name]);
-    expect(svc.environment).toEqual({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      HOST: '0.0.0.0',
-      // The server and database only: the service logs in as its own role with its own password.
-      DATABASE_URL: SERVICE_DATABASE_URL,
-      [`DATABASE_PASSWORD_${env}`]: databasePassword(env),
-      DB_POOL_SIZE: '10',
-      DB_STATEMENT_TIMEOUT_MS: '10000',
-      [`${env}_PORT`]: String(port),
-      REDIS_URL: 'redis://redis:6379',
-      // Its own signing secret only, required from the environment.
-      [`SERVICE_SECRET_${env}`]: `\${SERVICE_SECRET_${env}:?set one signing secret per service}`,
-    });
-    expect(svc.expose).toEqual([String(port)]);
-    expect(svc.ports).toBeUndefined();
-  });
+  test.each(SUBGRAPHS)(
+    'the $name service listens on $port, inside the network only, with the database wired in.',
+    ({ name, port, env }) => {
+      const svc = service(name);
+      expect(svc.command).toEqual(['node', '--import', 'tsx', 'scripts/runService.ts', name]);
+      expect(svc.environment).toEqual({
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        HOST: '0.0.0.0',
+        // The server and database only: the service logs in as its own role with its own password.
+        DATABASE_URL: SERVICE_DATABASE_URL,
+        [`DATABASE_PASSWORD_${env}`]: databasePassword(env),
+        DB_POOL_SIZE: '10',
+        DB_STATEMENT_TIMEOUT_MS: '10000',
+        [`${env}_PORT`]: String(port),
+        REDIS_URL: 'redis://redis:6379',
+        // Its own signing secret only, required from the environment.
+        [`SERVICE_SECRET_${env}`]: `\${SERVICE_SECRET_${env}:?set one signing secret per service}`,
+      });
+      expect(svc.expose).toEqual([String(port)]);
+      expect(svc.ports).toBeUndefined();
+    },
+  );
 
   test.each(SUBGRAPHS)('the $name service waits for healthy postgres and redis and a completed migrate job.', ({ name }) => {
     expect(service(name).depends_on).toEqual({
@@ -188,7 +192,9 @@ describe('docker-compose.yml', () => {
           name,
           {
             superuser: Object.values(env).some((v) => v.includes('${POSTGRES_PASSWORD')),
-            databaseSettings: Object.keys(env).filter((k) => k.startsWith('DATABASE_')).sort(),
+            databaseSettings: Object.keys(env)
+              .filter((k) => k.startsWith('DATABASE_'))
+              .sort(),
           },
         ];
       }),
@@ -196,29 +202,51 @@ describe('docker-compose.yml', () => {
     expect(holders).toEqual({
       postgres: { superuser: true, databaseSettings: [] },
       redis: { superuser: false, databaseSettings: [] },
-      migrate: { superuser: true, databaseSettings: ['DATABASE_URL', ...SUBGRAPHS.map(({ env }) => `DATABASE_PASSWORD_${env}`)].sort() },
-      ...Object.fromEntries(SUBGRAPHS.map(({ name, env }) => [name, { superuser: false, databaseSettings: [`DATABASE_PASSWORD_${env}`, 'DATABASE_URL'] }])),
+      migrate: {
+        superuser: true,
+        databaseSettings: ['DATABASE_URL', ...SUBGRAPHS.map(({ env }) => `DATABASE_PASSWORD_${env}`)].sort(),
+      },
+      ...Object.fromEntries(
+        SUBGRAPHS.map(({ name, env }) => [
+          name,
+          { superuser: false, databaseSettings: [`DATABASE_PASSWORD_${env}`, 'DATABASE_URL'] },
+        ]),
+      ),
       gateway: { superuser: false, databaseSettings: [] },
     });
   });
 
   // `docker compose config` resolves and validates the whole file as Compose itself reads it.
   const composeCli = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
-  (composeCli ? test : test.skip)('docker compose config accepts the file with every required value set, and refuses it without the database passwords.', () => {
-    const required: Record<string, string> = {
-      POSTGRES_PASSWORD: 'p'.repeat(32),
-      ...Object.fromEntries(SUBGRAPHS.flatMap(({ env }) => [[`DATABASE_PASSWORD_${env}`, 'd'.repeat(32)], [`SERVICE_SECRET_${env}`, 's'.repeat(32)]])),
-      JWT_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
-      JWT_ISSUER: 'https://issuer.example/',
-      JWT_AUDIENCE: 'migration-graph',
-    };
-    const run = (env: Record<string, string>) =>
-      spawnSync('docker', ['compose', '-f', COMPOSE_PATH, 'config', '--quiet'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
-    expect(run(required).status).toBe(0);
-    const { DATABASE_PASSWORD_MIGRATION_DATA: _omitted, ...withoutOne } = required;
-    const refused = run(withoutOne);
-    expect({ status: refused.status, says: /set one database password per service/.test(refused.stderr) }).toEqual({ status: 1, says: true });
-  });
+  (composeCli ? test : test.skip)(
+    'docker compose config accepts the file with every required value set, and refuses it without the database passwords.',
+    () => {
+      const required: Record<string, string> = {
+        POSTGRES_PASSWORD: 'p'.repeat(32),
+        ...Object.fromEntries(
+          SUBGRAPHS.flatMap(({ env }) => [
+            [`DATABASE_PASSWORD_${env}`, 'd'.repeat(32)],
+            [`SERVICE_SECRET_${env}`, 's'.repeat(32)],
+          ]),
+        ),
+        JWT_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+        JWT_ISSUER: 'https://issuer.example/',
+        JWT_AUDIENCE: 'migration-graph',
+      };
+      const run = (env: Record<string, string>) =>
+        spawnSync('docker', ['compose', '-f', COMPOSE_PATH, 'config', '--quiet'], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, ...env },
+        });
+      expect(run(required).status).toBe(0);
+      const { DATABASE_PASSWORD_MIGRATION_DATA: _omitted, ...withoutOne } = required;
+      const refused = run(withoutOne);
+      expect({ status: refused.status, says: /set one database password per service/.test(refused.stderr) }).toEqual({
+        status: 1,
+        says: true,
+      });
+    },
+  );
 
   test('only the gateway publishes a port to the host.', () => {
     const publishing = Object.entries(compose.services)

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import {
-  type Config, ConfigError, DEFAULT_JWT_MAX_LIFETIME_S, PROJECT_ROOT, SERVICE_NAMES, serviceSecretVariable,
+  type Config,
+  ConfigError,
+  DEFAULT_JWT_MAX_LIFETIME_S,
+  PROJECT_ROOT,
+  SERVICE_NAMES,
+  serviceSecretVariable,
 } from '../../shared/src/runtime/config';
 import { ANONYMOUS, type Identity, isRole, type Role } from '../../shared/src/auth/identity';
 import { localSecret } from '../../shared/src/auth/localSecret';
@@ -41,7 +46,7 @@ export function unauthenticated(message: string): GraphQLError {
 function rolesFrom(claim: unknown): Role[] {
   if (claim === undefined) return [];
   if (!Array.isArray(claim) || !claim.every((r): r is string => typeof r === 'string')) {
-    throw unauthenticated('The token\'s roles claim must be a list of strings');
+    throw unauthenticated("The token's roles claim must be a list of strings");
   }
   // Unknown roles grant nothing; they are dropped rather than refused so that an identity
   // provider may carry roles of other systems in the same claim.
@@ -66,7 +71,8 @@ function checkLifetime(payload: { iat?: number; exp?: number }, skewSeconds: num
   const now = Math.floor(Date.now() / 1000);
   const { iat, exp } = payload;
   if (iat !== undefined && iat > now + skewSeconds) throw unauthenticated('The token was issued in the future');
-  const tooLong = exp !== undefined && (exp - now > maxLifetimeSeconds + skewSeconds || (iat !== undefined && exp - iat > maxLifetimeSeconds));
+  const tooLong =
+    exp !== undefined && (exp - now > maxLifetimeSeconds + skewSeconds || (iat !== undefined && exp - iat > maxLifetimeSeconds));
   if (tooLong) throw unauthenticated(`The token lives longer than the ${maxLifetimeSeconds} s allowed`);
 }
 
@@ -128,7 +134,7 @@ export function localJwtSecret(config: Config, file = path.join(PROJECT_ROOT, '.
 export function authOptionsFromConfig(config: Config, hsSecret: string | undefined = config.jwt.secret): AuthOptions {
   const { jwt } = config;
   if (config.nodeEnv === 'production') {
-    if (!jwt.jwksUrl) throw new ConfigError('JWT_JWKS_URL', 'must be set in production (the identity provider\'s JWKS)');
+    if (!jwt.jwksUrl) throw new ConfigError('JWT_JWKS_URL', "must be set in production (the identity provider's JWKS)");
     if (!jwt.issuer) throw new ConfigError('JWT_ISSUER', 'must be set in production');
     if (!jwt.audience) throw new ConfigError('JWT_AUDIENCE', 'must be set in production');
   }
@@ -147,7 +153,8 @@ export function gatewayServiceSecrets(config: Config): ServiceSecrets {
   const secrets = {} as ServiceSecrets;
   for (const name of SERVICE_NAMES) {
     const secret = config.serviceSecrets[name];
-    if (!secret) throw new ConfigError(serviceSecretVariable(name), 'must be set (or, in development and test, SERVICE_SIGNING_SECRET)');
+    if (!secret)
+      throw new ConfigError(serviceSecretVariable(name), 'must be set (or, in development and test, SERVICE_SIGNING_SECRET)');
     secrets[name] = secret;
   }
   return secrets;

@@ -36,7 +36,11 @@ export const nullDanglingReferences: ApolloServerPlugin<BaseContext> = {
       const silent = result.extensions?.valueCompletion;
       if (Array.isArray(silent) && silent.length > 0 && !result.errors?.length) {
         // The gateway has already nulled the nearest nullable parent: only the error is missing.
-        result.errors = (silent as ValueCompletionError[]).map((e) => ({ message: e.message, path: e.path, extensions: { code: 'DANGLING_REFERENCE' } }));
+        result.errors = (silent as ValueCompletionError[]).map((e) => ({
+          message: e.message,
+          path: e.path,
+          extensions: { code: 'DANGLING_REFERENCE' },
+        }));
         const { valueCompletion: _reported, ...rest } = result.extensions ?? {};
         if (Object.keys(rest).length > 0) result.extensions = rest;
         else delete result.extensions;

@@ -27,7 +27,10 @@ export interface IdeOptions {
 /** The URL path of each asset and the installed file it is read from. */
 const ASSETS: Record<string, { file: () => string; type: string }> = {
   'react.production.min.js': { file: () => packageFile('react', 'umd/react.production.min.js'), type: 'text/javascript' },
-  'react-dom.production.min.js': { file: () => packageFile('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript' },
+  'react-dom.production.min.js': {
+    file: () => packageFile('react-dom', 'umd/react-dom.production.min.js'),
+    type: 'text/javascript',
+  },
   'graphiql.min.js': { file: () => packageFile('graphiql', 'graphiql.min.js'), type: 'text/javascript' },
   'graphiql.min.css': { file: () => packageFile('graphiql', 'graphiql.min.css'), type: 'text/css' },
   'ide.js': { file: () => path.join(__dirname, '..', 'ide', 'ide.js'), type: 'text/javascript' },
@@ -54,7 +57,10 @@ function packageFile(pkg: string, file: string): string {
 
 /** The named operations of a folder as tabs, ordered by file name, each with its variables' defaults. */
 export function loadIdeTabs(operationsDir: string): IdeTab[] {
-  const files = fs.readdirSync(operationsDir).filter((f) => f.endsWith('.graphql')).sort();
+  const files = fs
+    .readdirSync(operationsDir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort();
   return files.map((file) => {
     const query = fs.readFileSync(path.join(operationsDir, file), 'utf8').trim() + '\n';
     const defaults: Record<string, unknown> = {};

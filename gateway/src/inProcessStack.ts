@@ -45,7 +45,16 @@ export async function startInProcessStack(
   const limits = options.limits ?? config.limits;
   const services: RunningService[] = [];
   for (const def of options.definitions ?? loadServices()) {
-    services.push(await startService(def, { url, database: config.database, port: 0, host: '127.0.0.1', log, secret: serviceSecrets[def.name] }));
+    services.push(
+      await startService(def, {
+        url,
+        database: config.database,
+        port: 0,
+        host: '127.0.0.1',
+        log,
+        secret: serviceSecrets[def.name],
+      }),
+    );
   }
   const serviceUrls = Object.fromEntries(services.map((s) => [s.name, s.url])) as Record<ServiceName, string>;
   const app = createGatewayApp({
@@ -76,7 +85,11 @@ export async function startInProcessStack(
  * For measurements: the stack over DATABASE_URL or the embedded PostgreSQL, migrated and seeded
  * first, while `measure` runs; the stack and an embedded server are stopped afterwards.
  */
-export async function measureOnStack(config: Config, log: Logger, measure: (stack: InProcessStack) => Promise<void>): Promise<void> {
+export async function measureOnStack(
+  config: Config,
+  log: Logger,
+  measure: (stack: InProcessStack) => Promise<void>,
+): Promise<void> {
   const db = await resolveDatabase(config, log);
   const stack = await (async () => {
     for (const def of loadServices()) await prepareDatabase(def, db.url, config.database, log);
@@ -96,7 +109,11 @@ export async function postGraphQL<T = unknown>(
   query: string,
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
-): Promise<{ status: number; data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] }> {
+): Promise<{
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

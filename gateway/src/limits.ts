@@ -91,7 +91,12 @@ class OverLimit extends Error {
   }
 }
 
-function argumentValue(node: FieldNode, name: string, field: GraphQLField<unknown, unknown> | undefined, variables: Record<string, unknown>): unknown {
+function argumentValue(
+  node: FieldNode,
+  name: string,
+  field: GraphQLField<unknown, unknown> | undefined,
+  variables: Record<string, unknown>,
+): unknown {
   const arg = node.arguments?.find((a) => a.name.value === name);
   return arg ? valueFromASTUntyped(arg.value, variables) : field?.args.find((a) => a.name === name)?.defaultValue;
 }
@@ -101,7 +106,12 @@ function argumentValue(node: FieldNode, name: string, field: GraphQLField<unknow
  * default) gives, else the declared assumed size. A list without a declaration counts
  * UNDECLARED_LIST_SIZE, never 1. A sized connection is one object: its sizedFields carry the size.
  */
-function fieldSize(node: FieldNode, field: GraphQLField<unknown, unknown> | undefined, bound: ListBound | undefined, variables: Record<string, unknown>): number {
+function fieldSize(
+  node: FieldNode,
+  field: GraphQLField<unknown, unknown> | undefined,
+  bound: ListBound | undefined,
+  variables: Record<string, unknown>,
+): number {
   if (bound?.slicingArguments) {
     for (const name of bound.slicingArguments) {
       const value = argumentValue(node, name, field, variables);
@@ -142,7 +152,11 @@ export function operationCost(
     return cost;
   };
   /** `sized`: fields of this selection that carry their parent connection's size (its sizedFields). */
-  const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined | null, sized: { fields: string[]; size: number } | null): number => {
+  const costOf = (
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | undefined | null,
+    sized: { fields: string[]; size: number } | null,
+  ): number => {
     let total = 0;
     // A leaf asked twice under one key is one value of the answer; repeated spreads still count each time.
     const leaves = new Set<string>();
@@ -155,7 +169,8 @@ export function operationCost(
           if (leaves.has(key)) continue;
           leaves.add(key);
         }
-        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
+        const field =
+          parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         const bound = parent ? bounds.get(`${parent.name}.${selection.name.value}`) : undefined;
         // A connection's sized field (edges) is as long as the connection's slicing argument says.
         const inherited = sized?.fields.includes(selection.name.value) ? sized.size : undefined;
@@ -167,7 +182,9 @@ export function operationCost(
         } else {
           size = inherited ?? fieldSize(selection, field, bound, variables);
         }
-        const inner = selection.selectionSet ? costOf(selection.selectionSet, field ? getNamedType(field.type) : undefined, childSized) : 0;
+        const inner = selection.selectionSet
+          ? costOf(selection.selectionSet, field ? getNamedType(field.type) : undefined, childSized)
+          : 0;
         total = check(total + size * (VALUE_COST + inner));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
@@ -259,7 +276,10 @@ export function gatewayLimits(
         const cost = operation ? operationCost(schema, operation, fragments, variables, bounds, limits.maxCost) : 0;
         if (cost > limits.maxCost) {
           // The analysis stops once past the limit, so the figure is where it stopped: a lower bound.
-          throw withCode('GRAPHQL_VALIDATION_FAILED', `The operation costs at least ${Math.ceil(cost)}; at most ${limits.maxCost} is accepted`);
+          throw withCode(
+            'GRAPHQL_VALIDATION_FAILED',
+            `The operation costs at least ${Math.ceil(cost)}; at most ${limits.maxCost} is accepted`,
+          );
         }
         if (production && asksIntrospection(document)) {
           const identity = identityOf(contextValue);
@@ -277,5 +297,8 @@ export function gatewayLimits(
       },
     }),
   };
-  return { plugins: [...armor.plugins, guard, ...(production ? [blockSuggestions] : [])], validationRules: armor.validationRules };
+  return {
+    plugins: [...armor.plugins, guard, ...(production ? [blockSuggestions] : [])],
+    validationRules: armor.validationRules,
+  };
 }

@@ -14,7 +14,9 @@ export async function gatewayReadiness(serviceUrls: Record<string, string>, time
         async (res) => {
           if (res.ok) return true;
           const body = (await res.json().catch(() => null)) as { checks?: Record<string, unknown> } | null;
-          const failing = Object.entries(body?.checks ?? {}).filter(([, ok]) => ok !== true).map(([check]) => check);
+          const failing = Object.entries(body?.checks ?? {})
+            .filter(([, ok]) => ok !== true)
+            .map(([check]) => check);
           return failing.length > 0 ? `not ready: ${failing.join(', ')}` : 'not ready';
         },
         () => false,

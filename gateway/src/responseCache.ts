@@ -29,7 +29,12 @@ const REDIS_ERROR_LOG_INTERVAL_MS = 10_000;
  */
 export function redisStore(url: string, log: Logger): ResponseCacheStore {
   const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 1_000 } });
-  const keyv = createKeyv(client, { namespace: 'mg:rc', keyPrefixSeparator: ':', throwOnConnectError: false, connectionTimeout: 1_000 });
+  const keyv = createKeyv(client, {
+    namespace: 'mg:rc',
+    keyPrefixSeparator: ':',
+    throwOnConnectError: false,
+    connectionTimeout: 1_000,
+  });
   let lastLogged = 0;
   let skipped = 0;
   keyv.on('error', (error: unknown) => {
@@ -96,6 +101,10 @@ export function responseCachePlugins(store: ResponseCacheStore, ttlSeconds: numb
     // Hints drive the cache only: no Cache-Control header goes to clients, as before.
     ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
     ttlAndMarker,
-    ApolloServerPluginResponseCache<BaseContext>({ cache: store.cache, shouldReadFromCache: anonymous, shouldWriteToCache: anonymous }),
+    ApolloServerPluginResponseCache<BaseContext>({
+      cache: store.cache,
+      shouldReadFromCache: anonymous,
+      shouldWriteToCache: anonymous,
+    }),
   ];
 }

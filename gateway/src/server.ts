@@ -125,7 +125,11 @@ function deduplicatingFetcher(inner: Fetcher): Fetcher {
  * the subgraph's URL or response body.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource {
-  constructor(private readonly service: string, url: string, fetcher: Fetcher) {
+  constructor(
+    private readonly service: string,
+    url: string,
+    fetcher: Fetcher,
+  ) {
     super({ url, fetcher });
   }
 
@@ -147,7 +151,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
       const retry = retryable === true ? { retryable, retryAfterSeconds } : {};
       return graphError(code, first.message, { ...retry, serviceName: this.service });
     }
-    return graphError('DOWNSTREAM_SERVICE_ERROR', `The ${this.service} service failed (HTTP ${response.status})`, { serviceName: this.service });
+    return graphError('DOWNSTREAM_SERVICE_ERROR', `The ${this.service} service failed (HTTP ${response.status})`, {
+      serviceName: this.service,
+    });
   }
 }
 
@@ -168,16 +174,23 @@ const requestGuard: ApolloServerPlugin<BaseContext> = {
       const chosen = operation ?? getOperationAST(document, request.operationName);
       if (!chosen) {
         throw requestError(
-          request.operationName ? `No operation named "${request.operationName}"` : 'Several operations: name the one to run in operationName',
+          request.operationName
+            ? `No operation named "${request.operationName}"`
+            : 'Several operations: name the one to run in operationName',
           'OPERATION_RESOLUTION_FAILURE',
         );
       }
       if (chosen.operation !== 'query' && !schema.getRootType(chosen.operation)) {
         throw requestError(`The graph has no ${chosen.operation} operations`, 'BAD_REQUEST');
       }
-      const { errors } = getVariableValues(schema, chosen.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: MAX_VARIABLE_ERRORS });
+      const { errors } = getVariableValues(schema, chosen.variableDefinitions ?? [], request.variables ?? {}, {
+        maxErrors: MAX_VARIABLE_ERRORS,
+      });
       if (errors && errors.length >= MAX_VARIABLE_ERRORS) {
-        throw requestError(`${MAX_VARIABLE_ERRORS} or more variable values are invalid; the first: ${errors[0].message}`, 'BAD_USER_INPUT');
+        throw requestError(
+          `${MAX_VARIABLE_ERRORS} or more variable values are invalid; the first: ${errors[0].message}`,
+          'BAD_USER_INPUT',
+        );
       }
     },
   }),

@@ -33,7 +33,10 @@ const gateway = createGatewayRuntime({
         if (!service || !secret || typeof options.body !== 'string') return;
         setOptions({
           ...options,
-          headers: { ...(options.headers as Record<string, string>), ...signatureHeaders(secret, service, anonymous, options.body) },
+          headers: {
+            ...(options.headers as Record<string, string>),
+            ...signatureHeaders(secret, service, anonymous, options.body),
+          },
         });
       },
     },

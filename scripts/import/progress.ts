@@ -22,7 +22,9 @@ export function progressPrinter(out: NodeJS.WriteStream, label: string) {
         const width = 30;
         const filled = Math.round(fraction * width);
         const eta = fraction > 0 ? (seconds / fraction) * (1 - fraction) : 0;
-        out.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${fmt(p.rows)} rows ${fmt(rate)} rows/s ETA ${eta.toFixed(0)} s   `);
+        out.write(
+          `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${fmt(p.rows)} rows ${fmt(rate)} rows/s ETA ${eta.toFixed(0)} s   `,
+        );
         return;
       }
       if (fraction * 10 < nextTenth && fraction < 1) return;

@@ -65,12 +65,16 @@ export async function writeSyntheticStock(file: string, count: number, years: nu
  */
 export function writeBenchIndicatorFiles(dir: string): [string, string] {
   const catalogue = path.join(dir, 'catalogue.csv');
-  fs.writeFileSync(catalogue, 'code,name,unit,definition,allow_negative,source,source_url,confidence\n' +
-    'BENCH_SYNTHETIC,Synthetic benchmark series,persons,Invented values for the benchmark only.,true,Benchmark,,unverified\n');
+  fs.writeFileSync(
+    catalogue,
+    'code,name,unit,definition,allow_negative,source,source_url,confidence\n' +
+      'BENCH_SYNTHETIC,Synthetic benchmark series,persons,Invented values for the benchmark only.,true,Benchmark,,unverified\n',
+  );
   const series = path.join(dir, 'series.csv');
   const lines = ['indicator,country_iso3,year,value,unit,source,confidence'];
   for (const code of COUNTRIES.keys()) {
-    for (let year = 1990; year <= 2024; year += 1) lines.push(`BENCH_SYNTHETIC,${code},${year},${(year * 7 + code.charCodeAt(0)) % 1000},persons,Benchmark,unverified`);
+    for (let year = 1990; year <= 2024; year += 1)
+      lines.push(`BENCH_SYNTHETIC,${code},${year},${(year * 7 + code.charCodeAt(0)) % 1000},persons,Benchmark,unverified`);
   }
   fs.writeFileSync(series, `${lines.join('\n')}\n`);
   return [catalogue, series];

@@ -18,7 +18,10 @@ export interface SoakOperation {
 /** How the soak checks that an acknowledged write is still there after the faults. */
 export interface WriteVerifier {
   /** True when the write with this identifier is present. */
-  verify(id: string, post: (query: string, variables?: Record<string, unknown>) => Promise<Record<string, unknown> | null>): Promise<boolean>;
+  verify(
+    id: string,
+    post: (query: string, variables?: Record<string, unknown>) => Promise<Record<string, unknown> | null>,
+  ): Promise<boolean>;
 }
 
 const COUNTRIES = ['SEN', 'NER', 'MLI', 'BFA', 'GIN', 'CIV', 'GHA', 'NGA', 'CMR', 'TCD', 'GAB', 'CAF'] as const;
@@ -75,7 +78,10 @@ export const READS: SoakOperation[] = [
     name: 'instrument',
     touches: ['legal-instruments'],
     weight: 1,
-    build: (pick) => ({ query: `query I($c: ID!) { instrument(code: $c) { code shortTitle } }`, variables: { c: pick(['ICRMW', 'AU-KAMPALA']) } }),
+    build: (pick) => ({
+      query: `query I($c: ID!) { instrument(code: $c) { code shortTitle } }`,
+      variables: { c: pick(['ICRMW', 'AU-KAMPALA']) },
+    }),
   },
 ];
 
@@ -123,7 +129,8 @@ function meetingIds(process: string) {
           `query($after: String) { meetings(filter: { process: "${process}" }, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
           { after },
         );
-        const page = data?.meetings as { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | undefined;
+        const page = data?.meetings as
+          { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | undefined;
         if (!page) throw new Error('could not read the meetings back');
         for (const e of page.edges) found.add(e.node.id);
         if (!page.pageInfo.hasNextPage) return found;

@@ -30,7 +30,8 @@ export function figures(samples: Sample[], faulted: string | null): PhaseFigures
   const latencies = samples.map((s) => s.end - s.start).sort((a, b) => a - b);
   const errors: Record<string, number> = {};
   for (const s of samples) for (const c of s.codes) errors[c] = (errors[c] ?? 0) + 1;
-  const unaffected = faulted && faulted !== 'postgres' ? samples.filter((s) => !s.touches.includes(faulted)) : faulted ? [] : samples;
+  const unaffected =
+    faulted && faulted !== 'postgres' ? samples.filter((s) => !s.touches.includes(faulted)) : faulted ? [] : samples;
   return {
     requests: samples.length,
     successRate: samples.length ? samples.filter((s) => s.ok).length / samples.length : NaN,

@@ -55,7 +55,9 @@ describeWithChromium('the in-browser IDE, in headless Chromium', () => {
       .filter((f) => f.endsWith('.graphql'))
       .map((f) => fs.readFileSync(path.join(PROJECT_ROOT, 'operations', f), 'utf8').match(/query (\w+)/)![1]);
     for (const name of names) expect(tabs.some((t) => t.includes(name))).toBe(true);
-    await expect(page.locator('[data-name="headers"], .graphiql-editor-tool button:has-text("Headers")').count()).resolves.toBeGreaterThan(0);
+    await expect(
+      page.locator('[data-name="headers"], .graphiql-editor-tool button:has-text("Headers")').count(),
+    ).resolves.toBeGreaterThan(0);
     await page.locator('button[aria-label="Show Documentation Explorer"]').click();
     await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().waitFor({ timeout: 10_000 });
   });
@@ -64,22 +66,36 @@ describeWithChromium('the in-browser IDE, in headless Chromium', () => {
     // The IDE opened at the root in the test above; the selected tab gets a query whose answer is known.
     const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
     await editor.waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => document.querySelectorAll('.graphiql-tab').length > 0 || document.querySelector('.graphiql-editors'));
+    await page.waitForFunction(
+      () => document.querySelectorAll('.graphiql-tab').length > 0 || document.querySelector('.graphiql-editors'),
+    );
     await page.evaluate(() => {
-      const cm = (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror;
-      cm.setValue('{ country(code: "SEN") { name nameFr: name(lang: FR) organizationMemberships(asOf: "2024-06-30") { organization { code } from } } }');
+      const cm = (
+        document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } }
+      ).CodeMirror;
+      cm.setValue(
+        '{ country(code: "SEN") { name nameFr: name(lang: FR) organizationMemberships(asOf: "2024-06-30") { organization { code } from } } }',
+      );
     });
     // GraphiQL re-reads the operation name from the edited document after a short debounce; a
     // click before that would send the previous tab's operation name.
     await page.waitForTimeout(1000);
     await page.locator('.graphiql-execute-button').click();
     const response = page.locator('.graphiql-response .CodeMirror');
-    await page.waitForFunction(() => (document.querySelector('.graphiql-response .CodeMirror') as HTMLElement | null)?.innerText.includes('Sénégal'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('.graphiql-response .CodeMirror') as HTMLElement | null)?.innerText.includes('Sénégal'),
+      undefined,
+      { timeout: 30_000 },
+    );
     const text = (await response.innerText()).replace(/\s+/g, '');
     const json = text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1);
     expect(JSON.parse(json)).toEqual({
       data: {
-        country: { name: 'Senegal', nameFr: 'Sénégal', organizationMemberships: [{ organization: { code: 'ECOWAS' }, from: '1975-05-28' }] },
+        country: {
+          name: 'Senegal',
+          nameFr: 'Sénégal',
+          organizationMemberships: [{ organization: { code: 'ECOWAS' }, from: '1975-05-28' }],
+        },
       },
     });
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });

@@ -18,16 +18,25 @@ afterAll(async () => {
 function withoutTypename(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTypename);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '__typename').map(([k, v]) => [k, withoutTypename(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== '__typename')
+      .map(([k, v]) => [k, withoutTypename(v)]),
+  );
 }
 
 describe('typed clients for the named operations', () => {
   it('runs the gap analysis with Apollo Client and its generated types, as a frontend team would', async () => {
     const client = new ApolloClient({ link: new HttpLink({ uri: stack.gatewayUrl }), cache: new InMemoryCache() });
-    const { data } = await client.query({ query: GapAnalysisDocument, variables: { process: 'MIDWA', instrument: 'ICRMW', asOf: '2024-06-30' } });
+    const { data } = await client.query({
+      query: GapAnalysisDocument,
+      variables: { process: 'MIDWA', instrument: 'ICRMW', asOf: '2024-06-30' },
+    });
     const answer: GapAnalysisQuery = data!;
     // Typed access: a wrong field name here fails the type-check of this test.
-    const gaps = answer.consultativeProcess!.participants.flatMap((p) => (p.country && p.country.treatyStatus.status !== 'PARTY' ? [p.country.code] : []));
+    const gaps = answer.consultativeProcess!.participants.flatMap((p) =>
+      p.country && p.country.treatyStatus.status !== 'PARTY' ? [p.country.code] : [],
+    );
     expect(gaps).toEqual(['LBR', 'SLE']);
     const raw = await stack.query(fs.readFileSync(path.join(PROJECT_ROOT, 'operations', 'gap-analysis.graphql'), 'utf8'));
     expect(withoutTypename(answer)).toEqual(raw.data);

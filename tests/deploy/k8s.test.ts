@@ -16,7 +16,10 @@ function load(file: string): Obj[] {
   return docs.map((d) => d.toJSON() as Obj).filter((d) => d !== null);
 }
 
-const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const kustomization = load('kustomization.yaml')[0];
 
 // The manifests as `kubectl apply -k` sees them (the services are patches of one generic
@@ -25,19 +28,38 @@ const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8'
 const rendered = kubectl ? spawnSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' }) : undefined;
 const all = [
   ...(rendered ? parseAllDocuments(rendered.stdout).map((d) => ({ file: 'kustomization.yaml', doc: d.toJSON() as Obj })) : []),
-  ...files.filter((f) => f !== 'kustomization.yaml' && !kustomization.resources.includes(f)).flatMap((f) => load(f).map((doc) => ({ file: f, doc }))),
+  ...files
+    .filter((f) => f !== 'kustomization.yaml' && !kustomization.resources.includes(f))
+    .flatMap((f) => load(f).map((doc) => ({ file: f, doc }))),
 ];
 const find = (kind: string, name: string) => all.find(({ doc }) => doc.kind === kind && doc.metadata?.name === name)?.doc;
 
 const COMPONENTS = [
-  { name: 'gateway', port: 4000, entry: 'gateway/src/index.ts', args: [] as string[], portVar: 'GATEWAY_PORT', database: false, env: 'GATEWAY' },
+  {
+    name: 'gateway',
+    port: 4000,
+    entry: 'gateway/src/index.ts',
+    args: [] as string[],
+    portVar: 'GATEWAY_PORT',
+    database: false,
+    env: 'GATEWAY',
+  },
   ...SERVICE_REGISTRY.map(({ name, port }) => ({
-    name, port, entry: 'scripts/runService.ts', args: [name], portVar: `${envPrefix(name)}_PORT`, database: true, env: envPrefix(name),
+    name,
+    port,
+    entry: 'scripts/runService.ts',
+    args: [name],
+    portVar: `${envPrefix(name)}_PORT`,
+    database: true,
+    env: envPrefix(name),
   })),
 ];
 const SERVICES = COMPONENTS.filter((c) => c.database);
 
-const fromSecret = (variable: string, secret: string) => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key: variable } } });
+const fromSecret = (variable: string, secret: string) => ({
+  name: variable,
+  valueFrom: { secretKeyRef: { name: secret, key: variable } },
+});
 /** A service's database settings: the server, and its own role's password, from a Secret of its own. */
 const serviceDatabase = (c: (typeof COMPONENTS)[number]) => [
   fromSecret('DATABASE_URL', `migration-graph-database-${c.name}`),
@@ -49,32 +71,51 @@ describe('the Kubernetes manifests', () => {
   it('apply through kustomize: every listed file exists, and every manifest file is listed or applied on its own', () => {
     expect(kustomization.resources.every((r: string) => fs.existsSync(path.join(DIR, r)))).toBe(true);
     // One folder per service of the registry, each a patch of the generic subgraph.
-    expect(kustomization.resources.filter((r: string) => r.startsWith('services/'))).toEqual(SERVICE_REGISTRY.map(({ name }) => `services/${name}`));
+    expect(kustomization.resources.filter((r: string) => r.startsWith('services/'))).toEqual(
+      SERVICE_REGISTRY.map(({ name }) => `services/${name}`),
+    );
     // The migrate Job runs before the rollout and the Secrets are made out of band, so neither is in the list.
-    expect(files.filter((f) => !kustomization.resources.includes(f)).sort()).toEqual(['kustomization.yaml', 'migrate-job.yaml', 'secrets.example.yaml']);
+    expect(files.filter((f) => !kustomization.resources.includes(f)).sort()).toEqual([
+      'kustomization.yaml',
+      'migrate-job.yaml',
+      'secrets.example.yaml',
+    ]);
   });
 
-  (kubectl ? it : it.skip).each(COMPONENTS)('runs $name with replicas, both probes, resources, its secrets and a Service on port $port', (c) => {
-    const deployment = find('Deployment', c.name)!;
-    expect(deployment).toBeDefined();
-    expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
-    expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
-    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': c.name });
-    expect(deployment.spec.template.metadata.labels).toEqual(expect.objectContaining(deployment.spec.selector.matchLabels));
-    const [container] = deployment.spec.template.spec.containers;
-    expect(container.command).toEqual(['node', '--import', 'tsx', c.entry, ...c.args]);
-    expect(fs.existsSync(path.join(PROJECT_ROOT, c.entry))).toBe(true);
-    expect(container.ports).toEqual([{ name: 'http', containerPort: c.port }]);
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
-    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
-    expect(container.resources.limits.memory).toMatch(/^\d+(Mi|Gi)$/);
-    expect(container.env).toEqual(c.database ? [{ name: c.portVar, value: String(c.port) }, ...serviceDatabase(c)] : [{ name: c.portVar, value: String(c.port) }]);
-    expect(container.envFrom).toEqual([{ configMapRef: { name: 'migration-graph' } }, { secretRef: { name: 'migration-graph-signing-keys' } }]);
-    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
-    const service = find('Service', c.name)!;
-    expect(service.spec).toEqual({ selector: { 'app.kubernetes.io/name': c.name }, ports: [{ name: 'http', port: c.port, targetPort: 'http' }] });
-  });
+  (kubectl ? it : it.skip).each(COMPONENTS)(
+    'runs $name with replicas, both probes, resources, its secrets and a Service on port $port',
+    (c) => {
+      const deployment = find('Deployment', c.name)!;
+      expect(deployment).toBeDefined();
+      expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+      expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+      expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': c.name });
+      expect(deployment.spec.template.metadata.labels).toEqual(expect.objectContaining(deployment.spec.selector.matchLabels));
+      const [container] = deployment.spec.template.spec.containers;
+      expect(container.command).toEqual(['node', '--import', 'tsx', c.entry, ...c.args]);
+      expect(fs.existsSync(path.join(PROJECT_ROOT, c.entry))).toBe(true);
+      expect(container.ports).toEqual([{ name: 'http', containerPort: c.port }]);
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+      expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
+      expect(container.resources.limits.memory).toMatch(/^\d+(Mi|Gi)$/);
+      expect(container.env).toEqual(
+        c.database
+          ? [{ name: c.portVar, value: String(c.port) }, ...serviceDatabase(c)]
+          : [{ name: c.portVar, value: String(c.port) }],
+      );
+      expect(container.envFrom).toEqual([
+        { configMapRef: { name: 'migration-graph' } },
+        { secretRef: { name: 'migration-graph-signing-keys' } },
+      ]);
+      expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+      const service = find('Service', c.name)!;
+      expect(service.spec).toEqual({
+        selector: { 'app.kubernetes.io/name': c.name },
+        ports: [{ name: 'http', port: c.port, targetPort: 'http' }],
+      });
+    },
+  );
 
   (kubectl ? it : it.skip)('points the gateway at each service through its Service, with the port the service listens on', () => {
     const config = find('ConfigMap', 'migration-graph')!.data;
@@ -104,24 +145,27 @@ describe('the Kubernetes manifests', () => {
     expect(new Set(images)).toEqual(new Set(['migration-graph:0.1.0']));
   });
 
-  (kubectl ? it : it.skip)('lets only the migrate Job read the administrator\'s database secret, each service its own database secret only, and the gateway none', () => {
-    const workloads = all.filter(({ doc }) => ['Deployment', 'Job'].includes(doc.kind));
-    const secretsRead = Object.fromEntries(
-      workloads.map(({ doc }) => {
-        const [container] = doc.spec.template.spec.containers;
-        const named = [
-          ...(container.env ?? []).map((e: Obj) => e.valueFrom?.secretKeyRef?.name),
-          ...(container.envFrom ?? []).map((e: Obj) => e.secretRef?.name),
-        ].filter((n): n is string => typeof n === 'string' && n.startsWith('migration-graph-database'));
-        return [doc.metadata.name, [...new Set(named)].sort()];
-      }),
-    );
-    expect(secretsRead).toEqual({
-      gateway: [],
-      ...Object.fromEntries(SERVICES.map((c) => [c.name, [`migration-graph-database-${c.name}`]])),
-      migrate: ['migration-graph-database-admin', ...SERVICES.map((c) => `migration-graph-database-${c.name}`)].sort(),
-    });
-  });
+  (kubectl ? it : it.skip)(
+    "lets only the migrate Job read the administrator's database secret, each service its own database secret only, and the gateway none",
+    () => {
+      const workloads = all.filter(({ doc }) => ['Deployment', 'Job'].includes(doc.kind));
+      const secretsRead = Object.fromEntries(
+        workloads.map(({ doc }) => {
+          const [container] = doc.spec.template.spec.containers;
+          const named = [
+            ...(container.env ?? []).map((e: Obj) => e.valueFrom?.secretKeyRef?.name),
+            ...(container.envFrom ?? []).map((e: Obj) => e.secretRef?.name),
+          ].filter((n): n is string => typeof n === 'string' && n.startsWith('migration-graph-database'));
+          return [doc.metadata.name, [...new Set(named)].sort()];
+        }),
+      );
+      expect(secretsRead).toEqual({
+        gateway: [],
+        ...Object.fromEntries(SERVICES.map((c) => [c.name, [`migration-graph-database-${c.name}`]])),
+        migrate: ['migration-graph-database-admin', ...SERVICES.map((c) => `migration-graph-database-${c.name}`)].sort(),
+      });
+    },
+  );
 
   it('gives each service a database URL without credentials and a password of its own in the example Secrets', () => {
     for (const c of SERVICES) {
@@ -137,22 +181,25 @@ describe('the Kubernetes manifests', () => {
   });
 
   // kubectl kustomize renders the manifests exactly as `kubectl apply -k` would.
-  (kubectl ? it : it.skip)('render through kubectl kustomize into the namespace, with no Secret and no database setting in a ConfigMap', () => {
-    if (!rendered) throw new Error('kubectl kustomize did not run');
-    expect({ status: rendered.status, stderr: rendered.stderr }).toEqual({ status: 0, stderr: '' });
-    const docs = parseAllDocuments(rendered.stdout).map((d) => d.toJSON() as Obj);
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(
-      [
-        'Namespace/migration-graph',
-        'ConfigMap/migration-graph',
-        ...COMPONENTS.flatMap((c) => [`Deployment/${c.name}`, `Service/${c.name}`, `PodDisruptionBudget/${c.name}`]),
-        'HorizontalPodAutoscaler/gateway',
-      ].sort(),
-    );
-    expect(docs.filter((d) => d.kind !== 'Namespace').every((d) => d.metadata.namespace === 'migration-graph')).toBe(true);
-    const configMaps = docs.filter((d) => d.kind === 'ConfigMap').flatMap((d) => Object.keys(d.data));
-    expect(configMaps.filter((k) => k.startsWith('DATABASE_'))).toEqual([]);
-  });
+  (kubectl ? it : it.skip)(
+    'render through kubectl kustomize into the namespace, with no Secret and no database setting in a ConfigMap',
+    () => {
+      if (!rendered) throw new Error('kubectl kustomize did not run');
+      expect({ status: rendered.status, stderr: rendered.stderr }).toEqual({ status: 0, stderr: '' });
+      const docs = parseAllDocuments(rendered.stdout).map((d) => d.toJSON() as Obj);
+      expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(
+        [
+          'Namespace/migration-graph',
+          'ConfigMap/migration-graph',
+          ...COMPONENTS.flatMap((c) => [`Deployment/${c.name}`, `Service/${c.name}`, `PodDisruptionBudget/${c.name}`]),
+          'HorizontalPodAutoscaler/gateway',
+        ].sort(),
+      );
+      expect(docs.filter((d) => d.kind !== 'Namespace').every((d) => d.metadata.namespace === 'migration-graph')).toBe(true);
+      const configMaps = docs.filter((d) => d.kind === 'ConfigMap').flatMap((d) => Object.keys(d.data));
+      expect(configMaps.filter((k) => k.startsWith('DATABASE_'))).toEqual([]);
+    },
+  );
 
   it('keeps secret values out of everything but the example, whose values are placeholders', () => {
     const secrets = all.filter(({ doc }) => doc.kind === 'Secret');
@@ -161,6 +208,7 @@ describe('the Kubernetes manifests', () => {
       ...SERVICES.map((c) => `secrets.example.yaml:migration-graph-database-${c.name}`),
       'secrets.example.yaml:migration-graph-signing-keys',
     ]);
-    for (const { doc } of secrets) for (const value of Object.values(doc.stringData as Record<string, string>)) expect(value).toContain('CHANGE-ME');
+    for (const { doc } of secrets)
+      for (const value of Object.values(doc.stringData as Record<string, string>)) expect(value).toContain('CHANGE-ME');
   });
 });

@@ -8,8 +8,33 @@ import { type Stack, startStack } from '../support/stack';
 
 /** Every country that is or was a member of ECOWAS or ECCAS in the reference data. */
 const WCA_27 = [
-  'AGO', 'BDI', 'BEN', 'BFA', 'CAF', 'CIV', 'CMR', 'COD', 'COG', 'CPV', 'GAB', 'GHA', 'GIN', 'GMB',
-  'GNB', 'GNQ', 'LBR', 'MLI', 'MRT', 'NER', 'NGA', 'RWA', 'SEN', 'SLE', 'STP', 'TCD', 'TGO',
+  'AGO',
+  'BDI',
+  'BEN',
+  'BFA',
+  'CAF',
+  'CIV',
+  'CMR',
+  'COD',
+  'COG',
+  'CPV',
+  'GAB',
+  'GHA',
+  'GIN',
+  'GMB',
+  'GNB',
+  'GNQ',
+  'LBR',
+  'MLI',
+  'MRT',
+  'NER',
+  'NGA',
+  'RWA',
+  'SEN',
+  'SLE',
+  'STP',
+  'TCD',
+  'TGO',
 ];
 
 let stack: Stack;
@@ -32,10 +57,21 @@ describe('cross-domain questions through the gateway', () => {
       }
     }`);
     expect(result.errors).toBeUndefined();
-    const members = (result.data!.regionalOrganization as { members: { country: { code: string; treatyStatus: { status: string } } }[] }).members;
+    const members = (
+      result.data!.regionalOrganization as { members: { country: { code: string; treatyStatus: { status: string } } }[] }
+    ).members;
     expect(members).toHaveLength(15);
     expect(members.filter((m) => m.country.treatyStatus.status === 'PARTY').map((m) => m.country.code)).toEqual([
-      'BEN', 'BFA', 'CIV', 'GMB', 'GNB', 'LBR', 'MLI', 'NER', 'NGA', 'SLE',
+      'BEN',
+      'BFA',
+      'CIV',
+      'GMB',
+      'GNB',
+      'LBR',
+      'MLI',
+      'NER',
+      'NGA',
+      'SLE',
     ]);
   });
 
@@ -96,14 +132,26 @@ describe('cross-domain questions through the gateway', () => {
       }
     }`);
     expect(result.errors).toBeUndefined();
-    const participants = (result.data!.consultativeProcess as { participants: { country: (Row & { treatyStatus: { status: string } }) | null }[] }).participants;
+    const participants = (
+      result.data!.consultativeProcess as { participants: { country: (Row & { treatyStatus: { status: string } }) | null }[] }
+    ).participants;
     // Sixteen members: fifteen states and ECOWAS itself (an organisation, so no country).
     const states = participants.flatMap((p) => (p.country ? [p.country] : []));
     expect(states).toHaveLength(15);
     const gaps = states.filter((c) => c.treatyStatus.status !== 'PARTY');
     expect(gaps).toEqual([
-      { code: 'LBR', treatyStatus: { status: 'SIGNATORY', since: '2004-09-22' }, trainings: [], programmes: [{ id: 'FMM-WEST-AFRICA' }] },
-      { code: 'SLE', treatyStatus: { status: 'SIGNATORY', since: '2000-09-15' }, trainings: [], programmes: [{ id: 'FMM-WEST-AFRICA' }] },
+      {
+        code: 'LBR',
+        treatyStatus: { status: 'SIGNATORY', since: '2004-09-22' },
+        trainings: [],
+        programmes: [{ id: 'FMM-WEST-AFRICA' }],
+      },
+      {
+        code: 'SLE',
+        treatyStatus: { status: 'SIGNATORY', since: '2000-09-15' },
+        trainings: [],
+        programmes: [{ id: 'FMM-WEST-AFRICA' }],
+      },
     ]);
   });
 
@@ -148,10 +196,22 @@ describe('cross-domain questions through the gateway', () => {
     const sen = result.data!.country as Row;
     expect(sen.code).toBe('SEN');
     expect(sen.nameFr).toBe('Sénégal');
-    expect(sen.treatyActions).toEqual([
-      { instrument: { code: 'AU-KAMPALA', shortTitle: 'Kampala Convention' }, action: 'SIGNATURE', date: '2011-07-12', provenance: { confidence: 'SEEN' } },
-      { instrument: { code: 'ICRMW', shortTitle: expect.any(String) }, action: 'ACCESSION', date: '1999-06-09', provenance: { confidence: expect.any(String) } },
-    ].sort((a, b) => (a.instrument.code < b.instrument.code ? -1 : 1)));
+    expect(sen.treatyActions).toEqual(
+      [
+        {
+          instrument: { code: 'AU-KAMPALA', shortTitle: 'Kampala Convention' },
+          action: 'SIGNATURE',
+          date: '2011-07-12',
+          provenance: { confidence: 'SEEN' },
+        },
+        {
+          instrument: { code: 'ICRMW', shortTitle: expect.any(String) },
+          action: 'ACCESSION',
+          date: '1999-06-09',
+          provenance: { confidence: expect.any(String) },
+        },
+      ].sort((a, b) => (a.instrument.code < b.instrument.code ? -1 : 1)),
+    );
     expect((sen.trainings as Row[]).map((t) => t.id).sort()).toEqual(['IML-CEDEAO-PILOT', 'IML-CEDEAO-SEN']);
     expect(sen.migrationProfiles).toEqual([
       { title: 'Migration au Sénégal: Profil National 2009', year: 2009, language: 'FR' },
@@ -162,7 +222,9 @@ describe('cross-domain questions through the gateway', () => {
       { origin: { code: 'MRT', isoCode: true }, total: 46376 },
       { origin: { code: 'OOO', isoCode: false }, total: 44355 },
     ]);
-    expect(sen.organizationMemberships).toEqual([{ organization: { code: 'ECOWAS' }, type: 'MEMBER', from: '1975-05-28', to: null }]);
+    expect(sen.organizationMemberships).toEqual([
+      { organization: { code: 'ECOWAS' }, type: 'MEMBER', from: '1975-05-28', to: null },
+    ]);
     expect((sen.processParticipations as { process: { code: string } }[]).map((p) => p.process.code)).toContain('MIDWA');
     expect(sen.unAgencies).toEqual([{ acronym: 'ILO' }]);
   });
@@ -184,7 +246,11 @@ describe('bad input through the gateway', () => {
   it('answers an unknown country code with NOT_FOUND and a malformed one with BAD_USER_INPUT', async () => {
     const unknown = await stack.query('{ country(code: "XYZ") { name } }');
     expect(unknown.errors).toEqual([
-      { message: 'No country has the code "XYZ"', path: ['country'], extensions: { code: 'NOT_FOUND', serviceName: 'consultative-processes' } },
+      {
+        message: 'No country has the code "XYZ"',
+        path: ['country'],
+        extensions: { code: 'NOT_FOUND', serviceName: 'consultative-processes' },
+      },
     ]);
     expect(codes(await stack.query('{ country(code: "12") { name } }'))).toEqual(['BAD_USER_INPUT']);
   });
@@ -199,7 +265,11 @@ describe('bad input through the gateway', () => {
   });
 
   it('never shows a stack trace or SQL in an error, and survives invalid JSON', async () => {
-    const res = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(res.status).toBe(400);
     const results = await Promise.all([
       stack.query('{ instrument(code: "NOPE\' OR 1=1 --") { code } }'),

@@ -35,7 +35,13 @@ describe('French through the gateway', () => {
         country: { name: countries.getName('CI', 'fr') },
         regionalOrganization: { name: eccas.french_name, acronym: eccas.french_acronym },
         // The French alias of MIDCAS is the only French process name a source gives.
-        midcas: { name: processes.find((p) => p.code === 'MIDCAS')!.aliases.split(';').map((a) => a.trim()).find((a) => a.startsWith('Dialogue'))! },
+        midcas: {
+          name: processes
+            .find((p) => p.code === 'MIDCAS')!
+            .aliases.split(';')
+            .map((a) => a.trim())
+            .find((a) => a.startsWith('Dialogue'))!,
+        },
         midwa: { name: processes.find((p) => p.code === 'MIDWA')!.name },
         instrument: { title: icrmw.title, shortTitle: icrmw.short_title, titleLanguages: ['EN'], english: icrmw.title },
       },
@@ -43,7 +49,9 @@ describe('French through the gateway', () => {
   });
 
   it('gives every instrument its English title with titleLanguages [EN] while no source gives a French one', async () => {
-    const result = await stack.query('{ instruments(first: 100) { edges { node { code fr: title(lang: FR) en: title titleLanguages } } } }');
+    const result = await stack.query(
+      '{ instruments(first: 100) { edges { node { code fr: title(lang: FR) en: title titleLanguages } } } }',
+    );
     const rows = seed('legal-instruments/seed/legal-instruments.csv').sort((a, b) => (a.code < b.code ? -1 : 1));
     expect(result.data).toEqual({
       instruments: { edges: rows.map((r) => ({ node: { code: r.code, fr: r.title, en: r.title, titleLanguages: ['EN'] } })) },

@@ -51,13 +51,20 @@ describe('editing through the gateway', () => {
       data: {
         createMeeting: {
           meeting: {
-            id: input.id, version: 1, title: input.title, country: { code: 'STP', name: 'Sao Tome and Principe' }, process: { code: 'IDM' },
+            id: input.id,
+            version: 1,
+            title: input.title,
+            country: { code: 'STP', name: 'Sao Tome and Principe' },
+            process: { code: 'IDM' },
           },
         },
       },
     });
     // The new meeting is part of the graph at once: the country now hosts it.
-    expect(await stack.query(HOSTED)).toEqual({ status: 200, data: { country: { meetingsHosted: [{ id: input.id, title: input.title }] } } });
+    expect(await stack.query(HOSTED)).toEqual({
+      status: 200,
+      data: { country: { meetingsHosted: [{ id: input.id, title: input.title }] } },
+    });
 
     const updated = await stack.query(UPDATE, { input: { id: input.id, version: 1, title: 'Renamed' } }, editor);
     expect(updated.data).toEqual({ updateMeeting: { meeting: { id: input.id, version: 2, title: 'Renamed' } } });
@@ -66,7 +73,9 @@ describe('editing through the gateway', () => {
 
     const admin = await stack.token('admin-1', ['admin']);
     const history = await stack.query(HISTORY, {}, admin);
-    const node = (history.data!.meetings as { edges: { node: { id: string; history: unknown } }[] }).edges.find((e) => e.node.id === input.id)!;
+    const node = (history.data!.meetings as { edges: { node: { id: string; history: unknown } }[] }).edges.find(
+      (e) => e.node.id === input.id,
+    )!;
     expect(node.node.history).toEqual([
       { actor: 'editor-1', action: 'CREATE' },
       { actor: 'editor-1', action: 'UPDATE' },

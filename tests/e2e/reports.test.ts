@@ -61,7 +61,8 @@ function status(country: string, instrument: string, asOf = AS_OF) {
     verified: basis === null || basis.confidence !== 'unverified',
   };
 }
-const instrumentsOf = (country: string) => [...new Set(ratifications.filter((r) => r.iso3 === country).map((r) => r.instrument))].sort(byCode);
+const instrumentsOf = (country: string) =>
+  [...new Set(ratifications.filter((r) => r.iso3 === country).map((r) => r.instrument))].sort(byCode);
 
 function membersOn(rec: string, asOf = AS_OF): string[] {
   return recMemberships
@@ -75,11 +76,15 @@ function programmesIn(country: string) {
   return programmeCountries
     .filter((pc) => pc.iso3 === country)
     .map((pc) => programmes.find((p) => p.id === pc.programme)!)
-    .filter((p) => (p.start_date === '' || earliestDay(p.start_date) <= AS_OF) && (p.end_date === '' || AS_OF <= latestDay(p.end_date)))
+    .filter(
+      (p) => (p.start_date === '' || earliestDay(p.start_date) <= AS_OF) && (p.end_date === '' || AS_OF <= latestDay(p.end_date)),
+    )
     .sort((a, b) => byCode(a.id, b.id));
 }
 const agenciesOf = (programme: string) =>
-  programmeAgencies.filter((a) => a.programme === programme).sort((a, b) => (a.role === b.role ? byCode(a.agency, b.agency) : a.role === 'lead' ? -1 : 1));
+  programmeAgencies
+    .filter((a) => a.programme === programme)
+    .sort((a, b) => (a.role === b.role ? byCode(a.agency, b.agency) : a.role === 'lead' ? -1 : 1));
 
 function trainingsIn(country: string) {
   return trainings.filter((t) => t.country_iso3 === country || t.location_iso3 === country).sort((a, b) => byCode(a.id, b.id));
@@ -97,7 +102,12 @@ let stockRows: { destination: string; origin: string; year: number; sex: string;
 function stock() {
   if (stockRows) return stockRows;
   const file = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', 'migrant-stock-bilateral.csv');
-  const rows = fs.readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   stockRows = rows.map(([destination, origin, year, sex, n]) => ({ destination, origin, year: Number(year), sex, n: Number(n) }));
   return stockRows;
 }
@@ -133,12 +143,20 @@ const run = (name: string, vars: string[] = []) => runReport({ name, vars, gatew
 describe('the named reports, run through the gateway', () => {
   it('has the six canonical reports beside the countries overview', () => {
     expect(reportNames()).toEqual([
-      'agency-view', 'countries-overview', 'country-dossier', 'data-coverage', 'gap-analysis', 'regional-ratification-matrix', 'theme-labour-migration',
+      'agency-view',
+      'countries-overview',
+      'country-dossier',
+      'data-coverage',
+      'gap-analysis',
+      'regional-ratification-matrix',
+      'theme-labour-migration',
     ]);
   });
 
   it('gap analysis: the MIDWA member states not party to the Migrant Workers Convention, with trainings and programmes there', async () => {
-    const members = participations.filter((p) => p.process === 'MIDWA' && p.role === 'member' && p.iso3 !== '').map((p) => p.iso3);
+    const members = participations
+      .filter((p) => p.process === 'MIDWA' && p.role === 'member' && p.iso3 !== '')
+      .map((p) => p.iso3);
     expect(members).toHaveLength(15);
     const gaps = members.filter((c) => status(c, 'ICRMW').status !== 'PARTY').sort(byCode);
     expect(await run('gap-analysis')).toEqual({
@@ -153,7 +171,11 @@ describe('the named reports, run through the gateway', () => {
               name: nameOf(c),
               treatyStatus: { status: s.status, since: s.since },
               trainings: trainingsIn(c).map((t) => ({ id: t.id, activity: t.activity })),
-              programmes: programmesIn(c).map((p) => ({ id: p.id, name: p.name, agencies: agenciesOf(p.id).map((a) => ({ agency: { acronym: a.agency } })) })),
+              programmes: programmesIn(c).map((p) => ({
+                id: p.id,
+                name: p.name,
+                agencies: agenciesOf(p.id).map((a) => ({ agency: { acronym: a.agency } })),
+              })),
             },
           };
         }),
@@ -184,7 +206,14 @@ describe('the named reports, run through the gateway', () => {
         totalCount: instruments.length,
         edges: [...instruments]
           .sort((a, b) => byCode(a.code, b.code))
-          .map((i) => ({ node: { code: i.code, shortTitle: i.short_title || null, kind: i.kind.toUpperCase().replace(/[ _]/g, '_'), scope: i.scope.toUpperCase() } })),
+          .map((i) => ({
+            node: {
+              code: i.code,
+              shortTitle: i.short_title || null,
+              kind: i.kind.toUpperCase().replace(/[ _]/g, '_'),
+              scope: i.scope.toUpperCase(),
+            },
+          })),
       },
     });
     // One row per member and instrument with a record, then one per instrument.
@@ -208,7 +237,9 @@ describe('the named reports, run through the gateway', () => {
               .filter((p) => p.iso3 === c)
               .sort((a, b) => Number(a.year) - Number(b.year))
               .map((p) => ({ id: `${c}-${p.year}`, year: Number(p.year), language: p.language === 'French' ? 'FR' : 'EN' })),
-            immigrantStock: [...new Set(rows.filter((r) => r.destination === c).map((r) => r.year))].sort((a, b) => a - b).map((year) => ({ year })),
+            immigrantStock: [...new Set(rows.filter((r) => r.destination === c).map((r) => r.year))]
+              .sort((a, b) => a - b)
+              .map((year) => ({ year })),
             programmes: programmesIn(c).map((p) => ({ id: p.id })),
           },
         })),
@@ -218,14 +249,31 @@ describe('the named reports, run through the gateway', () => {
 
   it('theme view: labour-migration instruments with their parties, meetings, programmes and the stock where they run', async () => {
     const rows = stock();
-    const themed = instruments.filter((i) => i.themes.split(';').map((t) => t.trim()).includes('labour migration')).sort((a, b) => byCode(a.code, b.code));
+    const themed = instruments
+      .filter((i) =>
+        i.themes
+          .split(';')
+          .map((t) => t.trim())
+          .includes('labour migration'),
+      )
+      .sort((a, b) => byCode(a.code, b.code));
     const programme = programmes.filter((p) => p.themes.includes('labour_migration'));
     expect(await run('theme-labour-migration')).toEqual({
-      instruments: { edges: themed.map((i) => ({ node: { code: i.code, shortTitle: i.short_title, parties: partiesOf(i.code) } })) },
+      instruments: {
+        edges: themed.map((i) => ({ node: { code: i.code, shortTitle: i.short_title, parties: partiesOf(i.code) } })),
+      },
       meetings: {
         edges: meetings
           .filter((m) => m.themes.includes('labour_migration'))
-          .map((m) => ({ node: { id: m.id, title: m.title, startDate: m.start_date || null, city: m.city || null, process: { code: m.process } } })),
+          .map((m) => ({
+            node: {
+              id: m.id,
+              title: m.title,
+              startDate: m.start_date || null,
+              city: m.city || null,
+              process: { code: m.process },
+            },
+          })),
       },
       programmes: {
         edges: programme.map((p) => ({
@@ -238,9 +286,21 @@ describe('the named reports, run through the gateway', () => {
               .map((pc) => pc.iso3)
               .sort(byCode)
               .map((c) => {
-                const [imm] = figures(rows.filter((r) => r.destination === c), [2024]);
-                const [emi] = figures(rows.filter((r) => r.origin === c), [2024]);
-                return { country: { code: c, immigrantStock: [{ year: 2024, total: imm.total }], emigrantStock: [{ year: 2024, total: emi.total }] } };
+                const [imm] = figures(
+                  rows.filter((r) => r.destination === c),
+                  [2024],
+                );
+                const [emi] = figures(
+                  rows.filter((r) => r.origin === c),
+                  [2024],
+                );
+                return {
+                  country: {
+                    code: c,
+                    immigrantStock: [{ year: 2024, total: imm.total }],
+                    emigrantStock: [{ year: 2024, total: emi.total }],
+                  },
+                };
               }),
           },
         })),
@@ -260,7 +320,11 @@ describe('the named reports, run through the gateway', () => {
           .sort((a, b) => byCode(a.instrument, b.instrument))
           .map((c) => ({
             role: c.role.toUpperCase(),
-            instrument: { code: c.instrument, shortTitle: instruments.find((i) => i.code === c.instrument)!.short_title, parties: partiesOf(c.instrument) },
+            instrument: {
+              code: c.instrument,
+              shortTitle: instruments.find((i) => i.code === c.instrument)!.short_title,
+              parties: partiesOf(c.instrument),
+            },
           })),
         programmes: programmeAgencies
           .filter((a) => a.agency === 'ILO')
@@ -269,7 +333,10 @@ describe('the named reports, run through the gateway', () => {
           .map((id) => ({
             id,
             name: programmes.find((p) => p.id === id)!.name,
-            countries: programmeCountries.filter((pc) => pc.programme === id).map((pc) => ({ country: { code: pc.iso3 } })).sort((a, b) => byCode(a.country.code, b.country.code)),
+            countries: programmeCountries
+              .filter((pc) => pc.programme === id)
+              .map((pc) => ({ country: { code: pc.iso3 } }))
+              .sort((a, b) => byCode(a.country.code, b.country.code)),
           })),
       },
     });
@@ -278,7 +345,18 @@ describe('the named reports, run through the gateway', () => {
   it('country dossier: Senegal across the four services on 2024-06-30', async () => {
     const rows = stock();
     const ecowas = recs.find((r) => r.code === 'ECOWAS')!;
-    const roles = ['member', 'observer', 'steering_committee_member', 'steering_committee_observer', 'chair', 'past_chair', 'twg_chair', 'secretariat', 'technical_support', 'organizer'];
+    const roles = [
+      'member',
+      'observer',
+      'steering_committee_member',
+      'steering_committee_observer',
+      'chair',
+      'past_chair',
+      'twg_chair',
+      'secretariat',
+      'technical_support',
+      'organizer',
+    ];
     expect(await run('country-dossier', ['code=SEN'])).toEqual({
       country: {
         code: 'SEN',
@@ -287,11 +365,19 @@ describe('the named reports, run through the gateway', () => {
         subregion: 'Sub-Saharan Africa',
         organizationMemberships: recMemberships
           .filter((m) => m.iso3 === 'SEN')
-          .map((m) => ({ organization: { code: m.rec, name: ecowas.name, nameFr: ecowas.french_name }, type: m.membership_type.toUpperCase(), from: m.from, to: m.to || null })),
+          .map((m) => ({
+            organization: { code: m.rec, name: ecowas.name, nameFr: ecowas.french_name },
+            type: m.membership_type.toUpperCase(),
+            from: m.from,
+            to: m.to || null,
+          })),
         processParticipations: participations
           .filter((p) => p.iso3 === 'SEN')
           .sort((a, b) => byCode(a.process, b.process) || roles.indexOf(a.role) - roles.indexOf(b.role))
-          .map((p) => ({ process: { code: p.process, name: processes.find((x) => x.code === p.process)!.name }, role: p.role.toUpperCase() })),
+          .map((p) => ({
+            process: { code: p.process, name: processes.find((x) => x.code === p.process)!.name },
+            role: p.role.toUpperCase(),
+          })),
         treatyStatuses: instrumentsOf('SEN').map((i) => {
           const { code, ...rest } = status('SEN', i);
           return { instrument: { code, shortTitle: instruments.find((x) => x.code === code)!.short_title }, ...rest };
@@ -299,13 +385,40 @@ describe('the named reports, run through the gateway', () => {
         trainings: trainingsIn('SEN').map((t) => ({ id: t.id, activity: t.activity, startDate: t.start_date || null })),
         migrationProfiles: profiles
           .filter((p) => p.iso3 === 'SEN')
-          .map((p) => ({ id: `SEN-${p.year}`, title: p.title, year: Number(p.year), language: p.language === 'French' ? 'FR' : 'EN' })),
-        immigrantStock: figures(rows.filter((r) => r.destination === 'SEN'), [2020, 2024]),
-        emigrantStock: figures(rows.filter((r) => r.origin === 'SEN'), [2020, 2024]),
-        topOrigins: top(rows.filter((r) => r.destination === 'SEN'), 2024, 'origin', 5),
-        topDestinations: top(rows.filter((r) => r.origin === 'SEN'), 2024, 'destination', 5),
-        meetingsHosted: meetings.filter((m) => m.country_iso3 === 'SEN').map((m) => ({ id: m.id, title: m.title, startDate: m.start_date })),
-        programmes: programmesIn('SEN').map((p) => ({ id: p.id, name: p.name, agencies: agenciesOf(p.id).map((a) => ({ agency: { acronym: a.agency }, role: a.role.toUpperCase() })) })),
+          .map((p) => ({
+            id: `SEN-${p.year}`,
+            title: p.title,
+            year: Number(p.year),
+            language: p.language === 'French' ? 'FR' : 'EN',
+          })),
+        immigrantStock: figures(
+          rows.filter((r) => r.destination === 'SEN'),
+          [2020, 2024],
+        ),
+        emigrantStock: figures(
+          rows.filter((r) => r.origin === 'SEN'),
+          [2020, 2024],
+        ),
+        topOrigins: top(
+          rows.filter((r) => r.destination === 'SEN'),
+          2024,
+          'origin',
+          5,
+        ),
+        topDestinations: top(
+          rows.filter((r) => r.origin === 'SEN'),
+          2024,
+          'destination',
+          5,
+        ),
+        meetingsHosted: meetings
+          .filter((m) => m.country_iso3 === 'SEN')
+          .map((m) => ({ id: m.id, title: m.title, startDate: m.start_date })),
+        programmes: programmesIn('SEN').map((p) => ({
+          id: p.id,
+          name: p.name,
+          agencies: agenciesOf(p.id).map((a) => ({ agency: { acronym: a.agency }, role: a.role.toUpperCase() })),
+        })),
       },
     });
   });
@@ -327,7 +440,9 @@ describe('the named reports, run through the gateway', () => {
   it('fails with the GraphQL error and its code for a bad variable, and names the variables for an unknown one', async () => {
     await expect(run('country-dossier', ['code=XYZ'])).rejects.toThrow('NOT_FOUND: No country has the code "XYZ"');
     await expect(run('country-dossier', ['asOf=30/06/2024'])).rejects.toThrow(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT/);
-    await expect(run('country-dossier', ['country=SEN'])).rejects.toThrow('The report "country-dossier" has no variable "country" (it takes: code, asOf)');
+    await expect(run('country-dossier', ['country=SEN'])).rejects.toThrow(
+      'The report "country-dossier" has no variable "country" (it takes: code, asOf)',
+    );
     await expect(run('nope')).rejects.toThrow(/^No report is called "nope"/);
   });
 });

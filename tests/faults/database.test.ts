@@ -25,9 +25,14 @@ const QUERY = `{ instrument(code: "ICRMW") { shortTitle } }`;
 const post = (url: string, query: string) => postTo(url, query, undefined, 'legal-instruments');
 
 /** The status, Retry-After header and body of one POST, signed as the gateway signs when sent to the service. */
-async function postWithHeaders(url: string, signed: boolean): Promise<{ status: number; retryAfter: string | null; body: unknown }> {
+async function postWithHeaders(
+  url: string,
+  signed: boolean,
+): Promise<{ status: number; retryAfter: string | null; body: unknown }> {
   const payload = JSON.stringify({ query: QUERY });
-  const signature = signed ? signatureHeaders(SECRETS['legal-instruments'], 'legal-instruments', encodeIdentity(ANONYMOUS), payload) : {};
+  const signature = signed
+    ? signatureHeaders(SECRETS['legal-instruments'], 'legal-instruments', encodeIdentity(ANONYMOUS), payload)
+    : {};
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body: payload });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
 }
@@ -45,13 +50,17 @@ beforeAll(async () => {
   const database = { ...config.database, connectTimeoutMs: 1000, statementTimeoutMs: 1000, poolSize: 4 };
   const log = createLogger('faults', 'silent');
   await prepareDatabase(legal, pg.url, database, log);
-  service = await startService(legal, { url: pg.url, database, port: 0, host: '127.0.0.1', log, secret: SECRETS['legal-instruments'] });
+  service = await startService(legal, {
+    url: pg.url,
+    database,
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    secret: SECRETS['legal-instruments'],
+  });
   // A gateway in front of it; the other services are not running (the query below does not need them).
   const nowhere = `http://127.0.0.1:${await freePort()}/graphql`;
-  gateway = await startGateway(
-    { ...perService(() => nowhere), 'legal-instruments': service.url },
-    5000,
-  );
+  gateway = await startGateway({ ...perService(() => nowhere), 'legal-instruments': service.url }, 5000);
 }, 120_000);
 
 afterAll(async () => {
@@ -80,7 +89,14 @@ describe('a service whose PostgreSQL goes away and comes back', () => {
       const answer = await post(service.url, QUERY);
       expect(answer.body).toEqual({
         data: { instrument: null },
-        errors: [{ message: 'Internal server error', path: ['instrument'], locations: [{ line: 1, column: 3 }], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        errors: [
+          {
+            message: 'Internal server error',
+            path: ['instrument'],
+            locations: [{ line: 1, column: 3 }],
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          },
+        ],
       });
       expect(answer.ms).toBeLessThan(3000);
     } finally {
@@ -99,13 +115,19 @@ describe('a service whose PostgreSQL goes away and comes back', () => {
     expect(down).toEqual({
       status: 503,
       retryAfter: '5',
-      body: { data: { instrument: null }, errors: [{ message, path: ['instrument'], locations: [{ line: 1, column: 3 }], extensions: unavailable }] },
+      body: {
+        data: { instrument: null },
+        errors: [{ message, path: ['instrument'], locations: [{ line: 1, column: 3 }], extensions: unavailable }],
+      },
     });
     expect(await postWithHeaders(gateway.url, false)).toEqual({
       status: 503,
       retryAfter: '5',
       // The service's whole answer failed, so the gateway's error names the service rather than a path.
-      body: { data: { instrument: null }, errors: [{ message, extensions: { ...unavailable, serviceName: 'legal-instruments' } }] },
+      body: {
+        data: { instrument: null },
+        errors: [{ message, extensions: { ...unavailable, serviceName: 'legal-instruments' } }],
+      },
     });
     const notReady = await readyz();
     expect({ status: notReady.status, body: notReady.body }).toEqual({
@@ -120,7 +142,6 @@ describe('a service whose PostgreSQL goes away and comes back', () => {
   });
 
   it('recovers by itself when the database returns, and the gateway is ready again', async () => {
-
     pg = await startEmbeddedPostgres({ dir, port, database: 'faults' });
     const back = Date.now();
     let answer = await post(service.url, QUERY);
@@ -131,6 +152,9 @@ describe('a service whose PostgreSQL goes away and comes back', () => {
     expect(answer.body).toEqual({ data: { instrument: { shortTitle: 'Migrant Workers Convention' } } });
     expect(Date.now() - back).toBeLessThan(10_000);
     expect((await readyz()).status).toBe(200);
-    expect(await gatewayReadiness({ 'legal-instruments': service.url })).toEqual({ ok: true, checks: { supergraph: true, 'legal-instruments': true } });
+    expect(await gatewayReadiness({ 'legal-instruments': service.url })).toEqual({
+      ok: true,
+      checks: { supergraph: true, 'legal-instruments': true },
+    });
   }, 60_000);
 });

@@ -25,7 +25,12 @@ export interface Answer {
 export const SECRETS = randomServiceSecrets();
 
 /** POSTs one operation and times the answer; signed as the gateway would when `signFor` names a service. */
-export async function post(url: string, query: string, variables?: Record<string, unknown>, signFor?: ServiceName): Promise<Answer> {
+export async function post(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  signFor?: ServiceName,
+): Promise<Answer> {
   const started = Date.now();
   const payload = JSON.stringify({ query, variables });
   const signature = signFor ? signatureHeaders(SECRETS[signFor], signFor, encodeIdentity(ANONYMOUS), payload) : {};
@@ -49,7 +54,9 @@ export async function startServices(
   const log = createLogger('faults', 'silent');
   const running: RunningService[] = [];
   for (const def of loadServices(names)) {
-    running.push(await startService(def, { url, database: config.database, port, host: '127.0.0.1', log, secret: secrets[def.name] }));
+    running.push(
+      await startService(def, { url, database: config.database, port, host: '127.0.0.1', log, secret: secrets[def.name] }),
+    );
   }
   return running;
 }

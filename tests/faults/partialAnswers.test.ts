@@ -121,7 +121,9 @@ describe('the gateway with a dead or slow service', () => {
       const answers = await Promise.all(
         Array.from({ length: 24 }, () => post(gateway.url, `{ migrationProfile(id: "SEN-2018") { year } }`)),
       );
-      expect(answers.map((a) => a.body)).toEqual(Array.from({ length: 24 }, () => ({ data: { migrationProfile: { year: 2018 } } })));
+      expect(answers.map((a) => a.body)).toEqual(
+        Array.from({ length: 24 }, () => ({ data: { migrationProfile: { year: 2018 } } })),
+      );
       expect({ maxOpen: slow.sockets.maxOpen, opened: slow.sockets.opened }).toEqual({ maxOpen: 4, opened: 4 });
     } finally {
       await gateway.stop();

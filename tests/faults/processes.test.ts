@@ -32,7 +32,9 @@ function run(entry: string, env: Record<string, string>, args: string[] = []): P
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, at: Date.now() })),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -40,7 +42,10 @@ async function waitFor(url: string, status: number, proc: Proc, timeoutMs = 30_0
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`exited early:\n${proc.output()}`);
-    const got = await fetch(url).then((r) => r.status, () => 0);
+    const got = await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (got === status) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -68,14 +73,19 @@ describe('process life cycle', () => {
       await locker.query('LOCK TABLE legal.instrument IN ACCESS EXCLUSIVE MODE');
       const payload = JSON.stringify({ query: INSTRUMENT });
       const signed = signatureHeaders(DERIVED['legal-instruments'], 'legal-instruments', encodeIdentity(ANONYMOUS), payload);
-      const inFlight = fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body: payload }).then(
-        async (res): Promise<Answer> => ({ status: res.status, body: (await res.json()) as Answer['body'], ms: 0 }),
-      );
+      const inFlight = fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signed },
+        body: payload,
+      }).then(async (res): Promise<Answer> => ({ status: res.status, body: (await res.json()) as Answer['body'], ms: 0 }));
       await new Promise((r) => setTimeout(r, 300));
       const signalled = Date.now();
       proc.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
-      const refused = await fetch(`${base}/healthz`).then(() => 'accepted', () => 'refused');
+      const refused = await fetch(`${base}/healthz`).then(
+        () => 'accepted',
+        () => 'refused',
+      );
       await locker.query('ROLLBACK');
       await locker.end();
       const answer: Answer = await inFlight;
@@ -174,7 +184,8 @@ async function startSystem(): Promise<System> {
     for (;;) {
       const found = pattern.exec(proc.output().slice(from));
       if (found) return found;
-      if (proc.child.exitCode !== null || Date.now() > deadline) throw new Error(`no line matching ${pattern}:\n${proc.output()}`);
+      if (proc.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`no line matching ${pattern}:\n${proc.output()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -239,7 +250,13 @@ describe('npm start supervises its processes', () => {
       const pid = listenerPid(system.ports.LEGAL_INSTRUMENTS_PORT);
       const mark = system.output().length;
       process.kill(pid, 'SIGKILL');
-      await system.line(new RegExp(`legal-instruments \\(pid ${pid}\\) exited \\(killed by SIGKILL\\) after [\\d.]+ s up; restarting it in 0\\.5 s`), 10_000, mark);
+      await system.line(
+        new RegExp(
+          `legal-instruments \\(pid ${pid}\\) exited \\(killed by SIGKILL\\) after [\\d.]+ s up; restarting it in 0\\.5 s`,
+        ),
+        10_000,
+        mark,
+      );
       const whileDown = await post(gatewayUrl, TWO_SERVICES);
       expect(whileDown).toEqual({
         status: 200,
@@ -257,7 +274,9 @@ describe('npm start supervises its processes', () => {
       await system.line(/\[start\] legal-instruments is ready again \(pid \d+, restart 1\)/, 60_000, mark);
       expect(listenerPid(system.ports.LEGAL_INSTRUMENTS_PORT)).not.toBe(pid);
       const afterRestart = await post(gatewayUrl, TWO_SERVICES);
-      expect(afterRestart.body).toEqual({ data: { instrument: { shortTitle: 'Migrant Workers Convention' }, country: { name: 'Senegal' } } });
+      expect(afterRestart.body).toEqual({
+        data: { instrument: { shortTitle: 'Migrant Workers Convention' }, country: { name: 'Senegal' } },
+      });
     } finally {
       // Ctrl-C in a terminal is a SIGINT to npm start alone (its children have their own process group).
       system.child.kill('SIGINT');
@@ -291,20 +310,32 @@ describe('npm start supervises its processes', () => {
       let timer: NodeJS.Timeout | undefined;
       const exit = await Promise.race([
         system.exited,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`npm start did not give up:\n${system.output()}`)), 120_000))),
+        new Promise<never>(
+          (_, reject) => (timer = setTimeout(() => reject(new Error(`npm start did not give up:\n${system.output()}`)), 120_000)),
+        ),
       ]).finally(() => clearTimeout(timer));
-      const restarts = system.output().match(/legal-instruments \(pid \d+\) exited \(code 1\) before it was ready; restarting it in [\d.]+ s/g) ?? [];
+      const restarts =
+        system
+          .output()
+          .match(/legal-instruments \(pid \d+\) exited \(code 1\) before it was ready; restarting it in [\d.]+ s/g) ?? [];
       expect({
         code: exit.code,
         restarts: restarts.map((l) => l.replace(/pid \d+/, 'pid N')),
-        gaveUp: /\[start\] ERROR legal-instruments failed to start 4 times in a row \(last: code 1\): it cannot start, so everything stops/.test(system.output()),
+        gaveUp:
+          /\[start\] ERROR legal-instruments failed to start 4 times in a row \(last: code 1\): it cannot start, so everything stops/.test(
+            system.output(),
+          ),
       }).toEqual({
         code: 1,
-        restarts: [1, 2, 4].map((s) => `legal-instruments (pid N) exited (code 1) before it was ready; restarting it in ${s.toFixed(1)} s`),
+        restarts: [1, 2, 4].map(
+          (s) => `legal-instruments (pid N) exited (code 1) before it was ready; restarting it in ${s.toFixed(1)} s`,
+        ),
         gaveUp: true,
       });
       expect(system.output()).toContain('[start] stopped');
-      const others = Object.entries(system.ports).filter(([k]) => k !== 'LEGAL_INSTRUMENTS_PORT').map(([, p]) => p);
+      const others = Object.entries(system.ports)
+        .filter(([k]) => k !== 'LEGAL_INSTRUMENTS_PORT')
+        .map(([, p]) => p);
       expect(await Promise.all(others.map(portInUse))).toEqual([false, false, false, false]);
     } finally {
       system.child.kill('SIGKILL');

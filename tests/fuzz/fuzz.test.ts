@@ -47,7 +47,11 @@ function sendRaw(base: string, request: HostileRequest): Promise<{ status: numbe
     const url = new URL(base);
     const socket = net.connect(Number(url.port), url.hostname);
     let received = '';
-    const head = [`${request.method} ${request.path} HTTP/1.1`, `host: ${url.host}`, ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`)];
+    const head = [
+      `${request.method} ${request.path} HTTP/1.1`,
+      `host: ${url.host}`,
+      ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     socket.on('connect', () => socket.write(`${head.join('\r\n')}\r\n\r\n${request.body ?? ''}`));
     socket.on('data', (d: Buffer) => (received += d.toString('utf8')));
     const done = () => {
@@ -146,23 +150,47 @@ describe('hostile requests', () => {
     // Requests straight to a service are signed as the gateway would sign them (nine in ten: the
     // tenth tries the unsigned path), so that the hostile input reaches the service's GraphQL layer.
     let sent = 0;
-    const signer = (name: ServiceName) => (request: HostileRequest): HostileRequest =>
-      (sent += 1) % 10 === 0
-        ? request
-        : { ...request, headers: { ...request.headers, ...signatureHeaders(stack.serviceSecrets[name], name, encodeIdentity(ANONYMOUS), request.body ?? '') } };
-    const targets: { name: string; base: string; fields: typeof fields; country: typeof country; sign: (r: HostileRequest) => HostileRequest }[] = [
+    const signer =
+      (name: ServiceName) =>
+      (request: HostileRequest): HostileRequest =>
+        (sent += 1) % 10 === 0
+          ? request
+          : {
+              ...request,
+              headers: {
+                ...request.headers,
+                ...signatureHeaders(stack.serviceSecrets[name], name, encodeIdentity(ANONYMOUS), request.body ?? ''),
+              },
+            };
+    const targets: {
+      name: string;
+      base: string;
+      fields: typeof fields;
+      country: typeof country;
+      sign: (r: HostileRequest) => HostileRequest;
+    }[] = [
       { name: 'gateway', base: stack.gatewayUrl, fields, country, sign: (r) => r },
       ...SERVICE_NAMES.map((name) => {
         const service = stack.services.find((s) => s.name === name)!;
-        return { name, base: service.url, fields: fields.filter((f) => f.graph === graphOf(name)), country: [], sign: signer(name) };
+        return {
+          name,
+          base: service.url,
+          fields: fields.filter((f) => f.graph === graphOf(name)),
+          country: [],
+          sign: signer(name),
+        };
       }),
     ];
     const before = await fingerprint(dbUrl);
     const started = Date.now();
     // Half of the requests to the gateway, the other half spread over the four services; each
     // target's requests are a fixed-seed sample, so every run sends the same ones.
-    const order = Array.from({ length: REQUESTS }, (_, i) => (i % 2 === 0 ? targets[0] : targets[1 + ((i >> 1) % SERVICE_NAMES.length)]));
-    const samples = targets.map((t, k) => fc.sample(hostileRequests(t.fields, t.country), { seed: SEED + k, numRuns: order.filter((o) => o === t).length }));
+    const order = Array.from({ length: REQUESTS }, (_, i) =>
+      i % 2 === 0 ? targets[0] : targets[1 + ((i >> 1) % SERVICE_NAMES.length)],
+    );
+    const samples = targets.map((t, k) =>
+      fc.sample(hostileRequests(t.fields, t.country), { seed: SEED + k, numRuns: order.filter((o) => o === t).length }),
+    );
     const plan = order.map((target) => ({ target, request: samples[targets.indexOf(target)].shift()! }));
     const outcomes: Outcome[] = [];
     let next = 0;
@@ -172,7 +200,13 @@ describe('hostile requests', () => {
           const { target, request } = plan[next++];
           const started = Date.now();
           const answer = await send(target.base, target.sign(request));
-          outcomes.push({ kind: request.kind, target: target.name, ...answer, ms: Date.now() - started, request: (request.body ?? request.path).slice(0, 200) });
+          outcomes.push({
+            kind: request.kind,
+            target: target.name,
+            ...answer,
+            ms: Date.now() - started,
+            request: (request.body ?? request.path).slice(0, 200),
+          });
         }
       }),
     );
@@ -192,7 +226,9 @@ describe('hostile requests', () => {
     );
 
     const failures = outcomes
-      .filter((o) => o.status >= 500 || o.status < 100 || /INTERNAL_SERVER_ERROR/.test(o.text) || LEAKS.some((re) => re.test(o.text)))
+      .filter(
+        (o) => o.status >= 500 || o.status < 100 || /INTERNAL_SERVER_ERROR/.test(o.text) || LEAKS.some((re) => re.test(o.text)),
+      )
       .map((o) => ({ kind: o.kind, target: o.target, status: o.status, request: o.request, text: o.text.slice(0, 300) }));
     expect(failures).toEqual([]);
     expect(outcomes).toHaveLength(REQUESTS);
@@ -200,12 +236,23 @@ describe('hostile requests', () => {
     // never left to run: each is answered within seconds, even while the rest of the fuzz runs.
     const amplified = outcomes.filter((o) => o.kind === 'amplification' || o.kind === 'fragment fan-out');
     expect(amplified.length).toBeGreaterThan(100);
-    expect(amplified.filter((o) => o.ms > 10_000).map((o) => ({ kind: o.kind, target: o.target, ms: o.ms, request: o.request }))).toEqual([]);
+    expect(
+      amplified.filter((o) => o.ms > 10_000).map((o) => ({ kind: o.kind, target: o.target, ms: o.ms, request: o.request })),
+    ).toEqual([]);
 
     // Every process still answers, and no row changed.
     for (const t of targets) {
       sent = 1;
-      const alive = await send(t.base, t.sign({ kind: 'check', method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }));
+      const alive = await send(
+        t.base,
+        t.sign({
+          kind: 'check',
+          method: 'POST',
+          path: '/graphql',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ __typename }"}',
+        }),
+      );
       expect({ target: t.name, ...alive }).toEqual({ target: t.name, status: 200, text: '{"data":{"__typename":"Query"}}\n' });
     }
     expect(await fingerprint(dbUrl)).toEqual(before);

@@ -36,7 +36,7 @@ export const HOSTILE_STRINGS = [
   "$$; COPY (SELECT 1) TO PROGRAM 'id'; $$",
   'SEN%27%20OR%201%3D1',
   '\\x27 OR 1=1',
-  "pg_sleep(10)--",
+  'pg_sleep(10)--',
   "'||pg_sleep(10)||'",
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
@@ -104,7 +104,9 @@ function rightShape(inner: GraphQLInputType, depth: number): fc.Arbitrary<Value>
   if (inner instanceof GraphQLEnumType) {
     const values = inner.getValues().map((v) => v.name);
     const odd = ['DROP', 'null', 'REV_2024_OR_1', values[0].toLowerCase()];
-    return fc.oneof({ weight: 6, arbitrary: pick(values) }, { weight: 4, arbitrary: pick(odd) }).map((enumValue) => ({ enumValue }));
+    return fc
+      .oneof({ weight: 6, arbitrary: pick(values) }, { weight: 4, arbitrary: pick(odd) })
+      .map((enumValue) => ({ enumValue }));
   }
   if (inner instanceof GraphQLInputObjectType) {
     const fields = depth < 3 ? Object.values(inner.getFields()) : [];
@@ -130,8 +132,11 @@ export function literal(value: Value): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '0';
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-  if ('enumValue' in value && typeof value.enumValue === 'string') return /^[_A-Za-z][_0-9A-Za-z]*$/.test(value.enumValue) ? value.enumValue : '_';
-  return `{${Object.entries(value).map(([k, v]) => `${k}: ${literal(v)}`).join(', ')}}`;
+  if ('enumValue' in value && typeof value.enumValue === 'string')
+    return /^[_A-Za-z][_0-9A-Za-z]*$/.test(value.enumValue) ? value.enumValue : '_';
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${k}: ${literal(v)}`)
+    .join(', ')}}`;
 }
 
 /** The same value as a JSON variable (enums travel as strings). */
@@ -151,7 +156,14 @@ function selection(field: GraphQLField<unknown, unknown>, depth = 0): fc.Arbitra
     .filter((f) => !f.args.some((a) => a.type instanceof GraphQLNonNull))
     .flatMap((f) => {
       if (isLeafType(getNamedType(f.type))) return [sometimes(0.5, fc.constant(f.name))];
-      return depth < 2 ? [sometimes(0.2, selection(f, depth + 1).map((inner) => `${f.name} ${inner}`))] : [];
+      return depth < 2
+        ? [
+            sometimes(
+              0.2,
+              selection(f, depth + 1).map((inner) => `${f.name} ${inner}`),
+            ),
+          ]
+        : [];
     });
   return fc.tuple(...picks).map((chosen) => `{ ${['__typename', ...chosen.filter((c) => c !== null)].join(' ')} }`);
 }
@@ -199,10 +211,17 @@ export function inlineOperation(field: GraphQLField<unknown, unknown>, underCoun
 }
 
 /** The same with every argument passed as a typed variable, with hostile (sometimes ill-typed) values. */
-export function variableOperation(field: GraphQLField<unknown, unknown>): fc.Arbitrary<{ query: string; variables: Record<string, unknown> }> {
+export function variableOperation(
+  field: GraphQLField<unknown, unknown>,
+): fc.Arbitrary<{ query: string; variables: Record<string, unknown> }> {
   const defs = field.args.map((arg) => `$${arg.name}: ${String(arg.type)}`);
   const uses = field.args.map((arg) => `${arg.name}: $${arg.name}`);
-  const values = field.args.map((arg) => sometimes(0.9, hostileValue(arg.type).map((value): [string, unknown] => [arg.name, variableValue(value)])));
+  const values = field.args.map((arg) =>
+    sometimes(
+      0.9,
+      hostileValue(arg.type).map((value): [string, unknown] => [arg.name, variableValue(value)]),
+    ),
+  );
   const head = defs.length > 0 ? `query Fuzz(${defs.join(', ')})` : 'query Fuzz';
   return fc.tuple(fc.tuple(...values), selection(field)).map(([chosen, picked]) => ({
     query: `${head} { ${field.name}${uses.length > 0 ? `(${uses.join(', ')})` : ''} ${picked} }`,
@@ -237,10 +256,13 @@ function isListField(field: GraphQLField<unknown, unknown>): boolean {
 /** The rest of an amplification chain from `type`: a list field wherever there is one (mostly). */
 function chainFrom(type: GraphQLNamedType, level: number, depth: number): fc.Arbitrary<string[]> {
   if (level >= depth || !isObjectType(type)) return fc.constant([]);
-  const next = Object.values(type.getFields()).filter((f) => isObjectType(getNamedType(f.type)) && f.args.every((a) => !(a.type instanceof GraphQLNonNull)));
+  const next = Object.values(type.getFields()).filter(
+    (f) => isObjectType(getNamedType(f.type)) && f.args.every((a) => !(a.type instanceof GraphQLNonNull)),
+  );
   if (next.length === 0) return fc.constant([]);
   const lists = next.filter(isListField);
-  const field = lists.length > 0 ? fc.oneof({ weight: 8, arbitrary: pick(lists) }, { weight: 2, arbitrary: pick(next) }) : pick(next);
+  const field =
+    lists.length > 0 ? fc.oneof({ weight: 8, arbitrary: pick(lists) }, { weight: 2, arbitrary: pick(next) }) : pick(next);
   return field.chain((f) => chainFrom(getNamedType(f.type), level + 1, depth).map((rest) => [f.name, ...rest]));
 }
 
@@ -249,10 +271,16 @@ function chainFrom(type: GraphQLNamedType, level: number, depth: number): fc.Arb
  * up to `depth` levels (the shape of finding 1: every list multiplies the objects asked for).
  */
 export function amplification(fields: RootField[], depth: number): fc.Arbitrary<string> {
-  const roots = fields.filter((f) => isObjectType(getNamedType(f.field.type)) && f.field.args.every((a) => !(a.type instanceof GraphQLNonNull) || a.name === 'code'));
+  const roots = fields.filter(
+    (f) =>
+      isObjectType(getNamedType(f.field.type)) &&
+      f.field.args.every((a) => !(a.type instanceof GraphQLNonNull) || a.name === 'code'),
+  );
   if (roots.length === 0) return fc.constant('{ __typename }');
   return pick(roots).chain(({ field: root }) => {
-    const head = root.args.some((a) => a.name === 'code') ? `${root.name}(code: ${getNamedType(root.type).name === 'Country' ? '"SEN"' : '"ICRMW"'})` : root.name;
+    const head = root.args.some((a) => a.name === 'code')
+      ? `${root.name}(code: ${getNamedType(root.type).name === 'Country' ? '"SEN"' : '"ICRMW"'})`
+      : root.name;
     return chainFrom(getNamedType(root.type), 1, depth).map((rest) => {
       const chain = [head, ...rest];
       return `{ ${chain.join(' { ')} { __typename }${' }'.repeat(chain.length - 1)} }`;
@@ -263,7 +291,11 @@ export function amplification(fields: RootField[], depth: number): fc.Arbitrary<
 /** Fragment fan-out (finding 2): each of `depth` fragments spreads the next `width` times. */
 export function fragmentFanOut(depth: number, width: number, leaf: string): string {
   const fragments = Array.from({ length: depth }, (_, i) =>
-    i === depth - 1 ? `fragment F${i} on Query { ${leaf} }` : `fragment F${i} on Query { ${Array(width).fill(`...F${i + 1}`).join(' ')} }`,
+    i === depth - 1
+      ? `fragment F${i} on Query { ${leaf} }`
+      : `fragment F${i} on Query { ${Array(width)
+          .fill(`...F${i + 1}`)
+          .join(' ')} }`,
   );
   return `query FanOut { ...F0 } ${fragments.join(' ')}`;
 }
@@ -279,7 +311,12 @@ export function hostileRequests(fields: RootField[], country: GraphQLField<unkno
     const inline = inlineOperation(field, false).map((query) => postJson('inline arguments', { query }));
     const onCountry =
       country.length > 0
-        ? fc.oneof(inline, pick(country).chain((f) => inlineOperation(f, true)).map((query) => postJson('inline arguments on Country', { query })))
+        ? fc.oneof(
+            inline,
+            pick(country)
+              .chain((f) => inlineOperation(f, true))
+              .map((query) => postJson('inline arguments on Country', { query })),
+          )
         : inline;
     const amplified = pick([3, 5, 8, 11])
       .chain((depth) => amplification(fields, depth))
@@ -318,28 +355,36 @@ export function hostileRequests(fields: RootField[], country: GraphQLField<unkno
       'application/jsonx',
       '',
     ];
-    const wrongContentType = fc.tuple(pick(contentTypes), fc.boolean()).map(
-      ([type, sendValid]): HostileRequest => ({
-        kind: 'wrong content type',
-        method: 'POST',
-        path: '/graphql',
-        headers: type ? { 'content-type': type } : {},
-        body: sendValid ? valid : 'query=%7B__typename%7D',
-      }),
-    );
-    const hugeString = fc.tuple(pick([10_000, 100_000, 300_000]), pick(['x', "'", '\\u0000', 'é', '{']), fc.boolean()).map(([size, unit, inline]) => {
-      const text = unit.repeat(size);
-      return inline
-        ? postJson('huge string', { query: `{ country(code: ${JSON.stringify(text)}) { code } }` })
-        : postJson('huge string', { query: `query Q($code: ID!) { country(code: $code) { code } }`, variables: { code: text } });
-    });
+    const wrongContentType = fc.tuple(pick(contentTypes), fc.boolean()).map(([type, sendValid]): HostileRequest => ({
+      kind: 'wrong content type',
+      method: 'POST',
+      path: '/graphql',
+      headers: type ? { 'content-type': type } : {},
+      body: sendValid ? valid : 'query=%7B__typename%7D',
+    }));
+    const hugeString = fc
+      .tuple(pick([10_000, 100_000, 300_000]), pick(['x', "'", '\\u0000', 'é', '{']), fc.boolean())
+      .map(([size, unit, inline]) => {
+        const text = unit.repeat(size);
+        return inline
+          ? postJson('huge string', { query: `{ country(code: ${JSON.stringify(text)}) { code } }` })
+          : postJson('huge string', {
+              query: `query Q($code: ID!) { country(code: $code) { code } }`,
+              variables: { code: text },
+            });
+      });
     const hugeList = fc
       .tuple(pick([1_000, 20_000]), fc.boolean())
-      .chain(([length, asVariable]) => fc.array(fc.boolean(), { minLength: length, maxLength: length }).map((odd) => ({ asVariable, odd })))
+      .chain(([length, asVariable]) =>
+        fc.array(fc.boolean(), { minLength: length, maxLength: length }).map((odd) => ({ asVariable, odd })),
+      )
       .map(({ asVariable, odd }) => {
         const list = odd.map((quoted, k) => (quoted ? `${k}' OR 1=1` : k));
         return asVariable
-          ? postJson('huge list', { query: 'query Q($years: [Int!]) { worldStock(years: $years) { year } }', variables: { years: list } })
+          ? postJson('huge list', {
+              query: 'query Q($years: [Int!]) { worldStock(years: $years) { year } }',
+              variables: { years: list },
+            })
           : postJson('huge list', { query: `{ countries(filter: { codes: ${literal(list.map(String))} }) { totalCount } }` });
       });
     const deepNesting = fc.tuple(pick([50, 500, 5_000]), fc.nat({ max: 4 })).map(([depth, shape]): HostileRequest => {
@@ -347,7 +392,13 @@ export function hostileRequests(fields: RootField[], country: GraphQLField<unkno
         // Written as text: JSON.stringify itself would overflow the stack on this.
         const variables = `{"x":${nested('{"a":', '}', depth, '1')}}`;
         const query = `query Q($x: ID!) { country(code: $x) { code } }`;
-        return { kind: 'deep nesting', method: 'POST', path: '/graphql', headers: JSON_HEADERS, body: `{"query":${JSON.stringify(query)},"variables":${variables}}` };
+        return {
+          kind: 'deep nesting',
+          method: 'POST',
+          path: '/graphql',
+          headers: JSON_HEADERS,
+          body: `{"query":${JSON.stringify(query)},"variables":${variables}}`,
+        };
       }
       const shapes = [
         () => `{ ${nested('country(code: "SEN") { ', ' }', 1, nested('a { ', ' }', depth, 'b'))} }`,
@@ -361,7 +412,10 @@ export function hostileRequests(fields: RootField[], country: GraphQLField<unkno
     const aliasFlood = fc.tuple(pick([200, 1_000, 3_000]), fc.boolean(), chance(0.3)).map(([count, typename, cycle]) => {
       const aliased = typename
         ? Array.from({ length: count }, (_, k) => `a${k}: __typename`)
-        : Array.from({ length: Math.min(count, 300) }, (_, k) => `a${k}: ${field.name === 'country' ? 'country(code: "SEN") { code }' : '__typename'}`);
+        : Array.from(
+            { length: Math.min(count, 300) },
+            (_, k) => `a${k}: ${field.name === 'country' ? 'country(code: "SEN") { code }' : '__typename'}`,
+          );
       const fragments = cycle ? ' fragment A on Query { ...B } fragment B on Query { ...A }' : '';
       return postJson('alias flood', { query: `{ ${aliased.join(' ')} }${fragments}` });
     });
@@ -378,20 +432,54 @@ export function hostileRequests(fields: RootField[], country: GraphQLField<unkno
       postJson('malformed payload', 'query'),
       postJson('malformed payload', { query: 5 }),
       postJson('malformed payload', { query: '{ __typename }', variables: '$x' }),
-      postJson('malformed payload', { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: "' OR 1=1" } } }),
+      postJson('malformed payload', {
+        query: '{ __typename }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: "' OR 1=1" } },
+      }),
       postJson('malformed payload', { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
-      postJson('malformed payload', { query: '{ __typename }', __proto__: { polluted: true }, constructor: { prototype: { x: 1 } } }),
+      postJson('malformed payload', {
+        query: '{ __typename }',
+        __proto__: { polluted: true },
+        constructor: { prototype: { x: 1 } },
+      }),
       { kind: 'odd HTTP', method: 'GET', path: '/graphql?query=%7B__typename%7D', headers: {} },
-      { kind: 'odd HTTP', method: 'GET', path: '/graphql?query=%E0%A4%A&variables=%ZZ', headers: { 'apollo-require-preflight': 'true' } },
-      { kind: 'odd HTTP', method: 'GET', path: `/graphql?query=${encodeURIComponent(`{ ${field.name} }`)}`, headers: { 'apollo-require-preflight': 'true' } },
-      { kind: 'odd HTTP', method: 'GET', path: '/graphql?query=mutation%7Bx%7D', headers: { 'apollo-require-preflight': 'true' } },
+      {
+        kind: 'odd HTTP',
+        method: 'GET',
+        path: '/graphql?query=%E0%A4%A&variables=%ZZ',
+        headers: { 'apollo-require-preflight': 'true' },
+      },
+      {
+        kind: 'odd HTTP',
+        method: 'GET',
+        path: `/graphql?query=${encodeURIComponent(`{ ${field.name} }`)}`,
+        headers: { 'apollo-require-preflight': 'true' },
+      },
+      {
+        kind: 'odd HTTP',
+        method: 'GET',
+        path: '/graphql?query=mutation%7Bx%7D',
+        headers: { 'apollo-require-preflight': 'true' },
+      },
       { kind: 'odd HTTP', method: 'PUT', path: '/graphql', headers: JSON_HEADERS, body: valid },
       { kind: 'odd HTTP', method: 'DELETE', path: '/graphql', headers: {} },
       { kind: 'odd HTTP', method: 'PATCH', path: '/graphql', headers: JSON_HEADERS, body: valid },
       { kind: 'odd HTTP', method: 'POST', path: '/graphql/../../etc/passwd', headers: JSON_HEADERS, body: valid },
       { kind: 'odd HTTP', method: 'POST', path: '/%00', headers: JSON_HEADERS, body: valid },
-      { kind: 'odd HTTP', method: 'POST', path: '/graphql', headers: { ...JSON_HEADERS, 'content-length': '999999999' }, body: valid },
-      { kind: 'odd HTTP', method: 'POST', path: '/graphql', headers: { ...JSON_HEADERS, 'content-encoding': 'gzip' }, body: valid },
+      {
+        kind: 'odd HTTP',
+        method: 'POST',
+        path: '/graphql',
+        headers: { ...JSON_HEADERS, 'content-length': '999999999' },
+        body: valid,
+      },
+      {
+        kind: 'odd HTTP',
+        method: 'POST',
+        path: '/graphql',
+        headers: { ...JSON_HEADERS, 'content-encoding': 'gzip' },
+        body: valid,
+      },
     ];
     // The same mix of kinds as before: inline arguments and variables twice as often as the rest.
     return fc.oneof(

@@ -34,7 +34,9 @@ function claims(overrides: JWTPayload = {}): JWTPayload {
 }
 
 const hs = (payload: JWTPayload, secret: string | Uint8Array = HS_SECRET) =>
-  new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).sign(typeof secret === 'string' ? new TextEncoder().encode(secret) : secret);
+  new SignJWT(payload)
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(typeof secret === 'string' ? new TextEncoder().encode(secret) : secret);
 const rs = (payload: JWTPayload) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
 const es = (payload: JWTPayload) => new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: 'ec-1' }).sign(ec.privateKey);
 
@@ -55,7 +57,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
-  const auth: AuthOptions = { hsSecret: HS_SECRET, jwks: createRemoteJWKSet(new URL(jwksUrl)), issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 30 };
+  const auth: AuthOptions = {
+    hsSecret: HS_SECRET,
+    jwks: createRemoteJWKSet(new URL(jwksUrl)),
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clockSkewSeconds: 30,
+  };
   stack = await startStack({ auth, definitions: loadServices().map(recording) });
 }, 120_000);
 
@@ -82,14 +90,21 @@ describe('bearer tokens at the gateway', () => {
   it('answers a request without a token as anonymous, and the service sees no subject and no roles', async () => {
     seen.length = 0;
     const answer = await stack.query(QUERY);
-    expect({ status: answer.status, data: answer.data, seen }).toEqual({ status: 200, data: ANSWER, seen: [{ sub: null, roles: [] }] });
+    expect({ status: answer.status, data: answer.data, seen }).toEqual({
+      status: 200,
+      data: ANSWER,
+      seen: [{ sub: null, roles: [] }],
+    });
   });
 
   it.each([
     ['an HS256 token', () => hs(claims({ roles: ['editor:legal-instruments', 'partner'] }))],
     ['an RS256 token from the JWKS', () => rs(claims({ roles: ['editor:legal-instruments', 'partner'] }))],
     ['an ES256 token from the JWKS', () => es(claims({ roles: ['editor:legal-instruments', 'partner'] }))],
-    ['a token that expired within the clock skew', () => hs(claims({ roles: ['editor:legal-instruments', 'partner'], exp: now() - 10 }))],
+    [
+      'a token that expired within the clock skew',
+      () => hs(claims({ roles: ['editor:legal-instruments', 'partner'], exp: now() - 10 })),
+    ],
   ])('accepts %s and forwards its subject and roles to the service', async (_name, make) => {
     const answer = await asking(`Bearer ${await make()}`);
     expect({ ...answer, seen }).toEqual({
@@ -106,7 +121,9 @@ describe('bearer tokens at the gateway', () => {
   });
 
   it('refuses an expired token with 401 and runs nothing', async () => {
-    expect(await asking(`Bearer ${await hs(claims({ iat: now() - 3600, exp: now() - 120 }))}`)).toEqual(refused('The token has expired'));
+    expect(await asking(`Bearer ${await hs(claims({ iat: now() - 3600, exp: now() - 120 }))}`)).toEqual(
+      refused('The token has expired'),
+    );
   });
 
   it('refuses a token that is not valid yet with 401 and runs nothing', async () => {
@@ -114,8 +131,12 @@ describe('bearer tokens at the gateway', () => {
   });
 
   it('refuses a token from another issuer or for another audience with 401 and runs nothing', async () => {
-    expect(await asking(`Bearer ${await hs(claims({ iss: 'https://evil.example/' }))}`)).toEqual(refused("The token's iss claim is not accepted"));
-    expect(await asking(`Bearer ${await rs(claims({ aud: 'another-api' }))}`)).toEqual(refused("The token's aud claim is not accepted"));
+    expect(await asking(`Bearer ${await hs(claims({ iss: 'https://evil.example/' }))}`)).toEqual(
+      refused("The token's iss claim is not accepted"),
+    );
+    expect(await asking(`Bearer ${await rs(claims({ aud: 'another-api' }))}`)).toEqual(
+      refused("The token's aud claim is not accepted"),
+    );
   });
 
   it('refuses a token without an expiry or a subject with 401', async () => {
@@ -152,8 +173,15 @@ describe('bearer tokens at the gateway', () => {
       message: 'Tokens signed with RS256 are not accepted',
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });
-    const jwksOnly = createAuthenticator({ jwks: async () => rsa.publicKey, issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 30 });
-    await expect(jwksOnly(`Bearer ${await hs(claims())}`)).rejects.toMatchObject({ message: 'Tokens signed with HS256 are not accepted' });
+    const jwksOnly = createAuthenticator({
+      jwks: async () => rsa.publicKey,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockSkewSeconds: 30,
+    });
+    await expect(jwksOnly(`Bearer ${await hs(claims())}`)).rejects.toMatchObject({
+      message: 'Tokens signed with HS256 are not accepted',
+    });
   });
 
   it('refuses a token signed by a key that is not in the JWKS, and one with another secret, with 401', async () => {
@@ -166,7 +194,9 @@ describe('bearer tokens at the gateway', () => {
   it('refuses a malformed Authorization header or token, and a roles claim that is not a list, with 401', async () => {
     expect(await asking('Basic YWRhOnNlY3JldA==')).toEqual(refused('The Authorization header must be "Bearer <token>"'));
     expect(await asking('Bearer not-a-jwt')).toEqual(refused('The token is not valid'));
-    expect(await asking(`Bearer ${await hs(claims({ roles: 'admin' }))}`)).toEqual(refused("The token's roles claim must be a list of strings"));
+    expect(await asking(`Bearer ${await hs(claims({ roles: 'admin' }))}`)).toEqual(
+      refused("The token's roles claim must be a list of strings"),
+    );
   });
 });
 
@@ -176,13 +206,17 @@ describe('token settings', () => {
     expect(() => authOptionsFromConfig(loadConfig({ NODE_ENV: 'production', ...secrets }))).toThrow(
       "Configuration error: JWT_JWKS_URL must be set in production (the identity provider's JWKS)",
     );
-    expect(() => authOptionsFromConfig(loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://id.example.test/jwks' }))).toThrow(
-      'Configuration error: JWT_ISSUER must be set in production',
-    );
+    expect(() =>
+      authOptionsFromConfig(loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://id.example.test/jwks' })),
+    ).toThrow('Configuration error: JWT_ISSUER must be set in production');
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'http://id.example.test/jwks' })).toThrow(
       'Configuration error: JWT_JWKS_URL must use https:, got "http:"',
     );
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) })).toThrow(/^Configuration error: JWT_SECRET is for local HS256 tokens only/);
-    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow('Configuration error: JWT_SECRET must be at least 32 characters long');
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) })).toThrow(
+      /^Configuration error: JWT_SECRET is for local HS256 tokens only/,
+    );
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(
+      'Configuration error: JWT_SECRET must be at least 32 characters long',
+    );
   });
 });

@@ -46,15 +46,26 @@ describe('the IDE route of the gateway', () => {
       expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
       const page = await res.text();
       const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
-      expect(scripts).toEqual(['ide/react.production.min.js', 'ide/react-dom.production.min.js', 'ide/graphiql.min.js', 'ide/ide.js']);
+      expect(scripts).toEqual([
+        'ide/react.production.min.js',
+        'ide/react-dom.production.min.js',
+        'ide/graphiql.min.js',
+        'ide/ide.js',
+      ]);
       expect(page).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
     }
   });
 
   it('leaves GraphQL requests to the GraphQL endpoint, including a browser GET that carries a query', async () => {
-    const get = await fetch(`${base}/graphql?query=${encodeURIComponent('{ hello }')}`, { headers: { ...html, 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${base}/graphql?query=${encodeURIComponent('{ hello }')}`, {
+      headers: { ...html, 'apollo-require-preflight': 'true' },
+    });
     expect(await get.json()).toEqual({ data: { hello: 'world' } });
-    const post = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+    const post = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ hello }' }),
+    });
     expect(await post.json()).toEqual({ data: { hello: 'world' } });
     expect((await fetch(`${base}/healthz`, { headers: html })).status).toBe(200);
   });
@@ -73,14 +84,21 @@ describe('the IDE route of the gateway', () => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], body: Buffer.concat(chunks), etag: res.headers.etag }),
+            resolve({
+              status: res.statusCode ?? 0,
+              encoding: res.headers['content-encoding'],
+              body: Buffer.concat(chunks),
+              etag: res.headers.etag,
+            }),
           );
         })
         .on('error', reject);
     });
     expect(raw.status).toBe(200);
     expect(raw.encoding).toBe('gzip');
-    expect(zlib.gunzipSync(raw.body).equals(fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', 'graphiql', 'graphiql.min.css')))).toBe(true);
+    expect(
+      zlib.gunzipSync(raw.body).equals(fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', 'graphiql', 'graphiql.min.css'))),
+    ).toBe(true);
     expect((await fetch(`${base}/ide/graphiql.min.css`, { headers: { 'if-none-match': raw.etag! } })).status).toBe(304);
   });
 
@@ -93,7 +111,10 @@ describe('the IDE route of the gateway', () => {
 
   it('offers every named operation as a tab, in file order, with the defaults of its variables', () => {
     const tabs = loadIdeTabs(OPERATIONS);
-    const files = fs.readdirSync(OPERATIONS).filter((f) => f.endsWith('.graphql')).sort();
+    const files = fs
+      .readdirSync(OPERATIONS)
+      .filter((f) => f.endsWith('.graphql'))
+      .sort();
     expect(tabs.map((t) => t.query)).toEqual(files.map((f) => fs.readFileSync(path.join(OPERATIONS, f), 'utf8').trim() + '\n'));
     const gap = tabs[files.indexOf('gap-analysis.graphql')];
     expect(JSON.parse(gap.variables!)).toEqual({ process: 'MIDWA', instrument: 'ICRMW', asOf: '2024-06-30' });
@@ -105,7 +126,10 @@ describe('the IDE route of the gateway', () => {
     const page = renderIdePage(loadIdeTabs(dir));
     expect(page.match(/<\/script>/g)).toHaveLength(5);
     const config = page.slice(page.indexOf('id="ide-config">') + 'id="ide-config">'.length, page.indexOf('</script>'));
-    expect(JSON.parse(config)).toEqual({ tabs: [{ query: '# </script><script>alert(1)</script>\nquery A { hello }\n' }], defaultHeaders: '' });
+    expect(JSON.parse(config)).toEqual({
+      tabs: [{ query: '# </script><script>alert(1)</script>\nquery A { hello }\n' }],
+      defaultHeaders: '',
+    });
     fs.rmSync(dir, { recursive: true });
   });
 });

@@ -19,11 +19,21 @@ afterAll(async () => {
 });
 
 async function post(stack: Stack, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
+  const res = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 }
 
-const refusal = (status: number, code: string, message: string) => ({ status, body: { errors: [{ message, extensions: { code } }] } });
+const refusal = (status: number, code: string, message: string) => ({
+  status,
+  body: { errors: [{ message, extensions: { code } }] },
+});
 const ok = (data: unknown) => ({ status: 200, body: { data } });
 /** The first error's message and code, and the status: for refusals whose message carries a location. */
 const outcome = (answer: Awaited<ReturnType<typeof post>>) => ({
@@ -41,10 +51,14 @@ describe('query limits at the gateway', () => {
       status: 200,
       data: { country: { treatyStatus: { basis: { action: 'ACCESSION' } } } },
     });
-    const deeper = await small.query('{ country(code: "SEN") { treatyStatus(instrument: "ICRMW") { basis { instrument { code } } } } }');
+    const deeper = await small.query(
+      '{ country(code: "SEN") { treatyStatus(instrument: "ICRMW") { basis { instrument { code } } } } }',
+    );
     expect(deeper).toEqual({
       status: 400,
-      errors: [{ message: 'Syntax Error: Query depth limit of 4 exceeded, found 5.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      errors: [
+        { message: 'Syntax Error: Query depth limit of 4 exceeded, found 5.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ],
     });
   });
 
@@ -53,9 +67,15 @@ describe('query limits at the gateway', () => {
       status: 200,
       data: { a: { code: 'SEN' }, b: { c: 'MLI' } },
     });
-    expect(await small.query('{ a: country(code: "SEN") { code } b: country(code: "MLI") { c: code } d: country(code: "NER") { code } }')).toEqual({
+    expect(
+      await small.query(
+        '{ a: country(code: "SEN") { code } b: country(code: "MLI") { c: code } d: country(code: "NER") { code } }',
+      ),
+    ).toEqual({
       status: 400,
-      errors: [{ message: 'Syntax Error: Aliases limit of 3 exceeded, found 4.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      errors: [
+        { message: 'Syntax Error: Aliases limit of 3 exceeded, found 4.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ],
     });
   });
 
@@ -80,15 +100,23 @@ describe('query limits at the gateway', () => {
     expect({ status: under.status, errors: under.errors }).toEqual({ status: 200, errors: undefined });
     expect(await small.query(query, { n: 7 })).toEqual({
       status: 400,
-      errors: [{ message: 'The operation costs at least 28; at most 27 is accepted', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      errors: [
+        { message: 'The operation costs at least 28; at most 27 is accepted', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ],
     });
   });
 
   it('accepts a list argument and a page size at the list cap and refuses one value more, in a literal or a variable', async () => {
     const years = [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024];
     const stock = (list: number[]) => `{ country(code: "SEN") { immigrantStock(years: [${list.join(', ')}]) { year } } }`;
-    expect(await small.query(stock(years))).toEqual({ status: 200, data: { country: { immigrantStock: years.map((year) => ({ year })) } } });
-    const tooMany = { status: 400, errors: [{ message: 'A list argument has 9 values; at most 8 are accepted', extensions: { code: 'BAD_USER_INPUT' } }] };
+    expect(await small.query(stock(years))).toEqual({
+      status: 200,
+      data: { country: { immigrantStock: years.map((year) => ({ year })) } },
+    });
+    const tooMany = {
+      status: 400,
+      errors: [{ message: 'A list argument has 9 values; at most 8 are accepted', extensions: { code: 'BAD_USER_INPUT' } }],
+    };
     expect(await small.query(stock([...years, 2024]))).toEqual(tooMany);
     const byVariable = 'query ($years: [Int!]) { country(code: "SEN") { immigrantStock(years: $years) { year } } }';
     expect((await small.query(byVariable, { years })).status).toBe(200);
@@ -122,7 +150,14 @@ describe('query limits at the gateway', () => {
 
   it('has the same defaults in the configuration as in the gateway (the named reports run under them end to end)', () => {
     expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
-    expect(DEFAULT_LIMITS).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 2000, maxCost: 200000, maxListLength: 300, maxBodyBytes: 256 * 1024 });
+    expect(DEFAULT_LIMITS).toEqual({
+      maxDepth: 12,
+      maxAliases: 30,
+      maxTokens: 2000,
+      maxCost: 200000,
+      maxListLength: 300,
+      maxBodyBytes: 256 * 1024,
+    });
   });
 });
 
@@ -132,7 +167,12 @@ describe('the gateway in production', () => {
   it('refuses introspection to anonymous callers and to signed-in callers without a role', async () => {
     const forbidden = {
       status: 403,
-      errors: [{ message: 'Introspection is open to partners, editors and admins only: sign in with a token', extensions: { code: 'FORBIDDEN' } }],
+      errors: [
+        {
+          message: 'Introspection is open to partners, editors and admins only: sign in with a token',
+          extensions: { code: 'FORBIDDEN' },
+        },
+      ],
     };
     expect(await production.query(introspection)).toEqual(forbidden);
     expect(await production.query('{ __type(name: "Country") { name } }')).toEqual(forbidden);
@@ -142,7 +182,9 @@ describe('the gateway in production', () => {
   it('answers introspection for a partner and for an editor', async () => {
     const answer = { status: 200, data: { __schema: { queryType: { name: 'Query' } } } };
     expect(await production.query(introspection, undefined, await production.token('ada', ['partner']))).toEqual(answer);
-    expect(await production.query(introspection, undefined, await production.token('bo', ['editor:migration-data']))).toEqual(answer);
+    expect(await production.query(introspection, undefined, await production.token('bo', ['editor:migration-data']))).toEqual(
+      answer,
+    );
   });
 
   it('gives no field suggestions in production, and gives them in development', async () => {
@@ -162,6 +204,9 @@ describe('the gateway in production', () => {
   });
 
   it('lets anyone run an ordinary query and __typename', async () => {
-    expect(await production.query('{ __typename country(code: "SEN") { code } }')).toEqual({ status: 200, data: { __typename: 'Query', country: { code: 'SEN' } } });
+    expect(await production.query('{ __typename country(code: "SEN") { code } }')).toEqual({
+      status: 200,
+      data: { __typename: 'Query', country: { code: 'SEN' } },
+    });
   });
 });

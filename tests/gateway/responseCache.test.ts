@@ -8,7 +8,12 @@ import { testDatabaseUrl } from '../support/serviceHarness';
 let stack: InProcessStack;
 beforeAll(async () => {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  stack = await startInProcessStack(testDatabaseUrl(), config, createLogger('cache', 'error'), responseCachePlugins(memoryStore(), 60));
+  stack = await startInProcessStack(
+    testDatabaseUrl(),
+    config,
+    createLogger('cache', 'error'),
+    responseCachePlugins(memoryStore(), 60),
+  );
 });
 afterAll(async () => {
   await stack.stop();

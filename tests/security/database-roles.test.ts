@@ -56,7 +56,10 @@ describe('each service connects as its own database role', () => {
     }
     expect(seen).toEqual(
       Object.fromEntries(
-        DEFINITIONS.map((def) => [def.name, { role: ROLES[def.name], superuser: false, createDb: false, createRole: false, bypassRls: false }]),
+        DEFINITIONS.map((def) => [
+          def.name,
+          { role: ROLES[def.name], superuser: false, createDb: false, createRole: false, bypassRls: false },
+        ]),
       ),
     );
   });
@@ -65,11 +68,18 @@ describe('each service connects as its own database role', () => {
     const owners: Record<string, unknown> = {};
     for (const def of DEFINITIONS) {
       const ds = harnesses.get(def.name)!.ds;
-      const [schema] = await ds.query(`SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = $1`, [def.schema]);
-      const tables: { owner: string }[] = await ds.query(`SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = $1`, [def.schema]);
+      const [schema] = await ds.query(`SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = $1`, [
+        def.schema,
+      ]);
+      const tables: { owner: string }[] = await ds.query(
+        `SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = $1`,
+        [def.schema],
+      );
       owners[def.name] = { schema: schema.owner, tables: tables.map((t) => t.owner) };
     }
-    expect(owners).toEqual(Object.fromEntries(DEFINITIONS.map((def) => [def.name, { schema: ROLES[def.name], tables: [ROLES[def.name]] }])));
+    expect(owners).toEqual(
+      Object.fromEntries(DEFINITIONS.map((def) => [def.name, { schema: ROLES[def.name], tables: [ROLES[def.name]] }])),
+    );
   });
 
   it("cannot read, change or add to another service's schema", async () => {
@@ -89,7 +99,9 @@ describe('each service connects as its own database role', () => {
     }
     const denied = { read: '42501', delete: '42501', create: '42501' };
     expect(seen).toEqual(
-      Object.fromEntries(DEFINITIONS.flatMap((def) => DEFINITIONS.filter((d) => d !== def).map((o) => [`${def.name} -> ${o.schema}`, denied]))),
+      Object.fromEntries(
+        DEFINITIONS.flatMap((def) => DEFINITIONS.filter((d) => d !== def).map((o) => [`${def.name} -> ${o.schema}`, denied])),
+      ),
     );
   });
 
@@ -111,12 +123,17 @@ describe('each service connects as its own database role', () => {
   });
 });
 
-describe('a service given the administrator\'s URL', () => {
+describe("a service given the administrator's URL", () => {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
 
-  it('still logs in as its own role (the in-process stack and the tests pass the administrator\'s URL)', async () => {
+  it("still logs in as its own role (the in-process stack and the tests pass the administrator's URL)", async () => {
     const running = await startService(legal as unknown as ServiceDefinition<BaseContext>, {
-      url: testDatabaseUrl(), database: config.database, port: 0, host: '127.0.0.1', log: createLogger('roles-test', 'silent'), secret: 's'.repeat(32),
+      url: testDatabaseUrl(),
+      database: config.database,
+      port: 0,
+      host: '127.0.0.1',
+      log: createLogger('roles-test', 'silent'),
+      secret: 's'.repeat(32),
     });
     try {
       expect(await running.ds.query('SELECT current_user AS role')).toEqual([{ role: 'mg_legal_instruments' }]);
@@ -139,7 +156,15 @@ describe('a service process in production (docker compose, Kubernetes)', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/runService.ts', 'legal-instruments'], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'error', LEGAL_INSTRUMENTS_PORT: String(port), SERVICE_SECRET_LEGAL_INSTRUMENTS: 's'.repeat(32), DATABASE_URL: serverUrl(), ...env },
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'error',
+        LEGAL_INSTRUMENTS_PORT: String(port),
+        SERVICE_SECRET_LEGAL_INSTRUMENTS: 's'.repeat(32),
+        DATABASE_URL: serverUrl(),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -150,12 +175,17 @@ describe('a service process in production (docker compose, Kubernetes)', () => {
   };
 
   it('logs in as its own role with DATABASE_PASSWORD_<SERVICE> and a URL that names only the server', async () => {
-    const service = await run({ DATABASE_PASSWORD_LEGAL_INSTRUMENTS: serviceRolePassword(config.database, testDatabaseUrl(), 'legal-instruments') });
+    const service = await run({
+      DATABASE_PASSWORD_LEGAL_INSTRUMENTS: serviceRolePassword(config.database, testDatabaseUrl(), 'legal-instruments'),
+    });
     try {
       const deadline = Date.now() + 60_000;
       for (;;) {
         if (service.child.exitCode !== null || Date.now() > deadline) throw new Error(`not ready:\n${service.output()}`);
-        const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`).then((r) => r.ok, () => false);
+        const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ready) break;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -231,7 +261,9 @@ describe('provisioning the roles', () => {
     await withScratchDatabase((first) =>
       withScratchDatabase(async (second) => {
         await Promise.all(
-          [first, second].flatMap((url) => DEFINITIONS.map((def) => prepareDatabase(def, url, config.database, log, { seed: false }))),
+          [first, second].flatMap((url) =>
+            DEFINITIONS.map((def) => prepareDatabase(def, url, config.database, log, { seed: false })),
+          ),
         );
         const role = `mg_race_${crypto.randomBytes(4).toString('hex')}`;
         const clients = await Promise.all(
@@ -244,7 +276,9 @@ describe('provisioning the roles', () => {
         try {
           const results = await Promise.all(clients.map((c) => outcome(() => createLoginRole(c, role, 'not-used-to-log-in'))));
           expect(results).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
-          expect((await clients[0].query('SELECT count(*)::int AS n FROM pg_roles WHERE rolname = $1', [role])).rows).toEqual([{ n: 1 }]);
+          expect((await clients[0].query('SELECT count(*)::int AS n FROM pg_roles WHERE rolname = $1', [role])).rows).toEqual([
+            { n: 1 },
+          ]);
         } finally {
           await clients[0].query(`DROP ROLE IF EXISTS ${clients[0].escapeIdentifier(role)}`);
           await Promise.all(clients.map((c) => c.end()));
@@ -261,11 +295,12 @@ describe('the embedded PostgreSQL', () => {
     fs.chmodSync(base, 0o755);
     const dir = path.join(base, 'postgres');
     const file = path.join(dir, 'superuser-password');
-    const attempt = (url: string) => outcome(async () => {
-      const c = new Client({ connectionString: url });
-      await c.connect();
-      await c.end();
-    });
+    const attempt = (url: string) =>
+      outcome(async () => {
+        const c = new Client({ connectionString: url });
+        await c.connect();
+        await c.end();
+      });
     const legacyUrl = (port: number) => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
     try {
       const port = await freePort();
@@ -319,7 +354,7 @@ function descendants(root: number): { pid: number; command: string; env: Record<
     }
   }
   const below = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, ppid] of parents) {
       if (below.has(ppid) && !below.has(pid)) {
@@ -333,7 +368,11 @@ function descendants(root: number): { pid: number; command: string; env: Record<
     try {
       const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
       const env = Object.fromEntries(
-        fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+        fs
+          .readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
       );
       return [{ pid, command, env }];
     } catch {
@@ -344,38 +383,44 @@ function descendants(root: number): { pid: number; command: string; env: Record<
 
 describe('npm start', () => {
   const linux = process.platform === 'linux' ? it : it.skip;
-  linux('gives the gateway no database settings and each service only its own role, with a password', async () => {
-    const adminUrl = testDatabaseUrl();
-    const { child, ports, exited } = await startNpmStart(adminUrl, 90_000);
-    try {
-      const processes = descendants(child.pid!);
-      const entry = (name: string) => processes.find((p) => p.command.includes(name))!;
-      const database = (env: Record<string, string>) => {
-        const url = env.DATABASE_URL ? new URL(env.DATABASE_URL) : null;
-        return {
-          user: url ? decodeURIComponent(url.username) : null,
-          password: url ? url.password !== '' && url.password !== new URL(adminUrl).password : null,
-          passwords: Object.keys(env).filter((k) => k.startsWith('DATABASE_PASSWORD_')),
+  linux(
+    'gives the gateway no database settings and each service only its own role, with a password',
+    async () => {
+      const adminUrl = testDatabaseUrl();
+      const { child, ports, exited } = await startNpmStart(adminUrl, 90_000);
+      try {
+        const processes = descendants(child.pid!);
+        const entry = (name: string) => processes.find((p) => p.command.includes(name))!;
+        const database = (env: Record<string, string>) => {
+          const url = env.DATABASE_URL ? new URL(env.DATABASE_URL) : null;
+          return {
+            user: url ? decodeURIComponent(url.username) : null,
+            password: url ? url.password !== '' && url.password !== new URL(adminUrl).password : null,
+            passwords: Object.keys(env).filter((k) => k.startsWith('DATABASE_PASSWORD_')),
+          };
         };
-      };
-      const seen = {
-        gateway: database(entry('gateway/src/index.ts').env),
-        ...Object.fromEntries(Object.keys(ROLES).map((name) => [name, database(entry(`scripts/runService.ts ${name}`).env)])),
-      };
-      expect(seen).toEqual({
-        gateway: { user: null, password: null, passwords: [] },
-        ...Object.fromEntries(Object.entries(ROLES).map(([name, role]) => [name, { user: role, password: true, passwords: [] }])),
-      });
-      const res = await fetch(`http://127.0.0.1:${ports[0]}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ country(code: "SEN") { name trainings { id } } }' }),
-      });
-      const body = (await res.json()) as { data?: { country?: { name?: string } } };
-      expect(body.data?.country?.name).toBe('Senegal');
-    } finally {
-      child.kill('SIGTERM');
-    }
-    expect(await exited).toBe(0);
-  }, 150_000);
+        const seen = {
+          gateway: database(entry('gateway/src/index.ts').env),
+          ...Object.fromEntries(Object.keys(ROLES).map((name) => [name, database(entry(`scripts/runService.ts ${name}`).env)])),
+        };
+        expect(seen).toEqual({
+          gateway: { user: null, password: null, passwords: [] },
+          ...Object.fromEntries(
+            Object.entries(ROLES).map(([name, role]) => [name, { user: role, password: true, passwords: [] }]),
+          ),
+        });
+        const res = await fetch(`http://127.0.0.1:${ports[0]}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ country(code: "SEN") { name trainings { id } } }' }),
+        });
+        const body = (await res.json()) as { data?: { country?: { name?: string } } };
+        expect(body.data?.country?.name).toBe('Senegal');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+    },
+    150_000,
+  );
 });

@@ -30,7 +30,12 @@ describe('what the gateway logs when a service fails', () => {
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: { instrument: null }, errors: [{ message: 'Internal server error', path: ['instrument'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+        res.end(
+          JSON.stringify({
+            data: { instrument: null },
+            errors: [{ message: 'Internal server error', path: ['instrument'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          }),
+        );
       });
     });
     const failingPort = await listen(failing, 0, '127.0.0.1');
@@ -55,7 +60,11 @@ describe('what the gateway logs when a service fails', () => {
 
   const query = async (q: string) => {
     log.lines.length = 0;
-    const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+    const res = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: q }),
+    });
     return res.json();
   };
 
@@ -72,7 +81,12 @@ describe('what the gateway logs when a service fails', () => {
   it('logs a refused call to a service with the chain of causes, which the client never sees', async () => {
     expect(await query('{ unAgencies { acronym } }')).toEqual({
       data: null,
-      errors: [{ message: 'The un-partnerships service is unavailable', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'un-partnerships' } }],
+      errors: [
+        {
+          message: 'The un-partnerships service is unavailable',
+          extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'un-partnerships' },
+        },
+      ],
     });
     expect(log.lines).toEqual([
       `WARN downstream failure {"service":"un-partnerships","error":"The un-partnerships service is unavailable [DOWNSTREAM_SERVICE_ERROR] <- TypeError: fetch failed <- connect ECONNREFUSED 127.0.0.1:${deadPort} (ECONNREFUSED)"}`,
@@ -106,7 +120,9 @@ describe('the process logger', () => {
     });
     try {
       const inner = Object.assign(new Error('password authentication failed for user "legal"'), { code: '28P01' });
-      createLogger('gateway', 'info').error('start failed', { error: new Error('could not open the database', { cause: inner }) });
+      createLogger('gateway', 'info').error('start failed', {
+        error: new Error('could not open the database', { cause: inner }),
+      });
     } finally {
       write.mockRestore();
     }

@@ -78,6 +78,9 @@ describe('an _entities batch with malformed representations', () => {
     const mixed = await svc.executeCounting(ENTITIES, {
       representations: [ICRMW, { __typename: 'LegalInstrument', code: 'ICR\u0000MW' }, { __typename: 'LegalInstrument' }, AU_FMP],
     });
-    expect({ data: mixed.data, sql: mixed.sql }).toEqual({ data: { _entities: [ICRMW_ANSWER, null, null, AU_FMP_ANSWER] }, sql: clean.sql });
+    expect({ data: mixed.data, sql: mixed.sql }).toEqual({
+      data: { _entities: [ICRMW_ANSWER, null, null, AU_FMP_ANSWER] },
+      sql: clean.sql,
+    });
   });
 });

@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
 import {
-  dropStockRevision, ImportError, importCatalogue, importIndicatorSeries, importStock,
+  dropStockRevision,
+  ImportError,
+  importCatalogue,
+  importIndicatorSeries,
+  importStock,
 } from '../../services/migration-data/src/import';
 import { type ImportFixture, openImportFixture } from '../support/importFixture';
 
@@ -15,7 +19,8 @@ import { type ImportFixture, openImportFixture } from '../support/importFixture'
 const CATALOGUE_HEADER = 'code,name,unit,definition,allow_negative,source,source_url,confidence';
 const SERIES_HEADER = 'indicator,country_iso3,year,value,unit,source,confidence';
 const STOCK_HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
-const GOOD_ENTRY = 'SEC_FIRST,Count (security test),persons,A count that the security tests load.,false,Security test,,unverified';
+const GOOD_ENTRY =
+  'SEC_FIRST,Count (security test),persons,A count that the security tests load.,false,Security test,,unverified';
 
 let fixture: ImportFixture;
 let client: Client;
@@ -38,13 +43,17 @@ function file(name: string, text: string): string {
 }
 
 async function failure(p: Promise<unknown>): Promise<ImportError> {
-  const error = await p.then(() => new Error('the import succeeded'), (e: unknown) => e);
+  const error = await p.then(
+    () => new Error('the import succeeded'),
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ImportError);
   return error as ImportError;
 }
 
 /** What the refused files below would have written (SEC_COUNT is the one entry a test loads on purpose). */
-const catalogue = async () => (await client.query(`SELECT code FROM "data"."indicator" WHERE code LIKE 'SEC\\_%' AND code <> 'SEC_COUNT' ORDER BY 1`)).rows;
+const catalogue = async () =>
+  (await client.query(`SELECT code FROM "data"."indicator" WHERE code LIKE 'SEC\\_%' AND code <> 'SEC_COUNT' ORDER BY 1`)).rows;
 
 /**
  * A named pipe fed with `header` and then `bytes` bytes of 'x' with no line break, a mebibyte at a
@@ -94,7 +103,10 @@ const MiB = 1024 * 1024;
 describe('imports refuse oversized text', () => {
   it('rejects a catalogue name longer than a mutation accepts, naming the line and the field, and writes nothing', async () => {
     const name = 'N'.repeat(5000);
-    const f = file('long-name.csv', `${CATALOGUE_HEADER}\n${GOOD_ENTRY}\nSEC_LONG,${name},persons,Long.,false,Security test,,unverified\n`);
+    const f = file(
+      'long-name.csv',
+      `${CATALOGUE_HEADER}\n${GOOD_ENTRY}\nSEC_LONG,${name},persons,Long.,false,Security test,,unverified\n`,
+    );
     const error = await failure(withCatalogue(f));
     expect(error.rejects.map((r) => [r.line, r.reason])).toEqual([[3, 'name must have at most 300 characters, got 5000']]);
     expect(error.message.split('\n')[1]).toBe('  long-name.csv line 3: name must have at most 300 characters, got 5000');
@@ -102,13 +114,16 @@ describe('imports refuse oversized text', () => {
   });
 
   it('caps every text cell of the catalogue and of a series like the matching mutation input (definition, source, source_url, unit)', async () => {
-    const f = file('long-cells.csv', [
-      CATALOGUE_HEADER,
-      `SEC_A,A,persons,${'d'.repeat(4001)},false,Security test,,unverified`,
-      `SEC_B,B,persons,B.,false,${'s'.repeat(2001)},,unverified`,
-      `SEC_C,C,persons,C.,false,Security test,https://example.org/${'u'.repeat(2000)},unverified`,
-      `SEC_E,E,${'p'.repeat(101)},E.,false,Security test,,unverified`,
-    ].join('\n'));
+    const f = file(
+      'long-cells.csv',
+      [
+        CATALOGUE_HEADER,
+        `SEC_A,A,persons,${'d'.repeat(4001)},false,Security test,,unverified`,
+        `SEC_B,B,persons,B.,false,${'s'.repeat(2001)},,unverified`,
+        `SEC_C,C,persons,C.,false,Security test,https://example.org/${'u'.repeat(2000)},unverified`,
+        `SEC_E,E,${'p'.repeat(101)},E.,false,Security test,,unverified`,
+      ].join('\n'),
+    );
     const error = await failure(withCatalogue(f));
     expect(error.rejects.map((r) => [r.line, r.reason])).toEqual([
       [2, 'definition must have at most 4000 characters, got 4001'],
@@ -121,14 +136,22 @@ describe('imports refuse oversized text', () => {
     const series = file('long-source.csv', `${SERIES_HEADER}\nSEC_COUNT,SEN,2019,5,persons,${'s'.repeat(2001)},seen\n`);
     const refused = await failure(withSeries(series));
     expect(refused.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'source must have at most 2000 characters, got 2001']]);
-    expect((await client.query(`SELECT count(*)::int AS n FROM "data"."indicator_value" WHERE indicator_code = 'SEC_COUNT'`)).rows).toEqual([{ n: 0 }]);
+    expect(
+      (await client.query(`SELECT count(*)::int AS n FROM "data"."indicator_value" WHERE indicator_code = 'SEC_COUNT'`)).rows,
+    ).toEqual([{ n: 0 }]);
   });
 
   it('refuses the text a stock revision is cited with when it is longer than a mutation accepts', async () => {
     const f = file('meta.csv', `${STOCK_HEADER}\nSEN,GIN,2020,male,1\n`);
-    const error = await failure(importStock(client, f, { revision: 't_sec', meta: { title: 'T'.repeat(501), citation: 'C'.repeat(2001) } }));
-    expect(error.message).toBe(`${f}: the revision's details are invalid: title must have at most 500 characters, got 501; citation must have at most 2000 characters, got 2001; nothing was written`);
-    expect((await client.query(`SELECT count(*)::int AS n FROM "data"."stock_revision" WHERE code = 't_sec'`)).rows).toEqual([{ n: 0 }]);
+    const error = await failure(
+      importStock(client, f, { revision: 't_sec', meta: { title: 'T'.repeat(501), citation: 'C'.repeat(2001) } }),
+    );
+    expect(error.message).toBe(
+      `${f}: the revision's details are invalid: title must have at most 500 characters, got 501; citation must have at most 2000 characters, got 2001; nothing was written`,
+    );
+    expect((await client.query(`SELECT count(*)::int AS n FROM "data"."stock_revision" WHERE code = 't_sec'`)).rows).toEqual([
+      { n: 0 },
+    ]);
   });
 });
 
@@ -141,10 +164,15 @@ function withSeries(f: string) {
 
 describe('imports refuse a line over 64 KiB at once', () => {
   it('refuses a catalogue line of 20,000,000 characters with its line number, before reading the rest', async () => {
-    const f = file('huge-name.csv', `${CATALOGUE_HEADER}\n${GOOD_ENTRY}\nSEC_HUGE,${'N'.repeat(20_000_000)},persons,Huge.,false,Security test,,unverified\n`);
+    const f = file(
+      'huge-name.csv',
+      `${CATALOGUE_HEADER}\n${GOOD_ENTRY}\nSEC_HUGE,${'N'.repeat(20_000_000)},persons,Huge.,false,Security test,,unverified\n`,
+    );
     const { outcome, ms } = await measured(() => withCatalogue(f));
     expect(outcome).toBeInstanceOf(ImportError);
-    expect((outcome as Error).message).toBe(`${f} line 3: the line is longer than 65,536 bytes, the most a line may have; nothing was written`);
+    expect((outcome as Error).message).toBe(
+      `${f} line 3: the line is longer than 65,536 bytes, the most a line may have; nothing was written`,
+    );
     expect(ms).toBeLessThan(1000);
     expect(await catalogue()).toEqual([]);
   });
@@ -154,18 +182,36 @@ describe('imports refuse a line over 64 KiB at once', () => {
     const { outcome, ms, rssGrowth } = await measured(() => importStock(client, feed.path, { revision: 't_sec' }));
     await feed.done;
     expect(outcome).toBeInstanceOf(ImportError);
-    expect((outcome as Error).message).toBe(`${feed.path} line 2: the line is longer than 65,536 bytes, the most a line may have; nothing was written`);
-    expect({ fast: ms < 2000, read: feed.written() < 16 * MiB, flat: rssGrowth < 64 * MiB }).toEqual({ fast: true, read: true, flat: true });
+    expect((outcome as Error).message).toBe(
+      `${feed.path} line 2: the line is longer than 65,536 bytes, the most a line may have; nothing was written`,
+    );
+    expect({ fast: ms < 2000, read: feed.written() < 16 * MiB, flat: rssGrowth < 64 * MiB }).toEqual({
+      fast: true,
+      read: true,
+      flat: true,
+    });
   }, 30000);
 
   it('fails fast with flat memory on a 2 GB catalogue or series stream without line breaks', async () => {
-    for (const [kind, header] of [['catalogue', CATALOGUE_HEADER], ['series', SERIES_HEADER]] as const) {
+    for (const [kind, header] of [
+      ['catalogue', CATALOGUE_HEADER],
+      ['series', SERIES_HEADER],
+    ] as const) {
       const feed = endlessLine(`${kind}.fifo`, header, TWO_GB);
-      const { outcome, ms, rssGrowth } = await measured(() => (kind === 'catalogue' ? withCatalogue(feed.path) : withSeries(feed.path)));
+      const { outcome, ms, rssGrowth } = await measured(() =>
+        kind === 'catalogue' ? withCatalogue(feed.path) : withSeries(feed.path),
+      );
       await feed.done;
       expect(outcome).toBeInstanceOf(ImportError);
-      expect((outcome as Error).message).toBe(`${feed.path} line 2: the line is longer than 65,536 bytes, the most a line may have; nothing was written`);
-      expect({ kind, fast: ms < 2000, read: feed.written() < 16 * MiB, flat: rssGrowth < 64 * MiB }).toEqual({ kind, fast: true, read: true, flat: true });
+      expect((outcome as Error).message).toBe(
+        `${feed.path} line 2: the line is longer than 65,536 bytes, the most a line may have; nothing was written`,
+      );
+      expect({ kind, fast: ms < 2000, read: feed.written() < 16 * MiB, flat: rssGrowth < 64 * MiB }).toEqual({
+        kind,
+        fast: true,
+        read: true,
+        flat: true,
+      });
     }
   }, 30000);
 });
@@ -178,21 +224,25 @@ describe('import errors show what they quote safely', () => {
     const f = file('evil.csv', `${STOCK_HEADER}\nSEN,${evil},2020,male,1\n${'\u0001'}${'\u009b'}31m,GIN,2020,male,2\n`);
     const error = await failure(importStock(client, f, { revision: 't_sec' }));
     const shown = `\\x1b]0;owned\\x07\\x1b[2J\\x00\\u202e${'Z'.repeat(104)}… (396 more characters)`;
-    expect(error.message).toBe([
-      `${f}: 2 invalid row(s); nothing was written`,
-      `  evil.csv line 2: origin_iso3 "${shown}" is not a known country code`,
-      '  evil.csv line 3: destination_iso3 "\\x01\\x9b31m" is not a known country code',
-    ].join('\n'));
+    expect(error.message).toBe(
+      [
+        `${f}: 2 invalid row(s); nothing was written`,
+        `  evil.csv line 2: origin_iso3 "${shown}" is not a known country code`,
+        '  evil.csv line 3: destination_iso3 "\\x01\\x9b31m" is not a known country code',
+      ].join('\n'),
+    );
 
     const rejectsFile = path.join(dir, 'evil.rejects.csv');
     await failure(importStock(client, f, { revision: 't_sec', skipInvalid: true, rejectsFile }));
     const text = fs.readFileSync(rejectsFile, 'utf8');
-    expect(text).toBe([
-      'line,reason,row',
-      `2,"origin_iso3 ""${shown}"" is not a known country code","SEN,\\x1b]0;owned\\x07\\x1b[2J\\x00\\u202e${'Z'.repeat(500)},2020,male,1"`,
-      '3,"destination_iso3 ""\\x01\\x9b31m"" is not a known country code","\\x01\\x9b31m,GIN,2020,male,2"',
-      '',
-    ].join('\n'));
+    expect(text).toBe(
+      [
+        'line,reason,row',
+        `2,"origin_iso3 ""${shown}"" is not a known country code","SEN,\\x1b]0;owned\\x07\\x1b[2J\\x00\\u202e${'Z'.repeat(500)},2020,male,1"`,
+        '3,"destination_iso3 ""\\x01\\x9b31m"" is not a known country code","\\x01\\x9b31m,GIN,2020,male,2"',
+        '',
+      ].join('\n'),
+    );
     // eslint-disable-next-line no-control-regex
     expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(error.message + text)).toBe(false);
   });
@@ -200,6 +250,8 @@ describe('import errors show what they quote safely', () => {
   it('escapes what a CSV reader error and a wrong header show', async () => {
     const f = file('evil-header.csv', `code,name${ESC}[31m\n`);
     const error = await failure(withCatalogue(f));
-    expect(error.message).toBe(`${f} line 1: wrong column set: expected "${CATALOGUE_HEADER}", got "code,name\\x1b[31m"; nothing was written`);
+    expect(error.message).toBe(
+      `${f} line 1: wrong column set: expected "${CATALOGUE_HEADER}", got "code,name\\x1b[31m"; nothing was written`,
+    );
   });
 });

@@ -36,8 +36,16 @@ describe('free text in mutation inputs', () => {
     ['zero-width characters only', '\u200B\u200C\u200D\u2060\uFEFF\u200B', 'must contain a visible character'],
     ['zero-width characters between spaces', ' \u200B \u200D ', 'must contain a visible character'],
     ['a Hangul filler and a combining mark', '\u3164\u0301', 'must contain a visible character'],
-    ['a right-to-left override (Trojan Source)', 'Annual report \u202Efdp.exe', 'must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)'],
-    ['bidi isolates', '\u2066Study\u2069', 'must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)'],
+    [
+      'a right-to-left override (Trojan Source)',
+      'Annual report \u202Efdp.exe',
+      'must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)',
+    ],
+    [
+      'bidi isolates',
+      '\u2066Study\u2069',
+      'must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)',
+    ],
     ['a lone high surrogate', 'Study \uD83D of migration', 'must be well-formed Unicode (it has a lone surrogate)'],
     ['a lone low surrogate', '\uDE00', 'must be well-formed Unicode (it has a lone surrogate)'],
     ['a terminal escape sequence', 'Study \u001B[2J\u001B[31mred', 'must not contain control characters'],
@@ -51,7 +59,10 @@ describe('free text in mutation inputs', () => {
       problem('input.themes', 'items must contain a visible character'),
     );
     expect(await refused(CREATE_INSTRUMENT, { ...input, themes: ['\u202Elabour'] })).toEqual(
-      problem('input.themes', 'items must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)'),
+      problem(
+        'input.themes',
+        'items must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)',
+      ),
     );
   });
 
@@ -63,7 +74,12 @@ describe('free text in mutation inputs', () => {
 });
 
 describe('PartialDate and Date values', () => {
-  const training = (fields: Record<string, unknown>) => ({ id: `SEC-T${++tag}`, project: 'Test project', activity: 'A workshop', ...fields });
+  const training = (fields: Record<string, unknown>) => ({
+    id: `SEC-T${++tag}`,
+    project: 'Test project',
+    activity: 'A workshop',
+    ...fields,
+  });
   it.each(['0000', '0999', '9999-12', '2101', '2024-13', '2024-00', '2023-02-29', '2024-04-31', '1000-00-01'])(
     'refuses the partial date %s with BAD_USER_INPUT and writes nothing',
     async (startDate) => {
@@ -87,21 +103,53 @@ describe('PartialDate and Date values', () => {
   });
 
   it('accepts the first and last years of the range, and a leap day', async () => {
-    const result = await svc.execute(CREATE_TRAINING, { input: training({ id: 'SEC-OK-DATES', startDate: '1000', endDate: '2100-12' }) }, editor);
-    expect(result).toEqual({ data: { createTraining: { training: { id: 'SEC-OK-DATES', startDate: '1000', endDate: '2100-12' } } } });
+    const result = await svc.execute(
+      CREATE_TRAINING,
+      { input: training({ id: 'SEC-OK-DATES', startDate: '1000', endDate: '2100-12' }) },
+      editor,
+    );
+    expect(result).toEqual({
+      data: { createTraining: { training: { id: 'SEC-OK-DATES', startDate: '1000', endDate: '2100-12' } } },
+    });
     const leap = await svc.execute(CREATE_TRAINING, { input: training({ id: 'SEC-OK-LEAP', startDate: '2024-02-29' }) }, editor);
-    expect(leap).toEqual({ data: { createTraining: { training: { id: 'SEC-OK-LEAP', startDate: '2024-02-29', endDate: null } } } });
+    expect(leap).toEqual({
+      data: { createTraining: { training: { id: 'SEC-OK-LEAP', startDate: '2024-02-29', endDate: null } } },
+    });
   });
 });
 
 describe('links in mutation inputs', () => {
   it.each([
-    ['an attribute breakout in the host', 'http://x"onmouseover="alert(1)', 'must not contain spaces, quotes, angle brackets, backslashes or control characters'],
-    ['a quote in the path', "https://example.org/a'onclick='x", 'must not contain spaces, quotes, angle brackets, backslashes or control characters'],
-    ['a tag in the query', 'https://example.org/?q=<script>', 'must not contain spaces, quotes, angle brackets, backslashes or control characters'],
-    ['a space', 'https://example.org/a b.pdf', 'must not contain spaces, quotes, angle brackets, backslashes or control characters'],
-    ['a tab', 'https://example.org/a\tb.pdf', 'must not contain spaces, quotes, angle brackets, backslashes or control characters'],
-    ['a backslash', 'https:\\\\example.org\\a', 'must not contain spaces, quotes, angle brackets, backslashes or control characters'],
+    [
+      'an attribute breakout in the host',
+      'http://x"onmouseover="alert(1)',
+      'must not contain spaces, quotes, angle brackets, backslashes or control characters',
+    ],
+    [
+      'a quote in the path',
+      "https://example.org/a'onclick='x",
+      'must not contain spaces, quotes, angle brackets, backslashes or control characters',
+    ],
+    [
+      'a tag in the query',
+      'https://example.org/?q=<script>',
+      'must not contain spaces, quotes, angle brackets, backslashes or control characters',
+    ],
+    [
+      'a space',
+      'https://example.org/a b.pdf',
+      'must not contain spaces, quotes, angle brackets, backslashes or control characters',
+    ],
+    [
+      'a tab',
+      'https://example.org/a\tb.pdf',
+      'must not contain spaces, quotes, angle brackets, backslashes or control characters',
+    ],
+    [
+      'a backslash',
+      'https:\\\\example.org\\a',
+      'must not contain spaces, quotes, angle brackets, backslashes or control characters',
+    ],
     ['a javascript: scheme', 'javascript:alert(1)', 'must be an http or https URL'],
     ['a data: scheme', 'data:text/html,<b>x</b>', 'must be an http or https URL'],
     ['no scheme or host (a relative path)', '/study.pdf', 'must be an http or https URL'],

@@ -24,10 +24,17 @@ describe('a document with several mutations', () => {
     const activity = 'Training on migration law, as corrected by the legal editor';
     const result = await stack.query(
       TWO_SERVICES,
-      { training: { id: 'IML-CEDEAO-BEN', version: 1, activity }, profile: { id: 'SEN-2018', version: 1, title: 'Not this editor’s to change' } },
+      {
+        training: { id: 'IML-CEDEAO-BEN', version: 1, activity },
+        profile: { id: 'SEN-2018', version: 1, title: 'Not this editor’s to change' },
+      },
       editor,
     );
-    expect({ status: result.status, data: result.data, errors: result.errors?.map((e) => ({ path: e.path, code: e.extensions?.code })) }).toEqual({
+    expect({
+      status: result.status,
+      data: result.data,
+      errors: result.errors?.map((e) => ({ path: e.path, code: e.extensions?.code })),
+    }).toEqual({
       status: 200,
       data: { a: { training: { id: 'IML-CEDEAO-BEN', version: 2, activity } }, b: null },
       errors: [{ path: ['b'], code: 'FORBIDDEN' }],

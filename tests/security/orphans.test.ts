@@ -33,16 +33,25 @@ const CASES: ParentChild[] = [
     editor: 'editor:legal-instruments',
     parent: (tag) => ({
       mutation: 'mutation($input: CreateInstrumentInput!) { createInstrument(input: $input) { instrument { code } } }',
-      input: { code: `RACE-I${tag}`, title: `Race instrument ${tag}`, kind: 'CONVENTION', scope: 'GLOBAL', status: 'NOT_IN_FORCE' },
+      input: {
+        code: `RACE-I${tag}`,
+        title: `Race instrument ${tag}`,
+        kind: 'CONVENTION',
+        scope: 'GLOBAL',
+        status: 'NOT_IN_FORCE',
+      },
       key: { code: `RACE-I${tag}` },
     }),
     deleteParent: 'mutation($input: InstrumentVersionInput!) { deleteInstrument(input: $input) { instrument { code } } }',
     child: (key) => ({
-      mutation: 'mutation($input: CreateTreatyActionInput!) { createTreatyAction(input: $input) { treatyAction { id version } } }',
+      mutation:
+        'mutation($input: CreateTreatyActionInput!) { createTreatyAction(input: $input) { treatyAction { id version } } }',
       input: { instrument: key.code, country: 'SEN', action: 'SIGNATURE', date: '2020-02-03' },
     }),
-    deleteChild: 'mutation($input: TreatyActionVersionInput!) { deleteTreatyAction(input: $input) { treatyAction { id version } } }',
-    restoreChild: 'mutation($input: TreatyActionVersionInput!) { restoreTreatyAction(input: $input) { treatyAction { id version } } }',
+    deleteChild:
+      'mutation($input: TreatyActionVersionInput!) { deleteTreatyAction(input: $input) { treatyAction { id version } } }',
+    restoreChild:
+      'mutation($input: TreatyActionVersionInput!) { restoreTreatyAction(input: $input) { treatyAction { id version } } }',
     orphans: `SELECT count(*)::int AS n FROM legal.treaty_action a JOIN legal.instrument i ON i.code = a.instrument_code
               WHERE a.deleted_at IS NULL AND i.deleted_at IS NOT NULL`,
   },
@@ -51,11 +60,13 @@ const CASES: ParentChild[] = [
     definition: processes as unknown as ServiceDefinition<BaseContext>,
     editor: 'editor:consultative-processes',
     parent: (tag) => ({
-      mutation: 'mutation($input: CreateConsultativeProcessInput!) { createConsultativeProcess(input: $input) { consultativeProcess { code } } }',
+      mutation:
+        'mutation($input: CreateConsultativeProcessInput!) { createConsultativeProcess(input: $input) { consultativeProcess { code } } }',
       input: { code: `RACE-P${tag}`, name: `Race process ${tag}`, scope: 'REGIONAL', status: 'ACTIVE' },
       key: { code: `RACE-P${tag}` },
     }),
-    deleteParent: 'mutation($input: ConsultativeProcessVersionInput!) { deleteConsultativeProcess(input: $input) { consultativeProcess { code } } }',
+    deleteParent:
+      'mutation($input: ConsultativeProcessVersionInput!) { deleteConsultativeProcess(input: $input) { consultativeProcess { code } } }',
     child: (key, tag) => ({
       mutation: 'mutation($input: CreateMeetingInput!) { createMeeting(input: $input) { meeting { id version } } }',
       input: { id: `RACE-M${tag}`, process: key.code, title: `Race meeting ${tag}`, kind: 'regional', startDate: '2024-05' },
@@ -76,11 +87,14 @@ const CASES: ParentChild[] = [
     }),
     deleteParent: 'mutation($input: ProgrammeVersionInput!) { deleteProgramme(input: $input) { programme { id } } }',
     child: (key) => ({
-      mutation: 'mutation($input: CreateProgrammeCountryInput!) { createProgrammeCountry(input: $input) { programmeCountry { id version } } }',
+      mutation:
+        'mutation($input: CreateProgrammeCountryInput!) { createProgrammeCountry(input: $input) { programmeCountry { id version } } }',
       input: { programme: key.id, country: 'SEN' },
     }),
-    deleteChild: 'mutation($input: ProgrammeCountryVersionInput!) { deleteProgrammeCountry(input: $input) { programmeCountry { id version } } }',
-    restoreChild: 'mutation($input: ProgrammeCountryVersionInput!) { restoreProgrammeCountry(input: $input) { programmeCountry { id version } } }',
+    deleteChild:
+      'mutation($input: ProgrammeCountryVersionInput!) { deleteProgrammeCountry(input: $input) { programmeCountry { id version } } }',
+    restoreChild:
+      'mutation($input: ProgrammeCountryVersionInput!) { restoreProgrammeCountry(input: $input) { programmeCountry { id version } } }',
     orphans: `SELECT count(*)::int AS n FROM partners.programme_country c JOIN partners.programme p ON p.id = c.programme_id
               WHERE c.deleted_at IS NULL AND p.deleted_at IS NOT NULL`,
   },
@@ -93,7 +107,9 @@ const CLEAR_REFUSALS = ['CONFLICT', 'BAD_USER_INPUT'];
 function outcome(result: GraphQLResult): string {
   if (!result.errors) return 'ok';
   const found = codes(result);
-  return found.length === 1 && CLEAR_REFUSALS.includes(String(found[0])) ? 'refused' : `unexpected ${JSON.stringify(result.errors)}`;
+  return found.length === 1 && CLEAR_REFUSALS.includes(String(found[0]))
+    ? 'refused'
+    : `unexpected ${JSON.stringify(result.errors)}`;
 }
 
 function payloadOf(result: GraphQLResult): Record<string, unknown> {

@@ -60,7 +60,9 @@ describe('references across services', () => {
 
     expect(await stack.query(AGENCIES)).toEqual({
       status: 200,
-      errors: cited.map(([i, j]) => dangling('LegalInstrument', 'PSR1967', 'legal-instruments', ['unAgencies', i, 'custodianOf', j])),
+      errors: cited.map(([i, j]) =>
+        dangling('LegalInstrument', 'PSR1967', 'legal-instruments', ['unAgencies', i, 'custodianOf', j]),
+      ),
       data: {
         unAgencies: agencies.map((a) => ({ ...a, custodianOf: a.custodianOf.map((c) => (c.code === 'PSR1967' ? null : c)) })),
       },
@@ -68,12 +70,17 @@ describe('references across services', () => {
     // The custodianship itself still answers: only the instrument it names is missing.
     const unhcr = await stack.query(`{ unAgency(acronym: "UNHCR") { custodianships { role instrument { code shortTitle } } } }`);
     const position = (before.data as { unAgencies: { acronym: string; custodianOf: Json[] }[] }).unAgencies
-      .find((a) => a.acronym === 'UNHCR')!.custodianOf.findIndex((c) => c.code === 'PSR1967');
-    expect(unhcr.errors).toEqual([dangling('LegalInstrument', 'PSR1967', 'legal-instruments', ['unAgency', 'custodianships', position, 'instrument'])]);
-    expect((unhcr.data as { unAgency: { custodianships: { instrument: unknown }[] } }).unAgency.custodianships[position]).toEqual({
-      role: 'SUPERVISION',
-      instrument: null,
-    });
+      .find((a) => a.acronym === 'UNHCR')!
+      .custodianOf.findIndex((c) => c.code === 'PSR1967');
+    expect(unhcr.errors).toEqual([
+      dangling('LegalInstrument', 'PSR1967', 'legal-instruments', ['unAgency', 'custodianships', position, 'instrument']),
+    ]);
+    expect((unhcr.data as { unAgency: { custodianships: { instrument: unknown }[] } }).unAgency.custodianships[position]).toEqual(
+      {
+        role: 'SUPERVISION',
+        instrument: null,
+      },
+    );
   });
 
   it('reads back a programme that names a process consultative-processes does not have, with the process null and a DANGLING_REFERENCE error', async () => {
@@ -81,10 +88,21 @@ describe('references across services', () => {
     // The code is well formed, so the write is accepted: un-partnerships cannot read consultative-processes' tables.
     const created = await stack.query(
       `mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { programme { id supportsProcess { code } } } }`,
-      { input: { id: 'REFS-NOPE', name: 'A programme naming an unknown process', kind: 'PROJECT', scope: 'REGIONAL', supportsProcess: 'NOPE-PROCESS' } },
+      {
+        input: {
+          id: 'REFS-NOPE',
+          name: 'A programme naming an unknown process',
+          kind: 'PROJECT',
+          scope: 'REGIONAL',
+          supportsProcess: 'NOPE-PROCESS',
+        },
+      },
       editor,
     );
-    expect(created).toEqual({ status: 200, data: { createProgramme: { programme: { id: 'REFS-NOPE', supportsProcess: { code: 'NOPE-PROCESS' } } } } });
+    expect(created).toEqual({
+      status: 200,
+      data: { createProgramme: { programme: { id: 'REFS-NOPE', supportsProcess: { code: 'NOPE-PROCESS' } } } },
+    });
 
     expect(await stack.query(`{ programme(id: "REFS-NOPE") { id name supportsProcess { code name } } }`)).toEqual({
       status: 200,
@@ -100,8 +118,13 @@ describe('references across services', () => {
       { input: { id: 'REFS-BAD', name: 'x', kind: 'PROJECT', scope: 'REGIONAL', supportsProcess: 'midwa; drop' } },
       editor,
     );
-    expect({ data: result.data, codes: result.errors?.map((e) => e.extensions?.code) }).toEqual({ data: { createProgramme: null }, codes: ['BAD_USER_INPUT'] });
-    expect((await stack.query(`{ programme(id: "REFS-BAD") { id } }`)).errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    expect({ data: result.data, codes: result.errors?.map((e) => e.extensions?.code) }).toEqual({
+      data: { createProgramme: null },
+      codes: ['BAD_USER_INPUT'],
+    });
+    expect((await stack.query(`{ programme(id: "REFS-BAD") { id } }`)).errors?.map((e) => e.extensions?.code)).toEqual([
+      'NOT_FOUND',
+    ]);
   });
 
   it('answers a programme whose stored country code left the country list, with that country null and a DANGLING_REFERENCE error, the other countries intact', async () => {
@@ -112,7 +135,9 @@ describe('references across services', () => {
     expect(countries.map((c) => c.country.code)).toContain('BFA');
 
     // As if the reference list had dropped a code that a row still holds (writes check codes against the list).
-    await sql(`UPDATE partners.programme_country SET country_code = 'ZZZ' WHERE programme_id = 'FMM-WEST-AFRICA' AND country_code = 'BFA'`);
+    await sql(
+      `UPDATE partners.programme_country SET country_code = 'ZZZ' WHERE programme_id = 'FMM-WEST-AFRICA' AND country_code = 'BFA'`,
+    );
     const kept = countries.filter((c) => c.country.code !== 'BFA');
     // Countries are ordered by code, so ZZZ comes last.
     expect(await stack.query(PROGRAMME)).toEqual({
@@ -126,15 +151,25 @@ describe('references across services', () => {
     const ORGANISATIONS = `{ programme(id: "FMM-WEST-AFRICA") { id organizations { name role regionalOrganization { code name } } } }`;
     const before = await stack.query(ORGANISATIONS);
     expect(before.errors).toBeUndefined();
-    const organizations = (before.data as { programme: { organizations: { regionalOrganization: { code: string } | null }[] } }).programme.organizations;
+    const organizations = (before.data as { programme: { organizations: { regionalOrganization: { code: string } | null }[] } })
+      .programme.organizations;
     const linked = organizations.findIndex((o) => o.regionalOrganization?.code === 'ECOWAS');
     expect(linked).toBeGreaterThanOrEqual(0);
 
     // Regional organisations of a programme are reference data (no mutation writes them): as if consultative-processes had renamed ECOWAS.
-    await sql(`UPDATE partners.programme_organization SET regional_organization = 'GONE-ORG' WHERE programme_id = 'FMM-WEST-AFRICA' AND regional_organization = 'ECOWAS'`);
+    await sql(
+      `UPDATE partners.programme_organization SET regional_organization = 'GONE-ORG' WHERE programme_id = 'FMM-WEST-AFRICA' AND regional_organization = 'ECOWAS'`,
+    );
     expect(await stack.query(ORGANISATIONS)).toEqual({
       status: 200,
-      errors: [dangling('RegionalOrganization', 'GONE-ORG', 'consultative-processes', ['programme', 'organizations', linked, 'regionalOrganization'])],
+      errors: [
+        dangling('RegionalOrganization', 'GONE-ORG', 'consultative-processes', [
+          'programme',
+          'organizations',
+          linked,
+          'regionalOrganization',
+        ]),
+      ],
       data: {
         programme: {
           id: 'FMM-WEST-AFRICA',
@@ -154,17 +189,31 @@ describe('references across services', () => {
           // A later resolver map overrides the same field of an earlier one.
           schema: buildServiceSchema(processesDefinition.schemaFile, [
             ...processesResolvers,
-            { ConsultativeProcess: { __resolveReference: (ref: { code: string }, ctx: ProcessesContext) => ctx.loaders.process.load(ref.code) } },
+            {
+              ConsultativeProcess: {
+                __resolveReference: (ref: { code: string }, ctx: ProcessesContext) => ctx.loaders.process.load(ref.code),
+              },
+            },
           ]),
         }),
     };
-    const definitions = loadServices().map((d) => (d.name === older.name ? (older as unknown as ServiceDefinition<BaseContext>) : d));
+    const definitions = loadServices().map((d) =>
+      d.name === older.name ? (older as unknown as ServiceDefinition<BaseContext>) : d,
+    );
     const mixed = await startStack({ url: stack.databaseUrl, definitions });
     try {
       const editor = await mixed.token('editor-3', ['editor:un-partnerships']);
       const created = await mixed.query(
         `mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { programme { id } } }`,
-        { input: { id: 'REFS-OLDER', name: 'Supports a process that is gone', kind: 'CAMPAIGN', scope: 'GLOBAL', supportsProcess: 'GONE-PROCESS' } },
+        {
+          input: {
+            id: 'REFS-OLDER',
+            name: 'Supports a process that is gone',
+            kind: 'CAMPAIGN',
+            scope: 'GLOBAL',
+            supportsProcess: 'GONE-PROCESS',
+          },
+        },
         editor,
       );
       expect(created).toEqual({ status: 200, data: { createProgramme: { programme: { id: 'REFS-OLDER' } } } });

@@ -15,7 +15,11 @@ beforeAll(async () => {
   apollo = new ApolloServer<BaseContext>({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } });
   await apollo.start();
   server = createHttpServer<BaseContext>({
-    apollo, context: async () => ({}), ready: async () => ({ ok: true, checks: {} }), maxBodyBytes: LIMIT, readTimeoutMs: READ_TIMEOUT_MS,
+    apollo,
+    context: async () => ({}),
+    ready: async () => ({ ok: true, checks: {} }),
+    maxBodyBytes: LIMIT,
+    readTimeoutMs: READ_TIMEOUT_MS,
   });
   port = await listen(server, 0, '127.0.0.1');
 });
@@ -65,7 +69,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The status line and JSON body of a raw answer. */
 function parsed(answer: RawAnswer): { status: string; body: unknown } {
   const [head, ...rest] = answer.response.split('\r\n\r\n');
-  return { status: head.split('\r\n')[0], body: rest.length > 0 && rest.join('') !== '' ? JSON.parse(rest.join('\r\n\r\n')) : null };
+  return {
+    status: head.split('\r\n')[0],
+    body: rest.length > 0 && rest.join('') !== '' ? JSON.parse(rest.join('\r\n\r\n')) : null,
+  };
 }
 
 describe('request bodies at the HTTP front', () => {
@@ -111,7 +118,9 @@ describe('request bodies at the HTTP front', () => {
     );
     expect({ ...parsed(answer), closed: true }).toEqual({
       status: 'HTTP/1.1 408 Request Timeout',
-      body: { errors: [{ message: `Request body was not received within ${READ_TIMEOUT_MS} ms`, extensions: { code: 'BAD_REQUEST' } }] },
+      body: {
+        errors: [{ message: `Request body was not received within ${READ_TIMEOUT_MS} ms`, extensions: { code: 'BAD_REQUEST' } }],
+      },
       closed: true,
     });
     expect(answer.ms).toBeLessThan(READ_TIMEOUT_MS + 1500);

@@ -58,7 +58,10 @@ async function contents(url: string): Promise<Record<string, number>> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY nspname', [SCHEMAS]);
+    const { rows } = await client.query<{ nspname: string }>(
+      'SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY nspname',
+      [SCHEMAS],
+    );
     const left: Record<string, number> = {};
     for (const { nspname } of rows) {
       left[nspname] = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${nspname}.fact`)).rows[0].n);
@@ -100,9 +103,17 @@ const HAVE_SCRIPT = spawnSync('script', ['--version']).status === 0;
  * npm run db:reset in a terminal (a pseudo-terminal from util-linux's `script`): waits for the
  * question, runs `meanwhile`, then types `answer`. The terminal merges stderr into stdout.
  */
-async function resetInTerminal(answer: string, env: Record<string, string>, meanwhile: () => Promise<void> = async () => {}): Promise<Run> {
+async function resetInTerminal(
+  answer: string,
+  env: Record<string, string>,
+  meanwhile: () => Promise<void> = async () => {},
+): Promise<Run> {
   const command = `'${process.execPath}' --import tsx ${path.join('scripts', 'reset.ts')}`;
-  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: PROJECT_ROOT, env: environment(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: PROJECT_ROOT,
+    env: environment(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const { run, stdout } = collect(child);
   const deadline = Date.now() + 30_000;
   while (!stdout().includes('Type yes to delete it all: ')) {
@@ -119,7 +130,11 @@ async function resetInTerminal(answer: string, env: Record<string, string>, mean
 /** What the terminal showed, as lines, without its cursor control sequences and carriage returns. */
 function screen(output: string): string[] {
   // eslint-disable-next-line no-control-regex
-  return output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '').split('\n').filter((l) => l !== '');
+  return output
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    .replace(/\r/g, '')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 describe('npm run db:reset', () => {
@@ -150,7 +165,9 @@ describe('npm run db:reset', () => {
         code: 2,
         stdout: '',
         stderr: expect.stringMatching(
-          new RegExp(`^\\[db:reset\\] refused: database "${db.name}" is in use by 1 other session\\(s\\): \\S+ \\(mg-test-stack\\); stop npm start and every other client first\\n$`),
+          new RegExp(
+            `^\\[db:reset\\] refused: database "${db.name}" is in use by 1 other session\\(s\\): \\S+ \\(mg-test-stack\\); stop npm start and every other client first\\n$`,
+          ),
         ),
         left: INTACT,
       });
@@ -174,12 +191,13 @@ describe('npm run db:reset', () => {
     expect({ ...run, left: await contents(db.url) }).toEqual({
       code: 2,
       stdout: '',
-      stderr: "[db:reset] refused: Unknown option '--force'\nusage: npm run db:reset [-- --yes]   (--yes: do not ask; needed without a terminal)\n",
+      stderr:
+        "[db:reset] refused: Unknown option '--force'\nusage: npm run db:reset [-- --yes]   (--yes: do not ask; needed without a terminal)\n",
       left: INTACT,
     });
   });
 
-  it('with --yes and nobody connected, drops the four services\' schemas and nothing else, and exits 0', async () => {
+  it("with --yes and nobody connected, drops the four services' schemas and nothing else, and exits 0", async () => {
     const run = await reset(['--yes'], { DATABASE_URL: db.url });
     expect({ ...run, left: await contents(db.url) }).toEqual({
       code: 0,
@@ -219,21 +237,28 @@ describe('npm run db:reset', () => {
     });
   });
 
-  (HAVE_SCRIPT ? it : it.skip)('a client that connects while it asks is seen before anything is committed, and nothing is deleted', async () => {
-    const late = new Client({ connectionString: db.url, application_name: 'mg-test-late' });
-    try {
-      const run = await resetInTerminal('yes', { DATABASE_URL: db.url }, async () => {
-        await late.connect();
-      });
-      expect({ code: run.code, last: screen(run.stdout).at(-1), left: await contents(db.url) }).toEqual({
-        code: 2,
-        last: expect.stringMatching(new RegExp(`^\\[db:reset\\] refused: database "${db.name}" is in use by 1 other session\\(s\\): \\S+ \\(mg-test-late\\);`)),
-        left: INTACT,
-      });
-    } finally {
-      await late.end();
-    }
-  });
+  (HAVE_SCRIPT ? it : it.skip)(
+    'a client that connects while it asks is seen before anything is committed, and nothing is deleted',
+    async () => {
+      const late = new Client({ connectionString: db.url, application_name: 'mg-test-late' });
+      try {
+        const run = await resetInTerminal('yes', { DATABASE_URL: db.url }, async () => {
+          await late.connect();
+        });
+        expect({ code: run.code, last: screen(run.stdout).at(-1), left: await contents(db.url) }).toEqual({
+          code: 2,
+          last: expect.stringMatching(
+            new RegExp(
+              `^\\[db:reset\\] refused: database "${db.name}" is in use by 1 other session\\(s\\): \\S+ \\(mg-test-late\\);`,
+            ),
+          ),
+          left: INTACT,
+        });
+      } finally {
+        await late.end();
+      }
+    },
+  );
 });
 
 describe('npm run db:reset on the embedded database', () => {

@@ -3,7 +3,13 @@ import { type JWTPayload, SignJWT } from 'jose';
 import { GraphQLError } from 'graphql';
 import { loadConfig } from '../../shared/src/runtime/config';
 import { createAuthenticator } from '../../gateway/src/auth';
-import { encodeIdentity, signatureHeaders, SIGNATURE_MAX_AGE_MS, SIGNATURE_MAX_AHEAD_MS, verifySignedRequest } from '../../shared/src/auth/signing';
+import {
+  encodeIdentity,
+  signatureHeaders,
+  SIGNATURE_MAX_AGE_MS,
+  SIGNATURE_MAX_AHEAD_MS,
+  verifySignedRequest,
+} from '../../shared/src/auth/signing';
 
 const ISSUER = 'https://id.example.test/';
 const AUDIENCE = 'migration-graph-test';
@@ -13,7 +19,15 @@ const DAY = 24 * HOUR;
 
 const now = () => Math.floor(Date.now() / 1000);
 const token = (overrides: JWTPayload, omit: string[] = []) => {
-  const payload: JWTPayload = { sub: 'ada', roles: ['partner'], iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600, ...overrides };
+  const payload: JWTPayload = {
+    sub: 'ada',
+    roles: ['partner'],
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now(),
+    exp: now() + 600,
+    ...overrides,
+  };
   for (const claim of omit) delete payload[claim];
   return new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
 };
@@ -35,13 +49,21 @@ describe('token lifetimes at the gateway', () => {
   // The settings the gateway runs with by default: 30 s of clock skew, tokens of a day at most.
   const config = loadConfig({ NODE_ENV: 'test' });
   const authenticate = createAuthenticator({
-    hsSecret: SECRET, issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: config.jwt.clockSkewSeconds, maxLifetimeSeconds: config.jwt.maxLifetimeSeconds,
+    hsSecret: SECRET,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clockSkewSeconds: config.jwt.clockSkewSeconds,
+    maxLifetimeSeconds: config.jwt.maxLifetimeSeconds,
   });
 
   it('refuses a token that expires in 100 years, with or without an issue time', async () => {
     const century = now() + 100 * 365 * DAY;
-    expect(await outcome(authenticate, await token({ exp: century }))).toEqual(refused('The token lives longer than the 86400 s allowed'));
-    expect(await outcome(authenticate, await token({ exp: century }, ['iat']))).toEqual(refused('The token lives longer than the 86400 s allowed'));
+    expect(await outcome(authenticate, await token({ exp: century }))).toEqual(
+      refused('The token lives longer than the 86400 s allowed'),
+    );
+    expect(await outcome(authenticate, await token({ exp: century }, ['iat']))).toEqual(
+      refused('The token lives longer than the 86400 s allowed'),
+    );
   });
 
   it('refuses a token issued an hour in the future, even with a short lifetime', async () => {
@@ -64,9 +86,15 @@ describe('token lifetimes at the gateway', () => {
   it('takes the longest lifetime from JWT_MAX_LIFETIME_S', async () => {
     const hourly = loadConfig({ NODE_ENV: 'test', JWT_MAX_LIFETIME_S: '3600' });
     const strict = createAuthenticator({
-      hsSecret: SECRET, issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 30, maxLifetimeSeconds: hourly.jwt.maxLifetimeSeconds,
+      hsSecret: SECRET,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockSkewSeconds: 30,
+      maxLifetimeSeconds: hourly.jwt.maxLifetimeSeconds,
     });
-    expect(await outcome(strict, await token({ exp: now() + 2 * HOUR }))).toEqual(refused('The token lives longer than the 3600 s allowed'));
+    expect(await outcome(strict, await token({ exp: now() + 2 * HOUR }))).toEqual(
+      refused('The token lives longer than the 3600 s allowed'),
+    );
     expect(await outcome(strict, await token({ exp: now() + HOUR }))).toEqual(ADA);
     expect(() => loadConfig({ NODE_ENV: 'test', JWT_MAX_LIFETIME_S: 'forever' })).toThrow(
       'Configuration error: JWT_MAX_LIFETIME_S must be a whole number, got "forever"',
@@ -82,7 +110,14 @@ describe('the window of a gateway signature', () => {
   const signed = signatureHeaders(secret, 'legal-instruments', encodeIdentity(identity), body, t);
   const verifyAt = (serviceClock: number) => {
     try {
-      return verifySignedRequest({ secret, service: 'legal-instruments', method: 'POST', headers: signed, body, now: serviceClock });
+      return verifySignedRequest({
+        secret,
+        service: 'legal-instruments',
+        method: 'POST',
+        headers: signed,
+        body,
+        now: serviceClock,
+      });
     } catch (error) {
       return (error as Error).message;
     }
@@ -93,8 +128,11 @@ describe('the window of a gateway signature', () => {
   });
 
   it('accepts a few seconds of clock skew ahead and up to the window behind, and nothing beyond', () => {
-    expect([verifyAt(t - SIGNATURE_MAX_AHEAD_MS), verifyAt(t - SIGNATURE_MAX_AHEAD_MS - 1), verifyAt(t + SIGNATURE_MAX_AGE_MS), verifyAt(t + SIGNATURE_MAX_AGE_MS + 1)]).toEqual([
-      identity, 'The request signature has expired', identity, 'The request signature has expired',
-    ]);
+    expect([
+      verifyAt(t - SIGNATURE_MAX_AHEAD_MS),
+      verifyAt(t - SIGNATURE_MAX_AHEAD_MS - 1),
+      verifyAt(t + SIGNATURE_MAX_AGE_MS),
+      verifyAt(t + SIGNATURE_MAX_AGE_MS + 1),
+    ]).toEqual([identity, 'The request signature has expired', identity, 'The request signature has expired']);
   });
 });

@@ -53,15 +53,26 @@ async function direct(query: string, headers: (body: string) => Record<string, s
   const body = JSON.stringify({ query });
   seen.length = 0;
   const before = sqlStatements.count;
-  const res = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers(body) }, body });
+  const res = await fetch(service.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers(body) },
+    body,
+  });
   return { status: res.status, body: (await res.json()) as unknown, ran: seen.length > 0, sql: sqlStatements.count - before };
 }
 
-const rejected = (status: number, code: string, message: string) => ({ status, body: { errors: [{ message, extensions: { code } }] }, ran: false, sql: 0 });
+const rejected = (status: number, code: string, message: string) => ({
+  status,
+  body: { errors: [{ message, extensions: { code } }] },
+  ran: false,
+  sql: 0,
+});
 
 describe('a service reached directly', () => {
   it.each(Object.entries(QUERIES))('refuses an unsigned %s with 401 and runs nothing', async (_name, query) => {
-    expect(await direct(query, () => ({}))).toEqual(rejected(401, 'UNAUTHENTICATED', 'This service answers only requests signed by the gateway'));
+    expect(await direct(query, () => ({}))).toEqual(
+      rejected(401, 'UNAUTHENTICATED', 'This service answers only requests signed by the gateway'),
+    );
   });
 
   it.each(Object.entries(QUERIES))('refuses a %s signed with a wrong secret with 403 and runs nothing', async (_name, query) => {
@@ -73,23 +84,39 @@ describe('a service reached directly', () => {
 
   it.each(Object.entries(QUERIES))("refuses a %s signed with another service's secret with 403", async (_name, query) => {
     const asOther = (body: string) => signatureHeaders(SECRETS['migration-data'], 'migration-data', encodeIdentity(EDITOR), body);
-    const otherSecretOwnName = (body: string) => signatureHeaders(SECRETS['migration-data'], 'legal-instruments', encodeIdentity(EDITOR), body);
+    const otherSecretOwnName = (body: string) =>
+      signatureHeaders(SECRETS['migration-data'], 'legal-instruments', encodeIdentity(EDITOR), body);
     expect(await direct(query, asOther)).toEqual(rejected(403, 'FORBIDDEN', 'The request signature is not valid'));
     expect(await direct(query, otherSecretOwnName)).toEqual(rejected(403, 'FORBIDDEN', 'The request signature is not valid'));
   });
 
   it('refuses a captured signature replayed onto another body, with another identity, or after the window', async () => {
-    const captured = signatureHeaders(SECRETS['legal-instruments'], 'legal-instruments', encodeIdentity({ sub: null, roles: [] }), JSON.stringify({ query: QUERIES.query }));
-    expect(await direct(QUERIES.entities, () => captured)).toEqual(rejected(403, 'FORBIDDEN', 'The request signature is not valid'));
+    const captured = signatureHeaders(
+      SECRETS['legal-instruments'],
+      'legal-instruments',
+      encodeIdentity({ sub: null, roles: [] }),
+      JSON.stringify({ query: QUERIES.query }),
+    );
+    expect(await direct(QUERIES.entities, () => captured)).toEqual(
+      rejected(403, 'FORBIDDEN', 'The request signature is not valid'),
+    );
     const promoted = { ...captured, [SIGNATURE_HEADERS.identity]: encodeIdentity({ sub: 'mallory', roles: ['admin'] }) };
     expect(await direct(QUERIES.query, () => promoted)).toEqual(rejected(403, 'FORBIDDEN', 'The request signature is not valid'));
     const stale = (body: string) =>
-      signatureHeaders(SECRETS['legal-instruments'], 'legal-instruments', encodeIdentity(EDITOR), body, Date.now() - SIGNATURE_MAX_AGE_MS - 1000);
+      signatureHeaders(
+        SECRETS['legal-instruments'],
+        'legal-instruments',
+        encodeIdentity(EDITOR),
+        body,
+        Date.now() - SIGNATURE_MAX_AGE_MS - 1000,
+      );
     expect(await direct(QUERIES.query, stale)).toEqual(rejected(403, 'FORBIDDEN', 'The request signature has expired'));
   });
 
   it.each(Object.entries(QUERIES))('answers a %s the gateway signed, with the identity it carries', async (_name, query) => {
-    const answer = await direct(query, (body) => signatureHeaders(SECRETS['legal-instruments'], 'legal-instruments', encodeIdentity(EDITOR), body));
+    const answer = await direct(query, (body) =>
+      signatureHeaders(SECRETS['legal-instruments'], 'legal-instruments', encodeIdentity(EDITOR), body),
+    );
     expect({ status: answer.status, errors: (answer.body as { errors?: unknown }).errors, ran: answer.ran, seen }).toEqual({
       status: 200,
       errors: undefined,
@@ -126,7 +153,9 @@ describe('verifySignedRequest', () => {
 
   it('refuses a truncated signature and a malformed timestamp', () => {
     const signed = signatureHeaders(secret, 'un-partnerships', encodeIdentity(EDITOR), body);
-    expect(() => verify({ ...signed, [SIGNATURE_HEADERS.signature]: signed[SIGNATURE_HEADERS.signature].slice(0, 20) })).toThrow('The request signature is not valid');
+    expect(() => verify({ ...signed, [SIGNATURE_HEADERS.signature]: signed[SIGNATURE_HEADERS.signature].slice(0, 20) })).toThrow(
+      'The request signature is not valid',
+    );
     expect(() => verify({ ...signed, [SIGNATURE_HEADERS.timestamp]: '1e12' })).toThrow('The request signature has expired');
   });
 
@@ -141,7 +170,11 @@ describe('verifySignedRequest', () => {
 describe('signing secrets in the configuration', () => {
   it('derives a distinct, stable secret per service from SERVICE_SIGNING_SECRET outside production, unless one is set', () => {
     const master = 'm'.repeat(40);
-    const config = loadConfig({ NODE_ENV: 'development', SERVICE_SIGNING_SECRET: master, SERVICE_SECRET_UN_PARTNERSHIPS: 'u'.repeat(32) });
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      SERVICE_SIGNING_SECRET: master,
+      SERVICE_SECRET_UN_PARTNERSHIPS: 'u'.repeat(32),
+    });
     expect(config.serviceSecrets).toEqual({
       'legal-instruments': deriveServiceSecret(master, 'legal-instruments'),
       'migration-data': deriveServiceSecret(master, 'migration-data'),

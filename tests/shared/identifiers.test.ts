@@ -2,11 +2,24 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { readCsv } from '../../shared/src/io/csv';
 import {
-  ACRONYM, COUNTRY_CODE, type IdentifierFormat, INDICATOR_CODE, INSTRUMENT_CODE, isValid, named, normalise, ORGANIZATION_CODE, PROCESS_CODE,
-  RECORD_ID, spelled,
+  ACRONYM,
+  COUNTRY_CODE,
+  type IdentifierFormat,
+  INDICATOR_CODE,
+  INSTRUMENT_CODE,
+  isValid,
+  named,
+  normalise,
+  ORGANIZATION_CODE,
+  PROCESS_CODE,
+  RECORD_ID,
+  spelled,
 } from '../../shared/src/reference/identifiers';
 
-const column = (file: string, name: string) => readCsv(path.join(PROJECT_ROOT, file)).map((r) => r[name]).filter((v) => v !== '');
+const column = (file: string, name: string) =>
+  readCsv(path.join(PROJECT_ROOT, file))
+    .map((r) => r[name])
+    .filter((v) => v !== '');
 
 describe('identifier formats', () => {
   // The formats are the ones reads and writes share: every identifier of the reference data must pass.
@@ -18,9 +31,17 @@ describe('identifier formats', () => {
     ['programme ids', RECORD_ID, column('services/un-partnerships/seed/programmes.csv', 'id')],
     ['process codes', PROCESS_CODE, column('services/consultative-processes/seed/consultative-processes.csv', 'code')],
     ['processes a programme supports', PROCESS_CODE, column('services/un-partnerships/seed/programmes.csv', 'supports_process')],
-    ['regional organisation codes', ORGANIZATION_CODE, column('services/consultative-processes/seed/regional-economic-communities.csv', 'code')],
+    [
+      'regional organisation codes',
+      ORGANIZATION_CODE,
+      column('services/consultative-processes/seed/regional-economic-communities.csv', 'code'),
+    ],
     ['agency acronyms', ACRONYM, column('services/un-partnerships/seed/un-agencies.csv', 'acronym')],
-    ['indicator codes of the catalogue fixture', INDICATOR_CODE, column('tests/fixtures/migration-data/indicator-catalogue.csv', 'code')],
+    [
+      'indicator codes of the catalogue fixture',
+      INDICATOR_CODE,
+      column('tests/fixtures/migration-data/indicator-catalogue.csv', 'code'),
+    ],
     ['country codes', COUNTRY_CODE, column('services/legal-instruments/seed/ratifications.csv', 'iso3')],
   ])('accepts every one of the seeded %s', (_, format, values) => {
     expect(values.filter((v) => !isValid(format, normalise(format, v)))).toEqual([]);

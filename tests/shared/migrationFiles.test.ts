@@ -5,7 +5,10 @@ import { migrationsIn } from '../../shared/src/data/migrationFiles';
 describe('migrationsIn', () => {
   it('finds every migration of a service folder, oldest first', () => {
     expect(migrationsIn(path.join(PROJECT_ROOT, 'services', 'migration-data', 'src', 'migrations')).map((m) => m.name)).toEqual([
-      'Initial1732900000000', 'ImportAndIndicators1733100000000', 'Editing1733500000000', 'StockCorridors1733700000000',
+      'Initial1732900000000',
+      'ImportAndIndicators1733100000000',
+      'Editing1733500000000',
+      'StockCorridors1733700000000',
     ]);
   });
 });

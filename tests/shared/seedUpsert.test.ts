@@ -18,7 +18,9 @@ async function snapshot(ds: DataSource, schema: string, only?: string[]): Promis
   );
   const entries = await Promise.all(
     tables.map(async ({ name }) => {
-      const rows: { row: string }[] = await ds.query(`SELECT (to_jsonb(t) - 'id')::text AS row FROM "${schema}"."${name}" t ORDER BY 1`);
+      const rows: { row: string }[] = await ds.query(
+        `SELECT (to_jsonb(t) - 'id')::text AS row FROM "${schema}"."${name}" t ORDER BY 1`,
+      );
       return [name, rows.map((r) => r.row)] as const;
     }),
   );

@@ -21,10 +21,14 @@ export function bilateralRows(file = 'migrant-stock-bilateral.csv'): BilateralRo
   const cached = cache.get(file);
   if (cached) return cached;
   const text = fs.readFileSync(path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', file), 'utf8');
-  const rows = text.split('\n').slice(1).filter((l) => l !== '').map((l) => {
-    const [destination, origin, year, sex, stock] = l.split(',');
-    return { destination, origin, year: Number(year), sex: sex as 'male' | 'female', stock: Number(stock) };
-  });
+  const rows = text
+    .split('\n')
+    .slice(1)
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [destination, origin, year, sex, stock] = l.split(',');
+      return { destination, origin, year: Number(year), sex: sex as 'male' | 'female', stock: Number(stock) };
+    });
   cache.set(file, rows);
   return rows;
 }
@@ -53,7 +57,11 @@ export interface OracleCorridor {
  * The corridors of one year among the rows that match, in the graph's order: larger total first
  * (total known only when both sexes have a row; unknown totals last), then destination, origin.
  */
-export function rankedCorridors(rows: BilateralRow[], year: number, keep: (r: BilateralRow) => boolean = () => true): OracleCorridor[] {
+export function rankedCorridors(
+  rows: BilateralRow[],
+  year: number,
+  keep: (r: BilateralRow) => boolean = () => true,
+): OracleCorridor[] {
   const byKey = new Map<string, OracleCorridor>();
   for (const r of rows) {
     if (r.year !== year || !keep(r)) continue;
@@ -64,7 +72,10 @@ export function rankedCorridors(rows: BilateralRow[], year: number, keep: (r: Bi
   }
   const list = [...byKey.values()];
   for (const c of list) c.total = c.male !== null && c.female !== null ? c.male + c.female : null;
-  return list.sort((a, b) =>
-    (b.total ?? -1) - (a.total ?? -1) || (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0)
-    || (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0));
+  return list.sort(
+    (a, b) =>
+      (b.total ?? -1) - (a.total ?? -1) ||
+      (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0) ||
+      (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0),
+  );
 }

@@ -62,7 +62,11 @@ export const mutationDoc = (verb: 'create' | 'update' | 'delete' | 'restore', c:
 
 /** Runs a mutation and returns the changed record, failing the test on any error. */
 export async function mutate(
-  svc: ServiceHarness, verb: 'create' | 'update' | 'delete' | 'restore', c: EditableCase, input: Record<string, unknown>, who: Identity,
+  svc: ServiceHarness,
+  verb: 'create' | 'update' | 'delete' | 'restore',
+  c: EditableCase,
+  input: Record<string, unknown>,
+  who: Identity,
 ): Promise<Record<string, unknown>> {
   const result = await svc.execute(mutationDoc(verb, c), { input }, who);
   if (result.errors) throw new Error(`${verb}${c.name} failed: ${JSON.stringify(result.errors)}`);
@@ -89,35 +93,39 @@ export async function counts(ds: DataSource, schema: string, tables: string[]): 
 export function describeRoleMatrix(service: ServiceName, schema: string, svc: () => ServiceHarness, cases: EditableCase[]): void {
   let tag = 0;
   const matrix = ROLES.flatMap((role) => cases.map((c) => ({ role: role.name, identity: role.identity, c })));
-  it.each(matrix)('lets $role create, update, delete and restore a $c.name only if it edits this domain or is an admin', async ({ identity, c }) => {
-    const allowed = identity.roles.includes('admin') || identity.roles.includes(`editor:${service}`);
-    tag += 1;
-    const editor = as(`editor:${service}`);
-    if (allowed) {
-      const created = await mutate(svc(), 'create', c, c.createInput(tag), identity);
-      expect(created.version).toBe(1);
+  it.each(matrix)(
+    'lets $role create, update, delete and restore a $c.name only if it edits this domain or is an admin',
+    async ({ identity, c }) => {
+      const allowed = identity.roles.includes('admin') || identity.roles.includes(`editor:${service}`);
+      tag += 1;
+      const editor = as(`editor:${service}`);
+      if (allowed) {
+        const created = await mutate(svc(), 'create', c, c.createInput(tag), identity);
+        expect(created.version).toBe(1);
+        const key = c.keyOf(created);
+        const updated = await mutate(svc(), 'update', c, { ...key, version: 1, ...c.change }, identity);
+        expect(updated.version).toBe(2);
+        expect((await mutate(svc(), 'delete', c, { ...key, version: 2 }, identity)).version).toBe(3);
+        expect((await mutate(svc(), 'restore', c, { ...key, version: 3 }, identity)).version).toBe(4);
+        return;
+      }
+      // A record made by an editor, which the role then tries to change.
+      const created = await mutate(svc(), 'create', c, c.createInput(tag), editor);
       const key = c.keyOf(created);
-      const updated = await mutate(svc(), 'update', c, { ...key, version: 1, ...c.change }, identity);
-      expect(updated.version).toBe(2);
-      expect((await mutate(svc(), 'delete', c, { ...key, version: 2 }, identity)).version).toBe(3);
-      expect((await mutate(svc(), 'restore', c, { ...key, version: 3 }, identity)).version).toBe(4);
-      return;
-    }
-    // A record made by an editor, which the role then tries to change.
-    const created = await mutate(svc(), 'create', c, c.createInput(tag), editor);
-    const key = c.keyOf(created);
-    const before = await svc().ds.query(`SELECT count(*)::int AS n FROM "${schema}"."audit_log"`);
-    const attempts: [string, 'create' | 'update' | 'delete' | 'restore', Record<string, unknown>][] = [
-      ['create', 'create', c.createInput(tag + 500)],
-      ['update', 'update', { ...key, version: 1, ...c.change }],
-      ['delete', 'delete', { ...key, version: 1 }],
-      ['restore', 'restore', { ...key, version: 1 }],
-    ];
-    const outcome: Record<string, unknown> = {};
-    for (const [label, verb, input] of attempts) outcome[label] = codes(await svc().execute(mutationDoc(verb, c), { input }, identity));
-    expect(outcome).toEqual({ create: ['FORBIDDEN'], update: ['FORBIDDEN'], delete: ['FORBIDDEN'], restore: ['FORBIDDEN'] });
-    expect(await svc().ds.query(`SELECT count(*)::int AS n FROM "${schema}"."audit_log"`)).toEqual(before);
-  });
+      const before = await svc().ds.query(`SELECT count(*)::int AS n FROM "${schema}"."audit_log"`);
+      const attempts: [string, 'create' | 'update' | 'delete' | 'restore', Record<string, unknown>][] = [
+        ['create', 'create', c.createInput(tag + 500)],
+        ['update', 'update', { ...key, version: 1, ...c.change }],
+        ['delete', 'delete', { ...key, version: 1 }],
+        ['restore', 'restore', { ...key, version: 1 }],
+      ];
+      const outcome: Record<string, unknown> = {};
+      for (const [label, verb, input] of attempts)
+        outcome[label] = codes(await svc().execute(mutationDoc(verb, c), { input }, identity));
+      expect(outcome).toEqual({ create: ['FORBIDDEN'], update: ['FORBIDDEN'], delete: ['FORBIDDEN'], restore: ['FORBIDDEN'] });
+      expect(await svc().ds.query(`SELECT count(*)::int AS n FROM "${schema}"."audit_log"`)).toEqual(before);
+    },
+  );
 }
 
 export interface RaceOutcome {
@@ -133,11 +141,20 @@ export interface RaceOutcome {
  * winner's.
  */
 export async function race(
-  svc: ServiceHarness, c: EditableCase, key: Record<string, unknown>, version: number, field: string, value: (i: number) => unknown,
-  read: () => Promise<unknown>, who: Identity, n = 50,
+  svc: ServiceHarness,
+  c: EditableCase,
+  key: Record<string, unknown>,
+  version: number,
+  field: string,
+  value: (i: number) => unknown,
+  read: () => Promise<unknown>,
+  who: Identity,
+  n = 50,
 ): Promise<RaceOutcome> {
   const results = await Promise.all(
-    Array.from({ length: n }, (_, i) => svc.execute(mutationDoc('update', c), { input: { ...key, version, [field]: value(i) } }, who)),
+    Array.from({ length: n }, (_, i) =>
+      svc.execute(mutationDoc('update', c), { input: { ...key, version, [field]: value(i) } }, who),
+    ),
   );
   const winners = results.map((r, i) => (r.errors ? -1 : i)).filter((i) => i >= 0);
   const conflicts = results.filter((r) => codes(r).length === 1 && codes(r)[0] === 'CONFLICT').length;

@@ -12,7 +12,9 @@ export default async function globalSetup(): Promise<void> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const log = createLogger('test-setup', 'warn');
   // MG_TEST_SERVICES=a,b limits the run to some services (while one is being built); default all four.
-  const only = process.env.MG_TEST_SERVICES?.split(',').filter((n): n is ServiceName => (SERVICE_NAMES as readonly string[]).includes(n));
+  const only = process.env.MG_TEST_SERVICES?.split(',').filter((n): n is ServiceName =>
+    (SERVICE_NAMES as readonly string[]).includes(n),
+  );
   for (const service of loadServices(only && only.length > 0 ? only : SERVICE_NAMES)) {
     await prepareDatabase(service, db.url, config.database, log);
   }

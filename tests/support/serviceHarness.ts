@@ -31,7 +31,10 @@ export function testDatabaseUrl(): string {
  * A service alone, on the test database that globalSetup migrated and seeded (or on `url`, already
  * migrated), connected as its own database role, as the service process is.
  */
-export async function startServiceHarness<T extends BaseContext>(def: ServiceDefinition<T>, url = testDatabaseUrl()): Promise<ServiceHarness> {
+export async function startServiceHarness<T extends BaseContext>(
+  def: ServiceDefinition<T>,
+  url = testDatabaseUrl(),
+): Promise<ServiceHarness> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const log = createLogger(def.name, 'error');
   const ds = def.createDataSource(serviceDatabaseUrl(config.database, url, def.name), config.database, log);

@@ -17,7 +17,11 @@ export interface Stack {
   /** POSTs one operation to the gateway over HTTP, as a client would; with a bearer token when given. */
   query(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult & { status: number }>;
   /** The same, also returning the SQL statements all four services sent for it. */
-  queryCounting(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult & { status: number; sql: number }>;
+  queryCounting(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResult & { status: number; sql: number }>;
   /** A valid token for this stack's gateway (HS256, one hour). */
   token(sub: string, roles: Role[]): Promise<string>;
   stop(): Promise<void>;
@@ -33,11 +37,17 @@ export async function startStack(options: InProcessStackOptions & { url?: string
   const issuer = config.jwt.issuer ?? 'migration-graph-local';
   const audience = config.jwt.audience ?? 'migration-graph';
   const auth = options.auth ?? { hsSecret, issuer, audience, clockSkewSeconds: config.jwt.clockSkewSeconds };
-  const stack = await startInProcessStack(options.url ?? testDatabaseUrl(), config, createLogger('stack', 'error'), [], { ...options, auth });
+  const stack = await startInProcessStack(options.url ?? testDatabaseUrl(), config, createLogger('stack', 'error'), [], {
+    ...options,
+    auth,
+  });
   const query = (q: string, variables?: Record<string, unknown>, token?: string) =>
-    postGraphQL<Record<string, unknown>>(stack.gatewayUrl, q, variables, token ? { authorization: `Bearer ${token}` } : {}) as Promise<
-      GraphQLResult & { status: number }
-    >;
+    postGraphQL<Record<string, unknown>>(
+      stack.gatewayUrl,
+      q,
+      variables,
+      token ? { authorization: `Bearer ${token}` } : {},
+    ) as Promise<GraphQLResult & { status: number }>;
   return {
     ...stack,
     query,

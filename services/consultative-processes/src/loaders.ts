@@ -14,9 +14,18 @@ export function createLoaders(ds: DataSource) {
   const participations = ds.getRepository(ProcessParticipation);
   const meetings = ds.getRepository(Meeting);
   return {
-    organization: rowLoader((codes: readonly string[]) => orgs.findBy({ code: In([...codes]) }), (o) => o.code),
-    process: rowLoader((codes: readonly string[]) => processes.findBy({ code: In([...codes]) }), (p) => p.code),
-    meeting: rowLoader((ids: readonly string[]) => meetings.findBy({ id: In([...ids]) }), (m) => m.id),
+    organization: rowLoader(
+      (codes: readonly string[]) => orgs.findBy({ code: In([...codes]) }),
+      (o) => o.code,
+    ),
+    process: rowLoader(
+      (codes: readonly string[]) => processes.findBy({ code: In([...codes]) }),
+      (p) => p.code,
+    ),
+    meeting: rowLoader(
+      (ids: readonly string[]) => meetings.findBy({ id: In([...ids]) }),
+      (m) => m.id,
+    ),
     membershipsByCountry: groupLoader(
       (codes: readonly string[]) =>
         memberships.find({ where: { countryCode: In([...codes]) }, order: { startsOn: 'ASC', organizationCode: 'ASC' } }),

@@ -22,9 +22,16 @@ const FILES = [
 export async function seed(ds: DataSource): Promise<SeedResult> {
   return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
     const orgs = readCsv(file('regional-economic-communities.csv')).map((r) => ({
-      code: r.code, name: r.name, frenchName: blankToNull(r.french_name), frenchAcronym: blankToNull(r.french_acronym),
-      founded: blankToNull(r.founded), foundingInstrument: blankToNull(r.founding_instrument),
-      headquarters: blankToNull(r.headquarters), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      code: r.code,
+      name: r.name,
+      frenchName: blankToNull(r.french_name),
+      frenchAcronym: blankToNull(r.french_acronym),
+      founded: blankToNull(r.founded),
+      foundingInstrument: blankToNull(r.founding_instrument),
+      headquarters: blankToNull(r.headquarters),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(RegionalOrganization, orgs, ['code']);
 
@@ -32,32 +39,64 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
       const from = blankToNull(r.from);
       const to = blankToNull(r.to);
       return {
-        organizationCode: r.rec, countryCode: r.iso3, membershipType: r.membership_type, fromDate: from, toDate: to,
-        startsOn: from ? earliestDay(from) : null, endsOn: to ? earliestDay(to) : null,
-        notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+        organizationCode: r.rec,
+        countryCode: r.iso3,
+        membershipType: r.membership_type,
+        fromDate: from,
+        toDate: to,
+        startsOn: from ? earliestDay(from) : null,
+        endsOn: to ? earliestDay(to) : null,
+        notes: blankToNull(r.notes),
+        source: blankToNull(r.source),
+        confidence: r.confidence,
       };
     });
     await m.upsert(OrganizationMembership, memberships, ['organizationCode', 'countryCode', 'membershipType', 'fromDate']);
 
     const processes = readCsv(file('consultative-processes.csv')).map((r) => ({
-      code: r.code, name: r.name, aliases: splitList(r.aliases), scope: r.scope, leadOrganization: blankToNull(r.lead_organization),
-      established: blankToNull(r.established), status: blankToNull(r.status), secretariat: blankToNull(r.secretariat),
-      chair: blankToNull(r.chair), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      code: r.code,
+      name: r.name,
+      aliases: splitList(r.aliases),
+      scope: r.scope,
+      leadOrganization: blankToNull(r.lead_organization),
+      established: blankToNull(r.established),
+      status: blankToNull(r.status),
+      secretariat: blankToNull(r.secretariat),
+      chair: blankToNull(r.chair),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(ConsultativeProcess, processes, ['code']);
 
     // The participation key is an expression index, which ON CONFLICT cannot name: replace the set.
     await m.createQueryBuilder().delete().from(ProcessParticipation).execute();
     const participations = readCsv(file('consultative-process-memberships.csv')).map((r) => ({
-      processCode: r.process, participantType: r.participant_type, countryCode: blankToNull(r.iso3),
-      organization: blankToNull(r.organization), role: r.role, notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      processCode: r.process,
+      participantType: r.participant_type,
+      countryCode: blankToNull(r.iso3),
+      organization: blankToNull(r.organization),
+      role: r.role,
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.createQueryBuilder().insert().into(ProcessParticipation).values(participations).execute();
 
     const meetings = readCsv(file('meetings.csv')).map((r) => ({
-      id: r.id, processCode: r.process, title: r.title, kind: r.kind, startDate: blankToNull(r.start_date), endDate: blankToNull(r.end_date),
-      city: blankToNull(r.city), countryCode: blankToNull(r.country_iso3), themes: splitList(r.themes), outcome: blankToNull(r.outcome),
-      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      id: r.id,
+      processCode: r.process,
+      title: r.title,
+      kind: r.kind,
+      startDate: blankToNull(r.start_date),
+      endDate: blankToNull(r.end_date),
+      city: blankToNull(r.city),
+      countryCode: blankToNull(r.country_iso3),
+      themes: splitList(r.themes),
+      outcome: blankToNull(r.outcome),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(Meeting, meetings, ['id']);
 

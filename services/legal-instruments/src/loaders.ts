@@ -16,9 +16,18 @@ export function createLoaders(ds: DataSource) {
   const trainings = ds.getRepository(Training);
   const publications = ds.getRepository(Publication);
   return {
-    instrument: rowLoader((codes: readonly string[]) => instruments.findBy({ code: In([...codes]) }), (i) => i.code),
-    training: rowLoader((ids: readonly string[]) => trainings.findBy({ id: In([...ids]) }), (t) => t.id),
-    publication: rowLoader((ids: readonly string[]) => publications.findBy({ id: In([...ids]) }), (p) => p.id),
+    instrument: rowLoader(
+      (codes: readonly string[]) => instruments.findBy({ code: In([...codes]) }),
+      (i) => i.code,
+    ),
+    training: rowLoader(
+      (ids: readonly string[]) => trainings.findBy({ id: In([...ids]) }),
+      (t) => t.id,
+    ),
+    publication: rowLoader(
+      (ids: readonly string[]) => publications.findBy({ id: In([...ids]) }),
+      (p) => p.id,
+    ),
     /** Every action of each country, all instruments: statuses are computed from it in memory. */
     actionsByCountry: groupLoader(
       (codes: readonly string[]) => actions.find({ where: { countryCode: In([...codes]) }, order: ACTION_ORDER }),

@@ -24,36 +24,72 @@ function yesNo(cell: string | undefined): boolean | null {
 export async function seed(ds: DataSource): Promise<SeedResult> {
   return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
     const instruments = readCsv(file('legal-instruments.csv')).map((r) => ({
-      code: r.code, title: r.title, shortTitle: blankToNull(r.short_title), kind: r.kind, scope: r.scope,
+      code: r.code,
+      title: r.title,
+      shortTitle: blankToNull(r.short_title),
+      kind: r.kind,
+      scope: r.scope,
       // French titles only from a source: the seed gives them in optional title_fr / short_title_fr columns.
-      titleFr: blankToNull(r.title_fr), shortTitleFr: blankToNull(r.short_title_fr),
-      adoptingBody: blankToNull(r.adopting_body), adoptedDate: blankToNull(r.adopted_date), adoptedPlace: blankToNull(r.adopted_place),
-      entryIntoForceDate: blankToNull(r.entry_into_force_date), status: r.status, depositary: blankToNull(r.depositary),
-      themes: splitList(r.themes), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      titleFr: blankToNull(r.title_fr),
+      shortTitleFr: blankToNull(r.short_title_fr),
+      adoptingBody: blankToNull(r.adopting_body),
+      adoptedDate: blankToNull(r.adopted_date),
+      adoptedPlace: blankToNull(r.adopted_place),
+      entryIntoForceDate: blankToNull(r.entry_into_force_date),
+      status: r.status,
+      depositary: blankToNull(r.depositary),
+      themes: splitList(r.themes),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(LegalInstrument, instruments, ['code']);
 
     const actions = readCsv(file('ratifications.csv')).map((r) => ({
-      instrumentCode: r.instrument, countryCode: r.iso3, action: r.action, date: blankToNull(r.date),
-      depositDate: blankToNull(r.deposit_date), effectiveDate: blankToNull(r.effective_date),
-      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      instrumentCode: r.instrument,
+      countryCode: r.iso3,
+      action: r.action,
+      date: blankToNull(r.date),
+      depositDate: blankToNull(r.deposit_date),
+      effectiveDate: blankToNull(r.effective_date),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(TreatyAction, actions, ['instrumentCode', 'countryCode', 'action']);
 
     const trainings = readCsv(file('iml-trainings.csv')).map((r) => ({
-      id: r.id, project: r.project, projectType: blankToNull(r.project_type), countryCode: blankToNull(r.country_iso3),
-      activity: r.activity, locationCode: blankToNull(r.location_iso3), startDate: blankToNull(r.start_date), endDate: blankToNull(r.end_date),
-      duration: blankToNull(r.duration), participants: blankToNull(r.participants), benefitingMemberState: yesNo(r.benefiting_member_state),
-      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      id: r.id,
+      project: r.project,
+      projectType: blankToNull(r.project_type),
+      countryCode: blankToNull(r.country_iso3),
+      activity: r.activity,
+      locationCode: blankToNull(r.location_iso3),
+      startDate: blankToNull(r.start_date),
+      endDate: blankToNull(r.end_date),
+      duration: blankToNull(r.duration),
+      participants: blankToNull(r.participants),
+      benefitingMemberState: yesNo(r.benefiting_member_state),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(Training, trainings, ['id']);
 
     const publications = readCsv(file('publications.csv')).map((r) => {
       const year = blankToNull(r.year);
       return {
-        id: r.id, title: r.title, kind: r.kind, year: year === null ? null : Number(year), language: blankToNull(r.language),
-        publisher: blankToNull(r.publisher), url: blankToNull(r.url), countries: splitList(r.countries),
-        notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+        id: r.id,
+        title: r.title,
+        kind: r.kind,
+        year: year === null ? null : Number(year),
+        language: blankToNull(r.language),
+        publisher: blankToNull(r.publisher),
+        url: blankToNull(r.url),
+        countries: splitList(r.countries),
+        notes: blankToNull(r.notes),
+        source: blankToNull(r.source),
+        confidence: r.confidence,
       };
     });
     await m.upsert(Publication, publications, ['id']);

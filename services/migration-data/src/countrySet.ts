@@ -19,7 +19,9 @@ export const COUNTRY_SET_MAX = 300;
 export function countrySetArg(set: CountrySetInput, field: string): string[] {
   const regions = (['region', 'subregion', 'intermediateRegion'] as const).filter((k) => set[k] != null);
   if (set.codes == null && regions.length === 0) {
-    throw badUserInput(`\`${field}\` needs codes or a region`, [{ field, message: 'give codes, region, subregion or intermediateRegion' }]);
+    throw badUserInput(`\`${field}\` needs codes or a region`, [
+      { field, message: 'give codes, region, subregion or intermediateRegion' },
+    ]);
   }
   if (set.codes != null && set.codes.length > COUNTRY_SET_MAX) {
     throw badUserInput(`\`${field}.codes\` takes at most ${COUNTRY_SET_MAX} codes, got ${set.codes.length}`, [
@@ -31,7 +33,9 @@ export function countrySetArg(set: CountrySetInput, field: string): string[] {
     const wanted = set[key]!.trim().toLowerCase();
     const matching = codes.filter((c) => COUNTRIES.get(c)?.[key]?.toLowerCase() === wanted);
     if (![...COUNTRIES.values()].some((c) => c[key]?.toLowerCase() === wanted)) {
-      throw badUserInput(`No country has the ${key} "${set[key]}"`, [{ field: `${field}.${key}`, message: 'a UN M49 name, such as Western Africa' }]);
+      throw badUserInput(`No country has the ${key} "${set[key]}"`, [
+        { field: `${field}.${key}`, message: 'a UN M49 name, such as Western Africa' },
+      ]);
     }
     codes = matching;
   }

@@ -73,9 +73,18 @@ export interface IndicatorKey {
 function indicatorValuesLoader(ds: DataSource) {
   return argsLoader(async (keys: readonly IndicatorKey[]): Promise<IndicatorValueRow[][]> => {
     const out: IndicatorValueRow[][] = new Array(keys.length);
-    const groups = partition(keys.map((k, n) => ({ ...k, n })), (k) => ({ indicator: k.indicator, fromYear: k.fromYear, toYear: k.toYear }));
+    const groups = partition(
+      keys.map((k, n) => ({ ...k, n })),
+      (k) => ({ indicator: k.indicator, fromYear: k.fromYear, toYear: k.toYear }),
+    );
     for (const { value, keys: group } of groups.values()) {
-      const byCountry = await indicatorValuesByCountry(ds, value.indicator, [...new Set(group.map((k) => k.code))], value.fromYear, value.toYear);
+      const byCountry = await indicatorValuesByCountry(
+        ds,
+        value.indicator,
+        [...new Set(group.map((k) => k.code))],
+        value.fromYear,
+        value.toYear,
+      );
       for (const k of group) out[k.n] = byCountry.get(k.code) ?? [];
     }
     return out;
@@ -87,18 +96,27 @@ export function createLoaders(ds: DataSource) {
   const profiles = ds.getRepository(MigrationProfile);
   const revisions = ds.getRepository(StockRevision);
   return {
-    profile: rowLoader((ids: readonly string[]) => profiles.findBy({ id: In([...ids]) }), (p) => p.id),
+    profile: rowLoader(
+      (ids: readonly string[]) => profiles.findBy({ id: In([...ids]) }),
+      (p) => p.id,
+    ),
     profilesByCountry: groupLoader(
       (codes: readonly string[]) =>
         profiles.find({ where: { countryCode: In([...codes]) }, order: { year: 'ASC', language: 'ASC' } }),
       (p) => p.countryCode,
     ),
-    revision: rowLoader((codes: readonly string[]) => revisions.findBy({ code: In([...codes]) }), (r) => r.code),
+    revision: rowLoader(
+      (codes: readonly string[]) => revisions.findBy({ code: In([...codes]) }),
+      (r) => r.code,
+    ),
     immigrantStock: stockLoader(ds, 'destination'),
     emigrantStock: stockLoader(ds, 'origin'),
     topOrigins: topLoader(ds, 'destination'),
     topDestinations: topLoader(ds, 'origin'),
-    indicator: rowLoader((codes: readonly string[]) => findIndicators(ds, codes), (i) => i.code),
+    indicator: rowLoader(
+      (codes: readonly string[]) => findIndicators(ds, codes),
+      (i) => i.code,
+    ),
     indicatorValues: indicatorValuesLoader(ds),
     /** Audit entries of records (admins only), by entity and key. */
     history: historyLoader(ds, SCHEMA),

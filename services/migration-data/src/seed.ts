@@ -52,9 +52,18 @@ async function seedProfiles(ds: DataSource): Promise<SeedResult> {
       const language = LANGUAGES[r.language];
       if (!language) throw invalid(PROFILES, line, `language "${r.language}" is neither English nor French`);
       return {
-        id: `${countryCode}-${year}`, countryCode, title: r.title, year, language, isbn: blankToNull(r.isbn),
-        pages: intCell(r.pages, PROFILES, line, 'pages'), publisher: blankToNull(r.publisher), url: blankToNull(r.url),
-        notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: confidenceCell(r.confidence, PROFILES, line),
+        id: `${countryCode}-${year}`,
+        countryCode,
+        title: r.title,
+        year,
+        language,
+        isbn: blankToNull(r.isbn),
+        pages: intCell(r.pages, PROFILES, line, 'pages'),
+        publisher: blankToNull(r.publisher),
+        url: blankToNull(r.url),
+        notes: blankToNull(r.notes),
+        source: blankToNull(r.source),
+        confidence: confidenceCell(r.confidence, PROFILES, line),
       };
     });
     await m.upsert(MigrationProfile, profiles, ['id']);
@@ -85,9 +94,17 @@ export function readRevisions(): RevisionRow[] {
     const rows = intCell(r.rows, REVISIONS, line, 'rows');
     if (rows === null) throw invalid(REVISIONS, line, 'rows is empty');
     return {
-      code: r.code, title: r.title, citation: r.citation, sourceUrl: blankToNull(r.source_url), published,
-      file: file(r.file), rows, years: splitList(r.years).map((y) => Number(y)),
-      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: confidenceCell(r.confidence, REVISIONS, line),
+      code: r.code,
+      title: r.title,
+      citation: r.citation,
+      sourceUrl: blankToNull(r.source_url),
+      published,
+      file: file(r.file),
+      rows,
+      years: splitList(r.years).map((y) => Number(y)),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: confidenceCell(r.confidence, REVISIONS, line),
     };
   });
 }
@@ -101,8 +118,13 @@ export function importRevision(client: ClientBase, rev: RevisionRow, opts: Impor
     ...opts,
     revision: rev.code,
     meta: {
-      title: rev.title, citation: rev.citation, sourceUrl: rev.sourceUrl, published: rev.published,
-      notes: rev.notes, source: rev.source, confidence: rev.confidence,
+      title: rev.title,
+      citation: rev.citation,
+      sourceUrl: rev.sourceUrl,
+      published: rev.published,
+      notes: rev.notes,
+      source: rev.source,
+      confidence: rev.confidence,
     },
     expect: { years: rev.years, rows: rev.rows },
   });

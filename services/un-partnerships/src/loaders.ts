@@ -15,8 +15,14 @@ export function createLoaders(ds: DataSource) {
   const organizations = ds.getRepository(ProgrammeOrganization);
   const countries = ds.getRepository(ProgrammeCountry);
   return {
-    agency: rowLoader((acronyms: readonly string[]) => agencies.findBy({ acronym: In([...acronyms]) }), (a) => a.acronym),
-    programme: rowLoader((ids: readonly string[]) => programmes.findBy({ id: In([...ids]) }), (p) => p.id),
+    agency: rowLoader(
+      (acronyms: readonly string[]) => agencies.findBy({ acronym: In([...acronyms]) }),
+      (a) => a.acronym,
+    ),
+    programme: rowLoader(
+      (ids: readonly string[]) => programmes.findBy({ id: In([...ids]) }),
+      (p) => p.id,
+    ),
     custodianshipsByAgency: groupLoader(
       (acronyms: readonly string[]) =>
         custodianships.find({ where: { agencyAcronym: In([...acronyms]) }, order: { instrumentCode: 'ASC' } }),

@@ -23,14 +23,24 @@ const FILES = [
 export async function seed(ds: DataSource): Promise<SeedResult> {
   return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
     const agencies = readCsv(file('un-agencies.csv')).map((r) => ({
-      acronym: r.acronym, name: r.name, mandate: blankToNull(r.mandate), founded: blankToNull(r.founded),
-      headquarters: blankToNull(r.headquarters), notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      acronym: r.acronym,
+      name: r.name,
+      mandate: blankToNull(r.mandate),
+      founded: blankToNull(r.founded),
+      headquarters: blankToNull(r.headquarters),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(UnAgency, agencies, ['acronym']);
 
     const custodianships = readCsv(file('custodianships.csv')).map((r) => ({
-      agencyAcronym: r.agency, instrumentCode: r.instrument, role: r.role,
-      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      agencyAcronym: r.agency,
+      instrumentCode: r.instrument,
+      role: r.role,
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(Custodianship, custodianships, ['agencyAcronym', 'instrumentCode']);
 
@@ -38,31 +48,62 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
       const start = blankToNull(r.start_date);
       const end = blankToNull(r.end_date);
       return {
-        id: r.id, name: r.name, kind: r.kind, scope: r.scope, description: blankToNull(r.description),
-        startDate: start, endDate: end, startsOn: start ? earliestDay(start) : null, endsOn: end ? latestDay(end) : null,
-        status: blankToNull(r.status), themes: splitList(r.themes), supportsProcess: blankToNull(r.supports_process),
-        notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        scope: r.scope,
+        description: blankToNull(r.description),
+        startDate: start,
+        endDate: end,
+        startsOn: start ? earliestDay(start) : null,
+        endsOn: end ? latestDay(end) : null,
+        status: blankToNull(r.status),
+        themes: splitList(r.themes),
+        supportsProcess: blankToNull(r.supports_process),
+        notes: blankToNull(r.notes),
+        source: blankToNull(r.source),
+        confidence: r.confidence,
       };
     });
     await m.upsert(Programme, programmes, ['id']);
 
     const programmeAgencies = readCsv(file('programme-agencies.csv')).map((r) => ({
-      programmeId: r.programme, agencyAcronym: r.agency, role: r.role,
-      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      programmeId: r.programme,
+      agencyAcronym: r.agency,
+      role: r.role,
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(ProgrammeAgency, programmeAgencies, ['programmeId', 'agencyAcronym']);
 
     const organizations = readCsv(file('programme-organizations.csv')).map((r) => ({
-      programmeId: r.programme, organization: r.organization, role: r.role, regionalOrganization: blankToNull(r.regional_organization),
-      notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      programmeId: r.programme,
+      organization: r.organization,
+      role: r.role,
+      regionalOrganization: blankToNull(r.regional_organization),
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(ProgrammeOrganization, organizations, ['programmeId', 'organization', 'role']);
 
     const countries = readCsv(file('programme-countries.csv')).map((r) => ({
-      programmeId: r.programme, countryCode: r.iso3, notes: blankToNull(r.notes), source: blankToNull(r.source), confidence: r.confidence,
+      programmeId: r.programme,
+      countryCode: r.iso3,
+      notes: blankToNull(r.notes),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
     }));
     await m.upsert(ProgrammeCountry, countries, ['programmeId', 'countryCode']);
 
-    return agencies.length + custodianships.length + programmes.length + programmeAgencies.length + organizations.length + countries.length;
+    return (
+      agencies.length +
+      custodianships.length +
+      programmes.length +
+      programmeAgencies.length +
+      organizations.length +
+      countries.length
+    );
   });
 }

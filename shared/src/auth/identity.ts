@@ -43,7 +43,9 @@ export function forbidden(message: string): GraphQLError {
 
 export function requireEditor(identity: Identity, service: ServiceName): void {
   if (!canEdit(identity, service)) {
-    throw forbidden(identity.sub ? `Editing ${service} data needs the editor:${service} or admin role` : 'Sign in to change data');
+    throw forbidden(
+      identity.sub ? `Editing ${service} data needs the editor:${service} or admin role` : 'Sign in to change data',
+    );
   }
 }
 

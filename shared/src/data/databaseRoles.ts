@@ -26,11 +26,17 @@ export function serviceRolePassword(database: DatabaseConfig, adminUrl: string, 
   const configured = database.rolePasswords[service];
   if (configured) return configured;
   const derive = (master: string) =>
-    crypto.createHmac('sha256', master).update(`migration-graph database role: ${serviceRole(service)}`, 'utf8').digest('hex');
+    crypto
+      .createHmac('sha256', master)
+      .update(`migration-graph database role: ${serviceRole(service)}`, 'utf8')
+      .digest('hex');
   const adminPassword = decodeURIComponent(new URL(adminUrl).password);
   if (adminPassword !== '') return derive(adminPassword);
   if (!database.roleSecretFile) {
-    throw new ConfigError(databasePasswordVariable(service), 'must be set in production (the password of the service\'s own database role)');
+    throw new ConfigError(
+      databasePasswordVariable(service),
+      "must be set in production (the password of the service's own database role)",
+    );
   }
   // Outside production: a random secret kept in the git-ignored .data folder.
   return derive(localSecret(database.roleSecretFile));
@@ -135,11 +141,19 @@ export async function provisionServiceRole(
     ).rows;
 
     await createLoginRole(admin, role, password);
-    const found = (await admin.query<Record<(typeof ELEVATED)[number], boolean>>(`SELECT ${ELEVATED.join(', ')} FROM pg_roles WHERE rolname = $1`, [role])).rows[0];
+    const found = (
+      await admin.query<Record<(typeof ELEVATED)[number], boolean>>(
+        `SELECT ${ELEVATED.join(', ')} FROM pg_roles WHERE rolname = $1`,
+        [role],
+      )
+    ).rows[0];
     const elevated = ELEVATED.filter((a) => found[a]);
     if (elevated.length > 0) {
-      if (!superuser) throw new Error(`the database role ${role} has ${elevated.join(', ')}: a service role must have none of them`);
-      await withCatalogRetry(() => admin.query(`ALTER ROLE ${id(role)} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`));
+      if (!superuser)
+        throw new Error(`the database role ${role} has ${elevated.join(', ')}: a service role must have none of them`);
+      await withCatalogRetry(() =>
+        admin.query(`ALTER ROLE ${id(role)} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`),
+      );
     }
     // Without superuser rights, an administrator acts on a role's objects only as a member of it.
     if (!superuser) await admin.query(`GRANT ${id(role)} TO CURRENT_USER`);

@@ -98,7 +98,9 @@ async function main() {
     }
   }
   if (!(await portIsFree(port))) {
-    throw new Error(`port ${port} is already in use; set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use a running server`);
+    throw new Error(
+      `port ${port} is already in use; set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use a running server`,
+    );
   }
   fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
   const initialised = fs.existsSync(path.join(dir, 'PG_VERSION'));

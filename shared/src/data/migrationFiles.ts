@@ -6,7 +6,10 @@ import path from 'node:path';
  * migration is one new file and is listed nowhere else.
  */
 export function migrationsIn(dir: string): Function[] {
-  const files = fs.readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+    .sort();
   return files.flatMap((file) => {
     // A synchronous load: a service's definition is built at import time.
     const exported = require(path.join(dir, file)) as Record<string, unknown>;

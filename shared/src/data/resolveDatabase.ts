@@ -30,5 +30,7 @@ export async function resolveDatabase(config: Config, log: Logger): Promise<Reso
  * service is then given only its own role's URL (never the administrator's, nor another's password).
  */
 export function withoutDatabaseSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => key !== 'DATABASE_URL' && !key.startsWith('DATABASE_PASSWORD_')));
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => key !== 'DATABASE_URL' && !key.startsWith('DATABASE_PASSWORD_')),
+  );
 }

@@ -40,10 +40,9 @@ export async function seedOnce(
   const checksum = checksumFiles(files);
   return ds.transaction(async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`seed:${schema}:${name}`]);
-    const done: { checksum: string }[] = await manager.query(
-      `SELECT checksum FROM "${schema}"."seed_log" WHERE name = $1`,
-      [name],
-    );
+    const done: { checksum: string }[] = await manager.query(`SELECT checksum FROM "${schema}"."seed_log" WHERE name = $1`, [
+      name,
+    ]);
     if (done.length > 0 && done[0].checksum === checksum) return { name, applied: false, rows: 0 };
     const rows = await apply(manager);
     await manager.query(

@@ -69,7 +69,8 @@ export function historyField<E extends ObjectLiteral>(table: EditableTable<E>) {
 
 /** A field that only signed-in callers (partners and above) may read; null for anonymous callers. */
 export function restrictedField<E extends ObjectLiteral>(property: keyof E & string) {
-  return (record: E, _: unknown, ctx: { identity: Identity }) => (canReadRestricted(ctx.identity) ? (record[property] ?? null) : null);
+  return (record: E, _: unknown, ctx: { identity: Identity }) =>
+    canReadRestricted(ctx.identity) ? (record[property] ?? null) : null;
 }
 
 /** Resolvers of the AuditEntry type, the same in every service. */

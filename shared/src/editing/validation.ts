@@ -110,7 +110,9 @@ function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems):
     case 'boolean':
       return typeof value === 'boolean' ? value : bad('must be true or false');
     case 'enum':
-      return typeof value === 'string' && value in rule.values ? rule.values[value] : bad(`must be one of ${Object.keys(rule.values).join(', ')}`);
+      return typeof value === 'string' && value in rule.values
+        ? rule.values[value]
+        : bad(`must be one of ${Object.keys(rule.values).join(', ')}`);
     case 'url': {
       const url = String(value).trim();
       if (url.length > URL_MAX_LENGTH) return bad(`must have at most ${URL_MAX_LENGTH} characters`);
@@ -121,7 +123,8 @@ function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems):
       if (!Array.isArray(value)) return bad('must be a list');
       if (value.length > rule.maxItems) return bad(`must have at most ${rule.maxItems} items`);
       const items = value.map((v) => String(v).trim());
-      if (items.some((v) => v.length === 0 || v.length > rule.maxLength)) return bad(`items must have 1 to ${rule.maxLength} characters`);
+      if (items.some((v) => v.length === 0 || v.length > rule.maxLength))
+        return bad(`items must have 1 to ${rule.maxLength} characters`);
       const itemProblem = items.map(textProblem).find((x) => x !== null);
       if (itemProblem) return bad(`items ${itemProblem}`);
       if (new Set(items).size !== items.length) return bad('must not repeat an item');
@@ -130,7 +133,8 @@ function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems):
     case 'enumList': {
       if (!Array.isArray(value)) return bad('must be a list');
       if (value.length > rule.maxItems) return bad(`must have at most ${rule.maxItems} items`);
-      if (value.some((v) => typeof v !== 'string' || !(v in rule.values))) return bad(`items must be among ${Object.keys(rule.values).join(', ')}`);
+      if (value.some((v) => typeof v !== 'string' || !(v in rule.values)))
+        return bad(`items must be among ${Object.keys(rule.values).join(', ')}`);
       if (new Set(value).size !== value.length) return bad('must not repeat an item');
       return (value as string[]).map((v) => rule.values[v]);
     }
@@ -154,7 +158,12 @@ function isRequired(rule: FieldRule): boolean {
  * Reads an input object into property values. On create, every required field must be given (or
  * have a default); on update, only the fields present change, and null clears an optional one.
  */
-export function readInput<E extends object>(rules: FieldRules<E>, input: Record<string, unknown>, mode: 'create' | 'update', p: Problems): Row {
+export function readInput<E extends object>(
+  rules: FieldRules<E>,
+  input: Record<string, unknown>,
+  mode: 'create' | 'update',
+  p: Problems,
+): Row {
   const values: Row = {};
   for (const [property, rule] of Object.entries(rules) as [string, FieldRule | undefined][]) {
     if (!rule) continue;
@@ -177,7 +186,13 @@ export function readInput<E extends object>(rules: FieldRules<E>, input: Record<
 }
 
 /** An end date must not come before its start (partial dates compare by the days they can stand for). */
-export function checkOrder(p: Problems, field: string, start: unknown, end: unknown, message = 'must not be before the start'): void {
+export function checkOrder(
+  p: Problems,
+  field: string,
+  start: unknown,
+  end: unknown,
+  message = 'must not be before the start',
+): void {
   if (typeof start !== 'string' || typeof end !== 'string' || !isPartialDate(start) || !isPartialDate(end)) return;
   if (latestDay(end) < earliestDay(start)) p.add(field, message);
 }

@@ -26,7 +26,8 @@ export interface KeyPart {
 
 /** A key of an identifier format; the message says `must be <hint>`. */
 export const identifierKey = (property: string, format: IdentifierFormat, hint: string, field = property): KeyPart => ({
-  field, property,
+  field,
+  property,
   parse: (value, p) => {
     const code = normalise(format, value);
     if (!isValid(format, code)) {
@@ -38,7 +39,8 @@ export const identifierKey = (property: string, format: IdentifierFormat, hint: 
 });
 
 export const serialKey = (field = 'id', property = 'id'): KeyPart => ({
-  field, property,
+  field,
+  property,
   parse: (value, p) => {
     const n = Number(value);
     if (!/^\d{1,10}$/.test(String(value)) || n < 1 || n > SERIAL_ID_MAX) {
@@ -66,9 +68,11 @@ const qualified = (t: { schema: string; table: string }) => `${q(t.schema)}.${q(
 
 /** Translates constraint violations the checks before the write could not see. */
 function translateDbError(error: unknown, entity: string): never {
-  const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
+  const code =
+    (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
   if (code === '23505') throw conflict(`A ${entity} with this key already exists (possibly deleted: restore it instead)`);
-  if (code === '23514' || code === '23502') throw badUserInput(`The ${entity} breaks a rule of the data: check the dates, codes and values`);
+  if (code === '23514' || code === '23502')
+    throw badUserInput(`The ${entity} breaks a rule of the data: check the dates, codes and values`);
   if (code === '23503') throw badUserInput(`The ${entity} refers to a record that does not exist`);
   throw error;
 }
@@ -97,12 +101,16 @@ function keyColumns(ds: DataSource, table: EditableTable<ObjectLiteral>): string
 }
 
 function keyWhere(ds: DataSource, table: EditableTable<ObjectLiteral>, alias: string, first: number): string {
-  return keyColumns(ds, table).map((column, i) => `${alias}.${q(column)} = $${first + i}`).join(' AND ');
+  return keyColumns(ds, table)
+    .map((column, i) => `${alias}.${q(column)} = $${first + i}`)
+    .join(' AND ');
 }
 
 /** Pairs the key columns of two aliases of the same table. */
 function keyJoin(ds: DataSource, table: EditableTable<ObjectLiteral>, left: string, right: string): string {
-  return keyColumns(ds, table).map((c) => `${left}.${q(c)} = ${right}.${q(c)}`).join(' AND ');
+  return keyColumns(ds, table)
+    .map((c) => `${left}.${q(c)} = ${right}.${q(c)}`)
+    .join(' AND ');
 }
 
 /** Reads the key fields of an input (before any SQL runs). */
@@ -124,15 +132,15 @@ export async function currentRow(m: EntityManager, table: EditableTable<ObjectLi
  * it so that a concurrent delete of the parent waits for this transaction.
  */
 export async function requireLive(
-  m: EntityManager, p: Problems, field: string,
-  ref: { schema: string; table: string; column: string; what: string; softDeletes?: boolean }, value: unknown,
+  m: EntityManager,
+  p: Problems,
+  field: string,
+  ref: { schema: string; table: string; column: string; what: string; softDeletes?: boolean },
+  value: unknown,
 ): Promise<void> {
   if (value === undefined || value === null) return;
   const live = ref.softDeletes === false ? '' : ' AND "deleted_at" IS NULL';
-  const rows: unknown[] = await m.query(
-    `SELECT 1 FROM ${qualified(ref)} WHERE ${q(ref.column)} = $1${live} FOR SHARE`,
-    [value],
-  );
+  const rows: unknown[] = await m.query(`SELECT 1 FROM ${qualified(ref)} WHERE ${q(ref.column)} = $1${live} FOR SHARE`, [value]);
   if (rows.length === 0) p.add(field, `no ${ref.what} has the key "${String(value)}"`);
 }
 
@@ -144,7 +152,13 @@ async function reload<E extends ObjectLiteral>(m: EntityManager, table: Editable
 }
 
 /** Why a conditional write touched no row: NOT_FOUND, or CONFLICT with the current version. */
-async function explainMiss(m: EntityManager, table: EditableTable<ObjectLiteral>, key: unknown[], version: number | null, wantDeleted: boolean): Promise<never> {
+async function explainMiss(
+  m: EntityManager,
+  table: EditableTable<ObjectLiteral>,
+  key: unknown[],
+  version: number | null,
+  wantDeleted: boolean,
+): Promise<never> {
   const rows: { version: number; deleted: boolean }[] = await m.query(
     `SELECT t."version", t."deleted_at" IS NOT NULL AS deleted FROM ${qualified(table)} t WHERE ${keyWhere(m.connection, table, 't', 1)}`,
     key,
@@ -193,7 +207,11 @@ export interface EditableSpec<E extends ObjectLiteral> {
 }
 
 /** create: validates, inserts and audits in one transaction; returns the new record. */
-export async function createRecord<E extends ObjectLiteral>(ctx: EditContext, spec: EditableSpec<E>, input: Record<string, unknown>): Promise<E> {
+export async function createRecord<E extends ObjectLiteral>(
+  ctx: EditContext,
+  spec: EditableSpec<E>,
+  input: Record<string, unknown>,
+): Promise<E> {
   const { table } = spec;
   requireEditor(ctx.identity, table.service);
   const p = new Problems();
@@ -206,14 +224,19 @@ export async function createRecord<E extends ObjectLiteral>(ctx: EditContext, sp
     p.throwIfAny();
     const columns = Object.keys(row);
     const inserted = await returning<{ after: Row }>(
-        m,
-        `INSERT INTO ${qualified(table)} AS t (${columns.map(q).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
+      m,
+      `INSERT INTO ${qualified(table)} AS t (${columns.map(q).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
          RETURNING to_jsonb(t) AS after`,
-        columns.map((c) => row[c]),
-      ).catch((e: unknown) => translateDbError(e, table.entity));
+      columns.map((c) => row[c]),
+    ).catch((e: unknown) => translateDbError(e, table.entity));
     const after = inserted[0].after;
     await writeAudit(m, table.schema, {
-      actor: ctx.identity, action: 'create', entity: table.entity, key: auditKey(keyColumns(ctx.ds, table).map((c) => after[c])), before: null, after,
+      actor: ctx.identity,
+      action: 'create',
+      entity: table.entity,
+      key: auditKey(keyColumns(ctx.ds, table).map((c) => after[c])),
+      before: null,
+      after,
     });
     return reload(m, table, after);
   });
@@ -223,7 +246,11 @@ export async function createRecord<E extends ObjectLiteral>(ctx: EditContext, sp
  * update: only the given fields change. The write is a conditional UPDATE on the version the
  * caller read; when another write came first it touches no row and the caller gets CONFLICT.
  */
-export async function updateRecord<E extends ObjectLiteral>(ctx: EditContext, spec: EditableSpec<E>, input: Record<string, unknown>): Promise<E> {
+export async function updateRecord<E extends ObjectLiteral>(
+  ctx: EditContext,
+  spec: EditableSpec<E>,
+  input: Record<string, unknown>,
+): Promise<E> {
   const { table } = spec;
   requireEditor(ctx.identity, table.service);
   const p = new Problems();
@@ -243,17 +270,22 @@ export async function updateRecord<E extends ObjectLiteral>(ctx: EditContext, sp
     const first = key.length + 2;
     const sets = [...columns.map((c, i) => `${q(c)} = $${first + i}`), `"version" = t."version" + 1`];
     const rows = await returning<{ before: Row; after: Row }>(
-        m,
-        `UPDATE ${qualified(table)} AS t SET ${sets.join(', ')}
+      m,
+      `UPDATE ${qualified(table)} AS t SET ${sets.join(', ')}
          FROM ${qualified(table)} AS prior
          WHERE ${keyWhere(ctx.ds, table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS NULL
            AND ${keyJoin(ctx.ds, table, 'prior', 't')}
          RETURNING to_jsonb(prior) AS before, to_jsonb(t) AS after`,
-        [...key, version, ...columns.map((c) => changes[c])],
-      ).catch((e: unknown) => translateDbError(e, table.entity));
+      [...key, version, ...columns.map((c) => changes[c])],
+    ).catch((e: unknown) => translateDbError(e, table.entity));
     if (rows.length === 0) return explainMiss(m, table, key, version, false);
     await writeAudit(m, table.schema, {
-      actor: ctx.identity, action: 'update', entity: table.entity, key: auditKey(key), before: rows[0].before, after: rows[0].after,
+      actor: ctx.identity,
+      action: 'update',
+      entity: table.entity,
+      key: auditKey(key),
+      before: rows[0].before,
+      after: rows[0].after,
     });
     return reload(m, table, rows[0].after);
   });
@@ -261,7 +293,10 @@ export async function updateRecord<E extends ObjectLiteral>(ctx: EditContext, sp
 
 /** delete (soft) or restore: a conditional UPDATE of deleted_at on the version the caller read. */
 export async function setDeleted<E extends ObjectLiteral>(
-  ctx: EditContext, spec: EditableSpec<E>, input: Record<string, unknown>, deleted: boolean,
+  ctx: EditContext,
+  spec: EditableSpec<E>,
+  input: Record<string, unknown>,
+  deleted: boolean,
 ): Promise<E> {
   const { table } = spec;
   requireEditor(ctx.identity, table.service);
@@ -297,8 +332,12 @@ export async function setDeleted<E extends ObjectLiteral>(
     if (!deleted) await spec.check?.(rows[0].after, p, m);
     p.throwIfAny(`Restoring ${table.entity} ${auditKey(key)}`);
     await writeAudit(m, table.schema, {
-      actor: ctx.identity, action: deleted ? 'delete' : 'restore', entity: table.entity, key: auditKey(key),
-      before: rows[0].before, after: rows[0].after,
+      actor: ctx.identity,
+      action: deleted ? 'delete' : 'restore',
+      entity: table.entity,
+      key: auditKey(key),
+      before: rows[0].before,
+      after: rows[0].after,
     });
     return reload(m, table, rows[0].after);
   });
@@ -307,7 +346,8 @@ export async function setDeleted<E extends ObjectLiteral>(
 /** The four mutations of one editable type, as resolvers returning `{ [payloadField]: record }`. */
 export function mutationResolvers<E extends ObjectLiteral>(spec: EditableSpec<E>, payloadField: string) {
   type Args = { input: Record<string, unknown> };
-  const wrap = (run: (ctx: EditContext, input: Record<string, unknown>) => Promise<E>) =>
+  const wrap =
+    (run: (ctx: EditContext, input: Record<string, unknown>) => Promise<E>) =>
     async (_: unknown, args: Args, ctx: EditContext) => ({ [payloadField]: await run(ctx, args.input) });
   return {
     create: wrap((ctx, input) => createRecord(ctx, spec, input)),

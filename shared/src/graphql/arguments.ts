@@ -32,7 +32,10 @@ export function intArg(value: number, field: string, min: number, max: number): 
 
 /** Folds case and accents, for name searches. */
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 // Bidi embeddings, overrides and isolates reorder how the text around them is displayed (the
@@ -52,7 +55,8 @@ const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Cc}\p{Mn}\p{Me}\u115F\u1160\u3164\uFF
  */
 export function textProblem(text: string): string | null {
   if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode (it has a lone surrogate)';
-  if (BIDI_CONTROL.test(text)) return 'must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)';
+  if (BIDI_CONTROL.test(text))
+    return 'must not contain bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069)';
   if (CONTROL.test(text)) return 'must not contain control characters';
   if (!VISIBLE.test(text)) return 'must contain a visible character';
   return null;

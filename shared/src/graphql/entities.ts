@@ -1,5 +1,12 @@
 import {
-  type DocumentNode, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema, isObjectType, Kind,
+  type DocumentNode,
+  getNamedType,
+  GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  isObjectType,
+  Kind,
 } from 'graphql';
 import { badUserInput } from './errors';
 
@@ -22,7 +29,12 @@ export function entityKeys(typeDefs: DocumentNode): Map<string, string[][]> {
       if (directive.name.value !== 'key') continue;
       const fields = directive.arguments?.find((a) => a.name.value === 'fields')?.value;
       if (fields?.kind !== Kind.STRING) continue;
-      const names = /[{}]/.test(fields.value) ? [] : fields.value.trim().split(/[\s,]+/).filter((n) => n !== '');
+      const names = /[{}]/.test(fields.value)
+        ? []
+        : fields.value
+            .trim()
+            .split(/[\s,]+/)
+            .filter((n) => n !== '');
       keys.set(definition.name.value, [...(keys.get(definition.name.value) ?? []), names]);
     }
   }
@@ -52,13 +64,19 @@ function keyProblem(type: GraphQLObjectType, names: string[], representation: Re
 }
 
 /** Why one representation cannot be looked up, or null when it is well-formed. */
-export function representationProblem(schema: GraphQLSchema, keys: Map<string, string[][]>, representation: unknown): string | null {
-  if (typeof representation !== 'object' || representation === null || Array.isArray(representation)) return `is ${kindOf(representation)}, not an object`;
+export function representationProblem(
+  schema: GraphQLSchema,
+  keys: Map<string, string[][]>,
+  representation: unknown,
+): string | null {
+  if (typeof representation !== 'object' || representation === null || Array.isArray(representation))
+    return `is ${kindOf(representation)}, not an object`;
   const { __typename: typename } = representation as { __typename?: unknown };
   if (typeof typename !== 'string') return 'has no __typename';
   const type = schema.getType(typename);
   const alternatives = keys.get(typename);
-  if (!isObjectType(type) || !alternatives) return `names "${typename.slice(0, 100)}", which is not an entity type of this service`;
+  if (!isObjectType(type) || !alternatives)
+    return `names "${typename.slice(0, 100)}", which is not an entity type of this service`;
   const problems = alternatives.map((names) => keyProblem(type, names, representation as Record<string, unknown>));
   return problems.includes(null) ? null : problems[0];
 }

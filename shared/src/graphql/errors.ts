@@ -48,7 +48,12 @@ export interface GraphErrorOptions {
 }
 
 /** The one way to build an error with a code: extensions.code first, then any extra extensions. */
-export function graphError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, options: GraphErrorOptions = {}): GraphQLError {
+export function graphError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+  options: GraphErrorOptions = {},
+): GraphQLError {
   const http = options.refusesRequest ? { http: { status: ERROR_CODES[code].status } } : {};
   return new GraphQLError(message, { extensions: { code, ...extensions, ...http }, originalError: options.originalError });
 }
@@ -73,7 +78,10 @@ export function notFound(message: string): GraphQLError {
 export function danglingReference(typename: string, rawKey: string): GraphQLError {
   // Keys come from stored rows or representations: bounded, so a broken one cannot bloat the answer.
   const key = rawKey.slice(0, 100);
-  return graphError('DANGLING_REFERENCE', `${typename} "${key}" does not exist: it was deleted or never recorded`, { typename, key });
+  return graphError('DANGLING_REFERENCE', `${typename} "${key}" does not exist: it was deleted or never recorded`, {
+    typename,
+    key,
+  });
 }
 
 /** The record an entity reference names, or DANGLING_REFERENCE when the look-up found none. */

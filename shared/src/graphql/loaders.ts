@@ -39,9 +39,7 @@ export function groupLoader<K extends string | number, V>(
  * Keys are objects; the cache key is their JSON, so equal arguments share one fetch. Keys with the
  * same arguments are batched into one statement by the caller's fetch, which receives them all.
  */
-export function argsLoader<K extends object, V>(
-  fetch: (keys: readonly K[]) => Promise<V[]>,
-): DataLoader<K, V, string> {
+export function argsLoader<K extends object, V>(fetch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>(async (keys) => fetch(keys), { cacheKeyFn: (k) => JSON.stringify(k) });
 }
 

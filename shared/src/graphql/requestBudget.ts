@@ -61,11 +61,17 @@ function abandoned(): GraphQLError {
 }
 
 function overBudget(max: number): GraphQLError {
-  return graphError('REQUEST_BUDGET_EXCEEDED', `The request needs more than ${max} objects from this service; ask for smaller pages or fewer nested lists`);
+  return graphError(
+    'REQUEST_BUDGET_EXCEEDED',
+    `The request needs more than ${max} objects from this service; ask for smaller pages or fewer nested lists`,
+  );
 }
 
 function overBound(coordinate: string, length: number, bound: number): GraphQLError {
-  return graphError('LIST_BOUND_EXCEEDED', `${coordinate} has ${length} items, more than the ${bound} its schema declares; use the paginated field instead`);
+  return graphError(
+    'LIST_BOUND_EXCEEDED',
+    `${coordinate} has ${length} items, more than the ${bound} its schema declares; use the paginated field instead`,
+  );
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -88,8 +88,7 @@ export const DateScalar = new GraphQLScalarType({
 
 export const PartialDateScalar = new GraphQLScalarType({
   name: 'PartialDate',
-  description:
-    'An ISO 8601 date at the precision the source gives: YYYY, YYYY-MM or YYYY-MM-DD. Never padded to a made-up day.',
+  description: 'An ISO 8601 date at the precision the source gives: YYYY, YYYY-MM or YYYY-MM-DD. Never padded to a made-up day.',
   serialize: (v) => String(v),
   parseValue: (v) => checked(v, 'PartialDate', isPartialDate, PARTIAL_FORM),
   parseLiteral: (ast) => checked(stringLiteral(ast, 'PartialDate'), 'PartialDate', isPartialDate, PARTIAL_FORM),

@@ -5,7 +5,16 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
-  concatAST, type DocumentNode, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, isInputObjectType, isInterfaceType, isObjectType, Kind, parse,
+  concatAST,
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  parse,
   valueFromAST,
 } from 'graphql';
 import { COUNTRIES, type CountryRef } from '../reference/countries';
@@ -102,7 +111,12 @@ const COMMON_TYPE_DEFS = parse(COMMON_SDL);
  */
 function storedEnumDefaults(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
-    const fields = isObjectType(type) || isInterfaceType(type) ? Object.values(type.getFields()).flatMap((f) => f.args) : isInputObjectType(type) ? Object.values(type.getFields()) : [];
+    const fields =
+      isObjectType(type) || isInterfaceType(type)
+        ? Object.values(type.getFields()).flatMap((f) => f.args)
+        : isInputObjectType(type)
+          ? Object.values(type.getFields())
+          : [];
     for (const input of fields) {
       if (input.astNode?.defaultValue) input.defaultValue = valueFromAST(input.astNode.defaultValue, input.type);
     }
@@ -134,9 +148,19 @@ export function buildServiceSchema(schemaFile: string, resolvers: ServiceResolve
 // SQLSTATE classes and codes that say the server cannot be reached or is going away: connection
 // exceptions (08), shutdown, crash, still starting (57P01-57P03), out of connection slots (53300).
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
-const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 // What node-postgres and its pool throw without a code when a connection ends or cannot be made in time.
-const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
 /** True when an error (or one of its causes) says the database cannot be reached, rather than that a query is wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -167,7 +191,8 @@ export function maskError(log: Logger) {
     const code = String(formatted.extensions?.code ?? '');
     const original = (error as { originalError?: unknown })?.originalError ?? error;
     const service = typeof formatted.extensions?.serviceName === 'string' ? { service: formatted.extensions.serviceName } : {};
-    if (DOWNSTREAM_CODES.has(code)) log.warn('downstream failure', { ...service, path: formatted.path, error: describeError(error) });
+    if (DOWNSTREAM_CODES.has(code))
+      log.warn('downstream failure', { ...service, path: formatted.path, error: describeError(error) });
     if (PUBLIC_ERROR_CODES.has(code)) {
       const { stacktrace: _s, exception: _e, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };

@@ -10,7 +10,12 @@ export const MAX_LINE_BYTES = 64 * 1024;
 
 /** Reads a small RFC 4180 CSV file with a header line into records of strings. Empty cells stay ''. */
 export function readCsv(file: string): Record<string, string>[] {
-  return parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, bom: true, max_record_size: MAX_LINE_BYTES });
+  return parse(fs.readFileSync(file, 'utf8'), {
+    columns: true,
+    skip_empty_lines: true,
+    bom: true,
+    max_record_size: MAX_LINE_BYTES,
+  });
 }
 
 /** An empty cell means "no source gave the value": it becomes null, never 0 or "none". */

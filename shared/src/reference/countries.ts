@@ -24,12 +24,26 @@ export interface CountryRef {
 /** Codes used by the UN DESA migrant-stock data that ISO 3166-1 does not have. */
 const NON_ISO: CountryRef[] = [
   {
-    code: 'OOO', iso2: null, m49: null, name: 'Other or unknown origin', nameFr: 'Origine autre ou inconnue',
-    region: null, subregion: null, intermediateRegion: null, isoCode: false,
+    code: 'OOO',
+    iso2: null,
+    m49: null,
+    name: 'Other or unknown origin',
+    nameFr: 'Origine autre ou inconnue',
+    region: null,
+    subregion: null,
+    intermediateRegion: null,
+    isoCode: false,
   },
   {
-    code: 'XCX', iso2: null, m49: '830', name: 'Channel Islands', nameFr: 'Îles Anglo-Normandes',
-    region: 'Europe', subregion: 'Northern Europe', intermediateRegion: null, isoCode: false,
+    code: 'XCX',
+    iso2: null,
+    m49: '830',
+    name: 'Channel Islands',
+    nameFr: 'Îles Anglo-Normandes',
+    region: 'Europe',
+    subregion: 'Northern Europe',
+    intermediateRegion: null,
+    isoCode: false,
   },
 ];
 

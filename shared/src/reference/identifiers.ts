@@ -17,7 +17,15 @@ export interface IdentifierFormat {
   readonly keepCase: boolean;
 }
 
-function format(f: { chars: string; first: string; min: number; max: number; noun: string; spelling: string; keepCase?: boolean }): IdentifierFormat {
+function format(f: {
+  chars: string;
+  first: string;
+  min: number;
+  max: number;
+  noun: string;
+  spelling: string;
+  keepCase?: boolean;
+}): IdentifierFormat {
   return {
     pattern: new RegExp(`^${f.first}${f.chars}{${f.min - 1},${f.max - 1}}$`),
     minLength: f.min,
@@ -31,40 +39,97 @@ function format(f: { chars: string; first: string; min: number; max: number; nou
 const HYPHENATED = 'letters, digits and hyphens';
 
 /** ISO 3166-1 alpha-3 (SEN). */
-export const COUNTRY_CODE = format({ first: '[A-Z]', chars: '[A-Z]', min: 3, max: 3, noun: 'an ISO 3166-1 alpha-3 code', spelling: 'three letters' });
+export const COUNTRY_CODE = format({
+  first: '[A-Z]',
+  chars: '[A-Z]',
+  min: 3,
+  max: 3,
+  noun: 'an ISO 3166-1 alpha-3 code',
+  spelling: 'three letters',
+});
 
 /** Legal instruments: ICRMW, AU-KAMPALA, ILO-C097, ECOWAS-FMP-1979. */
-export const INSTRUMENT_CODE = format({ first: '[A-Z0-9]', chars: '[A-Z0-9-]', min: 2, max: 30, noun: 'an instrument code', spelling: HYPHENATED });
+export const INSTRUMENT_CODE = format({
+  first: '[A-Z0-9]',
+  chars: '[A-Z0-9-]',
+  min: 2,
+  max: 30,
+  noun: 'an instrument code',
+  spelling: HYPHENATED,
+});
 
 /** Consultative processes (MIDWA, MIDCAS, IDM), also where a programme names the one it supports. */
-export const PROCESS_CODE = format({ first: '[A-Z]', chars: '[A-Z0-9-]', min: 2, max: 20, noun: 'a process code', spelling: HYPHENATED });
+export const PROCESS_CODE = format({
+  first: '[A-Z]',
+  chars: '[A-Z0-9-]',
+  min: 2,
+  max: 20,
+  noun: 'a process code',
+  spelling: HYPHENATED,
+});
 
 /** Regional organisations (ECOWAS, ECCAS). */
-export const ORGANIZATION_CODE = format({ first: '[A-Z]', chars: '[A-Z0-9-]', min: 2, max: 20, noun: 'an organisation code', spelling: HYPHENATED });
+export const ORGANIZATION_CODE = format({
+  first: '[A-Z]',
+  chars: '[A-Z0-9-]',
+  min: 2,
+  max: 20,
+  noun: 'an organisation code',
+  spelling: HYPHENATED,
+});
 
 /** Records named by a readable id: trainings, publications, meetings, programmes (IML-CEDEAO-SEN). */
-export const RECORD_ID = format({ first: '[A-Z0-9]', chars: '[A-Z0-9-]', min: 2, max: 60, noun: 'a record id', spelling: HYPHENATED });
+export const RECORD_ID = format({
+  first: '[A-Z0-9]',
+  chars: '[A-Z0-9-]',
+  min: 2,
+  max: 60,
+  noun: 'a record id',
+  spelling: HYPHENATED,
+});
 
 /**
  * UN agencies: UNHCR, UN Women. No "." and at most 20 characters: no agency's acronym has more
  * (the reads once allowed both, so they accepted acronyms that no write could store).
  */
 export const ACRONYM = format({
-  first: '[A-Z]', chars: '[A-Za-z0-9 -]', min: 2, max: 20, noun: 'an agency acronym', spelling: 'letters, digits, spaces or hyphens', keepCase: true,
+  first: '[A-Z]',
+  chars: '[A-Za-z0-9 -]',
+  min: 2,
+  max: 20,
+  noun: 'an agency acronym',
+  spelling: 'letters, digits, spaces or hyphens',
+  keepCase: true,
 });
 
 /** Indicators of the catalogue (WB_NET_MIGRATION, IDMC_NEW_DISPLACEMENTS_VOLCANIC_ACTIVITY). */
-export const INDICATOR_CODE = format({ first: '[A-Z]', chars: '[A-Z0-9_.]', min: 1, max: 40, noun: 'an indicator code', spelling: 'letters, digits, "_" or "."' });
+export const INDICATOR_CODE = format({
+  first: '[A-Z]',
+  chars: '[A-Z0-9_.]',
+  min: 1,
+  max: 40,
+  noun: 'an indicator code',
+  spelling: 'letters, digits, "_" or "."',
+});
 
 /** Migration profiles: the country and the edition year (SEN-2018). */
 export const PROFILE_ID: IdentifierFormat = {
-  pattern: /^[A-Z]{3}-\d{4}$/, minLength: 8, maxLength: 8, noun: 'a migration-profile id', spelling: 'a country code and a year', keepCase: false,
+  pattern: /^[A-Z]{3}-\d{4}$/,
+  minLength: 8,
+  maxLength: 8,
+  noun: 'a migration-profile id',
+  spelling: 'a country code and a year',
+  keepCase: false,
 };
 
 /** ISBN-10 or ISBN-13, hyphens anywhere between the digits. */
 export const ISBN: IdentifierFormat = {
   pattern: /^(?=(?:[^0-9X]*[0-9X]){10}(?:(?:[^0-9X]*[0-9X]){3})?$)[0-9][0-9-]*[0-9X]$/,
-  minLength: 10, maxLength: 17, noun: 'an ISBN of 10 or 13 digits (hyphens allowed)', spelling: 'digits and hyphens', keepCase: false,
+  minLength: 10,
+  maxLength: 17,
+  noun: 'an ISBN of 10 or 13 digits (hyphens allowed)',
+  spelling: 'digits and hyphens',
+  keepCase: false,
 };
 
 /** Serial record ids: positive PostgreSQL integers. */

@@ -144,12 +144,18 @@ export function serviceUrlVariable(service: ServiceName): string {
  */
 export function shiftedPorts(gatewayPort: number): Record<ServiceName | 'gateway', number> {
   const shift = gatewayPort - DEFAULT_PORTS.gateway;
-  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, port + shift])) as Record<ServiceName | 'gateway', number>;
+  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, port + shift])) as Record<
+    ServiceName | 'gateway',
+    number
+  >;
 }
 
 /** The environment that puts the gateway and each service on these ports (GATEWAY_PORT, LEGAL_INSTRUMENTS_PORT, ...). */
 export function portVariables(ports: Record<ServiceName | 'gateway', number>): Record<string, string> {
-  return { GATEWAY_PORT: String(ports.gateway), ...Object.fromEntries(SERVICE_NAMES.map((name) => [servicePortVariable(name), String(ports[name])])) };
+  return {
+    GATEWAY_PORT: String(ports.gateway),
+    ...Object.fromEntries(SERVICE_NAMES.map((name) => [servicePortVariable(name), String(ports[name])])),
+  };
 }
 
 /** The environment that points a gateway at each service on these ports of `host` (LEGAL_INSTRUMENTS_URL, ...). */
@@ -208,7 +214,10 @@ function readText(env: NodeJS.ProcessEnv, variable: string, fallback: string | u
 function readServiceSecrets(env: NodeJS.ProcessEnv, production: boolean): Partial<Record<ServiceName, string>> {
   const master = readSecret(env, 'SERVICE_SIGNING_SECRET');
   if (master && production) {
-    throw new ConfigError('SERVICE_SIGNING_SECRET', 'is for development and test only: in production set one SERVICE_SECRET_<SERVICE> per service');
+    throw new ConfigError(
+      'SERVICE_SIGNING_SECRET',
+      'is for development and test only: in production set one SERVICE_SECRET_<SERVICE> per service',
+    );
   }
   const secrets: Partial<Record<ServiceName, string>> = {};
   for (const name of SERVICE_NAMES) {
@@ -222,7 +231,10 @@ function readServiceSecrets(env: NodeJS.ProcessEnv, production: boolean): Partia
 function readJwt(env: NodeJS.ProcessEnv, production: boolean): JwtConfig {
   const secret = readSecret(env, 'JWT_SECRET');
   if (secret && production) {
-    throw new ConfigError('JWT_SECRET', 'is for local HS256 tokens only: in production the gateway verifies RS256/ES256 tokens with the keys at JWT_JWKS_URL');
+    throw new ConfigError(
+      'JWT_SECRET',
+      'is for local HS256 tokens only: in production the gateway verifies RS256/ES256 tokens with the keys at JWT_JWKS_URL',
+    );
   }
   const jwksUrl = readUrl(env, 'JWT_JWKS_URL', production ? ['https:'] : ['https:', 'http:']);
   return {
@@ -248,13 +260,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const serviceUrls = {} as Record<ServiceName, string>;
   for (const name of SERVICE_NAMES) {
     ports[name] = readInt(env, servicePortVariable(name), DEFAULT_PORTS[name], 0, 65535);
-    serviceUrls[name] =
-      readUrl(env, serviceUrlVariable(name), ['http:', 'https:']) ?? `http://127.0.0.1:${ports[name]}/graphql`;
+    serviceUrls[name] = readUrl(env, serviceUrlVariable(name), ['http:', 'https:']) ?? `http://127.0.0.1:${ports[name]}/graphql`;
   }
   const embeddedDirRaw = env.EMBEDDED_PG_DIR && env.EMBEDDED_PG_DIR !== '' ? env.EMBEDDED_PG_DIR : '.data/postgres';
   return {
     nodeEnv,
-    logLevel: readEnum(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, nodeEnv === 'test' ? 'warn' : 'info'),
+    logLevel: readEnum(
+      env,
+      'LOG_LEVEL',
+      ['debug', 'info', 'warn', 'error', 'silent'] as const,
+      nodeEnv === 'test' ? 'warn' : 'info',
+    ),
     host,
     database: {
       url: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -264,7 +280,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 10000, 100, 600000),
       connectTimeoutMs: readInt(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120000),
       rolePasswords: Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, readSecret(env, databasePasswordVariable(name))]).filter(([, value]) => value !== undefined),
+        SERVICE_NAMES.map((name) => [name, readSecret(env, databasePasswordVariable(name))]).filter(
+          ([, value]) => value !== undefined,
+        ),
       ),
       roleSecretFile: nodeEnv === 'production' ? undefined : path.join(PROJECT_ROOT, '.data', 'database-role-secret'),
     },
@@ -274,7 +292,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphDeduplication: readEnum(env, 'SUBGRAPH_DEDUPLICATION', ['on', 'off'] as const, 'on') === 'on',
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_S', 0, 0, 86400),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
-    supergraphPath: path.resolve(PROJECT_ROOT, env.SUPERGRAPH_PATH && env.SUPERGRAPH_PATH !== '' ? env.SUPERGRAPH_PATH : 'gateway/supergraph.graphql'),
+    supergraphPath: path.resolve(
+      PROJECT_ROOT,
+      env.SUPERGRAPH_PATH && env.SUPERGRAPH_PATH !== '' ? env.SUPERGRAPH_PATH : 'gateway/supergraph.graphql',
+    ),
     jwt: readJwt(env, nodeEnv === 'production'),
     serviceSecrets: readServiceSecrets(env, nodeEnv === 'production'),
     limits: {

@@ -83,7 +83,11 @@ const LINGER_MS = 1000;
  */
 function refuseBody(req: IncomingMessage, res: ServerResponse, status: 408 | 413, message: string): void {
   const text = JSON.stringify(requestErrorBody(message));
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
   res.write(text);
   let timer: NodeJS.Timeout | undefined;
   const close = () => {

@@ -32,8 +32,14 @@ function describeOne(error: unknown): string {
 
 function causeOf(error: unknown): unknown {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { originalError, thrownValue, cause, driverError } = error as { originalError?: unknown; thrownValue?: unknown; cause?: unknown; driverError?: unknown };
-  const distinctDriverError = driverError !== undefined && (driverError as { message?: unknown }).message !== (error as { message?: unknown }).message;
+  const { originalError, thrownValue, cause, driverError } = error as {
+    originalError?: unknown;
+    thrownValue?: unknown;
+    cause?: unknown;
+    driverError?: unknown;
+  };
+  const distinctDriverError =
+    driverError !== undefined && (driverError as { message?: unknown }).message !== (error as { message?: unknown }).message;
   return originalError ?? thrownValue ?? cause ?? (distinctDriverError ? driverError : undefined);
 }
 

@@ -2,7 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { DataSource, MixedList } from 'typeorm';
-import { type Config, type DatabaseConfig, loadConfig, PROJECT_ROOT, SERVICE_SCHEMAS, type ServiceName, serviceSecretVariable } from './config';
+import {
+  type Config,
+  type DatabaseConfig,
+  loadConfig,
+  PROJECT_ROOT,
+  SERVICE_SCHEMAS,
+  type ServiceName,
+  serviceSecretVariable,
+} from './config';
 import { closeServer, createHttpServer, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
 import { createServiceDataSource, runMigrations } from '../data/dataSource';
@@ -36,7 +44,10 @@ export interface ServiceContext<TLoaders> {
 }
 
 /** A declared service, with what tests of its schema and migrations need. */
-export type DeclaredService<TLoaders> = ServiceDefinition<ServiceContext<TLoaders>> & { schemaFile: string; migrations: Function[] };
+export type DeclaredService<TLoaders> = ServiceDefinition<ServiceContext<TLoaders>> & {
+  schemaFile: string;
+  migrations: Function[];
+};
 
 /** Turns a service's declaration into the definition the orchestrator, the scripts and the tests run. */
 export function defineService<TLoaders>(service: ServiceDeclaration<TLoaders>): DeclaredService<TLoaders> {
@@ -49,8 +60,17 @@ export function defineService<TLoaders>(service: ServiceDeclaration<TLoaders>): 
     schemaFile,
     migrations,
     createDataSource: (url, database, log) =>
-      createServiceDataSource({ url, schema, entities: service.entities, migrations, database, applicationName: service.name, log }),
-    buildServer: (log) => createSubgraphServer<ServiceContext<TLoaders>>({ schema: buildServiceSchema(schemaFile, service.resolvers), log }),
+      createServiceDataSource({
+        url,
+        schema,
+        entities: service.entities,
+        migrations,
+        database,
+        applicationName: service.name,
+        log,
+      }),
+    buildServer: (log) =>
+      createSubgraphServer<ServiceContext<TLoaders>>({ schema: buildServiceSchema(schemaFile, service.resolvers), log }),
     // A fresh context (and fresh loaders) for every request.
     createContext: (ds, identity = ANONYMOUS) => ({ ds, identity, loaders: service.createLoaders(ds) }),
     seed: async (ds, log) => [await service.seed(ds, log)].flat(),
@@ -134,7 +154,10 @@ export async function startService<T extends BaseContext>(
   // The signature is checked while the context is built: a request the gateway did not sign gets
   // a 401/403 before Apollo parses it, so no resolver runs (not even _entities or _service).
   const context = async (req: IncomingMessage, body: string, signal: AbortSignal) => {
-    const ctx = def.createContext(ds, verifySignedRequest({ secret: opts.secret, service: def.name, method: req.method, headers: req.headers, body }));
+    const ctx = def.createContext(
+      ds,
+      verifySignedRequest({ secret: opts.secret, service: def.name, method: req.method, headers: req.headers, body }),
+    );
     bindRequest(ctx, { signal });
     return ctx;
   };
@@ -176,11 +199,19 @@ export async function runService<T extends BaseContext>(def: ServiceDefinition<T
   }
   const secret = config.serviceSecrets[def.name];
   if (!secret) {
-    log.error(`${serviceSecretVariable(def.name)} must be set (or, in development and test, SERVICE_SIGNING_SECRET): npm start sets it`);
+    log.error(
+      `${serviceSecretVariable(def.name)} must be set (or, in development and test, SERVICE_SIGNING_SECRET): npm start sets it`,
+    );
     process.exit(2);
   }
   const running = await startService(def, {
-    url, database: config.database, port: config.ports[def.name], host: config.host, log, secret, readTimeoutMs: config.httpReadTimeoutMs,
+    url,
+    database: config.database,
+    port: config.ports[def.name],
+    host: config.host,
+    log,
+    secret,
+    readTimeoutMs: config.httpReadTimeoutMs,
   });
   log.info(`listening on ${running.url}`);
   let stopping = false;

@@ -19,7 +19,7 @@ describe('consultative-processes alone', () => {
       data: {
         consultativeProcess: {
           code: 'MIDCAS',
-          aliases: ["DIMAC", "Dialogue sur la migration pour les Etats de l'Afrique centrale"],
+          aliases: ['DIMAC', "Dialogue sur la migration pour les Etats de l'Afrique centrale"],
           scope: 'REGIONAL',
           status: 'DORMANT',
           leadOrganization: { code: 'ECCAS', name: "Communauté économique des États de l'Afrique centrale" },
@@ -56,12 +56,27 @@ describe('consultative-processes alone', () => {
       }
     }`);
     const org = result.data!.org as {
-      code: string; y2024: { country: { code: string } }[]; y2025: { country: { code: string } }[];
+      code: string;
+      y2024: { country: { code: string } }[];
+      y2025: { country: { code: string } }[];
       associates: { country: { code: string }; type: string }[];
     };
     expect(org.code).toBe('ECOWAS');
     expect(org.y2024).toHaveLength(15);
-    expect(org.y2025.map((m) => m.country.code)).toEqual(['BEN', 'CIV', 'CPV', 'GHA', 'GIN', 'GMB', 'GNB', 'LBR', 'NGA', 'SEN', 'SLE', 'TGO']);
+    expect(org.y2025.map((m) => m.country.code)).toEqual([
+      'BEN',
+      'CIV',
+      'CPV',
+      'GHA',
+      'GIN',
+      'GMB',
+      'GNB',
+      'LBR',
+      'NGA',
+      'SEN',
+      'SLE',
+      'TGO',
+    ]);
     expect(org.associates.filter((m) => m.type === 'ASSOCIATE')).toEqual([{ country: { code: 'MRT' }, type: 'ASSOCIATE' }]);
   });
 
@@ -106,7 +121,14 @@ describe('consultative-processes alone', () => {
       errors: [danglingAt(4, 'Country', 'ZZZ')],
       data: {
         _entities: [
-          { code: 'CPV', name: 'Cabo Verde', processParticipations: [{ process: { code: 'MIDWA' }, role: 'MEMBER' }, { process: { code: 'MIDWA' }, role: 'STEERING_COMMITTEE_MEMBER' }] },
+          {
+            code: 'CPV',
+            name: 'Cabo Verde',
+            processParticipations: [
+              { process: { code: 'MIDWA' }, role: 'MEMBER' },
+              { process: { code: 'MIDWA' }, role: 'STEERING_COMMITTEE_MEMBER' },
+            ],
+          },
           { code: 'IDM', name: 'International Dialogue on Migration' },
           { code: 'ECCAS', acronym: 'CEEAC' },
           { id: 'MIDCAS-2012-BRAZZAVILLE', city: 'Brazzaville', country: { code: 'COG' } },

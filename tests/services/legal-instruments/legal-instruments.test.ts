@@ -30,15 +30,27 @@ describe('legal-instruments alone', () => {
             code: 'SEN',
             treatyActions: [
               {
-                instrument: { code: 'AU-KAMPALA' }, action: 'SIGNATURE', date: '2011-07-12', depositDate: null, effectiveDate: null,
+                instrument: { code: 'AU-KAMPALA' },
+                action: 'SIGNATURE',
+                date: '2011-07-12',
+                depositDate: null,
+                effectiveDate: null,
                 provenance: { confidence: 'SEEN', verified: true, sources: [{ title: KAMPALA_SOURCE }] },
               },
               {
-                instrument: { code: 'ICRMW' }, action: 'ACCESSION', date: '1999-06-09', depositDate: null, effectiveDate: null,
+                instrument: { code: 'ICRMW' },
+                action: 'ACCESSION',
+                date: '1999-06-09',
+                depositDate: null,
+                effectiveDate: null,
                 provenance: {
-                  confidence: 'SEEN', verified: true,
+                  confidence: 'SEEN',
+                  verified: true,
                   sources: [
-                    { title: 'UNESCO copy of the UNTC ICRMW status list (c. 2010; 2015 web archive), seen in a secondary source; URL not recorded' },
+                    {
+                      title:
+                        'UNESCO copy of the UNTC ICRMW status list (c. 2010; 2015 web archive), seen in a secondary source; URL not recorded',
+                    },
                     { title: 'secondary notes (URL not recorded)' },
                   ],
                 },
@@ -62,8 +74,24 @@ describe('legal-instruments alone', () => {
         _entities: [
           {
             treatyStatuses: [
-              { instrument: { shortTitle: 'Kampala Convention' }, asOf: '2024-06-30', status: 'SIGNATORY', since: '2011-07-12', basis: { action: 'SIGNATURE' }, dateCertain: true, verified: true },
-              { instrument: { shortTitle: 'Migrant Workers Convention' }, asOf: '2024-06-30', status: 'PARTY', since: '1999-06-09', basis: { action: 'ACCESSION' }, dateCertain: true, verified: true },
+              {
+                instrument: { shortTitle: 'Kampala Convention' },
+                asOf: '2024-06-30',
+                status: 'SIGNATORY',
+                since: '2011-07-12',
+                basis: { action: 'SIGNATURE' },
+                dateCertain: true,
+                verified: true,
+              },
+              {
+                instrument: { shortTitle: 'Migrant Workers Convention' },
+                asOf: '2024-06-30',
+                status: 'PARTY',
+                since: '1999-06-09',
+                basis: { action: 'ACCESSION' },
+                dateCertain: true,
+                verified: true,
+              },
             ],
           },
         ],
@@ -81,11 +109,51 @@ describe('legal-instruments alone', () => {
     expect(result).toEqual({
       data: {
         _entities: [
-          { code: 'SEN', treatyStatus: { status: 'SIGNATORY', since: '2011-07-12', basis: { action: 'SIGNATURE', depositDate: null }, dateCertain: true } },
-          { code: 'NGA', treatyStatus: { status: 'PARTY', since: '2012-04-17', basis: { action: 'RATIFICATION', depositDate: '2012-05-22' }, dateCertain: true } },
-          { code: 'GHA', treatyStatus: { status: 'SIGNATORY', since: '2010-02-02', basis: { action: 'SIGNATURE', depositDate: null }, dateCertain: true } },
-          { code: 'MLI', treatyStatus: { status: 'PARTY', since: '2012-11-07', basis: { action: 'RATIFICATION', depositDate: '2012-11-26' }, dateCertain: true } },
-          { code: 'GNB', treatyStatus: { status: 'PARTY', since: '2011-12-23', basis: { action: 'RATIFICATION', depositDate: '2012-01-04' }, dateCertain: true } },
+          {
+            code: 'SEN',
+            treatyStatus: {
+              status: 'SIGNATORY',
+              since: '2011-07-12',
+              basis: { action: 'SIGNATURE', depositDate: null },
+              dateCertain: true,
+            },
+          },
+          {
+            code: 'NGA',
+            treatyStatus: {
+              status: 'PARTY',
+              since: '2012-04-17',
+              basis: { action: 'RATIFICATION', depositDate: '2012-05-22' },
+              dateCertain: true,
+            },
+          },
+          {
+            code: 'GHA',
+            treatyStatus: {
+              status: 'SIGNATORY',
+              since: '2010-02-02',
+              basis: { action: 'SIGNATURE', depositDate: null },
+              dateCertain: true,
+            },
+          },
+          {
+            code: 'MLI',
+            treatyStatus: {
+              status: 'PARTY',
+              since: '2012-11-07',
+              basis: { action: 'RATIFICATION', depositDate: '2012-11-26' },
+              dateCertain: true,
+            },
+          },
+          {
+            code: 'GNB',
+            treatyStatus: {
+              status: 'PARTY',
+              since: '2011-12-23',
+              basis: { action: 'RATIFICATION', depositDate: '2012-01-04' },
+              dateCertain: true,
+            },
+          },
           { code: 'TGO', treatyStatus: { status: 'NO_RECORD', since: null, basis: null, dateCertain: true } },
           { code: 'CPV', treatyStatus: { status: 'NO_RECORD', since: null, basis: null, dateCertain: true } },
         ],
@@ -131,7 +199,11 @@ describe('legal-instruments alone', () => {
               since: null,
               dateCertain: false,
               verified: false,
-              basis: { action: 'RATIFICATION', date: null, provenance: { confidence: 'UNVERIFIED', verified: false, sourceUrlRecorded: false } },
+              basis: {
+                action: 'RATIFICATION',
+                date: null,
+                provenance: { confidence: 'UNVERIFIED', verified: false, sourceUrlRecorded: false },
+              },
             },
           },
         ],
@@ -229,10 +301,16 @@ describe('legal-instruments alone', () => {
           pageInfo: { hasNextPage: true },
           edges: [{ node: { code: 'ILO-C097', shortTitle: 'ILO C97' } }, { node: { code: 'ILO-C143', shortTitle: 'ILO C143' } }],
         },
-        refugees: { totalCount: 3, edges: [{ node: { code: 'CSR1951' } }, { node: { code: 'OAU1969' } }, { node: { code: 'PSR1967' } }] },
+        refugees: {
+          totalCount: 3,
+          edges: [{ node: { code: 'CSR1951' } }, { node: { code: 'OAU1969' } }, { node: { code: 'PSR1967' } }],
+        },
         freeMovement: {
           totalCount: 2,
-          edges: [{ node: { code: 'AU-FMP', kind: 'PROTOCOL' } }, { node: { code: 'ECOWAS-FMP-1979', kind: 'REGIONAL_PROTOCOL' } }],
+          edges: [
+            { node: { code: 'AU-FMP', kind: 'PROTOCOL' } },
+            { node: { code: 'ECOWAS-FMP-1979', kind: 'REGIONAL_PROTOCOL' } },
+          ],
         },
         notInForce: { totalCount: 1, edges: [{ node: { code: 'AU-FMP' } }] },
       },
@@ -297,8 +375,26 @@ describe('legal-instruments alone', () => {
         _entities: [
           {
             trainings: [
-              { id: 'IML-CEDEAO-PILOT', country: null, location: { code: 'SEN' }, startDate: null, endDate: null, duration: 'two weeks', benefitingMemberState: null, provenance: { confidence: 'SEEN' } },
-              { id: 'IML-CEDEAO-SEN', country: { code: 'SEN' }, location: { code: 'SEN' }, startDate: null, endDate: null, duration: null, benefitingMemberState: true, provenance: { confidence: 'DERIVED' } },
+              {
+                id: 'IML-CEDEAO-PILOT',
+                country: null,
+                location: { code: 'SEN' },
+                startDate: null,
+                endDate: null,
+                duration: 'two weeks',
+                benefitingMemberState: null,
+                provenance: { confidence: 'SEEN' },
+              },
+              {
+                id: 'IML-CEDEAO-SEN',
+                country: { code: 'SEN' },
+                location: { code: 'SEN' },
+                startDate: null,
+                endDate: null,
+                duration: null,
+                benefitingMemberState: true,
+                provenance: { confidence: 'DERIVED' },
+              },
             ],
           },
         ],
@@ -334,14 +430,32 @@ describe('legal-instruments alone', () => {
             year: 2015,
             language: 'EN',
             url: 'https://publications.iom.int/books/survey-migration-policies-west-africa',
-            countries: ['BEN', 'BFA', 'CPV', 'CIV', 'GMB', 'GHA', 'GIN', 'GNB', 'LBR', 'MLI', 'NER', 'NGA', 'SEN', 'SLE', 'TGO'].map((code) => ({ code })),
+            countries: [
+              'BEN',
+              'BFA',
+              'CPV',
+              'CIV',
+              'GMB',
+              'GHA',
+              'GIN',
+              'GNB',
+              'LBR',
+              'MLI',
+              'NER',
+              'NGA',
+              'SEN',
+              'SLE',
+              'TGO',
+            ].map((code) => ({ code })),
             provenance: {
               confidence: 'DERIVED',
               verified: true,
               sources: [
                 { url: 'https://publications.iom.int/books/survey-migration-policies-west-africa' },
                 { url: 'https://iom.int/news/west-african-migration-policy-study-launched' },
-                { url: 'https://icmpd.org/news/archive/governments-in-west-africa-continue-to-make-progress-towards-an-area-of-free-movement' },
+                {
+                  url: 'https://icmpd.org/news/archive/governments-in-west-africa-continue-to-make-progress-towards-an-area-of-free-movement',
+                },
               ],
             },
           },
@@ -353,7 +467,11 @@ describe('legal-instruments alone', () => {
             language: null,
             url: null,
             countries: [],
-            provenance: { confidence: 'UNVERIFIED', verified: false, sources: [{ url: 'https://rodakar.iom.int/international-cooperation-and-partnerships' }] },
+            provenance: {
+              confidence: 'UNVERIFIED',
+              verified: false,
+              sources: [{ url: 'https://rodakar.iom.int/international-cooperation-and-partnerships' }],
+            },
           },
         ],
       },
@@ -383,13 +501,23 @@ describe('legal-instruments alone', () => {
     );
     expect({ ...result, errors: entityErrors(result) }).toEqual({
       errors: [
-        danglingAt(4, 'Country', 'ZZZ'), danglingAt(5, 'LegalInstrument', 'NOPE'), danglingAt(6, 'Training', 'NOPE'), danglingAt(7, 'Publication', 'NOPE'),
+        danglingAt(4, 'Country', 'ZZZ'),
+        danglingAt(5, 'LegalInstrument', 'NOPE'),
+        danglingAt(6, 'Training', 'NOPE'),
+        danglingAt(7, 'Publication', 'NOPE'),
       ],
       data: {
         _entities: [
-          { code: 'GIN', name: 'Guinea', treatyActions: [{ action: 'RATIFICATION', date: '2017-04-25', effectiveDate: '2018-04-25' }] },
+          {
+            code: 'GIN',
+            name: 'Guinea',
+            treatyActions: [{ action: 'RATIFICATION', date: '2017-04-25', effectiveDate: '2018-04-25' }],
+          },
           { code: 'ILO-C189', shortTitle: 'ILO C189', treatyActions: [{ action: 'RATIFICATION' }] },
-          { id: 'IML-CEDEAO-PILOT', activity: 'Pilot-testing of a training curriculum on migration and human rights (workshops)' },
+          {
+            id: 'IML-CEDEAO-PILOT',
+            activity: 'Pilot-testing of a training curriculum on migration and human rights (workshops)',
+          },
           { id: 'IOM-WCA-MIGRATION-LAW-MANUAL', kind: 'MANUAL' },
           null,
           null,
@@ -408,7 +536,10 @@ describe('legal-instruments alone', () => {
       trainings { id }
     }`;
     const one = await svc.executeCounting(query, countries('SEN'));
-    const many = await svc.executeCounting(query, countries('SEN', 'NER', 'MLI', 'CMR', 'GAB', 'TCD', 'NGA', 'GHA', 'TGO', 'BEN', 'CIV', 'GIN'));
+    const many = await svc.executeCounting(
+      query,
+      countries('SEN', 'NER', 'MLI', 'CMR', 'GAB', 'TCD', 'NGA', 'GHA', 'TGO', 'BEN', 'CIV', 'GIN'),
+    );
     expect(one.errors).toBeUndefined();
     expect(many.errors).toBeUndefined();
     expect(many.sql).toBe(one.sql);
@@ -437,6 +568,8 @@ describe('legal-instruments alone', () => {
   });
 
   it('writes nothing when the seed runs a second time', async () => {
-    expect(await definition.seed(svc.ds, createLogger('test', 'error'))).toEqual([{ name: 'reference-data', applied: false, rows: 0 }]);
+    expect(await definition.seed(svc.ds, createLogger('test', 'error'))).toEqual([
+      { name: 'reference-data', applied: false, rows: 0 },
+    ]);
   });
 });

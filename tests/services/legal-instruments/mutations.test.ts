@@ -1,5 +1,14 @@
 import { definition } from '../../../services/legal-instruments/src/service';
-import { as, codes, counts, describeRoleMatrix, type EditableCase, mutate, race, startPrivateHarness } from '../../support/editing';
+import {
+  as,
+  codes,
+  counts,
+  describeRoleMatrix,
+  type EditableCase,
+  mutate,
+  race,
+  startPrivateHarness,
+} from '../../support/editing';
 import type { ServiceHarness } from '../../support/serviceHarness';
 
 let svc: ServiceHarness;
@@ -15,27 +24,89 @@ const admin = as('admin', 'admin-1');
 const TABLES = ['instrument', 'treaty_action', 'training', 'publication'];
 
 const instrument: EditableCase = {
-  name: 'Instrument', payload: 'instrument', select: 'code version title',
-  createInput: (tag) => ({ code: `TEST-I${tag}`, title: `Test instrument ${tag}`, kind: 'CONVENTION', scope: 'GLOBAL', status: 'NOT_IN_FORCE' }),
+  name: 'Instrument',
+  payload: 'instrument',
+  select: 'code version title',
+  createInput: (tag) => ({
+    code: `TEST-I${tag}`,
+    title: `Test instrument ${tag}`,
+    kind: 'CONVENTION',
+    scope: 'GLOBAL',
+    status: 'NOT_IN_FORCE',
+  }),
   keyOf: (r) => ({ code: r.code }),
   change: { title: 'Renamed instrument', adoptedDate: '2001-05' },
 };
 const treatyAction: EditableCase = {
-  name: 'TreatyAction', payload: 'treatyAction', select: 'id version date',
+  name: 'TreatyAction',
+  payload: 'treatyAction',
+  select: 'id version date',
   // One action per (instrument, country, kind): the tag picks a country from the list.
-  createInput: (tag) => ({ instrument: 'AU-FMP', country: ['ARG', 'AUS', 'AUT', 'BEL', 'BRA', 'CAN', 'CHL', 'CHN', 'DEU', 'DNK', 'ESP', 'FIN', 'FRA', 'GBR', 'GRC', 'IND', 'IRL', 'ITA', 'JPN', 'KOR', 'MEX', 'NLD', 'NOR', 'NZL', 'POL', 'PRT', 'SWE', 'CHE'][tag % 28], action: ['SIGNATURE', 'RATIFICATION', 'ACCESSION', 'SUCCESSION'][Math.floor(tag / 28) % 4], date: '2020-02-03' }),
+  createInput: (tag) => ({
+    instrument: 'AU-FMP',
+    country: [
+      'ARG',
+      'AUS',
+      'AUT',
+      'BEL',
+      'BRA',
+      'CAN',
+      'CHL',
+      'CHN',
+      'DEU',
+      'DNK',
+      'ESP',
+      'FIN',
+      'FRA',
+      'GBR',
+      'GRC',
+      'IND',
+      'IRL',
+      'ITA',
+      'JPN',
+      'KOR',
+      'MEX',
+      'NLD',
+      'NOR',
+      'NZL',
+      'POL',
+      'PRT',
+      'SWE',
+      'CHE',
+    ][tag % 28],
+    action: ['SIGNATURE', 'RATIFICATION', 'ACCESSION', 'SUCCESSION'][Math.floor(tag / 28) % 4],
+    date: '2020-02-03',
+  }),
   keyOf: (r) => ({ id: r.id }),
   change: { date: '2021' },
 };
 const training: EditableCase = {
-  name: 'Training', payload: 'training', select: 'id version activity',
-  createInput: (tag) => ({ id: `TEST-T${tag}`, project: 'Test project', activity: 'A workshop', country: 'SEN', startDate: '2024-03-01', endDate: '2024-03-05' }),
+  name: 'Training',
+  payload: 'training',
+  select: 'id version activity',
+  createInput: (tag) => ({
+    id: `TEST-T${tag}`,
+    project: 'Test project',
+    activity: 'A workshop',
+    country: 'SEN',
+    startDate: '2024-03-01',
+    endDate: '2024-03-05',
+  }),
   keyOf: (r) => ({ id: r.id }),
   change: { activity: 'A longer workshop', endDate: '2024-03-08' },
 };
 const publication: EditableCase = {
-  name: 'Publication', payload: 'publication', select: 'id version title',
-  createInput: (tag) => ({ id: `TEST-P${tag}`, title: `A study ${tag}`, kind: 'STUDY', year: 2019, language: 'FR', countries: ['SEN', 'MLI'] }),
+  name: 'Publication',
+  payload: 'publication',
+  select: 'id version title',
+  createInput: (tag) => ({
+    id: `TEST-P${tag}`,
+    title: `A study ${tag}`,
+    kind: 'STUDY',
+    year: 2019,
+    language: 'FR',
+    countries: ['SEN', 'MLI'],
+  }),
   keyOf: (r) => ({ id: r.id }),
   change: { title: 'A revised study', url: 'https://example.org/study.pdf' },
 };
@@ -49,8 +120,13 @@ describe('legal-instruments writes', () => {
       `mutation($input: CreateTrainingInput!) { createTraining(input: $input) { training { id } } }`,
       {
         input: {
-          id: 'bad id!', project: ' ', activity: 'x'.repeat(2001), country: 'XYZ', location: 'SENEGAL',
-          startDate: '2024-05-01', endDate: '2024-04-30',
+          id: 'bad id!',
+          project: ' ',
+          activity: 'x'.repeat(2001),
+          country: 'XYZ',
+          location: 'SENEGAL',
+          startDate: '2024-05-01',
+          endDate: '2024-04-30',
         },
       },
       editor,
@@ -141,7 +217,12 @@ describe('legal-instruments writes', () => {
     const outcomes = [];
     for (let run = 0; run < 10; run += 1) {
       const outcome = await race(
-        svc, training, { id: created.id }, version, 'activity', (i) => `run ${run} writer ${i}`,
+        svc,
+        training,
+        { id: created.id },
+        version,
+        'activity',
+        (i) => `run ${run} writer ${i}`,
         async () => (await svc.ds.query(`SELECT activity FROM legal.training WHERE id = $1`, [created.id]))[0].activity,
         editor,
       );
@@ -149,25 +230,65 @@ describe('legal-instruments writes', () => {
       version += 1;
     }
     expect(outcomes).toEqual(Array.from({ length: 10 }, () => ({ succeeded: 1, conflicts: 49, other: 0, finalIsWinner: true })));
-    const [{ n }] = await svc.ds.query(`SELECT count(*)::int AS n FROM legal.audit_log WHERE entity = 'Training' AND record_key = $1`, [created.id]);
+    const [{ n }] = await svc.ds.query(
+      `SELECT count(*)::int AS n FROM legal.audit_log WHERE entity = 'Training' AND record_key = $1`,
+      [created.id],
+    );
     expect(n).toBe(11);
   });
 
   it('records each change with who, before and after, and shows the history to admins only', async () => {
     const created = await mutate(svc, 'create', publication, publication.createInput(9003), editor);
-    await mutate(svc, 'update', publication, { id: created.id, version: 1, title: 'Second title' }, as('editor:legal-instruments', 'editor-2'));
+    await mutate(
+      svc,
+      'update',
+      publication,
+      { id: created.id, version: 1, title: 'Second title' },
+      as('editor:legal-instruments', 'editor-2'),
+    );
     await mutate(svc, 'delete', publication, { id: created.id, version: 2 }, admin);
     await mutate(svc, 'restore', publication, { id: created.id, version: 3 }, admin);
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Publication { history { actor action entity key before after } } } }`;
     const reps = { r: [{ __typename: 'Publication', id: created.id }] };
     const result = await svc.execute(query, reps, admin);
     const history = (result.data!._entities as { history: Record<string, string | null>[] }[])[0].history;
-    const pick = (json: string | null, ...fields: string[]) => (json === null ? null : Object.fromEntries(fields.map((f) => [f, JSON.parse(json)[f]])));
-    expect(history.map((h) => ({ ...h, before: pick(h.before, 'title', 'version'), after: pick(h.after, 'title', 'version') }))).toEqual([
-      { actor: 'editor-1', action: 'CREATE', entity: 'Publication', key: created.id, before: null, after: { title: 'A study 9003', version: 1 } },
-      { actor: 'editor-2', action: 'UPDATE', entity: 'Publication', key: created.id, before: { title: 'A study 9003', version: 1 }, after: { title: 'Second title', version: 2 } },
-      { actor: 'admin-1', action: 'DELETE', entity: 'Publication', key: created.id, before: { title: 'Second title', version: 2 }, after: { title: 'Second title', version: 3 } },
-      { actor: 'admin-1', action: 'RESTORE', entity: 'Publication', key: created.id, before: { title: 'Second title', version: 3 }, after: { title: 'Second title', version: 4 } },
+    const pick = (json: string | null, ...fields: string[]) =>
+      json === null ? null : Object.fromEntries(fields.map((f) => [f, JSON.parse(json)[f]]));
+    expect(
+      history.map((h) => ({ ...h, before: pick(h.before, 'title', 'version'), after: pick(h.after, 'title', 'version') })),
+    ).toEqual([
+      {
+        actor: 'editor-1',
+        action: 'CREATE',
+        entity: 'Publication',
+        key: created.id,
+        before: null,
+        after: { title: 'A study 9003', version: 1 },
+      },
+      {
+        actor: 'editor-2',
+        action: 'UPDATE',
+        entity: 'Publication',
+        key: created.id,
+        before: { title: 'A study 9003', version: 1 },
+        after: { title: 'Second title', version: 2 },
+      },
+      {
+        actor: 'admin-1',
+        action: 'DELETE',
+        entity: 'Publication',
+        key: created.id,
+        before: { title: 'Second title', version: 2 },
+        after: { title: 'Second title', version: 3 },
+      },
+      {
+        actor: 'admin-1',
+        action: 'RESTORE',
+        entity: 'Publication',
+        key: created.id,
+        before: { title: 'Second title', version: 3 },
+        after: { title: 'Second title', version: 4 },
+      },
     ]);
     expect(JSON.parse(history[2].after!).deleted_at).not.toBeNull();
     for (const who of [as(null), as('partner'), editor]) {
@@ -178,7 +299,13 @@ describe('legal-instruments writes', () => {
 
   it('hides a deleted instrument from every read and brings it back on restore', async () => {
     const created = await mutate(svc, 'create', instrument, { ...instrument.createInput(9004), themes: ['refugees'] }, editor);
-    const action = await mutate(svc, 'create', treatyAction, { instrument: created.code, country: 'SEN', action: 'SIGNATURE', date: '2024-01-02' }, editor);
+    const action = await mutate(
+      svc,
+      'create',
+      treatyAction,
+      { instrument: created.code, country: 'SEN', action: 'SIGNATURE', date: '2024-01-02' },
+      editor,
+    );
     const read = `query($code: ID!) {
       instruments(filter: { theme: "refugees" }, first: 100) { edges { node { code } } }
       _entities(representations: [{ __typename: "Country", code: "SEN" }]) { ... on Country { treatyActions { instrument { code } } } }
@@ -187,7 +314,8 @@ describe('legal-instruments writes', () => {
     const seen = async () => {
       const r = await svc.execute(read, { code: created.code });
       const edges = (r.data?.instruments as { edges: { node: { code: string } }[] } | undefined)?.edges ?? [];
-      const actions = ((r.data?._entities as { treatyActions: { instrument: { code: string } }[] }[] | undefined)?.[0]?.treatyActions ?? []);
+      const actions =
+        (r.data?._entities as { treatyActions: { instrument: { code: string } }[] }[] | undefined)?.[0]?.treatyActions ?? [];
       return {
         inList: edges.some((e) => e.node.code === created.code),
         inCountry: actions.some((a) => a.instrument.code === created.code),
@@ -212,22 +340,29 @@ describe('legal-instruments writes', () => {
       editor,
     );
     expect(orphan.errors?.map((e) => e.extensions)).toEqual([
-      { code: 'BAD_USER_INPUT', problems: [{ field: 'input.instrument', message: `no instrument has the key "${created.code}"` }] },
+      {
+        code: 'BAD_USER_INPUT',
+        problems: [{ field: 'input.instrument', message: `no instrument has the key "${created.code}"` }],
+      },
     ]);
     await mutate(svc, 'restore', instrument, { code: created.code, version: 2 }, editor);
     await mutate(svc, 'restore', treatyAction, { id: action.id, version: 2 }, editor);
     expect(await seen()).toEqual({ inList: true, inCountry: true, byCode: [] });
   });
 
-  it('shows editors\' internal notes to partners and above, and null to anonymous callers', async () => {
+  it("shows editors' internal notes to partners and above, and null to anonymous callers", async () => {
     await mutate(svc, 'create', training, { ...training.createInput(9005), internalNote: 'call the ministry' }, editor);
     const read = `{ _entities(representations: [{ __typename: "Training", id: "TEST-T9005" }]) { ... on Training { internalNote version } } }`;
     expect((await svc.execute(read, {}, as(null))).data).toEqual({ _entities: [{ internalNote: null, version: 1 }] });
-    expect((await svc.execute(read, {}, as('partner'))).data).toEqual({ _entities: [{ internalNote: 'call the ministry', version: 1 }] });
+    expect((await svc.execute(read, {}, as('partner'))).data).toEqual({
+      _entities: [{ internalNote: 'call the ministry', version: 1 }],
+    });
   });
 
   it('gives seeded records version 1', async () => {
-    const result = await svc.execute(`{ instrument(code: "AU-KAMPALA") { version } trainings(first: 1) { edges { node { id version } } } }`);
+    const result = await svc.execute(
+      `{ instrument(code: "AU-KAMPALA") { version } trainings(first: 1) { edges { node { id version } } } }`,
+    );
     expect(result).toEqual({
       data: { instrument: { version: 1 }, trainings: { edges: [{ node: { id: 'IML-CEDEAO-BEN', version: 1 } }] } },
     });

@@ -10,7 +10,25 @@ import { startServiceHarness, type ServiceHarness } from '../../support/serviceH
 
 const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'migration-data');
 const fixture = (name: string) => path.join(FIXTURES, name);
-const WESTERN_AFRICA = ['BEN', 'BFA', 'CIV', 'CPV', 'GHA', 'GIN', 'GMB', 'GNB', 'LBR', 'MLI', 'MRT', 'NER', 'NGA', 'SEN', 'SHN', 'SLE', 'TGO'];
+const WESTERN_AFRICA = [
+  'BEN',
+  'BFA',
+  'CIV',
+  'CPV',
+  'GHA',
+  'GIN',
+  'GMB',
+  'GNB',
+  'LBR',
+  'MLI',
+  'MRT',
+  'NER',
+  'NGA',
+  'SEN',
+  'SHN',
+  'SLE',
+  'TGO',
+];
 
 let svc: ServiceHarness;
 beforeAll(async () => {
@@ -28,7 +46,10 @@ function bilateralSum(keep: (r: BilateralRow) => boolean): { male: number; femal
 }
 
 const withShare = ({ male, female }: { male: number; female: number }) => ({
-  male, female, total: male + female, femaleShare: Math.round((female / (male + female)) * 1e4) / 1e4,
+  male,
+  female,
+  total: male + female,
+  femaleShare: Math.round((female / (male + female)) * 1e4) / 1e4,
 });
 
 describe('migration-data analytics', () => {
@@ -40,10 +61,16 @@ describe('migration-data analytics', () => {
     const expected = [];
     for (const year of [2000, 2024]) {
       expected.push({
-        year, revision: 'REV_2024', countryCount: WESTERN_AFRICA.length,
+        year,
+        revision: 'REV_2024',
+        countryCount: WESTERN_AFRICA.length,
         immigrants: withShare(await bilateralSum((r) => r.year === year && WESTERN_AFRICA.includes(r.destination))),
         emigrants: withShare(await bilateralSum((r) => r.year === year && WESTERN_AFRICA.includes(r.origin))),
-        withinSet: withShare(await bilateralSum((r) => r.year === year && WESTERN_AFRICA.includes(r.destination) && WESTERN_AFRICA.includes(r.origin))),
+        withinSet: withShare(
+          await bilateralSum(
+            (r) => r.year === year && WESTERN_AFRICA.includes(r.destination) && WESTERN_AFRICA.includes(r.origin),
+          ),
+        ),
       });
     }
     expect(result).toEqual({ data: { regionalStock: expected } });
@@ -58,9 +85,12 @@ describe('migration-data analytics', () => {
       const a = withShare(await bilateralSum((r) => r.year === 2020 && r.destination === code));
       const b = withShare(await bilateralSum((r) => r.year === 2024 && r.destination === code));
       rows.push({
-        country: { code }, side: 'DESTINATION',
-        from: { year: 2020, total: a.total, femaleShare: a.femaleShare }, to: { year: 2024, total: b.total },
-        absolute: b.total - a.total, percent: Math.round(((b.total - a.total) / a.total) * 1e4) / 100,
+        country: { code },
+        side: 'DESTINATION',
+        from: { year: 2020, total: a.total, femaleShare: a.femaleShare },
+        to: { year: 2024, total: b.total },
+        absolute: b.total - a.total,
+        percent: Math.round(((b.total - a.total) / a.total) * 1e4) / 100,
         femaleShareChange: Math.round((b.femaleShare - a.femaleShare) * 1e4) / 100,
       });
     }
@@ -70,16 +100,41 @@ describe('migration-data analytics', () => {
   });
 
   it('ranks the largest corridors with both ends among a set of countries, as a client passes the members of an organisation', async () => {
-    const ecowasOn20240630 = ['BEN', 'BFA', 'CIV', 'CPV', 'GHA', 'GIN', 'GMB', 'GNB', 'LBR', 'MLI', 'NER', 'NGA', 'SEN', 'SLE', 'TGO'];
-    const result = await svc.execute(`query($codes: [ID!]) { corridors(filter: { year: 2024, within: { codes: $codes } }, first: 3) {
+    const ecowasOn20240630 = [
+      'BEN',
+      'BFA',
+      'CIV',
+      'CPV',
+      'GHA',
+      'GIN',
+      'GMB',
+      'GNB',
+      'LBR',
+      'MLI',
+      'NER',
+      'NGA',
+      'SEN',
+      'SLE',
+      'TGO',
+    ];
+    const result = await svc.execute(
+      `query($codes: [ID!]) { corridors(filter: { year: 2024, within: { codes: $codes } }, first: 3) {
       totalCount edges { node { origin { code } destination { code } total } }
-    } }`, { codes: ecowasOn20240630 });
-    const top = rankedCorridors(bilateralRows(), 2024, (r) => ecowasOn20240630.includes(r.origin) && ecowasOn20240630.includes(r.destination));
+    } }`,
+      { codes: ecowasOn20240630 },
+    );
+    const top = rankedCorridors(
+      bilateralRows(),
+      2024,
+      (r) => ecowasOn20240630.includes(r.origin) && ecowasOn20240630.includes(r.destination),
+    );
     expect(result).toEqual({
       data: {
         corridors: {
           totalCount: top.length,
-          edges: top.slice(0, 3).map((r) => ({ node: { origin: { code: r.origin }, destination: { code: r.destination }, total: r.total } })),
+          edges: top
+            .slice(0, 3)
+            .map((r) => ({ node: { origin: { code: r.origin }, destination: { code: r.destination }, total: r.total } })),
         },
       },
     });
@@ -94,35 +149,73 @@ describe('migration-data analytics', () => {
     // Pages of 30, 35 of them: the 17th (places 481 to 510) crosses the end of the stored ranking.
     expect(RANKING_DEPTH).toBe(500);
     for (let page = 0; page < 35; page += 1) {
-      const result = await svc.execute(`query($after: String) { corridors(filter: { year: 2024 }, first: 30, after: $after) {
+      const result = await svc.execute(
+        `query($after: String) { corridors(filter: { year: 2024 }, first: 30, after: $after) {
         totalCount pageInfo { endCursor } edges { node { origin { code } destination { code } male female total } }
-      } }`, { after });
+      } }`,
+        { after },
+      );
       expect(result.errors).toBeUndefined();
-      const data = result.data as { corridors: { totalCount: number; pageInfo: { endCursor: string }; edges: { node: {
-        origin: { code: string }; destination: { code: string }; male: number | null; female: number | null; total: number | null;
-      } }[] } };
+      const data = result.data as {
+        corridors: {
+          totalCount: number;
+          pageInfo: { endCursor: string };
+          edges: {
+            node: {
+              origin: { code: string };
+              destination: { code: string };
+              male: number | null;
+              female: number | null;
+              total: number | null;
+            };
+          }[];
+        };
+      };
       totalCount = data.corridors.totalCount;
-      seen.push(...data.corridors.edges.map(({ node: n }) => ({ origin: n.origin.code, destination: n.destination.code, male: n.male, female: n.female, total: n.total })));
+      seen.push(
+        ...data.corridors.edges.map(({ node: n }) => ({
+          origin: n.origin.code,
+          destination: n.destination.code,
+          male: n.male,
+          female: n.female,
+          total: n.total,
+        })),
+      );
       after = data.corridors.pageInfo.endCursor;
     }
     expect(totalCount).toBe(expected.length);
     expect(seen).toHaveLength(1050);
-    expect(seen).toEqual(expected.slice(0, 1050).map((c) => ({ origin: c.origin, destination: c.destination, male: c.male, female: c.female, total: c.total })));
+    expect(seen).toEqual(
+      expected
+        .slice(0, 1050)
+        .map((c) => ({ origin: c.origin, destination: c.destination, male: c.male, female: c.female, total: c.total })),
+    );
     // The last page of the year, where corridors with one sex missing (no total) come last.
-    const tail = await svc.execute(`{ corridors(filter: { year: 2024, destinations: ["SEN"] }, first: 100) { totalCount edges { node { origin { code } total } } } }`);
+    const tail = await svc.execute(
+      `{ corridors(filter: { year: 2024, destinations: ["SEN"] }, first: 100) { totalCount edges { node { origin { code } total } } } }`,
+    );
     const senegal = rankedCorridors(bilateralRows(), 2024, (r) => r.destination === 'SEN');
-    expect(tail.data).toEqual({ corridors: {
-      totalCount: senegal.length,
-      edges: senegal.slice(0, 100).map((c) => ({ node: { origin: { code: c.origin }, total: c.total } })),
-    } });
+    expect(tail.data).toEqual({
+      corridors: {
+        totalCount: senegal.length,
+        edges: senegal.slice(0, 100).map((c) => ({ node: { origin: { code: c.origin }, total: c.total } })),
+      },
+    });
   });
 
   it('rejects an empty or unknown country set and years outside the revision with BAD_USER_INPUT', async () => {
     const codes = async (query: string) => (await svc.execute(query)).errors?.map((e) => [e.extensions?.code, e.message]);
-    expect(await codes('{ regionalStock(countries: {}) { year } }')).toEqual([['BAD_USER_INPUT', '`countries` needs codes or a region']]);
-    expect(await codes('{ regionalStock(countries: { region: "Atlantis" }) { year } }')).toEqual([['BAD_USER_INPUT', 'No country has the region "Atlantis"']]);
+    expect(await codes('{ regionalStock(countries: {}) { year } }')).toEqual([
+      ['BAD_USER_INPUT', '`countries` needs codes or a region'],
+    ]);
+    expect(await codes('{ regionalStock(countries: { region: "Atlantis" }) { year } }')).toEqual([
+      ['BAD_USER_INPUT', 'No country has the region "Atlantis"'],
+    ]);
     expect(await codes('{ stockChange(countries: { codes: ["SEN"] }, from: 2019, to: 2024) { absolute } }')).toEqual([
-      ['BAD_USER_INPUT', '`from` must be one of the years of revision REV_2024: 1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024; got 2019'],
+      [
+        'BAD_USER_INPUT',
+        '`from` must be one of the years of revision REV_2024: 1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024; got 2019',
+      ],
     ]);
   });
 });
@@ -132,29 +225,54 @@ describe('indicator series', () => {
     const catalogue = await withClient(svc.ds, (c) => importCatalogue(c, fixture('indicator-catalogue.csv')));
     const series = await withClient(svc.ds, (c) => importIndicatorSeries(c, fixture('indicator-series.csv')));
     const again = await withClient(svc.ds, (c) => importIndicatorSeries(c, fixture('indicator-series.csv')));
-    expect([catalogue.rows, series.changed, series.rows, series.target, again.changed]).toEqual([2, true, 4, 'TEST_NET_MIGRATION,TEST_REFUGEES', false]);
-    const result = await svc.execute(`query($r: [_Any!]!) {
+    expect([catalogue.rows, series.changed, series.rows, series.target, again.changed]).toEqual([
+      2,
+      true,
+      4,
+      'TEST_NET_MIGRATION,TEST_REFUGEES',
+      false,
+    ]);
+    const result = await svc.execute(
+      `query($r: [_Any!]!) {
       indicator(code: "test_net_migration") { code name unit allowsNegative provenance { confidence verified }
         series(countries: { codes: ["MLI", "SEN", "GHA"] }, toYear: 2019) { country { code } values { year value } } }
       _entities(representations: $r) { ... on Country { code indicatorSeries(indicator: "TEST_REFUGEES") { indicator { code } year value unit provenance { confidence verified sources { title } } } } }
-    }`, { r: [{ __typename: 'Country', code: 'SEN' }] });
+    }`,
+      { r: [{ __typename: 'Country', code: 'SEN' }] },
+    );
     expect(result).toEqual({
       data: {
         indicator: {
-          code: 'TEST_NET_MIGRATION', name: 'Net migration (test data)', unit: 'persons', allowsNegative: true,
+          code: 'TEST_NET_MIGRATION',
+          name: 'Net migration (test data)',
+          unit: 'persons',
+          allowsNegative: true,
           provenance: { confidence: 'UNVERIFIED', verified: false },
           series: [
             { country: { code: 'MLI' }, values: [{ year: 2019, value: 3000 }] },
-            { country: { code: 'SEN' }, values: [{ year: 2018, value: -1500 }, { year: 2019, value: -1200.5 }] },
+            {
+              country: { code: 'SEN' },
+              values: [
+                { year: 2018, value: -1500 },
+                { year: 2019, value: -1200.5 },
+              ],
+            },
           ],
         },
-        _entities: [{
-          code: 'SEN',
-          indicatorSeries: [{
-            indicator: { code: 'TEST_REFUGEES' }, year: 2019, value: 14000, unit: 'persons',
-            provenance: { confidence: 'UNVERIFIED', verified: false, sources: [{ title: 'Test fixture, second table' }] },
-          }],
-        }],
+        _entities: [
+          {
+            code: 'SEN',
+            indicatorSeries: [
+              {
+                indicator: { code: 'TEST_REFUGEES' },
+                year: 2019,
+                value: 14000,
+                unit: 'persons',
+                provenance: { confidence: 'UNVERIFIED', verified: false, sources: [{ title: 'Test fixture, second table' }] },
+              },
+            ],
+          },
+        ],
       },
     });
     const unknown = await svc.execute('{ indicator(code: "NOPE") { code } }');
@@ -162,7 +280,8 @@ describe('indicator series', () => {
   });
 
   it('gives every stored column of every live value, oldest first per country, as the rows themselves read', async () => {
-    await svc.ds.query(`INSERT INTO "data"."indicator" (code, name, unit, definition, allow_negative, source, source_url, confidence)
+    await svc.ds
+      .query(`INSERT INTO "data"."indicator" (code, name, unit, definition, allow_negative, source, source_url, confidence)
       VALUES ('TEST_ODD_VALUES', 'Odd values', 'US$', 'Edge cases of the value columns.', true, 'Test', NULL, 'seen')`);
     // Inserted out of year order, with floats and texts that a lossy encoding would change.
     await svc.ds.query(`INSERT INTO "data"."indicator_value"
@@ -183,14 +302,28 @@ describe('indicator series', () => {
       const out = new Map<string, unknown[]>();
       for (const r of rows) {
         const code = String(r.country_code);
-        out.set(code, [...(out.get(code) ?? []), {
-          indicatorCode: 'TEST_ODD_VALUES', countryCode: code, year: Number(r.year), value: Number(r.value), unit: r.unit,
-          source: r.source, confidence: r.confidence, version: Number(r.version), internalNote: r.internal_note,
-        }]);
+        out.set(code, [
+          ...(out.get(code) ?? []),
+          {
+            indicatorCode: 'TEST_ODD_VALUES',
+            countryCode: code,
+            year: Number(r.year),
+            value: Number(r.value),
+            unit: r.unit,
+            source: r.source,
+            confidence: r.confidence,
+            version: Number(r.version),
+            internalNote: r.internal_note,
+          },
+        ]);
       }
       return out;
     };
-    for (const [codes, from, to] of [[['SEN', 'MLI', 'GHA'], null, null], [['SEN'], 2000, 2001], [['MLI'], 1991, null]] as const) {
+    for (const [codes, from, to] of [
+      [['SEN', 'MLI', 'GHA'], null, null],
+      [['SEN'], 2000, 2001],
+      [['MLI'], 1991, null],
+    ] as const) {
       const got = await indicatorValuesByCountry(svc.ds, 'TEST_ODD_VALUES', codes, from, to);
       expect(got).toEqual(await expected([...codes], from, to));
     }
@@ -200,18 +333,44 @@ describe('indicator series', () => {
     expect(Object.is(all.get('MLI')?.[0].value, -0)).toBe(true);
 
     // Values that arrive out of year order (PostgreSQL does not promise the subquery's order) are sorted.
-    const unordered = { query: async () => [{ country_code: 'SEN', columns: '[[2001,1999],[1.5,"NaN"],["u","u"],["s","t"],["seen","derived"],[2,1],[null,"n"]]' }] };
+    const unordered = {
+      query: async () => [
+        { country_code: 'SEN', columns: '[[2001,1999],[1.5,"NaN"],["u","u"],["s","t"],["seen","derived"],[2,1],[null,"n"]]' },
+      ],
+    };
     const sorted = await indicatorValuesByCountry(unordered as unknown as DataSource, 'X', ['SEN'], null, null);
     expect(sorted.get('SEN')).toEqual([
-      { indicatorCode: 'X', countryCode: 'SEN', year: 1999, value: NaN, unit: 'u', source: 't', confidence: 'derived', version: 1, internalNote: 'n' },
-      { indicatorCode: 'X', countryCode: 'SEN', year: 2001, value: 1.5, unit: 'u', source: 's', confidence: 'seen', version: 2, internalNote: null },
+      {
+        indicatorCode: 'X',
+        countryCode: 'SEN',
+        year: 1999,
+        value: NaN,
+        unit: 'u',
+        source: 't',
+        confidence: 'derived',
+        version: 1,
+        internalNote: 'n',
+      },
+      {
+        indicatorCode: 'X',
+        countryCode: 'SEN',
+        year: 2001,
+        value: 1.5,
+        unit: 'u',
+        source: 's',
+        confidence: 'seen',
+        version: 2,
+        internalNote: null,
+      },
     ]);
   });
 
   it('names every bad series row and writes nothing', async () => {
     await withClient(svc.ds, (c) => importCatalogue(c, fixture('indicator-catalogue.csv')));
     const before = await svc.ds.query(`SELECT * FROM "data"."indicator_value" ORDER BY 1, 2, 3`);
-    const error = await withClient(svc.ds, (c) => importIndicatorSeries(c, fixture('indicator-series-bad.csv'))).catch((e: unknown) => e);
+    const error = await withClient(svc.ds, (c) => importIndicatorSeries(c, fixture('indicator-series-bad.csv'))).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ImportError);
     expect((error as ImportError).rejects.map((r) => [r.line, r.reason])).toEqual([
       [3, 'value -3 is negative, and TEST_REFUGEES takes no negative values'],

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 import {
-  dropStockRevision, ImportBusyError, ImportError, importStock, type Reject,
+  dropStockRevision,
+  ImportBusyError,
+  ImportError,
+  importStock,
+  type Reject,
 } from '../../../services/migration-data/src/import';
 import { writeSyntheticStock } from '../../../scripts/import/synthetic';
 import { countryKey } from '../../../services/migration-data/src/countryKey';
@@ -78,15 +82,21 @@ describe('the migrant-stock import', () => {
     const file = stockFile('bad-middle.csv', 600, { line: 301, text: 'SEN,GIN,2005,male,-12' });
     const error = await importStock(client, file, { revision: 't_bad' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportError);
-    expect((error as ImportError).rejects).toEqual([{ line: 301, reason: 'stock -12 is negative', text: 'SEN,GIN,2005,male,-12' }]);
+    expect((error as ImportError).rejects).toEqual([
+      { line: 301, reason: 'stock -12 is negative', text: 'SEN,GIN,2005,male,-12' },
+    ]);
     expect((error as ImportError).message).toContain('bad-middle.csv line 301: stock -12 is negative');
     expect(await revisionState('t_bad')).toEqual(before);
-    expect(before).toEqual({ rows: 40, row_count: 40, stock: String((40 * 41 / 2) * 10), tables: 2 });
+    expect(before).toEqual({ rows: 40, row_count: 40, stock: String(((40 * 41) / 2) * 10), tables: 2 });
   });
 
   it('loads the good rows with --skip-invalid and writes every rejected row, with its line and reason, to the rejects file', async () => {
     const rejectsFile = path.join(dir, 'rejects.csv');
-    const result = await importStock(client, path.join(FIXTURES, 'stock-mixed.csv'), { revision: 't_skip', skipInvalid: true, rejectsFile });
+    const result = await importStock(client, path.join(FIXTURES, 'stock-mixed.csv'), {
+      revision: 't_skip',
+      skipInvalid: true,
+      rejectsFile,
+    });
     const expected: Reject[] = [
       { line: 4, reason: 'origin_iso3 "ZZZ" is not a known country code', text: 'SEN,ZZZ,2020,male,5' },
       { line: 5, reason: 'stock -4 is negative', text: 'SEN,MLI,2020,male,-4' },
@@ -97,19 +107,33 @@ describe('the migrant-stock import', () => {
       { line: 10, reason: 'expected 5 comma-separated cells, got 4', text: 'SEN,MRT,2020,male' },
     ];
     expect({ ...result, ms: 0, sha256: '', phases: undefined, splitCorridors: undefined }).toEqual({
-      kind: 'stock', target: 't_skip', changed: true, rows: 3, rejected: 7, rejects: expected, sha256: '', ms: 0,
+      kind: 'stock',
+      target: 't_skip',
+      changed: true,
+      rows: 3,
+      rejected: 7,
+      rejects: expected,
+      sha256: '',
+      ms: 0,
     });
     expect(fs.readFileSync(rejectsFile, 'utf8').trim().split('\n')).toEqual([
       'line,reason,row',
-      ...expected.map((r) => `${r.line},${r.reason.includes('"') || r.reason.includes(',') ? `"${r.reason.replace(/"/g, '""')}"` : r.reason},${r.text.includes(',') ? `"${r.text}"` : r.text}`),
+      ...expected.map(
+        (r) =>
+          `${r.line},${r.reason.includes('"') || r.reason.includes(',') ? `"${r.reason.replace(/"/g, '""')}"` : r.reason},${r.text.includes(',') ? `"${r.text}"` : r.text}`,
+      ),
     ]);
-    const rows = await client.query(`SELECT destination_code, origin_code, year, sex, stock FROM "data"."migrant_stock" WHERE revision = 't_skip' ORDER BY origin_code, sex`);
+    const rows = await client.query(
+      `SELECT destination_code, origin_code, year, sex, stock FROM "data"."migrant_stock" WHERE revision = 't_skip' ORDER BY origin_code, sex`,
+    );
     expect(rows.rows).toEqual([
       { destination_code: 'SEN', origin_code: 'GIN', year: 2020, sex: 'female', stock: '100' },
       { destination_code: 'SEN', origin_code: 'GIN', year: 2020, sex: 'male', stock: '120' },
       { destination_code: 'SEN', origin_code: 'MRT', year: 2020, sex: 'male', stock: '50' },
     ]);
-    const sums = await client.query(`SELECT side, code, year, male::int, female::int FROM "data"."stock_country_year" WHERE revision = 't_skip' ORDER BY side, code`);
+    const sums = await client.query(
+      `SELECT side, code, year, male::int, female::int FROM "data"."stock_country_year" WHERE revision = 't_skip' ORDER BY side, code`,
+    );
     expect(sums.rows).toEqual([
       { side: 'destination', code: 'SEN', year: 2020, male: 170, female: 100 },
       { side: 'origin', code: 'GIN', year: 2020, male: 120, female: 100 },
@@ -133,7 +157,10 @@ describe('the migrant-stock import', () => {
     fs.writeFileSync(adjacent, `${lines.join('\n')}\n`);
     const data = lines.slice(1);
     const apart = path.join(dir, 'apart.csv');
-    fs.writeFileSync(apart, `${[HEADER, ...data.filter((l) => l.includes(',female,')), ...data.filter((l) => l.includes(',male,'))].join('\n')}\n`);
+    fs.writeFileSync(
+      apart,
+      `${[HEADER, ...data.filter((l) => l.includes(',female,')), ...data.filter((l) => l.includes(',male,'))].join('\n')}\n`,
+    );
 
     const a = await importStock(client, adjacent, { revision: 't_adj' });
     const b = await importStock(client, apart, { revision: 't_split' });
@@ -151,12 +178,29 @@ describe('the migrant-stock import', () => {
       const stored = await table(corridors, 't_adj');
       expect(stored).toHaveLength(61);
       expect(stored.find((r) => r.o === 'CMR')).toEqual({ year: 1990, d: 'SEN', o: 'CMR', male: null, female: '7', total: null });
-      expect(stored.find((r) => r.o === 'BEN' && r.year === 1990)).toEqual({ year: 1990, d: 'SEN', o: 'BEN', male: '20', female: '10', total: '30' });
+      expect(stored.find((r) => r.o === 'BEN' && r.year === 1990)).toEqual({
+        year: 1990,
+        d: 'SEN',
+        o: 'BEN',
+        male: '20',
+        female: '10',
+        total: '30',
+      });
       expect(await table(corridors, 't_split')).toEqual(stored);
       const ranked = await table(ranking, 't_adj');
-      expect(ranked.filter((r) => r.year === 1990).at(-1)).toMatchObject({ rank: 16, destination_key: countryKey('SEN'), origin_key: countryKey('CMR'), total: null });
+      expect(ranked.filter((r) => r.year === 1990).at(-1)).toMatchObject({
+        rank: 16,
+        destination_key: countryKey('SEN'),
+        origin_key: countryKey('CMR'),
+        total: null,
+      });
       expect(await table(ranking, 't_split')).toEqual(ranked);
-      expect(await table(years, 't_adj')).toEqual([{ year: 1990, corridors: 16 }, { year: 1991, corridors: 15 }, { year: 1992, corridors: 15 }, { year: 1993, corridors: 15 }]);
+      expect(await table(years, 't_adj')).toEqual([
+        { year: 1990, corridors: 16 },
+        { year: 1991, corridors: 15 },
+        { year: 1992, corridors: 15 },
+        { year: 1993, corridors: 15 },
+      ]);
       expect(await table(years, 't_split')).toEqual(await table(years, 't_adj'));
     } finally {
       await dropStockRevision(client, 't_adj');
@@ -182,7 +226,9 @@ describe('the migrant-stock import', () => {
       const bad = path.join(dir, 'odd-bad.csv');
       fs.writeFileSync(bad, `\uFEFF${[lines[0], '', 'SEN,GIN,2005,male,x'].join('\r\n')}`);
       const error = await importStock(client, bad, { revision: 't_odd' }).catch((e: unknown) => e);
-      expect((error as ImportError).rejects).toEqual([{ line: 3, reason: 'stock "x" is not a whole number', text: 'SEN,GIN,2005,male,x' }]);
+      expect((error as ImportError).rejects).toEqual([
+        { line: 3, reason: 'stock "x" is not a whole number', text: 'SEN,GIN,2005,male,x' },
+      ]);
     } finally {
       await dropStockRevision(client, 't_plain');
       await dropStockRevision(client, 't_odd');
@@ -192,32 +238,47 @@ describe('the migrant-stock import', () => {
   it('refuses a line over 64 KiB at once with its line number: a 30 MB line costs no re-joining of the chunks it spans', async () => {
     const lines = fs.readFileSync(stockFile('long-line-base.csv', 20), 'utf8').trim().split('\n');
     const file = path.join(dir, 'long-line.csv');
-    fs.writeFileSync(file, `${[...lines.slice(0, 5), `SEN,GIN,2019,male,${'9'.repeat(30_000_000)}`, ...lines.slice(5)].join('\n')}\n`);
+    fs.writeFileSync(
+      file,
+      `${[...lines.slice(0, 5), `SEN,GIN,2019,male,${'9'.repeat(30_000_000)}`, ...lines.slice(5)].join('\n')}\n`,
+    );
     const started = Date.now();
     const error = await importStock(client, file, { revision: 't_bad', skipInvalid: true }).catch((e: unknown) => e);
     const ms = Date.now() - started;
     expect(error).toBeInstanceOf(ImportError);
-    expect((error as ImportError).message).toBe(`${file} line 6: the line is longer than 65,536 bytes, the most a line may have; nothing was written`);
+    expect((error as ImportError).message).toBe(
+      `${file} line 6: the line is longer than 65,536 bytes, the most a line may have; nothing was written`,
+    );
     expect(ms).toBeLessThan(1000);
     // A line just under the limit inside one read chunk, and one just over it, are told apart.
     const edge = path.join(dir, 'edge-line.csv');
-    fs.writeFileSync(edge, `${HEADER}\nSEN,GIN,2019,male,${'1'.repeat(65536 - 18)}\nSEN,GIN,2019,female,${'1'.repeat(65536 - 19)}\n`);
+    fs.writeFileSync(
+      edge,
+      `${HEADER}\nSEN,GIN,2019,male,${'1'.repeat(65536 - 18)}\nSEN,GIN,2019,female,${'1'.repeat(65536 - 19)}\n`,
+    );
     const edgeError = await importStock(client, edge, { revision: 't_bad' }).catch((e: unknown) => e);
-    expect((edgeError as ImportError).message).toBe(`${edge} line 3: the line is longer than 65,536 bytes, the most a line may have; nothing was written`);
+    expect((edgeError as ImportError).message).toBe(
+      `${edge} line 3: the line is longer than 65,536 bytes, the most a line may have; nothing was written`,
+    );
   });
 
   it('prints errors with control characters and terminal escape sequences escaped, and long values cut', async () => {
     const file = path.join(dir, 'escapes.csv');
-    fs.writeFileSync(file, `${HEADER}\nSEN,\u001b[31mRED\u001b]0;title\u0007,2020,male,1\nSEN,GIN,2020,male,${'7'.repeat(300)}x\n`);
+    fs.writeFileSync(
+      file,
+      `${HEADER}\nSEN,\u001b[31mRED\u001b]0;title\u0007,2020,male,1\nSEN,GIN,2020,male,${'7'.repeat(300)}x\n`,
+    );
     const run = importProcess(['stock', file, '--revision', 't_bad']);
     expect(await run.exit).toBe(1);
     // After the progress line, the error.
-    expect(run.output().slice(run.output().indexOf('[import]'))).toBe([
-      `[import] ${file}: 2 invalid row(s); nothing was written`,
-      '  escapes.csv line 2: origin_iso3 "\\x1b[31mRED\\x1b]0;title\\x07" is not a known country code',
-      `  escapes.csv line 3: stock "${'7'.repeat(120)}… (181 more characters)" is not a whole number`,
-      '',
-    ].join('\n'));
+    expect(run.output().slice(run.output().indexOf('[import]'))).toBe(
+      [
+        `[import] ${file}: 2 invalid row(s); nothing was written`,
+        '  escapes.csv line 2: origin_iso3 "\\x1b[31mRED\\x1b]0;title\\x07" is not a known country code',
+        `  escapes.csv line 3: stock "${'7'.repeat(120)}… (181 more characters)" is not a whole number`,
+        '',
+      ].join('\n'),
+    );
   });
 
   it('changes nothing when the same file is imported again, and replaces the revision when the file changes', async () => {
@@ -251,9 +312,17 @@ describe('the migrant-stock import', () => {
       await other.query('COMMIT');
       expect((await waiting).changed).toBe(true);
       // Two at once for real: the second waits for the first, then finds the file loaded.
-      const results = await Promise.all([importStock(client, file, { revision: 't_conc' }), importStock(third, file, { revision: 't_conc' })]);
+      const results = await Promise.all([
+        importStock(client, file, { revision: 't_conc' }),
+        importStock(third, file, { revision: 't_conc' }),
+      ]);
       expect(results.map((r) => r.changed)).toEqual([false, false]);
-      expect(await revisionState('t_conc')).toEqual({ rows: 900, row_count: 900, stock: String((900 * 901 / 2) * 10), tables: 2 });
+      expect(await revisionState('t_conc')).toEqual({
+        rows: 900,
+        row_count: 900,
+        stock: String(((900 * 901) / 2) * 10),
+        tables: 2,
+      });
     } finally {
       await other.end();
       await third.end();
@@ -285,7 +354,9 @@ describe('the migrant-stock import', () => {
     expect(await run.exit).toBeNull();
     // The server notices the dead connection and rolls its transaction back.
     for (let i = 0; i < 50; i += 1) {
-      const busy = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'migration-data-import'`);
+      const busy = await client.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'migration-data-import'`,
+      );
       if (busy.rows[0].n === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -16,69 +16,108 @@ const countries = (codes: string[]) => codes.map((code) => ({ __typename: 'Count
 describe('migration-data alone', () => {
   it("gives Senegal's 2020 immigrant stock in the 2024 revision and its three largest origins", async () => {
     const result = await svc.execute(
-      ENTITIES.replace('FIELDS', `
+      ENTITIES.replace(
+        'FIELDS',
+        `
         immigrantStock(years: [2020]) { year revision male female total }
-        topOrigins(year: 2020, limit: 3) { origin { code isoCode } destination { code } year revision male female total }`),
+        topOrigins(year: 2020, limit: 3) { origin { code isoCode } destination { code } year revision male female total }`,
+      ),
       { r: countries(['SEN']) },
     );
     expect(result).toEqual({
       data: {
-        _entities: [{
-          code: 'SEN',
-          immigrantStock: [{ year: 2020, revision: 'REV_2024', male: 145591, female: 129338, total: 274929 }],
-          topOrigins: [
-            { origin: { code: 'GIN', isoCode: true }, destination: { code: 'SEN' }, year: 2020, revision: 'REV_2024', male: 34046, female: 19384, total: 53430 },
-            { origin: { code: 'MRT', isoCode: true }, destination: { code: 'SEN' }, year: 2020, revision: 'REV_2024', male: 24819, female: 21557, total: 46376 },
-            { origin: { code: 'OOO', isoCode: false }, destination: { code: 'SEN' }, year: 2020, revision: 'REV_2024', male: 20804, female: 23551, total: 44355 },
-          ],
-        }],
+        _entities: [
+          {
+            code: 'SEN',
+            immigrantStock: [{ year: 2020, revision: 'REV_2024', male: 145591, female: 129338, total: 274929 }],
+            topOrigins: [
+              {
+                origin: { code: 'GIN', isoCode: true },
+                destination: { code: 'SEN' },
+                year: 2020,
+                revision: 'REV_2024',
+                male: 34046,
+                female: 19384,
+                total: 53430,
+              },
+              {
+                origin: { code: 'MRT', isoCode: true },
+                destination: { code: 'SEN' },
+                year: 2020,
+                revision: 'REV_2024',
+                male: 24819,
+                female: 21557,
+                total: 46376,
+              },
+              {
+                origin: { code: 'OOO', isoCode: false },
+                destination: { code: 'SEN' },
+                year: 2020,
+                revision: 'REV_2024',
+                male: 20804,
+                female: 23551,
+                total: 44355,
+              },
+            ],
+          },
+        ],
       },
     });
   });
 
   it("keeps the revisions apart: Côte d'Ivoire's 2020 total is 2,564,857 in the 2020 revision and 2,760,255 in the 2024 revision", async () => {
     const result = await svc.execute(
-      ENTITIES.replace('FIELDS', `
+      ENTITIES.replace(
+        'FIELDS',
+        `
         rev2020: immigrantStock(revision: REV_2020, years: [2020]) { year revision male female total }
         rev2024: immigrantStock(revision: REV_2024, years: [2020]) { year revision male female total }
         top2020: topOrigins(year: 2020, revision: REV_2020, limit: 1) { origin { code } total }
-        top2024: topOrigins(year: 2020, limit: 1) { origin { code } total }`),
+        top2024: topOrigins(year: 2020, limit: 1) { origin { code } total }`,
+      ),
       { r: countries(['CIV']) },
     );
     expect(result).toEqual({
       data: {
-        _entities: [{
-          code: 'CIV',
-          rev2020: [{ year: 2020, revision: 'REV_2020', male: 1420248, female: 1144609, total: 2564857 }],
-          rev2024: [{ year: 2020, revision: 'REV_2024', male: 1655338, female: 1104917, total: 2760255 }],
-          top2020: [{ origin: { code: 'BFA' }, total: 1376350 }],
-          top2024: [{ origin: { code: 'BFA' }, total: 1715826 }],
-        }],
+        _entities: [
+          {
+            code: 'CIV',
+            rev2020: [{ year: 2020, revision: 'REV_2020', male: 1420248, female: 1144609, total: 2564857 }],
+            rev2024: [{ year: 2020, revision: 'REV_2024', male: 1655338, female: 1104917, total: 2760255 }],
+            top2020: [{ origin: { code: 'BFA' }, total: 1376350 }],
+            top2024: [{ origin: { code: 'BFA' }, total: 1715826 }],
+          },
+        ],
       },
     });
   });
 
   it("gives Senegal's emigrant stock and largest destinations in 2020, and its immigrant years per revision", async () => {
     const result = await svc.execute(
-      ENTITIES.replace('FIELDS', `
+      ENTITIES.replace(
+        'FIELDS',
+        `
         emigrantStock(years: [2020]) { year male female total }
         topDestinations(year: 2020, limit: 2) { destination { code } origin { code } male female total }
         years2024: immigrantStock { year }
-        years2020: immigrantStock(revision: REV_2020) { year }`),
+        years2020: immigrantStock(revision: REV_2020) { year }`,
+      ),
       { r: countries(['SEN']) },
     );
     expect(result).toEqual({
       data: {
-        _entities: [{
-          code: 'SEN',
-          emigrantStock: [{ year: 2020, male: 421431, female: 244304, total: 665735 }],
-          topDestinations: [
-            { destination: { code: 'FRA' }, origin: { code: 'SEN' }, male: 84734, female: 75331, total: 160065 },
-            { destination: { code: 'GMB' }, origin: { code: 'SEN' }, male: 65541, female: 67137, total: 132678 },
-          ],
-          years2024: [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024].map((year) => ({ year })),
-          years2020: [1990, 1995, 2000, 2005, 2010, 2015, 2020].map((year) => ({ year })),
-        }],
+        _entities: [
+          {
+            code: 'SEN',
+            emigrantStock: [{ year: 2020, male: 421431, female: 244304, total: 665735 }],
+            topDestinations: [
+              { destination: { code: 'FRA' }, origin: { code: 'SEN' }, male: 84734, female: 75331, total: 160065 },
+              { destination: { code: 'GMB' }, origin: { code: 'SEN' }, male: 65541, female: 67137, total: 132678 },
+            ],
+            years2024: [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024].map((year) => ({ year })),
+            years2020: [1990, 1995, 2000, 2005, 2010, 2015, 2020].map((year) => ({ year })),
+          },
+        ],
       },
     });
   });
@@ -117,17 +156,22 @@ describe('migration-data alone', () => {
     const result = await svc.execute(`{
       stockRevisions { code title citation sourceUrl published rowCount years sha256 provenance { confidence verified sources { url } } }
     }`);
-    const source = { confidence: 'SEEN', verified: true, sources: [
-      { url: 'https://www.un.org/development/desa/pd/content/international-migrant-stock' },
-      { url: 'https://github.com/iom/gdidata' },
-    ] };
+    const source = {
+      confidence: 'SEEN',
+      verified: true,
+      sources: [
+        { url: 'https://www.un.org/development/desa/pd/content/international-migrant-stock' },
+        { url: 'https://github.com/iom/gdidata' },
+      ],
+    };
     expect(result).toEqual({
       data: {
         stockRevisions: [
           {
             code: 'REV_2024',
             title: 'International Migrant Stock 2024',
-            citation: 'United Nations Department of Economic and Social Affairs, Population Division (2024). International Migrant Stock 2024. Data as cleaned by the gdidata R package (github.com/iom/gdidata).',
+            citation:
+              'United Nations Department of Economic and Social Affairs, Population Division (2024). International Migrant Stock 2024. Data as cleaned by the gdidata R package (github.com/iom/gdidata).',
             sourceUrl: 'https://www.un.org/development/desa/pd/content/international-migrant-stock',
             published: '2025-01',
             rowCount: 153296,
@@ -138,7 +182,8 @@ describe('migration-data alone', () => {
           {
             code: 'REV_2020',
             title: 'International Migrant Stock 2020',
-            citation: 'United Nations Department of Economic and Social Affairs, Population Division (2020). International Migrant Stock 2020 (POP/DB/MIG/Stock/Rev.2020). Data as cleaned by the gdidata R package (github.com/iom/gdidata).',
+            citation:
+              'United Nations Department of Economic and Social Affairs, Population Division (2020). International Migrant Stock 2020 (POP/DB/MIG/Stock/Rev.2020). Data as cleaned by the gdidata R package (github.com/iom/gdidata).',
             sourceUrl: 'https://www.un.org/development/desa/pd/content/international-migrant-stock',
             published: null,
             rowCount: 170618,
@@ -203,13 +248,27 @@ describe('migration-data alone', () => {
       data: {
         migrationProfiles: [
           {
-            id: 'SEN-2009', country: { code: 'SEN' }, title: 'Migration au Sénégal: Profil National 2009', year: 2009, language: 'FR',
-            isbn: '978-92-9068-564-7', pages: 148, publisher: 'International Organization for Migration (IOM)', url: null,
+            id: 'SEN-2009',
+            country: { code: 'SEN' },
+            title: 'Migration au Sénégal: Profil National 2009',
+            year: 2009,
+            language: 'FR',
+            isbn: '978-92-9068-564-7',
+            pages: 148,
+            publisher: 'International Organization for Migration (IOM)',
+            url: null,
             provenance: { confidence: 'SEEN', verified: true, sourceUrlRecorded: false },
           },
           {
-            id: 'SEN-2018', country: { code: 'SEN' }, title: 'Migration au Sénégal, profil national 2018', year: 2018, language: 'FR',
-            isbn: null, pages: null, publisher: null, url: null,
+            id: 'SEN-2018',
+            country: { code: 'SEN' },
+            title: 'Migration au Sénégal, profil national 2018',
+            year: 2018,
+            language: 'FR',
+            isbn: null,
+            pages: null,
+            publisher: null,
+            url: null,
             provenance: { confidence: 'SEEN', verified: true, sourceUrlRecorded: true },
           },
         ],
@@ -217,7 +276,11 @@ describe('migration-data alone', () => {
     });
     const all = await svc.execute('{ migrationProfiles { id } }');
     expect(all).toEqual({
-      data: { migrationProfiles: ['GHA-2009', 'GHA-2019', 'MLI-2009', 'NGA-2009', 'NGA-2014', 'SEN-2009', 'SEN-2018'].map((id) => ({ id })) },
+      data: {
+        migrationProfiles: ['GHA-2009', 'GHA-2019', 'MLI-2009', 'NGA-2009', 'NGA-2014', 'SEN-2009', 'SEN-2018'].map((id) => ({
+          id,
+        })),
+      },
     });
   });
 
@@ -241,8 +304,20 @@ describe('migration-data alone', () => {
       errors: [danglingAt(3, 'MigrationProfile', 'BEN-2009'), danglingAt(4, 'Country', 'ZZZ')],
       data: {
         _entities: [
-          { code: 'NGA', name: 'Nigeria', migrationProfiles: [{ id: 'NGA-2009', year: 2009, language: 'EN' }, { id: 'NGA-2014', year: 2014, language: 'EN' }] },
-          { id: 'NGA-2009', title: 'Migration in Nigeria: A Country Profile 2009', pages: 128, country: { code: 'NGA', name: 'Nigeria' } },
+          {
+            code: 'NGA',
+            name: 'Nigeria',
+            migrationProfiles: [
+              { id: 'NGA-2009', year: 2009, language: 'EN' },
+              { id: 'NGA-2014', year: 2014, language: 'EN' },
+            ],
+          },
+          {
+            id: 'NGA-2009',
+            title: 'Migration in Nigeria: A Country Profile 2009',
+            pages: 128,
+            country: { code: 'NGA', name: 'Nigeria' },
+          },
           { code: 'BEN', name: 'Benin', migrationProfiles: [] },
           null,
           null,
@@ -252,12 +327,15 @@ describe('migration-data alone', () => {
   });
 
   it('answers stock, top corridors and profiles of many countries with as many SQL statements as for one', async () => {
-    const query = ENTITIES.replace('FIELDS', `
+    const query = ENTITIES.replace(
+      'FIELDS',
+      `
       migrationProfiles { id }
       immigrantStock(years: [2020, 2024]) { year total }
       emigrantStock(years: [2024]) { year total }
       topOrigins(year: 2024, limit: 5) { origin { code } total }
-      topDestinations(year: 2024, limit: 3) { destination { code } total }`);
+      topDestinations(year: 2024, limit: 3) { destination { code } total }`,
+    );
     const many = ['SEN', 'NER', 'MLI', 'CMR', 'GAB', 'TCD', 'NGA', 'GHA', 'CIV', 'BFA', 'COD', 'MRT'];
     const one = await svc.executeCounting(query, { r: countries(['SEN']) });
     const all = await svc.executeCounting(query, { r: countries(many) });
@@ -278,14 +356,23 @@ describe('migration-data alone', () => {
     expect(await codes('{ corridors(filter: { year: 2024 }, first: 1000) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ corridors(filter: { year: 2024 }, first: -1) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ corridors(filter: { year: 2024, origins: ["XYZ"] }) { totalCount } }')).toEqual(['NOT_FOUND']);
-    expect(await codes('{ corridors(filter: { year: 2024, destinations: ["S3N"] }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ corridors(filter: { year: 2024, destinations: ["S3N"] }) { totalCount } }')).toEqual([
+      'BAD_USER_INPUT',
+    ]);
     const badYear = await svc.execute('{ corridors(filter: { year: 2024 }, revision: REV_2020) { totalCount } }');
     expect(badYear.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
-      ['BAD_USER_INPUT', '`filter.year` must be one of the years of revision REV_2020: 1990, 1995, 2000, 2005, 2010, 2015, 2020; got 2024'],
+      [
+        'BAD_USER_INPUT',
+        '`filter.year` must be one of the years of revision REV_2020: 1990, 1995, 2000, 2005, 2010, 2015, 2020; got 2024',
+      ],
     ]);
-    const badLimit = await svc.execute(ENTITIES.replace('FIELDS', 'topOrigins(year: 2024, limit: 51) { total }'), { r: countries(['SEN']) });
+    const badLimit = await svc.execute(ENTITIES.replace('FIELDS', 'topOrigins(year: 2024, limit: 51) { total }'), {
+      r: countries(['SEN']),
+    });
     expect(badLimit.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-    const badYears = await svc.execute(ENTITIES.replace('FIELDS', 'immigrantStock(years: [2023]) { total }'), { r: countries(['SEN']) });
+    const badYears = await svc.execute(ENTITIES.replace('FIELDS', 'immigrantStock(years: [2023]) { total }'), {
+      r: countries(['SEN']),
+    });
     expect(badYears.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 

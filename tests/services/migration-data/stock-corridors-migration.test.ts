@@ -22,8 +22,13 @@ let admin: Client;
 function dataSource(steps: number): DataSource {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
   return createServiceDataSource({
-    url, schema: SCHEMA, entities, migrations: migrations.slice(0, steps), database: config.database,
-    applicationName: 'migration-test', log: createLogger('migration-test', 'error'),
+    url,
+    schema: SCHEMA,
+    entities,
+    migrations: migrations.slice(0, steps),
+    database: config.database,
+    applicationName: 'migration-test',
+    log: createLogger('migration-test', 'error'),
   });
 }
 
@@ -39,11 +44,15 @@ afterAll(async () => {
 });
 
 const SOURCE_ROWS = [
-  ['SEN', 'GIN', 2020, 'male', 30], ['SEN', 'GIN', 2020, 'female', 20],
-  ['SEN', 'MLI', 2020, 'male', 7], ['SEN', 'MLI', 2020, 'female', 9],
+  ['SEN', 'GIN', 2020, 'male', 30],
+  ['SEN', 'GIN', 2020, 'female', 20],
+  ['SEN', 'MLI', 2020, 'male', 7],
+  ['SEN', 'MLI', 2020, 'female', 9],
   ['SEN', 'OOO', 2020, 'female', 100],
-  ['CIV', 'BFA', 2020, 'male', 500], ['CIV', 'BFA', 2020, 'female', 400],
-  ['CIV', 'BFA', 2024, 'male', 600], ['CIV', 'BFA', 2024, 'female', 450],
+  ['CIV', 'BFA', 2020, 'male', 500],
+  ['CIV', 'BFA', 2020, 'female', 400],
+  ['CIV', 'BFA', 2024, 'male', 600],
+  ['CIV', 'BFA', 2024, 'female', 450],
 ];
 
 it('moves per-sex rows into corridors with their counts and ranking, keeps the old shape as a view, and goes back', async () => {
@@ -55,9 +64,14 @@ it('moves per-sex rows into corridors with their counts and ranking, keeps the o
       VALUES ('t1', 'Test', 'Test rows', '{2020,2024}', 9, repeat('a', 64), 'unverified')`);
     await before.query(`CREATE TABLE data.migrant_stock_t1 PARTITION OF data.migrant_stock FOR VALUES IN ('t1')`);
     for (const [d, o, y, sex, stock] of SOURCE_ROWS) {
-      await before.query(`INSERT INTO data.migrant_stock (revision, destination_code, origin_code, year, sex, stock) VALUES ('t1', $1, $2, $3, $4, $5)`, [d, o, y, sex, stock]);
+      await before.query(
+        `INSERT INTO data.migrant_stock (revision, destination_code, origin_code, year, sex, stock) VALUES ('t1', $1, $2, $3, $4, $5)`,
+        [d, o, y, sex, stock],
+      );
     }
-    await before.query(`INSERT INTO data.stock_country_year (revision, side, code, year, male, female) VALUES ('t1', 'destination', 'SEN', 2020, 37, 129)`);
+    await before.query(
+      `INSERT INTO data.stock_country_year (revision, side, code, year, male, female) VALUES ('t1', 'destination', 'SEN', 2020, 37, 129)`,
+    );
   } finally {
     await before.destroy();
   }
@@ -66,8 +80,10 @@ it('moves per-sex rows into corridors with their counts and ranking, keeps the o
   await after.initialize();
   try {
     expect((await after.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual(['StockCorridors1733700000000']);
-    expect(await after.query(`SELECT year, data.country_code(destination_key) AS d, data.country_code(origin_key) AS o, male::int, female::int, total::int
-      FROM data.stock_corridor WHERE revision = 't1' ORDER BY 1, 2, 3`)).toEqual([
+    expect(
+      await after.query(`SELECT year, data.country_code(destination_key) AS d, data.country_code(origin_key) AS o, male::int, female::int, total::int
+      FROM data.stock_corridor WHERE revision = 't1' ORDER BY 1, 2, 3`),
+    ).toEqual([
       { year: 2020, d: 'CIV', o: 'BFA', male: 500, female: 400, total: 900 },
       { year: 2020, d: 'SEN', o: 'GIN', male: 30, female: 20, total: 50 },
       { year: 2020, d: 'SEN', o: 'MLI', male: 7, female: 9, total: 16 },
@@ -80,23 +96,41 @@ it('moves per-sex rows into corridors with their counts and ranking, keeps the o
     );
     expect(view.map((r) => [r.d, r.o, r.year, r.sex, Number(r.stock)]).sort()).toEqual([...SOURCE_ROWS].sort());
     expect(await after.query(`SELECT year, corridors FROM data.stock_year WHERE revision = 't1' ORDER BY year`)).toEqual([
-      { year: 2020, corridors: 4 }, { year: 2024, corridors: 1 },
+      { year: 2020, corridors: 4 },
+      { year: 2024, corridors: 1 },
     ]);
-    const [page, total] = await findCorridors(after, { revision: 't1', year: 2020, origins: null, destinations: null, limit: 3, offset: 1 });
+    const [page, total] = await findCorridors(after, {
+      revision: 't1',
+      year: 2020,
+      origins: null,
+      destinations: null,
+      limit: 3,
+      offset: 1,
+    });
     expect(total).toBe(4);
-    expect(page.map((c) => [c.destinationCode, c.originCode, c.total])).toEqual([['SEN', 'GIN', 50], ['SEN', 'MLI', 16], ['SEN', 'OOO', null]]);
+    expect(page.map((c) => [c.destinationCode, c.originCode, c.total])).toEqual([
+      ['SEN', 'GIN', 50],
+      ['SEN', 'MLI', 16],
+      ['SEN', 'OOO', null],
+    ]);
     expect(await after.query(`SELECT code, male::int, female::int FROM data.stock_country_year WHERE revision = 't1'`)).toEqual([
       { code: 'SEN', male: 37, female: 129 },
     ]);
-    expect(await after.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'data.stock_country_year'::regclass`)).toEqual([{ n: 1 }]);
+    expect(
+      await after.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'data.stock_country_year'::regclass`),
+    ).toEqual([{ n: 1 }]);
 
     await after.undoLastMigration({ transaction: 'each' });
     const back: { d: string; o: string; year: number; sex: string; stock: string }[] = await after.query(
       `SELECT destination_code AS d, origin_code AS o, year, sex, stock FROM data.migrant_stock WHERE revision = 't1'`,
     );
     expect(back.map((r) => [r.d, r.o, r.year, r.sex, Number(r.stock)]).sort()).toEqual([...SOURCE_ROWS].sort());
-    expect(await after.query(`SELECT relkind FROM pg_class WHERE oid = 'data.migrant_stock'::regclass`)).toEqual([{ relkind: 'p' }]);
-    expect(await after.query(`SELECT relkind FROM pg_class WHERE oid = 'data.stock_country_year'::regclass`)).toEqual([{ relkind: 'r' }]);
+    expect(await after.query(`SELECT relkind FROM pg_class WHERE oid = 'data.migrant_stock'::regclass`)).toEqual([
+      { relkind: 'p' },
+    ]);
+    expect(await after.query(`SELECT relkind FROM pg_class WHERE oid = 'data.stock_country_year'::regclass`)).toEqual([
+      { relkind: 'r' },
+    ]);
     expect(await after.query(`SELECT to_regclass('data.stock_corridor') AS t`)).toEqual([{ t: null }]);
   } finally {
     await after.destroy();

@@ -14,7 +14,10 @@ afterAll(async () => {
 const ILO_SOURCES = [
   { title: 'intl.ch', url: 'http://www.intl.ch/gi/egimain/record.php?idnumber=038' },
   { title: 'safety2021canada.com', url: 'https://www.safety2021canada.com/ilo/' },
-  { title: 'newshour.media', url: 'https://newshour.media/2016/08/25/migration-dialogue-west-africa-midwa-meets-combat-irregular-migration' },
+  {
+    title: 'newshour.media',
+    url: 'https://newshour.media/2016/08/25/migration-dialogue-west-africa-midwa-meets-combat-irregular-migration',
+  },
 ];
 const UNODC_SOURCES = [
   { title: 'unvienna.org', url: 'http://www.unvienna.org/unov/en/unodc.html' },
@@ -44,7 +47,9 @@ describe('un-partnerships alone', () => {
   });
 
   it('finds UN Women by a lower-case, hyphenated acronym', async () => {
-    const result = await svc.execute('{ unAgency(acronym: "un-women") { acronym name programmes { id } custodianOf { code } provenance { confidence verified sources { title url } } } }');
+    const result = await svc.execute(
+      '{ unAgency(acronym: "un-women") { acronym name programmes { id } custodianOf { code } provenance { confidence verified sources { title url } } } }',
+    );
     expect(result).toEqual({
       data: {
         unAgency: {
@@ -133,7 +138,9 @@ describe('un-partnerships alone', () => {
   });
 
   it('keeps the inferred country coverage of FMM West Africa DERIVED, ordered by code', async () => {
-    const result = await svc.execute('{ programme(id: "FMM-WEST-AFRICA") { countries { country { code } provenance { confidence } } } }');
+    const result = await svc.execute(
+      '{ programme(id: "FMM-WEST-AFRICA") { countries { country { code } provenance { confidence } } } }',
+    );
     expect(result).toEqual({
       data: {
         programme: { countries: MIDWA_MEMBERS.map((code) => ({ country: { code }, provenance: { confidence: 'DERIVED' } })) },
@@ -187,8 +194,13 @@ describe('un-partnerships alone', () => {
   it('pages through programmes with the end cursor', async () => {
     const first = await svc.execute('{ programmes(first: 1) { pageInfo { endCursor } } }');
     const after = (first.data!.programmes as { pageInfo: { endCursor: string } }).pageInfo.endCursor;
-    const next = await svc.execute('query($after: String) { programmes(first: 1, after: $after) { pageInfo { hasNextPage } edges { node { id } } } }', { after });
-    expect(next).toEqual({ data: { programmes: { pageInfo: { hasNextPage: false }, edges: [{ node: { id: 'UNODC-BLUE-HEART' } }] } } });
+    const next = await svc.execute(
+      'query($after: String) { programmes(first: 1, after: $after) { pageInfo { hasNextPage } edges { node { id } } } }',
+      { after },
+    );
+    expect(next).toEqual({
+      data: { programmes: { pageInfo: { hasNextPage: false }, edges: [{ node: { id: 'UNODC-BLUE-HEART' } }] } },
+    });
   });
 
   it('lists the programmes and agencies of a country, keeping a programme whose dates are unknown on any day', async () => {
@@ -205,7 +217,12 @@ describe('un-partnerships alone', () => {
     expect(result).toEqual({
       data: {
         _entities: [
-          { code: 'MLI', programmes: [{ id: 'FMM-WEST-AFRICA' }], past: [{ id: 'FMM-WEST-AFRICA' }], unAgencies: [{ acronym: 'ILO' }] },
+          {
+            code: 'MLI',
+            programmes: [{ id: 'FMM-WEST-AFRICA' }],
+            past: [{ id: 'FMM-WEST-AFRICA' }],
+            unAgencies: [{ acronym: 'ILO' }],
+          },
           { code: 'FRA', programmes: [], past: [], unAgencies: [] },
         ],
       },
@@ -234,13 +251,20 @@ describe('un-partnerships alone', () => {
       },
     );
     expect({ ...result, errors: entityErrors(result) }).toEqual({
-      errors: [danglingAt(5, 'Country', 'ZZZ'), danglingAt(6, 'UnAgency', 'IOM'), danglingAt(7, 'Programme', 'NO-SUCH-PROGRAMME')],
+      errors: [
+        danglingAt(5, 'Country', 'ZZZ'),
+        danglingAt(6, 'UnAgency', 'IOM'),
+        danglingAt(7, 'Programme', 'NO-SUCH-PROGRAMME'),
+      ],
       data: {
         _entities: [
           { code: 'SEN', name: 'Senegal', programmes: [{ id: 'FMM-WEST-AFRICA' }] },
           { acronym: 'UN Women', name: 'United Nations Entity for Gender Equality and the Empowerment of Women' },
           { id: 'UNODC-BLUE-HEART', name: 'Blue Heart Campaign' },
-          { code: 'CSR1951', custodians: [{ agency: { acronym: 'UNHCR' }, role: 'SUPERVISION', provenance: { confidence: 'SEEN' } }] },
+          {
+            code: 'CSR1951',
+            custodians: [{ agency: { acronym: 'UNHCR' }, role: 'SUPERVISION', provenance: { confidence: 'SEEN' } }],
+          },
           { code: 'AU-FMP', custodians: [] },
           null,
           null,
@@ -278,7 +302,9 @@ describe('un-partnerships alone', () => {
     expect(await codes('{ programmes(first: 101) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ programmes(first: -1) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ programmes(after: "nonsense") { totalCount } }')).toEqual(['BAD_USER_INPUT']);
-    const badDate = await svc.execute('{ _entities(representations: [{ __typename: "Country", code: "SEN" }]) { ... on Country { programmes(asOf: "2024-02-30") { id } } } }');
+    const badDate = await svc.execute(
+      '{ _entities(representations: [{ __typename: "Country", code: "SEN" }]) { ... on Country { programmes(asOf: "2024-02-30") { id } } } }',
+    );
     expect(badDate.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 

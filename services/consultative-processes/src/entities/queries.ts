@@ -21,7 +21,12 @@ export function findOrganizationByCodeOrAcronym(ds: DataSource, code: string): P
 }
 
 /** Countries that are members of an organisation on a day (one statement). */
-export async function memberCodesOn(ds: DataSource, organizationCode: string, asOf: string, includeAssociates: boolean): Promise<string[]> {
+export async function memberCodesOn(
+  ds: DataSource,
+  organizationCode: string,
+  asOf: string,
+  includeAssociates: boolean,
+): Promise<string[]> {
   const qb = ds
     .getRepository(OrganizationMembership)
     .createQueryBuilder('m')

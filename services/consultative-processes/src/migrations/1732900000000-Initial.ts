@@ -84,7 +84,14 @@ export class Initial1732900000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['meeting', 'process_participation', 'consultative_process', 'organization_membership', 'regional_organization', 'seed_log']) {
+    for (const table of [
+      'meeting',
+      'process_participation',
+      'consultative_process',
+      'organization_membership',
+      'regional_organization',
+      'seed_log',
+    ]) {
       await q.query(`DROP TABLE "dialogue"."${table}"`);
     }
   }

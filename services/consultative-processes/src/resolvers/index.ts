@@ -6,7 +6,13 @@ import { parsePage, toConnection } from '../../../../shared/src/graphql/paginati
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
 import { meetingTable, membershipTable, Mutation, participationTable, processTable } from './mutations';
 import type { Context } from '../context';
-import { ConsultativeProcess, type Meeting, type OrganizationMembership, type ProcessParticipation, RegionalOrganization } from '../entities';
+import {
+  ConsultativeProcess,
+  type Meeting,
+  type OrganizationMembership,
+  type ProcessParticipation,
+  RegionalOrganization,
+} from '../entities';
 import type { CountryFilter, Resolvers } from '../generated/resolvers';
 import { MeetingTheme, MembershipType, ParticipantRole, ProcessScope, ProcessStatus } from './enums';
 import {
@@ -63,7 +69,9 @@ const serviceResolvers: Resolvers = {
       if (filter.nameContains) {
         const needle = fold(filter.nameContains.trim());
         if (needle.length === 0 || needle.length > 100) {
-          throw badUserInput('`nameContains` must have between 1 and 100 characters', [{ field: 'filter.nameContains', message: 'length 1 to 100' }]);
+          throw badUserInput('`nameContains` must have between 1 and 100 characters', [
+            { field: 'filter.nameContains', message: 'length 1 to 100' },
+          ]);
         }
         list = list.filter((c) => fold(c.name).includes(needle) || (c.nameFr !== null && fold(c.nameFr).includes(needle)));
       }
@@ -72,18 +80,20 @@ const serviceResolvers: Resolvers = {
         list = list.filter((c) => members.has(c.code));
       }
       list.sort((a, b) => a.code.localeCompare(b.code));
-      return toConnection(list.slice(page.offset, page.offset + page.limit).map((c) => ({ code: c.code })), list.length, page);
+      return toConnection(
+        list.slice(page.offset, page.offset + page.limit).map((c) => ({ code: c.code })),
+        list.length,
+        page,
+      );
     },
     consultativeProcess: (_, args, ctx) => requireProcess(ctx, args.code),
-    consultativeProcesses: (_, __, ctx) =>
-      ctx.ds.getRepository(ConsultativeProcess).find({ order: { code: 'ASC' } }),
+    consultativeProcesses: (_, __, ctx) => ctx.ds.getRepository(ConsultativeProcess).find({ order: { code: 'ASC' } }),
     regionalOrganization: async (_, args, ctx) => {
       const org = await findOrganizationByCodeOrAcronym(ctx.ds, args.code.trim());
       if (!org) throw notFound(`No regional organisation has the code or acronym "${args.code}"`);
       return org;
     },
-    regionalOrganizations: (_, __, ctx) =>
-      ctx.ds.getRepository(RegionalOrganization).find({ order: { code: 'ASC' } }),
+    regionalOrganizations: (_, __, ctx) => ctx.ds.getRepository(RegionalOrganization).find({ order: { code: 'ASC' } }),
     meetings: async (_, args, ctx) => {
       const filter = args.filter ?? {};
       const page = parsePage(args);
@@ -125,7 +135,8 @@ const serviceResolvers: Resolvers = {
     provenance: provenanceField,
   },
   OrganizationMembership: {
-    organization: async (m, _, ctx) => existingRecord('RegionalOrganization', m.organizationCode, await ctx.loaders.organization.load(m.organizationCode)),
+    organization: async (m, _, ctx) =>
+      existingRecord('RegionalOrganization', m.organizationCode, await ctx.loaders.organization.load(m.organizationCode)),
     country: (m) => countryReference(m.countryCode),
     type: (m) => storedEnum(MembershipType, m.membershipType),
     from: (m) => m.fromDate,
@@ -134,14 +145,14 @@ const serviceResolvers: Resolvers = {
     provenance: provenanceField,
   },
   ConsultativeProcess: {
-    __resolveReference: async (ref, ctx) => existingRecord('ConsultativeProcess', ref.code, await ctx.loaders.process.load(ref.code)),
+    __resolveReference: async (ref, ctx) =>
+      existingRecord('ConsultativeProcess', ref.code, await ctx.loaders.process.load(ref.code)),
     name: (p, args) => {
       if (args.lang !== 'FR') return p.name;
       // The only French name the sources give is an alias of MIDCAS ("Dialogue sur la migration ...").
       return p.aliases.find((a) => /^Dialogue sur /i.test(a)) ?? p.name;
     },
-    leadOrganization: (p, _, ctx) =>
-      p.leadOrganization ? ctx.loaders.organization.load(p.leadOrganization) : null,
+    leadOrganization: (p, _, ctx) => (p.leadOrganization ? ctx.loaders.organization.load(p.leadOrganization) : null),
     leadOrganizationName: (p) => p.leadOrganization,
     participants: async (p, args, ctx) => {
       const all = await ctx.loaders.participationsByProcess.load(p.code);
@@ -151,13 +162,15 @@ const serviceResolvers: Resolvers = {
     provenance: provenanceField,
   },
   ProcessParticipation: {
-    process: async (x, _, ctx) => existingRecord('ConsultativeProcess', x.processCode, await ctx.loaders.process.load(x.processCode)),
+    process: async (x, _, ctx) =>
+      existingRecord('ConsultativeProcess', x.processCode, await ctx.loaders.process.load(x.processCode)),
     country: (x) => countryReference(x.countryCode),
     provenance: provenanceField,
   },
   Meeting: {
     __resolveReference: async (ref, ctx) => existingRecord('Meeting', ref.id, await ctx.loaders.meeting.load(ref.id)),
-    process: async (m, _, ctx) => existingRecord('ConsultativeProcess', m.processCode, await ctx.loaders.process.load(m.processCode)),
+    process: async (m, _, ctx) =>
+      existingRecord('ConsultativeProcess', m.processCode, await ctx.loaders.process.load(m.processCode)),
     country: (m) => countryReference(m.countryCode),
     provenance: provenanceField,
   },
@@ -167,9 +180,18 @@ const serviceResolvers: Resolvers = {
 const editingResolvers: ServiceResolvers = {
   Mutation,
   AuditEntry: auditEntryResolvers,
-  OrganizationMembership: { internalNote: restrictedField<OrganizationMembership>('internalNote'), history: historyField(membershipTable) },
-  ConsultativeProcess: { internalNote: restrictedField<ConsultativeProcess>('internalNote'), history: historyField(processTable) },
-  ProcessParticipation: { internalNote: restrictedField<ProcessParticipation>('internalNote'), history: historyField(participationTable) },
+  OrganizationMembership: {
+    internalNote: restrictedField<OrganizationMembership>('internalNote'),
+    history: historyField(membershipTable),
+  },
+  ConsultativeProcess: {
+    internalNote: restrictedField<ConsultativeProcess>('internalNote'),
+    history: historyField(processTable),
+  },
+  ProcessParticipation: {
+    internalNote: restrictedField<ProcessParticipation>('internalNote'),
+    history: historyField(participationTable),
+  },
   Meeting: { internalNote: restrictedField<Meeting>('internalNote'), history: historyField(meetingTable) },
 };
 

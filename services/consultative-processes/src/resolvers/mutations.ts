@@ -1,6 +1,13 @@
 import { earliestDay } from '../../../../shared/src/graphql/scalars';
 import { checkOrder, PROVENANCE_RULES, type Row } from '../../../../shared/src/editing/validation';
-import { type EditableSpec, type EditableTable, identifierKey, mutationResolvers, requireLive, serialKey } from '../../../../shared/src/editing/writes';
+import {
+  type EditableSpec,
+  type EditableTable,
+  identifierKey,
+  mutationResolvers,
+  requireLive,
+  serialKey,
+} from '../../../../shared/src/editing/writes';
 import { named, ORGANIZATION_CODE, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';
@@ -9,11 +16,16 @@ import { registered } from '../../../registry';
 
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('consultative-processes');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
-const MEETING_KINDS = Object.fromEntries(['ministerial', 'regional', 'thematic_working_group', 'global', 'mission'].map((k) => [k, k]));
+const MEETING_KINDS = Object.fromEntries(
+  ['ministerial', 'regional', 'thematic_working_group', 'global', 'mission'].map((k) => [k, k]),
+);
 const PROCESS_REF = { schema: SCHEMA, table: 'consultative_process', column: 'code', what: 'consultative process' };
 
 export const processTable: EditableTable<ConsultativeProcess> = {
-  ...base, table: 'consultative_process', entity: 'ConsultativeProcess', target: ConsultativeProcess,
+  ...base,
+  table: 'consultative_process',
+  entity: 'ConsultativeProcess',
+  target: ConsultativeProcess,
   key: [identifierKey('code', PROCESS_CODE, spelled(PROCESS_CODE, 'MIDWA'))],
   dependents: [
     { table: 'process_participation', column: 'process_code', what: 'participation(s)' },
@@ -21,19 +33,32 @@ export const processTable: EditableTable<ConsultativeProcess> = {
   ],
 };
 export const membershipTable: EditableTable<OrganizationMembership> = {
-  ...base, table: 'organization_membership', entity: 'OrganizationMembership', target: OrganizationMembership, key: [serialKey()],
+  ...base,
+  table: 'organization_membership',
+  entity: 'OrganizationMembership',
+  target: OrganizationMembership,
+  key: [serialKey()],
 };
 export const participationTable: EditableTable<ProcessParticipation> = {
-  ...base, table: 'process_participation', entity: 'ProcessParticipation', target: ProcessParticipation, key: [serialKey()],
+  ...base,
+  table: 'process_participation',
+  entity: 'ProcessParticipation',
+  target: ProcessParticipation,
+  key: [serialKey()],
 };
 export const meetingTable: EditableTable<Meeting> = {
-  ...base, table: 'meeting', entity: 'Meeting', target: Meeting,
+  ...base,
+  table: 'meeting',
+  entity: 'Meeting',
+  target: Meeting,
   key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID, 'MIDWA-2024-ABUJA'))],
 };
 
 const processSpec: EditableSpec<ConsultativeProcess> = {
   table: processTable,
-  createKey: { code: { kind: 'code', format: PROCESS_CODE, hint: spelled(PROCESS_CODE, 'MIDWA', { lengths: true }), required: true } },
+  createKey: {
+    code: { kind: 'code', format: PROCESS_CODE, hint: spelled(PROCESS_CODE, 'MIDWA', { lengths: true }), required: true },
+  },
   fields: {
     name: { kind: 'text', max: 300, required: true },
     aliases: { kind: 'textList', maxItems: 20, maxLength: 200 },
@@ -56,7 +81,13 @@ function membershipDays(row: Row): Row {
 const membershipSpec: EditableSpec<OrganizationMembership> = {
   table: membershipTable,
   fields: {
-    organizationCode: { input: 'organization', kind: 'code', format: ORGANIZATION_CODE, hint: named(ORGANIZATION_CODE, 'ECOWAS'), required: true },
+    organizationCode: {
+      input: 'organization',
+      kind: 'code',
+      format: ORGANIZATION_CODE,
+      hint: named(ORGANIZATION_CODE, 'ECOWAS'),
+      required: true,
+    },
     countryCode: { input: 'country', kind: 'country', required: true },
     membershipType: { input: 'type', kind: 'enum', values: asStored(MembershipType), required: true },
     fromDate: { input: 'from', kind: 'partialDate' },
@@ -65,9 +96,12 @@ const membershipSpec: EditableSpec<OrganizationMembership> = {
   },
   derive: membershipDays,
   check: async (row, p, m) => {
-    if (typeof row.starts_on === 'string' && typeof row.ends_on === 'string' && row.ends_on <= row.starts_on) p.add('to', 'must be after `from`');
+    if (typeof row.starts_on === 'string' && typeof row.ends_on === 'string' && row.ends_on <= row.starts_on)
+      p.add('to', 'must be after `from`');
     await requireLive(
-      m, p, 'organization',
+      m,
+      p,
+      'organization',
       { schema: SCHEMA, table: 'regional_organization', column: 'code', what: 'regional organisation', softDeletes: false },
       row.organization_code,
     );
@@ -85,14 +119,17 @@ const participationSpec: EditableSpec<ProcessParticipation> = {
   },
   derive: (row) => ({ participant_type: row.country_code != null ? 'state' : 'organization' }),
   check: async (row, p, m) => {
-    if ((row.country_code == null) === (row.organization == null)) p.add('country', 'give exactly one of country and organization');
+    if ((row.country_code == null) === (row.organization == null))
+      p.add('country', 'give exactly one of country and organization');
     await requireLive(m, p, 'process', PROCESS_REF, row.process_code);
   },
 };
 
 const meetingSpec: EditableSpec<Meeting> = {
   table: meetingTable,
-  createKey: { id: { kind: 'code', format: RECORD_ID, hint: spelled(RECORD_ID, 'MIDWA-2024-ABUJA', { lengths: true }), required: true } },
+  createKey: {
+    id: { kind: 'code', format: RECORD_ID, hint: spelled(RECORD_ID, 'MIDWA-2024-ABUJA', { lengths: true }), required: true },
+  },
   fields: {
     processCode: { input: 'process', kind: 'code', format: PROCESS_CODE, hint: named(PROCESS_CODE, 'MIDWA'), required: true },
     title: { kind: 'text', max: 500, required: true },

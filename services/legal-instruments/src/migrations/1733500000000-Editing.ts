@@ -18,7 +18,9 @@ export class Editing1733500000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE "legal"."audit_log"`);
     for (const table of EDITABLE) {
-      await q.query(`ALTER TABLE "legal"."${table}" DROP COLUMN "internal_note", DROP COLUMN "deleted_at", DROP COLUMN "version"`);
+      await q.query(
+        `ALTER TABLE "legal"."${table}" DROP COLUMN "internal_note", DROP COLUMN "deleted_at", DROP COLUMN "version"`,
+      );
     }
   }
 }

@@ -1,5 +1,10 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
-import { countryReference, countryReferences, provenanceField, type ServiceResolvers } from '../../../../shared/src/graphql/subgraph';
+import {
+  countryReference,
+  countryReferences,
+  provenanceField,
+  type ServiceResolvers,
+} from '../../../../shared/src/graphql/subgraph';
 import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
 import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
@@ -69,7 +74,9 @@ const serviceResolvers: Resolvers = {
       const fromYear = yearArg(filter.fromYear, 'filter.fromYear');
       const toYear = yearArg(filter.toYear, 'filter.toYear');
       const countryCode = filter.country ? countryCodeArg(filter.country, 'filter.country') : undefined;
-      const instrumentCode = filter.instrument ? (await requireInstrument(ctx, filter.instrument, 'filter.instrument')).code : undefined;
+      const instrumentCode = filter.instrument
+        ? (await requireInstrument(ctx, filter.instrument, 'filter.instrument')).code
+        : undefined;
       const [rows, total] = await findTreatyActions(ctx.ds, {
         instrumentCode,
         countryCode,
@@ -106,18 +113,23 @@ const serviceResolvers: Resolvers = {
         requireInstrument(ctx, args.instrument),
         ctx.loaders.actionsByCountry.load(c.code),
       ]);
-      return treatyStatus(instrument.code, c.code, actions.filter((a) => a.instrumentCode === instrument.code), day);
+      return treatyStatus(
+        instrument.code,
+        c.code,
+        actions.filter((a) => a.instrumentCode === instrument.code),
+        day,
+      );
     },
     treatyStatuses: async (c, args, ctx) =>
       statusesOf(c.code, await ctx.loaders.actionsByCountry.load(c.code), asOfArg(args.asOf)),
     trainings: (c, _, ctx) => ctx.loaders.trainingsByCountry.load(c.code),
   },
   LegalInstrument: {
-    __resolveReference: async (ref, ctx) => existingRecord('LegalInstrument', ref.code, await ctx.loaders.instrument.load(ref.code)),
+    __resolveReference: async (ref, ctx) =>
+      existingRecord('LegalInstrument', ref.code, await ctx.loaders.instrument.load(ref.code)),
     entryIntoForce: (i) => i.entryIntoForceDate,
     title: (i, args) => (args.lang === 'FR' ? (i.titleFr ?? i.title) : i.title),
-    shortTitle: (i, args) =>
-      args.lang === 'FR' && i.titleFr !== null ? (i.shortTitleFr ?? i.shortTitle) : i.shortTitle,
+    shortTitle: (i, args) => (args.lang === 'FR' && i.titleFr !== null ? (i.shortTitleFr ?? i.shortTitle) : i.shortTitle),
     titleLanguages: (i) => (i.titleFr !== null ? ['EN', 'FR'] : ['EN']),
     treatyActions: async (i, args, ctx) => {
       const country = args.country ? countryCodeArg(args.country, 'country') : null;
@@ -138,12 +150,14 @@ const serviceResolvers: Resolvers = {
     provenance: provenanceField,
   },
   TreatyAction: {
-    instrument: async (a, _, ctx) => existingRecord('LegalInstrument', a.instrumentCode, await ctx.loaders.instrument.load(a.instrumentCode)),
+    instrument: async (a, _, ctx) =>
+      existingRecord('LegalInstrument', a.instrumentCode, await ctx.loaders.instrument.load(a.instrumentCode)),
     country: (a) => countryReference(a.countryCode),
     provenance: provenanceField,
   },
   TreatyStatus: {
-    instrument: async (s, _, ctx) => existingRecord('LegalInstrument', s.instrumentCode, await ctx.loaders.instrument.load(s.instrumentCode)),
+    instrument: async (s, _, ctx) =>
+      existingRecord('LegalInstrument', s.instrumentCode, await ctx.loaders.instrument.load(s.instrumentCode)),
     country: (s) => countryReference(s.countryCode),
   },
   Training: {

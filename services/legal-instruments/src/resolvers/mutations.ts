@@ -1,5 +1,12 @@
 import { checkOrder, LANGUAGE_VALUES, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
-import { type EditableSpec, type EditableTable, identifierKey, mutationResolvers, requireLive, serialKey } from '../../../../shared/src/editing/writes';
+import {
+  type EditableSpec,
+  type EditableTable,
+  identifierKey,
+  mutationResolvers,
+  requireLive,
+  serialKey,
+} from '../../../../shared/src/editing/writes';
 import { INSTRUMENT_CODE, named, RECORD_ID, RECORD_YEARS, spelled } from '../../../../shared/src/reference/identifiers';
 import { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';
@@ -10,25 +17,45 @@ const { name: SERVICE_NAME, schema: SCHEMA } = registered('legal-instruments');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 
 export const instrumentTable: EditableTable<LegalInstrument> = {
-  ...base, table: 'instrument', entity: 'LegalInstrument', target: LegalInstrument,
+  ...base,
+  table: 'instrument',
+  entity: 'LegalInstrument',
+  target: LegalInstrument,
   key: [identifierKey('code', INSTRUMENT_CODE, spelled(INSTRUMENT_CODE, 'AU-KAMPALA'))],
   dependents: [{ table: 'treaty_action', column: 'instrument_code', what: 'treaty action(s)' }],
 };
 export const treatyActionTable: EditableTable<TreatyAction> = {
-  ...base, table: 'treaty_action', entity: 'TreatyAction', target: TreatyAction, key: [serialKey()],
+  ...base,
+  table: 'treaty_action',
+  entity: 'TreatyAction',
+  target: TreatyAction,
+  key: [serialKey()],
 };
 export const trainingTable: EditableTable<Training> = {
-  ...base, table: 'training', entity: 'Training', target: Training,
+  ...base,
+  table: 'training',
+  entity: 'Training',
+  target: Training,
   key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID, 'IML-CEDEAO-SEN'))],
 };
 export const publicationTable: EditableTable<Publication> = {
-  ...base, table: 'publication', entity: 'Publication', target: Publication,
+  ...base,
+  table: 'publication',
+  entity: 'Publication',
+  target: Publication,
   key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID))],
 };
 
 const instrumentSpec: EditableSpec<LegalInstrument> = {
   table: instrumentTable,
-  createKey: { code: { kind: 'code', format: INSTRUMENT_CODE, hint: spelled(INSTRUMENT_CODE, 'AU-KAMPALA', { lengths: true }), required: true } },
+  createKey: {
+    code: {
+      kind: 'code',
+      format: INSTRUMENT_CODE,
+      hint: spelled(INSTRUMENT_CODE, 'AU-KAMPALA', { lengths: true }),
+      required: true,
+    },
+  },
   fields: {
     title: { kind: 'text', max: 500, required: true },
     shortTitle: { kind: 'text', max: 200 },
@@ -45,13 +72,20 @@ const instrumentSpec: EditableSpec<LegalInstrument> = {
     themes: { kind: 'textList', maxItems: 20, maxLength: 60 },
     ...PROVENANCE_RULES,
   },
-  check: (row, p) => checkOrder(p, 'entryIntoForce', row.adopted_date, row.entry_into_force_date, 'must not be before the adoption date'),
+  check: (row, p) =>
+    checkOrder(p, 'entryIntoForce', row.adopted_date, row.entry_into_force_date, 'must not be before the adoption date'),
 };
 
 const treatyActionSpec: EditableSpec<TreatyAction> = {
   table: treatyActionTable,
   fields: {
-    instrumentCode: { input: 'instrument', kind: 'code', format: INSTRUMENT_CODE, hint: named(INSTRUMENT_CODE, 'AU-KAMPALA'), required: true },
+    instrumentCode: {
+      input: 'instrument',
+      kind: 'code',
+      format: INSTRUMENT_CODE,
+      hint: named(INSTRUMENT_CODE, 'AU-KAMPALA'),
+      required: true,
+    },
     countryCode: { input: 'country', kind: 'country', required: true },
     action: { kind: 'enum', values: asStored(TreatyActionType), required: true },
     date: { kind: 'partialDate' },
@@ -61,13 +95,21 @@ const treatyActionSpec: EditableSpec<TreatyAction> = {
   },
   check: async (row, p, m) => {
     checkOrder(p, 'effectiveDate', row.date, row.effective_date, 'must not be before the date of the action');
-    await requireLive(m, p, 'instrument', { schema: SCHEMA, table: 'instrument', column: 'code', what: 'instrument' }, row.instrument_code);
+    await requireLive(
+      m,
+      p,
+      'instrument',
+      { schema: SCHEMA, table: 'instrument', column: 'code', what: 'instrument' },
+      row.instrument_code,
+    );
   },
 };
 
 const trainingSpec: EditableSpec<Training> = {
   table: trainingTable,
-  createKey: { id: { kind: 'code', format: RECORD_ID, hint: spelled(RECORD_ID, 'IML-CEDEAO-SEN', { lengths: true }), required: true } },
+  createKey: {
+    id: { kind: 'code', format: RECORD_ID, hint: spelled(RECORD_ID, 'IML-CEDEAO-SEN', { lengths: true }), required: true },
+  },
   fields: {
     project: { kind: 'text', max: 300, required: true },
     projectType: { kind: 'text', max: 200 },

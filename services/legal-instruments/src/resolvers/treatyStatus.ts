@@ -35,7 +35,12 @@ function byDate(a: TreatyAction, b: TreatyAction): number {
 }
 
 /** The status of one country for one instrument on a day, from that pair's recorded actions. */
-export function treatyStatus(instrumentCode: string, countryCode: string, actions: TreatyAction[], asOf: string): TreatyStatusResult {
+export function treatyStatus(
+  instrumentCode: string,
+  countryCode: string,
+  actions: TreatyAction[],
+  asOf: string,
+): TreatyStatusResult {
   const counted = actions.filter((a) => countsBy(a, asOf));
   const party = counted.filter((a) => PARTY_ACTIONS.has(a.action)).sort(byDate);
   const signed = counted.filter((a) => a.action === 'signature').sort(byDate);

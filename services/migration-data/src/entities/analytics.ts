@@ -68,7 +68,12 @@ export function totals(male: unknown, female: unknown): Totals {
  * corridors of those years: one index lookup per year and member destination, so that no server
  * version is tempted into scanning the revision, as PostgreSQL 15 did with three ANY conditions).
  */
-export async function regionalStock(ds: DataSource, revision: string, codes: string[], years: number[]): Promise<RegionalFigure[]> {
+export async function regionalStock(
+  ds: DataSource,
+  revision: string,
+  codes: string[],
+  years: number[],
+): Promise<RegionalFigure[]> {
   const rows: Raw[] = await ds.query(
     `SELECT s.year, s.side AS part, sum(s.male) AS male, sum(s.female) AS female
      FROM "data"."stock_country_year" s
@@ -91,12 +96,26 @@ export async function regionalStock(ds: DataSource, revision: string, codes: str
       const r = rows.find((x) => Number(x.year) === year && x.part === name);
       return r ? totals(r.male, r.female) : empty;
     };
-    return { year, revision, countryCount: codes.length, immigrants: part('destination'), emigrants: part('origin'), withinSet: part('within') };
+    return {
+      year,
+      revision,
+      countryCount: codes.length,
+      immigrants: part('destination'),
+      emigrants: part('origin'),
+      withinSet: part('within'),
+    };
   });
 }
 
 /** Each country's figure in two years and the change, computed in SQL, largest increase first. */
-export async function stockChange(ds: DataSource, revision: string, side: Side, codes: string[], from: number, to: number): Promise<ChangeRow[]> {
+export async function stockChange(
+  ds: DataSource,
+  revision: string,
+  side: Side,
+  codes: string[],
+  from: number,
+  to: number,
+): Promise<ChangeRow[]> {
   const rows: Raw[] = await ds.query(
     `SELECT c.code, f.male AS from_male, f.female AS from_female, t.male AS to_male, t.female AS to_female,
        coalesce(t.male + t.female, 0) - coalesce(f.male + f.female, 0) AS absolute,
@@ -112,11 +131,15 @@ export async function stockChange(ds: DataSource, revision: string, side: Side, 
     const a = totals(r.from_male, r.from_female);
     const b = totals(r.to_male, r.to_female);
     return {
-      code: String(r.code), side, revision,
-      from: { ...a, year: from }, to: { ...b, year: to },
+      code: String(r.code),
+      side,
+      revision,
+      from: { ...a, year: from },
+      to: { ...b, year: to },
       absolute: Number(r.absolute),
       percent: r.percent === null ? null : Number(r.percent),
-      femaleShareChange: a.femaleShare === null || b.femaleShare === null ? null : Math.round((b.femaleShare - a.femaleShare) * 1e4) / 1e2,
+      femaleShareChange:
+        a.femaleShare === null || b.femaleShare === null ? null : Math.round((b.femaleShare - a.femaleShare) * 1e4) / 1e2,
     };
   });
 }
@@ -144,7 +167,11 @@ export function findIndicators(ds: DataSource, codes?: readonly string[]): Promi
  * text escaped losslessly.
  */
 export async function indicatorValuesByCountry(
-  ds: DataSource, indicator: string, codes: readonly string[], fromYear: number | null, toYear: number | null,
+  ds: DataSource,
+  indicator: string,
+  codes: readonly string[],
+  fromYear: number | null,
+  toYear: number | null,
 ): Promise<Map<string, IndicatorValueRow[]>> {
   const rows: { country_code: string; columns: string }[] = await ds.query(
     `SELECT v.country_code,
@@ -164,15 +191,27 @@ export async function indicatorValuesByCountry(
   for (const row of rows) {
     const countryCode = String(row.country_code);
     const [years, values, units, sources, confidences, versions, notes] = JSON.parse(row.columns) as [
-      number[], (number | string)[], string[], string[], string[], number[], (string | null)[],
+      number[],
+      (number | string)[],
+      string[],
+      string[],
+      string[],
+      number[],
+      (string | null)[],
     ];
     const list: IndicatorValueRow[] = new Array(years.length);
     let ordered = true;
     for (let n = 0; n < years.length; n += 1) {
       list[n] = {
-        indicatorCode: indicator, countryCode, year: Number(years[n]), value: Number(values[n]),
-        unit: String(units[n]), source: String(sources[n]), confidence: String(confidences[n]),
-        version: Number(versions[n]), internalNote: notes[n] === null ? null : String(notes[n]),
+        indicatorCode: indicator,
+        countryCode,
+        year: Number(years[n]),
+        value: Number(values[n]),
+        unit: String(units[n]),
+        source: String(sources[n]),
+        confidence: String(confidences[n]),
+        version: Number(versions[n]),
+        internalNote: notes[n] === null ? null : String(notes[n]),
       };
       if (n > 0 && list[n - 1].year > list[n].year) ordered = false;
     }

@@ -6,7 +6,6 @@ import { RANKING_DEPTH } from '../import/stock';
 /** Which side of a corridor a country-level figure is taken on. */
 export type Side = 'destination' | 'origin';
 
-
 /** One country's stock in one year: male and female are sums of source rows, total is derived. */
 export interface StockYear {
   code: string;
@@ -161,20 +160,21 @@ async function findWorldCorridors(ds: DataSource, q: CorridorQuery): Promise<[Co
   );
   const total = counted ? Number(counted.corridors) : 0;
   if (q.offset >= total) return [[], total];
-  const rows: Raw[] = q.offset + q.limit <= RANKING_DEPTH || total <= RANKING_DEPTH
-    ? await ds.query(
-      `SELECT r.destination_key, r.origin_key, r.male, r.female, r.male + r.female AS total
+  const rows: Raw[] =
+    q.offset + q.limit <= RANKING_DEPTH || total <= RANKING_DEPTH
+      ? await ds.query(
+          `SELECT r.destination_key, r.origin_key, r.male, r.female, r.male + r.female AS total
        FROM "data"."stock_ranking" s,
          unnest(s.destination_keys[$3 + 1 : $3 + $4], s.origin_keys[$3 + 1 : $3 + $4], s.male[$3 + 1 : $3 + $4], s.female[$3 + 1 : $3 + $4])
            WITH ORDINALITY AS r(destination_key, origin_key, male, female, n)
        WHERE s.revision = $1 AND s.year = $2 ORDER BY r.n`,
-      [q.revision, q.year, q.offset, q.limit],
-    )
-    : await ds.query(
-      `SELECT s.destination_key, s.origin_key, s.male, s.female, s.total FROM "data"."stock_corridor" s
+          [q.revision, q.year, q.offset, q.limit],
+        )
+      : await ds.query(
+          `SELECT s.destination_key, s.origin_key, s.male, s.female, s.total FROM "data"."stock_corridor" s
        WHERE s.revision = $1 AND s.year = $2 ORDER BY ${CORRIDOR_ORDER} LIMIT $3 OFFSET $4`,
-      [q.revision, q.year, q.limit, q.offset],
-    );
+          [q.revision, q.year, q.limit, q.offset],
+        );
   return [rows.map((r) => toCorridor(q.revision, q.year, r)), total];
 }
 

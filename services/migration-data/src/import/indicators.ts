@@ -10,8 +10,20 @@ import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editin
 import { printable, quoted } from '../../../../shared/src/io/printable';
 import { isConfidence } from '../../../../shared/src/reference/provenance';
 import {
-  checkTextCells, CopyWriter, csvCell, describeRejects, ImportError, type ImportOptions, type ImportResult, lineTooLong, lockTarget,
-  maxYear, MIN_YEAR, progressReporter, RejectSink, requiredText,
+  checkTextCells,
+  CopyWriter,
+  csvCell,
+  describeRejects,
+  ImportError,
+  type ImportOptions,
+  type ImportResult,
+  lineTooLong,
+  lockTarget,
+  maxYear,
+  MIN_YEAR,
+  progressReporter,
+  RejectSink,
+  requiredText,
 } from './common';
 
 export const CATALOGUE_COLUMNS = ['code', 'name', 'unit', 'definition', 'allow_negative', 'source', 'source_url', 'confidence'];
@@ -45,11 +57,16 @@ interface CatalogueEntry {
  * stops the read at once: csv-parse never holds more than that of one line.
  */
 async function* records(
-  file: string, columns: string[], hash: crypto.Hash, onBytes: (bytes: number) => void,
+  file: string,
+  columns: string[],
+  hash: crypto.Hash,
+  onBytes: (bytes: number) => void,
 ): AsyncGenerator<{ line: number; cells: string[] }> {
   const input = fs.createReadStream(file);
   input.on('data', (chunk) => hash.update(chunk as Buffer));
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_LINE_BYTES }));
+  const parser = input.pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_LINE_BYTES }),
+  );
   let first = true;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -57,7 +74,9 @@ async function* records(
         first = false;
         const header = record.map((c) => c.trim()).join(',');
         if (header !== columns.join(',')) {
-          throw new ImportError(`${file} line 1: wrong column set: expected "${columns.join(',')}", got ${quoted(header, 200)}; nothing was written`);
+          throw new ImportError(
+            `${file} line 1: wrong column set: expected "${columns.join(',')}", got ${quoted(header, 200)}; nothing was written`,
+          );
         }
         continue;
       }
@@ -76,7 +95,11 @@ async function* records(
 
 function failIfInvalid(file: string, sink: RejectSink, opts: ImportOptions): void {
   if (sink.count > 0 && !opts.skipInvalid) {
-    throw new ImportError(`${file}: ${sink.count} invalid row(s); nothing was written\n${describeRejects(file, sink.first, sink.count)}`, sink.first, sink.count);
+    throw new ImportError(
+      `${file}: ${sink.count} invalid row(s); nothing was written\n${describeRejects(file, sink.first, sink.count)}`,
+      sink.first,
+      sink.count,
+    );
   }
 }
 
@@ -93,12 +116,18 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
   for await (const { line, cells } of records(file, CATALOGUE_COLUMNS, hash, () => undefined)) {
     const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence] = cells.map((c) => c?.trim() ?? '');
     const reason =
-      cells.length !== CATALOGUE_COLUMNS.length ? `expected ${CATALOGUE_COLUMNS.length} cells, got ${cells.length}`
-        : !isValid(INDICATOR_CODE, code) ? `code ${quoted(code)} must be upper-case ${INDICATOR_CODE.spelling} (at most ${INDICATOR_CODE.maxLength})`
-          : name === '' || unit === '' || definition === '' || source === '' ? 'name, unit, definition and source are required'
-            : allowNegative !== 'true' && allowNegative !== 'false' ? `allow_negative ${quoted(allowNegative)} must be true or false`
-              : !isConfidence(confidence) ? `confidence ${quoted(confidence)} is not seen, derived or unverified`
-                : seen.has(code) ? `duplicate row for indicator ${code}`
+      cells.length !== CATALOGUE_COLUMNS.length
+        ? `expected ${CATALOGUE_COLUMNS.length} cells, got ${cells.length}`
+        : !isValid(INDICATOR_CODE, code)
+          ? `code ${quoted(code)} must be upper-case ${INDICATOR_CODE.spelling} (at most ${INDICATOR_CODE.maxLength})`
+          : name === '' || unit === '' || definition === '' || source === ''
+            ? 'name, unit, definition and source are required'
+            : allowNegative !== 'true' && allowNegative !== 'false'
+              ? `allow_negative ${quoted(allowNegative)} must be true or false`
+              : !isConfidence(confidence)
+                ? `confidence ${quoted(confidence)} is not seen, derived or unverified`
+                : seen.has(code)
+                  ? `duplicate row for indicator ${code}`
                   : checkTextCells(CATALOGUE_TEXT_RULES, { name, unit, definition, source, source_url: sourceUrl });
     if (reason) {
       await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
@@ -127,7 +156,16 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
       changed += r.rowCount ?? 0;
     }
     await client.query('COMMIT');
-    return { kind: 'catalogue', target: 'catalogue', changed: changed > 0, rows: good.length, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started };
+    return {
+      kind: 'catalogue',
+      target: 'catalogue',
+      changed: changed > 0,
+      rows: good.length,
+      rejected: sink.count,
+      rejects: sink.first,
+      sha256,
+      ms: Date.now() - started,
+    };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -150,13 +188,20 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
     await lockTarget(client, 'import:indicators', opts);
     const catalogue = new Map<string, CatalogueEntry>(
       (await client.query(`SELECT code, unit, allow_negative FROM "data"."indicator"`)).rows.map(
-        (r: { code: string; unit: string; allow_negative: boolean }) => [r.code, { unit: r.unit, allowNegative: r.allow_negative }],
+        (r: { code: string; unit: string; allow_negative: boolean }) => [
+          r.code,
+          { unit: r.unit, allowNegative: r.allow_negative },
+        ],
       ),
     );
-    await client.query(`CREATE TEMP TABLE "indicator_value_load" (LIKE "data"."indicator_value" INCLUDING DEFAULTS) ON COMMIT DROP`);
-    const copy = client.query(copyFrom(
-      `COPY "indicator_value_load" ("indicator_code", "country_code", "year", "value", "unit", "source", "confidence") FROM STDIN WITH (FORMAT csv)`,
-    ));
+    await client.query(
+      `CREATE TEMP TABLE "indicator_value_load" (LIKE "data"."indicator_value" INCLUDING DEFAULTS) ON COMMIT DROP`,
+    );
+    const copy = client.query(
+      copyFrom(
+        `COPY "indicator_value_load" ("indicator_code", "country_code", "year", "value", "unit", "source", "confidence") FROM STDIN WITH (FORMAT csv)`,
+      ),
+    );
     // A failed row stream destroys the COPY; its error is the server's echo of ours: ignore it here.
     copy.on('error', () => undefined);
     const writer = new CopyWriter(copy);
@@ -201,7 +246,16 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
     );
     if (!diff.rows[0].changed) {
       await client.query('ROLLBACK');
-      return { kind: 'indicators', target: codes.join(','), changed: false, rows, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started };
+      return {
+        kind: 'indicators',
+        target: codes.join(','),
+        changed: false,
+        rows,
+        rejected: sink.count,
+        rejects: sink.first,
+        sha256,
+        ms: Date.now() - started,
+      };
     }
     // A replaced value keeps counting versions (an editor holding an older one gets CONFLICT) and its editors' note.
     await client.query(`UPDATE "indicator_value_load" l SET "version" = v."version" + 1, "internal_note" = v."internal_note"
@@ -220,7 +274,16 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
     }
     await client.query('ANALYZE "data"."indicator_value"');
     await client.query('COMMIT');
-    return { kind: 'indicators', target: codes.join(','), changed: true, rows, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started };
+    return {
+      kind: 'indicators',
+      target: codes.join(','),
+      changed: true,
+      rows,
+      rejected: sink.count,
+      rejects: sink.first,
+      sha256,
+      ms: Date.now() - started,
+    };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -10,8 +10,17 @@ import { MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
 import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
 import { quoted } from '../../../../shared/src/io/printable';
 import {
-  checkTextCells, describeRejects, ImportError, type ImportOptions, type ImportResult, lineTooLong, lockTarget, maxYear, MIN_YEAR,
-  progressReporter, RejectSink,
+  checkTextCells,
+  describeRejects,
+  ImportError,
+  type ImportOptions,
+  type ImportResult,
+  lineTooLong,
+  lockTarget,
+  maxYear,
+  MIN_YEAR,
+  progressReporter,
+  RejectSink,
 } from './common';
 
 export const STOCK_HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
@@ -65,17 +74,28 @@ function reasonFor(problem: Problem, text: string, years: number[] | null): stri
   const cells = text.split(',');
   const [destination, origin, year, sex, stock] = cells;
   switch (problem) {
-    case 'cells': return `expected 5 comma-separated cells, got ${cells.length}`;
-    case 'destination': return `destination_iso3 ${quoted(destination)} is not a known country code`;
-    case 'origin': return `origin_iso3 ${quoted(origin)} is not a known country code`;
-    case 'destination OOO': return 'OOO (unknown origin) cannot be a destination';
-    case 'year': return `year ${quoted(year)} is not a year`;
-    case 'year range': return years
-      ? `year ${Number(year)} is not one of the revision's years (${years.join(', ')})`
-      : `year ${Number(year)} is out of range (${MIN_YEAR} to ${maxYear()})`;
-    case 'sex': return `sex ${quoted(sex)} must be male or female (the source has no totals)`;
-    case 'stock': return /^-\d{1,15}(\.\d{1,15})?$/.test(stock) ? `stock ${stock} is negative` : `stock ${quoted(stock)} is not a whole number`;
-    case 'duplicate': return `duplicate row for ${destination} from ${origin} in ${Number(year)} (${sex})`;
+    case 'cells':
+      return `expected 5 comma-separated cells, got ${cells.length}`;
+    case 'destination':
+      return `destination_iso3 ${quoted(destination)} is not a known country code`;
+    case 'origin':
+      return `origin_iso3 ${quoted(origin)} is not a known country code`;
+    case 'destination OOO':
+      return 'OOO (unknown origin) cannot be a destination';
+    case 'year':
+      return `year ${quoted(year)} is not a year`;
+    case 'year range':
+      return years
+        ? `year ${Number(year)} is not one of the revision's years (${years.join(', ')})`
+        : `year ${Number(year)} is out of range (${MIN_YEAR} to ${maxYear()})`;
+    case 'sex':
+      return `sex ${quoted(sex)} must be male or female (the source has no totals)`;
+    case 'stock':
+      return /^-\d{1,15}(\.\d{1,15})?$/.test(stock)
+        ? `stock ${stock} is negative`
+        : `stock ${quoted(stock)} is not a whole number`;
+    case 'duplicate':
+      return `duplicate row for ${destination} from ${origin} in ${Number(year)} (${sex})`;
   }
 }
 
@@ -98,7 +118,11 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
   }
   const given = opts.meta ?? {};
   const metaProblems = checkTextCells(REVISION_TEXT_RULES, {
-    title: given.title ?? '', citation: given.citation ?? '', sourceUrl: given.sourceUrl ?? '', notes: given.notes ?? '', source: given.source ?? '',
+    title: given.title ?? '',
+    citation: given.citation ?? '',
+    sourceUrl: given.sourceUrl ?? '',
+    notes: given.notes ?? '',
+    source: given.source ?? '',
   });
   if (metaProblems) throw new ImportError(`${file}: the revision's details are invalid: ${metaProblems}; nothing was written`);
   const final = partitionName(revision);
@@ -131,7 +155,16 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
     if (loaded === sha256) {
       await client.query('ROLLBACK');
       await closeSink();
-      return { kind: 'stock', target: revision, changed: false, rows: 0, rejected: 0, rejects: [], sha256, ms: Date.now() - started };
+      return {
+        kind: 'stock',
+        target: revision,
+        changed: false,
+        rows: 0,
+        rejected: 0,
+        rejects: [],
+        sha256,
+        ms: Date.now() - started,
+      };
     }
 
     const years = opts.expect?.years ?? null;
@@ -147,7 +180,8 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
     if (sink.count > 0 && !opts.skipInvalid) {
       throw new ImportError(
         `${file}: ${sink.count} invalid row(s); nothing was written\n${describeRejects(file, sink.first, sink.count)}`,
-        sink.first, sink.count,
+        sink.first,
+        sink.count,
       );
     }
     if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
@@ -178,9 +212,22 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
          "confidence" = coalesce($11, "stock_revision"."confidence"),
          "years" = $16, "row_count" = $6, "sha256" = $7, "loaded_at" = now()`,
       [
-        revision, m.title ?? null, m.citation ?? null, m.sourceUrl ?? null, m.published ?? null, rows, sha256, m.notes ?? null,
-        m.source ?? null, file.split(/[\\/]/).pop(), m.confidence ?? null,
-        'sourceUrl' in m, 'published' in m, 'notes' in m, 'source' in m, loadedYears,
+        revision,
+        m.title ?? null,
+        m.citation ?? null,
+        m.sourceUrl ?? null,
+        m.published ?? null,
+        rows,
+        sha256,
+        m.notes ?? null,
+        m.source ?? null,
+        file.split(/[\\/]/).pop(),
+        m.confidence ?? null,
+        'sourceUrl' in m,
+        'published' in m,
+        'notes' in m,
+        'source' in m,
+        loadedYears,
       ],
     );
     phases.lap('revision row');
@@ -198,8 +245,16 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
     await client.query('COMMIT');
     phases.lap('commit');
     return {
-      kind: 'stock', target: revision, changed: true, rows, rejected: sink.count, rejects: sink.first, sha256, ms: Date.now() - started,
-      phases: phases.result(), splitCorridors,
+      kind: 'stock',
+      target: revision,
+      changed: true,
+      rows,
+      rejected: sink.count,
+      rejects: sink.first,
+      sha256,
+      ms: Date.now() - started,
+      phases: phases.result(),
+      splitCorridors,
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -212,7 +267,8 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
 const LINE_TEXT = `CASE WHEN d IS NULL THEN n ELSE concat_ws(',', d, o, y, s, n) END`;
 
 /** A code cell's country key: data.country_key's formula, written out because calling it casts every cell to char(3), a third of the validation's time. */
-const keyOf = (cell: string) => `((ascii(${cell}) - 65) * 676 + (ascii(substr(${cell}, 2)) - 65) * 26 + ascii(substr(${cell}, 3)) - 65)::smallint`;
+const keyOf = (cell: string) =>
+  `((ascii(${cell}) - 65) * 676 + (ascii(substr(${cell}, 2)) - 65) * 26 + ascii(substr(${cell}, 3)) - 65)::smallint`;
 
 /**
  * The lines of pg_temp.stock_line, each with the first problem that applies (null for a valid
@@ -259,7 +315,9 @@ interface YearCount {
  * a duplicate: refused, and its corridor built from the first rows only.
  */
 async function mergeCorridors(client: ClientBase, load: string, years: number[] | null): Promise<YearCount[]> {
-  await client.query(`CREATE TEMPORARY TABLE "stock_reject" ("line" integer NOT NULL, "problem" text NOT NULL, "text" text NOT NULL) ON COMMIT DROP`);
+  await client.query(
+    `CREATE TEMPORARY TABLE "stock_reject" ("line" integer NOT NULL, "problem" text NOT NULL, "text" text NOT NULL) ON COMMIT DROP`,
+  );
   // A corridor has at most one row per sex (more are duplicates, handled below): max() is that row's figure, cheaper than sum().
   const merged = await client.query(
     `WITH merged AS MATERIALIZED (
@@ -281,7 +339,9 @@ async function mergeCorridors(client: ClientBase, load: string, years: number[] 
   );
   const rows = merged.rows as (Omit<YearCount, 'year'> & { year: number | null; duplicated: number })[];
   if (rows.some((y) => y.year === null)) {
-    await client.query(`INSERT INTO pg_temp."stock_reject" SELECT line, problem, text FROM (${parsedLines(years)}) p WHERE problem IS NOT NULL`);
+    await client.query(
+      `INSERT INTO pg_temp."stock_reject" SELECT line, problem, text FROM (${parsedLines(years)}) p WHERE problem IS NOT NULL`,
+    );
   }
   const perYear = rows.filter((y): y is YearCount & { duplicated: number } => y.year !== null);
   if (perYear.some((y) => y.duplicated > 0)) {
@@ -337,15 +397,24 @@ async function swapPartition(client: ClientBase, parent: string, revision: strin
 
 /** A fresh table shaped like a stock_corridor partition of this revision (its CHECK lets ATTACH skip a scan). */
 async function createLoadTable(client: ClientBase, table: string, revision: string): Promise<void> {
-  await client.query(`CREATE TABLE "data"."${table}" (LIKE "data"."stock_corridor" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)`);
+  await client.query(
+    `CREATE TABLE "data"."${table}" (LIKE "data"."stock_corridor" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)`,
+  );
   const stats = ['revision', 'year', 'destination_key', 'origin_key', 'male', 'female', 'total']
-    .map((c) => `ALTER COLUMN "${c}" SET STATISTICS ${STATISTICS_TARGET}`).join(', ');
+    .map((c) => `ALTER COLUMN "${c}" SET STATISTICS ${STATISTICS_TARGET}`)
+    .join(', ');
   await client.query(`ALTER TABLE "data"."${table}" ALTER COLUMN "revision" SET DEFAULT '${revision}',
     ADD CONSTRAINT "${table}_revision" CHECK ("revision" = '${revision}'), ${stats}`);
 }
 
 /** The revision's derived tables, from the indexed corridors: per-country yearly sums, corridors per year, each year's ranking. */
-async function writeDerived(client: ClientBase, revision: string, load: string, perYear: YearCount[], phases: PhaseClock): Promise<void> {
+async function writeDerived(
+  client: ClientBase,
+  revision: string,
+  load: string,
+  perYear: YearCount[],
+  phases: PhaseClock,
+): Promise<void> {
   // The sums: a fresh table like the corridors' (no index, see the migration), swapped in with them.
   // The revision name is checked against REVISION_NAME before any SQL.
   const sums = `load_stock_country_year_${revision}`;
@@ -359,7 +428,9 @@ async function writeDerived(client: ClientBase, revision: string, load: string, 
     [revision],
   );
   phases.lap('country sums');
-  await client.query(['stock_year', 'stock_ranking'].map((t) => `DELETE FROM "data"."${t}" WHERE "revision" = '${revision}'`).join('; '));
+  await client.query(
+    ['stock_year', 'stock_ranking'].map((t) => `DELETE FROM "data"."${t}" WHERE "revision" = '${revision}'`).join('; '),
+  );
   await client.query(
     `INSERT INTO "data"."stock_year" ("revision", "year", "corridors") SELECT $1, * FROM unnest($2::int2[], $3::int[])`,
     [revision, perYear.map((y) => y.year), perYear.map((y) => y.corridors)],
@@ -436,9 +507,14 @@ async function streamStockLines(file: string, copy: Writable, opts: StockImportO
         line += 1;
         if (stop - start > MAX_LINE_BYTES) throw lineTooLong(file, line);
         if (line === 1) {
-          const header = b.toString('utf8', start, stop).replace(/^\uFEFF/, '').trim();
+          const header = b
+            .toString('utf8', start, stop)
+            .replace(/^\uFEFF/, '')
+            .trim();
           if (header !== STOCK_HEADER) {
-            throw new ImportError(`${file} line 1: wrong column set: expected "${STOCK_HEADER}", got ${quoted(header, 200)}; nothing was written`);
+            throw new ImportError(
+              `${file} line 1: wrong column set: expected "${STOCK_HEADER}", got ${quoted(header, 200)}; nothing was written`,
+            );
           }
           run = i + 1;
         } else if (!plain || commas !== 4) {

@@ -26,10 +26,14 @@ export class ImportAndIndicators1733100000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "data"."stock_revision" DROP CONSTRAINT IF EXISTS "stock_revision_code_check"`);
-    await q.query(`ALTER TABLE "data"."stock_revision" ADD CONSTRAINT "stock_revision_code_check" CHECK ("code" ~ '^[a-z0-9_]{1,30}$')`);
+    await q.query(
+      `ALTER TABLE "data"."stock_revision" ADD CONSTRAINT "stock_revision_code_check" CHECK ("code" ~ '^[a-z0-9_]{1,30}$')`,
+    );
 
     await q.query(`ALTER TABLE "data"."migrant_stock" RENAME TO "migrant_stock_unpartitioned"`);
-    await q.query(`ALTER TABLE "data"."migrant_stock_unpartitioned" RENAME CONSTRAINT "migrant_stock_pkey" TO "migrant_stock_unpartitioned_pkey"`);
+    await q.query(
+      `ALTER TABLE "data"."migrant_stock_unpartitioned" RENAME CONSTRAINT "migrant_stock_pkey" TO "migrant_stock_unpartitioned_pkey"`,
+    );
     await q.query(`ALTER INDEX "data"."migrant_stock_origin" RENAME TO "migrant_stock_unpartitioned_origin"`);
     await q.query(`CREATE TABLE "data"."migrant_stock" (
       "revision" text NOT NULL,
@@ -56,17 +60,22 @@ export class ImportAndIndicators1733100000000 implements MigrationInterface {
     )`);
 
     // Moves what was loaded before into one partition per revision.
-    const revisions: { revision: string }[] = await q.query(`SELECT DISTINCT "revision" FROM "data"."migrant_stock_unpartitioned"`);
+    const revisions: { revision: string }[] = await q.query(
+      `SELECT DISTINCT "revision" FROM "data"."migrant_stock_unpartitioned"`,
+    );
     for (const { revision } of revisions) {
       const table = `"data"."migrant_stock_${revision}"`;
       await q.query(`CREATE TABLE ${table} PARTITION OF "data"."migrant_stock" FOR VALUES IN ('${revision}')`);
       await q.query(`INSERT INTO ${table} SELECT * FROM "data"."migrant_stock_unpartitioned" WHERE "revision" = $1`, [revision]);
-      await q.query(`INSERT INTO "data"."stock_country_year" ("revision", "side", "code", "year", "male", "female")
+      await q.query(
+        `INSERT INTO "data"."stock_country_year" ("revision", "side", "code", "year", "male", "female")
         SELECT $1, 'destination', destination_code, year, sum(stock) FILTER (WHERE sex = 'male'), sum(stock) FILTER (WHERE sex = 'female')
         FROM ${table} GROUP BY destination_code, year
         UNION ALL
         SELECT $1, 'origin', origin_code, year, sum(stock) FILTER (WHERE sex = 'male'), sum(stock) FILTER (WHERE sex = 'female')
-        FROM ${table} GROUP BY origin_code, year`, [revision]);
+        FROM ${table} GROUP BY origin_code, year`,
+        [revision],
+      );
     }
     await q.query(`DROP TABLE "data"."migrant_stock_unpartitioned"`);
 
@@ -90,7 +99,9 @@ export class ImportAndIndicators1733100000000 implements MigrationInterface {
       "confidence" text NOT NULL CHECK ("confidence" IN ('seen', 'derived', 'unverified')),
       PRIMARY KEY ("indicator_code", "country_code", "year")
     )`);
-    await q.query(`CREATE INDEX "indicator_value_year" ON "data"."indicator_value" ("indicator_code", "year") INCLUDE ("country_code", "value")`);
+    await q.query(
+      `CREATE INDEX "indicator_value_year" ON "data"."indicator_value" ("indicator_code", "year") INCLUDE ("country_code", "value")`,
+    );
 
     await q.query(`CREATE TABLE "data"."import_log" (
       "kind" text NOT NULL,
@@ -111,7 +122,9 @@ export class ImportAndIndicators1733100000000 implements MigrationInterface {
     await q.query(`DROP TABLE "data"."indicator"`);
     await q.query(`DROP TABLE "data"."stock_country_year"`);
     await q.query(`ALTER TABLE "data"."migrant_stock" RENAME TO "migrant_stock_partitioned"`);
-    await q.query(`ALTER TABLE "data"."migrant_stock_partitioned" RENAME CONSTRAINT "migrant_stock_pkey" TO "migrant_stock_partitioned_pkey"`);
+    await q.query(
+      `ALTER TABLE "data"."migrant_stock_partitioned" RENAME CONSTRAINT "migrant_stock_pkey" TO "migrant_stock_partitioned_pkey"`,
+    );
     await q.query(`ALTER INDEX "data"."migrant_stock_origin" RENAME TO "migrant_stock_partitioned_origin"`);
     await q.query(`CREATE TABLE "data"."migrant_stock" (
       "revision" text NOT NULL REFERENCES "data"."stock_revision" ("code") ON DELETE CASCADE,
@@ -123,10 +136,14 @@ export class ImportAndIndicators1733100000000 implements MigrationInterface {
       PRIMARY KEY ("revision", "destination_code", "year", "origin_code", "sex")
     )`);
     await q.query(`CREATE INDEX "migrant_stock_origin" ON "data"."migrant_stock" ("revision", "origin_code", "year")`);
-    await q.query(`INSERT INTO "data"."migrant_stock" SELECT * FROM "data"."migrant_stock_partitioned" WHERE "revision" IN ('2024', '2020')`);
+    await q.query(
+      `INSERT INTO "data"."migrant_stock" SELECT * FROM "data"."migrant_stock_partitioned" WHERE "revision" IN ('2024', '2020')`,
+    );
     await q.query(`DROP TABLE "data"."migrant_stock_partitioned"`);
     await q.query(`DELETE FROM "data"."stock_revision" WHERE "code" NOT IN ('2024', '2020')`);
     await q.query(`ALTER TABLE "data"."stock_revision" DROP CONSTRAINT "stock_revision_code_check"`);
-    await q.query(`ALTER TABLE "data"."stock_revision" ADD CONSTRAINT "stock_revision_code_check" CHECK ("code" IN ('2024', '2020'))`);
+    await q.query(
+      `ALTER TABLE "data"."stock_revision" ADD CONSTRAINT "stock_revision_code_check" CHECK ("code" IN ('2024', '2020'))`,
+    );
   }
 }

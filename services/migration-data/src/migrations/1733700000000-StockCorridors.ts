@@ -71,7 +71,9 @@ export class StockCorridors1733700000000 implements MigrationInterface {
     // foreign key that would check thousands of rows per import, and without an index: a
     // revision's few thousand rows are read faster by a scan than an index costs to build.
     await q.query(`ALTER TABLE "data"."stock_country_year" RENAME TO "stock_country_year_unpartitioned"`);
-    await q.query(`ALTER TABLE "data"."stock_country_year_unpartitioned" RENAME CONSTRAINT "stock_country_year_pkey" TO "stock_country_year_unpartitioned_pkey"`);
+    await q.query(
+      `ALTER TABLE "data"."stock_country_year_unpartitioned" RENAME CONSTRAINT "stock_country_year_pkey" TO "stock_country_year_unpartitioned_pkey"`,
+    );
     await q.query(`CREATE TABLE "data"."stock_country_year" (
       "revision" text NOT NULL,
       "side" text NOT NULL CHECK ("side" IN ('destination', 'origin')),
@@ -82,10 +84,17 @@ export class StockCorridors1733700000000 implements MigrationInterface {
     ) PARTITION BY LIST ("revision")`);
     await q.query(`COMMENT ON TABLE "data"."stock_country_year" IS
       'Per-country yearly sums of a revision by side and sex, one row per (side, code, year): built by the import, a few thousand rows per revision, read by sequential scans of one partition.'`);
-    const sums: { revision: string }[] = await q.query(`SELECT DISTINCT "revision" FROM "data"."stock_country_year_unpartitioned"`);
+    const sums: { revision: string }[] = await q.query(
+      `SELECT DISTINCT "revision" FROM "data"."stock_country_year_unpartitioned"`,
+    );
     for (const { revision } of sums) {
-      await q.query(`CREATE TABLE "data"."stock_country_year_${revision}" PARTITION OF "data"."stock_country_year" FOR VALUES IN ('${revision}')`);
-      await q.query(`INSERT INTO "data"."stock_country_year_${revision}" SELECT * FROM "data"."stock_country_year_unpartitioned" WHERE "revision" = $1`, [revision]);
+      await q.query(
+        `CREATE TABLE "data"."stock_country_year_${revision}" PARTITION OF "data"."stock_country_year" FOR VALUES IN ('${revision}')`,
+      );
+      await q.query(
+        `INSERT INTO "data"."stock_country_year_${revision}" SELECT * FROM "data"."stock_country_year_unpartitioned" WHERE "revision" = $1`,
+        [revision],
+      );
     }
     await q.query(`DROP TABLE "data"."stock_country_year_unpartitioned"`);
 
@@ -96,7 +105,9 @@ export class StockCorridors1733700000000 implements MigrationInterface {
     for (const { revision: partition } of revisions) {
       const revision = partition.replace(/^migrant_stock_/, '');
       const table = `stock_corridor_${revision}`;
-      await q.query(`CREATE TABLE "data"."${table}" (LIKE "data"."stock_corridor" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)`);
+      await q.query(
+        `CREATE TABLE "data"."${table}" (LIKE "data"."stock_corridor" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)`,
+      );
       await q.query(`ALTER TABLE "data"."${table}" ADD CONSTRAINT "${table}_revision" CHECK ("revision" = '${revision}')`);
       await q.query(
         `INSERT INTO "data"."${table}" ("revision", "year", "destination_key", "origin_key", "male", "female")
@@ -105,10 +116,15 @@ export class StockCorridors1733700000000 implements MigrationInterface {
          FROM "data"."${partition}" s GROUP BY s.year, s.destination_code, s.origin_code`,
         [revision],
       );
-      await q.query(`CREATE UNIQUE INDEX "${table}_key" ON "data"."${table}" ("year", "destination_key", "origin_key") INCLUDE ("male", "female", "total")`);
+      await q.query(
+        `CREATE UNIQUE INDEX "${table}_key" ON "data"."${table}" ("year", "destination_key", "origin_key") INCLUDE ("male", "female", "total")`,
+      );
       await q.query(`ALTER TABLE "data"."stock_corridor" ATTACH PARTITION "data"."${table}" FOR VALUES IN ('${revision}')`);
-      await q.query(`INSERT INTO "data"."stock_year" ("revision", "year", "corridors")
-        SELECT $1, year, count(*) FROM "data"."${table}" GROUP BY year`, [revision]);
+      await q.query(
+        `INSERT INTO "data"."stock_year" ("revision", "year", "corridors")
+        SELECT $1, year, count(*) FROM "data"."${table}" GROUP BY year`,
+        [revision],
+      );
       await q.query(
         `INSERT INTO "data"."stock_ranking" ("revision", "year", "destination_keys", "origin_keys", "male", "female")
          SELECT $1, year, array_agg(destination_key ORDER BY rank), array_agg(origin_key ORDER BY rank),
@@ -127,7 +143,9 @@ export class StockCorridors1733700000000 implements MigrationInterface {
         "data".country_code(s.origin_key) AS origin_code, x.sex, x.stock
       FROM "data"."stock_corridor" s CROSS JOIN LATERAL (VALUES ('male', s.male), ('female', s.female)) AS x(sex, stock)
       WHERE x.stock IS NOT NULL`);
-    await q.query(`COMMENT ON VIEW "data"."migrant_stock" IS 'The bilateral stock in the shape of the source rows (one row per sex), read from stock_corridor.'`);
+    await q.query(
+      `COMMENT ON VIEW "data"."migrant_stock" IS 'The bilateral stock in the shape of the source rows (one row per sex), read from stock_corridor.'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -141,11 +159,17 @@ export class StockCorridors1733700000000 implements MigrationInterface {
       "stock" bigint NOT NULL CHECK ("stock" >= 0),
       PRIMARY KEY ("revision", "destination_code", "year", "origin_code", "sex") INCLUDE ("stock")
     ) PARTITION BY LIST ("revision")`);
-    await q.query(`CREATE INDEX "migrant_stock_origin" ON "data"."migrant_stock" ("origin_code", "year") INCLUDE ("destination_code", "sex", "stock")`);
-    await q.query(`CREATE INDEX "migrant_stock_year" ON "data"."migrant_stock" ("year", "destination_code") INCLUDE ("origin_code", "sex", "stock")`);
+    await q.query(
+      `CREATE INDEX "migrant_stock_origin" ON "data"."migrant_stock" ("origin_code", "year") INCLUDE ("destination_code", "sex", "stock")`,
+    );
+    await q.query(
+      `CREATE INDEX "migrant_stock_year" ON "data"."migrant_stock" ("year", "destination_code") INCLUDE ("origin_code", "sex", "stock")`,
+    );
     const revisions: { revision: string }[] = await q.query(`SELECT DISTINCT "revision" FROM "data"."stock_corridor"`);
     for (const { revision } of revisions) {
-      await q.query(`CREATE TABLE "data"."migrant_stock_${revision}" PARTITION OF "data"."migrant_stock" FOR VALUES IN ('${revision}')`);
+      await q.query(
+        `CREATE TABLE "data"."migrant_stock_${revision}" PARTITION OF "data"."migrant_stock" FOR VALUES IN ('${revision}')`,
+      );
       await q.query(
         `INSERT INTO "data"."migrant_stock_${revision}" ("revision", "destination_code", "origin_code", "year", "sex", "stock")
          SELECT s.revision, "data".country_code(s.destination_key), "data".country_code(s.origin_key), s.year, x.sex, x.stock

@@ -1,22 +1,46 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
-import { countryReference, provenanceField, type CountryKey, type ServiceResolvers } from '../../../../shared/src/graphql/subgraph';
+import {
+  countryReference,
+  provenanceField,
+  type CountryKey,
+  type ServiceResolvers,
+} from '../../../../shared/src/graphql/subgraph';
 import { countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
 import { INDICATOR_CODE, isValid, normalise, PROFILE_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
 import type { MigrationProfile, StockRevision } from '../entities';
-import type { CountryImmigrantStockArgs, CountryIndicatorSeriesArgs, CountryTopOriginsArgs, RequireFields, Resolvers } from '../generated/resolvers';
+import type {
+  CountryImmigrantStockArgs,
+  CountryIndicatorSeriesArgs,
+  CountryTopOriginsArgs,
+  RequireFields,
+  Resolvers,
+} from '../generated/resolvers';
 import { StockRevision as StockRevisions, StockSide } from './enums';
-import { findIndicators, type IndicatorRow, type IndicatorValueRow, regionalStock, stockChange, totals } from '../entities/analytics';
+import {
+  findIndicators,
+  type IndicatorRow,
+  type IndicatorValueRow,
+  regionalStock,
+  stockChange,
+  totals,
+} from '../entities/analytics';
 import { countrySetArg } from '../countrySet';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
 import { indicatorValueTable, Mutation, profileTable } from './mutations';
-import { type CorridorRow, findCorridors, findProfiles, findRevisions, type StockYear, worldStockByYear } from '../entities/queries';
+import {
+  type CorridorRow,
+  findCorridors,
+  findProfiles,
+  findRevisions,
+  type StockYear,
+  worldStockByYear,
+} from '../entities/queries';
 
 type StockArgs = CountryImmigrantStockArgs;
 type TopArgs = RequireFields<CountryTopOriginsArgs, 'limit'>;
 type YearRangeArgs = Pick<CountryIndicatorSeriesArgs, 'fromYear' | 'toYear'>;
-
 
 const TOP_LIMIT_MAX = 50;
 const CODE_LIST_MAX = 300;
@@ -58,7 +82,9 @@ function yearsArg(revision: StockRevision, years: number[] | null | undefined): 
 function codeListArg(codes: string[] | null | undefined, field: string): string[] | null {
   if (codes == null) return null;
   if (codes.length > CODE_LIST_MAX) {
-    throw badUserInput(`\`${field}\` takes at most ${CODE_LIST_MAX} codes, got ${codes.length}`, [{ field, message: `at most ${CODE_LIST_MAX} codes` }]);
+    throw badUserInput(`\`${field}\` takes at most ${CODE_LIST_MAX} codes, got ${codes.length}`, [
+      { field, message: `at most ${CODE_LIST_MAX} codes` },
+    ]);
   }
   return [...new Set(codes.map((c) => countryCodeArg(c, field)))];
 }
@@ -73,7 +99,9 @@ function yearRangeArg(args: YearRangeArgs): { fromYear: number | null; toYear: n
   const fromYear = args.fromYear == null ? null : intArg(args.fromYear, 'fromYear', 1900, 2100);
   const toYear = args.toYear == null ? null : intArg(args.toYear, 'toYear', 1900, 2100);
   if (fromYear !== null && toYear !== null && fromYear > toYear) {
-    throw badUserInput(`\`fromYear\` (${fromYear}) is after \`toYear\` (${toYear})`, [{ field: 'fromYear', message: 'at most toYear' }]);
+    throw badUserInput(`\`fromYear\` (${fromYear}) is after \`toYear\` (${toYear})`, [
+      { field: 'fromYear', message: 'at most toYear' },
+    ]);
   }
   return { fromYear, toYear };
 }
@@ -81,7 +109,9 @@ function yearRangeArg(args: YearRangeArgs): { fromYear: number | null; toYear: n
 function indicatorCodeArg(code: string): string {
   const upper = normalise(INDICATOR_CODE, code);
   if (!isValid(INDICATOR_CODE, upper)) {
-    throw badUserInput(`"${code}" is not an indicator code`, [{ field: 'indicator', message: spelled(INDICATOR_CODE, 'NET_MIGRATION') }]);
+    throw badUserInput(`"${code}" is not an indicator code`, [
+      { field: 'indicator', message: spelled(INDICATOR_CODE, 'NET_MIGRATION') },
+    ]);
   }
   return upper;
 }
@@ -104,7 +134,12 @@ async function stockFigures(
   return years ? rows.filter((r) => years.has(r.year)) : rows;
 }
 
-async function topCorridors(c: CountryKey, args: TopArgs, ctx: Context, loader: Context['loaders']['topOrigins']): Promise<CorridorRow[]> {
+async function topCorridors(
+  c: CountryKey,
+  args: TopArgs,
+  ctx: Context,
+  loader: Context['loaders']['topOrigins'],
+): Promise<CorridorRow[]> {
   const limit = intArg(args.limit, 'limit', 1, TOP_LIMIT_MAX);
   const revision = await requireRevision(ctx, args.revision);
   const year = yearArg(revision, args.year, 'year');
@@ -119,18 +154,17 @@ const serviceResolvers: Resolvers = {
     migrationProfile: async (_, args, ctx) => {
       const id = normalise(PROFILE_ID, args.id);
       if (!isValid(PROFILE_ID, id)) {
-        throw badUserInput(`"${args.id}" is not a migration-profile id`, [{ field: 'id', message: 'country code and year, such as SEN-2018' }]);
+        throw badUserInput(`"${args.id}" is not a migration-profile id`, [
+          { field: 'id', message: 'country code and year, such as SEN-2018' },
+        ]);
       }
       const profile = await ctx.loaders.profile.load(id);
       if (!profile) throw notFound(`No migration profile has the id "${id}"`);
       return profile;
     },
     migrationProfiles: (_, args, ctx) =>
-      args.country == null
-        ? findProfiles(ctx.ds)
-        : ctx.loaders.profilesByCountry.load(countryCodeArg(args.country, 'country')),
-    stockRevisions: async (_, __, ctx) =>
-      (await findRevisions(ctx.ds)).filter((r) => PUBLISHED_REVISIONS.has(r.code)),
+      args.country == null ? findProfiles(ctx.ds) : ctx.loaders.profilesByCountry.load(countryCodeArg(args.country, 'country')),
+    stockRevisions: async (_, __, ctx) => (await findRevisions(ctx.ds)).filter((r) => PUBLISHED_REVISIONS.has(r.code)),
     corridors: async (_, args, ctx) => {
       const page = parsePage(args);
       const set = args.filter.within == null ? null : countrySetArg(args.filter.within, 'filter.within');
@@ -139,7 +173,12 @@ const serviceResolvers: Resolvers = {
       const revision = await requireRevision(ctx, args.revision);
       const year = yearArg(revision, args.filter.year, 'filter.year');
       const [rows, total] = await findCorridors(ctx.ds, {
-        revision: revision.code, year, origins, destinations, limit: page.limit, offset: page.offset,
+        revision: revision.code,
+        year,
+        origins,
+        destinations,
+        limit: page.limit,
+        offset: page.offset,
       });
       return toConnection(rows, total, page);
     },
@@ -180,11 +219,14 @@ const serviceResolvers: Resolvers = {
   Indicator: {
     __resolveReference: async (ref, ctx) => existingRecord('Indicator', ref.code, await ctx.loaders.indicator.load(ref.code)),
     allowsNegative: (i) => i.allowNegative,
-    provenance: (i) => provenanceField({ source: i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source, confidence: i.confidence }),
+    provenance: (i) =>
+      provenanceField({ source: i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source, confidence: i.confidence }),
     series: async (i, args, ctx) => {
       const codes = countrySetArg(args.countries, 'countries');
       const range = yearRangeArg(args);
-      const lists = await Promise.all(codes.map((code) => ctx.loaders.indicatorValues.load({ code, indicator: i.code, ...range })));
+      const lists = await Promise.all(
+        codes.map((code) => ctx.loaders.indicatorValues.load({ code, indicator: i.code, ...range })),
+      );
       return codes.map((code, n) => ({ code, values: lists[n] })).filter((s) => s.values.length > 0);
     },
   },
@@ -192,7 +234,8 @@ const serviceResolvers: Resolvers = {
     country: (s) => countryReference(s.code),
   },
   IndicatorValue: {
-    indicator: async (v, _, ctx) => existingRecord('Indicator', v.indicatorCode, await ctx.loaders.indicator.load(v.indicatorCode)),
+    indicator: async (v, _, ctx) =>
+      existingRecord('Indicator', v.indicatorCode, await ctx.loaders.indicator.load(v.indicatorCode)),
     provenance: (v) => provenanceField({ source: v.source, confidence: v.confidence }),
     country: (v) => countryReference(v.countryCode),
   },
@@ -225,7 +268,10 @@ const serviceResolvers: Resolvers = {
 const editingResolvers: ServiceResolvers = {
   Mutation,
   AuditEntry: auditEntryResolvers,
-  IndicatorValue: { internalNote: restrictedField<IndicatorValueRow>('internalNote'), history: historyField(indicatorValueTable) },
+  IndicatorValue: {
+    internalNote: restrictedField<IndicatorValueRow>('internalNote'),
+    history: historyField(indicatorValueTable),
+  },
   MigrationProfile: { internalNote: restrictedField<MigrationProfile>('internalNote'), history: historyField(profileTable) },
 };
 

@@ -1,5 +1,11 @@
 import { LANGUAGE_VALUES, PROVENANCE_RULES, type Problems } from '../../../../shared/src/editing/validation';
-import { type EditableSpec, type EditableTable, identifierKey, type KeyPart, mutationResolvers } from '../../../../shared/src/editing/writes';
+import {
+  type EditableSpec,
+  type EditableTable,
+  identifierKey,
+  type KeyPart,
+  mutationResolvers,
+} from '../../../../shared/src/editing/writes';
 import { INDICATOR_CODE, ISBN, named, PROFILE_ID, RECORD_YEARS, spelled } from '../../../../shared/src/reference/identifiers';
 import { isKnownCountryCode } from '../../../../shared/src/reference/countries';
 import { IndicatorValue, MigrationProfile } from '../entities';
@@ -9,7 +15,8 @@ const { name: SERVICE_NAME, schema: SCHEMA } = registered('migration-data');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 
 const countryKey: KeyPart = {
-  field: 'country', property: 'countryCode',
+  field: 'country',
+  property: 'countryCode',
   parse: (value: unknown, p: Problems) => {
     const code = String(value).trim().toUpperCase();
     if (!isKnownCountryCode(code)) {
@@ -20,7 +27,8 @@ const countryKey: KeyPart = {
   },
 };
 const yearKey: KeyPart = {
-  field: 'year', property: 'year',
+  field: 'year',
+  property: 'year',
   parse: (value: unknown, p: Problems) => {
     if (!Number.isInteger(value) || (value as number) < RECORD_YEARS.min || (value as number) > RECORD_YEARS.max) {
       p.add('year', `must be an integer between ${RECORD_YEARS.min} and ${RECORD_YEARS.max}`);
@@ -31,11 +39,17 @@ const yearKey: KeyPart = {
 };
 
 export const profileTable: EditableTable<MigrationProfile> = {
-  ...base, table: 'migration_profile', entity: 'MigrationProfile', target: MigrationProfile,
+  ...base,
+  table: 'migration_profile',
+  entity: 'MigrationProfile',
+  target: MigrationProfile,
   key: [identifierKey('id', PROFILE_ID, spelled(PROFILE_ID, 'SEN-2018'))],
 };
 export const indicatorValueTable: EditableTable<IndicatorValue> = {
-  ...base, table: 'indicator_value', entity: 'IndicatorValue', target: IndicatorValue,
+  ...base,
+  table: 'indicator_value',
+  entity: 'IndicatorValue',
+  target: IndicatorValue,
   key: [identifierKey('indicatorCode', INDICATOR_CODE, named(INDICATOR_CODE, 'NET_MIGRATION'), 'indicator'), countryKey, yearKey],
 };
 
@@ -61,7 +75,13 @@ const profileSpec: EditableSpec<MigrationProfile> = {
 const indicatorValueSpec: EditableSpec<IndicatorValue> = {
   table: indicatorValueTable,
   createKey: {
-    indicatorCode: { input: 'indicator', kind: 'code', format: INDICATOR_CODE, hint: named(INDICATOR_CODE, 'NET_MIGRATION'), required: true },
+    indicatorCode: {
+      input: 'indicator',
+      kind: 'code',
+      format: INDICATOR_CODE,
+      hint: named(INDICATOR_CODE, 'NET_MIGRATION'),
+      required: true,
+    },
     countryCode: { input: 'country', kind: 'country', required: true },
     year: { kind: 'int', ...RECORD_YEARS, required: true },
   },

@@ -27,14 +27,20 @@ export interface ProgrammeQuery {
 export function findProgrammes(ds: DataSource, q: ProgrammeQuery): Promise<[Programme[], number]> {
   const qb = ds.getRepository(Programme).createQueryBuilder('p');
   if (q.agencyAcronym) {
-    qb.andWhere('EXISTS (SELECT 1 FROM "partners"."programme_agency" pa WHERE pa.programme_id = p.id AND pa.agency_acronym = :agency)', {
-      agency: q.agencyAcronym,
-    });
+    qb.andWhere(
+      'EXISTS (SELECT 1 FROM "partners"."programme_agency" pa WHERE pa.programme_id = p.id AND pa.agency_acronym = :agency)',
+      {
+        agency: q.agencyAcronym,
+      },
+    );
   }
   if (q.countryCode) {
-    qb.andWhere('EXISTS (SELECT 1 FROM "partners"."programme_country" pc WHERE pc.programme_id = p.id AND pc.country_code = :country)', {
-      country: q.countryCode,
-    });
+    qb.andWhere(
+      'EXISTS (SELECT 1 FROM "partners"."programme_country" pc WHERE pc.programme_id = p.id AND pc.country_code = :country)',
+      {
+        country: q.countryCode,
+      },
+    );
   }
   if (q.theme) qb.andWhere(':theme = ANY(p.themes)', { theme: q.theme });
   return qb.orderBy('p.id', 'ASC').skip(q.offset).take(q.limit).getManyAndCount();

@@ -82,7 +82,15 @@ export class Initial1732900000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['programme_country', 'programme_organization', 'programme_agency', 'programme', 'custodianship', 'un_agency', 'seed_log']) {
+    for (const table of [
+      'programme_country',
+      'programme_organization',
+      'programme_agency',
+      'programme',
+      'custodianship',
+      'un_agency',
+      'seed_log',
+    ]) {
       await q.query(`DROP TABLE "partners"."${table}"`);
     }
   }

@@ -8,9 +8,16 @@ import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, pro
 import type { Context } from '../context';
 import { type Programme, type ProgrammeAgency, type ProgrammeCountry, UnAgency } from '../entities';
 import type { Resolvers } from '../generated/resolvers';
-import { CustodianRole, ProgrammeAgencyRole, ProgrammeKind, ProgrammeOrganizationRole, ProgrammeScope, ProgrammeStatus, ProgrammeTheme } from './enums';
+import {
+  CustodianRole,
+  ProgrammeAgencyRole,
+  ProgrammeKind,
+  ProgrammeOrganizationRole,
+  ProgrammeScope,
+  ProgrammeStatus,
+  ProgrammeTheme,
+} from './enums';
 import { findAgencyByAcronym, findProgrammes } from '../entities/queries';
-
 
 /** Runs on a day: started on or before it and not ended before it. An unknown start or end does not exclude. */
 function runsOn(p: Programme, day: string): boolean {
@@ -25,7 +32,9 @@ async function requireAgency(ctx: Context, acronym: string, field = 'acronym'): 
   const trimmed = acronym.trim();
   // Looked up without regard to case, so checked against the stored format in one case.
   if (!isValid(ACRONYM, trimmed.toUpperCase())) {
-    throw badUserInput(`"${acronym}" is not an agency acronym`, [{ field, message: `${ACRONYM.spelling}, at most ${ACRONYM.maxLength}` }]);
+    throw badUserInput(`"${acronym}" is not an agency acronym`, [
+      { field, message: `${ACRONYM.spelling}, at most ${ACRONYM.maxLength}` },
+    ]);
   }
   const agency = await findAgencyByAcronym(ctx.ds, trimmed);
   if (!agency) throw notFound(`No UN agency has the acronym "${trimmed}"`);
@@ -35,7 +44,9 @@ async function requireAgency(ctx: Context, acronym: string, field = 'acronym'): 
 function programmeIdArg(id: string): string {
   const normalised = normalise(RECORD_ID, id);
   if (!isValid(RECORD_ID, normalised)) {
-    throw badUserInput(`"${id}" is not a programme identifier`, [{ field: 'id', message: spelled(RECORD_ID, 'FMM-WEST-AFRICA') }]);
+    throw badUserInput(`"${id}" is not a programme identifier`, [
+      { field: 'id', message: spelled(RECORD_ID, 'FMM-WEST-AFRICA') },
+    ]);
   }
   return normalised;
 }
@@ -142,8 +153,14 @@ const editingResolvers: ServiceResolvers = {
   AuditEntry: auditEntryResolvers,
   UnAgency: { internalNote: restrictedField<UnAgency>('internalNote'), history: historyField(agencyTable) },
   Programme: { internalNote: restrictedField<Programme>('internalNote'), history: historyField(programmeTable) },
-  ProgrammeAgency: { internalNote: restrictedField<ProgrammeAgency>('internalNote'), history: historyField(programmeAgencyTable) },
-  ProgrammeCountry: { internalNote: restrictedField<ProgrammeCountry>('internalNote'), history: historyField(programmeCountryTable) },
+  ProgrammeAgency: {
+    internalNote: restrictedField<ProgrammeAgency>('internalNote'),
+    history: historyField(programmeAgencyTable),
+  },
+  ProgrammeCountry: {
+    internalNote: restrictedField<ProgrammeCountry>('internalNote'),
+    history: historyField(programmeCountryTable),
+  },
 };
 
 export const resolvers = [serviceResolvers, editingResolvers];

@@ -1,6 +1,13 @@
 import { earliestDay, latestDay } from '../../../../shared/src/graphql/scalars';
 import { checkOrder, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
-import { type EditableSpec, type EditableTable, identifierKey, mutationResolvers, requireLive, serialKey } from '../../../../shared/src/editing/writes';
+import {
+  type EditableSpec,
+  type EditableTable,
+  identifierKey,
+  mutationResolvers,
+  requireLive,
+  serialKey,
+} from '../../../../shared/src/editing/writes';
 import { ACRONYM, named, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';
@@ -12,14 +19,21 @@ const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 const PROGRAMME_REF = { schema: SCHEMA, table: 'programme', column: 'id', what: 'programme' };
 
 export const agencyTable: EditableTable<UnAgency> = {
-  ...base, table: 'un_agency', entity: 'UnAgency', target: UnAgency, key: [identifierKey('acronym', ACRONYM, named(ACRONYM, 'UNHCR or UN Women'))],
+  ...base,
+  table: 'un_agency',
+  entity: 'UnAgency',
+  target: UnAgency,
+  key: [identifierKey('acronym', ACRONYM, named(ACRONYM, 'UNHCR or UN Women'))],
   dependents: [
     { table: 'programme_agency', column: 'agency_acronym', what: 'programme role(s)' },
     { table: 'custodianship', column: 'agency_acronym', what: 'custodianship(s)', softDeletes: false },
   ],
 };
 export const programmeTable: EditableTable<Programme> = {
-  ...base, table: 'programme', entity: 'Programme', target: Programme,
+  ...base,
+  table: 'programme',
+  entity: 'Programme',
+  target: Programme,
   key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID, 'FMM-WEST-AFRICA'))],
   dependents: [
     { table: 'programme_agency', column: 'programme_id', what: 'agency role(s)' },
@@ -27,16 +41,29 @@ export const programmeTable: EditableTable<Programme> = {
   ],
 };
 export const programmeAgencyTable: EditableTable<ProgrammeAgency> = {
-  ...base, table: 'programme_agency', entity: 'ProgrammeAgency', target: ProgrammeAgency, key: [serialKey()],
+  ...base,
+  table: 'programme_agency',
+  entity: 'ProgrammeAgency',
+  target: ProgrammeAgency,
+  key: [serialKey()],
 };
 export const programmeCountryTable: EditableTable<ProgrammeCountry> = {
-  ...base, table: 'programme_country', entity: 'ProgrammeCountry', target: ProgrammeCountry, key: [serialKey()],
+  ...base,
+  table: 'programme_country',
+  entity: 'ProgrammeCountry',
+  target: ProgrammeCountry,
+  key: [serialKey()],
 };
 
 const agencySpec: EditableSpec<UnAgency> = {
   table: agencyTable,
   createKey: {
-    acronym: { kind: 'code', format: ACRONYM, hint: `an acronym such as UNHCR or UN Women (${ACRONYM.minLength} to ${ACRONYM.maxLength} characters)`, required: true },
+    acronym: {
+      kind: 'code',
+      format: ACRONYM,
+      hint: `an acronym such as UNHCR or UN Women (${ACRONYM.minLength} to ${ACRONYM.maxLength} characters)`,
+      required: true,
+    },
   },
   fields: {
     name: { kind: 'text', max: 300, required: true },
@@ -49,7 +76,9 @@ const agencySpec: EditableSpec<UnAgency> = {
 
 const programmeSpec: EditableSpec<Programme> = {
   table: programmeTable,
-  createKey: { id: { kind: 'code', format: RECORD_ID, hint: spelled(RECORD_ID, 'FMM-WEST-AFRICA', { lengths: true }), required: true } },
+  createKey: {
+    id: { kind: 'code', format: RECORD_ID, hint: spelled(RECORD_ID, 'FMM-WEST-AFRICA', { lengths: true }), required: true },
+  },
   fields: {
     name: { kind: 'text', max: 300, required: true },
     kind: { kind: 'enum', values: asStored(ProgrammeKind), required: true },
@@ -73,21 +102,39 @@ const programmeSpec: EditableSpec<Programme> = {
 const programmeAgencySpec: EditableSpec<ProgrammeAgency> = {
   table: programmeAgencyTable,
   fields: {
-    programmeId: { input: 'programme', kind: 'code', format: RECORD_ID, hint: named(RECORD_ID, 'FMM-WEST-AFRICA', 'a programme id'), required: true },
+    programmeId: {
+      input: 'programme',
+      kind: 'code',
+      format: RECORD_ID,
+      hint: named(RECORD_ID, 'FMM-WEST-AFRICA', 'a programme id'),
+      required: true,
+    },
     agencyAcronym: { input: 'agency', kind: 'text', max: ACRONYM.maxLength, required: true },
     role: { kind: 'enum', values: asStored(ProgrammeAgencyRole), required: true },
     ...PROVENANCE_RULES,
   },
   check: async (row, p, m) => {
     await requireLive(m, p, 'programme', PROGRAMME_REF, row.programme_id);
-    await requireLive(m, p, 'agency', { schema: SCHEMA, table: 'un_agency', column: 'acronym', what: 'UN agency' }, row.agency_acronym);
+    await requireLive(
+      m,
+      p,
+      'agency',
+      { schema: SCHEMA, table: 'un_agency', column: 'acronym', what: 'UN agency' },
+      row.agency_acronym,
+    );
   },
 };
 
 const programmeCountrySpec: EditableSpec<ProgrammeCountry> = {
   table: programmeCountryTable,
   fields: {
-    programmeId: { input: 'programme', kind: 'code', format: RECORD_ID, hint: named(RECORD_ID, 'FMM-WEST-AFRICA', 'a programme id'), required: true },
+    programmeId: {
+      input: 'programme',
+      kind: 'code',
+      format: RECORD_ID,
+      hint: named(RECORD_ID, 'FMM-WEST-AFRICA', 'a programme id'),
+      required: true,
+    },
     countryCode: { input: 'country', kind: 'country', required: true },
     ...PROVENANCE_RULES,
   },
