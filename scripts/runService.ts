@@ -1,6 +1,6 @@
 /**
  * The entry point of every service process: `node --import tsx scripts/runService.ts <name>`, with
- * <name> one of services/registry.ts.
+ * <name> one of shared/src/runtime/registry.ts.
  */
 import { SERVICE_NAMES, type ServiceName } from '../shared/src/runtime/config';
 import { runService } from '../shared/src/runtime/service';

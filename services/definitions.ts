@@ -5,7 +5,7 @@ import type { ServiceDefinition } from '../shared/src/runtime/service';
 type AnyDefinition = ServiceDefinition<BaseContext>;
 
 /**
- * The service definitions, in port order (as services/registry.ts lists them), or only the ones
+ * The service definitions, in port order (as shared/src/runtime/registry.ts lists them), or only the ones
  * named. Each is loaded on demand from services/<name>/src/service.ts, so a process (or a test run)
  * that needs one service loads only that one, and a new service needs no line here.
  */

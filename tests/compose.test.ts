@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { envPrefix, SERVICE_REGISTRY } from '../services/registry';
+import { envPrefix, SERVICE_REGISTRY } from '../shared/src/runtime/registry';
 
 /**
  * Checks the structure of docker-compose.yml without a Docker engine or a database:

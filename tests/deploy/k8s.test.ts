@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { envPrefix, SERVICE_REGISTRY } from '../../services/registry';
+import { envPrefix, SERVICE_REGISTRY } from '../../shared/src/runtime/registry';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 
 const DIR = path.join(PROJECT_ROOT, 'deploy', 'k8s');

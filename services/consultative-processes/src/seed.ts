@@ -4,7 +4,7 @@ import { blankToNull, readCsv } from '../../../shared/src/io/csv';
 import { earliestDay } from '../../../shared/src/graphql/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
-import { registered } from '../../registry';
+import { registered } from '../../../shared/src/runtime/registry';
 
 const SCHEMA = registered('consultative-processes').schema;
 

@@ -3,7 +3,7 @@ import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
 import { historyLoader } from '../../../shared/src/editing/audit';
 import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
-import { registered } from '../../registry';
+import { registered } from '../../../shared/src/runtime/registry';
 
 const SCHEMA = registered('legal-instruments').schema;
 

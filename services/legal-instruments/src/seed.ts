@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { blankToNull, readCsv } from '../../../shared/src/io/csv';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
-import { registered } from '../../registry';
+import { registered } from '../../../shared/src/runtime/registry';
 
 const SCHEMA = registered('legal-instruments').schema;
 

@@ -4,7 +4,7 @@ import { createLoaders, type Loaders } from './loaders';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
 
-/** The legal-instruments service, as the orchestrator, the scripts and the tests run it; its schema and port are in services/registry.ts. */
+/** The legal-instruments service, as the orchestrator, the scripts and the tests run it; its schema and port are in shared/src/runtime/registry.ts. */
 export const definition = defineService({
   name: 'legal-instruments',
   entities,

@@ -1,7 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { argsLoader, groupLoader, partition, rowLoader } from '../../../shared/src/graphql/loaders';
 import { historyLoader } from '../../../shared/src/editing/audit';
-import { registered } from '../../registry';
+import { registered } from '../../../shared/src/runtime/registry';
 import { MigrationProfile, StockRevision } from './entities';
 import { findIndicators, indicatorValuesByCountry, type IndicatorValueRow } from './entities/analytics';
 import { type CorridorRow, type Side, stockByYear, type StockYear, topCorridors } from './entities/queries';

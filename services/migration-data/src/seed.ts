@@ -8,7 +8,7 @@ import { isPartialDate } from '../../../shared/src/graphql/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { MigrationProfile } from './entities';
 import { type ImportOptions, type ImportResult, importStock, withClient } from './import';
-import { registered } from '../../registry';
+import { registered } from '../../../shared/src/runtime/registry';
 
 const SCHEMA = registered('migration-data').schema;
 

@@ -1,7 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
 import { historyLoader } from '../../../shared/src/editing/audit';
-import { registered } from '../../registry';
+import { registered } from '../../../shared/src/runtime/registry';
 import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
 
 const SCHEMA = registered('un-partnerships').schema;

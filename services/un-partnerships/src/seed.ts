@@ -4,7 +4,7 @@ import { blankToNull, readCsv } from '../../../shared/src/io/csv';
 import { earliestDay, latestDay } from '../../../shared/src/graphql/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
-import { registered } from '../../registry';
+import { registered } from '../../../shared/src/runtime/registry';
 
 const SCHEMA = registered('un-partnerships').schema;
 

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { envPrefix, SERVICE_REGISTRY, type ServiceName } from '../../../services/registry';
+import { envPrefix, SERVICE_REGISTRY, type ServiceName } from './registry';
 
-/** The domain services, in port order, as services/registry.ts lists them. One name per service everywhere. */
+/** The domain services, in port order, as shared/src/runtime/registry.ts lists them. One name per service everywhere. */
 export const SERVICE_NAMES = SERVICE_REGISTRY.map((s) => s.name) as readonly ServiceName[];
 export type { ServiceName };
 

@@ -24,7 +24,7 @@ import { bindRequest } from '../graphql/requestBudget';
 
 /**
  * What a service declares about itself in services/<name>/src/service.ts; its Postgres schema and
- * port come from services/registry.ts, its schema file is services/<name>/schema.graphql.
+ * port come from shared/src/runtime/registry.ts, its schema file is services/<name>/schema.graphql.
  */
 export interface ServiceDeclaration<TLoaders> {
   name: ServiceName;

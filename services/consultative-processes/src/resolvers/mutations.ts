@@ -12,7 +12,7 @@ import { named, ORGANIZATION_CODE, PROCESS_CODE, RECORD_ID, spelled } from '../.
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';
 import { MeetingTheme, MembershipType, ParticipantRole, ProcessScope, ProcessStatus } from './enums';
-import { registered } from '../../../registry';
+import { registered } from '../../../../shared/src/runtime/registry';
 
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('consultative-processes');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;

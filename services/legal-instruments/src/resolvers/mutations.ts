@@ -11,7 +11,7 @@ import { INSTRUMENT_CODE, named, RECORD_ID, RECORD_YEARS, spelled } from '../../
 import { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';
 import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
-import { registered } from '../../../registry';
+import { registered } from '../../../../shared/src/runtime/registry';
 
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('legal-instruments');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;

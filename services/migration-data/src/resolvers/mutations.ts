@@ -9,7 +9,7 @@ import {
 import { INDICATOR_CODE, ISBN, named, PROFILE_ID, RECORD_YEARS, spelled } from '../../../../shared/src/reference/identifiers';
 import { isKnownCountryCode } from '../../../../shared/src/reference/countries';
 import { IndicatorValue, MigrationProfile } from '../entities';
-import { registered } from '../../../registry';
+import { registered } from '../../../../shared/src/runtime/registry';
 
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('migration-data');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;

@@ -12,7 +12,7 @@ import { ACRONYM, named, PROCESS_CODE, RECORD_ID, spelled } from '../../../../sh
 import { Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
 import { asStored } from '../../../../shared/src/graphql/subgraph';
 import { ProgrammeAgencyRole, ProgrammeKind, ProgrammeScope, ProgrammeStatus, ProgrammeTheme } from './enums';
-import { registered } from '../../../registry';
+import { registered } from '../../../../shared/src/runtime/registry';
 
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('un-partnerships');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;

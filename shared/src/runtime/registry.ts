@@ -1,7 +1,8 @@
 /**
  * Every domain service, one line each, in port order: config, scripts, compose, Kubernetes and
  * tests derive from this list. A service's code lives in services/<name>/src/service.ts.
- * Data only, no imports: shared/ reads it without depending on any service's code.
+ * Data only, no imports: it lives in shared/ so that shared code reads it without depending on
+ * anything above it (services load their own code by name, see services/definitions.ts).
  */
 export const SERVICE_REGISTRY = [
   { name: 'legal-instruments', port: 4001, schema: 'legal' },
@@ -16,7 +17,7 @@ export type ServiceName = RegisteredService['name'];
 /** A service's registry line, by name: its Postgres schema and default port. */
 export function registered<N extends ServiceName>(name: N): Extract<RegisteredService, { name: N }> {
   const found = SERVICE_REGISTRY.find((s): s is Extract<RegisteredService, { name: N }> => s.name === name);
-  if (!found) throw new Error(`no service named ${name} in services/registry.ts`);
+  if (!found) throw new Error(`no service named ${name} in shared/src/runtime/registry.ts`);
   return found;
 }
 
