@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
-import { Supergraph } from '@apollo/federation-internals';
 import { printSchema } from 'graphql';
+import { apiSchemaOf } from './gateway/src/compose';
 
 const supergraph = fs.readFileSync(path.join(__dirname, 'gateway', 'supergraph.graphql'), 'utf8');
 /** What clients see: the supergraph without its federation machinery (join__, link__ and the like). */
-const apiSchema = printSchema(Supergraph.build(supergraph).apiSchema().toGraphQLJSSchema());
+const apiSchema = printSchema(apiSchemaOf(supergraph));
 
 const SCALARS = { Date: 'string', PartialDate: 'string', ID: 'string' };
 const COMMON_SDL = fs.readFileSync(path.join(__dirname, 'shared', 'schema', 'common.graphql'), 'utf8');

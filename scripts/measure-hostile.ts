@@ -1,31 +1,20 @@
-// npm run measure:hostile: what the hostile documents of issue 11 (findings 1 and 2) cost now. For
+// npm run measure:hostile: what the hostile documents of operations/hostile.ts cost now. For
 // each: the gateway's cost estimate, and the time to refuse it (median of several runs, over HTTP
 // to the in-process stack). Then the costliest documents an anonymous caller can still get
 // accepted (each shape grown until one more page item would pass the cost limit): their cost, how
 // many values their answer holds and its size in bytes. Uses DATABASE_URL or the embedded
 // PostgreSQL; migrates and seeds first.
 import fs from 'node:fs';
-import { buildSchema, type FragmentDefinitionNode, getOperationAST, Kind, parse } from 'graphql';
+import { parse } from 'graphql';
 import { loadConfig } from '../shared/src/runtime/config';
 import { listBounds } from '../shared/src/graphql/listBounds';
 import { createLogger } from '../shared/src/runtime/logger';
-import { operationCost } from '../gateway/src/limits';
+import { documentCost } from '../gateway/src/limits';
+import { apiSchemaOf } from '../gateway/src/compose';
 import { measureOnStack } from '../gateway/src/inProcessStack';
+import { HOSTILE_DOCUMENTS } from '../operations/hostile';
 
 const RUNS = 7;
-
-const NESTED_TREATY_ACTIONS = `{ instrument(code: "ICRMW") { ${'treatyActions { instrument { '.repeat(4)}treatyActions { action }${' } }'.repeat(4)} } }`;
-
-function fragmentBomb(depth: number): string {
-  const fragments = Array.from({ length: depth }, (_, i) =>
-    i === depth - 1
-      ? `fragment F${i} on Query { __typename }`
-      : `fragment F${i} on Query { ${Array(10)
-          .fill(`...F${i + 1}`)
-          .join(' ')} }`,
-  );
-  return `query Bomb { ...F0 } ${fragments.join(' ')}`;
-}
 
 /** Shapes an anonymous caller can grow by their page size `n` (the costliest ones we found). */
 const ACCEPTED_SHAPES: { name: string; query: (n: number) => string; max: number }[] = [
@@ -85,16 +74,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('measure', 'warn');
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
-  // The supergraph as plain graphql-js: the same types and fields as the API schema (it marks none
-  // @inaccessible), so the same costs, without Federation's internal package.
-  const schema = buildSchema(supergraphSdl, { assumeValidSDL: true });
+  const schema = apiSchemaOf(supergraphSdl);
   const bounds = listBounds(supergraphSdl);
   const estimate = (query: string, limit = Number.POSITIVE_INFINITY) => {
     const document = parse(query);
-    const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
     const started = process.hrtime.bigint();
-    const cost = operationCost(schema, getOperationAST(document)!, fragments, {}, bounds, limit);
+    const cost = documentCost(schema, document, undefined, {}, bounds, limit);
     return { cost, ms: Number(process.hrtime.bigint() - started) / 1e6 };
   };
 
@@ -106,13 +91,7 @@ async function main(): Promise<void> {
       '\n| hostile document | characters | full cost estimate | analysis until refused | HTTP status, code | time to refuse (median of 7) |',
     );
     console.log('|---|---:|---:|---:|---|---:|');
-    const hostile: [string, string][] = [
-      ['finding 1: treatyActions/instrument nested 5 times (depth 11)', NESTED_TREATY_ACTIONS],
-      ['finding 2: fragment fan-out, depth 8', fragmentBomb(8)],
-      ['finding 2: fragment fan-out, depth 9', fragmentBomb(9)],
-      ['finding 2: fragment fan-out, depth 12', fragmentBomb(12)],
-    ];
-    for (const [name, query] of hostile) {
+    for (const { name, query } of HOSTILE_DOCUMENTS) {
       const full = estimate(query);
       const stopped = estimate(query, config.limits.maxCost);
       const answers = [];

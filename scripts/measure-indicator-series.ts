@@ -1,9 +1,9 @@
 // tsx scripts/measure-indicator-series.ts [runs]
 // p50 and p95 of the benchmark's largest list answer, `indicator(code: "BENCH_SYNTHETIC") { series(...) }`
 // (every African country, 1990-2024: about 2,100 values), through the gateway and straight against
-// the migration-data subgraph (the operation the gateway's query plan sends it, signed as the gateway
-// signs it), interleaved in one run so that both see the same machine. The difference is the
-// gateway's own share: planning, the subgraph call, result shaping and JSON. The CPU column is this
+// the migration-data subgraph (the operation the gateway's query plan sends it, recorded as it
+// arrives, signed as the gateway signs it), interleaved in one run so that both see the same
+// machine. The difference is the gateway's own share: planning, the subgraph call, result shaping and JSON. The CPU column is this
 // process's CPU time per request (gateway and services run in it; PostgreSQL does not), steadier
 // than wall time on a shared machine.
 // Runs on DATABASE_URL's server in a scratch database, dropped at the end; MEASURE_DB=<name> reuses
@@ -13,14 +13,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import type { BaseContext } from '@apollo/server';
 import { parse, print } from 'graphql';
-import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
 import { loadConfig } from '../shared/src/runtime/config';
 import { ANONYMOUS } from '../shared/src/auth/identity';
 import { createLogger } from '../shared/src/runtime/logger';
 import { withDatabase } from '../shared/src/runtime/net';
-import { prepareDatabase } from '../shared/src/runtime/service';
+import { prepareDatabase, type ServiceDefinition } from '../shared/src/runtime/service';
 import { encodeIdentity, signatureHeaders } from '../shared/src/auth/signing';
 import { postGraphQL, startInProcessStack } from '../gateway/src/inProcessStack';
 import { runImport } from './import/process';
@@ -49,16 +48,24 @@ async function loadIndicator(url: string): Promise<void> {
   }
 }
 
-/** The one operation the gateway's plan sends to migration-data for QUERY. */
-function subgraphOperation(supergraphSdl: string): string {
-  const supergraph = Supergraph.build(supergraphSdl);
-  const planner = new QueryPlanner(supergraph);
-  const plan = planner.buildQueryPlan(operationFromDocument(supergraph.schema, parse(QUERY)));
-  const node = plan.node as PlanNode | undefined;
-  if (node?.kind !== 'Fetch' || node.serviceName !== 'migration-data') {
-    throw new Error(`expected one fetch from migration-data, got a ${node?.kind ?? 'empty'} plan`);
-  }
-  return node.operation;
+/** The service definitions, migration-data's recording the body of each request it receives (Apollo Server's addPlugin). */
+function recordingMigrationData(
+  received: { query?: string; variables?: Record<string, unknown> }[],
+): ServiceDefinition<BaseContext>[] {
+  return loadServices().map((def) =>
+    def.name !== 'migration-data'
+      ? def
+      : {
+          ...def,
+          buildServer: (log) => {
+            const server = def.buildServer(log);
+            server.addPlugin({
+              requestDidStart: async ({ request }) => void received.push({ query: request.query, variables: request.variables }),
+            });
+            return server;
+          },
+        },
+  );
 }
 
 async function main(): Promise<void> {
@@ -79,11 +86,17 @@ async function main(): Promise<void> {
       for (const def of loadServices()) await prepareDatabase(def, url, config.database, log);
       await loadIndicator(url);
     }
-    const stack = await startInProcessStack(url, config, log);
+    const received: { query?: string; variables?: Record<string, unknown> }[] = [];
+    const stack = await startInProcessStack(url, config, log, [], { definitions: recordingMigrationData(received) });
     stop = () => stack.stop();
     const service = stack.services.find((s) => s.name === 'migration-data')!;
-    const operation = subgraphOperation(fs.readFileSync(config.supergraphPath, 'utf8'));
-    const body = JSON.stringify({ query: operation, variables: {} });
+    // The operation the gateway's query plan sends migration-data for QUERY: asked once through the gateway.
+    const planned = await postGraphQL(stack.gatewayUrl, QUERY);
+    if (planned.errors || received.length !== 1 || !received[0].query) {
+      throw new Error(`expected the gateway to call migration-data once, it called it ${received.length} times`);
+    }
+    const operation = received[0].query;
+    const body = JSON.stringify({ query: operation, variables: received[0].variables ?? {} });
     const identity = encodeIdentity(ANONYMOUS);
     const direct = async (): Promise<string> => {
       const res = await fetch(service.url, {

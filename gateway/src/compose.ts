@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { buildASTSchema, GraphQLSchema, parse, specifiedDirectives, visit } from 'graphql';
 import { DEFAULT_PORTS, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/runtime/config';
 import { serviceSdl } from '../../shared/src/graphql/subgraph';
 
@@ -24,6 +24,30 @@ export function composeSupergraph(): string {
     throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
   }
   return result.supergraphSdl;
+}
+
+/**
+ * What clients see of a supergraph: its types and fields without federation's machinery (the
+ * join__ and link__ types, and every directive but GraphQL's own: @join__*, @link, @listSize,
+ * @cost). Read with graphql-js from the SDL. An element marked @inaccessible would have to be
+ * hidden as well, which this reading does not do: such a supergraph is refused instead.
+ */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  const document = parse(supergraphSdl);
+  visit(document, {
+    Directive(node) {
+      if (node.name.value === 'inaccessible')
+        throw new Error('the supergraph marks elements @inaccessible: hide them before reading its API schema');
+    },
+  });
+  const config = buildASTSchema(document, { assumeValidSDL: true }).toConfig();
+  return new GraphQLSchema({
+    ...config,
+    types: config.types.filter((type) => !/^(join__|link__)/.test(type.name)),
+    directives: specifiedDirectives,
+    astNode: undefined,
+    extensionASTNodes: [],
+  });
 }
 
 function main(): void {

@@ -5,6 +5,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   getNamedType,
+  getOperationAST,
   getNullableType,
   type GraphQLField,
   type GraphQLNamedType,
@@ -215,6 +216,22 @@ export function operationCost(
   }
 }
 
+/** The cost of a document's operation (its only one, or the one given), with the document's fragments: see operationCost. */
+export function documentCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationNode: OperationDefinitionNode | null | undefined,
+  variables: Record<string, unknown> = {},
+  bounds: ListBounds = new Map(),
+  limit = Number.POSITIVE_INFINITY,
+): number {
+  const operation = operationNode ?? getOperationAST(document);
+  if (!operation) throw new Error('the document has no single operation to cost');
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  return operationCost(schema, operation, fragments, variables, bounds, limit);
+}
+
 /** The largest page size any field asks for, from a literal or a variable. */
 function largestPage(document: DocumentNode, variables: Record<string, unknown>): { name: string; value: number } | null {
   let largest: { name: string; value: number } | null = null;
@@ -271,9 +288,7 @@ export function gatewayLimits(
         if (page && page.value > limits.maxListLength) {
           throw withCode('BAD_USER_INPUT', `\`${page.name}\` must be at most ${limits.maxListLength}, got ${page.value}`);
         }
-        const fragments: Record<string, FragmentDefinitionNode> = {};
-        for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-        const cost = operation ? operationCost(schema, operation, fragments, variables, bounds, limits.maxCost) : 0;
+        const cost = operation ? documentCost(schema, document, operation, variables, bounds, limits.maxCost) : 0;
         if (cost > limits.maxCost) {
           // The analysis stops once past the limit, so the figure is where it stopped: a lower bound.
           throw withCode(

@@ -2,22 +2,19 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { Supergraph } from '@apollo/federation-internals';
 import {
   buildSchema,
-  type FragmentDefinitionNode,
   getNamedType,
   getNullableType,
-  getOperationAST,
   graphql,
   type GraphQLSchema,
   isListType,
   isObjectType,
-  Kind,
   parse,
 } from 'graphql';
-import { composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/src/compose';
-import { DEFAULT_LIMITS, operationCost } from '../../gateway/src/limits';
+import { apiSchemaOf, composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/src/compose';
+import { DEFAULT_LIMITS, documentCost } from '../../gateway/src/limits';
+import { fragmentBomb, NESTED_TREATY_ACTIONS } from '../../operations/hostile';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { closeServer, createHttpServer, listen } from '../../shared/src/runtime/http';
 import { listBounds } from '../../shared/src/graphql/listBounds';
@@ -30,30 +27,12 @@ import { createLogger } from '../../shared/src/runtime/logger';
 import { startStack, type Stack } from '../support/stack';
 
 const supergraphSdl = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
-const apiSchema: GraphQLSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+const apiSchema: GraphQLSchema = apiSchemaOf(supergraphSdl);
 const bounds = listBounds(supergraphSdl);
 
 /** The cost of a document's operation, as the gateway counts it, without a limit (the whole estimate). */
 function costOf(query: string, variables: Record<string, unknown> = {}): number {
-  const document = parse(query);
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  return operationCost(apiSchema, getOperationAST(document)!, fragments, variables, bounds);
-}
-
-/** Finding 1: treatyActions { instrument { ... } } nested five times under instrument(code: "ICRMW"), depth 11. */
-const NESTED_TREATY_ACTIONS = `{ instrument(code: "ICRMW") { ${'treatyActions { instrument { '.repeat(4)}treatyActions { action }${' } }'.repeat(4)} } }`;
-
-/** Finding 2: fragment F0 spreads F1 ten times, F1 spreads F2 ten times... down to F(depth-1), which selects one field. */
-function fragmentBomb(depth: number): string {
-  const fragments = Array.from({ length: depth }, (_, i) =>
-    i === depth - 1
-      ? `fragment F${i} on Query { __typename }`
-      : `fragment F${i} on Query { ${Array(10)
-          .fill(`...F${i + 1}`)
-          .join(' ')} }`,
-  );
-  return `query Bomb { ...F0 } ${fragments.join(' ')}`;
+  return documentCost(apiSchema, parse(query), undefined, variables, bounds);
 }
 
 describe('cost knows list sizes', () => {
@@ -133,8 +112,7 @@ describe('cost knows list sizes', () => {
   });
 
   it('stops counting as soon as the running cost passes the limit', () => {
-    const document = parse(NESTED_TREATY_ACTIONS);
-    const stopped = operationCost(apiSchema, getOperationAST(document)!, {}, {}, bounds, DEFAULT_LIMITS.maxCost);
+    const stopped = documentCost(apiSchema, parse(NESTED_TREATY_ACTIONS), undefined, {}, bounds, DEFAULT_LIMITS.maxCost);
     expect(stopped).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
     expect(stopped).toBeLessThan(costOf(NESTED_TREATY_ACTIONS));
   });
