@@ -27,7 +27,7 @@ import { ANONYMOUS } from '../shared/src/auth/identity';
 import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeadersOf } from '../shared/src/auth/signing';
 import { createLogger } from '../shared/src/runtime/logger';
 import { createGatewayApp } from '../gateway/src/app';
-import { closeServer, listen } from '../shared/src/runtime/http';
+import { listen } from '../shared/src/runtime/http';
 import { OPERATIONS, type BenchOperation } from './bench/operations';
 import { parseCommandLine } from './commandLine';
 
@@ -162,6 +162,7 @@ async function recordCriticalPaths(): Promise<Map<string, Call[][]>> {
     subgraphTimeoutMs: 10_000,
     log,
     serviceSecrets: SECRETS,
+    stopGracePeriodMs: 1000,
   });
   const gatewayUrl = await app.start();
   const paths = new Map<string, Call[][]>();
@@ -187,8 +188,9 @@ async function recordCriticalPaths(): Promise<Map<string, Call[][]>> {
     }
     paths.set(op.name, stages);
   }
-  await app.stop(1000);
-  for (const p of proxies) await closeServer(p, 1000);
+  await app.stop();
+  for (const p of proxies) p.close();
+  for (const p of proxies) p.closeAllConnections();
   return paths;
 }
 

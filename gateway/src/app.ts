@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import { closeServer, createHttpServer, type HttpAppOptions, listen } from '../../shared/src/runtime/http';
+import { createHttpFront, type HttpFrontOptions, listen } from '../../shared/src/runtime/http';
 import type { Identity } from '../../shared/src/auth/identity';
 import { gatewayContext } from './auth';
 import { type ResponseCacheStore, responseCachePlugins } from './responseCache';
@@ -13,11 +13,16 @@ export interface GatewayAppOptions extends GatewayOptions {
   /** Whole responses cached in this store for this many seconds (after any other plugins). */
   responseCache?: { store: ResponseCacheStore; ttlSeconds: number };
   /** Readiness beyond being alive; always ready when not given. */
-  ready?: HttpAppOptions<BaseContext>['ready'];
-  extraRoutes?: HttpAppOptions<BaseContext>['extraRoutes'];
+  ready?: HttpFrontOptions<BaseContext>['ready'];
+  /** Run first on every request, health checks included. */
+  middleware?: HttpFrontOptions<BaseContext>['middleware'];
+  /** Routes tried before the GraphQL endpoint (the IDE). */
+  routes?: HttpFrontOptions<BaseContext>['routes'];
   /** Largest request body; limits.maxBodyBytes, then the HTTP front's default, when not given. */
   maxBodyBytes?: number;
   readTimeoutMs?: number;
+  /** How long stop() lets requests in flight finish before it cuts them (10 s when not given). */
+  stopGracePeriodMs?: number;
 }
 
 export interface GatewayApp {
@@ -26,8 +31,8 @@ export interface GatewayApp {
   http: http.Server;
   /** Starts Apollo Server and listens (port 0: any free port); resolves to the /graphql URL. */
   start(port?: number, host?: string): Promise<string>;
-  /** Closes the HTTP server (cutting requests still open after closeTimeoutMs), then Apollo Server. */
-  stop(closeTimeoutMs?: number): Promise<void>;
+  /** Drains the HTTP server (cutting requests still open after stopGracePeriodMs), then stops Apollo Server. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -38,26 +43,26 @@ export interface GatewayApp {
 export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   const cachePlugins = opts.responseCache ? responseCachePlugins(opts.responseCache.store, opts.responseCache.ttlSeconds) : [];
   const { apollo, gateway } = buildGateway({ ...opts, plugins: [...(opts.plugins ?? []), ...cachePlugins] });
-  const server = createHttpServer<BaseContext>({
+  const front = createHttpFront<BaseContext>({
     apollo,
     context: opts.authenticate ? gatewayContext(opts.authenticate) : async () => ({}),
     ready: opts.ready ?? (async () => ({ ok: true, checks: {} })),
-    extraRoutes: opts.extraRoutes,
+    middleware: opts.middleware,
+    routes: opts.routes,
     maxBodyBytes: opts.maxBodyBytes ?? opts.limits?.maxBodyBytes,
     readTimeoutMs: opts.readTimeoutMs,
+    stopGracePeriodMs: opts.stopGracePeriodMs,
   });
   return {
     apollo,
     gateway,
-    http: server,
+    http: front.server,
     start: async (port = 0, host = '127.0.0.1') => {
       await apollo.start();
-      const bound = await listen(server, port, host);
+      const bound = await listen(front.server, port, host);
       return `http://${host}:${bound}/graphql`;
     },
-    stop: async (closeTimeoutMs?: number) => {
-      await closeServer(server, closeTimeoutMs);
-      await apollo.stop();
-    },
+    // The front's drain plugin closes the HTTP server first.
+    stop: () => apollo.stop(),
   };
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import { Kind, parse, valueFromASTUntyped } from 'graphql';
 
 /**
@@ -140,14 +141,15 @@ function send(req: IncomingMessage, res: ServerResponse, b: Body, headers: Recor
 }
 
 /**
- * The IDE as a route for the HTTP front: answers the page and its assets, and leaves every other
- * request (GraphQL clients, health checks) alone. Reads the operations at once and each asset on its
- * first request, then keeps it in memory with its gzip form.
+ * The IDE as a route for the HTTP front: answers the page and its assets, and passes every other
+ * request (GraphQL clients) on. Reads the operations at once and each asset on its first request,
+ * then keeps it in memory with its gzip form.
  */
-export function createIdeRoute(opts: IdeOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => boolean {
+export function createIdeRoute(opts: IdeOptions): RequestHandler {
   const page = body(Buffer.from(renderIdePage(loadIdeTabs(opts.operationsDir), opts.defaultHeaders ?? '')));
   const cache = new Map<string, Body>();
-  return (req, res, url) => {
+  return (req, res, next) => {
+    const url = new URL(req.url, 'http://localhost');
     if (wantsPage(req, url)) {
       send(req, res, page, {
         'content-type': 'text/html; charset=utf-8',
@@ -155,15 +157,18 @@ export function createIdeRoute(opts: IdeOptions): (req: IncomingMessage, res: Se
         'content-security-policy': CONTENT_SECURITY_POLICY,
         'referrer-policy': 'no-referrer',
       });
-      return true;
+      return;
     }
-    if (!url.pathname.startsWith(IDE_ASSET_PREFIX)) return false;
+    if (!url.pathname.startsWith(IDE_ASSET_PREFIX)) {
+      next();
+      return;
+    }
     const name = url.pathname.slice(IDE_ASSET_PREFIX.length);
     const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!asset || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ error: 'not found' }));
-      return true;
+      return;
     }
     let b = cache.get(name);
     if (!b) {
@@ -171,6 +176,5 @@ export function createIdeRoute(opts: IdeOptions): (req: IncomingMessage, res: Se
       cache.set(name, b);
     }
     send(req, res, b, { 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=3600' });
-    return true;
   };
 }

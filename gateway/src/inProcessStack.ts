@@ -68,14 +68,15 @@ export async function startInProcessStack(
     limits,
     production: options.production ?? false,
     authenticate: createAuthenticator(options.auth ?? authOptionsFromConfig(config)),
-    extraRoutes: createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') }),
+    routes: [createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') })],
+    stopGracePeriodMs: 2000,
   });
   return {
     gatewayUrl: await app.start(),
     services,
     serviceSecrets,
     stop: async () => {
-      await app.stop(2000);
+      await app.stop();
       for (const s of services) await s.stop();
     },
   };

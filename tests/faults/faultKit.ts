@@ -82,8 +82,9 @@ export async function startGateway(
     deduplicateSubgraphCalls,
     log: createLogger('gateway', 'silent'),
     serviceSecrets: SECRETS,
+    stopGracePeriodMs: 2000,
   });
-  return { url: await app.start(), stop: () => app.stop(2000) };
+  return { url: await app.start(), stop: () => app.stop() };
 }
 
 export interface SlowProxy {

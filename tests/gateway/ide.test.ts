@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
-import { closeServer, createHttpServer, listen } from '../../shared/src/runtime/http';
+import { createHttpFront, listen } from '../../shared/src/runtime/http';
 import { createIdeRoute, loadIdeTabs, renderIdePage } from '../../gateway/src/ide';
 
 const OPERATIONS = path.join(PROJECT_ROOT, 'operations');
@@ -21,17 +21,17 @@ beforeAll(async () => {
     resolvers: { Query: { hello: () => 'world' } },
     plugins: [ApolloServerPluginLandingPageDisabled()],
   });
-  await apollo.start();
-  server = createHttpServer<BaseContext>({
+  ({ server } = createHttpFront<BaseContext>({
     apollo,
     context: async () => ({}),
     ready: async () => ({ ok: true, checks: {} }),
-    extraRoutes: createIdeRoute({ operationsDir: OPERATIONS }),
-  });
+    routes: [createIdeRoute({ operationsDir: OPERATIONS })],
+    stopGracePeriodMs: 1000,
+  }));
+  await apollo.start();
   base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
 });
 afterAll(async () => {
-  await closeServer(server, 1000);
   await apollo.stop();
 });
 

@@ -16,7 +16,7 @@ import { apiSchemaOf, composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/s
 import { DEFAULT_LIMITS, documentCost } from '../../gateway/src/limits';
 import { fragmentBomb, NESTED_TREATY_ACTIONS } from '../../operations/hostile';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
-import { closeServer, createHttpServer, listen } from '../../shared/src/runtime/http';
+import { createHttpFront, listen } from '../../shared/src/runtime/http';
 import { listBounds } from '../../shared/src/graphql/listBounds';
 import { bindRequest, guardResolvers } from '../../shared/src/graphql/requestBudget';
 import { loadServices } from '../../services/definitions';
@@ -279,15 +279,16 @@ describe('no request can exhaust a service', () => {
         },
       },
     });
-    await apollo.start();
-    const server = createHttpServer<BaseContext>({
+    const { server } = createHttpFront<BaseContext>({
       apollo,
       context: async (_req, _body, signal) => {
         seen = signal;
         return {};
       },
       ready: async () => ({ ok: true, checks: {} }),
+      stopGracePeriodMs: 500,
     });
+    await apollo.start();
     const port = await listen(server, 0, '127.0.0.1');
     try {
       const req = http.request({
@@ -307,7 +308,6 @@ describe('no request can exhaust a service', () => {
       expect(seen.aborted).toBe(true);
     } finally {
       release();
-      await closeServer(server, 500);
       await apollo.stop();
     }
   });

@@ -48,9 +48,10 @@ describe('what the gateway logs when a service fails', () => {
       subgraphTimeoutMs: 2000,
       log,
       serviceSecrets: SECRETS,
+      stopGracePeriodMs: 1000,
     });
     gatewayUrl = await app.start();
-    stopGateway = () => app.stop(1000);
+    stopGateway = () => app.stop();
   });
 
   afterAll(async () => {

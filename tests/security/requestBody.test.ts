@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { closeServer, createHttpServer, listen } from '../../shared/src/runtime/http';
+import { createHttpFront, listen } from '../../shared/src/runtime/http';
 
 // The HTTP front shared by the gateway and the services, with a small body limit and a short read
 // timeout so that the hostile clients below are answered in test time.
@@ -13,19 +13,19 @@ let apollo: ApolloServer<BaseContext>;
 
 beforeAll(async () => {
   apollo = new ApolloServer<BaseContext>({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } });
-  await apollo.start();
-  server = createHttpServer<BaseContext>({
+  ({ server } = createHttpFront<BaseContext>({
     apollo,
     context: async () => ({}),
     ready: async () => ({ ok: true, checks: {} }),
     maxBodyBytes: LIMIT,
     readTimeoutMs: READ_TIMEOUT_MS,
-  });
+    stopGracePeriodMs: 1000,
+  }));
+  await apollo.start();
   port = await listen(server, 0, '127.0.0.1');
 });
 
 afterAll(async () => {
-  await closeServer(server, 1000);
   await apollo.stop();
 });
 

@@ -125,6 +125,25 @@ describe('a service reached directly', () => {
     });
   });
 
+  it('checks the signature over the body bytes as sent: unusual JSON layout is accepted, one changed byte is not', async () => {
+    // Spaces, a line break and an escaped character: re-serializing the parsed body would give other bytes.
+    const body = '{ "query" : "{ instrument(code: \\"ICRMW\\") { shortTitle\\u0020} }",\n  "variables": {} }';
+    const post = (sent: string, signed: string) =>
+      fetch(service.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signatureHeaders(SECRETS['legal-instruments'], 'legal-instruments', encodeIdentity(EDITOR), signed),
+        },
+        body: sent,
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as unknown }));
+    expect(await post(body, body)).toEqual({ status: 200, body: { data: { instrument: { shortTitle: 'Migrant Workers Convention' } } } });
+    expect(await post(body.replace('\n', ' '), body)).toEqual({
+      status: 403,
+      body: { errors: [{ message: 'The request signature is not valid', extensions: { code: 'FORBIDDEN' } }] },
+    });
+  });
+
   it('refuses a signed GET: the gateway only ever POSTs', async () => {
     const search = `?query=${encodeURIComponent(QUERIES.query)}`;
     const headers = signatureHeaders(SECRETS['legal-instruments'], 'legal-instruments', encodeIdentity(EDITOR), '');

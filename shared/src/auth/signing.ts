@@ -35,8 +35,9 @@ export function encodeIdentity(identity: Identity): string {
   return Buffer.from(JSON.stringify({ sub: identity.sub, roles: identity.roles }), 'utf8').toString('base64url');
 }
 
-function canonical(service: ServiceName, timestamp: string, identityHeader: string, body: string): string {
-  const bodyHash = crypto.createHash('sha256').update(body, 'utf8').digest('base64url');
+/** `body` as sent: a string is hashed as its UTF-8 bytes, the same bytes a service receives. */
+function canonical(service: ServiceName, timestamp: string, identityHeader: string, body: string | Buffer): string {
+  const bodyHash = crypto.createHash('sha256').update(body).digest('base64url');
   return [VERSION, service, timestamp, identityHeader, bodyHash].join('\n');
 }
 
@@ -91,7 +92,8 @@ export function verifySignedRequest(opts: {
   service: ServiceName;
   method: string | undefined;
   headers: IncomingHttpHeaders;
-  body: string;
+  /** The request body's bytes as received, never re-serialized. */
+  body: string | Buffer;
   now?: number;
 }): Identity {
   const identityHeader = single(opts.headers[SIGNATURE_HEADERS.identity]);

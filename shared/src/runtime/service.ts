@@ -11,7 +11,7 @@ import {
   type ServiceName,
   serviceSecretVariable,
 } from './config';
-import { closeServer, createHttpServer, listen, type Readiness } from './http';
+import { createHttpFront, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
 import { createServiceDataSource, runMigrations } from '../data/dataSource';
 import { migrationsIn } from '../data/migrationFiles';
@@ -139,7 +139,6 @@ export async function startService<T extends BaseContext>(
   const ds = def.createDataSource(serviceDatabaseUrl(opts.database, opts.url, def.name), opts.database, opts.log);
   await ds.initialize();
   const apollo = def.buildServer(opts.log);
-  await apollo.start();
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, boolean | string> = {};
     try {
@@ -153,7 +152,7 @@ export async function startService<T extends BaseContext>(
   };
   // The signature is checked while the context is built: a request the gateway did not sign gets
   // a 401/403 before Apollo parses it, so no resolver runs (not even _entities or _service).
-  const context = async (req: IncomingMessage, body: string, signal: AbortSignal) => {
+  const context = async (req: IncomingMessage, body: Buffer, signal: AbortSignal) => {
     const ctx = def.createContext(
       ds,
       verifySignedRequest({ secret: opts.secret, service: def.name, method: req.method, headers: req.headers, body }),
@@ -161,15 +160,16 @@ export async function startService<T extends BaseContext>(
     bindRequest(ctx, { signal });
     return ctx;
   };
-  const http = createHttpServer<T>({ apollo, context, ready, readTimeoutMs: opts.readTimeoutMs });
-  const port = await listen(http, opts.port, opts.host);
+  const front = createHttpFront<T>({ apollo, context, ready, readTimeoutMs: opts.readTimeoutMs });
+  await apollo.start();
+  const port = await listen(front.server, opts.port, opts.host);
   return {
     name: def.name,
     port,
     url: `http://${opts.host}:${port}/graphql`,
     ds,
     stop: async () => {
-      await closeServer(http);
+      // Drains the HTTP server first (the front's plugin), then stops Apollo Server.
       await apollo.stop();
       await ds.destroy();
     },
