@@ -137,7 +137,10 @@ describe('a service reached directly', () => {
         },
         body: sent,
       }).then(async (res) => ({ status: res.status, body: (await res.json()) as unknown }));
-    expect(await post(body, body)).toEqual({ status: 200, body: { data: { instrument: { shortTitle: 'Migrant Workers Convention' } } } });
+    expect(await post(body, body)).toEqual({
+      status: 200,
+      body: { data: { instrument: { shortTitle: 'Migrant Workers Convention' } } },
+    });
     expect(await post(body.replace('\n', ' '), body)).toEqual({
       status: 403,
       body: { errors: [{ message: 'The request signature is not valid', extensions: { code: 'FORBIDDEN' } }] },
