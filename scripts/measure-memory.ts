@@ -1,10 +1,10 @@
 // npm run measure:memory: does the gateway's memory settle under steady load, or keep growing?
 // Starts the stack on its own ports and data folder, drives the benchmark mix in six rounds
 // (8 connections, 4 s per operation), and prints the gateway's RSS after each round.
-import { spawn, execFileSync } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { OPERATIONS } from './bench/operations';
+import { pidOnPort, rssMiB } from './bench/process';
 import { portVariables, PROJECT_ROOT, shiftedPorts } from '../shared/src/runtime/config';
 const P = {
   ...portVariables(shiftedPorts(4600)),
@@ -12,10 +12,7 @@ const P = {
   EMBEDDED_PG_DIR: '.data/postgres-mem',
   LOG_LEVEL: 'warn',
 };
-const rss = () => {
-  const pid = Number(/pid=(\d+)/.exec(execFileSync('ss', ['-ltnpH', 'sport = :4600'], { encoding: 'utf8' }))![1]);
-  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-};
+const rss = () => rssMiB(pidOnPort(4600));
 (async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: PROJECT_ROOT,
@@ -25,7 +22,9 @@ const rss = () => {
   for (;;) {
     try {
       if ((await fetch('http://127.0.0.1:4600/readyz')).ok) break;
-    } catch {}
+    } catch {
+      // not yet
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   console.log('round, gateway RSS MiB after round');
