@@ -5,10 +5,11 @@ import { earliestDay } from '../../../shared/src/graphql/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
+import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
 const SCHEMA = registered('consultative-processes').schema;
 
-const SEED_DIR = path.resolve(__dirname, '..', 'seed');
+const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'consultative-processes', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);
 const FILES = [
   'regional-economic-communities.csv',

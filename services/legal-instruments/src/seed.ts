@@ -4,10 +4,11 @@ import { blankToNull, readCsv } from '../../../shared/src/io/csv';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
+import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
 const SCHEMA = registered('legal-instruments').schema;
 
-const SEED_DIR = path.resolve(__dirname, '..', 'seed');
+const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'legal-instruments', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);
 const FILES = ['legal-instruments.csv', 'ratifications.csv', 'iml-trainings.csv', 'publications.csv'].map(file);
 

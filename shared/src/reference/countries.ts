@@ -3,6 +3,7 @@ import countriesI18n from 'i18n-iso-countries';
 import fr from 'i18n-iso-countries/langs/fr.json';
 import en from 'i18n-iso-countries/langs/en.json';
 import { blankToNull, readCsv } from '../io/csv';
+import { PROJECT_ROOT } from '../runtime/config';
 
 countriesI18n.registerLocale(fr);
 countriesI18n.registerLocale(en);
@@ -48,7 +49,7 @@ const NON_ISO: CountryRef[] = [
 ];
 
 function load(): Map<string, CountryRef> {
-  const rows = readCsv(path.resolve(__dirname, '..', '..', 'data', 'countries.csv'));
+  const rows = readCsv(path.join(PROJECT_ROOT, 'shared', 'data', 'countries.csv'));
   const map = new Map<string, CountryRef>();
   for (const row of rows) {
     const code = row.iso3.trim();

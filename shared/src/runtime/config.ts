@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { envPrefix, SERVICE_REGISTRY, type ServiceName } from './registry';
 
@@ -163,8 +164,17 @@ export function serviceUrlVariables(ports: Record<ServiceName, number>, host = '
   return Object.fromEntries(SERVICE_NAMES.map((name) => [serviceUrlVariable(name), `http://${host}:${ports[name]}/graphql`]));
 }
 
-/** Project root: two levels above this file (shared/src). */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
+/**
+ * Where the running code lives: the project root when TypeScript runs through tsx, dist/ when it
+ * runs compiled (`npm run build`). Code found at run time (migrations) is looked up here.
+ */
+export const CODE_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/**
+ * Project root: the folder of package.json, above CODE_ROOT (itself, or its parent for the
+ * compiled dist/). Data files (schemas, seed CSVs, operations, the supergraph, .data) are read from here.
+ */
+export const PROJECT_ROOT = fs.existsSync(path.join(CODE_ROOT, 'package.json')) ? CODE_ROOT : path.dirname(CODE_ROOT);
 
 function readInt(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
   const raw = env[variable];

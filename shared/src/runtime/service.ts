@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { DataSource, MixedList } from 'typeorm';
 import {
+  CODE_ROOT,
   type Config,
   type DatabaseConfig,
   loadConfig,
@@ -53,7 +54,7 @@ export type DeclaredService<TLoaders> = ServiceDefinition<ServiceContext<TLoader
 export function defineService<TLoaders>(service: ServiceDeclaration<TLoaders>): DeclaredService<TLoaders> {
   const schema = SERVICE_SCHEMAS[service.name];
   const schemaFile = path.join(PROJECT_ROOT, 'services', service.name, 'schema.graphql');
-  const migrations = migrationsIn(path.join(PROJECT_ROOT, 'services', service.name, 'src', 'migrations'));
+  const migrations = migrationsIn(path.join(CODE_ROOT, 'services', service.name, 'src', 'migrations'));
   return {
     name: service.name,
     schema,
