@@ -31,14 +31,15 @@ function exportedNames(file: string): string[] {
   if (!fs.existsSync(file)) return [];
   const source = fs.readFileSync(file, 'utf8');
   const listed = [...source.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) =>
-    m[1]!.split(',').map((n) =>
-      n
-        .trim()
-        .split(/\s+as\s+/)
-        .pop()!,
+    m[1].split(',').map(
+      (n) =>
+        n
+          .trim()
+          .split(/\s+as\s+/)
+          .pop() ?? '',
     ),
   );
-  const declared = [...source.matchAll(/^export (?:type|interface|class|const) (\w+)/gm)].map((m) => m[1]!);
+  const declared = [...source.matchAll(/^export (?:type|interface|class|const) (\w+)/gm)].map((m) => m[1]);
   return [...new Set([...listed, ...declared])].filter((n) => n.length > 0);
 }
 
@@ -49,7 +50,7 @@ function exportedNames(file: string): string[] {
 function serviceResolvers(name: string): Types.ConfiguredOutput {
   const dir = path.join(SERVICES_DIR, name);
   const sdl = fs.readFileSync(path.join(dir, 'schema.graphql'), 'utf8');
-  const types = new Set([...`${sdl}\n${COMMON_SDL}`.matchAll(/^(?:extend )?type (\w+)/gm)].map((m) => m[1]!));
+  const types = new Set([...`${sdl}\n${COMMON_SDL}`.matchAll(/^(?:extend )?type (\w+)/gm)].map((m) => m[1]));
   const mappers: Record<string, string> = { Country: '../../../../shared/src/graphql/subgraph#CountryKey' };
   for (const entity of exportedNames(path.join(dir, 'src', 'entities', 'index.ts'))) {
     if (types.has(entity)) mappers[entity] = `../entities#${entity}`;
@@ -59,7 +60,7 @@ function serviceResolvers(name: string): Types.ConfiguredOutput {
     if (parent !== type && types.has(type)) mappers[type] = `../resolvers/parents#${parent}`;
   }
   // An enum whose values are stored otherwise is declared in resolvers/enums.ts, as an object of stored values and its type.
-  const enums = new Set([...sdl.matchAll(/^enum (\w+)/gm)].map((m) => m[1]!));
+  const enums = new Set([...sdl.matchAll(/^enum (\w+)/gm)].map((m) => m[1]));
   const enumValues = Object.fromEntries(
     exportedNames(path.join(dir, 'src', 'resolvers', 'enums.ts'))
       .filter((e) => enums.has(e))

@@ -23,6 +23,7 @@ import { type ImportRun, runImport } from './import/process';
 import { writeBenchIndicatorFiles, writeSyntheticStock } from './import/synthetic';
 import { loadServices } from '../services/definitions';
 import { freePort, withDatabase } from '../shared/src/runtime/net';
+import { required } from '../shared/src/runtime/required';
 
 const REAL_FILE = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', 'migrant-stock-bilateral.csv');
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
@@ -276,17 +277,23 @@ async function main(): Promise<void> {
     console.log('| query | p50 real | p95 real | p50 10x | p95 10x |');
     console.log('|---|---:|---:|---:|---:|');
     for (const q of QUERIES) {
-      const a = real.get(q.name)!;
-      const b = tenfold.get(q.name)!;
+      const a = required(real.get(q.name), `real-data timings of ${q.name}`);
+      const b = required(tenfold.get(q.name), `ten-times timings of ${q.name}`);
       console.log(`| ${q.name} | ${ms(a.p50)} | ${ms(a.p95)} | ${ms(b.p50)} | ${ms(b.p95)} |`);
     }
     const worst = Math.max(...[...tenfold.values()].map((v) => v.p95));
     console.log(`worst p95 at ten times: ${ms(worst)} (goal: under 50 ms)\n`);
 
-    const ds = stack.services.find((s) => s.name === 'migration-data')!.ds;
+    const ds = required(
+      stack.services.find((s) => s.name === 'migration-data'),
+      'the migration-data service',
+    ).ds;
     const slowest = [...tenfold.entries()].sort((x, y) => y[1].p95 - x[1].p95).slice(0, 2);
     for (const [queryName] of slowest) {
-      const q = QUERIES.find((x) => x.name === queryName)!;
+      const q = required(
+        QUERIES.find((x) => x.name === queryName),
+        `the query ${queryName}`,
+      );
       const statements = await recordSql(ds, () => postGraphQL(stack.gatewayUrl, q.query, q.variables));
       const heaviest = statements.filter((s) =>
         /stock_corridor|stock_ranking|stock_year|stock_country_year|indicator_value/.test(s.sql),

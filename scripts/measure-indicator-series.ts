@@ -25,6 +25,7 @@ import { postGraphQL, startInProcessStack } from '../gateway/src/inProcessStack'
 import { runImport } from './import/process';
 import { writeBenchIndicatorFiles } from './import/synthetic';
 import { loadServices } from '../services/definitions';
+import { required } from '../shared/src/runtime/required';
 
 const RUNS = Number(process.argv[2] ?? process.env.MEASURE_RUNS ?? 200);
 const WARMUP = 20;
@@ -89,7 +90,10 @@ async function main(): Promise<void> {
     const received: { query?: string; variables?: Record<string, unknown> }[] = [];
     const stack = await startInProcessStack(url, config, log, [], { definitions: recordingMigrationData(received) });
     stop = () => stack.stop();
-    const service = stack.services.find((s) => s.name === 'migration-data')!;
+    const service = required(
+      stack.services.find((s) => s.name === 'migration-data'),
+      'the migration-data service',
+    );
     // The operation the gateway's query plan sends migration-data for QUERY: asked once through the gateway.
     const planned = await postGraphQL(stack.gatewayUrl, QUERY);
     if (planned.errors || received.length !== 1 || !received[0].query) {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../shared/src/runtime/config';
+import { required } from '../shared/src/runtime/required';
 
 const QUERY =
   '{ country(code: "SEN") { name treatyActions { action } immigrantStock { year total } organizationMemberships { organization { code } } programmes { id } } }';
@@ -26,8 +27,7 @@ function treeRssKiB(rootPid: number): { total: number; count: number } {
   let total = 0;
   let count = 0;
   const stack = [rootPid];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
+  for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
     total += rss.get(pid) ?? 0;
     count += 1;
     stack.push(...(children.get(pid) ?? []));
@@ -59,7 +59,7 @@ async function once(dataDir: string, port: number): Promise<{ ms: number; rssMiB
   }
   const ms = Date.now() - started;
   await new Promise((r) => setTimeout(r, 2000)); // let start-up garbage settle before reading RSS
-  const { total, count } = treeRssKiB(child.pid!);
+  const { total, count } = treeRssKiB(required(child.pid, 'the process id of npm start'));
   const stopStarted = Date.now();
   child.kill('SIGTERM');
   const code = await exited;

@@ -26,6 +26,7 @@ import { READS, type SoakOperation, WRITE_VERIFIERS, WRITES } from './soak/opera
 import { issueLocalToken } from '../gateway/src/auth';
 import { figures, pct, type Sample, table } from './soak/stats';
 import { parseCommandLine } from './commandLine';
+import { required } from '../shared/src/runtime/required';
 
 interface Options {
   seconds: number;
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   const pgDir = path.resolve(PROJECT_ROOT, options.pgDir);
   const startPg = () => startEmbeddedPostgres({ dir: pgDir, port: ports.postgres, database: 'migration_graph' });
   let pg: EmbeddedPostgres | null = external ? null : await startPg();
-  const url = external ?? pg!.url;
+  const url = external ?? required(pg, 'the embedded PostgreSQL').url;
   for (const def of loadServices()) await prepareDatabase(def, url, config.database, log);
 
   const jwtSecret = crypto.randomBytes(32).toString('hex');
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
       const op = pick(mix);
       const { query, variables } = op.build(pick);
       const start = Date.now();
-      let codes: string[] = [];
+      let codes: string[];
       let data: Record<string, unknown> | null = null;
       try {
         const res = await fetch(gatewayUrl, {
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
       }
       const ok = codes.length === 0 && data !== null;
       samples.push({ op: op.name, start, end: Date.now(), ok, codes, touches: op.touches });
-      const id = ok && op.acknowledged ? op.acknowledged(data!) : null;
+      const id = ok && data !== null && op.acknowledged ? op.acknowledged(data) : null;
       if (id) acknowledged.push({ op: op.name, id });
     }
   };
@@ -234,7 +235,7 @@ async function main(): Promise<void> {
   // Phase 2: SIGKILL one service (a crash), keep it down, start it again on the same port.
   const servicePhaseStart = Date.now();
   await sleep(Math.min(5_000, phaseLength / 6));
-  const victim = procs.get(options.kill)!;
+  const victim = required(procs.get(options.kill), `the service ${options.kill}`);
   const cut = Date.now();
   victim.child.kill('SIGKILL');
   await victim.exited;

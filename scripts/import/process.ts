@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { required } from '../../shared/src/runtime/required';
 
 /** What `npm run import -- ... --json` prints: the import's result and the process's peak RSS. */
 export interface ImportRun {
@@ -24,7 +25,7 @@ export function runImport(url: string, args: string[]): Promise<ImportRun> {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code) => {
       if (code !== 0) reject(new Error(`import exited with ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop()!) as ImportRun);
+      else resolve(JSON.parse(required(out.trim().split('\n').pop(), 'the import summary')) as ImportRun);
     });
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { type Stack, startStack } from '../support/stack';
+import { required } from '../../shared/src/runtime/required';
 
 // Debian's Chromium, driven headless with everything that reaches out to the network turned off:
 // the IDE must work with the gateway as its only server.
@@ -53,7 +54,13 @@ describeWithChromium('the in-browser IDE, in headless Chromium', () => {
     const names = fs
       .readdirSync(path.join(PROJECT_ROOT, 'operations'))
       .filter((f) => f.endsWith('.graphql'))
-      .map((f) => fs.readFileSync(path.join(PROJECT_ROOT, 'operations', f), 'utf8').match(/query (\w+)/)![1]);
+      .map(
+        (f) =>
+          required(
+            /query (\w+)/.exec(fs.readFileSync(path.join(PROJECT_ROOT, 'operations', f), 'utf8')),
+            `a named query in ${f}`,
+          )[1],
+      );
     for (const name of names) expect(tabs.some((t) => t.includes(name))).toBe(true);
     await expect(
       page.locator('[data-name="headers"], .graphiql-editor-tool button:has-text("Headers")').count(),

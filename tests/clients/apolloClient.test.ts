@@ -5,6 +5,7 @@ import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { GapAnalysisDocument, type GapAnalysisQuery } from '../../clients/generated/operations';
 import { type Stack, startStack } from '../support/stack';
+import { required } from '../../shared/src/runtime/required';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -32,9 +33,9 @@ describe('typed clients for the named operations', () => {
       query: GapAnalysisDocument,
       variables: { process: 'MIDWA', instrument: 'ICRMW', asOf: '2024-06-30' },
     });
-    const answer: GapAnalysisQuery = data!;
+    const answer: GapAnalysisQuery = required(data, 'the answer');
     // Typed access: a wrong field name here fails the type-check of this test.
-    const gaps = answer.consultativeProcess!.participants.flatMap((p) =>
+    const gaps = required(answer.consultativeProcess, 'MIDWA').participants.flatMap((p) =>
       p.country && p.country.treatyStatus.status !== 'PARTY' ? [p.country.code] : [],
     );
     expect(gaps).toEqual(['LBR', 'SLE']);

@@ -4,10 +4,12 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { envPrefix, SERVICE_REGISTRY } from '../../shared/src/runtime/registry';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { required } from '../../shared/src/runtime/required';
 
 const DIR = path.join(PROJECT_ROOT, 'deploy', 'k8s');
 
 // Parsed YAML is walked freely; the assertions below check its shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape may come out of a YAML file
 type Obj = Record<string, any>;
 
 function load(file: string): Obj[] {
@@ -85,7 +87,7 @@ describe('the Kubernetes manifests', () => {
   (kubectl ? it : it.skip).each(COMPONENTS)(
     'runs $name with replicas, both probes, resources, its secrets and a Service on port $port',
     (c) => {
-      const deployment = find('Deployment', c.name)!;
+      const deployment = required(find('Deployment', c.name), `the Deployment ${c.name}`);
       expect(deployment).toBeDefined();
       expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
       expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
@@ -109,7 +111,7 @@ describe('the Kubernetes manifests', () => {
         { secretRef: { name: 'migration-graph-signing-keys' } },
       ]);
       expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
-      const service = find('Service', c.name)!;
+      const service = required(find('Service', c.name), `the Service ${c.name}`);
       expect(service.spec).toEqual({
         selector: { 'app.kubernetes.io/name': c.name },
         ports: [{ name: 'http', port: c.port, targetPort: 'http' }],
@@ -118,7 +120,7 @@ describe('the Kubernetes manifests', () => {
   );
 
   (kubectl ? it : it.skip)('points the gateway at each service through its Service, with the port the service listens on', () => {
-    const config = find('ConfigMap', 'migration-graph')!.data;
+    const config = required(find('ConfigMap', 'migration-graph'), 'the ConfigMap').data;
     for (const c of COMPONENTS.filter((x) => x.database)) {
       const variable = `${c.portVar.replace(/_PORT$/, '')}_URL`;
       expect({ variable, url: config[variable] }).toEqual({ variable, url: `http://${c.name}:${c.port}/graphql` });
@@ -128,7 +130,7 @@ describe('the Kubernetes manifests', () => {
   });
 
   it('migrates with a Job that runs npm run migrate before a rollout, as the administrator, with the password of each service role it creates', () => {
-    const job = find('Job', 'migrate')!;
+    const job = required(find('Job', 'migrate'), 'the migrate Job');
     expect(job.metadata.annotations).toEqual(
       expect.objectContaining({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'argocd.argoproj.io/hook': 'PreSync' }),
     );
@@ -169,7 +171,8 @@ describe('the Kubernetes manifests', () => {
 
   it('gives each service a database URL without credentials and a password of its own in the example Secrets', () => {
     for (const c of SERVICES) {
-      const data = find('Secret', `migration-graph-database-${c.name}`)!.stringData;
+      const secret = `migration-graph-database-${c.name}`;
+      const data = required(find('Secret', secret), `the Secret ${secret}`).stringData;
       const url = new URL(data.DATABASE_URL);
       expect({ service: c.name, keys: Object.keys(data).sort(), user: url.username, password: url.password }).toEqual({
         service: c.name,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { readCsv } from '../../shared/src/io/csv';
 import { type Stack, startStack } from '../support/stack';
+import { required } from '../../shared/src/runtime/required';
 
 // French names come from their sources: i18n-iso-countries for countries, the organisations' and
 // processes' seed rows; instruments have no French title in any source yet, so they stay English and
@@ -26,9 +27,15 @@ describe('French through the gateway', () => {
       midwa: consultativeProcess(code: "MIDWA") { name(lang: FR) }
       instrument(code: "ICRMW") { title(lang: FR) shortTitle(lang: FR) titleLanguages english: title }
     }`);
-    const eccas = seed('consultative-processes/seed/regional-economic-communities.csv').find((r) => r.code === 'ECCAS')!;
+    const eccas = required(
+      seed('consultative-processes/seed/regional-economic-communities.csv').find((r) => r.code === 'ECCAS'),
+      'ECCAS',
+    );
     const processes = seed('consultative-processes/seed/consultative-processes.csv');
-    const icrmw = seed('legal-instruments/seed/legal-instruments.csv').find((r) => r.code === 'ICRMW')!;
+    const icrmw = required(
+      seed('legal-instruments/seed/legal-instruments.csv').find((r) => r.code === 'ICRMW'),
+      'ICRMW',
+    );
     expect(result).toEqual({
       status: 200,
       data: {
@@ -36,13 +43,15 @@ describe('French through the gateway', () => {
         regionalOrganization: { name: eccas.french_name, acronym: eccas.french_acronym },
         // The French alias of MIDCAS is the only French process name a source gives.
         midcas: {
-          name: processes
-            .find((p) => p.code === 'MIDCAS')!
+          name: required(
+            processes.find((p) => p.code === 'MIDCAS'),
+            'MIDCAS',
+          )
             .aliases.split(';')
             .map((a) => a.trim())
-            .find((a) => a.startsWith('Dialogue'))!,
+            .find((a) => a.startsWith('Dialogue')),
         },
-        midwa: { name: processes.find((p) => p.code === 'MIDWA')!.name },
+        midwa: { name: processes.find((p) => p.code === 'MIDWA')?.name },
         instrument: { title: icrmw.title, shortTitle: icrmw.short_title, titleLanguages: ['EN'], english: icrmw.title },
       },
     });

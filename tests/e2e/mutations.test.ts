@@ -73,10 +73,10 @@ describe('editing through the gateway', () => {
 
     const admin = await stack.token('admin-1', ['admin']);
     const history = await stack.query(HISTORY, {}, admin);
-    const node = (history.data!.meetings as { edges: { node: { id: string; history: unknown } }[] }).edges.find(
+    const node = (history.data?.meetings as { edges: { node: { id: string; history: unknown } }[] }).edges.find(
       (e) => e.node.id === input.id,
-    )!;
-    expect(node.node.history).toEqual([
+    );
+    expect(node?.node.history).toEqual([
       { actor: 'editor-1', action: 'CREATE' },
       { actor: 'editor-1', action: 'UPDATE' },
     ]);

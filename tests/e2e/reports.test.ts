@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { readCsv } from '../../shared/src/io/csv';
 import { flattenRows, formatReport, reportNames, runReport } from '../../scripts/report';
 import { type Stack, startStack } from '../support/stack';
+import { required } from '../../shared/src/runtime/required';
 
 // Every expected answer below is computed here from the reference CSVs the services are seeded from
 // (their seed folders and shared/data), with the rules the schema documents, not read back from the graph.
@@ -13,7 +14,13 @@ const fact = (file: string) => readCsv(path.join(PROJECT_ROOT, 'services', file)
 const AS_OF = '2024-06-30';
 
 const countryRows = readCsv(path.join(PROJECT_ROOT, 'shared', 'data', 'countries.csv'));
-const nameOf = (code: string) => (code === 'OOO' ? 'Other or unknown origin' : countryRows.find((c) => c.iso3 === code)!.name);
+const nameOf = (code: string) =>
+  code === 'OOO'
+    ? 'Other or unknown origin'
+    : required(
+        countryRows.find((c) => c.iso3 === code),
+        `the country ${code}`,
+      ).name;
 
 const ratifications = fact('legal-instruments/seed/ratifications.csv');
 const instruments = fact('legal-instruments/seed/legal-instruments.csv');
@@ -75,7 +82,12 @@ function membersOn(rec: string, asOf = AS_OF): string[] {
 function programmesIn(country: string) {
   return programmeCountries
     .filter((pc) => pc.iso3 === country)
-    .map((pc) => programmes.find((p) => p.id === pc.programme)!)
+    .map((pc) =>
+      required(
+        programmes.find((p) => p.id === pc.programme),
+        `the programme ${pc.programme}`,
+      ),
+    )
     .filter(
       (p) => (p.start_date === '' || earliestDay(p.start_date) <= AS_OF) && (p.end_date === '' || AS_OF <= latestDay(p.end_date)),
     )
@@ -123,8 +135,7 @@ function top(rows: StockRow[], year: number, key: 'origin' | 'destination', limi
   const totals = new Map<string, { male?: number; female?: number }>();
   for (const r of rows.filter((x) => x.year === year)) totals.set(r[key], { ...totals.get(r[key]), [r.sex]: r.n });
   return [...totals]
-    .filter(([, v]) => v.male !== undefined && v.female !== undefined)
-    .map(([code, v]) => ({ code, total: v.male! + v.female! }))
+    .flatMap(([code, { male, female }]) => (male !== undefined && female !== undefined ? [{ code, total: male + female }] : []))
     .sort((a, b) => b.total - a.total)
     .slice(0, limit)
     .map(({ code, total }) => ({ [key]: { code, name: nameOf(code) }, total }));
@@ -162,7 +173,7 @@ describe('the named reports, run through the gateway', () => {
     expect(await run('gap-analysis')).toEqual({
       consultativeProcess: {
         code: 'MIDWA',
-        name: processes.find((p) => p.code === 'MIDWA')!.name,
+        name: processes.find((p) => p.code === 'MIDWA')?.name,
         participants: gaps.map((c) => {
           const s = status(c, 'ICRMW');
           return {
@@ -190,7 +201,7 @@ describe('the named reports, run through the gateway', () => {
     expect(data).toEqual({
       regionalOrganization: {
         code: 'ECCAS',
-        name: recs.find((r) => r.code === 'ECCAS')!.name,
+        name: recs.find((r) => r.code === 'ECCAS')?.name,
         members: membersOn('ECCAS').map((c) => ({
           country: {
             code: c,
@@ -309,7 +320,10 @@ describe('the named reports, run through the gateway', () => {
   });
 
   it('agency view: the ILO, the conventions it is custodian of with their parties, and its programmes', async () => {
-    const ilo = agencies.find((a) => a.acronym === 'ILO')!;
+    const ilo = required(
+      agencies.find((a) => a.acronym === 'ILO'),
+      'the ILO',
+    );
     expect(await run('agency-view', ['acronym=ILO'])).toEqual({
       unAgency: {
         acronym: 'ILO',
@@ -322,7 +336,7 @@ describe('the named reports, run through the gateway', () => {
             role: c.role.toUpperCase(),
             instrument: {
               code: c.instrument,
-              shortTitle: instruments.find((i) => i.code === c.instrument)!.short_title,
+              shortTitle: instruments.find((i) => i.code === c.instrument)?.short_title,
               parties: partiesOf(c.instrument),
             },
           })),
@@ -332,7 +346,7 @@ describe('the named reports, run through the gateway', () => {
           .sort(byCode)
           .map((id) => ({
             id,
-            name: programmes.find((p) => p.id === id)!.name,
+            name: programmes.find((p) => p.id === id)?.name,
             countries: programmeCountries
               .filter((pc) => pc.programme === id)
               .map((pc) => ({ country: { code: pc.iso3 } }))
@@ -344,7 +358,10 @@ describe('the named reports, run through the gateway', () => {
 
   it('country dossier: Senegal across the four services on 2024-06-30', async () => {
     const rows = stock();
-    const ecowas = recs.find((r) => r.code === 'ECOWAS')!;
+    const ecowas = required(
+      recs.find((r) => r.code === 'ECOWAS'),
+      'ECOWAS',
+    );
     const roles = [
       'member',
       'observer',
@@ -375,12 +392,12 @@ describe('the named reports, run through the gateway', () => {
           .filter((p) => p.iso3 === 'SEN')
           .sort((a, b) => byCode(a.process, b.process) || roles.indexOf(a.role) - roles.indexOf(b.role))
           .map((p) => ({
-            process: { code: p.process, name: processes.find((x) => x.code === p.process)!.name },
+            process: { code: p.process, name: processes.find((x) => x.code === p.process)?.name },
             role: p.role.toUpperCase(),
           })),
         treatyStatuses: instrumentsOf('SEN').map((i) => {
           const { code, ...rest } = status('SEN', i);
-          return { instrument: { code, shortTitle: instruments.find((x) => x.code === code)!.short_title }, ...rest };
+          return { instrument: { code, shortTitle: instruments.find((x) => x.code === code)?.short_title }, ...rest };
         }),
         trainings: trainingsIn('SEN').map((t) => ({ id: t.id, activity: t.activity, startDate: t.start_date || null })),
         migrationProfiles: profiles

@@ -30,8 +30,8 @@ function run(entry: string, env: Record<string, string>, args: string[] = []): P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     child.once('exit', (code) => resolve({ code, at: Date.now() })),
   );
@@ -206,7 +206,7 @@ function listenerPid(port: string): number {
       .map((f) => `socket:[${f[9]}]`),
   );
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let fds: string[] = [];
+    let fds: string[];
     try {
       fds = fs.readdirSync(`/proc/${pid}/fd`);
     } catch {
@@ -302,10 +302,11 @@ describe('npm start supervises its processes', () => {
       process.kill(pid, 'SIGKILL');
       await system.line(/legal-instruments \(pid \d+\) exited/, 10_000, mark);
       // Its port taken by someone else (who hangs up at once): every restart fails during start-up.
-      blocker = net.createServer((socket) => socket.destroy());
+      const server = net.createServer((socket) => socket.destroy());
+      blocker = server;
       await new Promise<void>((resolve, reject) => {
-        blocker!.once('error', reject);
-        blocker!.listen(Number(system.ports.LEGAL_INSTRUMENTS_PORT), '127.0.0.1', resolve);
+        server.once('error', reject);
+        server.listen(Number(system.ports.LEGAL_INSTRUMENTS_PORT), '127.0.0.1', resolve);
       });
       let timer: NodeJS.Timeout | undefined;
       const exit = await Promise.race([

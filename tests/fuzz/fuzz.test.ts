@@ -13,6 +13,7 @@ import { ANONYMOUS } from '../../shared/src/auth/identity';
 import { encodeIdentity, signatureHeaders } from '../../shared/src/auth/signing';
 import * as fc from 'fast-check';
 import { countryFields, type HostileRequest, hostileRequests, rootFields } from './hostileRequests';
+import { required } from '../../shared/src/runtime/required';
 
 const SEED = 20_251_105;
 const REQUESTS = 2_000;
@@ -171,7 +172,10 @@ describe('hostile requests', () => {
     }[] = [
       { name: 'gateway', base: stack.gatewayUrl, fields, country, sign: (r) => r },
       ...SERVICE_NAMES.map((name) => {
-        const service = stack.services.find((s) => s.name === name)!;
+        const service = required(
+          stack.services.find((s) => s.name === name),
+          `the service ${name}`,
+        );
         return {
           name,
           base: service.url,
@@ -191,7 +195,10 @@ describe('hostile requests', () => {
     const samples = targets.map((t, k) =>
       fc.sample(hostileRequests(t.fields, t.country), { seed: SEED + k, numRuns: order.filter((o) => o === t).length }),
     );
-    const plan = order.map((target) => ({ target, request: samples[targets.indexOf(target)].shift()! }));
+    const plan = order.map((target) => ({
+      target,
+      request: required(samples[targets.indexOf(target)].shift(), `a request for ${target.name}`),
+    }));
     const outcomes: Outcome[] = [];
     let next = 0;
     await Promise.all(

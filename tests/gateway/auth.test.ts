@@ -21,10 +21,10 @@ let jwksServer: http.Server;
 let rsa: Awaited<ReturnType<typeof generateKeyPair>>;
 let ec: Awaited<ReturnType<typeof generateKeyPair>>;
 /** Every identity a service's context was built with, in order. */
-const seen: Identity[] = [];
+const seen: (Identity | undefined)[] = [];
 
 function recording(def: ServiceDefinition<BaseContext>): ServiceDefinition<BaseContext> {
-  return { ...def, createContext: (ds, identity) => (seen.push(identity!), def.createContext(ds, identity)) };
+  return { ...def, createContext: (ds, identity) => (seen.push(identity), def.createContext(ds, identity)) };
 }
 
 const now = () => Math.floor(Date.now() / 1000);

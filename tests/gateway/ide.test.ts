@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { createHttpFront, listen } from '../../shared/src/runtime/http';
 import { createIdeRoute, loadIdeTabs, renderIdePage } from '../../gateway/src/ide';
+import { required } from '../../shared/src/runtime/required';
 
 const OPERATIONS = path.join(PROJECT_ROOT, 'operations');
 
@@ -99,7 +100,9 @@ describe('the IDE route of the gateway', () => {
     expect(
       zlib.gunzipSync(raw.body).equals(fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', 'graphiql', 'graphiql.min.css'))),
     ).toBe(true);
-    expect((await fetch(`${base}/ide/graphiql.min.css`, { headers: { 'if-none-match': raw.etag! } })).status).toBe(304);
+    expect(
+      (await fetch(`${base}/ide/graphiql.min.css`, { headers: { 'if-none-match': required(raw.etag, 'the ETag') } })).status,
+    ).toBe(304);
   });
 
   it('answers 404 for an asset it does not know, and never serves a file outside its list', async () => {
@@ -117,7 +120,11 @@ describe('the IDE route of the gateway', () => {
       .sort();
     expect(tabs.map((t) => t.query)).toEqual(files.map((f) => fs.readFileSync(path.join(OPERATIONS, f), 'utf8').trim() + '\n'));
     const gap = tabs[files.indexOf('gap-analysis.graphql')];
-    expect(JSON.parse(gap.variables!)).toEqual({ process: 'MIDWA', instrument: 'ICRMW', asOf: '2024-06-30' });
+    expect(JSON.parse(required(gap.variables, 'the variables of gap-analysis'))).toEqual({
+      process: 'MIDWA',
+      instrument: 'ICRMW',
+      asOf: '2024-06-30',
+    });
   });
 
   it('keeps an operation that contains </script> from closing the configuration block', () => {

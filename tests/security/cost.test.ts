@@ -25,6 +25,7 @@ import { definition as legalInstruments } from '../../services/legal-instruments
 import { startServiceHarness } from '../support/serviceHarness';
 import { createLogger } from '../../shared/src/runtime/logger';
 import { startStack, type Stack } from '../support/stack';
+import { required } from '../../shared/src/runtime/required';
 
 const supergraphSdl = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
 const apiSchema: GraphQLSchema = apiSchemaOf(supergraphSdl);
@@ -68,7 +69,7 @@ describe('cost knows list sizes', () => {
   });
 
   it('costs the five-level treaty-action nesting at its declared sizes: over a million, not a few hundred', () => {
-    const perInstrument = bounds.get('LegalInstrument.treatyActions')!.assumedSize!;
+    const perInstrument = required(bounds.get('LegalInstrument.treatyActions')?.assumedSize, 'the size of treatyActions');
     // Innermost: each action and its `action`; then each level adds the action and its instrument.
     let level = perInstrument * 2;
     for (let i = 0; i < 4; i++) level = perInstrument * (1 + 1 + level);
@@ -96,8 +97,8 @@ describe('cost knows list sizes', () => {
     const cost = costOf(series);
     // The indicator; each series at its declared bound counts itself, its country and code, and
     // each of its values at their bound counts itself, its year and its value.
-    const countries = bounds.get('Indicator.series')!.assumedSize!;
-    const values = bounds.get('IndicatorSeries.values')!.assumedSize!;
+    const countries = required(bounds.get('Indicator.series')?.assumedSize, 'the size of series');
+    const values = required(bounds.get('IndicatorSeries.values')?.assumedSize, 'the size of values');
     expect(cost).toBe(1 + countries * (3 + values * 3));
     expect(cost).toBeLessThanOrEqual(DEFAULT_LIMITS.maxCost);
   });

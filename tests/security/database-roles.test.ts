@@ -16,6 +16,7 @@ import { definition as data } from '../../services/migration-data/src/service';
 import { loadServices } from '../../services/definitions';
 import { startNpmStart } from '../support/npmStart';
 import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../support/serviceHarness';
+import { required } from '../../shared/src/runtime/required';
 
 /**
  * Finding 8 of issue #11: every service connected as the PostgreSQL superuser (postgres/postgres on
@@ -39,6 +40,7 @@ async function outcome(run: () => Promise<unknown>): Promise<string> {
 
 describe('each service connects as its own database role', () => {
   const harnesses = new Map<ServiceName, ServiceHarness>();
+  const harness = (name: ServiceName) => required(harnesses.get(name), `the harness of ${name}`);
   beforeAll(async () => {
     for (const def of DEFINITIONS) harnesses.set(def.name, await startServiceHarness(def));
   });
@@ -49,7 +51,7 @@ describe('each service connects as its own database role', () => {
   it('logs in as a role of its own that is no superuser and may not create databases or roles', async () => {
     const seen: Record<string, unknown> = {};
     for (const def of DEFINITIONS) {
-      [seen[def.name]] = await harnesses.get(def.name)!.ds.query(
+      [seen[def.name]] = await harness(def.name).ds.query(
         `SELECT current_user AS role, rolsuper AS superuser, rolcreatedb AS "createDb", rolcreaterole AS "createRole", rolbypassrls AS "bypassRls"
            FROM pg_roles WHERE rolname = current_user`,
       );
@@ -67,7 +69,7 @@ describe('each service connects as its own database role', () => {
   it('owns its schema and every table in it, because its migrations ran as that role', async () => {
     const owners: Record<string, unknown> = {};
     for (const def of DEFINITIONS) {
-      const ds = harnesses.get(def.name)!.ds;
+      const ds = harness(def.name).ds;
       const [schema] = await ds.query(`SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = $1`, [
         def.schema,
       ]);
@@ -85,7 +87,7 @@ describe('each service connects as its own database role', () => {
   it("cannot read, change or add to another service's schema", async () => {
     const seen: Record<string, Record<string, string>> = {};
     for (const def of DEFINITIONS) {
-      const ds = harnesses.get(def.name)!.ds;
+      const ds = harness(def.name).ds;
       for (const other of DEFINITIONS.filter((d) => d !== def)) {
         // The catalog is public: the other schema's tables can be named, not touched.
         const [{ table }] = await ds.query(`SELECT min(tablename) AS table FROM pg_tables WHERE schemaname = $1`, [other.schema]);
@@ -109,7 +111,7 @@ describe('each service connects as its own database role', () => {
   it('cannot create a schema or a table in the public schema, and can still use its own schema', async () => {
     const seen: Record<string, Record<string, string>> = {};
     for (const def of DEFINITIONS) {
-      const ds = harnesses.get(def.name)!.ds;
+      const ds = harness(def.name).ds;
       const suffix = crypto.randomBytes(3).toString('hex');
       seen[def.name] = {
         schema: await outcome(() => ds.query(`CREATE SCHEMA "intruder_${suffix}"`)),
@@ -389,8 +391,12 @@ describe('npm start', () => {
       const adminUrl = testDatabaseUrl();
       const { child, ports, exited } = await startNpmStart(adminUrl, 90_000);
       try {
-        const processes = descendants(child.pid!);
-        const entry = (name: string) => processes.find((p) => p.command.includes(name))!;
+        const processes = descendants(required(child.pid, 'the process id of npm start'));
+        const entry = (name: string) =>
+          required(
+            processes.find((p) => p.command.includes(name)),
+            `the process of ${name}`,
+          );
         const database = (env: Record<string, string>) => {
           const url = env.DATABASE_URL ? new URL(env.DATABASE_URL) : null;
           return {

@@ -7,6 +7,7 @@ import { loadServices } from '../../services/definitions';
 import type { ServiceDefinition } from '../../shared/src/runtime/service';
 import { buildServiceSchema, createSubgraphServer } from '../../shared/src/graphql/subgraph';
 import { type PrivateStack, startPrivateStack, startStack } from '../support/stack';
+import { required } from '../../shared/src/runtime/required';
 
 // Issue #11, finding 5: a record deleted (or never recorded) in one service blanked another service's
 // answers with only `extensions.valueCompletion`. A field that points into another service is
@@ -69,9 +70,10 @@ describe('references across services', () => {
     });
     // The custodianship itself still answers: only the instrument it names is missing.
     const unhcr = await stack.query(`{ unAgency(acronym: "UNHCR") { custodianships { role instrument { code shortTitle } } } }`);
-    const position = (before.data as { unAgencies: { acronym: string; custodianOf: Json[] }[] }).unAgencies
-      .find((a) => a.acronym === 'UNHCR')!
-      .custodianOf.findIndex((c) => c.code === 'PSR1967');
+    const position = required(
+      (before.data as { unAgencies: { acronym: string; custodianOf: Json[] }[] }).unAgencies.find((a) => a.acronym === 'UNHCR'),
+      'UNHCR',
+    ).custodianOf.findIndex((c) => c.code === 'PSR1967');
     expect(unhcr.errors).toEqual([
       dangling('LegalInstrument', 'PSR1967', 'legal-instruments', ['unAgency', 'custodianships', position, 'instrument']),
     ]);

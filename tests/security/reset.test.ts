@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { withDatabase } from '../../shared/src/runtime/net';
 import { testDatabaseUrl } from '../support/serviceHarness';
+import { required } from '../../shared/src/runtime/required';
 
 // The four services' schemas, and one that is not theirs and must survive.
 const SCHEMAS = ['data', 'dialogue', 'keep_me', 'legal', 'partners'];
@@ -80,8 +81,8 @@ function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
 function collect(child: ChildProcess): { run: Promise<Run>; stdout: () => string } {
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  required(child.stdout, 'the standard output').on('data', (d: Buffer) => (stdout += d.toString()));
+  required(child.stderr, 'the standard error').on('data', (d: Buffer) => (stderr += d.toString()));
   const run = new Promise<Run>((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
   return { run, stdout: () => stdout };
 }
@@ -93,7 +94,7 @@ function reset(args: string[], env: Record<string, string>): Promise<Run> {
     env: environment(env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  child.stdin!.end();
+  child.stdin.end();
   return collect(child).run;
 }
 
@@ -121,20 +122,22 @@ async function resetInTerminal(
     await new Promise((r) => setTimeout(r, 50));
   }
   await meanwhile();
-  child.stdin!.write(`${answer}\n`);
+  child.stdin.write(`${answer}\n`);
   const result = await run;
-  child.stdin!.end();
+  child.stdin.end();
   return result;
 }
 
 /** What the terminal showed, as lines, without its cursor control sequences and carriage returns. */
 function screen(output: string): string[] {
-  // eslint-disable-next-line no-control-regex
-  return output
-    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
-    .replace(/\r/g, '')
-    .split('\n')
-    .filter((l) => l !== '');
+  return (
+    output
+      // eslint-disable-next-line no-control-regex -- removing the terminal's escape sequences is what it is for
+      .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+      .replace(/\r/g, '')
+      .split('\n')
+      .filter((l) => l !== '')
+  );
 }
 
 describe('npm run db:reset', () => {
@@ -280,8 +283,9 @@ describe('npm run db:reset on the embedded database', () => {
 
   it('refuses while the server named by postmaster.pid is alive, and deletes the folder once it has gone', async () => {
     // A live process stands for the server: what the check reads is the pid file and whether that process lives.
-    postmaster = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    const gone = new Promise((resolve) => postmaster!.once('exit', resolve));
+    const server = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    postmaster = server;
+    const gone = new Promise((resolve) => server.once('exit', resolve));
     fs.writeFileSync(path.join(dir, 'postmaster.pid'), `${postmaster.pid}\n${dir}\n`);
     const whileRunning = await reset(['--yes'], { EMBEDDED_PG_DIR: dir });
     const keptWhileRunning = fs.existsSync(path.join(dir, 'PG_VERSION'));

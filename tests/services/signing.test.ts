@@ -19,13 +19,13 @@ import { testDatabaseUrl } from '../support/serviceHarness';
 const SECRETS = randomServiceSecrets();
 const EDITOR: Identity = { sub: 'ada', roles: ['editor:legal-instruments'] };
 let service: RunningService;
-const seen: Identity[] = [];
+const seen: (Identity | undefined)[] = [];
 
 beforeAll(async () => {
   const [legal] = loadServices(['legal-instruments']);
   const recording: ServiceDefinition<BaseContext> = {
     ...legal,
-    createContext: (ds, identity) => (seen.push(identity!), legal.createContext(ds, identity)),
+    createContext: (ds, identity) => (seen.push(identity), legal.createContext(ds, identity)),
   };
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   service = await startService(recording, {

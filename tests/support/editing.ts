@@ -70,7 +70,7 @@ export async function mutate(
 ): Promise<Record<string, unknown>> {
   const result = await svc.execute(mutationDoc(verb, c), { input }, who);
   if (result.errors) throw new Error(`${verb}${c.name} failed: ${JSON.stringify(result.errors)}`);
-  return (result.data![`${verb}${c.name}`] as Record<string, Record<string, unknown>>)[c.payload];
+  return (result.data?.[`${verb}${c.name}`] as Record<string, Record<string, unknown>>)[c.payload];
 }
 
 export const codes = (r: GraphQLResult) => (r.errors ?? []).map((e) => e.extensions?.code);

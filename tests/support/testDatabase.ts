@@ -26,7 +26,8 @@ export async function createTestDatabase(): Promise<TestDatabase & { embedded: E
     serverUrl = embedded.adminUrl;
   }
   const name = `mg_test_${Date.now()}_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  const maintenanceUrl = withDatabase(serverUrl, 'postgres');
+  const admin = new Client({ connectionString: maintenanceUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
   await admin.end();
@@ -35,7 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase & { embedded: E
     url,
     embedded,
     drop: async () => {
-      const c = new Client({ connectionString: withDatabase(serverUrl!, 'postgres') });
+      const c = new Client({ connectionString: maintenanceUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
       await c.end();

@@ -17,7 +17,10 @@ export const COUNTRY_SET_MAX = 300;
  * reference list, so a region costs no call to another service.
  */
 export function countrySetArg(set: CountrySetInput, field: string): string[] {
-  const regions = (['region', 'subregion', 'intermediateRegion'] as const).filter((k) => set[k] != null);
+  const regions = (['region', 'subregion', 'intermediateRegion'] as const).flatMap((key) => {
+    const name = set[key];
+    return name == null ? [] : [{ key, name }];
+  });
   if (set.codes == null && regions.length === 0) {
     throw badUserInput(`\`${field}\` needs codes or a region`, [
       { field, message: 'give codes, region, subregion or intermediateRegion' },
@@ -29,11 +32,11 @@ export function countrySetArg(set: CountrySetInput, field: string): string[] {
     ]);
   }
   let codes = set.codes != null ? [...new Set(set.codes.map((c) => countryCodeArg(c, `${field}.codes`)))] : [...COUNTRIES.keys()];
-  for (const key of regions) {
-    const wanted = set[key]!.trim().toLowerCase();
+  for (const { key, name } of regions) {
+    const wanted = name.trim().toLowerCase();
     const matching = codes.filter((c) => COUNTRIES.get(c)?.[key]?.toLowerCase() === wanted);
     if (![...COUNTRIES.values()].some((c) => c[key]?.toLowerCase() === wanted)) {
-      throw badUserInput(`No country has the ${key} "${set[key]}"`, [
+      throw badUserInput(`No country has the ${key} "${name}"`, [
         { field: `${field}.${key}`, message: 'a UN M49 name, such as Western Africa' },
       ]);
     }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { DataSource, type Logger as OrmLogger, type MixedList, type QueryRunner } from 'typeorm';
+import { DataSource, type Logger as OrmLogger, type MigrationInterface, type MixedList } from 'typeorm';
 import type { DatabaseConfig } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 
@@ -30,16 +30,21 @@ class CountingLogger implements OrmLogger {
   logMigration(message: string): void {
     this.out.info(message);
   }
-  log(level: 'log' | 'info' | 'warn', message: unknown, _runner?: QueryRunner): void {
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
     if (level === 'warn') this.out.warn(String(message));
   }
 }
 
+/** A class TypeORM maps to a table. */
+export type EntityClass = new () => object;
+/** A class of a migrations folder. */
+export type MigrationClass = new () => MigrationInterface;
+
 export interface ServiceDataSourceOptions {
   url: string;
   schema: string;
-  entities: MixedList<Function>;
-  migrations: MixedList<Function>;
+  entities: MixedList<EntityClass>;
+  migrations: MixedList<MigrationClass>;
   database: Pick<DatabaseConfig, 'poolSize' | 'statementTimeoutMs' | 'connectTimeoutMs'>;
   applicationName: string;
   log: Logger;

@@ -203,7 +203,7 @@ export interface EditableSpec<E extends ObjectLiteral> {
    * Checks that need the whole record or the database (order of dates, parents), inside the
    * transaction; may return columns taken from the database (such as a unit from a catalogue).
    */
-  check?(row: Row, p: Problems, m: EntityManager): Promise<Row | void> | Row | void;
+  check?(row: Row, p: Problems, m: EntityManager): Promise<Row | undefined> | Row | undefined;
 }
 
 /** create: validates, inserts and audits in one transaction; returns the new record. */

@@ -42,6 +42,7 @@ export function fold(text: string): string {
 // "Trojan Source" trick): never needed in this graph's English and French text.
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 // C0 and C1 controls other than tab and line breaks: terminal escapes and binary, never text.
+// eslint-disable-next-line no-control-regex -- finding control characters is what it is for
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 // Half of a UTF-16 surrogate pair without its other half is not a character at all.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -63,6 +64,7 @@ export function textProblem(text: string): string | null {
 }
 
 // Characters a URL never needs raw and that break out of an HTML attribute or a CSV cell.
+// eslint-disable-next-line no-control-regex -- finding control characters is what it is for
 const URL_FORBIDDEN = /[\s"'<>`\\\u0000-\u001F\u007F-\u009F]/;
 
 /**

@@ -14,6 +14,7 @@ import { badUserInput } from './errors';
 export const MAX_KEY_LENGTH = 200;
 
 // NUL makes PostgreSQL refuse the whole statement, which would fail every look-up batched with it.
+// eslint-disable-next-line no-control-regex -- finding control characters is what it is for
 const UNSAFE_KEY = /[\u0000-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

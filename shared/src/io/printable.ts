@@ -9,6 +9,7 @@ export const SHOWN_CHARACTERS = 120;
 // C0 and C1 controls (ESC and CSI start terminal sequences), DEL, the bidi and invisible format
 // characters that reorder or hide text, line and paragraph separators, and lone surrogates.
 const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is what it is for
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function escapeOne(c: string): string {

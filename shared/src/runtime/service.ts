@@ -14,7 +14,7 @@ import {
 } from './config';
 import { createHttpFront, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
-import { createServiceDataSource, runMigrations } from '../data/dataSource';
+import { createServiceDataSource, runMigrations, type EntityClass, type MigrationClass } from '../data/dataSource';
 import { migrationsIn } from '../data/migrationFiles';
 import { provisionServiceRole, serviceDatabaseUrl } from '../data/databaseRoles';
 import type { SeedResult } from '../data/seed';
@@ -29,7 +29,7 @@ import { bindRequest } from '../graphql/requestBudget';
  */
 export interface ServiceDeclaration<TLoaders> {
   name: ServiceName;
-  entities: MixedList<Function>;
+  entities: MixedList<EntityClass>;
   resolvers: Parameters<typeof buildServiceSchema>[1];
   /** Fresh DataLoaders for one request. */
   createLoaders(ds: DataSource): TLoaders;
@@ -47,7 +47,7 @@ export interface ServiceContext<TLoaders> {
 /** A declared service, with what tests of its schema and migrations need. */
 export type DeclaredService<TLoaders> = ServiceDefinition<ServiceContext<TLoaders>> & {
   schemaFile: string;
-  migrations: Function[];
+  migrations: MigrationClass[];
 };
 
 /** Turns a service's declaration into the definition the orchestrator, the scripts and the tests run. */

@@ -55,7 +55,7 @@ describe('consultative-processes alone', () => {
         associates: members(asOf: "2025-06-30") { country { code } type }
       }
     }`);
-    const org = result.data!.org as {
+    const org = result.data?.org as {
       code: string;
       y2024: { country: { code: string } }[];
       y2025: { country: { code: string } }[];
@@ -86,7 +86,7 @@ describe('consultative-processes alone', () => {
         totalCount pageInfo { hasNextPage } edges { node { code name(lang: FR) } }
       }
     }`);
-    expect(result.data!.countries).toEqual({
+    expect(result.data?.countries).toEqual({
       totalCount: 10,
       pageInfo: { hasNextPage: true },
       edges: [

@@ -69,7 +69,7 @@ const members = async (asOf: string) => {
     `query($d: Date) { regionalOrganization(code: "ECCAS") { members(asOf: $d, includeAssociates: true) { country { code } } } }`,
     { d: asOf },
   );
-  return (r.data!.regionalOrganization as { members: { country: { code: string } }[] }).members.map((m) => m.country.code);
+  return (r.data?.regionalOrganization as { members: { country: { code: string } }[] }).members.map((m) => m.country.code);
 };
 
 describe('consultative-processes writes', () => {

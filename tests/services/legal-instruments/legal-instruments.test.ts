@@ -321,14 +321,14 @@ describe('legal-instruments alone', () => {
     const first = await svc.execute(`{ treatyActions(filter: { country: "cmr", fromYear: 1970, toYear: 1990 }, first: 1) {
       totalCount pageInfo { hasNextPage endCursor } edges { node { instrument { code } action date } }
     } }`);
-    const page = first.data!.treatyActions as { pageInfo: { endCursor: string } };
+    const page = first.data?.treatyActions as { pageInfo: { endCursor: string } };
     const second = await svc.execute(
       `query($after: String) { treatyActions(filter: { country: "CMR", fromYear: 1970, toYear: 1990 }, first: 1, after: $after) {
         pageInfo { hasNextPage } edges { node { instrument { code } action date } }
       } }`,
       { after: page.pageInfo.endCursor },
     );
-    expect(first.data!.treatyActions).toEqual({
+    expect(first.data?.treatyActions).toEqual({
       totalCount: 2,
       pageInfo: { hasNextPage: true, endCursor: page.pageInfo.endCursor },
       edges: [{ node: { instrument: { code: 'ILO-C143' }, action: 'RATIFICATION', date: '1978' } }],

@@ -10,6 +10,7 @@ import {
   startPrivateHarness,
 } from '../../support/editing';
 import type { ServiceHarness } from '../../support/serviceHarness';
+import { required } from '../../../shared/src/runtime/required';
 
 let svc: ServiceHarness;
 beforeAll(async () => {
@@ -251,7 +252,7 @@ describe('legal-instruments writes', () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Publication { history { actor action entity key before after } } } }`;
     const reps = { r: [{ __typename: 'Publication', id: created.id }] };
     const result = await svc.execute(query, reps, admin);
-    const history = (result.data!._entities as { history: Record<string, string | null>[] }[])[0].history;
+    const history = (result.data?._entities as { history: Record<string, string | null>[] }[])[0].history;
     const pick = (json: string | null, ...fields: string[]) =>
       json === null ? null : Object.fromEntries(fields.map((f) => [f, JSON.parse(json)[f]]));
     expect(
@@ -290,7 +291,7 @@ describe('legal-instruments writes', () => {
         after: { title: 'Second title', version: 4 },
       },
     ]);
-    expect(JSON.parse(history[2].after!).deleted_at).not.toBeNull();
+    expect(JSON.parse(required(history[2].after, 'the record after its deletion')).deleted_at).not.toBeNull();
     for (const who of [as(null), as('partner'), editor]) {
       const denied = await svc.execute(query, reps, who);
       expect({ codes: codes(denied), data: denied.data }).toEqual({ codes: ['FORBIDDEN'], data: { _entities: [null] } });

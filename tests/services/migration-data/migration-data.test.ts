@@ -341,7 +341,7 @@ describe('migration-data alone', () => {
     const all = await svc.executeCounting(query, { r: countries(many) });
     expect(one.errors).toBeUndefined();
     expect(all.errors).toBeUndefined();
-    expect((all.data!._entities as { topOrigins: unknown[] }[]).map((c) => c.topOrigins.length)).toEqual(many.map(() => 5));
+    expect((all.data?._entities as { topOrigins: unknown[] }[]).map((c) => c.topOrigins.length)).toEqual(many.map(() => 5));
     // revision look-up, profiles, immigrant stock, emigrant stock, top origins, top destinations.
     expect(one.sql).toBe(6);
     expect(all.sql).toBe(one.sql);

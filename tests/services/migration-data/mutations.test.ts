@@ -71,7 +71,7 @@ const seriesOf = async (code: string, indicator: string) => {
     `query($r: [_Any!]!, $i: ID!) { _entities(representations: $r) { ... on Country { indicatorSeries(indicator: $i) { year value version } } } }`,
     { r: [{ __typename: 'Country', code }], i: indicator },
   );
-  return (r.data!._entities as { indicatorSeries: unknown[] }[])[0].indicatorSeries;
+  return (r.data?._entities as { indicatorSeries: unknown[] }[])[0].indicatorSeries;
 };
 
 describe('migration-data writes', () => {
@@ -179,7 +179,7 @@ describe('migration-data writes', () => {
     expect(codes(await svc.execute(`{ migrationProfile(id: "GHA-2030") { id } }`))).toEqual(['NOT_FOUND']);
     const ghana2030 = async () =>
       (
-        (await svc.execute(`{ migrationProfiles(country: "GHA") { id version } }`)).data!.migrationProfiles as { id: string }[]
+        (await svc.execute(`{ migrationProfiles(country: "GHA") { id version } }`)).data?.migrationProfiles as { id: string }[]
       ).filter((x) => x.id === 'GHA-2030');
     expect(await ghana2030()).toEqual([]);
     await mutate(svc, 'restore', indicatorValue, { indicator: 'TEST_NET', country: 'GHA', year: 2015, version: 2 }, editor);

@@ -228,12 +228,12 @@ describe('un-partnerships writes', () => {
         programme(id: "FMM-WEST-AFRICA") { countries { country { code } } }
         _entities(representations: [{ __typename: "Country", code: "MAR" }]) { ... on Country { programmes { id } } }
       }`);
-      const programmeCountries = (r.data!.programme as { countries: { country: { code: string } }[] }).countries.map(
+      const programmeCountries = (r.data?.programme as { countries: { country: { code: string } }[] }).countries.map(
         (c) => c.country.code,
       );
       return {
         inProgramme: programmeCountries.includes('MAR'),
-        countryProgrammes: (r.data!._entities as { programmes: { id: string }[] }[])[0].programmes,
+        countryProgrammes: (r.data?._entities as { programmes: { id: string }[] }[])[0].programmes,
       };
     };
     expect(await read()).toEqual({ inProgramme: true, countryProgrammes: [{ id: 'FMM-WEST-AFRICA' }] });

@@ -193,7 +193,7 @@ describe('un-partnerships alone', () => {
 
   it('pages through programmes with the end cursor', async () => {
     const first = await svc.execute('{ programmes(first: 1) { pageInfo { endCursor } } }');
-    const after = (first.data!.programmes as { pageInfo: { endCursor: string } }).pageInfo.endCursor;
+    const after = (first.data?.programmes as { pageInfo: { endCursor: string } }).pageInfo.endCursor;
     const next = await svc.execute(
       'query($after: String) { programmes(first: 1, after: $after) { pageInfo { hasNextPage } edges { node { id } } } }',
       { after },
@@ -284,7 +284,7 @@ describe('un-partnerships alone', () => {
     const many = await svc.executeCounting(query, reps(['SEN', 'NER', 'MLI', 'GHA', 'NGA', 'CMR', 'GAB', 'TCD', 'CIV', 'FRA']));
     expect(one.errors).toBeUndefined();
     expect(many.errors).toBeUndefined();
-    expect((many.data!._entities as unknown[]).length).toBe(10);
+    expect((many.data?._entities as unknown[]).length).toBe(10);
     // Programme links by country, programmes, agency roles by programme, agencies, countries by programme, custodianships by agency.
     expect(one.sql).toBe(6);
     expect(many.sql).toBe(one.sql);

@@ -36,8 +36,8 @@ async function requireProcess(ctx: Context, code: string): Promise<ConsultativeP
   return process;
 }
 
-async function memberCodes(ctx: Context, filter: CountryFilter): Promise<Set<string>> {
-  const code = filter.memberOf!.trim();
+async function memberCodes(ctx: Context, memberOf: string, filter: CountryFilter): Promise<Set<string>> {
+  const code = memberOf.trim();
   const org = await findOrganizationByCodeOrAcronym(ctx.ds, code);
   if (org) return new Set(await memberCodesOn(ctx.ds, org.code, asOfArg(filter.asOf), filter.includeAssociates ?? false));
   const process = await findProcessByCodeOrAlias(ctx.ds, code);
@@ -63,9 +63,10 @@ const serviceResolvers: Resolvers = {
         list = list.filter((c) => wanted.has(c.code));
       }
       const same = (a: string | null, b: string) => a !== null && a.toLowerCase() === b.trim().toLowerCase();
-      if (filter.region) list = list.filter((c) => same(c.region, filter.region!));
-      if (filter.subregion) list = list.filter((c) => same(c.subregion, filter.subregion!));
-      if (filter.intermediateRegion) list = list.filter((c) => same(c.intermediateRegion, filter.intermediateRegion!));
+      const { region, subregion, intermediateRegion } = filter;
+      if (region) list = list.filter((c) => same(c.region, region));
+      if (subregion) list = list.filter((c) => same(c.subregion, subregion));
+      if (intermediateRegion) list = list.filter((c) => same(c.intermediateRegion, intermediateRegion));
       if (filter.nameContains) {
         const needle = fold(filter.nameContains.trim());
         if (needle.length === 0 || needle.length > 100) {
@@ -76,7 +77,7 @@ const serviceResolvers: Resolvers = {
         list = list.filter((c) => fold(c.name).includes(needle) || (c.nameFr !== null && fold(c.nameFr).includes(needle)));
       }
       if (filter.memberOf) {
-        const members = await memberCodes(ctx, filter);
+        const members = await memberCodes(ctx, filter.memberOf, filter);
         list = list.filter((c) => members.has(c.code));
       }
       list.sort((a, b) => a.code.localeCompare(b.code));

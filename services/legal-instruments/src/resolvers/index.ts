@@ -142,9 +142,9 @@ const serviceResolvers: Resolvers = {
       for (const a of await ctx.loaders.actionsByInstrument.load(i.code)) {
         byCountry.set(a.countryCode, [...(byCountry.get(a.countryCode) ?? []), a]);
       }
-      return [...byCountry.keys()]
-        .sort()
-        .map((country) => treatyStatus(i.code, country, byCountry.get(country)!, day))
+      return [...byCountry]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([country, countryActions]) => treatyStatus(i.code, country, countryActions, day))
         .filter((s) => s.status === 'PARTY' || (args.includeSignatories && s.status === 'SIGNATORY'));
     },
     provenance: provenanceField,

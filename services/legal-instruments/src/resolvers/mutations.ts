@@ -72,8 +72,9 @@ const instrumentSpec: EditableSpec<LegalInstrument> = {
     themes: { kind: 'textList', maxItems: 20, maxLength: 60 },
     ...PROVENANCE_RULES,
   },
-  check: (row, p) =>
-    checkOrder(p, 'entryIntoForce', row.adopted_date, row.entry_into_force_date, 'must not be before the adoption date'),
+  check: (row, p) => {
+    checkOrder(p, 'entryIntoForce', row.adopted_date, row.entry_into_force_date, 'must not be before the adoption date');
+  },
 };
 
 const treatyActionSpec: EditableSpec<TreatyAction> = {
@@ -123,7 +124,9 @@ const trainingSpec: EditableSpec<Training> = {
     benefitingMemberState: { kind: 'boolean' },
     ...PROVENANCE_RULES,
   },
-  check: (row, p) => checkOrder(p, 'endDate', row.start_date, row.end_date),
+  check: (row, p) => {
+    checkOrder(p, 'endDate', row.start_date, row.end_date);
+  },
 };
 
 const publicationSpec: EditableSpec<Publication> = {

@@ -63,5 +63,7 @@ export function treatyStatus(
 export function statusesOf(countryCode: string, actions: TreatyAction[], asOf: string): TreatyStatusResult[] {
   const byInstrument = new Map<string, TreatyAction[]>();
   for (const a of actions) byInstrument.set(a.instrumentCode, [...(byInstrument.get(a.instrumentCode) ?? []), a]);
-  return [...byInstrument.keys()].sort().map((code) => treatyStatus(code, countryCode, byInstrument.get(code)!, asOf));
+  return [...byInstrument]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([code, instrumentActions]) => treatyStatus(code, countryCode, instrumentActions, asOf));
 }

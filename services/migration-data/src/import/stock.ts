@@ -519,6 +519,7 @@ async function streamStockLines(file: string, copy: Writable, opts: StockImportO
           run = i + 1;
         } else if (!plain || commas !== 4) {
           if (start > run) parts.push(b.subarray(run, start));
+          // eslint-disable-next-line no-control-regex -- NUL is one of the characters COPY's text format escapes
           const text = b.toString('utf8', start, stop).replace(/[\\\t\r\u0000]/g, (x) => COPY_ESCAPES[x]);
           parts.push(commas === 4 ? `${text}\n` : `\\N,\\N,\\N,\\N,${text.replace(/,/g, '\\,')}\n`);
           run = i + 1;

@@ -96,7 +96,9 @@ const programmeSpec: EditableSpec<Programme> = {
     starts_on: typeof row.start_date === 'string' ? earliestDay(row.start_date) : null,
     ends_on: typeof row.end_date === 'string' ? latestDay(row.end_date) : null,
   }),
-  check: (row, p) => checkOrder(p, 'endDate', row.start_date, row.end_date),
+  check: (row, p) => {
+    checkOrder(p, 'endDate', row.start_date, row.end_date);
+  },
 };
 
 const programmeAgencySpec: EditableSpec<ProgrammeAgency> = {
@@ -138,7 +140,9 @@ const programmeCountrySpec: EditableSpec<ProgrammeCountry> = {
     countryCode: { input: 'country', kind: 'country', required: true },
     ...PROVENANCE_RULES,
   },
-  check: (row, p, m) => requireLive(m, p, 'programme', PROGRAMME_REF, row.programme_id),
+  check: async (row, p, m) => {
+    await requireLive(m, p, 'programme', PROGRAMME_REF, row.programme_id);
+  },
 };
 
 const agency = mutationResolvers(agencySpec, 'agency');
