@@ -342,7 +342,7 @@ async function main(): Promise<void> {
     const portMap = SERVICE_NAMES.map((name) => `${PORTS[name]}=${name}`).join(',');
     const hive = spawn(
       process.execPath,
-      ['--import', 'tsx', 'scripts/bench/hive-gateway.ts', supergraphFile, String(HIVE_PORT), portMap],
+      ['--import', 'tsx', 'scripts/bench/hiveGateway.ts', supergraphFile, String(HIVE_PORT), portMap],
       { cwd: PROJECT_ROOT, env: ownEnv, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     children.push(hive);

@@ -1,4 +1,4 @@
-// tsx scripts/measure-indicator-series.ts [runs]
+// tsx scripts/measureIndicatorSeries.ts [runs]
 // p50 and p95 of the benchmark's largest list answer, `indicator(code: "BENCH_SYNTHETIC") { series(...) }`
 // (every African country, 1990-2024: about 2,100 values), through the gateway and straight against
 // the migration-data subgraph (the operation the gateway's query plan sends it, recorded as it
