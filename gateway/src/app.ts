@@ -4,6 +4,7 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import { createHttpFront, type HttpFrontOptions, listen } from '../../shared/src/runtime/http';
 import type { Identity } from '../../shared/src/auth/identity';
 import { gatewayContext } from './auth';
+import { corsMiddleware } from './cors';
 import { type ResponseCacheStore, responseCachePlugins } from './responseCache';
 import { buildGateway, type GatewayOptions } from './server';
 
@@ -23,6 +24,8 @@ export interface GatewayAppOptions extends GatewayOptions {
   readTimeoutMs?: number;
   /** How long stop() lets requests in flight finish before it cuts them (10 s when not given). */
   stopGracePeriodMs?: number;
+  /** Origins whose pages may call the gateway (config.corsOrigins); none when not given. */
+  corsOrigins?: readonly string[];
 }
 
 export interface GatewayApp {
@@ -47,7 +50,8 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     apollo,
     context: opts.authenticate ? gatewayContext(opts.authenticate) : async () => ({}),
     ready: opts.ready ?? (async () => ({ ok: true, checks: {} })),
-    middleware: opts.middleware,
+    // CORS first: a preflight is answered before anything else runs.
+    middleware: [corsMiddleware(opts.corsOrigins ?? []), ...(opts.middleware ?? [])],
     routes: opts.routes,
     maxBodyBytes: opts.maxBodyBytes ?? opts.limits?.maxBodyBytes,
     readTimeoutMs: opts.readTimeoutMs,

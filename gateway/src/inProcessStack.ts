@@ -26,6 +26,8 @@ export interface InProcessStackOptions {
   limits?: GatewayLimits;
   /** Production behaviour at the gateway (introspection for partners and above, no suggestions). */
   production?: boolean;
+  /** Origins whose pages may call the gateway; from the configuration when not given. */
+  corsOrigins?: string[];
   /** The four service definitions, when a test wraps them; loadServices() otherwise. */
   definitions?: ServiceDefinition<BaseContext>[];
 }
@@ -68,6 +70,7 @@ export async function startInProcessStack(
     limits,
     production: options.production ?? false,
     authenticate: createAuthenticator(options.auth ?? authOptionsFromConfig(config)),
+    corsOrigins: options.corsOrigins ?? config.corsOrigins,
     routes: [createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') })],
     stopGracePeriodMs: 2000,
   });

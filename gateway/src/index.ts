@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       production: config.nodeEnv === 'production',
       authenticate: createAuthenticator(authOptionsFromConfig(config, localJwtSecret(config))),
       ready: () => gatewayReadiness(config.serviceUrls),
+      corsOrigins: config.corsOrigins,
       routes: [createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') })],
       readTimeoutMs: config.httpReadTimeoutMs,
     });

@@ -1,34 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { chromiumDescribe, launchChromium } from '../support/chromium';
 import { type Stack, startStack } from '../support/stack';
 import { required } from '../../shared/src/runtime/required';
 
-// Debian's Chromium, driven headless with everything that reaches out to the network turned off:
-// the IDE must work with the gateway as its only server.
-const CHROMIUM = '/usr/bin/chromium';
+// The IDE must work with the gateway as its only server.
 const SCREENSHOT = path.join(PROJECT_ROOT, 'tmp', 'screenshots', 'ide.png');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+const describeInChromium = chromiumDescribe('the IDE browser test');
 
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (apt-get install -y chromium) before npm test`);
-}
-if (!available) {
-  process.stderr.write(`[browser] skipping the IDE browser test: ${CHROMIUM} is missing (apt-get install -y chromium)\n`);
-}
-const describeWithChromium = available ? describe : describe.skip;
-
-describeWithChromium('the in-browser IDE, in headless Chromium', () => {
+describeInChromium('the in-browser IDE, in headless Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
@@ -37,7 +19,7 @@ describeWithChromium('the in-browser IDE, in headless Chromium', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => pageErrors.push(e.message));

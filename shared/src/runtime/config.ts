@@ -71,6 +71,8 @@ export interface Config {
   limits: GatewayLimits;
   /** How long a client may take to send a request's head, and then its body (gateway and services). */
   httpReadTimeoutMs: number;
+  /** Origins whose pages may call the gateway from a browser: exact origins, or `scheme://host:*` for any port. */
+  corsOrigins: string[];
 }
 
 export interface JwtConfig {
@@ -107,6 +109,9 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
 
 /** Default of HTTP_READ_TIMEOUT_MS: a request of the largest allowed body arrives in well under a second. */
 export const DEFAULT_READ_TIMEOUT_MS = 15_000;
+
+/** Default of CORS_ORIGINS outside production: pages served from this machine on any port (a dev server). */
+export const DEFAULT_DEVELOPMENT_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
 
 /** Default of JWT_MAX_LIFETIME_S: identity providers issue access tokens for minutes to hours; a day is the most we honour. */
 export const DEFAULT_JWT_MAX_LIFETIME_S = 24 * 3600;
@@ -221,6 +226,27 @@ function readText(env: NodeJS.ProcessEnv, variable: string, fallback: string | u
   return raw === undefined || raw === '' ? fallback : raw;
 }
 
+/** An origin as a browser sends it (scheme, host, optional port), or one with `*` for its port. */
+const CORS_ORIGIN_PATTERN = /^https?:\/\/(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::(?:\d{1,5}|\*))?$/;
+
+/** CORS_ORIGINS: a comma-separated list; unset, the local machine outside production and nothing in production. */
+function readCorsOrigins(env: NodeJS.ProcessEnv, production: boolean): string[] {
+  const raw = env.CORS_ORIGINS;
+  if (raw === undefined || raw.trim() === '') return production ? [] : [...DEFAULT_DEVELOPMENT_CORS_ORIGINS];
+  const origins = raw
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '');
+  const invalid = origins.find((entry) => !CORS_ORIGIN_PATTERN.test(entry));
+  if (invalid !== undefined) {
+    throw new ConfigError(
+      'CORS_ORIGINS',
+      `has "${invalid}", which is not an origin: scheme://host or scheme://host:port, where the port may be *`,
+    );
+  }
+  return origins;
+}
+
 function readServiceSecrets(env: NodeJS.ProcessEnv, production: boolean): Partial<Record<ServiceName, string>> {
   const master = readSecret(env, 'SERVICE_SIGNING_SECRET');
   if (master && production) {
@@ -317,5 +343,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', DEFAULT_GATEWAY_LIMITS.maxBodyBytes, 1024, 16 * 1024 * 1024),
     },
     httpReadTimeoutMs: readInt(env, 'HTTP_READ_TIMEOUT_MS', DEFAULT_READ_TIMEOUT_MS, 100, 300000),
+    corsOrigins: readCorsOrigins(env, nodeEnv === 'production'),
   };
 }
