@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { type Stack, startStack } from '../support/stack';
 import { required } from '../../shared/src/runtime/required';
+import { ratificationRows as ratifications } from '../support/expectedTreatyStatus';
 
 // Expected answers below were computed from the reference CSVs (rec-memberships, ratifications,
 // consultative-process-memberships, migrant-stock-bilateral), not read back from the graph.
@@ -125,7 +126,7 @@ describe('cross-domain questions through the gateway', () => {
         participants(role: MEMBER) {
           country {
             code
-            treatyStatus(instrument: "ICRMW") { status since }
+            treatyStatus(instrument: "ICRMW") { status party since }
             trainings { id }
             programmes { id }
           }
@@ -134,24 +135,32 @@ describe('cross-domain questions through the gateway', () => {
     }`);
     expect(result.errors).toBeUndefined();
     const participants = (
-      result.data?.consultativeProcess as { participants: { country: (Row & { treatyStatus: { status: string } }) | null }[] }
+      result.data?.consultativeProcess as { participants: { country: (Row & { treatyStatus: { party: string } }) | null }[] }
     ).participants;
     // Sixteen members: fifteen states and ECOWAS itself (an organisation, so no country).
     const states = participants.flatMap((p) => (p.country ? [p.country] : []));
     expect(states).toHaveLength(15);
-    const gaps = states.filter((c) => c.treatyStatus.status !== 'PARTY');
+    // Not established as parties: two signatories, and Togo, whose ratification is recorded without a
+    // date and unverified (a party by the records today, but a maybe, never a yes).
+    const gaps = states.filter((c) => c.treatyStatus.party !== 'YES');
     expect(gaps).toEqual([
       {
         code: 'LBR',
-        treatyStatus: { status: 'SIGNATORY', since: '2004-09-22' },
+        treatyStatus: { status: 'SIGNATORY', party: 'UNKNOWN', since: '2004-09-22' },
         trainings: [],
         programmes: [{ id: 'FMM-WEST-AFRICA' }],
       },
       {
         code: 'SLE',
-        treatyStatus: { status: 'SIGNATORY', since: '2000-09-15' },
+        treatyStatus: { status: 'SIGNATORY', party: 'UNKNOWN', since: '2000-09-15' },
         trainings: [],
         programmes: [{ id: 'FMM-WEST-AFRICA' }],
+      },
+      {
+        code: 'TGO',
+        treatyStatus: { status: 'PARTY', party: 'UNKNOWN', since: null },
+        trainings: [{ id: 'IML-CEDEAO-TGO' }],
+        programmes: expect.any(Array) as unknown[],
       },
     ]);
   });
@@ -197,8 +206,11 @@ describe('cross-domain questions through the gateway', () => {
     const sen = required(result.data?.country, 'Senegal') as Row;
     expect(sen.code).toBe('SEN');
     expect(sen.nameFr).toBe('Sénégal');
+    // Every recorded action of Senegal (ratifications.csv), among them its Kampala signature and its
+    // accession to the Migrant Workers Convention.
+    expect((sen.treatyActions as Row[]).length).toBe(ratifications.filter((r) => r.iso3 === 'SEN').length);
     expect(sen.treatyActions).toEqual(
-      [
+      expect.arrayContaining([
         {
           instrument: { code: 'AU-KAMPALA', shortTitle: 'Kampala Convention' },
           action: 'SIGNATURE',
@@ -206,12 +218,12 @@ describe('cross-domain questions through the gateway', () => {
           provenance: { confidence: 'SEEN' },
         },
         {
-          instrument: { code: 'ICRMW', shortTitle: expect.any(String) },
+          instrument: { code: 'ICRMW', shortTitle: expect.any(String) as string },
           action: 'ACCESSION',
           date: '1999-06-09',
-          provenance: { confidence: expect.any(String) },
+          provenance: { confidence: expect.any(String) as string },
         },
-      ].sort((a, b) => (a.instrument.code < b.instrument.code ? -1 : 1)),
+      ]),
     );
     expect((sen.trainings as Row[]).map((t) => t.id).sort()).toEqual(['IML-CEDEAO-PILOT', 'IML-CEDEAO-SEN']);
     expect(sen.migrationProfiles).toEqual([

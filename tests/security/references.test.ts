@@ -50,7 +50,9 @@ describe('references across services', () => {
     const cited = agencies.flatMap((a, i) => a.custodianOf.flatMap((c, j) => (c.code === 'PSR1967' ? [[i, j] as const] : [])));
     expect(cited.length).toBeGreaterThan(0);
 
-    // PSR1967 has no treaty actions, so an editor may delete it.
+    // An instrument with live treaty actions cannot be deleted: PSR1967's are deleted first (softly,
+    // as deleteTreatyAction does), so that an editor may delete it.
+    await sql(`UPDATE "legal"."treaty_action" SET "deleted_at" = now() WHERE "instrument_code" = 'PSR1967'`);
     const editor = await stack.token('editor-1', ['editor:legal-instruments']);
     const deleted = await stack.query(
       `mutation($input: InstrumentVersionInput!) { deleteInstrument(input: $input) { instrument { code version } } }`,

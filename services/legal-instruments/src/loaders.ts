@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
 import { historyLoader } from '../../../shared/src/editing/audit';
-import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
+import { LegalInstrument, Publication, Training, TreatyAction, TreatyCoverage } from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
 
 const SCHEMA = registered('legal-instruments').schema;
@@ -15,10 +15,16 @@ export function createLoaders(ds: DataSource) {
   const actions = ds.getRepository(TreatyAction);
   const trainings = ds.getRepository(Training);
   const publications = ds.getRepository(Publication);
+  const coverage = ds.getRepository(TreatyCoverage);
   return {
     instrument: rowLoader(
       (codes: readonly string[]) => instruments.findBy({ code: In([...codes]) }),
       (i) => i.code,
+    ),
+    /** Each instrument's participant-list coverage (every instrument has one row). */
+    coverage: rowLoader(
+      (codes: readonly string[]) => coverage.findBy({ instrumentCode: In([...codes]) }),
+      (c) => c.instrumentCode,
     ),
     training: rowLoader(
       (ids: readonly string[]) => trainings.findBy({ id: In([...ids]) }),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { blankToNull, readCsv } from '../../../shared/src/io/csv';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
-import { LegalInstrument, Publication, Training, TreatyAction } from './entities';
+import { LegalInstrument, Publication, Training, TreatyAction, TreatyCoverage } from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
 import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
@@ -10,7 +10,13 @@ const SCHEMA = registered('legal-instruments').schema;
 
 const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'legal-instruments', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);
-const FILES = ['legal-instruments.csv', 'ratifications.csv', 'iml-trainings.csv', 'publications.csv'].map(file);
+const FILES = [
+  'legal-instruments.csv',
+  'ratifications.csv',
+  'ratifications-coverage.csv',
+  'iml-trainings.csv',
+  'publications.csv',
+].map(file);
 
 /** yes / no / empty: an empty cell means no source said, so it stays null. */
 function yesNo(cell: string | undefined): boolean | null {
@@ -19,6 +25,13 @@ function yesNo(cell: string | undefined): boolean | null {
   if (value === 'yes') return true;
   if (value === 'no') return false;
   throw new Error(`Expected yes, no or an empty cell, got "${value}"`);
+}
+
+/** true / false, as the coverage file writes them. */
+function trueFalse(cell: string | undefined): boolean {
+  if (cell === 'true') return true;
+  if (cell === 'false') return false;
+  throw new Error(`Expected true or false, got "${cell ?? ''}"`);
 }
 
 /** Loads the reference data of this domain once (see seed/README.md for origin and confidence). */
@@ -59,6 +72,17 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
     }));
     await m.upsert(TreatyAction, actions, ['instrumentCode', 'countryCode', 'action']);
 
+    const coverage = readCsv(file('ratifications-coverage.csv')).map((r) => ({
+      instrumentCode: r.instrument,
+      sourceList: r.source_list,
+      asOf: blankToNull(r.as_of),
+      complete: trueFalse(r.complete_for_27),
+      statesListed: splitList(r.states_listed, ' '),
+      statesAbsent: splitList(r.states_absent, ' '),
+      notes: blankToNull(r.notes),
+    }));
+    await m.upsert(TreatyCoverage, coverage, ['instrumentCode']);
+
     const trainings = readCsv(file('iml-trainings.csv')).map((r) => ({
       id: r.id,
       project: r.project,
@@ -95,6 +119,6 @@ export async function seed(ds: DataSource): Promise<SeedResult> {
     });
     await m.upsert(Publication, publications, ['id']);
 
-    return instruments.length + actions.length + trainings.length + publications.length;
+    return instruments.length + actions.length + coverage.length + trainings.length + publications.length;
   });
 }

@@ -39,6 +39,15 @@ export function parseSources(source: string | null): SourceRef[] {
     });
 }
 
+/**
+ * Whether a fact may be presented as fact: its confidence is not `unverified`, and its own notes do
+ * not call a part of it (a date, a value) unverified. A row's confidence is its weakest field, but a
+ * few rows keep a stronger confidence while their notes flag one field: the notes win.
+ */
+export function isVerified(row: ProvenanceColumns): boolean {
+  return row.confidence !== 'unverified' && !/\bunverified\b/i.test(row.notes ?? '');
+}
+
 export function toProvenance(row: ProvenanceColumns): Provenance {
   const confidence = row.confidence.toUpperCase();
   if (confidence !== 'SEEN' && confidence !== 'DERIVED' && confidence !== 'UNVERIFIED') {
@@ -46,7 +55,7 @@ export function toProvenance(row: ProvenanceColumns): Provenance {
   }
   return {
     confidence,
-    verified: confidence !== 'UNVERIFIED',
+    verified: isVerified(row),
     sources: parseSources(row.source),
     sourceUrlRecorded: !/URL not recorded/i.test(row.source ?? ''),
     notes: row.notes ?? null,

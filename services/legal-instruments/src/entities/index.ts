@@ -2,6 +2,7 @@ import { LegalInstrument } from './LegalInstrument';
 import { Publication } from './Publication';
 import { Training } from './Training';
 import { TreatyAction } from './TreatyAction';
+import { TreatyCoverage } from './TreatyCoverage';
 
-export { LegalInstrument, Publication, Training, TreatyAction };
-export const entities = [LegalInstrument, TreatyAction, Training, Publication];
+export { LegalInstrument, Publication, Training, TreatyAction, TreatyCoverage };
+export const entities = [LegalInstrument, TreatyAction, TreatyCoverage, Training, Publication];

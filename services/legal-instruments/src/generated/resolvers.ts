@@ -6,7 +6,7 @@ import type { TreatyActionType } from '../resolvers/enums';
 import type { PublicationKind } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
-import type { LegalInstrument as LegalInstrumentModel, Publication as PublicationModel, Training as TrainingModel, TreatyAction as TreatyActionModel } from '../entities';
+import type { LegalInstrument as LegalInstrumentModel, Publication as PublicationModel, Training as TrainingModel, TreatyAction as TreatyActionModel, TreatyCoverage as TreatyCoverageModel } from '../entities';
 import type { TreatyStatusParent as TreatyStatusParentModel } from '../resolvers/parents';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -102,15 +102,19 @@ export type Country = {
   /** The country's recorded treaty actions, ordered by instrument and date; optionally for one instrument only (NOT_FOUND for an unknown code). The data is partial: a missing action is not proof that none took place. */
   treatyActions: Array<TreatyAction>;
   /**
-   * The country's status for one instrument on `asOf` (default today), judged from the recorded
-   * actions. Rule: an action counts by `asOf` when the LATEST day its date can stand for is on or
-   * before `asOf` (2017 counts from 2017-12-31, 2017-04 from 2017-04-30); an action with no date
-   * counts as done, with `dateCertain` false. A counted ratification, accession or succession makes the
-   * country a PARTY; a counted signature alone makes it a SIGNATORY; otherwise the status is
-   * NO_RECORD. Fails with NOT_FOUND for an unknown instrument.
+   * The country's status for one instrument on `asOf` (default today), judged from its recorded
+   * actions, the instrument's adoption date and its participant list (`LegalInstrument.coverage`).
+   * A dated action counts by `asOf` when the LATEST day its date can stand for is on or before
+   * `asOf` (2017 counts from 2017-12-31, 2017-04 from 2017-04-30). An action recorded without a date
+   * took place at some point between its earliest possible day (the instrument's adoption, the
+   * country's own dated signature, the day after a complete participant list that does not show it:
+   * the latest of these) and today: it counts from today, and on the days between it only "may have"
+   * happened (`party: UNKNOWN`, `possibleSince`). Read `party` for "was it a party on that day?";
+   * `status` says what the records show; `verified` whether the answer may be presented as fact.
+   * Fails with NOT_FOUND for an unknown instrument.
    */
   treatyStatus: TreatyStatus;
-  /** The country's status on `asOf` (default today) for every instrument it has a recorded action for, ordered by instrument code. Same rule as `treatyStatus`. */
+  /** The country's status on `asOf` (default today) for every instrument it has a recorded action for, ordered by instrument code. Same rule as `treatyStatus`; instruments without an action of the country are left out (see `treatyStatus` for those). */
   treatyStatuses: Array<TreatyStatus>;
 };
 
@@ -343,6 +347,8 @@ export type LegalInstrument = {
   adoptingBody?: Maybe<Scalars['String']['output']>;
   /** Code, such as ICRMW, AU-KAMPALA or ILO-C097. */
   code: Scalars['ID']['output'];
+  /** The participant list behind this instrument's treaty actions: its date and whether it is complete for the 27 states. Null when none is recorded. */
+  coverage?: Maybe<TreatyCoverage>;
   /** The depositary, only where a source stated it. */
   depositary?: Maybe<Scalars['String']['output']>;
   /** Entry-into-force date at the precision the source gives; null when not in force or when no source gave it. */
@@ -353,7 +359,7 @@ export type LegalInstrument = {
   internalNote?: Maybe<Scalars['String']['output']>;
   /** Kind of instrument. */
   kind: InstrumentKind;
-  /** The countries whose recorded actions make them parties (or, on request, signatories) on `asOf`, ordered by country code. Same rule as Country.treatyStatus; countries without a record are not listed, which does not mean they are not parties. */
+  /** The countries whose recorded actions make them parties (or, on request, signatories) on `asOf`, ordered by country code. Same rule as Country.treatyStatus: check each one's `party` and `verified` (a party by an undated or unverified action is listed with `party: UNKNOWN`). Countries without a record are not listed, which does not mean they are not parties (see `coverage`). */
   parties: Array<TreatyStatus>;
   /** Where this record comes from and how sure it is. */
   provenance: Provenance;
@@ -369,7 +375,7 @@ export type LegalInstrument = {
   title: Scalars['String']['output'];
   /** The languages in which a source gives the title, English first. A title asked in another language is the English one: no translation is made up. */
   titleLanguages: Array<Language>;
-  /** Recorded actions of states on this instrument, ordered by country and date; optionally for one country. Coverage is partial (see provenance notes). */
+  /** Recorded actions of states on this instrument, ordered by country and date; optionally for one country. Coverage is partial (see `coverage`). */
   treatyActions: Array<TreatyAction>;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
@@ -560,7 +566,7 @@ export type Provenance = {
   sourceUrlRecorded: Scalars['Boolean']['output'];
   /** The citations behind the fact, in the order the data gives them. */
   sources: Array<Source>;
-  /** False when the fact is unverified and must not be presented as fact. */
+  /** False when the fact is unverified, or when its notes call a part of it (its date, its value) unverified: then it must not be presented as fact. */
   verified: Scalars['Boolean']['output'];
 };
 
@@ -627,6 +633,8 @@ export type Query = {
   trainings: TrainingConnection;
   /** Treaty actions (signatures, ratifications, accessions, successions) matching the filter, ordered by instrument, country, date and action. */
   treatyActions: TreatyActionConnection;
+  /** Per instrument, the participant list its treaty actions come from, that list's date and whether it is complete for the 27 states, ordered by instrument code. */
+  treatyCoverage: Array<TreatyCoverage>;
 };
 
 
@@ -844,38 +852,88 @@ export type TreatyActionVersionInput = {
   version: Scalars['Int']['input'];
 };
 
-/** A country's status for an instrument on `asOf`, with the action it rests on. */
+/**
+ * Where an instrument's treaty actions come from: the participant list (or the sources) behind them,
+ * its date, and whether it is complete for the 27 West and Central African states.
+ */
+export type TreatyCoverage = {
+  __typename?: 'TreatyCoverage';
+  /** The date of that list, where known (for scraped copies of the UN list, the day the copy was taken). */
+  asOf?: Maybe<Scalars['Date']['output']>;
+  /** True when the list is a complete participant list: on `asOf` each of the 27 states is either listed or absent, and an absent state was neither signatory nor party. False: a state without a recorded action has unknown status. */
+  complete: Scalars['Boolean']['output'];
+  /** The instrument. */
+  instrument: LegalInstrument;
+  /** What the compilers noted: which other copies were compared and what changed after `asOf`. */
+  notes?: Maybe<Scalars['String']['output']>;
+  /** The participant list, or where there is none the sources, behind the instrument's actions (a description with its URL). */
+  sourceList: Scalars['String']['output'];
+  /** The states with no action in a complete list on `asOf`. They may have acted since: see `notes`. An item is null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
+  statesAbsent: Array<Maybe<Country>>;
+  /** The states the list shows (signatories included), ordered as the data gives them; for an incomplete list, the states with recorded actions. An item is null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
+  statesListed: Array<Maybe<Country>>;
+};
+
+/** A country's status for an instrument on `asOf`, with the action it rests on and how sure it is. */
 export type TreatyStatus = {
   __typename?: 'TreatyStatus';
   /** The day the status was judged on. */
   asOf: Scalars['Date']['output'];
-  /** The action the status rests on (for PARTY the earliest counted ratification, accession or succession); null for NO_RECORD. */
+  /** The action the status rests on (for PARTY the earliest counted ratification, accession or succession, a verified one first; for SIGNATORY the signature); null for NOT_PARTY and UNKNOWN. */
   basis?: Maybe<TreatyAction>;
   /** The country. Null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
   country?: Maybe<Country>;
+  /** The participant list behind the instrument's actions; null when none is recorded (a missing action then means unknown). */
+  coverage?: Maybe<TreatyCoverage>;
   /**
    * False when the dates do not settle the status on `asOf`: the basis action has no date, or an
-   * action dated only by year or month whose span includes `asOf` may already have happened.
+   * action dated only by year or month, or undated, may or may not have happened by then.
    */
   dateCertain: Scalars['Boolean']['output'];
+  /** One or two sentences saying why, in the terms above (which action, which list and its date). */
+  explanation: Scalars['String']['output'];
   /** The instrument. */
   instrument: LegalInstrument;
-  /** The date of the basis action; null when it has no date or the status is NO_RECORD. */
+  /**
+   * Was the country a party on `asOf`? YES only when a verified ratification, accession or succession
+   * certainly counts by then; NO only when none can (before the instrument's adoption, before the
+   * country's own recorded party action, or on or before the date of a complete participant list that
+   * does not show one); UNKNOWN otherwise: an undated or year/month-dated action may have happened by
+   * then, the action that counts is not verified, or no complete list covers the day.
+   */
+  party: YesNoUnknown;
+  /**
+   * When the day the country became (or may have become) a party is not known to the day: the
+   * earliest day it can be (an undated action: the latest of the instrument's adoption, the country's
+   * signature and the day after a complete list that does not show it; a year or month: its first
+   * day). Null when that day is known or nothing suggests a party action.
+   */
+  possibleSince?: Maybe<Scalars['Date']['output']>;
+  /** The date of the basis action; null when it has no date or there is no basis. */
   since?: Maybe<Scalars['PartialDate']['output']>;
-  /** PARTY, SIGNATORY or NO_RECORD (no record is not the same as not a party). */
+  /** PARTY, SIGNATORY, NOT_PARTY or UNKNOWN: what the records show on `asOf` (see TreatyStatusValue). */
   status: TreatyStatusValue;
-  /** False when the basis action is unverified: then do not present the status as fact. True for NO_RECORD. */
+  /**
+   * True when the answer may be presented as fact: `party` is YES or NO and the basis action (if any)
+   * is verified (its confidence is not unverified and its notes call no part of it unverified). False
+   * whenever `party` is UNKNOWN, so a missing record is never "verified not a party".
+   */
   verified: Scalars['Boolean']['output'];
 };
 
-/** A country's status for an instrument on a day, as far as the recorded actions tell. */
+/**
+ * A country's status for an instrument on a day, as far as the recorded actions and the participant
+ * list tell.
+ */
 export type TreatyStatusValue =
-  /** The partial data has no action of this country on this instrument that counts by the day. This is NOT proof that the country is not a party. */
-  | 'NO_RECORD'
-  /** A ratification, accession or succession counts by the day. */
+  /** Not a party on the day, and no signature is recorded by then: the instrument was not yet adopted, the country's recorded party action came later, or a participant list complete on a later day shows no such action. */
+  | 'NOT_PARTY'
+  /** A ratification, accession or succession counts by the day (check `verified`: the action may be unverified). */
   | 'PARTY'
-  /** Only a signature counts by the day. */
-  | 'SIGNATORY';
+  /** A signature counts by the day and no ratification, accession or succession does (check `party`: one may have happened unrecorded). */
+  | 'SIGNATORY'
+  /** Nothing settles the day: no action is recorded and no complete participant list covers the day (the list is older, or none was consulted), or an action dated only by year or month, or undated, may or may not have happened by then. A missing record is NOT proof that the country is not a party. */
+  | 'UNKNOWN';
 
 /** Changes to a legal instrument: only the fields given change; null clears an optional field. */
 export type UpdateInstrumentInput = {
@@ -1012,6 +1070,15 @@ export type UpdateTreatyActionInput = {
   /** The version of the record that the change is based on (from a read or a previous payload). */
   version: Scalars['Int']['input'];
 };
+
+/** An answer that may be unknown, so that a "maybe" is never read as a "yes". */
+export type YesNoUnknown =
+  /** Established by the data. */
+  | 'NO'
+  /** The data does not settle it. */
+  | 'UNKNOWN'
+  /** Established by the data. */
+  | 'YES';
 
 
 
@@ -1162,12 +1229,14 @@ export type ResolversTypes = {
   TreatyActionPayload: ResolverTypeWrapper<Omit<TreatyActionPayload, 'treatyAction'> & { treatyAction: ResolversTypes['TreatyAction'] }>;
   TreatyActionType: TreatyActionType;
   TreatyActionVersionInput: TreatyActionVersionInput;
+  TreatyCoverage: ResolverTypeWrapper<TreatyCoverageModel>;
   TreatyStatus: ResolverTypeWrapper<TreatyStatusParentModel>;
   TreatyStatusValue: TreatyStatusValue;
   UpdateInstrumentInput: UpdateInstrumentInput;
   UpdatePublicationInput: UpdatePublicationInput;
   UpdateTrainingInput: UpdateTrainingInput;
   UpdateTreatyActionInput: UpdateTreatyActionInput;
+  YesNoUnknown: YesNoUnknown;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1210,6 +1279,7 @@ export type ResolversParentTypes = {
   TreatyActionFilter: TreatyActionFilter;
   TreatyActionPayload: Omit<TreatyActionPayload, 'treatyAction'> & { treatyAction: ResolversParentTypes['TreatyAction'] };
   TreatyActionVersionInput: TreatyActionVersionInput;
+  TreatyCoverage: TreatyCoverageModel;
   TreatyStatus: TreatyStatusParentModel;
   UpdateInstrumentInput: UpdateInstrumentInput;
   UpdatePublicationInput: UpdatePublicationInput;
@@ -1294,6 +1364,7 @@ export type LegalInstrumentResolvers<ContextType = Context, ParentType extends R
   adoptedPlace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   adoptingBody?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  coverage?: Resolver<Maybe<ResolversTypes['TreatyCoverage']>, ParentType, ContextType>;
   depositary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   entryIntoForce?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
@@ -1379,6 +1450,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   publications?: Resolver<Array<ResolversTypes['Publication']>, ParentType, ContextType>;
   trainings?: Resolver<ResolversTypes['TrainingConnection'], ParentType, ContextType, RequireFields<QueryTrainingsArgs, 'first'>>;
   treatyActions?: Resolver<ResolversTypes['TreatyActionConnection'], ParentType, ContextType, RequireFields<QueryTreatyActionsArgs, 'first'>>;
+  treatyCoverage?: Resolver<Array<ResolversTypes['TreatyCoverage']>, ParentType, ContextType>;
 };
 
 export type SourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = {
@@ -1451,12 +1523,26 @@ export type TreatyActionPayloadResolvers<ContextType = Context, ParentType exten
 
 export type TreatyActionTypeResolvers = EnumResolverSignature<{ ACCESSION?: any, RATIFICATION?: any, SIGNATURE?: any, SUCCESSION?: any }, ResolversTypes['TreatyActionType']>;
 
+export type TreatyCoverageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TreatyCoverage'] = ResolversParentTypes['TreatyCoverage']> = {
+  asOf?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  instrument?: Resolver<ResolversTypes['LegalInstrument'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sourceList?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statesAbsent?: Resolver<Array<Maybe<ResolversTypes['Country']>>, ParentType, ContextType>;
+  statesListed?: Resolver<Array<Maybe<ResolversTypes['Country']>>, ParentType, ContextType>;
+};
+
 export type TreatyStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TreatyStatus'] = ResolversParentTypes['TreatyStatus']> = {
   asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   basis?: Resolver<Maybe<ResolversTypes['TreatyAction']>, ParentType, ContextType>;
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
+  coverage?: Resolver<Maybe<ResolversTypes['TreatyCoverage']>, ParentType, ContextType>;
   dateCertain?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   instrument?: Resolver<ResolversTypes['LegalInstrument'], ParentType, ContextType>;
+  party?: Resolver<ResolversTypes['YesNoUnknown'], ParentType, ContextType>;
+  possibleSince?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TreatyStatusValue'], ParentType, ContextType>;
   verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1491,6 +1577,7 @@ export type Resolvers<ContextType = Context> = {
   TreatyActionEdge?: TreatyActionEdgeResolvers<ContextType>;
   TreatyActionPayload?: TreatyActionPayloadResolvers<ContextType>;
   TreatyActionType?: TreatyActionTypeResolvers;
+  TreatyCoverage?: TreatyCoverageResolvers<ContextType>;
   TreatyStatus?: TreatyStatusResolvers<ContextType>;
 };
 

@@ -9,9 +9,9 @@ import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/graphql/
 import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
-import { type LegalInstrument, Publication, type Training, type TreatyAction } from '../entities';
+import { type LegalInstrument, Publication, type Training, type TreatyAction, TreatyCoverage } from '../entities';
 import { findInstruments, findTrainings, findTreatyActions } from '../entities/queries';
-import { statusesOf, treatyStatus } from './treatyStatus';
+import { type InstrumentFrame, statusesOf, treatyStatus } from './treatyStatus';
 import type { Resolvers } from '../generated/resolvers';
 import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
 import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
@@ -31,6 +31,15 @@ async function requireInstrument(ctx: Context, code: string, field = 'instrument
   const instrument = await ctx.loaders.instrument.load(normalized);
   if (!instrument) throw notFound(`No instrument has the code "${normalized}"`);
   return instrument;
+}
+
+/** What bounds a status besides the country's actions: the instrument's adoption and its participant list. */
+async function frameOf(ctx: Context, instrument: LegalInstrument): Promise<InstrumentFrame> {
+  return {
+    code: instrument.code,
+    adoptedDate: instrument.adoptedDate,
+    coverage: await ctx.loaders.coverage.load(instrument.code),
+  };
 }
 
 function textArg(value: string, field: string): string {
@@ -99,6 +108,7 @@ const serviceResolvers: Resolvers = {
       });
       return toConnection(rows, total, page);
     },
+    treatyCoverage: (_, __, ctx) => ctx.ds.getRepository(TreatyCoverage).find({ order: { instrumentCode: 'ASC' } }),
     publications: (_, __, ctx) => ctx.ds.getRepository(Publication).find({ order: { id: 'ASC' } }),
   },
   Country: {
@@ -114,14 +124,29 @@ const serviceResolvers: Resolvers = {
         ctx.loaders.actionsByCountry.load(c.code),
       ]);
       return treatyStatus(
-        instrument.code,
+        await frameOf(ctx, instrument),
         c.code,
         actions.filter((a) => a.instrumentCode === instrument.code),
         day,
       );
     },
-    treatyStatuses: async (c, args, ctx) =>
-      statusesOf(c.code, await ctx.loaders.actionsByCountry.load(c.code), asOfArg(args.asOf)),
+    treatyStatuses: async (c, args, ctx) => {
+      const day = asOfArg(args.asOf);
+      const actions = await ctx.loaders.actionsByCountry.load(c.code);
+      const codes = [...new Set(actions.map((a) => a.instrumentCode))];
+      const [instruments, coverages] = await Promise.all([
+        ctx.loaders.instrument.loadMany(codes),
+        ctx.loaders.coverage.loadMany(codes),
+      ]);
+      const frames = new Map<string, InstrumentFrame>();
+      instruments.forEach((instrument, n) => {
+        if (instrument instanceof Error) throw instrument;
+        const coverage = coverages[n];
+        if (coverage instanceof Error) throw coverage;
+        if (instrument) frames.set(instrument.code, { code: instrument.code, adoptedDate: instrument.adoptedDate, coverage });
+      });
+      return statusesOf(frames, c.code, actions, day);
+    },
     trainings: (c, _, ctx) => ctx.loaders.trainingsByCountry.load(c.code),
   },
   LegalInstrument: {
@@ -136,15 +161,17 @@ const serviceResolvers: Resolvers = {
       const actions = await ctx.loaders.actionsByInstrument.load(i.code);
       return country ? actions.filter((a) => a.countryCode === country) : actions;
     },
+    coverage: (i, _, ctx) => ctx.loaders.coverage.load(i.code),
     parties: async (i, args, ctx) => {
       const day = asOfArg(args.asOf);
+      const frame = await frameOf(ctx, i);
       const byCountry = new Map<string, TreatyAction[]>();
       for (const a of await ctx.loaders.actionsByInstrument.load(i.code)) {
         byCountry.set(a.countryCode, [...(byCountry.get(a.countryCode) ?? []), a]);
       }
-      return [...byCountry]
+      return [...byCountry.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([country, countryActions]) => treatyStatus(i.code, country, countryActions, day))
+        .map(([country, own]) => treatyStatus(frame, country, own, day))
         .filter((s) => s.status === 'PARTY' || (args.includeSignatories && s.status === 'SIGNATORY'));
     },
     provenance: provenanceField,
@@ -159,6 +186,13 @@ const serviceResolvers: Resolvers = {
     instrument: async (s, _, ctx) =>
       existingRecord('LegalInstrument', s.instrumentCode, await ctx.loaders.instrument.load(s.instrumentCode)),
     country: (s) => countryReference(s.countryCode),
+    coverage: (s, _, ctx) => ctx.loaders.coverage.load(s.instrumentCode),
+  },
+  TreatyCoverage: {
+    instrument: async (c, _, ctx) =>
+      existingRecord('LegalInstrument', c.instrumentCode, await ctx.loaders.instrument.load(c.instrumentCode)),
+    statesListed: (c) => countryReferences(c.statesListed),
+    statesAbsent: (c) => countryReferences(c.statesAbsent),
   },
   Training: {
     __resolveReference: async (ref, ctx) => existingRecord('Training', ref.id, await ctx.loaders.training.load(ref.id)),

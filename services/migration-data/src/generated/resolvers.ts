@@ -517,7 +517,7 @@ export type Provenance = {
   sourceUrlRecorded: Scalars['Boolean']['output'];
   /** The citations behind the fact, in the order the data gives them. */
   sources: Array<Source>;
-  /** False when the fact is unverified and must not be presented as fact. */
+  /** False when the fact is unverified, or when its notes call a part of it (its date, its value) unverified: then it must not be presented as fact. */
   verified: Scalars['Boolean']['output'];
 };
 
