@@ -178,7 +178,7 @@ describe('legal-instruments alone', () => {
     });
   });
 
-  it("marks Togo's ICRMW ratification unverified, undated and so not date-certain (today; before, see treaty-status.test.ts)", async () => {
+  it("marks Togo's ICRMW ratification unverified, undated and so not date-certain (today; before, see treatyStatus.test.ts)", async () => {
     const result = await svc.execute(
       `${entities} fragment F on Country { treatyStatus(instrument: "ICRMW") {
         status since dateCertain verified basis { action date provenance { confidence verified sourceUrlRecorded } }
