@@ -7,36 +7,7 @@ import { loadConfig, PROJECT_ROOT } from '../shared/src/runtime/config';
 import { sqlStatements } from '../shared/src/data/dataSource';
 import { createLogger } from '../shared/src/runtime/logger';
 import { measureOnStack, postGraphQL } from '../gateway/src/inProcessStack';
-
-const WCA_27 = [
-  'AGO',
-  'BDI',
-  'BEN',
-  'BFA',
-  'CAF',
-  'CIV',
-  'CMR',
-  'COD',
-  'COG',
-  'CPV',
-  'GAB',
-  'GHA',
-  'GIN',
-  'GMB',
-  'GNB',
-  'GNQ',
-  'LBR',
-  'MLI',
-  'MRT',
-  'NER',
-  'NGA',
-  'RWA',
-  'SEN',
-  'SLE',
-  'STP',
-  'TCD',
-  'TGO',
-];
+import { WCA_27 } from '../operations/countrySets';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,33 +1,5 @@
 /** The benchmark's cross-domain operations, each with a hot-key and a varied set of variables. */
-export const WCA_27 = [
-  'AGO',
-  'BDI',
-  'BEN',
-  'BFA',
-  'CAF',
-  'CIV',
-  'CMR',
-  'COD',
-  'COG',
-  'CPV',
-  'GAB',
-  'GHA',
-  'GIN',
-  'GMB',
-  'GNB',
-  'GNQ',
-  'LBR',
-  'MLI',
-  'MRT',
-  'NER',
-  'NGA',
-  'RWA',
-  'SEN',
-  'SLE',
-  'STP',
-  'TCD',
-  'TGO',
-];
+import { WCA_27 } from '../../operations/countrySets';
 
 /** The 27 countries of West and Central Africa and 20 of their main partners in the migrant-stock data: 47 in all. */
 export const COUNTRIES_47 = [

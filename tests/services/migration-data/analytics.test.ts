@@ -7,6 +7,7 @@ import { ImportError, importCatalogue, importIndicatorSeries, withClient } from 
 import { RANKING_DEPTH } from '../../../services/migration-data/src/import';
 import { bilateralRows, type BilateralRow, rankedCorridors, sumBySex } from '../../support/bilateral';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
+import { ECOWAS_ON_2024_06_30 } from '../../../operations/countrySets';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'migration-data');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -100,33 +101,16 @@ describe('migration-data analytics', () => {
   });
 
   it('ranks the largest corridors with both ends among a set of countries, as a client passes the members of an organisation', async () => {
-    const ecowasOn20240630 = [
-      'BEN',
-      'BFA',
-      'CIV',
-      'CPV',
-      'GHA',
-      'GIN',
-      'GMB',
-      'GNB',
-      'LBR',
-      'MLI',
-      'NER',
-      'NGA',
-      'SEN',
-      'SLE',
-      'TGO',
-    ];
     const result = await svc.execute(
       `query($codes: [ID!]) { corridors(filter: { year: 2024, within: { codes: $codes } }, first: 3) {
       totalCount edges { node { origin { code } destination { code } total } }
     } }`,
-      { codes: ecowasOn20240630 },
+      { codes: ECOWAS_ON_2024_06_30 },
     );
     const top = rankedCorridors(
       bilateralRows(),
       2024,
-      (r) => ecowasOn20240630.includes(r.origin) && ecowasOn20240630.includes(r.destination),
+      (r) => ECOWAS_ON_2024_06_30.includes(r.origin) && ECOWAS_ON_2024_06_30.includes(r.destination),
     );
     expect(result).toEqual({
       data: {
