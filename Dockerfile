@@ -1,23 +1,30 @@
-# One image for all five processes (four subgraphs, the gateway) and the one-shot migrate job.
-# Each container picks its process with `command:` in docker-compose.yml (a service runs
-# `scripts/runService.ts <name>`, names from services/registry.ts); TypeScript runs through tsx.
-FROM node:20-bookworm-slim
+# One image for every process: the gateway, each service and the one-shot migrate job pick theirs
+# with their command (docker-compose.yml, deploy/k8s): `node dist/gateway/src/index.js`,
+# `node dist/scripts/runService.js <service>`, `node dist/scripts/migrate.js`.
 
+# Build: every dependency, then the TypeScript compiled to dist/ (npm run build).
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
-
-# Full install: tsx is a runtime dependency, and the lockfile is the source of truth.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
-
+RUN npm ci --no-audit --no-fund
 COPY . .
+RUN npm run build
 
-# Set after `npm ci` so the install is not reduced to production dependencies.
+# Runtime: production dependencies only (no compiler, no tsx, no embedded PostgreSQL), the compiled
+# code and the data files it reads (scripts/build.ts RUNTIME_PATHS).
+FROM node:20-bookworm-slim AS runtime
+WORKDIR /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0
-
-# Code stays owned by root (read-only for the process); run as the image's unprivileged user.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY gateway/supergraph.graphql ./gateway/supergraph.graphql
+COPY operations ./operations
+COPY shared/schema ./shared/schema
+COPY shared/data ./shared/data
+COPY services ./services
+# Code stays owned by root (read-only for the process); run as the image's unprivileged user (uid 1000).
 USER node
-
-# The gateway's port; each service's port is set where it runs (compose, Kubernetes), from services/registry.ts.
 EXPOSE 4000
-CMD ["node", "--import", "tsx", "gateway/src/index.ts"]
+CMD ["node", "dist/gateway/src/index.js"]

@@ -2,216 +2,281 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { envPrefix, SERVICE_REGISTRY } from '../../shared/src/runtime/registry';
-import { PROJECT_ROOT } from '../../shared/src/runtime/config';
-import { required } from '../../shared/src/runtime/required';
+import {
+  databasePasswordVariable,
+  PROJECT_ROOT,
+  serviceSecretVariable,
+  servicePortVariable,
+  serviceUrlVariable,
+} from '../../shared/src/runtime/config';
+import { SERVICE_REGISTRY } from '../../shared/src/runtime/registry';
+import { COMMANDS } from '../../scripts/generateDeploy';
 
 const DIR = path.join(PROJECT_ROOT, 'deploy', 'k8s');
+const VALIDATOR = path.join(PROJECT_ROOT, 'tests', 'support', 'validateManifests.mjs');
+const IMAGE = 'registry.example.org/migration-graph:0.1.0';
 
 // Parsed YAML is walked freely; the assertions below check its shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape may come out of a YAML file
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
-function load(file: string): Obj[] {
-  const docs = parseAllDocuments(fs.readFileSync(path.join(DIR, file), 'utf8'));
-  for (const d of docs) expect({ file, errors: d.errors.map((e) => e.message) }).toEqual({ file, errors: [] });
+const parseDocs = (text: string): Obj[] => {
+  const docs = parseAllDocuments(text);
+  for (const d of docs) expect(d.errors.map((e) => e.message)).toEqual([]);
   return docs.map((d) => d.toJSON() as Obj).filter((d) => d !== null);
-}
+};
+const load = (file: string) => parseDocs(fs.readFileSync(path.join(DIR, file), 'utf8'));
 
-const files = fs
-  .readdirSync(DIR)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort();
-const kustomization = load('kustomization.yaml')[0];
-
-// The manifests as `kubectl apply -k` sees them (the services are patches of one generic
-// subgraph), plus the files applied on their own (the migrate Job, the example Secrets).
+// The manifests as `kubectl apply -k` sees them; the example Secrets are applied (in their real form) on their own.
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 const rendered = kubectl ? spawnSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' }) : undefined;
-const all = [
-  ...(rendered ? parseAllDocuments(rendered.stdout).map((d) => ({ file: 'kustomization.yaml', doc: d.toJSON() as Obj })) : []),
-  ...files
-    .filter((f) => f !== 'kustomization.yaml' && !kustomization.resources.includes(f))
-    .flatMap((f) => load(f).map((doc) => ({ file: f, doc }))),
-];
-const find = (kind: string, name: string) => all.find(({ doc }) => doc.kind === kind && doc.metadata?.name === name)?.doc;
+const objects = rendered ? parseDocs(rendered.stdout) : [];
+const secrets = load('secrets.example.yaml');
+const find = (kind: string, name: string): Obj => {
+  const found = objects.find((d) => d.kind === kind && d.metadata?.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} in the rendered manifests`);
+  return found;
+};
+/** kubectl kustomize's result; only called by the tests that run where kubectl exists. */
+const output = () => {
+  if (!rendered) throw new Error('kubectl kustomize did not run');
+  return rendered;
+};
+const onRendered = kubectl ? it : it.skip;
 
-const COMPONENTS = [
-  {
-    name: 'gateway',
-    port: 4000,
-    entry: 'gateway/src/index.ts',
-    args: [] as string[],
-    portVar: 'GATEWAY_PORT',
-    database: false,
-    env: 'GATEWAY',
-  },
-  ...SERVICE_REGISTRY.map(({ name, port }) => ({
-    name,
-    port,
-    entry: 'scripts/runService.ts',
-    args: [name],
-    portVar: `${envPrefix(name)}_PORT`,
-    database: true,
-    env: envPrefix(name),
-  })),
-];
-const SERVICES = COMPONENTS.filter((c) => c.database);
+const SERVICES = SERVICE_REGISTRY.map(({ name, port }) => ({ name, port }));
+const workloads = () => objects.filter((d) => d.kind === 'Deployment' || d.kind === 'Job');
+const podSpec = (w: Obj): Obj => w.spec.template.spec;
+const containersOf = (w: Obj): Obj[] => [...(podSpec(w).initContainers ?? []), ...podSpec(w).containers];
+const labelsOf = (w: Obj): Record<string, string> => w.spec.template.metadata.labels;
+const matches = (selector: Obj | undefined, labels: Record<string, string>) =>
+  Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 
-const fromSecret = (variable: string, secret: string) => ({
-  name: variable,
-  valueFrom: { secretKeyRef: { name: secret, key: variable } },
-});
-/** A service's database settings: the server, and its own role's password, from a Secret of its own. */
-const serviceDatabase = (c: (typeof COMPONENTS)[number]) => [
-  fromSecret('DATABASE_URL', `migration-graph-database-${c.name}`),
-  fromSecret(`DATABASE_PASSWORD_${c.env}`, `migration-graph-database-${c.name}`),
-];
-const adminDatabaseUrl = fromSecret('DATABASE_URL', 'migration-graph-database-admin');
+/** Every Secret a workload reads, from any of its containers. */
+function secretsReadBy(w: Obj): string[] {
+  const names = containersOf(w).flatMap((c) => [
+    ...(c.env ?? []).map((e: Obj) => e.valueFrom?.secretKeyRef?.name),
+    ...(c.envFrom ?? []).map((e: Obj) => e.secretRef?.name),
+  ]);
+  return [...new Set(names.filter((n): n is string => typeof n === 'string'))].sort();
+}
 
-describe('the Kubernetes manifests', () => {
-  it('apply through kustomize: every listed file exists, and every manifest file is listed or applied on its own', () => {
-    expect(kustomization.resources.every((r: string) => fs.existsSync(path.join(DIR, r)))).toBe(true);
-    // One folder per service of the registry, each a patch of the generic subgraph.
-    expect(kustomization.resources.filter((r: string) => r.startsWith('services/'))).toEqual(
-      SERVICE_REGISTRY.map(({ name }) => `services/${name}`),
-    );
-    // The migrate Job runs before the rollout and the Secrets are made out of band, so neither is in the list.
-    expect(files.filter((f) => !kustomization.resources.includes(f)).sort()).toEqual([
-      'kustomization.yaml',
-      'migrate-job.yaml',
-      'secrets.example.yaml',
-    ]);
-  });
-
-  (kubectl ? it : it.skip).each(COMPONENTS)(
-    'runs $name with replicas, both probes, resources, its secrets and a Service on port $port',
-    (c) => {
-      const deployment = required(find('Deployment', c.name), `the Deployment ${c.name}`);
-      expect(deployment).toBeDefined();
-      expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
-      expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
-      expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': c.name });
-      expect(deployment.spec.template.metadata.labels).toEqual(expect.objectContaining(deployment.spec.selector.matchLabels));
-      const [container] = deployment.spec.template.spec.containers;
-      expect(container.command).toEqual(['node', '--import', 'tsx', c.entry, ...c.args]);
-      expect(fs.existsSync(path.join(PROJECT_ROOT, c.entry))).toBe(true);
-      expect(container.ports).toEqual([{ name: 'http', containerPort: c.port }]);
-      expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
-      expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
-      expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
-      expect(container.resources.limits.memory).toMatch(/^\d+(Mi|Gi)$/);
-      expect(container.env).toEqual(
-        c.database
-          ? [{ name: c.portVar, value: String(c.port) }, ...serviceDatabase(c)]
-          : [{ name: c.portVar, value: String(c.port) }],
-      );
-      expect(container.envFrom).toEqual([
-        { configMapRef: { name: 'migration-graph' } },
-        { secretRef: { name: 'migration-graph-signing-keys' } },
-      ]);
-      expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
-      const service = required(find('Service', c.name), `the Service ${c.name}`);
-      expect(service.spec).toEqual({
-        selector: { 'app.kubernetes.io/name': c.name },
-        ports: [{ name: 'http', port: c.port, targetPort: 'http' }],
-      });
-    },
-  );
-
-  (kubectl ? it : it.skip)('points the gateway at each service through its Service, with the port the service listens on', () => {
-    const config = required(find('ConfigMap', 'migration-graph'), 'the ConfigMap').data;
-    for (const c of COMPONENTS.filter((x) => x.database)) {
-      const variable = `${c.portVar.replace(/_PORT$/, '')}_URL`;
-      expect({ variable, url: config[variable] }).toEqual({ variable, url: `http://${c.name}:${c.port}/graphql` });
-    }
-    expect(config.HOST).toBe('0.0.0.0');
-    expect(config).not.toHaveProperty('DATABASE_URL');
-  });
-
-  it('migrates with a Job that runs npm run migrate before a rollout, as the administrator, with the password of each service role it creates', () => {
-    const job = required(find('Job', 'migrate'), 'the migrate Job');
-    expect(job.metadata.annotations).toEqual(
-      expect.objectContaining({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'argocd.argoproj.io/hook': 'PreSync' }),
-    );
-    const [container] = job.spec.template.spec.containers;
-    expect(container.command).toEqual(['npm', 'run', '--silent', 'migrate']);
-    expect(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts.migrate).toBeDefined();
-    expect(container.env.filter((e: Obj) => e.name.startsWith('DATABASE_'))).toEqual([
-      adminDatabaseUrl,
-      ...SERVICES.map((c) => fromSecret(`DATABASE_PASSWORD_${c.env}`, `migration-graph-database-${c.name}`)),
-    ]);
-    expect(job.spec.template.spec.restartPolicy).toBe('Never');
-    expect(job.spec.backoffLimit).toBeGreaterThan(0);
-    const images = all.flatMap(({ doc }) => (doc.spec?.template?.spec?.containers ?? []).map((x: Obj) => x.image));
-    expect(new Set(images)).toEqual(new Set(['migration-graph:0.1.0']));
-  });
-
-  (kubectl ? it : it.skip)(
-    "lets only the migrate Job read the administrator's database secret, each service its own database secret only, and the gateway none",
+describe('the Kubernetes manifests (deploy/k8s)', () => {
+  onRendered(
+    'render with kubectl kustomize into the namespace: the migrate Job, every workload of the registry, and the network policies',
     () => {
-      const workloads = all.filter(({ doc }) => ['Deployment', 'Job'].includes(doc.kind));
-      const secretsRead = Object.fromEntries(
-        workloads.map(({ doc }) => {
-          const [container] = doc.spec.template.spec.containers;
-          const named = [
-            ...(container.env ?? []).map((e: Obj) => e.valueFrom?.secretKeyRef?.name),
-            ...(container.envFrom ?? []).map((e: Obj) => e.secretRef?.name),
-          ].filter((n): n is string => typeof n === 'string' && n.startsWith('migration-graph-database'));
-          return [doc.metadata.name, [...new Set(named)].sort()];
-        }),
-      );
-      expect(secretsRead).toEqual({
-        gateway: [],
-        ...Object.fromEntries(SERVICES.map((c) => [c.name, [`migration-graph-database-${c.name}`]])),
-        migrate: ['migration-graph-database-admin', ...SERVICES.map((c) => `migration-graph-database-${c.name}`)].sort(),
-      });
-    },
-  );
-
-  it('gives each service a database URL without credentials and a password of its own in the example Secrets', () => {
-    for (const c of SERVICES) {
-      const secret = `migration-graph-database-${c.name}`;
-      const data = required(find('Secret', secret), `the Secret ${secret}`).stringData;
-      const url = new URL(data.DATABASE_URL);
-      expect({ service: c.name, keys: Object.keys(data).sort(), user: url.username, password: url.password }).toEqual({
-        service: c.name,
-        keys: [`DATABASE_PASSWORD_${c.env}`, 'DATABASE_URL'],
-        user: '',
-        password: '',
-      });
-    }
-  });
-
-  // kubectl kustomize renders the manifests exactly as `kubectl apply -k` would.
-  (kubectl ? it : it.skip)(
-    'render through kubectl kustomize into the namespace, with no Secret and no database setting in a ConfigMap',
-    () => {
-      if (!rendered) throw new Error('kubectl kustomize did not run');
-      expect({ status: rendered.status, stderr: rendered.stderr }).toEqual({ status: 0, stderr: '' });
-      const docs = parseAllDocuments(rendered.stdout).map((d) => d.toJSON() as Obj);
-      expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(
+      expect({ status: output().status, stderr: output().stderr }).toEqual({ status: 0, stderr: '' });
+      const components = ['gateway', ...SERVICES.map((s) => s.name)];
+      expect(objects.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(
         [
           'Namespace/migration-graph',
           'ConfigMap/migration-graph',
-          ...COMPONENTS.flatMap((c) => [`Deployment/${c.name}`, `Service/${c.name}`, `PodDisruptionBudget/${c.name}`]),
+          'Job/migrate',
+          ...components.flatMap((c) => [`Deployment/${c}`, `Service/${c}`, `PodDisruptionBudget/${c}`]),
           'HorizontalPodAutoscaler/gateway',
+          ...['default-deny', 'allow-dns', 'gateway', 'services', 'migrate'].map((n) => `NetworkPolicy/${n}`),
         ].sort(),
       );
-      expect(docs.filter((d) => d.kind !== 'Namespace').every((d) => d.metadata.namespace === 'migration-graph')).toBe(true);
-      const configMaps = docs.filter((d) => d.kind === 'ConfigMap').flatMap((d) => Object.keys(d.data));
-      expect(configMaps.filter((k) => k.startsWith('DATABASE_'))).toEqual([]);
+      expect(objects.filter((d) => d.kind !== 'Namespace').every((d) => d.metadata.namespace === 'migration-graph')).toBe(true);
     },
   );
 
-  it('keeps secret values out of everything but the example, whose values are placeholders', () => {
-    const secrets = all.filter(({ doc }) => doc.kind === 'Secret');
-    expect(secrets.map(({ file, doc }) => `${file}:${doc.metadata.name}`)).toEqual([
-      'secrets.example.yaml:migration-graph-database-admin',
-      ...SERVICES.map((c) => `secrets.example.yaml:migration-graph-database-${c.name}`),
-      'secrets.example.yaml:migration-graph-signing-keys',
+  onRendered(
+    'are valid Kubernetes objects by the Kubernetes OpenAPI schemas (kubernetes-models), the example Secrets too',
+    () => {
+      const validate = (text: string) => {
+        const run = spawnSync(process.execPath, [VALIDATOR, '--json'], { input: text, encoding: 'utf8', cwd: PROJECT_ROOT });
+        return JSON.parse(run.stdout) as { id: string; error: string | null }[];
+      };
+      const results = [
+        ...validate(output().stdout),
+        ...validate(fs.readFileSync(path.join(DIR, 'secrets.example.yaml'), 'utf8')),
+      ];
+      expect(results.length).toBe(objects.length + secrets.length);
+      expect(results.filter((r) => r.error !== null)).toEqual([]);
+      // Checks the check: a malformed object is refused.
+      expect(validate('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {replicas: two}\n')[0].error).toMatch(
+        /replicas must be integer/,
+      );
+    },
+  );
+
+  onRendered('run every container under the restricted Pod Security Standard', () => {
+    for (const w of workloads()) {
+      const pod = podSpec(w);
+      expect({ workload: w.metadata.name, pod: pod.securityContext }).toEqual({
+        workload: w.metadata.name,
+        pod: expect.objectContaining({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }),
+      });
+      expect(pod.hostNetwork ?? pod.hostPID ?? pod.hostIPC ?? false).toBe(false);
+      // Only volume types the restricted profile allows.
+      for (const v of pod.volumes ?? []) expect(Object.keys(v).filter((k) => k !== 'name')).toEqual(['emptyDir']);
+      for (const c of containersOf(w)) {
+        expect({ container: `${w.metadata.name}/${c.name}`, security: c.securityContext }).toEqual({
+          container: `${w.metadata.name}/${c.name}`,
+          security: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        });
+        expect(c.ports?.some((p: Obj) => p.hostPort !== undefined) ?? false).toBe(false);
+      }
+    }
+  });
+
+  onRendered(
+    'state no replicas where an autoscaler manages the Deployment, and at least two elsewhere; spread every Deployment across nodes',
+    () => {
+      const autoscaled = objects.filter((d) => d.kind === 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name);
+      expect(autoscaled).toEqual(['gateway']);
+      for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+        const name = d.metadata.name;
+        if (autoscaled.includes(name)) expect({ name, replicas: d.spec.replicas }).toEqual({ name, replicas: undefined });
+        else expect(d.spec.replicas).toBeGreaterThanOrEqual(2);
+        expect({ name, spread: podSpec(d).topologySpreadConstraints }).toEqual({
+          name,
+          spread: [
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: d.spec.selector.matchLabels },
+            },
+          ],
+        });
+        expect(d.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+      }
+    },
+  );
+
+  onRendered('run the compiled processes, each service on its port, waiting for its schema, with probes and a Service', () => {
+    const gateway = find('Deployment', 'gateway');
+    expect(podSpec(gateway).containers[0].command).toEqual(COMMANDS.gateway);
+    for (const { name, port } of SERVICES) {
+      const d = find('Deployment', name);
+      const [container] = podSpec(d).containers;
+      expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': name });
+      expect(container.command).toEqual(COMMANDS.service(name));
+      expect(podSpec(d).initContainers.map((c: Obj) => c.command)).toEqual([COMMANDS.awaitSchema(name)]);
+      expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
+      expect(container.env[0]).toEqual({ name: servicePortVariable(name), value: String(port) });
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+      expect(container.resources.limits.memory).toMatch(/^\d+(Mi|Gi)$/);
+      expect(find('Service', name).spec).toEqual({
+        selector: { 'app.kubernetes.io/name': name },
+        ports: [{ name: 'http', port, targetPort: 'http' }],
+      });
+      expect(find('ConfigMap', 'migration-graph').data[serviceUrlVariable(name)]).toBe(`http://${name}:${port}/graphql`);
+    }
+    for (const file of ['scripts/runService.ts', 'scripts/awaitSchema.ts', 'scripts/migrate.ts', 'gateway/src/index.ts'])
+      expect(fs.existsSync(path.join(PROJECT_ROOT, file))).toBe(true);
+    expect(Object.keys(find('ConfigMap', 'migration-graph').data).filter((k) => /DATABASE|SECRET|JWT/.test(k))).toEqual([]);
+  });
+
+  onRendered(
+    'take every image from the registry the kustomization names, so that `kustomize edit set image` moves them all, the migrate Job too',
+    () => {
+      const images = workloads().flatMap((w) => containersOf(w).map((c) => c.image));
+      expect(new Set(images)).toEqual(new Set([IMAGE]));
+      expect(images.length).toBe(workloads().reduce((n, w) => n + containersOf(w).length, 0));
+      expect(load('kustomization.yaml')[0].images).toEqual([
+        { name: 'migration-graph', newName: 'registry.example.org/migration-graph', newTag: '0.1.0' },
+      ]);
+      const job = find('Job', 'migrate');
+      expect(podSpec(job).containers[0].command).toEqual(COMMANDS.migrate);
+      expect(podSpec(job).restartPolicy).toBe('Never');
+    },
+  );
+
+  onRendered(
+    'give each workload only its own Secrets: the gateway the identity provider and every signing key, a service its own database role and signing key, the migrate Job the administrator and every role password',
+    () => {
+      expect(Object.fromEntries(workloads().map((w) => [w.metadata.name, secretsReadBy(w)]))).toEqual({
+        gateway: ['migration-graph-identity-provider', ...SERVICES.map(({ name }) => `migration-graph-signing-${name}`)].sort(),
+        ...Object.fromEntries(
+          SERVICES.map(({ name }) => [name, [`migration-graph-database-${name}`, `migration-graph-signing-${name}`].sort()]),
+        ),
+        migrate: ['migration-graph-database-admin', ...SERVICES.map(({ name }) => `migration-graph-database-${name}`)].sort(),
+      });
+      // Each service's variables, by name, from those Secrets.
+      for (const { name } of SERVICES) {
+        const env = podSpec(find('Deployment', name)).containers[0].env.map((e: Obj) => e.name);
+        expect(env.sort()).toEqual(
+          ['DATABASE_URL', databasePasswordVariable(name), serviceSecretVariable(name), servicePortVariable(name)].sort(),
+        );
+      }
+    },
+  );
+
+  onRendered(
+    'let only the gateway reach the services, only the services and the migrate Job reach PostgreSQL, and every pod resolve names',
+    () => {
+      const policies = objects.filter((d) => d.kind === 'NetworkPolicy');
+      const selecting = (w: Obj, type: 'Ingress' | 'Egress') =>
+        policies.filter((p) => p.spec.policyTypes.includes(type) && matches(p.spec.podSelector, labelsOf(w)));
+      // Default deny: every pod is selected for both directions by some policy.
+      for (const w of workloads()) {
+        expect({
+          w: w.metadata.name,
+          ingress: selecting(w, 'Ingress').length > 0,
+          egress: selecting(w, 'Egress').length > 0,
+        }).toEqual({
+          w: w.metadata.name,
+          ingress: true,
+          egress: true,
+        });
+      }
+      const peersOf = (rules: Obj[] | undefined, key: 'from' | 'to') =>
+        (rules ?? []).flatMap((r) => (r[key] === undefined ? ['anyone'] : r[key].map((peer: Obj) => peer)));
+      /** The workloads whose pods a policy's ingress lets in. */
+      const allowedIn = (w: Obj) => {
+        const peers = selecting(w, 'Ingress').flatMap((p) => peersOf(p.spec.ingress, 'from'));
+        if (peers.includes('anyone')) return ['anyone'];
+        return workloads()
+          .filter((src) =>
+            peers.some((peer: Obj) => !peer.namespaceSelector && !peer.ipBlock && matches(peer.podSelector, labelsOf(src))),
+          )
+          .map((src) => src.metadata.name)
+          .sort();
+      };
+      const egressPorts = (w: Obj) =>
+        selecting(w, 'Egress').flatMap((p) => (p.spec.egress ?? []).flatMap((r: Obj) => (r.ports ?? []).map((x: Obj) => x.port)));
+      const ingress = Object.fromEntries(
+        objects.filter((d) => d.kind === 'Deployment').map((d) => [d.metadata.name, allowedIn(d)]),
+      );
+      expect(ingress).toEqual({ gateway: ['anyone'], ...Object.fromEntries(SERVICES.map(({ name }) => [name, ['gateway']])) });
+      const reachPostgres = workloads()
+        .filter((w) => egressPorts(w).includes(5432))
+        .map((w) => w.metadata.name)
+        .sort();
+      expect(reachPostgres).toEqual(['migrate', ...SERVICES.map(({ name }) => name)].sort());
+      for (const w of workloads())
+        expect({ w: w.metadata.name, dns: egressPorts(w).includes(53) }).toEqual({ w: w.metadata.name, dns: true });
+      // The gateway reaches the services on their port (named, so every service's own).
+      const gatewayEgress = selecting(find('Deployment', 'gateway'), 'Egress').flatMap((p) => p.spec.egress ?? []);
+      expect(gatewayEgress).toEqual(
+        expect.arrayContaining([
+          {
+            to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'subgraph' } } }],
+            ports: [{ protocol: 'TCP', port: 'http' }],
+          },
+        ]),
+      );
+      for (const { name } of SERVICES) expect(labelsOf(find('Deployment', name))['app.kubernetes.io/component']).toBe('subgraph');
+    },
+  );
+
+  it('keep secret values out of everything but the example, whose values are placeholders, one database and one signing Secret per service', () => {
+    expect(objects.filter((d) => d.kind === 'Secret')).toEqual([]);
+    expect(secrets.map((s) => s.metadata.name)).toEqual([
+      'migration-graph-database-admin',
+      'migration-graph-identity-provider',
+      ...SERVICES.flatMap(({ name }) => [`migration-graph-database-${name}`, `migration-graph-signing-${name}`]),
     ]);
-    for (const { doc } of secrets)
-      for (const value of Object.values(doc.stringData as Record<string, string>)) expect(value).toContain('CHANGE-ME');
+    for (const s of secrets)
+      for (const value of Object.values(s.stringData as Record<string, string>)) expect(value).toContain('CHANGE-ME');
+    for (const { name } of SERVICES) {
+      const secret = secrets.find((s) => s.metadata.name === `migration-graph-database-${name}`);
+      const url = new URL(secret?.stringData.DATABASE_URL);
+      expect({ user: url.username, password: url.password }).toEqual({ user: '', password: '' });
+    }
   });
 });
