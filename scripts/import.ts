@@ -1,7 +1,8 @@
 // npm run import -- <stock|indicators|catalogue> <file> [--revision NAME] [--skip-invalid] [--rejects FILE]
 //   [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence seen|derived|unverified] [--json]
 // Loads a bilateral migrant-stock CSV as one revision, an indicator catalogue, or indicator series
-// into migration-data, on DATABASE_URL or the embedded PostgreSQL (migrated and seeded first).
+// into migration-data, on DATABASE_URL or the embedded PostgreSQL (migrated and seeded first): the
+// one npm start runs, when it runs (left running), or one started for the import.
 // Exit codes: 0 loaded or unchanged, 1 invalid file or rows (nothing written), 2 usage, 3 another
 // import of the same target is running (--no-wait), 4 any other failure.
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../shared/src/runtime/config';
 import { printableLines } from '../shared/src/io/printable';
-import { resolveDatabase } from '../shared/src/data/resolveDatabase';
+import { type ResolvedDatabase, resolveDatabase } from '../shared/src/data/resolveDatabase';
 import { serviceDatabaseUrl } from '../shared/src/data/databaseRoles';
 import { createLogger } from '../shared/src/runtime/logger';
 import { prepareDatabase } from '../shared/src/runtime/service';
@@ -97,7 +98,14 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const log = createLogger('import', config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = await resolveDatabase(config, log);
+  let db: ResolvedDatabase;
+  try {
+    // Beside a running npm start, its embedded server is used (and left running).
+    db = await resolveDatabase(config, log, { shareRunning: true });
+  } catch (e) {
+    process.stderr.write(`[import] failed: ${printableLines((e as Error).message)}\n`);
+    return 4;
+  }
   // The import writes migration-data's tables, so it connects as that service's own role.
   const client = new Client({
     connectionString: serviceDatabaseUrl(config.database, db.url, 'migration-data'),

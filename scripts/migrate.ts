@@ -1,5 +1,6 @@
 // Creates each service's schema, runs its pending migrations and seeds its reference data once.
-// Uses DATABASE_URL, or the embedded PostgreSQL when it is not set.
+// Uses DATABASE_URL, or the embedded PostgreSQL when it is not set: the one npm start runs, when it
+// runs, or one started for this command and stopped after it.
 import { loadConfig } from '../shared/src/runtime/config';
 import { resolveDatabase } from '../shared/src/data/resolveDatabase';
 import { createLogger } from '../shared/src/runtime/logger';
@@ -9,7 +10,7 @@ import { loadServices } from '../services/definitions';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('migrate', config.logLevel);
-  const db = await resolveDatabase(config, log);
+  const db = await resolveDatabase(config, log, { shareRunning: true });
   try {
     for (const service of loadServices()) {
       const { migrations, seeds } = await prepareDatabase(service, db.url, config.database, log);

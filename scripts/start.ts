@@ -12,7 +12,7 @@ import {
   type ServiceName,
   serviceSecretVariable,
 } from '../shared/src/runtime/config';
-import { resolveDatabase, withoutDatabaseSettings } from '../shared/src/data/resolveDatabase';
+import { type ResolvedDatabase, resolveDatabase, withoutDatabaseSettings } from '../shared/src/data/resolveDatabase';
 import { createLogger } from '../shared/src/runtime/logger';
 import { prepareDatabase } from '../shared/src/runtime/service';
 import { randomServiceSecrets } from '../shared/src/auth/signing';
@@ -33,7 +33,14 @@ async function main(): Promise<void> {
     log.error(`no supergraph at ${path.relative(PROJECT_ROOT, config.supergraphPath)}: run "npm run compose"`);
     process.exit(2);
   }
-  const db = await resolveDatabase(config, log);
+  let db: ResolvedDatabase;
+  try {
+    db = await resolveDatabase(config, log);
+  } catch (error) {
+    // Such as the embedded server already running under another npm start: the message says what to do.
+    log.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
   const children: SupervisedProcess[] = [];
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {

