@@ -19,6 +19,8 @@ const apiSchema = printSchema(apiSchemaOf(supergraph));
 const SCALARS = { Date: 'string', PartialDate: 'string', ID: 'string' };
 const COMMON_SDL = fs.readFileSync(path.join(__dirname, 'shared', 'schema', 'common.graphql'), 'utf8');
 const SERVICES_DIR = path.join(__dirname, 'services');
+// From a service's generated/ folder, the shared code.
+const SHARED = '../../../../shared/src';
 // Federation 2 directives the subgraphs import: declared so that codegen can read the SDL (composition checks them).
 const FEDERATION_DIRECTIVES = `
 directive @link(url: String!, import: [String]) repeatable on SCHEMA
@@ -26,12 +28,15 @@ directive @shareable repeatable on OBJECT | FIELD_DEFINITION
 directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
 `;
 
+/** The first group of each match of a global regular expression. */
+const firstGroups = (text: string, re: RegExp): string[] => [...text.matchAll(re)].map((m) => m[1] ?? '');
+
 /** Names a module exports as `export { A, B }` or `export (type|interface|class) Name`. */
 function exportedNames(file: string): string[] {
   if (!fs.existsSync(file)) return [];
   const source = fs.readFileSync(file, 'utf8');
-  const listed = [...source.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) =>
-    m[1].split(',').map(
+  const listed = firstGroups(source, /^export (?:type )?\{([^}]*)\}/gm).flatMap((list) =>
+    list.split(',').map(
       (n) =>
         n
           .trim()
@@ -39,19 +44,43 @@ function exportedNames(file: string): string[] {
           .pop() ?? '',
     ),
   );
-  const declared = [...source.matchAll(/^export (?:type|interface|class|const) (\w+)/gm)].map((m) => m[1]);
+  const declared = firstGroups(source, /^export (?:type|interface|class|const) (\w+)/gm);
   return [...new Set([...listed, ...declared])].filter((n) => n.length > 0);
 }
 
+/** The enums a schema declares. */
+const enumsOf = (sdl: string) => new Set(firstGroups(sdl, /^enum (\w+)/gm));
+
+/** Enums whose values are stored otherwise, declared in `file` (as an object of stored values and its type), as codegen's enumValues. */
+function storedEnums(sdl: string, file: string, from: string): Record<string, string> {
+  const enums = enumsOf(sdl);
+  return Object.fromEntries(
+    exportedNames(file)
+      .filter((e) => enums.has(e))
+      .map((e) => [e, `${from}#${e}`]),
+  );
+}
+
+// The common schema's enums, declared in shared/src/graphql/enums.ts.
+const COMMON_ENUM_VALUES = storedEnums(
+  COMMON_SDL,
+  path.join(__dirname, 'shared', 'src', 'graphql', 'enums.ts'),
+  `${SHARED}/graphql/enums`,
+);
+
 /**
  * Resolver types of one service. A resolver's parent is what the field's type is made from: the
- * TypeORM entity of the same name, or a `<Type>Parent` declared in the service's resolvers/parents.ts.
+ * TypeORM entity of the same name, or a `<Type>Parent` declared in the service's resolvers/parents.ts;
+ * a country is its key, an audit entry the row of the audit log.
  */
 function serviceResolvers(name: string): Types.ConfiguredOutput {
   const dir = path.join(SERVICES_DIR, name);
   const sdl = fs.readFileSync(path.join(dir, 'schema.graphql'), 'utf8');
-  const types = new Set([...`${sdl}\n${COMMON_SDL}`.matchAll(/^(?:extend )?type (\w+)/gm)].map((m) => m[1]));
-  const mappers: Record<string, string> = { Country: '../../../../shared/src/graphql/subgraph#CountryKey' };
+  const types = new Set(firstGroups(`${sdl}\n${COMMON_SDL}`, /^(?:extend )?type (\w+)/gm));
+  const mappers: Record<string, string> = {
+    Country: `${SHARED}/graphql/subgraph#CountryKey`,
+    AuditEntry: `${SHARED}/editing/audit#AuditEntryRow`,
+  };
   for (const entity of exportedNames(path.join(dir, 'src', 'entities', 'index.ts'))) {
     if (types.has(entity)) mappers[entity] = `../entities#${entity}`;
   }
@@ -59,13 +88,11 @@ function serviceResolvers(name: string): Types.ConfiguredOutput {
     const type = parent.replace(/Parent$/, '');
     if (parent !== type && types.has(type)) mappers[type] = `../resolvers/parents#${parent}`;
   }
-  // An enum whose values are stored otherwise is declared in resolvers/enums.ts, as an object of stored values and its type.
-  const enums = new Set([...sdl.matchAll(/^enum (\w+)/gm)].map((m) => m[1]));
-  const enumValues = Object.fromEntries(
-    exportedNames(path.join(dir, 'src', 'resolvers', 'enums.ts'))
-      .filter((e) => enums.has(e))
-      .map((e) => [e, `../resolvers/enums#${e}`]),
-  );
+  // The service's own enums whose values are stored otherwise are declared in its resolvers/enums.ts.
+  const enumValues = {
+    ...COMMON_ENUM_VALUES,
+    ...storedEnums(sdl, path.join(dir, 'src', 'resolvers', 'enums.ts'), '../resolvers/enums'),
+  };
   return {
     schema: [FEDERATION_DIRECTIVES, sdl, COMMON_SDL],
     plugins: [

@@ -1,8 +1,9 @@
 import type { BaseContext } from '@apollo/server';
 import { SERVICE_NAMES, type ServiceName } from '../shared/src/runtime/config';
-import type { ServiceDefinition } from '../shared/src/runtime/service';
+import type { DeclaredService, ServiceDefinition } from '../shared/src/runtime/service';
 
-type AnyDefinition = ServiceDefinition<BaseContext>;
+/** Every services/<name>/src/service.ts exports what defineService made of its declaration. */
+type AnyDefinition = ServiceDefinition<BaseContext> & Pick<DeclaredService<unknown>, 'schemaFile' | 'migrations' | 'resolvers'>;
 
 /**
  * The service definitions, in port order (as shared/src/runtime/registry.ts lists them), or only the ones

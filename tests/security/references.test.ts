@@ -192,7 +192,7 @@ describe('references across services', () => {
           log,
           // A later resolver map overrides the same field of an earlier one.
           schema: buildServiceSchema(processesDefinition.schemaFile, [
-            ...processesResolvers,
+            processesResolvers,
             {
               ConsultativeProcess: {
                 __resolveReference: (ref: { code: string }, ctx: ProcessesContext) => ctx.loaders.process.load(ref.code),

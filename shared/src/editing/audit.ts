@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { canReadRestricted, type Identity, requireAdmin } from '../auth/identity';
+import type { AuditAction } from '../graphql/enums';
 import type { Row } from './validation';
 import type { EditableTable } from './writes';
 
@@ -17,8 +18,6 @@ export function auditKey(values: unknown[]): string {
   return values.map((v) => String(v).trim()).join('/');
 }
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'restore';
-
 /** Appends one entry to the schema's audit log, in the caller's transaction. */
 export async function writeAudit(
   m: EntityManager,
@@ -31,6 +30,7 @@ export async function writeAudit(
   );
 }
 
+/** An entry of the audit log, as the AuditEntry type's resolvers receive it. */
 export interface AuditEntryRow {
   id: string;
   at: Date;
@@ -59,24 +59,28 @@ export function historyLoader(ds: DataSource, schema: string) {
 
 export type HistoryLoader = ReturnType<typeof historyLoader>;
 
-/** The `history` field of an editable type: admins only. */
+/** The `history` field of an editable type: admins only. The record is the entity, or any object with its key's properties. */
 export function historyField<E extends ObjectLiteral>(table: EditableTable<E>) {
-  return (record: E, _: unknown, ctx: { identity: Identity; loaders: { history: HistoryLoader } }) => {
+  return (
+    record: { [P in keyof E]?: unknown },
+    _: unknown,
+    ctx: { identity: Identity; loaders: { history: HistoryLoader } },
+  ): Promise<AuditEntryRow[]> => {
     requireAdmin(ctx.identity);
     return ctx.loaders.history.load(JSON.stringify([table.entity, auditKey(table.key.map((k) => record[k.property]))]));
   };
 }
 
-/** A field that only signed-in callers (partners and above) may read; null for anonymous callers. */
-export function restrictedField<E extends ObjectLiteral>(property: keyof E & string) {
-  return (record: E, _: unknown, ctx: { identity: Identity }) =>
-    canReadRestricted(ctx.identity) ? (record[property] ?? null) : null;
-}
+/** The `internalNote` field of an editable type: signed-in callers (partners and above) only; null for anonymous callers. */
+export const internalNoteField = (
+  record: { internalNote: string | null },
+  _: unknown,
+  ctx: { identity: Identity },
+): string | null => (canReadRestricted(ctx.identity) ? record.internalNote : null);
 
-/** Resolvers of the AuditEntry type, the same in every service. */
+/** Resolvers of the AuditEntry type, the same in every service (its action is an enum of stored values, see graphql/enums). */
 export const auditEntryResolvers = {
   at: (a: AuditEntryRow) => (a.at instanceof Date ? a.at.toISOString() : String(a.at)),
-  action: (a: AuditEntryRow) => a.action.toUpperCase(),
   before: (a: AuditEntryRow) => (a.before === null ? null : JSON.stringify(a.before)),
   after: (a: AuditEntryRow) => (a.after === null ? null : JSON.stringify(a.after)),
 };

@@ -3,6 +3,7 @@ import { textProblem, urlProblem } from '../graphql/arguments';
 import { earliestDay, isCalendarDay, isPartialDate, latestDay } from '../graphql/scalars';
 import { isKnownCountryCode } from '../reference/countries';
 import { COUNTRY_CODE, type IdentifierFormat, isValid, normalise } from '../reference/identifiers';
+import { asStored, Confidence } from '../graphql/enums';
 
 /**
  * Input validation for the services' mutations: a rule per field, keyed by the entity property it
@@ -38,16 +39,12 @@ export type FieldRules<E extends object = Record<string, unknown>> = { [P in key
 /** The longest link any record stores. */
 export const URL_MAX_LENGTH = 2000;
 
-/** GraphQL's Confidence enum to the stored value; every editable record carries one. */
-export const CONFIDENCE_VALUES: Record<string, string> = { SEEN: 'seen', DERIVED: 'derived', UNVERIFIED: 'unverified' };
-export const LANGUAGE_VALUES: Record<string, string> = { EN: 'en', FR: 'fr' };
-
 /**
  * The provenance and editorial fields of every editable record. A record entered without a
  * confidence is UNVERIFIED: nothing becomes a fact by omission.
  */
 export const PROVENANCE_RULES = {
-  confidence: { kind: 'enum', values: CONFIDENCE_VALUES, required: true, default: 'UNVERIFIED' },
+  confidence: { kind: 'enum', values: asStored(Confidence), required: true, default: Confidence.UNVERIFIED },
   source: { kind: 'text', max: 2000 },
   notes: { kind: 'text', max: 4000 },
   internalNote: { kind: 'text', max: 4000 },

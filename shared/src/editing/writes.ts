@@ -51,20 +51,48 @@ export const serialKey = (field = 'id', property = 'id'): KeyPart => ({
   },
 });
 
+/**
+ * Records of an entity that hold another record's key in one property, by what they are called in
+ * messages. Table and column come from TypeORM's metadata, and so does whether the rows are soft
+ * deleted (a delete date column).
+ */
+export interface Reference {
+  target: EntityTarget<ObjectLiteral>;
+  property: string;
+  what: string;
+}
+
+/** A reference, its property checked against the entity. */
+export function reference<T extends ObjectLiteral>(target: new () => T, property: keyof T & string, what: string): Reference {
+  return { target, property, what };
+}
+
 /** A record that editors change; rows referencing it are listed so a delete cannot orphan them. */
 export interface EditableTable<E extends ObjectLiteral> {
   service: ServiceName;
+  /** The service's Postgres schema, where its audit log is. */
   schema: string;
-  table: string;
   /** The GraphQL type, also the audit entry's entity name. */
   entity: string;
+  /** The entity: its table and columns come from TypeORM's metadata. */
   target: EntityTarget<E>;
   key: KeyPart[];
-  /** Rows of the same schema that refer to this record; `softDeletes: false` for tables that are never deleted. */
-  dependents?: { table: string; column: string; what: string; softDeletes?: boolean }[];
+  /** Records of the same schema that refer to this record by its key. */
+  dependents?: Reference[];
 }
 
-const qualified = (t: { schema: string; table: string }) => `${q(t.schema)}.${q(t.table)}`;
+/** The schema-qualified, quoted table of an entity, from TypeORM's metadata. */
+function qualified(ds: DataSource, target: EntityTarget<ObjectLiteral>): string {
+  const { schema, tableName, name } = ds.getMetadata(target);
+  if (!schema) throw new Error(`${name} has no schema: the data source sets one`);
+  return `${q(schema)}.${q(tableName)}`;
+}
+
+/** The condition that keeps the live rows of an entity: those not soft deleted, when it can be. */
+function liveRows(ds: DataSource, target: EntityTarget<ObjectLiteral>): string {
+  const deleted = ds.getMetadata(target).deleteDateColumn;
+  return deleted ? ` AND ${q(deleted.databaseName)} IS NULL` : '';
+}
 
 /** Translates constraint violations the checks before the write could not see. */
 function translateDbError(error: unknown, entity: string): never {
@@ -121,26 +149,24 @@ export function readKey(table: EditableTable<ObjectLiteral>, input: Record<strin
 /** The live (not deleted) row, as JSON, without a lock: used to validate an update before it is written. */
 export async function currentRow(m: EntityManager, table: EditableTable<ObjectLiteral>, key: unknown[]): Promise<Row | null> {
   const rows: { row: Row }[] = await m.query(
-    `SELECT to_jsonb(t) AS row FROM ${qualified(table)} t WHERE ${keyWhere(m.connection, table, 't', 1)} AND t."deleted_at" IS NULL`,
+    `SELECT to_jsonb(t) AS row FROM ${qualified(m.connection, table.target)} t WHERE ${keyWhere(m.connection, table, 't', 1)} AND t."deleted_at" IS NULL`,
     key,
   );
   return rows[0]?.row ?? null;
 }
 
 /**
- * Fails unless a live row of another table of the same schema has this key; takes a share lock on
- * it so that a concurrent delete of the parent waits for this transaction.
+ * Fails unless a live record of another entity of the same schema has this value in the property
+ * `ref` names (its key); takes a share lock on it so that a concurrent delete of the parent waits
+ * for this transaction.
  */
-export async function requireLive(
-  m: EntityManager,
-  p: Problems,
-  field: string,
-  ref: { schema: string; table: string; column: string; what: string; softDeletes?: boolean },
-  value: unknown,
-): Promise<void> {
+export async function requireLive(m: EntityManager, p: Problems, field: string, ref: Reference, value: unknown): Promise<void> {
   if (value === undefined || value === null) return;
-  const live = ref.softDeletes === false ? '' : ' AND "deleted_at" IS NULL';
-  const rows: unknown[] = await m.query(`SELECT 1 FROM ${qualified(ref)} WHERE ${q(ref.column)} = $1${live} FOR SHARE`, [value]);
+  const column = columnOf(m.connection, ref.target, ref.property);
+  const rows: unknown[] = await m.query(
+    `SELECT 1 FROM ${qualified(m.connection, ref.target)} WHERE ${q(column)} = $1${liveRows(m.connection, ref.target)} FOR SHARE`,
+    [value],
+  );
   if (rows.length === 0) p.add(field, `no ${ref.what} has the key "${String(value)}"`);
 }
 
@@ -160,7 +186,7 @@ async function explainMiss(
   wantDeleted: boolean,
 ): Promise<never> {
   const rows: { version: number; deleted: boolean }[] = await m.query(
-    `SELECT t."version", t."deleted_at" IS NOT NULL AS deleted FROM ${qualified(table)} t WHERE ${keyWhere(m.connection, table, 't', 1)}`,
+    `SELECT t."version", t."deleted_at" IS NOT NULL AS deleted FROM ${qualified(m.connection, table.target)} t WHERE ${keyWhere(m.connection, table, 't', 1)}`,
     key,
   );
   const label = `${table.entity} ${auditKey(key)}`;
@@ -225,7 +251,7 @@ export async function createRecord<E extends ObjectLiteral>(
     const columns = Object.keys(row);
     const inserted = await returning<{ after: Row }>(
       m,
-      `INSERT INTO ${qualified(table)} AS t (${columns.map(q).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
+      `INSERT INTO ${qualified(ctx.ds, table.target)} AS t (${columns.map(q).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
          RETURNING to_jsonb(t) AS after`,
       columns.map((c) => row[c]),
     ).catch((e: unknown) => translateDbError(e, table.entity));
@@ -271,8 +297,8 @@ export async function updateRecord<E extends ObjectLiteral>(
     const sets = [...columns.map((c, i) => `${q(c)} = $${first + i}`), `"version" = t."version" + 1`];
     const rows = await returning<{ before: Row; after: Row }>(
       m,
-      `UPDATE ${qualified(table)} AS t SET ${sets.join(', ')}
-         FROM ${qualified(table)} AS prior
+      `UPDATE ${qualified(ctx.ds, table.target)} AS t SET ${sets.join(', ')}
+         FROM ${qualified(ctx.ds, table.target)} AS prior
          WHERE ${keyWhere(ctx.ds, table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS NULL
            AND ${keyJoin(ctx.ds, table, 'prior', 't')}
          RETURNING to_jsonb(prior) AS before, to_jsonb(t) AS after`,
@@ -308,12 +334,12 @@ export async function setDeleted<E extends ObjectLiteral>(
     // Lock the row first: a child written at the same time holds a share lock on it (requireLive),
     // so the count below runs only after that child committed or rolled back, and a child arriving
     // later waits for this delete and then finds its parent gone.
-    await m.query(`SELECT 1 FROM ${qualified(table)} t WHERE ${keyWhere(ctx.ds, table, 't', 1)} FOR UPDATE`, key);
+    await m.query(`SELECT 1 FROM ${qualified(ctx.ds, table.target)} t WHERE ${keyWhere(ctx.ds, table, 't', 1)} FOR UPDATE`, key);
     if (deleted) {
       for (const dep of table.dependents ?? []) {
         const [{ n }]: { n: number }[] = await m.query(
-          `SELECT count(*)::int AS n FROM ${q(table.schema)}.${q(dep.table)}
-           WHERE ${q(dep.column)} = $1${dep.softDeletes === false ? '' : ' AND "deleted_at" IS NULL'}`,
+          `SELECT count(*)::int AS n FROM ${qualified(ctx.ds, dep.target)}
+           WHERE ${q(columnOf(ctx.ds, dep.target, dep.property))} = $1${liveRows(ctx.ds, dep.target)}`,
           [key[0]],
         );
         if (n > 0) throw conflict(`${table.entity} ${auditKey(key)} still has ${n} ${dep.what}: delete them first`);
@@ -321,8 +347,8 @@ export async function setDeleted<E extends ObjectLiteral>(
     }
     const rows = await returning<{ before: Row; after: Row }>(
       m,
-      `UPDATE ${qualified(table)} AS t SET "deleted_at" = ${deleted ? 'now()' : 'NULL'}, "version" = t."version" + 1
-       FROM ${qualified(table)} AS prior
+      `UPDATE ${qualified(ctx.ds, table.target)} AS t SET "deleted_at" = ${deleted ? 'now()' : 'NULL'}, "version" = t."version" + 1
+       FROM ${qualified(ctx.ds, table.target)} AS prior
        WHERE ${keyWhere(ctx.ds, table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS ${deleted ? 'NULL' : 'NOT NULL'}
          AND ${keyJoin(ctx.ds, table, 'prior', 't')}
        RETURNING to_jsonb(prior) AS before, to_jsonb(t) AS after`,
@@ -343,16 +369,31 @@ export async function setDeleted<E extends ObjectLiteral>(
   });
 }
 
-/** The four mutations of one editable type, as resolvers returning `{ [payloadField]: record }`. */
-export function mutationResolvers<E extends ObjectLiteral>(spec: EditableSpec<E>, payloadField: string) {
-  type Args = { input: Record<string, unknown> };
+const SPECS = new WeakMap<object, EditableSpec<ObjectLiteral>>();
+
+/** The spec behind a resolver made by mutationResolvers: its field rules, for checks that compare them with the schema. */
+export function specOf(resolver: unknown): EditableSpec<ObjectLiteral> | undefined {
+  return typeof resolver === 'function' ? SPECS.get(resolver) : undefined;
+}
+
+/**
+ * The four mutations of one editable type, as resolvers returning `{ [payloadField]: record }`: a
+ * service's Mutation map, typed with its generated MutationResolvers, checks the payload's field
+ * and the record's type against the schema.
+ */
+export function mutationResolvers<E extends ObjectLiteral, K extends string>(spec: EditableSpec<E>, payloadField: K) {
+  type Payload = { [P in K]: E };
   const wrap =
     (run: (ctx: EditContext, input: Record<string, unknown>) => Promise<E>) =>
-    async (_: unknown, args: Args, ctx: EditContext) => ({ [payloadField]: await run(ctx, args.input) });
-  return {
+    async (_: unknown, args: { input: Record<string, unknown> }, ctx: EditContext): Promise<Payload> =>
+      // A computed key widens to an index signature: the object has exactly the one field K.
+      ({ [payloadField]: await run(ctx, args.input) }) as Payload;
+  const resolvers = {
     create: wrap((ctx, input) => createRecord(ctx, spec, input)),
     update: wrap((ctx, input) => updateRecord(ctx, spec, input)),
     delete: wrap((ctx, input) => setDeleted(ctx, spec, input, true)),
     restore: wrap((ctx, input) => setDeleted(ctx, spec, input, false)),
   };
+  for (const resolver of Object.values(resolvers)) SPECS.set(resolver, spec as EditableSpec<ObjectLiteral>);
+  return resolvers;
 }

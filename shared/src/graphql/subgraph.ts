@@ -26,6 +26,7 @@ import { guardResolvers } from './requestBudget';
 import { isolateEntities } from './entities';
 import { toProvenance, type ProvenanceColumns } from '../reference/provenance';
 import { PROJECT_ROOT } from '../runtime/config';
+import { AuditAction, Confidence, Language } from './enums';
 
 const COMMON_SDL = fs.readFileSync(path.join(PROJECT_ROOT, 'shared', 'schema', 'common.graphql'), 'utf8');
 
@@ -66,16 +67,19 @@ export function countryReferences(codes: readonly string[]): ({ code: string } |
 export const commonResolvers = {
   Date: DateScalar,
   PartialDate: PartialDateScalar,
+  Confidence,
+  Language,
+  AuditAction,
   Country: {
     // A code not in the reference list is a dangling reference: an error says so, not a silent null.
     // Async, so the error fails only this representation: a synchronous throw fails the whole batch.
     __resolveReference: async (representation: { code: string }) => countryReference(representation.code),
     iso2: (c: CountryParent) => ref(c)?.iso2 ?? null,
     m49: (c: CountryParent) => ref(c)?.m49 ?? null,
-    name: (c: CountryParent, args: { lang?: 'EN' | 'FR' }) => {
+    name: (c: CountryParent, args: { lang?: Language }) => {
       const country = ref(c);
       if (!country) return c.code;
-      return args.lang === 'FR' ? (country.nameFr ?? country.name) : country.name;
+      return args.lang === Language.FR ? (country.nameFr ?? country.name) : country.name;
     },
     region: (c: CountryParent) => ref(c)?.region ?? null,
     subregion: (c: CountryParent) => ref(c)?.subregion ?? null,
@@ -83,18 +87,6 @@ export const commonResolvers = {
     isoCode: (c: CountryParent) => ref(c)?.isoCode ?? false,
   },
 };
-
-/** An enum's values for a mutation's field rule: GraphQL hands mutations the stored value already, which the rule keeps. */
-export function asStored(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.values(values).map((stored) => [stored, stored]));
-}
-
-/** A stored value as one of an enum's stored values, for a field whose column the entity types as text; any other value fails the field. */
-export function storedEnum<T extends string>(values: Record<string, T>, value: string): T {
-  const known = Object.values(values).find((v) => v === value);
-  if (known === undefined) throw new Error(`"${value}" is not a stored value of this enum`);
-  return known;
-}
 
 /** The `provenance` field of any entity stored with source, confidence and notes columns. */
 export const provenanceField = (row: ProvenanceColumns) => toProvenance(row);
@@ -129,7 +121,7 @@ const NO_TYPE_DEFS: DocumentNode = { kind: Kind.DOCUMENT, definitions: [] };
 
 /**
  * The subgraph of one service: the common types and their resolvers, then the service's schema and
- * resolver maps (several when parts of it are typed apart, such as the shared editing fields).
+ * resolver map (a later map given after it overrides the fields it names, as tests do).
  */
 export function buildServiceSchema(schemaFile: string, resolvers: ServiceResolvers | readonly ServiceResolvers[]): GraphQLSchema {
   const serviceTypeDefs = parse(fs.readFileSync(schemaFile, 'utf8'));

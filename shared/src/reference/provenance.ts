@@ -1,5 +1,4 @@
-/** How sure the reference data is of a fact (see the data README): its weakest field decides. */
-export type Confidence = 'seen' | 'derived' | 'unverified';
+import { Confidence, isStored } from '../graphql/enums';
 
 export interface ProvenanceColumns {
   source: string | null;
@@ -13,7 +12,7 @@ export interface SourceRef {
 }
 
 export interface Provenance {
-  confidence: 'SEEN' | 'DERIVED' | 'UNVERIFIED';
+  confidence: Confidence;
   verified: boolean;
   sources: SourceRef[];
   /** False when a citation says its URL was not recorded: seen, but not yet re-findable. */
@@ -45,14 +44,12 @@ export function parseSources(source: string | null): SourceRef[] {
  * few rows keep a stronger confidence while their notes flag one field: the notes win.
  */
 export function isVerified(row: ProvenanceColumns): boolean {
-  return row.confidence !== 'unverified' && !/\bunverified\b/i.test(row.notes ?? '');
+  return row.confidence !== Confidence.UNVERIFIED && !/\bunverified\b/i.test(row.notes ?? '');
 }
 
 export function toProvenance(row: ProvenanceColumns): Provenance {
-  const confidence = row.confidence.toUpperCase();
-  if (confidence !== 'SEEN' && confidence !== 'DERIVED' && confidence !== 'UNVERIFIED') {
-    throw new Error(`Unknown confidence "${row.confidence}"`);
-  }
+  const { confidence } = row;
+  if (!isConfidence(confidence)) throw new Error(`Unknown confidence "${confidence}"`);
   return {
     confidence,
     verified: isVerified(row),
@@ -63,5 +60,5 @@ export function toProvenance(row: ProvenanceColumns): Provenance {
 }
 
 export function isConfidence(value: string): value is Confidence {
-  return value === 'seen' || value === 'derived' || value === 'unverified';
+  return isStored(Confidence, value);
 }

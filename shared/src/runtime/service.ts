@@ -19,7 +19,7 @@ import { migrationsIn } from '../data/migrationFiles';
 import { provisionServiceRole, serviceDatabaseUrl } from '../data/databaseRoles';
 import type { SeedResult } from '../data/seed';
 import { ANONYMOUS, type Identity } from '../auth/identity';
-import { buildServiceSchema, createSubgraphServer } from '../graphql/subgraph';
+import { buildServiceSchema, createSubgraphServer, type ServiceResolvers } from '../graphql/subgraph';
 import { verifySignedRequest } from '../auth/signing';
 import { bindRequest } from '../graphql/requestBudget';
 
@@ -30,7 +30,8 @@ import { bindRequest } from '../graphql/requestBudget';
 export interface ServiceDeclaration<TLoaders> {
   name: ServiceName;
   entities: MixedList<EntityClass>;
-  resolvers: Parameters<typeof buildServiceSchema>[1];
+  /** The service's resolver map, typed with its generated Resolvers. */
+  resolvers: ServiceResolvers;
   /** Fresh DataLoaders for one request. */
   createLoaders(ds: DataSource): TLoaders;
   seed(ds: DataSource, log: Logger): Promise<SeedResult | SeedResult[]>;
@@ -48,6 +49,7 @@ export interface ServiceContext<TLoaders> {
 export type DeclaredService<TLoaders> = ServiceDefinition<ServiceContext<TLoaders>> & {
   schemaFile: string;
   migrations: MigrationClass[];
+  resolvers: ServiceDeclaration<TLoaders>['resolvers'];
 };
 
 /** Turns a service's declaration into the definition the orchestrator, the scripts and the tests run. */
@@ -60,6 +62,7 @@ export function defineService<TLoaders>(service: ServiceDeclaration<TLoaders>): 
     schema,
     schemaFile,
     migrations,
+    resolvers: service.resolvers,
     createDataSource: (url, database, log) =>
       createServiceDataSource({
         url,

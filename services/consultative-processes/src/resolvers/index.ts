@@ -1,18 +1,13 @@
 import { COUNTRIES } from '../../../../shared/src/reference/countries';
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
-import { countryReference, provenanceField, type ServiceResolvers, storedEnum } from '../../../../shared/src/graphql/subgraph';
+import { countryReference, provenanceField } from '../../../../shared/src/graphql/subgraph';
+import { Language, storedEnum } from '../../../../shared/src/graphql/enums';
 import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/graphql/arguments';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
+import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { meetingTable, membershipTable, Mutation, participationTable, processTable } from './mutations';
 import type { Context } from '../context';
-import {
-  ConsultativeProcess,
-  type Meeting,
-  type OrganizationMembership,
-  type ProcessParticipation,
-  RegionalOrganization,
-} from '../entities';
+import { ConsultativeProcess, type OrganizationMembership, RegionalOrganization } from '../entities';
 import type { CountryFilter, Resolvers } from '../generated/resolvers';
 import { MeetingTheme, MembershipType, ParticipantRole, ProcessScope, ProcessStatus } from './enums';
 import {
@@ -45,8 +40,8 @@ async function memberCodes(ctx: Context, memberOf: string, filter: CountryFilter
   throw notFound(`No regional organisation or consultative process has the code "${code}"`);
 }
 
-/** The service's own fields, checked against its schema by the generated types. */
-const serviceResolvers: Resolvers = {
+/** The service's fields, checked against its schema by the generated types. */
+export const resolvers: Resolvers = {
   MembershipType,
   ProcessScope,
   ProcessStatus,
@@ -111,6 +106,9 @@ const serviceResolvers: Resolvers = {
       return toConnection(rows, total, page);
     },
   },
+  Mutation,
+  AuditEntry: auditEntryResolvers,
+
   Country: {
     organizationMemberships: async (c, args, ctx) => {
       const day = asOfArg(args.asOf);
@@ -123,8 +121,8 @@ const serviceResolvers: Resolvers = {
   RegionalOrganization: {
     __resolveReference: async (ref, ctx) =>
       existingRecord('RegionalOrganization', ref.code, await ctx.loaders.organization.load(ref.code)),
-    name: (o, args) => (args.lang === 'FR' ? (o.frenchName ?? o.name) : o.name),
-    acronym: (o, args) => (args.lang === 'FR' ? (o.frenchAcronym ?? o.code) : o.code),
+    name: (o, args) => (args.lang === Language.FR ? (o.frenchName ?? o.name) : o.name),
+    acronym: (o, args) => (args.lang === Language.FR ? (o.frenchAcronym ?? o.code) : o.code),
     members: async (o, args, ctx) => {
       const day = asOfArg(args.asOf);
       return (await ctx.loaders.membershipsByOrganization.load(o.code)).filter(
@@ -144,12 +142,14 @@ const serviceResolvers: Resolvers = {
     to: (m) => m.toDate,
     activeOn: (m, args) => activeOn(m, asOfArg(args.date)),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(membershipTable),
   },
   ConsultativeProcess: {
     __resolveReference: async (ref, ctx) =>
       existingRecord('ConsultativeProcess', ref.code, await ctx.loaders.process.load(ref.code)),
     name: (p, args) => {
-      if (args.lang !== 'FR') return p.name;
+      if (args.lang !== Language.FR) return p.name;
       // The only French name the sources give is an alias of MIDCAS ("Dialogue sur la migration ...").
       return p.aliases.find((a) => /^Dialogue sur /i.test(a)) ?? p.name;
     },
@@ -161,12 +161,16 @@ const serviceResolvers: Resolvers = {
     },
     meetings: (p, _, ctx) => ctx.loaders.meetingsByProcess.load(p.code),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(processTable),
   },
   ProcessParticipation: {
     process: async (x, _, ctx) =>
       existingRecord('ConsultativeProcess', x.processCode, await ctx.loaders.process.load(x.processCode)),
     country: (x) => countryReference(x.countryCode),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(participationTable),
   },
   Meeting: {
     __resolveReference: async (ref, ctx) => existingRecord('Meeting', ref.id, await ctx.loaders.meeting.load(ref.id)),
@@ -174,26 +178,7 @@ const serviceResolvers: Resolvers = {
       existingRecord('ConsultativeProcess', m.processCode, await ctx.loaders.process.load(m.processCode)),
     country: (m) => countryReference(m.countryCode),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(meetingTable),
   },
 };
-
-// The editing fields come from the shared editing engine, which types them itself.
-const editingResolvers: ServiceResolvers = {
-  Mutation,
-  AuditEntry: auditEntryResolvers,
-  OrganizationMembership: {
-    internalNote: restrictedField<OrganizationMembership>('internalNote'),
-    history: historyField(membershipTable),
-  },
-  ConsultativeProcess: {
-    internalNote: restrictedField<ConsultativeProcess>('internalNote'),
-    history: historyField(processTable),
-  },
-  ProcessParticipation: {
-    internalNote: restrictedField<ProcessParticipation>('internalNote'),
-    history: historyField(participationTable),
-  },
-  Meeting: { internalNote: restrictedField<Meeting>('internalNote'), history: historyField(meetingTable) },
-};
-
-export const resolvers = [serviceResolvers, editingResolvers];

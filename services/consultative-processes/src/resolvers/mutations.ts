@@ -5,12 +5,14 @@ import {
   type EditableTable,
   identifierKey,
   mutationResolvers,
+  reference,
   requireLive,
   serialKey,
 } from '../../../../shared/src/editing/writes';
 import { named, ORGANIZATION_CODE, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
-import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation } from '../entities';
-import { asStored } from '../../../../shared/src/graphql/subgraph';
+import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from '../entities';
+import { asStored } from '../../../../shared/src/graphql/enums';
+import type { MutationResolvers } from '../generated/resolvers';
 import { MeetingTheme, MembershipType, ParticipantRole, ProcessScope, ProcessStatus } from './enums';
 import { registered } from '../../../../shared/src/runtime/registry';
 
@@ -19,36 +21,32 @@ const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 const MEETING_KINDS = Object.fromEntries(
   ['ministerial', 'regional', 'thematic_working_group', 'global', 'mission'].map((k) => [k, k]),
 );
-const PROCESS_REF = { schema: SCHEMA, table: 'consultative_process', column: 'code', what: 'consultative process' };
+const PROCESS_REF = reference(ConsultativeProcess, 'code', 'consultative process');
 
 export const processTable: EditableTable<ConsultativeProcess> = {
   ...base,
-  table: 'consultative_process',
   entity: 'ConsultativeProcess',
   target: ConsultativeProcess,
   key: [identifierKey('code', PROCESS_CODE, spelled(PROCESS_CODE, 'MIDWA'))],
   dependents: [
-    { table: 'process_participation', column: 'process_code', what: 'participation(s)' },
-    { table: 'meeting', column: 'process_code', what: 'meeting(s)' },
+    reference(ProcessParticipation, 'processCode', 'participation(s)'),
+    reference(Meeting, 'processCode', 'meeting(s)'),
   ],
 };
 export const membershipTable: EditableTable<OrganizationMembership> = {
   ...base,
-  table: 'organization_membership',
   entity: 'OrganizationMembership',
   target: OrganizationMembership,
   key: [serialKey()],
 };
 export const participationTable: EditableTable<ProcessParticipation> = {
   ...base,
-  table: 'process_participation',
   entity: 'ProcessParticipation',
   target: ProcessParticipation,
   key: [serialKey()],
 };
 export const meetingTable: EditableTable<Meeting> = {
   ...base,
-  table: 'meeting',
   entity: 'Meeting',
   target: Meeting,
   key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID, 'MIDWA-2024-ABUJA'))],
@@ -102,7 +100,7 @@ const membershipSpec: EditableSpec<OrganizationMembership> = {
       m,
       p,
       'organization',
-      { schema: SCHEMA, table: 'regional_organization', column: 'code', what: 'regional organisation', softDeletes: false },
+      reference(RegionalOrganization, 'code', 'regional organisation'),
       row.organization_code,
     );
   },
@@ -153,7 +151,7 @@ const membership = mutationResolvers(membershipSpec, 'membership');
 const participation = mutationResolvers(participationSpec, 'participation');
 const meeting = mutationResolvers(meetingSpec, 'meeting');
 
-export const Mutation = {
+export const Mutation: Required<MutationResolvers> = {
   createConsultativeProcess: process.create,
   updateConsultativeProcess: process.update,
   deleteConsultativeProcess: process.delete,

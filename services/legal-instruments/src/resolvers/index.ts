@@ -1,20 +1,16 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
-import {
-  countryReference,
-  countryReferences,
-  provenanceField,
-  type ServiceResolvers,
-} from '../../../../shared/src/graphql/subgraph';
+import { countryReference, countryReferences, provenanceField } from '../../../../shared/src/graphql/subgraph';
+import { Language } from '../../../../shared/src/graphql/enums';
 import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
 import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
-import { type LegalInstrument, Publication, type Training, type TreatyAction, TreatyCoverage } from '../entities';
+import { type LegalInstrument, Publication, type TreatyAction, TreatyCoverage } from '../entities';
 import { findInstruments, findTrainings, findTreatyActions } from '../entities/queries';
 import { type InstrumentFrame, statusesOf, treatyStatus } from './treatyStatus';
 import type { Resolvers } from '../generated/resolvers';
 import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
+import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { instrumentTable, Mutation, publicationTable, trainingTable, treatyActionTable } from './mutations';
 
 /** Instrument codes are upper-case letters, digits and hyphens (ICRMW, AU-KAMPALA, ILO-C097). */
@@ -54,8 +50,8 @@ function yearArg(value: number | null | undefined, field: string): number | unde
   return value == null ? undefined : intArg(value, field, 1900, 2100);
 }
 
-/** The service's own fields, checked against its schema by the generated types. */
-const serviceResolvers: Resolvers = {
+/** The service's fields, checked against its schema by the generated types. */
+export const resolvers: Resolvers = {
   InstrumentKind,
   InstrumentScope,
   InstrumentStatus,
@@ -111,6 +107,8 @@ const serviceResolvers: Resolvers = {
     treatyCoverage: (_, __, ctx) => ctx.ds.getRepository(TreatyCoverage).find({ order: { instrumentCode: 'ASC' } }),
     publications: (_, __, ctx) => ctx.ds.getRepository(Publication).find({ order: { id: 'ASC' } }),
   },
+  Mutation,
+  AuditEntry: auditEntryResolvers,
   Country: {
     treatyActions: async (c, args, ctx) => {
       const code = args.instrument ? (await requireInstrument(ctx, args.instrument)).code : null;
@@ -153,9 +151,9 @@ const serviceResolvers: Resolvers = {
     __resolveReference: async (ref, ctx) =>
       existingRecord('LegalInstrument', ref.code, await ctx.loaders.instrument.load(ref.code)),
     entryIntoForce: (i) => i.entryIntoForceDate,
-    title: (i, args) => (args.lang === 'FR' ? (i.titleFr ?? i.title) : i.title),
-    shortTitle: (i, args) => (args.lang === 'FR' && i.titleFr !== null ? (i.shortTitleFr ?? i.shortTitle) : i.shortTitle),
-    titleLanguages: (i) => (i.titleFr !== null ? ['EN', 'FR'] : ['EN']),
+    title: (i, args) => (args.lang === Language.FR ? (i.titleFr ?? i.title) : i.title),
+    shortTitle: (i, args) => (args.lang === Language.FR && i.titleFr !== null ? (i.shortTitleFr ?? i.shortTitle) : i.shortTitle),
+    titleLanguages: (i) => (i.titleFr !== null ? [Language.EN, Language.FR] : [Language.EN]),
     treatyActions: async (i, args, ctx) => {
       const country = args.country ? countryCodeArg(args.country, 'country') : null;
       const actions = await ctx.loaders.actionsByInstrument.load(i.code);
@@ -175,12 +173,16 @@ const serviceResolvers: Resolvers = {
         .filter((s) => s.status === 'PARTY' || (args.includeSignatories && s.status === 'SIGNATORY'));
     },
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(instrumentTable),
   },
   TreatyAction: {
     instrument: async (a, _, ctx) =>
       existingRecord('LegalInstrument', a.instrumentCode, await ctx.loaders.instrument.load(a.instrumentCode)),
     country: (a) => countryReference(a.countryCode),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(treatyActionTable),
   },
   TreatyStatus: {
     instrument: async (s, _, ctx) =>
@@ -199,24 +201,14 @@ const serviceResolvers: Resolvers = {
     country: (t) => countryReference(t.countryCode),
     location: (t) => countryReference(t.locationCode),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(trainingTable),
   },
   Publication: {
     __resolveReference: async (ref, ctx) => existingRecord('Publication', ref.id, await ctx.loaders.publication.load(ref.id)),
-    // The column's CHECK allows en and fr only.
-    language: (p) => (p.language === null ? null : p.language === 'fr' ? 'FR' : 'EN'),
     countries: (p) => countryReferences(p.countries),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(publicationTable),
   },
 };
-
-// The editing fields come from the shared editing engine, which types them itself.
-const editingResolvers: ServiceResolvers = {
-  Mutation,
-  AuditEntry: auditEntryResolvers,
-  LegalInstrument: { internalNote: restrictedField<LegalInstrument>('internalNote'), history: historyField(instrumentTable) },
-  TreatyAction: { internalNote: restrictedField<TreatyAction>('internalNote'), history: historyField(treatyActionTable) },
-  Training: { internalNote: restrictedField<Training>('internalNote'), history: historyField(trainingTable) },
-  Publication: { internalNote: restrictedField<Publication>('internalNote'), history: historyField(publicationTable) },
-};
-
-export const resolvers = [serviceResolvers, editingResolvers];

@@ -1,15 +1,17 @@
-import { checkOrder, LANGUAGE_VALUES, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
+import { checkOrder, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
 import {
   type EditableSpec,
   type EditableTable,
   identifierKey,
   mutationResolvers,
+  reference,
   requireLive,
   serialKey,
 } from '../../../../shared/src/editing/writes';
 import { INSTRUMENT_CODE, named, RECORD_ID, RECORD_YEARS, spelled } from '../../../../shared/src/reference/identifiers';
 import { LegalInstrument, Publication, Training, TreatyAction } from '../entities';
-import { asStored } from '../../../../shared/src/graphql/subgraph';
+import { asStored, Language } from '../../../../shared/src/graphql/enums';
+import type { MutationResolvers } from '../generated/resolvers';
 import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
 import { registered } from '../../../../shared/src/runtime/registry';
 
@@ -18,29 +20,25 @@ const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
 
 export const instrumentTable: EditableTable<LegalInstrument> = {
   ...base,
-  table: 'instrument',
   entity: 'LegalInstrument',
   target: LegalInstrument,
   key: [identifierKey('code', INSTRUMENT_CODE, spelled(INSTRUMENT_CODE, 'AU-KAMPALA'))],
-  dependents: [{ table: 'treaty_action', column: 'instrument_code', what: 'treaty action(s)' }],
+  dependents: [reference(TreatyAction, 'instrumentCode', 'treaty action(s)')],
 };
 export const treatyActionTable: EditableTable<TreatyAction> = {
   ...base,
-  table: 'treaty_action',
   entity: 'TreatyAction',
   target: TreatyAction,
   key: [serialKey()],
 };
 export const trainingTable: EditableTable<Training> = {
   ...base,
-  table: 'training',
   entity: 'Training',
   target: Training,
   key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID, 'IML-CEDEAO-SEN'))],
 };
 export const publicationTable: EditableTable<Publication> = {
   ...base,
-  table: 'publication',
   entity: 'Publication',
   target: Publication,
   key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID))],
@@ -96,13 +94,7 @@ const treatyActionSpec: EditableSpec<TreatyAction> = {
   },
   check: async (row, p, m) => {
     checkOrder(p, 'effectiveDate', row.date, row.effective_date, 'must not be before the date of the action');
-    await requireLive(
-      m,
-      p,
-      'instrument',
-      { schema: SCHEMA, table: 'instrument', column: 'code', what: 'instrument' },
-      row.instrument_code,
-    );
+    await requireLive(m, p, 'instrument', reference(LegalInstrument, 'code', 'instrument'), row.instrument_code);
   },
 };
 
@@ -136,7 +128,7 @@ const publicationSpec: EditableSpec<Publication> = {
     title: { kind: 'text', max: 500, required: true },
     kind: { kind: 'enum', values: asStored(PublicationKind), required: true },
     year: { kind: 'int', ...RECORD_YEARS },
-    language: { kind: 'enum', values: LANGUAGE_VALUES },
+    language: { kind: 'enum', values: asStored(Language) },
     publisher: { kind: 'text', max: 300 },
     url: { kind: 'url' },
     countries: { kind: 'countryList', maxItems: 60 },
@@ -149,7 +141,7 @@ const treatyAction = mutationResolvers(treatyActionSpec, 'treatyAction');
 const training = mutationResolvers(trainingSpec, 'training');
 const publication = mutationResolvers(publicationSpec, 'publication');
 
-export const Mutation = {
+export const Mutation: Required<MutationResolvers> = {
   createInstrument: instrument.create,
   updateInstrument: instrument.update,
   deleteInstrument: instrument.delete,

@@ -1,15 +1,10 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
-import {
-  countryReference,
-  provenanceField,
-  type CountryKey,
-  type ServiceResolvers,
-} from '../../../../shared/src/graphql/subgraph';
+import { countryReference, provenanceField, type CountryKey } from '../../../../shared/src/graphql/subgraph';
 import { countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
 import { INDICATOR_CODE, isValid, normalise, PROFILE_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
-import type { MigrationProfile, StockRevision } from '../entities';
+import type { StockRevision } from '../entities';
 import type {
   CountryImmigrantStockArgs,
   CountryIndicatorSeriesArgs,
@@ -18,16 +13,9 @@ import type {
   Resolvers,
 } from '../generated/resolvers';
 import { StockRevision as StockRevisions, StockSide } from './enums';
-import {
-  findIndicators,
-  type IndicatorRow,
-  type IndicatorValueRow,
-  regionalStock,
-  stockChange,
-  totals,
-} from '../entities/analytics';
+import { findIndicators, type IndicatorRow, regionalStock, stockChange, totals } from '../entities/analytics';
 import { countrySetArg } from '../countrySet';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
+import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { indicatorValueTable, Mutation, profileTable } from './mutations';
 import {
   type CorridorRow,
@@ -146,8 +134,8 @@ async function topCorridors(
   return loader.load({ code: c.code, revision: revision.code, year, limit });
 }
 
-/** The service's own fields, checked against its schema by the generated types. */
-const serviceResolvers: Resolvers = {
+/** The service's fields, checked against its schema by the generated types. */
+export const resolvers: Resolvers = {
   StockSide,
   StockRevision: StockRevisions,
   Query: {
@@ -204,6 +192,9 @@ const serviceResolvers: Resolvers = {
     indicators: (_, __, ctx) => findIndicators(ctx.ds),
     indicator: (_, args, ctx) => requireIndicator(ctx, args.code),
   },
+  Mutation,
+  AuditEntry: auditEntryResolvers,
+
   Country: {
     migrationProfiles: (c, _, ctx) => ctx.loaders.profilesByCountry.load(c.code),
     immigrantStock: (c, args, ctx) => stockFigures(c, args, ctx, ctx.loaders.immigrantStock),
@@ -238,6 +229,8 @@ const serviceResolvers: Resolvers = {
       existingRecord('Indicator', v.indicatorCode, await ctx.loaders.indicator.load(v.indicatorCode)),
     provenance: (v) => provenanceField({ source: v.source, confidence: v.confidence }),
     country: (v) => countryReference(v.countryCode),
+    internalNote: internalNoteField,
+    history: historyField(indicatorValueTable),
   },
   StockChange: {
     country: (c) => countryReference(c.code),
@@ -248,8 +241,9 @@ const serviceResolvers: Resolvers = {
     __resolveReference: async (ref, ctx) => existingRecord('MigrationProfile', ref.id, await ctx.loaders.profile.load(ref.id)),
     country: (p) => countryReference(p.countryCode),
     // The column's CHECK allows en and fr only.
-    language: (p) => (p.language === 'fr' ? 'FR' : 'EN'),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(profileTable),
   },
   StockRevisionInfo: {
     loadedAt: (r) => r.loadedAt.toISOString(),
@@ -263,16 +257,3 @@ const serviceResolvers: Resolvers = {
     destination: (c) => countryReference(c.destinationCode),
   },
 };
-
-// The editing fields come from the shared editing engine, which types them itself.
-const editingResolvers: ServiceResolvers = {
-  Mutation,
-  AuditEntry: auditEntryResolvers,
-  IndicatorValue: {
-    internalNote: restrictedField<IndicatorValueRow>('internalNote'),
-    history: historyField(indicatorValueTable),
-  },
-  MigrationProfile: { internalNote: restrictedField<MigrationProfile>('internalNote'), history: historyField(profileTable) },
-};
-
-export const resolvers = [serviceResolvers, editingResolvers];

@@ -1,4 +1,6 @@
-import { LANGUAGE_VALUES, PROVENANCE_RULES, type Problems } from '../../../../shared/src/editing/validation';
+import { PROVENANCE_RULES, type Problems } from '../../../../shared/src/editing/validation';
+import { asStored, Language } from '../../../../shared/src/graphql/enums';
+import type { MutationResolvers } from '../generated/resolvers';
 import {
   type EditableSpec,
   type EditableTable,
@@ -40,14 +42,12 @@ const yearKey: KeyPart = {
 
 export const profileTable: EditableTable<MigrationProfile> = {
   ...base,
-  table: 'migration_profile',
   entity: 'MigrationProfile',
   target: MigrationProfile,
   key: [identifierKey('id', PROFILE_ID, spelled(PROFILE_ID, 'SEN-2018'))],
 };
 export const indicatorValueTable: EditableTable<IndicatorValue> = {
   ...base,
-  table: 'indicator_value',
   entity: 'IndicatorValue',
   target: IndicatorValue,
   key: [identifierKey('indicatorCode', INDICATOR_CODE, named(INDICATOR_CODE, 'NET_MIGRATION'), 'indicator'), countryKey, yearKey],
@@ -61,7 +61,7 @@ const profileSpec: EditableSpec<MigrationProfile> = {
   },
   fields: {
     title: { kind: 'text', max: 500, required: true },
-    language: { kind: 'enum', values: LANGUAGE_VALUES, required: true },
+    language: { kind: 'enum', values: asStored(Language), required: true },
     isbn: { kind: 'code', format: ISBN, hint: named(ISBN) },
     pages: { kind: 'int', min: 1, max: 5000 },
     publisher: { kind: 'text', max: 300 },
@@ -88,7 +88,7 @@ const indicatorValueSpec: EditableSpec<IndicatorValue> = {
   fields: {
     value: { kind: 'number', required: true },
     confidence: PROVENANCE_RULES.confidence,
-    source: { kind: 'text', max: 2000, required: true },
+    source: { ...PROVENANCE_RULES.source, required: true },
     internalNote: PROVENANCE_RULES.internalNote,
   },
   // The unit is the catalogue's; a negative value only where the indicator allows it.
@@ -111,7 +111,7 @@ const indicatorValueSpec: EditableSpec<IndicatorValue> = {
 const profile = mutationResolvers(profileSpec, 'migrationProfile');
 const indicatorValue = mutationResolvers(indicatorValueSpec, 'indicatorValue');
 
-export const Mutation = {
+export const Mutation: Required<MutationResolvers> = {
   createMigrationProfile: profile.create,
   updateMigrationProfile: profile.update,
   deleteMigrationProfile: profile.delete,

@@ -1,12 +1,12 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
-import { countryReference, provenanceField, type ServiceResolvers } from '../../../../shared/src/graphql/subgraph';
+import { countryReference, provenanceField } from '../../../../shared/src/graphql/subgraph';
 import { asOfArg, countryCodeArg } from '../../../../shared/src/graphql/arguments';
 import { ACRONYM, isValid, normalise, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
-import { auditEntryResolvers, historyField, restrictedField } from '../../../../shared/src/editing/audit';
+import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, programmeTable } from './mutations';
 import type { Context } from '../context';
-import { type Programme, type ProgrammeAgency, type ProgrammeCountry, UnAgency } from '../entities';
+import { type Programme, UnAgency } from '../entities';
 import type { Resolvers } from '../generated/resolvers';
 import {
   CustodianRole,
@@ -59,8 +59,8 @@ async function countryProgrammes(ctx: Context, code: string, asOf: string | null
   return programmes.filter(isPresent).filter((p) => runsOn(p, day));
 }
 
-/** The service's own fields, checked against its schema by the generated types. */
-const serviceResolvers: Resolvers = {
+/** The service's fields, checked against its schema by the generated types. */
+export const resolvers: Resolvers = {
   CustodianRole,
   ProgrammeKind,
   ProgrammeScope,
@@ -92,6 +92,9 @@ const serviceResolvers: Resolvers = {
       return toConnection(rows, total, page);
     },
   },
+  Mutation,
+  AuditEntry: auditEntryResolvers,
+
   Country: {
     programmes: (c, args, ctx) => countryProgrammes(ctx, c.code, args.asOf),
     unAgencies: async (c, args, ctx) => {
@@ -111,6 +114,8 @@ const serviceResolvers: Resolvers = {
       (await ctx.loaders.custodianshipsByAgency.load(a.acronym)).map((c) => ({ code: c.instrumentCode })),
     custodianships: (a, _, ctx) => ctx.loaders.custodianshipsByAgency.load(a.acronym),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(agencyTable),
   },
   LegalInstrument: {
     // The instrument belongs to legal-instruments: this service only adds its custodians.
@@ -129,11 +134,15 @@ const serviceResolvers: Resolvers = {
     countries: (p, _, ctx) => ctx.loaders.countriesByProgramme.load(p.id),
     supportsProcess: (p) => (p.supportsProcess ? { code: p.supportsProcess } : null),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(programmeTable),
   },
   ProgrammeAgency: {
     programme: async (x, _, ctx) => existingRecord('Programme', x.programmeId, await ctx.loaders.programme.load(x.programmeId)),
     agency: async (x, _, ctx) => existingRecord('UnAgency', x.agencyAcronym, await ctx.loaders.agency.load(x.agencyAcronym)),
     provenance: provenanceField,
+    internalNote: internalNoteField,
+    history: historyField(programmeAgencyTable),
   },
   ProgrammeOrganization: {
     name: (o) => o.organization,
@@ -144,23 +153,7 @@ const serviceResolvers: Resolvers = {
     programme: async (x, _, ctx) => existingRecord('Programme', x.programmeId, await ctx.loaders.programme.load(x.programmeId)),
     country: (x) => countryReference(x.countryCode),
     provenance: provenanceField,
-  },
-};
-
-// The editing fields come from the shared editing engine, which types them itself.
-const editingResolvers: ServiceResolvers = {
-  Mutation,
-  AuditEntry: auditEntryResolvers,
-  UnAgency: { internalNote: restrictedField<UnAgency>('internalNote'), history: historyField(agencyTable) },
-  Programme: { internalNote: restrictedField<Programme>('internalNote'), history: historyField(programmeTable) },
-  ProgrammeAgency: {
-    internalNote: restrictedField<ProgrammeAgency>('internalNote'),
-    history: historyField(programmeAgencyTable),
-  },
-  ProgrammeCountry: {
-    internalNote: restrictedField<ProgrammeCountry>('internalNote'),
+    internalNote: internalNoteField,
     history: historyField(programmeCountryTable),
   },
 };
-
-export const resolvers = [serviceResolvers, editingResolvers];

@@ -5,51 +5,49 @@ import {
   type EditableTable,
   identifierKey,
   mutationResolvers,
+  reference,
   requireLive,
   serialKey,
 } from '../../../../shared/src/editing/writes';
 import { ACRONYM, named, PROCESS_CODE, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
-import { Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
-import { asStored } from '../../../../shared/src/graphql/subgraph';
+import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, UnAgency } from '../entities';
+import { asStored } from '../../../../shared/src/graphql/enums';
+import type { MutationResolvers } from '../generated/resolvers';
 import { ProgrammeAgencyRole, ProgrammeKind, ProgrammeScope, ProgrammeStatus, ProgrammeTheme } from './enums';
 import { registered } from '../../../../shared/src/runtime/registry';
 
 const { name: SERVICE_NAME, schema: SCHEMA } = registered('un-partnerships');
 const base = { service: SERVICE_NAME, schema: SCHEMA } as const;
-const PROGRAMME_REF = { schema: SCHEMA, table: 'programme', column: 'id', what: 'programme' };
+const PROGRAMME_REF = reference(Programme, 'id', 'programme');
 
 export const agencyTable: EditableTable<UnAgency> = {
   ...base,
-  table: 'un_agency',
   entity: 'UnAgency',
   target: UnAgency,
   key: [identifierKey('acronym', ACRONYM, named(ACRONYM, 'UNHCR or UN Women'))],
   dependents: [
-    { table: 'programme_agency', column: 'agency_acronym', what: 'programme role(s)' },
-    { table: 'custodianship', column: 'agency_acronym', what: 'custodianship(s)', softDeletes: false },
+    reference(ProgrammeAgency, 'agencyAcronym', 'programme role(s)'),
+    reference(Custodianship, 'agencyAcronym', 'custodianship(s)'),
   ],
 };
 export const programmeTable: EditableTable<Programme> = {
   ...base,
-  table: 'programme',
   entity: 'Programme',
   target: Programme,
   key: [identifierKey('id', RECORD_ID, spelled(RECORD_ID, 'FMM-WEST-AFRICA'))],
   dependents: [
-    { table: 'programme_agency', column: 'programme_id', what: 'agency role(s)' },
-    { table: 'programme_country', column: 'programme_id', what: 'country record(s)' },
+    reference(ProgrammeAgency, 'programmeId', 'agency role(s)'),
+    reference(ProgrammeCountry, 'programmeId', 'country record(s)'),
   ],
 };
 export const programmeAgencyTable: EditableTable<ProgrammeAgency> = {
   ...base,
-  table: 'programme_agency',
   entity: 'ProgrammeAgency',
   target: ProgrammeAgency,
   key: [serialKey()],
 };
 export const programmeCountryTable: EditableTable<ProgrammeCountry> = {
   ...base,
-  table: 'programme_country',
   entity: 'ProgrammeCountry',
   target: ProgrammeCountry,
   key: [serialKey()],
@@ -117,13 +115,7 @@ const programmeAgencySpec: EditableSpec<ProgrammeAgency> = {
   },
   check: async (row, p, m) => {
     await requireLive(m, p, 'programme', PROGRAMME_REF, row.programme_id);
-    await requireLive(
-      m,
-      p,
-      'agency',
-      { schema: SCHEMA, table: 'un_agency', column: 'acronym', what: 'UN agency' },
-      row.agency_acronym,
-    );
+    await requireLive(m, p, 'agency', reference(UnAgency, 'acronym', 'UN agency'), row.agency_acronym);
   },
 };
 
@@ -150,7 +142,7 @@ const programme = mutationResolvers(programmeSpec, 'programme');
 const programmeAgency = mutationResolvers(programmeAgencySpec, 'programmeAgency');
 const programmeCountry = mutationResolvers(programmeCountrySpec, 'programmeCountry');
 
-export const Mutation = {
+export const Mutation: Required<MutationResolvers> = {
   createUnAgency: agency.create,
   updateUnAgency: agency.update,
   deleteUnAgency: agency.delete,
