@@ -34,6 +34,7 @@ import { encodeIdentity, randomServiceSecrets, signatureHeaders, signatureHeader
 import { createLogger } from '../shared/src/runtime/logger';
 import { createGatewayApp } from '../gateway/src/app';
 import { listen } from '../shared/src/runtime/http';
+import { compressionSection } from './bench/compression';
 import { OPERATIONS, type BenchOperation } from './bench/operations';
 import { cpuMs, median, percentile, pidOnPort, rssMiB, treeCpuMs } from './bench/process';
 import { parseCommandLine } from './commandLine';
@@ -557,6 +558,8 @@ async function main(): Promise<void> {
         ...extraRows,
         '',
       );
+      process.stdout.write('measuring compression...\n');
+      leverSections.push(...(await compressionSection(ours, 100)));
     }
 
     const command = `npm run bench -- --seconds ${SECONDS} --rounds ${ROUNDS} --connections ${CONNECTIONS}${levers ? '' : ' --skip-levers'}${baselineDir ? ' --baseline <checkout>' : ''}`;

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer, BaseContext } from '@apollo/server';
+import compression from 'compression';
 import { createHttpFront, type HttpFrontOptions, listen } from '../../shared/src/runtime/http';
 import type { Identity } from '../../shared/src/auth/identity';
 import { gatewayContext } from './auth';
@@ -28,6 +29,9 @@ export interface GatewayAppOptions extends GatewayOptions {
   corsOrigins?: readonly string[];
 }
 
+/** Answers smaller than this go uncompressed: below it, the encoding's overhead outweighs the bytes saved. */
+export const COMPRESSION_THRESHOLD_BYTES = 1024;
+
 export interface GatewayApp {
   apollo: ApolloServer<BaseContext>;
   gateway: ApolloGateway;
@@ -50,8 +54,13 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     apollo,
     context: opts.authenticate ? gatewayContext(opts.authenticate) : async () => ({}),
     ready: opts.ready ?? (async () => ({ ok: true, checks: {} })),
-    // CORS first: a preflight is answered before anything else runs.
-    middleware: [corsMiddleware(opts.corsOrigins ?? []), ...(opts.middleware ?? [])],
+    // CORS first: a preflight is answered before anything else runs. Then brotli or gzip as the
+    // client accepts, for GraphQL answers and the IDE's page; its assets, already gzipped, stay as they are.
+    middleware: [
+      corsMiddleware(opts.corsOrigins ?? []),
+      compression({ threshold: COMPRESSION_THRESHOLD_BYTES }),
+      ...(opts.middleware ?? []),
+    ],
     routes: opts.routes,
     maxBodyBytes: opts.maxBodyBytes ?? opts.limits?.maxBodyBytes,
     readTimeoutMs: opts.readTimeoutMs,
