@@ -1,15 +1,15 @@
-import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { deriveServiceSecret, PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { freePort } from '../../shared/src/runtime/net';
 import { ANONYMOUS } from '../../shared/src/auth/identity';
 import { encodeIdentity, signatureHeaders } from '../../shared/src/auth/signing';
 import { CODE_ASSETS, DIST, RUNTIME_PATHS } from '../../scripts/build';
 import { testDatabaseUrl } from '../support/serviceHarness';
+import { type Collected, runNode } from '../support/childProcess';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
@@ -49,21 +49,10 @@ function packagesReachedFrom(entries: string[]): Map<string, string> {
   return packages;
 }
 
-interface Proc {
-  child: ChildProcessByStdio<null, Readable, Readable>;
-  output: () => string;
-}
+type Proc = Collected;
 
 function run(cwd: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  return { child, output: () => output };
+  return runNode(args, { cwd, env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env } });
 }
 
 async function waitReady(url: string, proc: Proc, timeoutMs = 30_000): Promise<void> {

@@ -1,17 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import crypto from 'node:crypto';
-import { deriveServiceSecret, perService, PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { deriveServiceSecret, perService } from '../../shared/src/runtime/config';
 import { ANONYMOUS } from '../../shared/src/auth/identity';
 import { encodeIdentity, signatureHeaders } from '../../shared/src/auth/signing';
 import type { RunningService } from '../../shared/src/runtime/service';
 import { testDatabaseUrl } from '../support/serviceHarness';
 import { freeStackPorts } from '../support/npmStart';
 import { type Answer, post, startServices, startSlowProxy } from './faultKit';
+import { runScript } from '../support/childProcess';
 
 interface Proc {
   child: ChildProcess;
@@ -24,18 +25,14 @@ const MASTER_SECRET = crypto.randomBytes(32).toString('hex');
 const DERIVED = perService((n) => deriveServiceSecret(MASTER_SECRET, n));
 
 function run(entry: string, env: Record<string, string>, args: string[] = []): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', SERVICE_SIGNING_SECRET: MASTER_SECRET, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output, exited } = runScript(entry, args, {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    SERVICE_SIGNING_SECRET: MASTER_SECRET,
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, at: Date.now() })),
-  );
-  return { child, output: () => output, exited };
+  return { child, output, exited: exited.then((code) => ({ code, at: Date.now() })) };
 }
 
 async function waitFor(url: string, status: number, proc: Proc, timeoutMs = 30_000): Promise<void> {

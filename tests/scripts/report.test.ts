@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import { type InProcessStack, startInProcessStack } from '../../gateway/src/inPr
 import { applyKeep, flattenRows, loadReport, parseArgs, reportVariables, toCsv } from '../../scripts/report';
 import { loadServices } from '../../services/definitions';
 import { testDatabaseUrl } from '../support/serviceHarness';
+import { runScript } from '../support/childProcess';
 
 describe('the report writer', () => {
   it('makes one row per leaf record, repeats the scalars above it, and gives sibling lists rows of their own', () => {
@@ -107,18 +107,8 @@ describe('the report writer', () => {
 
 /** The report command as an analyst runs it, against the gateway at `gatewayUrl`. */
 function reportProcess(args: string[], gatewayUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/report.ts', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, GATEWAY_URL: gatewayUrl, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  const report = runScript('scripts/report.ts', args, { ...process.env, GATEWAY_URL: gatewayUrl, LOG_LEVEL: 'error' });
+  return report.exited.then((code) => ({ code, stdout: report.stdout(), stderr: report.stderr() }));
 }
 
 describe('the report command', () => {

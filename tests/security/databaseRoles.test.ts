@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BaseContext } from '@apollo/server';
 import { Client } from 'pg';
-import { loadConfig, perService, PROJECT_ROOT, SERVICE_SCHEMAS, type ServiceName } from '../../shared/src/runtime/config';
+import { loadConfig, perService, SERVICE_SCHEMAS, type ServiceName } from '../../shared/src/runtime/config';
 import { createLoginRole, serviceRolePassword } from '../../shared/src/data/databaseRoles';
 import { startEmbeddedPostgres } from '../../shared/src/data/embeddedPostgres';
 import { createLogger } from '../../shared/src/runtime/logger';
@@ -17,6 +16,7 @@ import { loadServices } from '../../services/definitions';
 import { startNpmStart } from '../support/npmStart';
 import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../support/serviceHarness';
 import { required } from '../../shared/src/runtime/required';
+import { runScript } from '../support/childProcess';
 
 /**
  * Finding 8 of issue #11: every service connected as the PostgreSQL superuser (postgres/postgres on
@@ -156,24 +156,16 @@ describe('a service process in production (docker compose, Kubernetes)', () => {
   };
   const run = async (env: Record<string, string>) => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/runService.ts', 'legal-instruments'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'error',
-        LEGAL_INSTRUMENTS_PORT: String(port),
-        SERVICE_SECRET_LEGAL_INSTRUMENTS: 's'.repeat(32),
-        DATABASE_URL: serverUrl(),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, exited, output } = runScript('scripts/runService.ts', ['legal-instruments'], {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'error',
+      LEGAL_INSTRUMENTS_PORT: String(port),
+      SERVICE_SECRET_LEGAL_INSTRUMENTS: 's'.repeat(32),
+      DATABASE_URL: serverUrl(),
+      ...env,
     });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    return { child, port, exited, output: () => output };
+    return { child, port, exited, output };
   };
 
   it('logs in as its own role with DATABASE_PASSWORD_<SERVICE> and a URL that names only the server', async () => {

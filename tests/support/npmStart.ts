@@ -1,8 +1,9 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { perService, portVariables, PROJECT_ROOT, SERVICE_NAMES } from '../../shared/src/runtime/config';
+import { perService, portVariables, SERVICE_NAMES } from '../../shared/src/runtime/config';
 import { freePort } from '../../shared/src/runtime/net';
+import { runScript } from './childProcess';
 
 export interface NpmStart {
   child: ChildProcessByStdio<null, Readable, Readable>;
@@ -26,30 +27,22 @@ export async function freeStackPorts(): Promise<{ ports: number[]; env: Record<s
  */
 export async function startNpmStart(databaseUrl: string, readyWithinMs: number): Promise<NpmStart> {
   const { ports, env } = await freeStackPorts();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'start.ts')], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: databaseUrl,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output, exited } = runScript(path.join('scripts', 'start.ts'), [], {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: databaseUrl,
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     const deadline = Date.now() + readyWithinMs;
-    while (!/Migration Graph is ready/.test(output)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`);
+    while (!/Migration Graph is ready/.test(output())) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   } catch (error) {
     child.kill('SIGTERM');
     throw error;
   }
-  return { child, ports, output: () => output, exited };
+  return { child, ports, output, exited };
 }

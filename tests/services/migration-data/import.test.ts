@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -14,6 +14,7 @@ import { writeSyntheticStock } from '../../../scripts/import/synthetic';
 import { countryKey } from '../../../services/migration-data/src/countryKey';
 import { type ImportFixture, openImportFixture } from '../../support/importFixture';
 import { testDatabaseUrl } from '../../support/serviceHarness';
+import { runScript } from '../../support/childProcess';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'migration-data');
 const HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
@@ -62,17 +63,14 @@ async function revisionState(revision: string) {
 
 /** Runs the import command as a separate process, as an analyst would. */
 function importProcess(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  // One process (node with tsx's loader, not the tsx command, which runs a child): SIGKILL hits the import itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'error', NODE_ENV: 'test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // One process: SIGKILL hits the import itself.
+  const { child, output, exited } = runScript('scripts/import.ts', args, {
+    ...process.env,
+    DATABASE_URL: testDatabaseUrl(),
+    LOG_LEVEL: 'error',
+    NODE_ENV: 'test',
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exit };
+  return { child, output, exit: exited };
 }
 
 describe('the migrant-stock import', () => {
