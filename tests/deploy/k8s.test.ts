@@ -250,6 +250,13 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
       expect(reachPostgres).toEqual(['migrate', ...SERVICES.map(({ name }) => name)].sort());
       for (const w of workloads())
         expect({ w: w.metadata.name, dns: egressPorts(w).includes(53) }).toEqual({ w: w.metadata.name, dns: true });
+      // The gateway fetches the identity provider's keys over https; nothing else leaves but for PostgreSQL and DNS.
+      const ports = (w: Obj) => [...new Set(egressPorts(w).filter((p) => typeof p === 'number'))].sort((x, y) => x - y);
+      expect(Object.fromEntries(workloads().map((w) => [w.metadata.name, ports(w)]))).toEqual({
+        gateway: [53, 443, 6379],
+        migrate: [53, 5432],
+        ...Object.fromEntries(SERVICES.map(({ name }) => [name, [53, 5432]])),
+      });
       // The gateway reaches the services on their port (named, so every service's own).
       const gatewayEgress = selecting(find('Deployment', 'gateway'), 'Egress').flatMap((p) => p.spec.egress ?? []);
       expect(gatewayEgress).toEqual(
