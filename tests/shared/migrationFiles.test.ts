@@ -9,6 +9,7 @@ describe('migrationsIn', () => {
       'ImportAndIndicators1733100000000',
       'Editing1733500000000',
       'StockCorridors1733700000000',
+      'ChangeNotifications1734500000000',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
+import { groupLoader, rowLoader, throughCache } from '../../../shared/src/graphql/loaders';
+import { readCacheOf } from '../../../shared/src/data/readCache';
 import { historyLoader } from '../../../shared/src/editing/audit';
 import { LegalInstrument, Publication, Training, TreatyAction, TreatyCoverage } from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
@@ -16,42 +17,51 @@ export function createLoaders(ds: DataSource) {
   const trainings = ds.getRepository(Training);
   const publications = ds.getRepository(Publication);
   const coverage = ds.getRepository(TreatyCoverage);
+  const cache = readCacheOf(ds);
   return {
     instrument: rowLoader(
       (codes: readonly string[]) => instruments.findBy({ code: In([...codes]) }),
       (i) => i.code,
+      cache?.scope('instrument'),
     ),
     /** Each instrument's participant-list coverage (every instrument has one row). */
     coverage: rowLoader(
       (codes: readonly string[]) => coverage.findBy({ instrumentCode: In([...codes]) }),
       (c) => c.instrumentCode,
+      cache?.scope('coverage'),
     ),
     training: rowLoader(
       (ids: readonly string[]) => trainings.findBy({ id: In([...ids]) }),
       (t) => t.id,
+      cache?.scope('training'),
     ),
     publication: rowLoader(
       (ids: readonly string[]) => publications.findBy({ id: In([...ids]) }),
       (p) => p.id,
+      cache?.scope('publication'),
     ),
     /** Every action of each country, all instruments: statuses are computed from it in memory. */
     actionsByCountry: groupLoader(
       (codes: readonly string[]) => actions.find({ where: { countryCode: In([...codes]) }, order: ACTION_ORDER }),
       (a) => a.countryCode,
+      cache?.scope('actionsByCountry'),
     ),
     actionsByInstrument: groupLoader(
       (codes: readonly string[]) =>
         actions.find({ where: { instrumentCode: In([...codes]) }, order: { countryCode: 'ASC', date: 'ASC', action: 'ASC' } }),
       (a) => a.instrumentCode,
+      cache?.scope('actionsByInstrument'),
     ),
     /** Trainings whose country or location is the key: one row may belong to two keys. */
-    trainingsByCountry: new DataLoader<string, Training[]>(async (codes) => {
-      const rows = await trainings.find({
-        where: [{ countryCode: In([...codes]) }, { locationCode: In([...codes]) }],
-        order: { id: 'ASC' },
-      });
-      return codes.map((code) => rows.filter((t) => t.countryCode === code || t.locationCode === code));
-    }),
+    trainingsByCountry: new DataLoader<string, Training[]>(
+      throughCache(async (codes) => {
+        const rows = await trainings.find({
+          where: [{ countryCode: In([...codes]) }, { locationCode: In([...codes]) }],
+          order: { id: 'ASC' },
+        });
+        return codes.map((code) => rows.filter((t) => t.countryCode === code || t.locationCode === code));
+      }, cache?.scope('trainingsByCountry')),
+    ),
     /** Audit entries of records (admins only), by entity and key. */
     history: historyLoader(ds, SCHEMA),
   };

@@ -1,5 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import { argsLoader, groupLoader, partition, rowLoader } from '../../../shared/src/graphql/loaders';
+import { type CacheScope, readCacheOf } from '../../../shared/src/data/readCache';
 import { historyLoader } from '../../../shared/src/editing/audit';
 import { registered } from '../../../shared/src/runtime/registry';
 import { MigrationProfile, StockRevision } from './entities';
@@ -23,7 +24,7 @@ export interface TopKey {
 }
 
 /** One statement per revision for every country asked about, whatever their number. */
-function stockLoader(ds: DataSource, side: Side) {
+function stockLoader(ds: DataSource, side: Side, cache?: CacheScope<StockKey, StockYear[]>) {
   return argsLoader(async (keys: readonly StockKey[]): Promise<StockYear[][]> => {
     const byKey = new Map<string, StockYear[]>();
     for (const { value: revision, keys: group } of partition(keys, (k) => k.revision).values()) {
@@ -36,14 +37,14 @@ function stockLoader(ds: DataSource, side: Side) {
       }
     }
     return keys.map((k) => byKey.get(`${k.revision}:${k.code}`) ?? []);
-  });
+  }, cache);
 }
 
 /**
  * One statement per (revision, year) for every country asked about: it ranks with the largest
  * limit requested and each key keeps its own first `limit` corridors.
  */
-function topLoader(ds: DataSource, side: Side) {
+function topLoader(ds: DataSource, side: Side, cache?: CacheScope<TopKey, CorridorRow[]>) {
   const codeOf = (c: CorridorRow) => (side === 'destination' ? c.destinationCode : c.originCode);
   return argsLoader(async (keys: readonly TopKey[]): Promise<CorridorRow[][]> => {
     const byKey = new Map<string, CorridorRow[]>();
@@ -58,7 +59,7 @@ function topLoader(ds: DataSource, side: Side) {
       }
     }
     return keys.map((k) => (byKey.get(`${k.revision}:${k.year}:${k.code}`) ?? []).slice(0, k.limit));
-  });
+  }, cache);
 }
 
 /** One country's values of one indicator between two optional years. */
@@ -70,7 +71,7 @@ export interface IndicatorKey {
 }
 
 /** One statement per (indicator, years) for every country asked about. */
-function indicatorValuesLoader(ds: DataSource) {
+function indicatorValuesLoader(ds: DataSource, cache?: CacheScope<IndicatorKey, IndicatorValueRow[]>) {
   return argsLoader(async (keys: readonly IndicatorKey[]): Promise<IndicatorValueRow[][]> => {
     const out: IndicatorValueRow[][] = new Array(keys.length);
     const groups = partition(
@@ -88,36 +89,41 @@ function indicatorValuesLoader(ds: DataSource) {
       for (const k of group) out[k.n] = byCountry.get(k.code) ?? [];
     }
     return out;
-  });
+  }, cache);
 }
 
 /** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
 export function createLoaders(ds: DataSource) {
+  const cache = readCacheOf(ds);
   const profiles = ds.getRepository(MigrationProfile);
   const revisions = ds.getRepository(StockRevision);
   return {
     profile: rowLoader(
       (ids: readonly string[]) => profiles.findBy({ id: In([...ids]) }),
       (p) => p.id,
+      cache?.scope('profile'),
     ),
     profilesByCountry: groupLoader(
       (codes: readonly string[]) =>
         profiles.find({ where: { countryCode: In([...codes]) }, order: { year: 'ASC', language: 'ASC' } }),
       (p) => p.countryCode,
+      cache?.scope('profilesByCountry'),
     ),
     revision: rowLoader(
       (codes: readonly string[]) => revisions.findBy({ code: In([...codes]) }),
       (r) => r.code,
+      cache?.scope('revision'),
     ),
-    immigrantStock: stockLoader(ds, 'destination'),
-    emigrantStock: stockLoader(ds, 'origin'),
-    topOrigins: topLoader(ds, 'destination'),
-    topDestinations: topLoader(ds, 'origin'),
+    immigrantStock: stockLoader(ds, 'destination', cache?.scope('immigrantStock')),
+    emigrantStock: stockLoader(ds, 'origin', cache?.scope('emigrantStock')),
+    topOrigins: topLoader(ds, 'destination', cache?.scope('topOrigins')),
+    topDestinations: topLoader(ds, 'origin', cache?.scope('topDestinations')),
     indicator: rowLoader(
       (codes: readonly string[]) => findIndicators(ds, codes),
       (i) => i.code,
+      cache?.scope('indicator'),
     ),
-    indicatorValues: indicatorValuesLoader(ds),
+    indicatorValues: indicatorValuesLoader(ds, cache?.scope('indicatorValues')),
     /** Audit entries of records (admins only), by entity and key. */
     history: historyLoader(ds, SCHEMA),
   };

@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ServiceName } from '../runtime/config';
+import { writing } from '../data/readCache';
 import { badUserInput, graphError, notFound } from '../graphql/errors';
 import { type Identity, requireEditor } from '../auth/identity';
 import { type IdentifierFormat, isValid, normalise, SERIAL_ID_MAX } from '../reference/identifiers';
@@ -244,28 +245,30 @@ export async function createRecord<E extends ObjectLiteral>(
   const given = { ...readInput(spec.createKey ?? {}, input, 'create', p), ...readInput(spec.fields, input, 'create', p) };
   p.throwIfAny();
   const values = toColumns(ctx.ds, table.target, given);
-  return ctx.ds.transaction(async (m) => {
-    const derived = { ...values, ...(spec.derive?.(values) ?? {}) };
-    const row = { ...derived, ...((await spec.check?.(derived, p, m)) ?? {}) };
-    p.throwIfAny();
-    const columns = Object.keys(row);
-    const inserted = await returning<{ after: Row }>(
-      m,
-      `INSERT INTO ${qualified(ctx.ds, table.target)} AS t (${columns.map(q).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
+  return writing(ctx.ds, () =>
+    ctx.ds.transaction(async (m) => {
+      const derived = { ...values, ...(spec.derive?.(values) ?? {}) };
+      const row = { ...derived, ...((await spec.check?.(derived, p, m)) ?? {}) };
+      p.throwIfAny();
+      const columns = Object.keys(row);
+      const inserted = await returning<{ after: Row }>(
+        m,
+        `INSERT INTO ${qualified(ctx.ds, table.target)} AS t (${columns.map(q).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
          RETURNING to_jsonb(t) AS after`,
-      columns.map((c) => row[c]),
-    ).catch((e: unknown) => translateDbError(e, table.entity));
-    const after = inserted[0].after;
-    await writeAudit(m, table.schema, {
-      actor: ctx.identity,
-      action: 'create',
-      entity: table.entity,
-      key: auditKey(keyColumns(ctx.ds, table).map((c) => after[c])),
-      before: null,
-      after,
-    });
-    return reload(m, table, after);
-  });
+        columns.map((c) => row[c]),
+      ).catch((e: unknown) => translateDbError(e, table.entity));
+      const after = inserted[0].after;
+      await writeAudit(m, table.schema, {
+        actor: ctx.identity,
+        action: 'create',
+        entity: table.entity,
+        key: auditKey(keyColumns(ctx.ds, table).map((c) => after[c])),
+        before: null,
+        after,
+      });
+      return reload(m, table, after);
+    }),
+  );
 }
 
 /**
@@ -284,37 +287,39 @@ export async function updateRecord<E extends ObjectLiteral>(
   const version = versionArg(input, p, true);
   const patch = toColumns(ctx.ds, table.target, readInput(spec.fields, input, 'update', p));
   p.throwIfAny();
-  return ctx.ds.transaction(async (m) => {
-    const current = await currentRow(m, table, key);
-    if (!current) return explainMiss(m, table, key, version, false);
-    const merged = { ...current, ...patch };
-    const derived = spec.derive?.(merged) ?? {};
-    const looked = (await spec.check?.({ ...merged, ...derived }, p, m)) ?? {};
-    p.throwIfAny();
-    const changes = { ...patch, ...derived, ...looked };
-    const columns = Object.keys(changes);
-    const first = key.length + 2;
-    const sets = [...columns.map((c, i) => `${q(c)} = $${first + i}`), `"version" = t."version" + 1`];
-    const rows = await returning<{ before: Row; after: Row }>(
-      m,
-      `UPDATE ${qualified(ctx.ds, table.target)} AS t SET ${sets.join(', ')}
+  return writing(ctx.ds, () =>
+    ctx.ds.transaction(async (m) => {
+      const current = await currentRow(m, table, key);
+      if (!current) return explainMiss(m, table, key, version, false);
+      const merged = { ...current, ...patch };
+      const derived = spec.derive?.(merged) ?? {};
+      const looked = (await spec.check?.({ ...merged, ...derived }, p, m)) ?? {};
+      p.throwIfAny();
+      const changes = { ...patch, ...derived, ...looked };
+      const columns = Object.keys(changes);
+      const first = key.length + 2;
+      const sets = [...columns.map((c, i) => `${q(c)} = $${first + i}`), `"version" = t."version" + 1`];
+      const rows = await returning<{ before: Row; after: Row }>(
+        m,
+        `UPDATE ${qualified(ctx.ds, table.target)} AS t SET ${sets.join(', ')}
          FROM ${qualified(ctx.ds, table.target)} AS prior
          WHERE ${keyWhere(ctx.ds, table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS NULL
            AND ${keyJoin(ctx.ds, table, 'prior', 't')}
          RETURNING to_jsonb(prior) AS before, to_jsonb(t) AS after`,
-      [...key, version, ...columns.map((c) => changes[c])],
-    ).catch((e: unknown) => translateDbError(e, table.entity));
-    if (rows.length === 0) return explainMiss(m, table, key, version, false);
-    await writeAudit(m, table.schema, {
-      actor: ctx.identity,
-      action: 'update',
-      entity: table.entity,
-      key: auditKey(key),
-      before: rows[0].before,
-      after: rows[0].after,
-    });
-    return reload(m, table, rows[0].after);
-  });
+        [...key, version, ...columns.map((c) => changes[c])],
+      ).catch((e: unknown) => translateDbError(e, table.entity));
+      if (rows.length === 0) return explainMiss(m, table, key, version, false);
+      await writeAudit(m, table.schema, {
+        actor: ctx.identity,
+        action: 'update',
+        entity: table.entity,
+        key: auditKey(key),
+        before: rows[0].before,
+        after: rows[0].after,
+      });
+      return reload(m, table, rows[0].after);
+    }),
+  );
 }
 
 /** delete (soft) or restore: a conditional UPDATE of deleted_at on the version the caller read. */
@@ -330,43 +335,48 @@ export async function setDeleted<E extends ObjectLiteral>(
   const key = readKey(table, input, p);
   const version = versionArg(input, p, true);
   p.throwIfAny();
-  return ctx.ds.transaction(async (m) => {
-    // Lock the row first: a child written at the same time holds a share lock on it (requireLive),
-    // so the count below runs only after that child committed or rolled back, and a child arriving
-    // later waits for this delete and then finds its parent gone.
-    await m.query(`SELECT 1 FROM ${qualified(ctx.ds, table.target)} t WHERE ${keyWhere(ctx.ds, table, 't', 1)} FOR UPDATE`, key);
-    if (deleted) {
-      for (const dep of table.dependents ?? []) {
-        const [{ n }]: { n: number }[] = await m.query(
-          `SELECT count(*)::int AS n FROM ${qualified(ctx.ds, dep.target)}
+  return writing(ctx.ds, () =>
+    ctx.ds.transaction(async (m) => {
+      // Lock the row first: a child written at the same time holds a share lock on it (requireLive),
+      // so the count below runs only after that child committed or rolled back, and a child arriving
+      // later waits for this delete and then finds its parent gone.
+      await m.query(
+        `SELECT 1 FROM ${qualified(ctx.ds, table.target)} t WHERE ${keyWhere(ctx.ds, table, 't', 1)} FOR UPDATE`,
+        key,
+      );
+      if (deleted) {
+        for (const dep of table.dependents ?? []) {
+          const [{ n }]: { n: number }[] = await m.query(
+            `SELECT count(*)::int AS n FROM ${qualified(ctx.ds, dep.target)}
            WHERE ${q(columnOf(ctx.ds, dep.target, dep.property))} = $1${liveRows(ctx.ds, dep.target)}`,
-          [key[0]],
-        );
-        if (n > 0) throw conflict(`${table.entity} ${auditKey(key)} still has ${n} ${dep.what}: delete them first`);
+            [key[0]],
+          );
+          if (n > 0) throw conflict(`${table.entity} ${auditKey(key)} still has ${n} ${dep.what}: delete them first`);
+        }
       }
-    }
-    const rows = await returning<{ before: Row; after: Row }>(
-      m,
-      `UPDATE ${qualified(ctx.ds, table.target)} AS t SET "deleted_at" = ${deleted ? 'now()' : 'NULL'}, "version" = t."version" + 1
+      const rows = await returning<{ before: Row; after: Row }>(
+        m,
+        `UPDATE ${qualified(ctx.ds, table.target)} AS t SET "deleted_at" = ${deleted ? 'now()' : 'NULL'}, "version" = t."version" + 1
        FROM ${qualified(ctx.ds, table.target)} AS prior
        WHERE ${keyWhere(ctx.ds, table, 't', 1)} AND t."version" = $${key.length + 1} AND t."deleted_at" IS ${deleted ? 'NULL' : 'NOT NULL'}
          AND ${keyJoin(ctx.ds, table, 'prior', 't')}
        RETURNING to_jsonb(prior) AS before, to_jsonb(t) AS after`,
-      [...key, version],
-    );
-    if (rows.length === 0) return explainMiss(m, table, key, version, !deleted);
-    if (!deleted) await spec.check?.(rows[0].after, p, m);
-    p.throwIfAny(`Restoring ${table.entity} ${auditKey(key)}`);
-    await writeAudit(m, table.schema, {
-      actor: ctx.identity,
-      action: deleted ? 'delete' : 'restore',
-      entity: table.entity,
-      key: auditKey(key),
-      before: rows[0].before,
-      after: rows[0].after,
-    });
-    return reload(m, table, rows[0].after);
-  });
+        [...key, version],
+      );
+      if (rows.length === 0) return explainMiss(m, table, key, version, !deleted);
+      if (!deleted) await spec.check?.(rows[0].after, p, m);
+      p.throwIfAny(`Restoring ${table.entity} ${auditKey(key)}`);
+      await writeAudit(m, table.schema, {
+        actor: ctx.identity,
+        action: deleted ? 'delete' : 'restore',
+        entity: table.entity,
+        key: auditKey(key),
+        before: rows[0].before,
+        after: rows[0].after,
+      });
+      return reload(m, table, rows[0].after);
+    }),
+  );
 }
 
 const SPECS = new WeakMap<object, EditableSpec<ObjectLiteral>>();

@@ -1,4 +1,26 @@
 import DataLoader from 'dataloader';
+import type { CacheScope } from '../data/readCache';
+
+/**
+ * A batch function that first looks its keys up in the service's read cache (when given one) and
+ * fetches only the missed keys, keeping what it fetched. Values from the cache are shared between
+ * requests: resolvers never change what a loader returns.
+ */
+export function throughCache<K, V>(
+  batch: (keys: readonly K[]) => Promise<V[]>,
+  cache: CacheScope<K, V> | undefined,
+): (keys: readonly K[]) => Promise<V[]> {
+  if (!cache) return batch;
+  return async (keys) => {
+    const { hits, keep } = cache.read(keys);
+    const missed = keys.filter((_, n) => hits[n] === undefined);
+    if (missed.length === 0) return hits as V[];
+    const fetched = await batch(missed);
+    missed.forEach((key, n) => keep(key, fetched[n]));
+    let next = 0;
+    return hits.map((hit) => (hit === undefined ? fetched[next++] : hit));
+  };
+}
 
 /**
  * A loader for one row per key. The batch function fetches all keys at once (one SQL statement);
@@ -7,31 +29,37 @@ import DataLoader from 'dataloader';
 export function rowLoader<K extends string | number, V>(
   fetch: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (row: V) => K,
+  cache?: CacheScope<K, V | null>,
 ): DataLoader<K, V | null> {
-  return new DataLoader<K, V | null>(async (keys) => {
-    const rows = await fetch(keys);
-    const byKey = new Map<K, V>();
-    for (const row of rows) byKey.set(keyOf(row), row);
-    return keys.map((k) => byKey.get(k) ?? null);
-  });
+  return new DataLoader<K, V | null>(
+    throughCache(async (keys) => {
+      const rows = await fetch(keys);
+      const byKey = new Map<K, V>();
+      for (const row of rows) byKey.set(keyOf(row), row);
+      return keys.map((k) => byKey.get(k) ?? null);
+    }, cache),
+  );
 }
 
 /** A loader for the list of rows that belong to each parent key (list-by-parent fields). */
 export function groupLoader<K extends string | number, V>(
   fetch: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (row: V) => K,
+  cache?: CacheScope<K, V[]>,
 ): DataLoader<K, V[]> {
-  return new DataLoader<K, V[]>(async (keys) => {
-    const rows = await fetch(keys);
-    const groups = new Map<K, V[]>();
-    for (const row of rows) {
-      const key = keyOf(row);
-      const list = groups.get(key);
-      if (list) list.push(row);
-      else groups.set(key, [row]);
-    }
-    return keys.map((k) => groups.get(k) ?? []);
-  });
+  return new DataLoader<K, V[]>(
+    throughCache(async (keys) => {
+      const rows = await fetch(keys);
+      const groups = new Map<K, V[]>();
+      for (const row of rows) {
+        const key = keyOf(row);
+        const list = groups.get(key);
+        if (list) list.push(row);
+        else groups.set(key, [row]);
+      }
+      return keys.map((k) => groups.get(k) ?? []);
+    }, cache),
+  );
 }
 
 /**
@@ -39,8 +67,11 @@ export function groupLoader<K extends string | number, V>(
  * Keys are objects; the cache key is their JSON, so equal arguments share one fetch. Keys with the
  * same arguments are batched into one statement by the caller's fetch, which receives them all.
  */
-export function argsLoader<K extends object, V>(fetch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V, string> {
-  return new DataLoader<K, V, string>(async (keys) => fetch(keys), { cacheKeyFn: (k) => JSON.stringify(k) });
+export function argsLoader<K extends object, V>(
+  fetch: (keys: readonly K[]) => Promise<V[]>,
+  cache?: CacheScope<K, V>,
+): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>(throughCache(fetch, cache), { cacheKeyFn: (k) => JSON.stringify(k) });
 }
 
 /** Groups keys by a property so that one statement serves every key sharing it. */

@@ -42,6 +42,8 @@ export interface DatabaseConfig {
    * (trust authentication); undefined in production, where such a password must be set.
    */
   roleSecretFile: string | undefined;
+  /** READ_CACHE: services keep what they read until a change is notified (on by default; off in tests, which count statements). */
+  readCache: boolean;
 }
 
 export interface Config {
@@ -321,6 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ),
       ),
       roleSecretFile: nodeEnv === 'production' ? undefined : path.join(PROJECT_ROOT, '.data', 'database-role-secret'),
+      readCache: readEnum(env, 'READ_CACHE', ['on', 'off'] as const, nodeEnv === 'test' ? 'off' : 'on') === 'on',
     },
     ports,
     serviceUrls,

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger';
 import { createServiceDataSource, runMigrations, type EntityClass, type MigrationClass } from '../data/dataSource';
 import { migrationsIn } from '../data/migrationFiles';
 import { provisionServiceRole, serviceDatabaseUrl } from '../data/databaseRoles';
+import { startReadCache } from '../data/readCache';
 import type { SeedResult } from '../data/seed';
 import { ANONYMOUS, type Identity } from '../auth/identity';
 import { buildServiceSchema, createSubgraphServer, type ServiceResolvers } from '../graphql/subgraph';
@@ -140,8 +141,10 @@ export async function startService<T extends BaseContext>(
 ): Promise<RunningService> {
   // A service never connects as the administrator: given the administrator's URL (tests, the
   // in-process stack), it logs in as its own role on the same server and database.
-  const ds = def.createDataSource(serviceDatabaseUrl(opts.database, opts.url, def.name), opts.database, opts.log);
+  const url = serviceDatabaseUrl(opts.database, opts.url, def.name);
+  const ds = def.createDataSource(url, opts.database, opts.log);
   await ds.initialize();
+  const cache = opts.database.readCache ? await startReadCache(ds, url, def.schema, opts.log) : null;
   const apollo = def.buildServer(opts.log);
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, boolean | string> = {};
@@ -175,6 +178,7 @@ export async function startService<T extends BaseContext>(
     stop: async () => {
       // Drains the HTTP server first (the front's plugin), then stops Apollo Server.
       await apollo.stop();
+      await cache?.stop();
       await ds.destroy();
     },
   };
