@@ -3,7 +3,7 @@ import { In, type DataSource } from 'typeorm';
 import { groupLoader, rowLoader, throughCache } from '../../../shared/src/graphql/loaders';
 import { readCacheOf } from '../../../shared/src/data/readCache';
 import { historyLoader } from '../../../shared/src/editing/audit';
-import { LegalInstrument, Publication, Training, TreatyAction, TreatyCoverage } from './entities';
+import { LegalInstrument, MigrationPolicy, Publication, Training, TreatyAction, TreatyCoverage } from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
 
 const SCHEMA = registered('legal-instruments').schema;
@@ -61,6 +61,20 @@ export function createLoaders(ds: DataSource) {
         });
         return codes.map((code) => rows.filter((t) => t.countryCode === code || t.locationCode === code));
       }, cache?.scope('trainingsByCountry')),
+    ),
+    policy: rowLoader(
+      (ids: readonly string[]) => ds.getRepository(MigrationPolicy).findBy({ id: In([...ids]) }),
+      (p) => p.id,
+      cache?.scope('policy'),
+    ),
+    /** Each country's migration policies, by kind and year. */
+    policiesByCountry: groupLoader(
+      (codes: readonly string[]) =>
+        ds
+          .getRepository(MigrationPolicy)
+          .find({ where: { countryCode: In([...codes]) }, order: { kind: 'ASC', year: 'ASC', id: 'ASC' } }),
+      (p) => p.countryCode,
+      cache?.scope('policiesByCountry'),
     ),
     /** Audit entries of records (admins only), by entity and key. */
     history: historyLoader(ds, SCHEMA),

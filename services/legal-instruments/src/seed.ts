@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { blankToNull, readCsv } from '../../../shared/src/io/csv';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
-import { LegalInstrument, Publication, Training, TreatyAction, TreatyCoverage } from './entities';
+import { LegalInstrument, MigrationPolicy, Publication, Training, TreatyAction, TreatyCoverage } from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
 import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
@@ -27,6 +27,22 @@ function yesNo(cell: string | undefined): boolean | null {
   throw new Error(`Expected yes, no or an empty cell, got "${value}"`);
 }
 
+const POLICY_FILES = [file('national-migration-policies.csv')];
+
+/** Short codes of the policy kinds, for stable ids. */
+const KIND_CODES: Record<string, string> = {
+  'national migration policy': 'NMP',
+  'labour migration policy': 'LMP',
+  'diaspora policy': 'DP',
+  'migration strategy': 'NMS',
+};
+
+/**
+ * The UN agencies of the un-partnerships service (its reference data, by acronym): a partner named
+ * exactly so in `supported_by` is linked to that agency; others (IOM, the EU, GIZ...) stay text.
+ */
+const UN_AGENCY_ACRONYMS = new Set(['UNODC', 'UNDP', 'UNICEF', 'UNHCR', 'WFP', 'UNFPA', 'UN Women', 'ILO', 'UNAIDS']);
+
 /** true / false, as the coverage file writes them. */
 function trueFalse(cell: string | undefined): boolean {
   if (cell === 'true') return true;
@@ -34,8 +50,46 @@ function trueFalse(cell: string | undefined): boolean {
   throw new Error(`Expected true or false, got "${cell ?? ''}"`);
 }
 
+/** The national migration policies, once (their own data set: a change there re-applies only them). */
+function seedPolicies(ds: DataSource): Promise<SeedResult> {
+  return seedOnce(ds, SCHEMA, 'migration-policies', POLICY_FILES, async (m) => {
+    const policies = readCsv(file('national-migration-policies.csv')).map((r) => {
+      const year = blankToNull(r.year);
+      const supportedBy = splitList(r.supported_by);
+      const kind = KIND_CODES[r.kind];
+      if (!kind) throw new Error(`Unknown policy kind "${r.kind}"`);
+      return {
+        id: `${r.iso3}-${kind}-${year ?? 'UNDATED'}`,
+        countryCode: r.iso3,
+        title: r.title,
+        titleEn: blankToNull(r.title_en),
+        kind: r.kind,
+        status: r.status,
+        year: year === null ? null : Number(year),
+        supportedBy,
+        unAgencies: supportedBy.filter((p) => UN_AGENCY_ACRONYMS.has(p)),
+        basedOnMigrationProfile:
+          blankToNull(r.based_on_migration_profile) === null ? null : trueFalse(r.based_on_migration_profile),
+        // No row names the profile's edition (Guinea's, the one row that built on a profile, is not
+        // among migration-data's profiles), so no key is recorded.
+        migrationProfileId: null,
+        notes: blankToNull(r.notes),
+        source: blankToNull(r.source),
+        confidence: r.confidence,
+      };
+    });
+    if (new Set(policies.map((p) => p.id)).size !== policies.length) throw new Error('Two policies share an id');
+    await m.upsert(MigrationPolicy, policies, ['id']);
+    return policies.length;
+  });
+}
+
 /** Loads the reference data of this domain once (see seed/README.md for origin and confidence). */
-export async function seed(ds: DataSource): Promise<SeedResult> {
+export async function seed(ds: DataSource): Promise<SeedResult[]> {
+  return [await seedReference(ds), await seedPolicies(ds)];
+}
+
+function seedReference(ds: DataSource): Promise<SeedResult> {
   return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
     const instruments = readCsv(file('legal-instruments.csv')).map((r) => ({
       code: r.code,

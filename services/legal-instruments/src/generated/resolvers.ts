@@ -7,10 +7,12 @@ import type { InstrumentScope } from '../resolvers/enums';
 import type { InstrumentStatus } from '../resolvers/enums';
 import type { TreatyActionType } from '../resolvers/enums';
 import type { PublicationKind } from '../resolvers/enums';
+import type { MigrationPolicyKind } from '../resolvers/enums';
+import type { MigrationPolicyStatus } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
 import type { AuditEntryRow as AuditEntryRowModel } from '../../../../shared/src/editing/audit';
-import type { LegalInstrument as LegalInstrumentModel, Publication as PublicationModel, Training as TrainingModel, TreatyAction as TreatyActionModel, TreatyCoverage as TreatyCoverageModel } from '../entities';
+import type { LegalInstrument as LegalInstrumentModel, MigrationPolicy as MigrationPolicyModel, Publication as PublicationModel, Training as TrainingModel, TreatyAction as TreatyActionModel, TreatyCoverage as TreatyCoverageModel } from '../entities';
 import type { TreatyStatusParent as TreatyStatusParentModel } from '../resolvers/parents';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -79,6 +81,8 @@ export type Country = {
   isoCode: Scalars['Boolean']['output'];
   /** UN M49 numeric code, zero-padded. */
   m49?: Maybe<Scalars['String']['output']>;
+  /** The country's national migration policies, labour migration and diaspora policies and migration strategies, ordered by kind and year. Empty when none was found, which does not mean that none exists. */
+  migrationPolicies: Array<MigrationPolicy>;
   /** Short name, in English by default. */
   name: Scalars['String']['output'];
   /** UN M49 region, such as Africa. */
@@ -396,6 +400,49 @@ export type LegalInstrumentPayload = {
   instrument: LegalInstrument;
 };
 
+/**
+ * A national migration policy, labour migration policy, diaspora policy or national migration
+ * strategy of a state (one per document; a revision with its own validation or adoption is its own).
+ */
+export type MigrationPolicy = {
+  __typename?: 'MigrationPolicy';
+  /** True where the sources say the policy process started from the country's migration profile (Guinea); null where they do not say. */
+  basedOnMigrationProfile?: Maybe<Scalars['Boolean']['output']>;
+  /** The state. Null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
+  country?: Maybe<Country>;
+  /** Country, kind and year, such as NGA-NMP-2015 (NMP national migration policy, LMP labour migration policy, DP diaspora policy, NMS migration strategy; UNDATED when no year was found). */
+  id: Scalars['ID']['output'];
+  /** Kind of document. */
+  kind: MigrationPolicyKind;
+  /** The migration profile it built on, when the data names its edition; null otherwise (Guinea's profile is not among the profiles served, so this is null for every document today). */
+  migrationProfile?: Maybe<MigrationProfile>;
+  /** Where this record comes from and how sure it is; the notes say which event the year refers to. */
+  provenance: Provenance;
+  /** The latest status the sources report. */
+  status: MigrationPolicyStatus;
+  /** The partners the sources name, as they name them (IOM, the EU, FMM West Africa, GIZ...), in the data's order. */
+  supportedBy: Array<Scalars['String']['output']>;
+  /** The title in the original language, as the document or the sources name it; "(planned)" or "(draft)" marks a document not found in final form. */
+  title: Scalars['String']['output'];
+  /** The English title, only where the title is English or a source gives an English name. */
+  titleEn?: Maybe<Scalars['String']['output']>;
+  /** Those partners that are UN agencies (such as the ILO or UNFPA). An item is null, with a DANGLING_REFERENCE error, when un-partnerships has no such agency. */
+  unAgencies: Array<Maybe<UnAgency>>;
+  /** The year of that status (for ADOPTED, the adoption year); null when no date was found (the notes give launch and validation dates). */
+  year?: Maybe<Scalars['Int']['output']>;
+};
+
+export { MigrationPolicyKind };
+
+export { MigrationPolicyStatus };
+
+/** An IOM country migration profile, owned by migration-data; referred to here by its id. */
+export type MigrationProfile = {
+  __typename?: 'MigrationProfile';
+  /** Country code and edition year, such as SEN-2018. */
+  id: Scalars['ID']['output'];
+};
+
 /** Changes to legal-instruments data. Every mutation needs an editor of this domain or an admin; each is one transaction, audited, and writes nothing on any error. Every mutation field is nullable: in a document with several mutations each answers for itself, so a change that committed is reported even when another fails (that one is null, with its error). */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -610,6 +657,8 @@ export type Query = {
   instrument?: Maybe<LegalInstrument>;
   /** Instruments matching every criterion of the filter, ordered by code. */
   instruments: InstrumentConnection;
+  /** National migration policies, labour migration and diaspora policies and national migration strategies of the 27 states, ordered by country, kind and year; every criterion given must hold (BAD_USER_INPUT for a malformed country code). */
+  migrationPolicies: Array<MigrationPolicy>;
   /** Manuals and studies on migration law and policy in the region, ordered by id. Check each one's provenance: some are unverified. */
   publications: Array<Publication>;
   /** International migration law trainings, ordered by id. */
@@ -640,6 +689,18 @@ export type QueryInstrumentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InstrumentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Entry points of the legal-instruments service: international and regional instruments on
+ * migration, the treaty actions of West and Central African states, international migration law
+ * trainings and publications.
+ */
+export type QueryMigrationPoliciesArgs = {
+  country?: InputMaybe<Scalars['ID']['input']>;
+  kind?: InputMaybe<MigrationPolicyKind>;
+  status?: InputMaybe<MigrationPolicyStatus>;
 };
 
 
@@ -918,6 +979,13 @@ export type TreatyStatusValue =
   /** Nothing settles the day: no action is recorded and no complete participant list covers the day (the list is older, or none was consulted), or an action dated only by year or month, or undated, may or may not have happened by then. A missing record is NOT proof that the country is not a party. */
   | 'UNKNOWN';
 
+/** A UN agency, owned by un-partnerships; referred to here by its acronym. */
+export type UnAgency = {
+  __typename?: 'UnAgency';
+  /** Acronym, such as ILO or UN Women. */
+  acronym: Scalars['ID']['output'];
+};
+
 /** Changes to a legal instrument: only the fields given change; null clears an optional field. */
 export type UpdateInstrumentInput = {
   /** Adoption date at the precision the source gives. */
@@ -1145,6 +1213,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = {
   Country: Country;
   LegalInstrument: LegalInstrument;
+  MigrationPolicy: MigrationPolicy;
   Publication: Publication;
   Training: Training;
 };
@@ -1157,6 +1226,9 @@ export type FederationReferenceTypes = {
   LegalInstrument:
     ( { __typename: 'LegalInstrument' }
     & GraphQLRecursivePick<FederationTypes['LegalInstrument'], {"code":true}> );
+  MigrationPolicy:
+    ( { __typename: 'MigrationPolicy' }
+    & GraphQLRecursivePick<FederationTypes['MigrationPolicy'], {"id":true}> );
   Publication:
     ( { __typename: 'Publication' }
     & GraphQLRecursivePick<FederationTypes['Publication'], {"id":true}> );
@@ -1189,6 +1261,10 @@ export type ResolversTypes = {
   Language: Language;
   LegalInstrument: ResolverTypeWrapper<LegalInstrumentModel>;
   LegalInstrumentPayload: ResolverTypeWrapper<Omit<LegalInstrumentPayload, 'instrument'> & { instrument: ResolversTypes['LegalInstrument'] }>;
+  MigrationPolicy: ResolverTypeWrapper<MigrationPolicyModel>;
+  MigrationPolicyKind: MigrationPolicyKind;
+  MigrationPolicyStatus: MigrationPolicyStatus;
+  MigrationProfile: ResolverTypeWrapper<MigrationProfile>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartialDate: ResolverTypeWrapper<Scalars['PartialDate']['output']>;
@@ -1215,6 +1291,7 @@ export type ResolversTypes = {
   TreatyCoverage: ResolverTypeWrapper<TreatyCoverageModel>;
   TreatyStatus: ResolverTypeWrapper<TreatyStatusParentModel>;
   TreatyStatusValue: TreatyStatusValue;
+  UnAgency: ResolverTypeWrapper<UnAgency>;
   UpdateInstrumentInput: UpdateInstrumentInput;
   UpdatePublicationInput: UpdatePublicationInput;
   UpdateTrainingInput: UpdateTrainingInput;
@@ -1241,6 +1318,8 @@ export type ResolversParentTypes = {
   InstrumentVersionInput: InstrumentVersionInput;
   LegalInstrument: LegalInstrumentModel;
   LegalInstrumentPayload: Omit<LegalInstrumentPayload, 'instrument'> & { instrument: ResolversParentTypes['LegalInstrument'] };
+  MigrationPolicy: MigrationPolicyModel;
+  MigrationProfile: MigrationProfile;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PartialDate: Scalars['PartialDate']['output'];
@@ -1264,6 +1343,7 @@ export type ResolversParentTypes = {
   TreatyActionVersionInput: TreatyActionVersionInput;
   TreatyCoverage: TreatyCoverageModel;
   TreatyStatus: TreatyStatusParentModel;
+  UnAgency: UnAgency;
   UpdateInstrumentInput: UpdateInstrumentInput;
   UpdatePublicationInput: UpdatePublicationInput;
   UpdateTrainingInput: UpdateTrainingInput;
@@ -1315,6 +1395,7 @@ export type CountryResolvers<ContextType = Context, ParentType extends Resolvers
   iso2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   isoCode?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   m49?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  migrationPolicies?: Resolver<Array<ResolversTypes['MigrationPolicy']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CountryNameArgs, 'lang'>>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subregion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1373,6 +1454,30 @@ export type LegalInstrumentResolvers<ContextType = Context, ParentType extends R
 
 export type LegalInstrumentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LegalInstrumentPayload'] = ResolversParentTypes['LegalInstrumentPayload']> = {
   instrument?: Resolver<ResolversTypes['LegalInstrument'], ParentType, ContextType>;
+};
+
+export type MigrationPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationPolicy'] = ResolversParentTypes['MigrationPolicy'], FederationReferenceType extends FederationReferenceTypes['MigrationPolicy'] = FederationReferenceTypes['MigrationPolicy']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MigrationPolicy']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  basedOnMigrationProfile?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['MigrationPolicyKind'], ParentType, ContextType>;
+  migrationProfile?: Resolver<Maybe<ResolversTypes['MigrationProfile']>, ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MigrationPolicyStatus'], ParentType, ContextType>;
+  supportedBy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  titleEn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unAgencies?: Resolver<Array<Maybe<ResolversTypes['UnAgency']>>, ParentType, ContextType>;
+  year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type MigrationPolicyKindResolvers = EnumResolverSignature<{ DIASPORA_POLICY?: any, LABOUR_MIGRATION_POLICY?: any, MIGRATION_STRATEGY?: any, NATIONAL_MIGRATION_POLICY?: any }, ResolversTypes['MigrationPolicyKind']>;
+
+export type MigrationPolicyStatusResolvers = EnumResolverSignature<{ ADOPTED?: any, DRAFT?: any, LAUNCHED?: any, UNDER_DEVELOPMENT?: any, VALIDATED?: any }, ResolversTypes['MigrationPolicyStatus']>;
+
+export type MigrationProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationProfile'] = ResolversParentTypes['MigrationProfile']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1436,6 +1541,7 @@ export type PublicationPayloadResolvers<ContextType = Context, ParentType extend
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   instrument?: Resolver<Maybe<ResolversTypes['LegalInstrument']>, ParentType, ContextType, RequireFields<QueryInstrumentArgs, 'code'>>;
   instruments?: Resolver<ResolversTypes['InstrumentConnection'], ParentType, ContextType, RequireFields<QueryInstrumentsArgs, 'first'>>;
+  migrationPolicies?: Resolver<Array<ResolversTypes['MigrationPolicy']>, ParentType, ContextType, Partial<QueryMigrationPoliciesArgs>>;
   publications?: Resolver<Array<ResolversTypes['Publication']>, ParentType, ContextType>;
   trainings?: Resolver<ResolversTypes['TrainingConnection'], ParentType, ContextType, RequireFields<QueryTrainingsArgs, 'first'>>;
   treatyActions?: Resolver<ResolversTypes['TreatyActionConnection'], ParentType, ContextType, RequireFields<QueryTreatyActionsArgs, 'first'>>;
@@ -1537,6 +1643,10 @@ export type TreatyStatusResolvers<ContextType = Context, ParentType extends Reso
   verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type UnAgencyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnAgency'] = ResolversParentTypes['UnAgency']> = {
+  acronym?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   AuditAction?: AuditActionResolvers;
   AuditEntry?: AuditEntryResolvers<ContextType>;
@@ -1551,6 +1661,10 @@ export type Resolvers<ContextType = Context> = {
   Language?: LanguageResolvers;
   LegalInstrument?: LegalInstrumentResolvers<ContextType>;
   LegalInstrumentPayload?: LegalInstrumentPayloadResolvers<ContextType>;
+  MigrationPolicy?: MigrationPolicyResolvers<ContextType>;
+  MigrationPolicyKind?: MigrationPolicyKindResolvers;
+  MigrationPolicyStatus?: MigrationPolicyStatusResolvers;
+  MigrationProfile?: MigrationProfileResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PartialDate?: GraphQLScalarType;
@@ -1571,6 +1685,7 @@ export type Resolvers<ContextType = Context> = {
   TreatyActionType?: TreatyActionTypeResolvers;
   TreatyCoverage?: TreatyCoverageResolvers<ContextType>;
   TreatyStatus?: TreatyStatusResolvers<ContextType>;
+  UnAgency?: UnAgencyResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = Context> = {

@@ -22,3 +22,18 @@ export const TreatyActionType = {
 export type TreatyActionType = (typeof TreatyActionType)[keyof typeof TreatyActionType];
 export const PublicationKind = { MANUAL: 'manual', STUDY: 'study' } as const;
 export type PublicationKind = (typeof PublicationKind)[keyof typeof PublicationKind];
+export const MigrationPolicyKind = {
+  NATIONAL_MIGRATION_POLICY: 'national migration policy',
+  LABOUR_MIGRATION_POLICY: 'labour migration policy',
+  DIASPORA_POLICY: 'diaspora policy',
+  MIGRATION_STRATEGY: 'migration strategy',
+} as const;
+export type MigrationPolicyKind = (typeof MigrationPolicyKind)[keyof typeof MigrationPolicyKind];
+export const MigrationPolicyStatus = {
+  ADOPTED: 'adopted',
+  LAUNCHED: 'launched',
+  VALIDATED: 'validated',
+  DRAFT: 'draft',
+  UNDER_DEVELOPMENT: 'under development',
+} as const;
+export type MigrationPolicyStatus = (typeof MigrationPolicyStatus)[keyof typeof MigrationPolicyStatus];

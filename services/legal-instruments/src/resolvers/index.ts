@@ -5,11 +5,19 @@ import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/graphql/
 import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
-import { type LegalInstrument, Publication, type TreatyAction, TreatyCoverage } from '../entities';
+import { type LegalInstrument, MigrationPolicy, Publication, type TreatyAction, TreatyCoverage } from '../entities';
 import { findInstruments, findTrainings, findTreatyActions } from '../entities/queries';
 import { type InstrumentFrame, statusesOf, treatyStatus } from './treatyStatus';
 import type { Resolvers } from '../generated/resolvers';
-import { InstrumentKind, InstrumentScope, InstrumentStatus, PublicationKind, TreatyActionType } from './enums';
+import {
+  InstrumentKind,
+  InstrumentScope,
+  InstrumentStatus,
+  MigrationPolicyKind,
+  MigrationPolicyStatus,
+  PublicationKind,
+  TreatyActionType,
+} from './enums';
 import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { instrumentTable, Mutation, publicationTable, trainingTable, treatyActionTable } from './mutations';
 
@@ -57,6 +65,8 @@ export const resolvers: Resolvers = {
   InstrumentStatus,
   TreatyActionType,
   PublicationKind,
+  MigrationPolicyKind,
+  MigrationPolicyStatus,
   Query: {
     instrument: (_, args, ctx) => requireInstrument(ctx, args.code, 'code'),
     instruments: async (_, args, ctx) => {
@@ -104,6 +114,15 @@ export const resolvers: Resolvers = {
       });
       return toConnection(rows, total, page);
     },
+    migrationPolicies: (_, args, ctx) =>
+      ctx.ds.getRepository(MigrationPolicy).find({
+        where: {
+          ...(args.country ? { countryCode: countryCodeArg(args.country, 'country') } : {}),
+          ...(args.kind ? { kind: args.kind } : {}),
+          ...(args.status ? { status: args.status } : {}),
+        },
+        order: { countryCode: 'ASC', kind: 'ASC', year: 'ASC', id: 'ASC' },
+      }),
     treatyCoverage: (_, __, ctx) => ctx.ds.getRepository(TreatyCoverage).find({ order: { instrumentCode: 'ASC' } }),
     publications: (_, __, ctx) => ctx.ds.getRepository(Publication).find({ order: { id: 'ASC' } }),
   },
@@ -146,6 +165,14 @@ export const resolvers: Resolvers = {
       return statusesOf(frames, c.code, actions, day);
     },
     trainings: (c, _, ctx) => ctx.loaders.trainingsByCountry.load(c.code),
+    migrationPolicies: (c, _, ctx) => ctx.loaders.policiesByCountry.load(c.code),
+  },
+  MigrationPolicy: {
+    __resolveReference: async (ref, ctx) => existingRecord('MigrationPolicy', ref.id, await ctx.loaders.policy.load(ref.id)),
+    country: (p) => countryReference(p.countryCode),
+    unAgencies: (p) => p.unAgencies.map((acronym) => ({ acronym })),
+    migrationProfile: (p) => (p.migrationProfileId === null ? null : { id: p.migrationProfileId }),
+    provenance: provenanceField,
   },
   LegalInstrument: {
     __resolveReference: async (ref, ctx) =>
