@@ -566,6 +566,7 @@ describe('legal-instruments alone', () => {
   it('writes nothing when the seed runs a second time', async () => {
     expect(await definition.seed(svc.ds, createLogger('test', 'error'))).toEqual([
       { name: 'reference-data', applied: false, rows: 0 },
+      { name: 'migration-policies', applied: false, rows: 0 },
     ]);
   });
 });
