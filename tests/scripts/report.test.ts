@@ -1,17 +1,15 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { createLogger } from '../../shared/src/runtime/logger';
-import { withDatabase } from '../../shared/src/runtime/net';
 import { prepareDatabase } from '../../shared/src/runtime/service';
 import { type InProcessStack, startInProcessStack } from '../../gateway/src/inProcessStack';
 import { applyKeep, flattenRows, loadReport, parseArgs, reportVariables, toCsv } from '../../scripts/report';
 import { loadServices } from '../../services/definitions';
-import { testDatabaseUrl } from '../support/serviceHarness';
 import { runScript } from '../support/childProcess';
+import { createEmptyDatabase, type PrivateDatabase } from '../support/privateDatabase';
 
 describe('the report writer', () => {
   it('makes one row per leaf record, repeats the scalars above it, and gives sibling lists rows of their own', () => {
@@ -113,17 +111,13 @@ function reportProcess(args: string[], gatewayUrl: string): Promise<{ code: numb
 
 describe('the report command', () => {
   // A database of its own: the test soft-deletes a seeded instrument, which the read tests beside it must not see.
-  const name = `mg_report_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = () => new Client({ connectionString: withDatabase(testDatabaseUrl(), 'postgres') });
+  let db: PrivateDatabase | undefined;
   let url: string;
   let stack: InProcessStack;
   let dir: string;
   beforeAll(async () => {
-    const c = admin();
-    await c.connect();
-    await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`);
-    await c.end();
-    url = withDatabase(testDatabaseUrl(), name);
+    db = await createEmptyDatabase('mg_report');
+    url = db.url;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-report-'));
     // A gateway one deploy ahead of un-partnerships: its supergraph says an agency always has a
     // mandate, the service still answers null for one without. Apollo's gateway then blanks the
@@ -143,10 +137,7 @@ describe('the report command', () => {
   }, 120000);
   afterAll(async () => {
     await stack?.stop();
-    const c = admin();
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
-    await c.end();
+    await db?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

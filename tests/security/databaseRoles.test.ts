@@ -17,6 +17,7 @@ import { startNpmStart } from '../support/npmStart';
 import { type ServiceHarness, startServiceHarness, testDatabaseUrl } from '../support/serviceHarness';
 import { required } from '../../shared/src/runtime/required';
 import { runScript } from '../support/childProcess';
+import { createEmptyDatabase } from '../support/privateDatabase';
 
 /**
  * Finding 8 of issue #11: every service connected as the PostgreSQL superuser (postgres/postgres on
@@ -210,15 +211,11 @@ describe('provisioning the roles', () => {
   const log = createLogger('roles-test', 'silent');
 
   async function withScratchDatabase(run: (url: string) => Promise<void>): Promise<void> {
-    const name = `mg_roles_${crypto.randomBytes(4).toString('hex')}`;
-    const client = new Client({ connectionString: admin() });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    const db = await createEmptyDatabase('mg_roles');
     try {
-      await run(withDatabase(testDatabaseUrl(), name));
+      await run(db.url);
     } finally {
-      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
-      await client.end();
+      await db.drop();
     }
   }
 

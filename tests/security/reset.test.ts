@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
-import { withDatabase } from '../../shared/src/runtime/net';
-import { testDatabaseUrl } from '../support/serviceHarness';
 import { required } from '../../shared/src/runtime/required';
+import { createEmptyDatabase, type PrivateDatabase } from '../support/privateDatabase';
 
 // The four services' schemas, and one that is not theirs and must survive.
 const SCHEMAS = ['data', 'dialogue', 'keep_me', 'legal', 'partners'];
@@ -19,22 +17,10 @@ interface Run {
   stderr: string;
 }
 
-interface Fresh {
-  name: string;
-  url: string;
-  drop(): Promise<void>;
-}
-
 /** A database of this test's own on the test server, with the four schemas holding a row each. */
-async function freshDatabase(): Promise<Fresh> {
-  const server = withDatabase(testDatabaseUrl(), 'postgres');
-  const name = `mg_reset_${Date.now()}_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
-  await admin.end();
-  const url = withDatabase(testDatabaseUrl(), name);
-  const client = new Client({ connectionString: url });
+async function freshDatabase(): Promise<PrivateDatabase> {
+  const db = await createEmptyDatabase('mg_reset');
+  const client = new Client({ connectionString: db.url });
   await client.connect();
   for (const schema of SCHEMAS) {
     await client.query(`CREATE SCHEMA ${schema}`);
@@ -42,16 +28,7 @@ async function freshDatabase(): Promise<Fresh> {
     await client.query(`INSERT INTO ${schema}.fact VALUES (1)`);
   }
   await client.end();
-  return {
-    name,
-    url,
-    drop: async () => {
-      const c = new Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return db;
 }
 
 /** Rows left in each of the schemas this test made (absent: dropped). */
@@ -141,7 +118,7 @@ function screen(output: string): string[] {
 }
 
 describe('npm run db:reset', () => {
-  let db: Fresh;
+  let db: PrivateDatabase;
   beforeEach(async () => {
     db = await freshDatabase();
   });

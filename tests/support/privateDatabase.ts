@@ -8,6 +8,7 @@ import { loadServices } from '../../services/definitions';
 import { testDatabaseUrl } from './serviceHarness';
 
 export interface PrivateDatabase {
+  name: string;
   url: string;
   drop(): Promise<void>;
 }
@@ -21,6 +22,7 @@ export async function createEmptyDatabase(prefix: string): Promise<PrivateDataba
   await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
   await admin.end();
   return {
+    name,
     url: withDatabase(shared, name),
     drop: async () => {
       const c = new Client({ connectionString: withDatabase(shared, 'postgres') });

@@ -1,14 +1,11 @@
-import crypto from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../shared/src/runtime/config';
 import { createServiceDataSource, ensureSchema } from '../../../shared/src/data/dataSource';
 import { createLogger } from '../../../shared/src/runtime/logger';
-import { withDatabase } from '../../../shared/src/runtime/net';
 import { entities } from '../../../services/migration-data/src/entities';
 import { findCorridors } from '../../../services/migration-data/src/entities/queries';
 import { definition } from '../../../services/migration-data/src/service';
-import { testDatabaseUrl } from '../../support/serviceHarness';
+import { createEmptyDatabase, type PrivateDatabase } from '../../support/privateDatabase';
 
 const { migrations, schema: SCHEMA } = definition;
 /** How many migrations run up to and including the corridor migration (later ones do not matter here). */
@@ -17,14 +14,12 @@ const CORRIDORS = migrations.findIndex((m) => m.name === 'StockCorridors17337000
 // The corridor migration on a database that already holds stock in the old shape (one row per
 // sex, char(3) codes): a scratch database migrated to the step before, filled, then migrated on
 // and back.
-const name = `mg_corridors_${crypto.randomBytes(4).toString('hex')}`;
-const url = withDatabase(testDatabaseUrl(), name);
-let admin: Client;
+let db: PrivateDatabase;
 
 function dataSource(steps: number): DataSource {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
   return createServiceDataSource({
-    url,
+    url: db.url,
     schema: SCHEMA,
     entities,
     migrations: migrations.slice(0, steps),
@@ -35,14 +30,11 @@ function dataSource(steps: number): DataSource {
 }
 
 beforeAll(async () => {
-  admin = new Client({ connectionString: withDatabase(testDatabaseUrl(), 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
-  await ensureSchema(url, SCHEMA);
+  db = await createEmptyDatabase('mg_corridors');
+  await ensureSchema(db.url, SCHEMA);
 });
 afterAll(async () => {
-  await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
-  await admin.end();
+  await db.drop();
 });
 
 const SOURCE_ROWS = [
