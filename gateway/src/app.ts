@@ -8,6 +8,8 @@ import { gatewayContext } from './auth';
 import { corsMiddleware } from './cors';
 import { type ResponseCacheStore, responseCachePlugins } from './responseCache';
 import { buildGateway, type GatewayOptions } from './server';
+import type { SupergraphSource } from './supergraph';
+import { createMetrics, type Metrics } from '../../shared/src/runtime/metrics';
 
 export interface GatewayAppOptions extends GatewayOptions {
   /** Verifies a request's bearer token; without it every request runs with an empty context. */
@@ -27,6 +29,8 @@ export interface GatewayAppOptions extends GatewayOptions {
   stopGracePeriodMs?: number;
   /** Origins whose pages may call the gateway (config.corsOrigins); none when not given. */
   corsOrigins?: readonly string[];
+  /** METRICS_TOKEN: GET /metrics answers only this bearer token when set. */
+  metricsToken?: string;
 }
 
 /** Answers smaller than this go uncompressed: below it, the encoding's overhead outweighs the bytes saved. */
@@ -35,6 +39,10 @@ export const COMPRESSION_THRESHOLD_BYTES = 1024;
 export interface GatewayApp {
   apollo: ApolloServer<BaseContext>;
   gateway: ApolloGateway;
+  /** The supergraph served, swappable while the gateway runs. */
+  supergraph: SupergraphSource;
+  /** What GET /metrics serves. */
+  metrics: Metrics;
   http: http.Server;
   /** Starts Apollo Server and listens (port 0: any free port); resolves to the /graphql URL. */
   start(port?: number, host?: string): Promise<string>;
@@ -49,7 +57,8 @@ export interface GatewayApp {
  */
 export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   const cachePlugins = opts.responseCache ? responseCachePlugins(opts.responseCache.store, opts.responseCache.ttlSeconds) : [];
-  const { apollo, gateway } = buildGateway({ ...opts, plugins: [...(opts.plugins ?? []), ...cachePlugins] });
+  const metrics = createMetrics();
+  const { apollo, gateway, supergraph } = buildGateway({ ...opts, metrics, plugins: [...(opts.plugins ?? []), ...cachePlugins] });
   const front = createHttpFront<BaseContext>({
     apollo,
     context: opts.authenticate ? gatewayContext(opts.authenticate) : async () => ({}),
@@ -65,10 +74,13 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     maxBodyBytes: opts.maxBodyBytes ?? opts.limits?.maxBodyBytes,
     readTimeoutMs: opts.readTimeoutMs,
     stopGracePeriodMs: opts.stopGracePeriodMs,
+    observer: { log: opts.log, metrics, gateway: true, metricsToken: opts.metricsToken },
   });
   return {
     apollo,
     gateway,
+    supergraph,
+    metrics,
     http: front.server,
     start: async (port = 0, host = '127.0.0.1') => {
       await apollo.start();

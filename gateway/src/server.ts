@@ -2,18 +2,22 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { Supergraph } from '@apollo/federation-internals';
 import type { GatewayLimits, ServiceName } from '../../shared/src/runtime/config';
 import { ANONYMOUS, type Identity } from '../../shared/src/auth/identity';
 import { encodeIdentity, SIGNATURE_HEADERS, type ServiceSecrets, signatureHeaders } from '../../shared/src/auth/signing';
 import { DEFAULT_LIMITS, gatewayLimits } from './limits';
-import type { Logger } from '../../shared/src/runtime/logger';
+import { apolloLogger, type Logger } from '../../shared/src/runtime/logger';
+import { recordRequest } from '../../shared/src/graphql/requestRecord';
 import { maskError, unavailableStatus } from '../../shared/src/graphql/subgraph';
 import { type ErrorCode, graphError, isPublicErrorCode } from '../../shared/src/graphql/errors';
 import { nullDanglingReferences } from './danglingReferences';
+import { type SupergraphSource, supergraphSource } from './supergraph';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { Agent, fetch as poolFetch } from 'undici';
+import { context as otelContext, propagation } from '@opentelemetry/api';
+import type { Metrics } from '../../shared/src/runtime/metrics';
+import { currentRequest, REQUEST_ID_HEADER } from '../../shared/src/runtime/requestContext';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -32,22 +36,11 @@ export interface GatewayOptions {
   limits?: GatewayLimits;
   /** Production: introspection for partners and above only, no field suggestions. */
   production?: boolean;
+  /** Where subgraph calls are counted and timed. */
+  metrics?: Metrics;
 }
 
 const DEFAULT_SUBGRAPH_MAX_SOCKETS = 32;
-
-/**
- * Fails with a clear message when the supergraph file is not a valid supergraph. Federation's internal
- * Supergraph is the one synchronous check: composition's validateSatisfiability takes seconds, and the
- * gateway checks only in load(), after start-up has passed the configuration errors.
- */
-export function validateSupergraph(sdl: string): void {
-  try {
-    Supergraph.build(sdl);
-  } catch (error) {
-    throw new Error(`the supergraph is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-}
 
 /**
  * Subgraph calls go through one keep-alive pool with a bounded number of sockets per service (a
@@ -55,14 +48,23 @@ export function validateSupergraph(sdl: string): void {
  * Apollo Gateway does not have by default. A refused, reset or timed-out call becomes an error
  * naming the service only: never its URL.
  */
-function timedFetcher(service: string, timeoutMs: number, pool: Agent): Fetcher {
+function timedFetcher(service: string, timeoutMs: number, pool: Agent, metrics?: Metrics): Fetcher {
   return (async (url: string, init?: Parameters<typeof poolFetch>[1]) => {
+    const started = process.hrtime.bigint();
+    const observe = (outcome: 'ok' | 'error', code?: string) => {
+      metrics?.subgraphDuration.observe({ service, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+      if (code) metrics?.subgraphErrors.inc({ service, code });
+    };
     try {
-      return await poolFetch(url, { ...init, dispatcher: pool, signal: AbortSignal.timeout(timeoutMs) });
+      const response = await poolFetch(url, { ...init, dispatcher: pool, signal: AbortSignal.timeout(timeoutMs) });
+      if (response.ok) observe('ok');
+      else observe('error', `HTTP_${response.status}`);
+      return response;
     } catch (error) {
       // By name, not instanceof: the abort error may come from another realm (a test's VM context).
       const name = (error as { name?: unknown } | null)?.name;
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      observe('error', timedOut ? 'TIMEOUT' : 'UNREACHABLE');
       throw graphError(
         'DOWNSTREAM_SERVICE_ERROR',
         timedOut ? `The ${service} service did not answer within ${timeoutMs} ms` : `The ${service} service is unavailable`,
@@ -133,10 +135,20 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
     super({ url, fetcher });
   }
 
-  /** The caller's identity, from the gateway's context (anonymous when it has none). */
+  /**
+   * The caller's identity, from the gateway's context (anonymous when it has none), the request's id
+   * for the service's logs, and the trace context (W3C traceparent) when tracing is on.
+   */
   override willSendRequest(options: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]): void {
     const identity = (options.context as { identity?: Identity } | undefined)?.identity ?? ANONYMOUS;
-    options.request.http?.headers.set(SIGNATURE_HEADERS.identity, encodeIdentity(identity));
+    const headers = options.request.http?.headers;
+    headers?.set(SIGNATURE_HEADERS.identity, encodeIdentity(identity));
+    const request = currentRequest();
+    if (request) {
+      request.subgraphCalls += 1;
+      headers?.set(REQUEST_ID_HEADER, request.id);
+    }
+    if (headers) propagation.inject(otelContext.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
   }
 
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
@@ -196,9 +208,16 @@ const requestGuard: ApolloServerPlugin<BaseContext> = {
   }),
 };
 
-/** Builds the gateway server from a supergraph and the configured service URLs; no I/O. */
-export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseContext>; gateway: ApolloGateway } {
-  validateSupergraph(opts.supergraphSdl);
+/**
+ * Builds the gateway server from a supergraph and the configured service URLs; no I/O. The supergraph
+ * can be swapped while it runs (see supergraph.ts).
+ */
+export function buildGateway(opts: GatewayOptions): {
+  apollo: ApolloServer<BaseContext>;
+  gateway: ApolloGateway;
+  supergraph: SupergraphSource;
+} {
+  const supergraph = supergraphSource(opts.supergraphSdl);
   const pool = new Agent({
     connections: opts.subgraphMaxSockets ?? DEFAULT_SUBGRAPH_MAX_SOCKETS,
     connect: { timeout: opts.subgraphTimeoutMs },
@@ -206,19 +225,21 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
     keepAliveTimeout: 4_000,
   });
   const gateway = new ApolloGateway({
-    supergraphSdl: opts.supergraphSdl,
+    supergraphSdl: supergraph.manager,
+    logger: apolloLogger(opts.log),
     buildService: ({ name, url }) => {
       const configured = opts.serviceUrls[name as ServiceName];
       const secret = opts.serviceSecrets[name as ServiceName];
       if (!secret) throw new Error(`no signing secret for the ${name} service`);
-      const signed = signingFetcher(name as ServiceName, secret, timedFetcher(name, opts.subgraphTimeoutMs, pool));
+      const signed = signingFetcher(name as ServiceName, secret, timedFetcher(name, opts.subgraphTimeoutMs, pool, opts.metrics));
       const fetcher = opts.deduplicateSubgraphCalls === false ? signed : deduplicatingFetcher(signed);
       return new SubgraphDataSource(name, configured ?? url ?? '', fetcher);
     },
   });
-  const limits = gatewayLimits(opts.limits ?? DEFAULT_LIMITS, opts.production ?? false, opts.supergraphSdl);
+  const limits = gatewayLimits(opts.limits ?? DEFAULT_LIMITS, opts.production ?? false, supergraph.current);
   const apollo = new ApolloServer<BaseContext>({
     gateway,
+    logger: apolloLogger(opts.log),
     includeStacktraceInErrorResponses: false,
     // Open here, and limited to partners and above in production by gatewayLimits.
     introspection: true,
@@ -228,6 +249,7 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
     formatError: maskError(opts.log),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      recordRequest,
       // Stopping the server closes the subgraph pool's sockets.
       { serverWillStart: async () => ({ serverWillStop: () => pool.close() }) },
       requestGuard,
@@ -240,5 +262,5 @@ export function buildGateway(opts: GatewayOptions): { apollo: ApolloServer<BaseC
     // The process owns its shutdown order (HTTP first, then Apollo, then the database).
     stopOnTerminationSignals: false,
   });
-  return { apollo, gateway };
+  return { apollo, gateway, supergraph };
 }

@@ -59,6 +59,7 @@ describe('what the gateway logs when a service fails', () => {
     await new Promise((resolve) => failing.close(resolve));
   });
 
+  let requestId: string | null = null;
   const query = async (q: string) => {
     log.lines.length = 0;
     const res = await fetch(gatewayUrl, {
@@ -66,13 +67,23 @@ describe('what the gateway logs when a service fails', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: q }),
     });
-    return res.json();
+    requestId = res.headers.get('x-request-id');
+    const body: unknown = await res.json();
+    // The access line is written once the response is sent; these tests look at the lines before it.
+    for (let i = 0; i < 50 && !log.lines.some((l) => l.startsWith('INFO request ')); i += 1)
+      await new Promise((r) => setTimeout(r, 10));
+    log.lines.splice(0, log.lines.length, ...log.lines.filter((l) => !l.startsWith('INFO request ')));
+    return body;
   };
 
-  it('logs a service error with its message, service and path, not [object Object]', async () => {
-    expect(await query('{ instrument(code: "ICRMW") { shortTitle } }')).toEqual({
+  it('logs a service error with its message, service and path, not [object Object]; the client gets the request id to quote', async () => {
+    const answer = await query('{ instrument(code: "ICRMW") { shortTitle } }');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer).toEqual({
       data: { instrument: null },
-      errors: [{ message: 'Internal server error', path: ['instrument'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      errors: [
+        { message: 'Internal server error', path: ['instrument'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } },
+      ],
     });
     expect(log.lines).toEqual([
       'ERROR resolver failed {"service":"legal-instruments","path":["instrument"],"error":"Internal server error [INTERNAL_SERVER_ERROR]"}',

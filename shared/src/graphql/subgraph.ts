@@ -19,7 +19,9 @@ import {
 } from 'graphql';
 import { COUNTRIES, type CountryRef } from '../reference/countries';
 import { danglingReference, PUBLIC_ERROR_CODES, RETRY_AFTER_SECONDS, serviceUnavailable } from './errors';
-import { describeError, type Logger } from '../runtime/logger';
+import { apolloLogger, describeError, type Logger } from '../runtime/logger';
+import { recordRequest } from './requestRecord';
+import { currentRequest } from '../runtime/requestContext';
 import { DateScalar, PartialDateScalar } from './scalars';
 import { listBounds } from './listBounds';
 import { guardResolvers } from './requestBudget';
@@ -177,7 +179,7 @@ const DOWNSTREAM_CODES = new Set(['DOWNSTREAM_SERVICE_ERROR', 'SERVICE_UNAVAILAB
 /**
  * Keeps the messages of errors meant for clients (bad input, not found...) and masks the rest:
  * no stack trace, no SQL, no internal message ever reaches a response. What is masked, and every
- * downstream failure, is logged with its cause chain.
+ * downstream failure, is logged with its cause chain; a masked error carries the request's id.
  */
 export function maskError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -213,11 +215,13 @@ export function maskError(log: Logger) {
       return { message, path: formatted.path, locations: formatted.locations, extensions };
     }
     log.error('resolver failed', { ...service, path: formatted.path, error: describeError(original) });
+    // The request id is what the client can quote to find this line in the logs.
+    const request = currentRequest();
     return {
       message: 'Internal server error',
       path: formatted.path,
       locations: formatted.locations,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(request ? { requestId: request.id } : {}) },
     };
   };
 }
@@ -263,9 +267,11 @@ export function createSubgraphServer<TContext extends BaseContext>(opts: {
 }): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: opts.schema,
+    logger: apolloLogger(opts.log),
     includeStacktraceInErrorResponses: false,
     formatError: maskError(opts.log),
     plugins: [
+      recordRequest,
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),

@@ -49,6 +49,10 @@ export interface DatabaseConfig {
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** How the gateway and the services write their logs (LOG_FORMAT): JSON lines, or pino-pretty on a terminal by default. */
+  logFormat: 'json' | 'pretty' | 'text';
+  /** When set (METRICS_TOKEN), GET /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   host: string;
   database: DatabaseConfig;
   ports: Record<ServiceName | 'gateway', number>;
@@ -309,6 +313,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ['debug', 'info', 'warn', 'error', 'silent'] as const,
       nodeEnv === 'test' ? 'warn' : 'info',
     ),
+    logFormat: readEnum(env, 'LOG_FORMAT', ['json', 'pretty', 'text'] as const, process.stdout.isTTY ? 'pretty' : 'json'),
+    metricsToken: readSecret(env, 'METRICS_TOKEN'),
     host,
     database: {
       url: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),

@@ -6,10 +6,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import getRawBody from 'raw-body';
 import { DEFAULT_GATEWAY_LIMITS, DEFAULT_READ_TIMEOUT_MS } from './config';
+import { observeRequest, type Observer, serveMetrics } from './observe';
 
 export interface Readiness {
   ok: boolean;
   checks: Record<string, boolean | string>;
+  /** The gateway's view of each service, reported without deciding its readiness. */
+  services?: Record<string, boolean | string>;
 }
 
 export interface HttpFrontOptions<TContext extends BaseContext> {
@@ -32,6 +35,8 @@ export interface HttpFrontOptions<TContext extends BaseContext> {
   routes?: RequestHandler[];
   /** How long a stop lets requests in flight finish before it cuts them, in ms. */
   stopGracePeriodMs?: number;
+  /** Request ids, access lines and GET /metrics; none of them without it. */
+  observer?: Observer;
 }
 
 export interface HttpFront {
@@ -163,12 +168,16 @@ export function createHttpFront<TContext extends BaseContext>(opts: HttpFrontOpt
   server.requestTimeout = 2 * readTimeoutMs;
   opts.apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: opts.stopGracePeriodMs }));
 
+  const observer = opts.observer;
+  // Before anything else, so that every request, refused or not, has its id and its access line.
+  if (observer) app.use((req, res, next) => observeRequest(observer, req, res, next));
   for (const handler of opts.middleware ?? []) app.use(handler);
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const readiness = await opts.ready().catch((e: unknown) => ({ ok: false, checks: { error: String(e) } }));
     sendJson(res, readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'not ready', ...readiness });
   });
+  if (observer) app.get('/metrics', (req, res) => serveMetrics(observer, req, res));
   for (const handler of opts.routes ?? []) app.use(handler);
 
   // Made on the first request: the integration needs Apollo Server started, which the owner does after this.

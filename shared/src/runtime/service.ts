@@ -14,6 +14,8 @@ import {
 } from './config';
 import { createHttpFront, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
+import { createMetrics, observeDatabasePool } from './metrics';
+import { activeTracing } from './tracing';
 import { createServiceDataSource, runMigrations, type EntityClass, type MigrationClass } from '../data/dataSource';
 import { migrationsIn } from '../data/migrationFiles';
 import { provisionServiceRole, serviceDatabaseUrl } from '../data/databaseRoles';
@@ -137,6 +139,8 @@ export async function startService<T extends BaseContext>(
     secret: string;
     /** HTTP_READ_TIMEOUT_MS: how long a client may take to send a request. */
     readTimeoutMs?: number;
+    /** METRICS_TOKEN: GET /metrics answers only this bearer token when set. */
+    metricsToken?: string;
   },
 ): Promise<RunningService> {
   // A service never connects as the administrator: given the administrator's URL (tests, the
@@ -167,7 +171,15 @@ export async function startService<T extends BaseContext>(
     bindRequest(ctx, { signal });
     return ctx;
   };
-  const front = createHttpFront<T>({ apollo, context, ready, readTimeoutMs: opts.readTimeoutMs });
+  const metrics = createMetrics();
+  observeDatabasePool(metrics, ds);
+  const front = createHttpFront<T>({
+    apollo,
+    context,
+    ready,
+    readTimeoutMs: opts.readTimeoutMs,
+    observer: { log: opts.log, metrics, gateway: false, metricsToken: opts.metricsToken },
+  });
   await apollo.start();
   const port = await listen(front.server, opts.port, opts.host);
   return {
@@ -193,7 +205,8 @@ export async function runService<T extends BaseContext>(def: ServiceDefinition<T
     process.stderr.write(`[${def.name}] ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const log = createLogger(def.name, config.logLevel);
+  const log = createLogger(def.name, config.logLevel, { format: config.logFormat });
+  const tracing = activeTracing();
   if (!config.database.url) {
     log.error('DATABASE_URL must be set to run a service on its own (npm start sets it for the embedded database)');
     process.exit(2);
@@ -220,6 +233,7 @@ export async function runService<T extends BaseContext>(def: ServiceDefinition<T
     log,
     secret,
     readTimeoutMs: config.httpReadTimeoutMs,
+    metricsToken: config.metricsToken,
   });
   log.info(`listening on ${running.url}`);
   let stopping = false;
@@ -228,6 +242,7 @@ export async function runService<T extends BaseContext>(def: ServiceDefinition<T
     stopping = true;
     log.info(`${signal}: stopping`);
     await running.stop().catch((e: unknown) => log.error('stop failed', { error: String(e) }));
+    await tracing?.shutdown().catch((e: unknown) => log.error('traces not sent', { error: String(e) }));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
