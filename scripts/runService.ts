@@ -2,6 +2,8 @@
  * The entry point of every service process: `node --import tsx scripts/runService.ts <name>`, with
  * <name> one of shared/src/runtime/registry.ts.
  */
+// First: tracing patches node:http and pg before anything loads them.
+import '../shared/src/runtime/instrument';
 import { SERVICE_NAMES, type ServiceName } from '../shared/src/runtime/config';
 import { runService } from '../shared/src/runtime/service';
 import { loadServices } from '../services/definitions';

@@ -257,11 +257,16 @@ function identityOf(context: unknown): Identity | undefined {
 export function gatewayLimits(
   limits: GatewayLimits,
   production: boolean,
-  /** The supergraph whose `@listSize` bounds the cost reads. */
-  supergraphSdl: string,
+  /** The supergraph served (it may be reloaded), whose `@listSize` bounds the cost reads. */
+  supergraphSdl: () => string,
 ): { plugins: ApolloServerPlugin<BaseContext>[]; validationRules: ValidationRule[] } {
   const rejection = { propagateOnRejection: false, onReject: [reportRejection] };
-  const bounds = listBounds(supergraphSdl);
+  let boundsOf: { sdl: string; bounds: ListBounds } | null = null;
+  const currentBounds = () => {
+    const sdl = supergraphSdl();
+    if (boundsOf?.sdl !== sdl) boundsOf = { sdl, bounds: listBounds(sdl) };
+    return boundsOf.bounds;
+  };
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ...rejection },
     maxAliases: { n: limits.maxAliases, ...rejection },
@@ -288,7 +293,7 @@ export function gatewayLimits(
         if (page && page.value > limits.maxListLength) {
           throw withCode('BAD_USER_INPUT', `\`${page.name}\` must be at most ${limits.maxListLength}, got ${page.value}`);
         }
-        const cost = operation ? documentCost(schema, document, operation, variables, bounds, limits.maxCost) : 0;
+        const cost = operation ? documentCost(schema, document, operation, variables, currentBounds(), limits.maxCost) : 0;
         if (cost > limits.maxCost) {
           // The analysis stops once past the limit, so the figure is where it stopped: a lower bound.
           throw withCode(

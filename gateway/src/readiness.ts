@@ -1,16 +1,18 @@
 import type { Readiness } from '../../shared/src/runtime/http';
 
 /**
- * The gateway is ready when it holds its supergraph and every service is ready: reachable, with its
- * database answering and its migrations current. Being alive is not enough: a service whose
- * database is down answers nothing but errors. A check is false for a service that cannot be
- * reached, and names the failing checks of one that answers but is not ready.
+ * Each service's readiness, as its /readyz says: true when ready (reachable, database answering,
+ * migrations current), false when it cannot be reached, and the failing checks of one that answers
+ * but is not ready.
  */
-export async function gatewayReadiness(serviceUrls: Record<string, string>, timeoutMs = 2000): Promise<Readiness> {
-  const checks: Record<string, boolean | string> = { supergraph: true };
+export async function serviceStatus(
+  serviceUrls: Record<string, string>,
+  timeoutMs = 2000,
+): Promise<Record<string, boolean | string>> {
+  const status: Record<string, boolean | string> = {};
   await Promise.all(
     Object.entries(serviceUrls).map(async ([name, url]) => {
-      checks[name] = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(timeoutMs) }).then(
+      status[name] = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(timeoutMs) }).then(
         async (res) => {
           if (res.ok) return true;
           const body = (await res.json().catch(() => null)) as { checks?: Record<string, unknown> } | null;
@@ -23,5 +25,19 @@ export async function gatewayReadiness(serviceUrls: Record<string, string>, time
       );
     }),
   );
-  return { ok: Object.values(checks).every((v) => v === true), checks };
+  return status;
+}
+
+/**
+ * The gateway is ready when it has a valid supergraph loaded and is not stopping. A service that is
+ * down does not take it out of rotation: the gateway still answers every field the other services
+ * hold (with an error for the missing ones). Each service's status is reported beside the checks.
+ */
+export async function gatewayReadiness(
+  serviceUrls: Record<string, string>,
+  state: { supergraphLoaded: () => boolean; draining: () => boolean },
+  timeoutMs = 2000,
+): Promise<Readiness> {
+  const checks = { supergraph: state.supergraphLoaded(), accepting: !state.draining() };
+  return { ok: checks.supergraph && checks.accepting, checks, services: await serviceStatus(serviceUrls, timeoutMs) };
 }

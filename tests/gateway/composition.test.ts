@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { buildSchema, OperationTypeNode, specifiedDirectives } from 'graphql';
 import { apiSchemaOf, composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/src/compose';
 import { SERVICE_NAMES } from '../../shared/src/runtime/config';
-import { validateSupergraph } from '../../gateway/src/server';
+import { validateSupergraph } from '../../gateway/src/supergraph';
 
 describe('composition of the four subgraphs', () => {
   it('composes the four schemas with no errors', () => {

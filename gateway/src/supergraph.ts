@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SupergraphManager } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
+import { describeError, type Logger } from '../../shared/src/runtime/logger';
+
+/**
+ * Fails with a clear message when the supergraph file is not a valid supergraph. Federation's internal
+ * Supergraph is the one synchronous check: composition's validateSatisfiability takes seconds, and the
+ * gateway checks only in load(), after start-up has passed the configuration errors.
+ */
+export function validateSupergraph(sdl: string): void {
+  try {
+    Supergraph.build(sdl);
+  } catch (error) {
+    throw new Error(`the supergraph is invalid: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The supergraph the gateway serves, and the way to swap it while it runs. */
+export interface SupergraphSource {
+  /** What ApolloGateway is given as its supergraphSdl. */
+  manager: SupergraphManager;
+  /** The SDL being served. */
+  current(): string;
+  /** True once the gateway has loaded a supergraph. */
+  loaded(): boolean;
+  /**
+   * Validates `sdl` and swaps it in: requests already executing finish with the query plan they
+   * have, later ones are planned on the new graph. An invalid SDL is refused (the error says why)
+   * and the current one keeps serving.
+   */
+  replace(sdl: string): { ok: true; changed: boolean } | { ok: false; error: string };
+}
+
+export function supergraphSource(initial: string): SupergraphSource {
+  validateSupergraph(initial);
+  let current = initial;
+  let update: ((sdl: string) => void) | null = null;
+  return {
+    manager: {
+      initialize: async ({ update: gatewayUpdate }) => {
+        update = gatewayUpdate;
+        return {
+          supergraphSdl: current,
+          cleanup: async () => {
+            update = null;
+          },
+        };
+      },
+    },
+    current: () => current,
+    loaded: () => update !== null,
+    replace: (sdl) => {
+      if (sdl === current) return { ok: true, changed: false };
+      try {
+        validateSupergraph(sdl);
+        if (!update) throw new Error('the gateway is not running');
+        // Builds the new schema and query planner before touching the old ones: a failure leaves them in place.
+        update(sdl);
+      } catch (error) {
+        return { ok: false, error: describeError(error) };
+      }
+      current = sdl;
+      return { ok: true, changed: true };
+    },
+  };
+}
+
+const DEBOUNCE_MS = 200;
+
+/**
+ * Reloads the supergraph from `file` when it changes (a write, a rename over it, a Kubernetes
+ * ConfigMap's symlink swap: the folder is watched) and on SIGHUP, after changes settle for
+ * `debounceMs`. Each attempt is logged; a file that cannot be read or is invalid is refused and the
+ * served supergraph stays. Returns a function that stops watching.
+ */
+export function watchSupergraph(
+  file: string,
+  source: SupergraphSource,
+  log: Logger,
+  options: { debounceMs?: number; signal?: NodeJS.Signals | null; watchFile?: boolean } = {},
+): () => void {
+  const debounceMs = options.debounceMs ?? DEBOUNCE_MS;
+  const signal = options.signal === undefined ? 'SIGHUP' : options.signal;
+  let timer: NodeJS.Timeout | undefined;
+  const reload = (reason: string) => {
+    let sdl: string;
+    try {
+      sdl = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      log.error('supergraph reload refused: the file cannot be read; the current supergraph keeps serving', {
+        reason,
+        file,
+        error: describeError(error),
+      });
+      return;
+    }
+    const result = source.replace(sdl);
+    if (!result.ok) {
+      log.error('supergraph reload refused; the current supergraph keeps serving', { reason, file, error: result.error });
+    } else if (result.changed) {
+      log.info('supergraph reloaded', { reason, file });
+    }
+  };
+  const schedule = (reason: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => reload(reason), debounceMs);
+  };
+  const name = path.basename(file);
+  const watcher =
+    options.watchFile === false
+      ? null
+      : fs.watch(path.dirname(file), (_event, changed) => {
+          // A ConfigMap swaps a `..data` link rather than the file itself; any other file is ignored.
+          if (changed === null || changed === name || changed.startsWith('..')) schedule('file changed');
+        });
+  watcher?.on('error', (error) => log.error('supergraph watch failed', { file, error: describeError(error) }));
+  const onSignal = () => schedule(signal ?? 'signal');
+  if (signal) process.on(signal, onSignal);
+  return () => {
+    clearTimeout(timer);
+    watcher?.close();
+    if (signal) process.off(signal, onSignal);
+  };
+}
