@@ -13,7 +13,7 @@ export function validateSupergraph(sdl: string): void {
   try {
     Supergraph.build(sdl);
   } catch (error) {
-    throw new Error(`the supergraph is invalid: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`the supergraph is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { startTracing } from '../../shared/src/runtime/tracing';
+import { required } from '../../shared/src/runtime/required';
 
 export const exporter = new InMemorySpanExporter();
-export const tracing = startTracing('migration-graph', { exporter })!;
+export const tracing = required(startTracing('migration-graph', { exporter }), 'the tracing');
