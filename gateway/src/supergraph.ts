@@ -1,21 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SupergraphManager } from '@apollo/gateway';
-import { Supergraph } from '@apollo/federation-internals';
+import { buildSchema, isEnumType, Kind } from 'graphql';
 import { describeError, type Logger } from '../../shared/src/runtime/logger';
 
 /**
- * Fails with a clear message when the supergraph file is not a valid supergraph. Federation's internal
- * Supergraph is the one synchronous check: composition's validateSatisfiability takes seconds, and the
- * gateway checks only in load(), after start-up has passed the configuration errors.
+ * Fails with a clear message when the supergraph file is not a valid supergraph: the SDL must build
+ * into a valid schema with graphql-js (every directive it uses is declared in it), link the join
+ * specification, and name at least one subgraph, each with its URL. Synchronous and quick, unlike
+ * composition's satisfiability check; the gateway checks the rest in load().
  */
 export function validateSupergraph(sdl: string): void {
   try {
-    Supergraph.build(sdl);
+    const schema = buildSchema(sdl);
+    const links = schema.astNode?.directives?.filter((d) => d.name.value === 'link') ?? [];
+    const linksJoin = links.some((d) =>
+      d.arguments?.some((a) => a.name.value === 'url' && a.value.kind === Kind.STRING && a.value.value.startsWith(JOIN_SPEC)),
+    );
+    if (!linksJoin) throw new Error(`the schema does not @link the join specification (${JOIN_SPEC})`);
+    const graphs = schema.getType('join__Graph');
+    if (!isEnumType(graphs) || graphs.getValues().length === 0)
+      throw new Error('it names no subgraph (join__Graph has no value)');
+    for (const graph of graphs.getValues()) {
+      const join = graph.astNode?.directives?.find((d) => d.name.value === 'join__graph');
+      const url = join?.arguments?.find((a) => a.name.value === 'url');
+      if (url?.value.kind !== Kind.STRING || url.value.value === '') throw new Error(`subgraph ${graph.name} has no URL`);
+    }
   } catch (error) {
     throw new Error(`the supergraph is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
+
+const JOIN_SPEC = 'https://specs.apollo.dev/join/';
 
 /** The supergraph the gateway serves, and the way to swap it while it runs. */
 export interface SupergraphSource {

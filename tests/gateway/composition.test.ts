@@ -20,7 +20,14 @@ describe('composition of the four subgraphs', () => {
   });
 
   it('refuses a supergraph that is not one, with a clear message', () => {
-    expect(() => validateSupergraph('type Query { hello: String }')).toThrow(/the supergraph is invalid/);
+    expect(() => validateSupergraph('type Query { hello: String }')).toThrow(/the supergraph is invalid: .*join specification/);
+    const sdl = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
+    expect(() => validateSupergraph(sdl)).not.toThrow();
+    const withoutUrl = sdl.replace(/(@join__graph\(name: "[^"]+", url: )"[^"]*"/, '$1""');
+    expect(withoutUrl).not.toBe(sdl);
+    expect(() => validateSupergraph(withoutUrl)).toThrow(/the supergraph is invalid: subgraph \w+ has no URL/);
+    expect(() => validateSupergraph(`${sdl}\ntype Extra @nope { a: Int }`)).toThrow(/Unknown directive "@nope"/);
+    expect(() => validateSupergraph(sdl.slice(0, sdl.length / 2))).toThrow(/the supergraph is invalid: Syntax Error/);
   });
 
   it("reads the API schema clients see from the supergraph: every type and field, none of federation's machinery", () => {
