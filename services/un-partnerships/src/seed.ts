@@ -3,7 +3,15 @@ import type { DataSource } from 'typeorm';
 import { blankToNull, readCsv } from '../../../shared/src/io/csv';
 import { earliestDay, latestDay } from '../../../shared/src/graphql/scalars';
 import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
-import { Custodianship, Programme, ProgrammeAgency, ProgrammeCountry, ProgrammeOrganization, UnAgency } from './entities';
+import {
+  Custodianship,
+  IomFact,
+  Programme,
+  ProgrammeAgency,
+  ProgrammeCountry,
+  ProgrammeOrganization,
+  UnAgency,
+} from './entities';
 import { registered } from '../../../shared/src/runtime/registry';
 import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
@@ -20,8 +28,29 @@ const FILES = [
   'programme-countries.csv',
 ].map(file);
 
+/** IOM's own figures, once (their own data set). */
+function seedIomFacts(ds: DataSource): Promise<SeedResult> {
+  return seedOnce(ds, SCHEMA, 'iom-facts', [file('iom-facts.csv')], async (m) => {
+    const facts = readCsv(file('iom-facts.csv')).map((r) => ({
+      id: `${r.fact}@${blankToNull(r.as_of) ?? 'undated'}${r.as_of === '' ? `:${r.value}` : ''}`,
+      fact: r.fact,
+      value: r.value,
+      asOf: blankToNull(r.as_of),
+      source: blankToNull(r.source),
+      confidence: r.confidence,
+    }));
+    if (new Set(facts.map((f) => f.id)).size !== facts.length) throw new Error('Two IOM facts share an id');
+    await m.upsert(IomFact, facts, ['id']);
+    return facts.length;
+  });
+}
+
 /** Loads the reference data of this domain once (see seed/README.md for origin and confidence). */
-export async function seed(ds: DataSource): Promise<SeedResult> {
+export async function seed(ds: DataSource): Promise<SeedResult[]> {
+  return [await seedReference(ds), await seedIomFacts(ds)];
+}
+
+function seedReference(ds: DataSource): Promise<SeedResult> {
   return seedOnce(ds, SCHEMA, 'reference-data', FILES, async (m) => {
     const agencies = readCsv(file('un-agencies.csv')).map((r) => ({
       acronym: r.acronym,

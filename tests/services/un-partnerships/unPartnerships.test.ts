@@ -309,6 +309,9 @@ describe('un-partnerships alone', () => {
   });
 
   it('seeds once: a second run writes nothing', async () => {
-    expect(await definition.seed(svc.ds, undefined as never)).toEqual([{ name: 'reference-data', applied: false, rows: 0 }]);
+    expect(await definition.seed(svc.ds, undefined as never)).toEqual([
+      { name: 'reference-data', applied: false, rows: 0 },
+      { name: 'iom-facts', applied: false, rows: 0 },
+    ]);
   });
 });

@@ -12,7 +12,7 @@ import type { ProgrammeOrganizationRole } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
 import type { AuditEntryRow as AuditEntryRowModel } from '../../../../shared/src/editing/audit';
-import type { Custodianship as CustodianshipModel, Programme as ProgrammeModel, ProgrammeAgency as ProgrammeAgencyModel, ProgrammeCountry as ProgrammeCountryModel, ProgrammeOrganization as ProgrammeOrganizationModel, UnAgency as UnAgencyModel } from '../entities';
+import type { Custodianship as CustodianshipModel, IomFact as IomFactModel, Programme as ProgrammeModel, ProgrammeAgency as ProgrammeAgencyModel, ProgrammeCountry as ProgrammeCountryModel, ProgrammeOrganization as ProgrammeOrganizationModel, UnAgency as UnAgencyModel } from '../entities';
 import type { LegalInstrumentParent as LegalInstrumentParentModel, ConsultativeProcessParent as ConsultativeProcessParentModel, RegionalOrganizationParent as RegionalOrganizationParentModel } from '../resolvers/parents';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -228,6 +228,21 @@ export type Custodianship = {
   provenance: Provenance;
   /** What the agency does for the instrument. */
   role: CustodianRole;
+};
+
+/** An IOM-wide figure, as a source states it, with the day it holds on when the source gives one. */
+export type IomFact = {
+  __typename?: 'IomFact';
+  /** The date the figure holds on, at the precision the source gives; null when the source gives none. */
+  asOf?: Maybe<Scalars['PartialDate']['output']>;
+  /** False when the source gives no date: the figure may be out of date, and two undated figures cannot be ordered. */
+  dated: Scalars['Boolean']['output'];
+  /** What the figure is: offices_worldwide, member_states_count, countries_with_presence or presence_in_west_and_central_africa_since. */
+  fact: Scalars['String']['output'];
+  /** Where the figure comes from (the quoted phrase is in the source) and how sure it is. */
+  provenance: Provenance;
+  /** The value as the source writes it (590+ is not a number). */
+  value: Scalars['String']['output'];
 };
 
 export { Language };
@@ -583,6 +598,8 @@ export type Provenance = {
  */
 export type Query = {
   __typename?: 'Query';
+  /** IOM's own figures (offices worldwide, member states, countries of presence, presence in West and Central Africa since), ordered by fact, dated ones first and oldest first; optionally one fact only. An undated figure says so (`dated: false`). */
+  iomFacts: Array<IomFact>;
   /** A programme by identifier, case-insensitive (FMM-WEST-AFRICA). Fails with NOT_FOUND for an unknown identifier. */
   programme?: Maybe<Programme>;
   /** Programmes matching every criterion of the filter, ordered by identifier. */
@@ -591,6 +608,15 @@ export type Query = {
   unAgencies: Array<UnAgency>;
   /** A UN agency by acronym, case-insensitive and ignoring spaces and hyphens (UNHCR, un women, UN-Women). Fails with NOT_FOUND when none matches. */
   unAgency?: Maybe<UnAgency>;
+};
+
+
+/**
+ * Entry points of the un-partnerships service: UN partner agencies, the instruments they are custodians
+ * of, and the programmes they lead or take part in.
+ */
+export type QueryIomFactsArgs = {
+  fact?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -901,6 +927,7 @@ export type ResolversTypes = {
   CustodianRole: CustodianRole;
   Custodianship: ResolverTypeWrapper<CustodianshipModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  IomFact: ResolverTypeWrapper<IomFactModel>;
   Language: Language;
   LegalInstrument: ResolverTypeWrapper<LegalInstrumentParentModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -953,6 +980,7 @@ export type ResolversParentTypes = {
   CreateUnAgencyInput: CreateUnAgencyInput;
   Custodianship: CustodianshipModel;
   Date: Scalars['Date']['output'];
+  IomFact: IomFactModel;
   LegalInstrument: LegalInstrumentParentModel;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -1051,6 +1079,14 @@ export type CustodianshipResolvers<ContextType = Context, ParentType extends Res
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
+
+export type IomFactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IomFact'] = ResolversParentTypes['IomFact']> = {
+  asOf?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
+  dated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  fact?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type LanguageResolvers = EnumResolverSignature<{ EN?: any, FR?: any }, ResolversTypes['Language']>;
 
@@ -1181,6 +1217,7 @@ export type ProvenanceResolvers<ContextType = Context, ParentType extends Resolv
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  iomFacts?: Resolver<Array<ResolversTypes['IomFact']>, ParentType, ContextType, Partial<QueryIomFactsArgs>>;
   programme?: Resolver<Maybe<ResolversTypes['Programme']>, ParentType, ContextType, RequireFields<QueryProgrammeArgs, 'id'>>;
   programmes?: Resolver<ResolversTypes['ProgrammeConnection'], ParentType, ContextType, RequireFields<QueryProgrammesArgs, 'first'>>;
   unAgencies?: Resolver<Array<ResolversTypes['UnAgency']>, ParentType, ContextType>;
@@ -1225,6 +1262,7 @@ export type Resolvers<ContextType = Context> = {
   CustodianRole?: CustodianRoleResolvers;
   Custodianship?: CustodianshipResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  IomFact?: IomFactResolvers<ContextType>;
   Language?: LanguageResolvers;
   LegalInstrument?: LegalInstrumentResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -6,7 +6,7 @@ import { parsePage, toConnection } from '../../../../shared/src/graphql/paginati
 import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, programmeTable } from './mutations';
 import type { Context } from '../context';
-import { type Programme, UnAgency } from '../entities';
+import { IomFact, type Programme, UnAgency } from '../entities';
 import type { Resolvers } from '../generated/resolvers';
 import {
   CustodianRole,
@@ -68,9 +68,38 @@ export const resolvers: Resolvers = {
   ProgrammeTheme,
   ProgrammeAgencyRole,
   ProgrammeOrganizationRole,
+  IomFact: {
+    dated: (f) => f.asOf !== null,
+    provenance: provenanceField,
+  },
   Query: {
     unAgency: (_, args, ctx) => requireAgency(ctx, args.acronym),
     unAgencies: (_, __, ctx) => ctx.ds.getRepository(UnAgency).find({ order: { acronym: 'ASC' } }),
+    iomFacts: async (_, args, ctx) => {
+      const fact = args.fact?.trim();
+      if (fact !== undefined && !/^[a-z_]{1,60}$/.test(fact)) {
+        throw badUserInput(`"${args.fact ?? ''}" is not a fact name`, [
+          { field: 'fact', message: 'lower-case letters and underscores, such as member_states_count' },
+        ]);
+      }
+      const rows = await ctx.ds.getRepository(IomFact).find({ where: fact ? { fact } : {}, order: { fact: 'ASC', id: 'ASC' } });
+      // Dated figures first, oldest first; undated ones after (their order says nothing).
+      return rows.sort((a, b) =>
+        a.fact !== b.fact
+          ? a.fact < b.fact
+            ? -1
+            : 1
+          : a.asOf === b.asOf
+            ? 0
+            : a.asOf === null
+              ? 1
+              : b.asOf === null
+                ? -1
+                : a.asOf < b.asOf
+                  ? -1
+                  : 1,
+      );
+    },
     programme: async (_, args, ctx) => {
       const id = programmeIdArg(args.id);
       const programme = await ctx.loaders.programme.load(id);
