@@ -36,9 +36,11 @@ describe('typed clients for the named operations', () => {
     const answer: GapAnalysisQuery = required(data, 'the answer');
     // Typed access: a wrong field name here fails the type-check of this test.
     const gaps = required(answer.consultativeProcess, 'MIDWA').participants.flatMap((p) =>
-      p.country && p.country.treatyStatus.status !== 'PARTY' ? [p.country.code] : [],
+      p.country && p.country.treatyStatus.party !== 'YES' ? [p.country.code] : [],
     );
-    expect(gaps).toEqual(['LBR', 'SLE']);
+    // Liberia and Sierra Leone signed only; Togo's ratification has no known date in the reference
+    // data, so on 2024-06-30 it may or may not be a party (UNKNOWN), which the gap analysis keeps.
+    expect(gaps).toEqual(['LBR', 'SLE', 'TGO']);
     const raw = await stack.query(fs.readFileSync(path.join(PROJECT_ROOT, 'operations', 'gap-analysis.graphql'), 'utf8'));
     expect(withoutTypename(answer)).toEqual(raw.data);
     client.stop();
