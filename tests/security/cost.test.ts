@@ -109,7 +109,9 @@ describe('cost knows list sizes', () => {
     const ms = performance.now() - started;
     // 10^11 spreads of one field each: the walk itself visits twelve fragments.
     expect(cost).toBe(1e11);
-    expect(ms).toBeLessThan(100);
+    // A guard against an exponential walk (10^11 visits would take hours), not a speed target: the
+    // margin is wide so that a loaded machine does not fail it; measure:hostile prints the real time.
+    expect(ms).toBeLessThan(5_000);
   });
 
   it('stops counting as soon as the running cost passes the limit', () => {
@@ -172,7 +174,8 @@ describe('hostile documents at the gateway', () => {
         },
       ],
     });
-    expect(ms).toBeLessThan(1000);
+    // As above: a guard against a blocking walk, with a margin for a loaded machine.
+    expect(ms).toBeLessThan(15_000);
     expect(subgraphCalls - before).toBe(0);
     expect(await stack.query('{ country(code: "SEN") { code } }')).toEqual({ status: 200, data: { country: { code: 'SEN' } } });
   });
