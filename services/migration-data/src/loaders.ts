@@ -6,6 +6,7 @@ import { registered } from '../../../shared/src/runtime/registry';
 import { MigrationProfile, StockRevision } from './entities';
 import { findIndicators, indicatorValuesByCountry, type IndicatorValueRow } from './entities/analytics';
 import { type CorridorRow, type Side, stockByYear, type StockYear, topCorridors } from './entities/queries';
+import { seriesLoaders } from './seriesLoaders';
 
 const SCHEMA = registered('migration-data').schema;
 
@@ -21,6 +22,8 @@ export interface TopKey {
   revision: string;
   year: number;
   limit: number;
+  /** Codes left out at the other end (countriesOnly), or null. */
+  excluded: readonly string[] | null;
 }
 
 /** One statement per revision for every country asked about, whatever their number. */
@@ -48,17 +51,22 @@ function topLoader(ds: DataSource, side: Side, cache?: CacheScope<TopKey, Corrid
   const codeOf = (c: CorridorRow) => (side === 'destination' ? c.destinationCode : c.originCode);
   return argsLoader(async (keys: readonly TopKey[]): Promise<CorridorRow[][]> => {
     const byKey = new Map<string, CorridorRow[]>();
-    for (const { value, keys: group } of partition(keys, (k) => ({ revision: k.revision, year: k.year })).values()) {
+    const groups = partition(keys, (k) => ({ revision: k.revision, year: k.year, excluded: k.excluded }));
+    for (const [groupId, { value, keys: group }] of groups) {
       const limit = Math.max(...group.map((k) => k.limit));
-      const rows = await topCorridors(ds, side, value.revision, value.year, [...new Set(group.map((k) => k.code))], limit);
+      const codes = [...new Set(group.map((k) => k.code))];
+      const rows = await topCorridors(ds, side, value.revision, value.year, codes, limit, value.excluded);
       for (const row of rows) {
-        const id = `${value.revision}:${value.year}:${codeOf(row)}`;
+        const id = `${groupId}:${codeOf(row)}`;
         const list = byKey.get(id);
         if (list) list.push(row);
         else byKey.set(id, [row]);
       }
     }
-    return keys.map((k) => (byKey.get(`${k.revision}:${k.year}:${k.code}`) ?? []).slice(0, k.limit));
+    return keys.map((k) => {
+      const id = JSON.stringify({ revision: k.revision, year: k.year, excluded: k.excluded });
+      return (byKey.get(`${id}:${k.code}`) ?? []).slice(0, k.limit);
+    });
   }, cache);
 }
 
@@ -124,6 +132,7 @@ export function createLoaders(ds: DataSource) {
       cache?.scope('indicator'),
     ),
     indicatorValues: indicatorValuesLoader(ds, cache?.scope('indicatorValues')),
+    ...seriesLoaders(ds, cache),
     /** Audit entries of records (admins only), by entity and key. */
     history: historyLoader(ds, SCHEMA),
   };

@@ -5,9 +5,17 @@ import { isKnownCountryCode } from '../../../shared/src/reference/countries';
 import { blankToNull, readCsv } from '../../../shared/src/io/csv';
 import { isConfidence } from '../../../shared/src/reference/provenance';
 import { isPartialDate } from '../../../shared/src/graphql/scalars';
-import { type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
+import { checksumFiles, type SeedResult, seedOnce, splitList } from '../../../shared/src/data/seed';
 import { MigrationProfile } from './entities';
-import { type ImportOptions, type ImportResult, importStock, withClient } from './import';
+import {
+  importCatalogue,
+  importDisplacement,
+  importIndicatorSeries,
+  type ImportOptions,
+  type ImportResult,
+  importStock,
+  withClient,
+} from './import';
 import { registered } from '../../../shared/src/runtime/registry';
 import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
@@ -17,6 +25,10 @@ const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed');
 const file = (name: string) => path.join(SEED_DIR, name);
 const PROFILES = file('migration-profiles.csv');
 const REVISIONS = file('stock-revisions.csv');
+/** The indicator catalogue, its values and UNHCR's origin × asylum table (see seed/indicators/README.md). */
+const INDICATOR_CATALOGUE = file('indicators/catalogue.csv');
+const INDICATOR_VALUES = file('indicators/values.csv');
+const DISPLACEMENT = file('indicators/unhcr-bilateral.csv');
 
 const LANGUAGES: Record<string, string> = { English: 'en', French: 'fr' };
 
@@ -141,5 +153,38 @@ export async function seed(ds: DataSource): Promise<SeedResult[]> {
     const r = await withClient(ds, (client) => importRevision(client, rev));
     results.push({ name: `migrant-stock-${rev.code}`, applied: r.changed, rows: r.changed ? r.rows : 0 });
   }
+  results.push(...(await withClient(ds, seedIndicators)));
   return results;
+}
+
+/**
+ * The indicator catalogue, its values and the forced-displacement corridors, through the import
+ * (the one loading path), each once: a file whose checksum the import log holds is not read again.
+ */
+async function seedIndicators(client: ClientBase): Promise<SeedResult[]> {
+  const catalogue = await seedCatalogue(client);
+  const values = await importIndicatorSeries(client, INDICATOR_VALUES, { once: true });
+  const displacement = await importDisplacement(client, DISPLACEMENT);
+  return [
+    catalogue,
+    { name: 'indicator-values', applied: values.changed, rows: values.changed ? values.rows : 0 },
+    { name: 'displacement', applied: displacement.changed, rows: displacement.changed ? displacement.rows : 0 },
+  ];
+}
+
+/** The catalogue: 46 rows, upserted only when its checksum differs from the one recorded at its last seed. */
+async function seedCatalogue(client: ClientBase): Promise<SeedResult> {
+  const sha256 = checksumFiles([INDICATOR_CATALOGUE]);
+  const done = await client.query(
+    `SELECT 1 FROM "data"."import_log" WHERE kind = 'catalogue' AND target = 'seed' AND sha256 = $1`,
+    [sha256],
+  );
+  if (done.rows.length > 0) return { name: 'indicator-catalogue', applied: false, rows: 0 };
+  const r = await importCatalogue(client, INDICATOR_CATALOGUE);
+  await client.query(
+    `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected") VALUES ('catalogue', 'seed', $1, $2, 0)
+     ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $1, "rows" = $2, "imported_at" = now()`,
+    [sha256, r.rows],
+  );
+  return { name: 'indicator-catalogue', applied: true, rows: r.rows };
 }

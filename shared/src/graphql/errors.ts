@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, public: true },
   CONFLICT: { status: 409, public: true },
   DANGLING_REFERENCE: { status: 404, public: true },
+  // An aggregate asked of figures that do not add up across countries (rates, ratios, indices).
+  NOT_ADDITIVE: { status: 400, public: true },
   UNAUTHENTICATED: { status: 401, public: true },
   // Raised by GraphQL, Apollo Server or the gateway's planner about the request itself.
   GRAPHQL_PARSE_FAILED: { status: 400, public: true },

@@ -18,34 +18,105 @@ export interface CountryRef {
   region: string | null;
   subregion: string | null;
   intermediateRegion: string | null;
-  /** False for the two UN DESA codes that are not ISO 3166-1 (OOO, XCX). */
+  /** False for the codes the data sets use that are not ISO 3166-1 (OOO, XCX, STL, TIB, AB9, CHI, ANT, XKX). */
   isoCode: boolean;
+  /**
+   * False for the codes that name no country or territory but a group of people: OOO (other or
+   * unknown origin), STL (stateless), TIB (Tibetan). Lists that leave out "codes that are not
+   * countries" leave out these.
+   */
+  place: boolean;
 }
 
-/** Codes used by the UN DESA migrant-stock data that ISO 3166-1 does not have. */
+const notIso = (ref: Omit<CountryRef, 'isoCode' | 'place' | 'iso2'> & { place?: boolean }): CountryRef => ({
+  iso2: null,
+  isoCode: false,
+  place: true,
+  ...ref,
+});
+
+/**
+ * Codes used by the data sets (UN DESA migrant stock; UNHCR, World Bank and IDMC indicators) that
+ * ISO 3166-1 does not have. Their meanings are those given in the data sets' READMEs; none is
+ * remapped to another code (CHI and XCX are both the Channel Islands, as the World Bank and UN DESA
+ * code them).
+ */
 const NON_ISO: CountryRef[] = [
-  {
+  notIso({
     code: 'OOO',
-    iso2: null,
     m49: null,
     name: 'Other or unknown origin',
     nameFr: 'Origine autre ou inconnue',
     region: null,
     subregion: null,
     intermediateRegion: null,
-    isoCode: false,
-  },
-  {
+    place: false,
+  }),
+  notIso({
+    code: 'STL',
+    m49: null,
+    name: 'Stateless',
+    nameFr: 'Apatrides',
+    region: null,
+    subregion: null,
+    intermediateRegion: null,
+    place: false,
+  }),
+  notIso({
+    code: 'TIB',
+    m49: null,
+    name: 'Tibetan',
+    nameFr: 'Tibétains',
+    region: null,
+    subregion: null,
+    intermediateRegion: null,
+    place: false,
+  }),
+  notIso({
+    code: 'AB9',
+    m49: null,
+    name: 'Abyei Area',
+    nameFr: "Zone d'Abyei",
+    region: null,
+    subregion: null,
+    intermediateRegion: null,
+  }),
+  notIso({
+    code: 'CHI',
+    m49: '830',
+    name: 'Channel Islands (World Bank code)',
+    nameFr: 'Îles Anglo-Normandes (code de la Banque mondiale)',
+    region: 'Europe',
+    subregion: 'Northern Europe',
+    intermediateRegion: null,
+  }),
+  notIso({
+    code: 'ANT',
+    m49: '530',
+    name: 'Netherlands Antilles (former)',
+    nameFr: 'Antilles néerlandaises (anciennes)',
+    region: null,
+    subregion: null,
+    intermediateRegion: null,
+  }),
+  notIso({
+    code: 'XKX',
+    m49: null,
+    name: 'Kosovo',
+    nameFr: 'Kosovo',
+    region: null,
+    subregion: null,
+    intermediateRegion: null,
+  }),
+  notIso({
     code: 'XCX',
-    iso2: null,
     m49: '830',
     name: 'Channel Islands',
     nameFr: 'Îles Anglo-Normandes',
     region: 'Europe',
     subregion: 'Northern Europe',
     intermediateRegion: null,
-    isoCode: false,
-  },
+  }),
 ];
 
 function load(): Map<string, CountryRef> {
@@ -64,6 +135,7 @@ function load(): Map<string, CountryRef> {
       subregion: blankToNull(row.subregion),
       intermediateRegion: blankToNull(row.intermediate_region),
       isoCode: true,
+      place: true,
     });
   }
   for (const extra of NON_ISO) map.set(extra.code, extra);
@@ -79,3 +151,9 @@ export function findCountry(code: string): CountryRef | null {
 export function isKnownCountryCode(code: string): boolean {
   return COUNTRIES.has(code);
 }
+
+/** The known codes that name no country or territory (see CountryRef.place), sorted. */
+export const NON_PLACE_CODES: readonly string[] = [...COUNTRIES.values()]
+  .filter((c) => !c.place)
+  .map((c) => c.code)
+  .sort();

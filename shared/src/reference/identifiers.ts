@@ -107,7 +107,8 @@ export const INDICATOR_CODE = format({
   first: '[A-Z]',
   chars: '[A-Z0-9_.]',
   min: 1,
-  max: 40,
+  // The reference catalogue's longest code, IDMC_NEW_DISPLACEMENTS_EXTREME_TEMPERATURE, has 42.
+  max: 60,
   noun: 'an indicator code',
   spelling: 'letters, digits, "_" or "."',
 });

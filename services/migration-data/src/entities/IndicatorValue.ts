@@ -11,8 +11,9 @@ export class IndicatorValue {
   @PrimaryColumn({ type: 'smallint' }) year: number;
   @Column({ type: 'double precision' }) value: number;
   @Column({ type: 'text' }) unit: string;
-  @Column({ type: 'text' }) source: string;
-  @Column({ type: 'text' }) confidence: string;
+  /** Null (with confidence) when the value's provenance is its indicator's, as for the reference data. */
+  @Column({ type: 'text', nullable: true }) source: string | null;
+  @Column({ type: 'text', nullable: true }) confidence: string | null;
   /** 1 when first stored, one more at every change; writes are conditional on it. */
   @Column({ type: 'integer' }) version: number;
   /** Soft delete: set when deleted; reads leave such rows out. */

@@ -39,6 +39,9 @@ export interface IndicatorRow {
   source: string;
   sourceUrl: string | null;
   confidence: string;
+  licence: string | null;
+  /** Whether values of different countries add up (a regional aggregate is answered only then). */
+  additive: boolean;
 }
 
 export interface IndicatorValueRow {
@@ -47,8 +50,9 @@ export interface IndicatorValueRow {
   year: number;
   value: number;
   unit: string;
-  source: string;
-  confidence: string;
+  /** Null (with confidence) when the value's provenance is its indicator's. */
+  source: string | null;
+  confidence: string | null;
   version: number;
   internalNote: string | null;
 }
@@ -144,7 +148,8 @@ export async function stockChange(
   });
 }
 
-const INDICATOR_COLUMNS = `code, name, unit, definition, allow_negative AS "allowNegative", source, source_url AS "sourceUrl", confidence`;
+const INDICATOR_COLUMNS = `code, name, unit, definition, allow_negative AS "allowNegative", source, source_url AS "sourceUrl", confidence,
+  licence, additive`;
 
 export function findIndicators(ds: DataSource, codes?: readonly string[]): Promise<IndicatorRow[]> {
   return codes
@@ -194,8 +199,8 @@ export async function indicatorValuesByCountry(
       number[],
       (number | string)[],
       string[],
-      string[],
-      string[],
+      (string | null)[],
+      (string | null)[],
       number[],
       (string | null)[],
     ];
@@ -208,8 +213,8 @@ export async function indicatorValuesByCountry(
         year: Number(years[n]),
         value: Number(values[n]),
         unit: String(units[n]),
-        source: String(sources[n]),
-        confidence: String(confidences[n]),
+        source: sources[n],
+        confidence: confidences[n],
         version: Number(versions[n]),
         internalNote: notes[n] === null ? null : String(notes[n]),
       };

@@ -91,6 +91,7 @@ export async function topCorridors(
   year: number,
   codes: readonly string[],
   limit: number,
+  excluded: readonly string[] | null = null,
 ): Promise<CorridorRow[]> {
   const col = KEY_COLUMN[side];
   const rows: Raw[] = await ds.query(
@@ -99,10 +100,11 @@ export async function topCorridors(
          row_number() OVER (PARTITION BY s.${col} ORDER BY s.total DESC NULLS LAST, s.${OTHER_KEY[side]}) AS rank
        FROM "data"."stock_corridor" s
        WHERE s.revision = $1 AND s.year = $2 AND s.${col} = ANY($3::int2[])
+         AND ($5::int2[] IS NULL OR NOT s.${OTHER_KEY[side]} = ANY($5::int2[]))
      ) c
      WHERE c.rank <= $4
      ORDER BY c.${col}, c.rank`,
-    [revision, year, countryKeys(codes), limit],
+    [revision, year, countryKeys(codes), limit, excluded ? countryKeys(excluded) : null],
   );
   return rows.map((r) => toCorridor(revision, year, r));
 }
@@ -112,6 +114,8 @@ export interface CorridorQuery {
   year: number;
   origins: string[] | null;
   destinations: string[] | null;
+  /** Codes to leave out at either end (those that name no country), or null. */
+  excluded?: readonly string[] | null;
   limit: number;
   offset: number;
 }
@@ -123,7 +127,7 @@ export interface CorridorQuery {
  * Filtered, the index on (year, destination, origin) finds the matching corridors.
  */
 export async function findCorridors(ds: DataSource, q: CorridorQuery): Promise<[CorridorRow[], number]> {
-  if (!q.origins && !q.destinations) return findWorldCorridors(ds, q);
+  if (!q.origins && !q.destinations && !q.excluded) return findWorldCorridors(ds, q);
   const params: unknown[] = [q.revision, q.year];
   const where = ['s.revision = $1', 's.year = $2'];
   if (q.origins) {
@@ -133,6 +137,10 @@ export async function findCorridors(ds: DataSource, q: CorridorQuery): Promise<[
   if (q.destinations) {
     params.push(countryKeys(q.destinations));
     where.push(`s.destination_key = ANY($${params.length}::int2[])`);
+  }
+  if (q.excluded) {
+    params.push(countryKeys(q.excluded));
+    where.push(`NOT (s.origin_key = ANY($${params.length}::int2[]) OR s.destination_key = ANY($${params.length}::int2[]))`);
   }
   params.push(q.limit, q.offset);
   const rows: Raw[] = await ds.query(

@@ -4,10 +4,11 @@ import type { Language } from '../../../../shared/src/graphql/enums';
 import type { AuditAction } from '../../../../shared/src/graphql/enums';
 import type { StockSide } from '../resolvers/enums';
 import type { StockRevision } from '../resolvers/enums';
+import type { DisplacedPopulation } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
 import type { AuditEntryRow as AuditEntryRowModel } from '../../../../shared/src/editing/audit';
-import type { IndicatorValueParent as IndicatorValueParentModel, IndicatorParent as IndicatorParentModel, StockChangeParent as StockChangeParentModel, StockTotalsParent as StockTotalsParentModel, RegionalStockFigureParent as RegionalStockFigureParentModel, StockFigureParent as StockFigureParentModel, CorridorParent as CorridorParentModel, StockRevisionInfoParent as StockRevisionInfoParentModel, IndicatorSeriesParent as IndicatorSeriesParentModel } from '../resolvers/parents';
+import type { IndicatorValueParent as IndicatorValueParentModel, IndicatorParent as IndicatorParentModel, StockChangeParent as StockChangeParentModel, StockTotalsParent as StockTotalsParentModel, RegionalStockFigureParent as RegionalStockFigureParentModel, StockFigureParent as StockFigureParentModel, CorridorParent as CorridorParentModel, StockRevisionInfoParent as StockRevisionInfoParentModel, IndicatorSeriesParent as IndicatorSeriesParentModel, IndicatorChangeParent as IndicatorChangeParentModel, IndicatorAggregateParent as IndicatorAggregateParentModel, IndicatorSheetEntryParent as IndicatorSheetEntryParentModel, DisplacementCorridorParent as DisplacementCorridorParentModel } from '../resolvers/parents';
 import type { MigrationProfile as MigrationProfileModel } from '../entities';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -105,6 +106,8 @@ export type CorridorEdge = {
 
 /** Which corridors to list. */
 export type CorridorFilter = {
+  /** Leave out codes that name no country or territory (OOO other or unknown origin, and the like, as the country list marks them). */
+  countriesOnly?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only corridors to these destinations (ISO alpha-3 codes; at most 300). */
   destinations?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Only corridors from these origins (ISO alpha-3 codes, OOO for unknown origin; at most 300). */
@@ -121,8 +124,20 @@ export type CorridorFilter = {
  */
 export type Country = {
   __typename?: 'Country';
+  /** Asylum-seekers in the country at the end of the year (UNHCR_ASYLUM_SEEKERS_BY_ASYLUM): the latest value with its year (up to `upToYear`), null when the source has none. */
+  asylumSeekersHosted?: Maybe<IndicatorValue>;
   /** ISO 3166-1 alpha-3 code (or one of the UN DESA codes OOO, XCX). */
   code: Scalars['ID']['output'];
+  /** People living in internal displacement due to conflict and violence (IDMC_IDP_STOCK_CONFLICT, end of 2024 only): the latest value with its year (up to `upToYear`), null when the source has none. */
+  conflictIdps?: Maybe<IndicatorValue>;
+  /** The country's data sheet: several indicators at once (at most 50), each with its values and latest value, in the order asked. */
+  dataSheet: Array<IndicatorSheetEntry>;
+  /** People living in internal displacement due to disasters (IDMC_IDP_STOCK_DISASTER, end of 2024 only): the latest value with its year (up to `upToYear`), null when the source has none. */
+  disasterIdps?: Maybe<IndicatorValue>;
+  /** Where the country's displaced people are hosted in one year (for returns: where they returned from), largest first. */
+  displacementDestinations: Array<DisplacementCorridor>;
+  /** The largest UNHCR populations hosted in the country in one year, by origin, largest first. */
+  displacementOrigins: Array<DisplacementCorridor>;
   /** Migrants from the country living abroad (in every destination), per year, oldest first. */
   emigrantStock: Array<StockFigure>;
   /** Migrants living in the country (from every origin, including unknown), per year, oldest first. */
@@ -131,24 +146,104 @@ export type Country = {
   indicatorSeries: Array<IndicatorValue>;
   /** UN M49 intermediate region, such as Western Africa or Middle Africa. */
   intermediateRegion?: Maybe<Scalars['String']['output']>;
+  /** Internally displaced people protected or assisted by UNHCR at the end of the year (UNHCR_IDPS): the latest value with its year (up to `upToYear`), null when the source has none. */
+  internallyDisplaced?: Maybe<IndicatorValue>;
   /** ISO 3166-1 alpha-2 code. Namibia's is the string NA. */
   iso2?: Maybe<Scalars['String']['output']>;
   /** False for the UN DESA codes that ISO 3166-1 lacks: OOO (other or unknown origin) and XCX (Channel Islands). */
   isoCode: Scalars['Boolean']['output'];
+  /** The country's latest value of one indicator (with its year), up to a year if given; null when there is none. */
+  latestIndicatorValue?: Maybe<IndicatorValue>;
   /** UN M49 numeric code, zero-padded. */
   m49?: Maybe<Scalars['String']['output']>;
   /** IOM migration profiles of the country, oldest edition first. */
   migrationProfiles: Array<MigrationProfile>;
   /** Short name, in English by default. */
   name: Scalars['String']['output'];
+  /** Net migration, persons (WB_NET_MIGRATION): the latest value with its year (up to `upToYear`), null when the source has none. */
+  netMigration?: Maybe<IndicatorValue>;
+  /** Refugees hosted by the country at the end of the year (UNHCR_REFUGEES_BY_ASYLUM): the latest value with its year (up to `upToYear`), null when the source has none. */
+  refugeesHosted?: Maybe<IndicatorValue>;
+  /** Refugees from the country, wherever they are hosted, at the end of the year (UNHCR_REFUGEES_BY_ORIGIN): the latest value with its year (up to `upToYear`), null when the source has none. */
+  refugeesOriginating?: Maybe<IndicatorValue>;
   /** UN M49 region, such as Africa. */
   region?: Maybe<Scalars['String']['output']>;
+  /** Personal remittances received, current US$ (WB_REMITTANCES_RECEIVED_USD): the latest value with its year (up to `upToYear`), null when the source has none. */
+  remittancesReceived?: Maybe<IndicatorValue>;
+  /** Personal remittances received as a percentage of GDP (WB_REMITTANCES_RECEIVED_PCT_GDP, computed from WDI): the latest value with its year (up to `upToYear`), null when the source has none. */
+  remittancesShareOfGdp?: Maybe<IndicatorValue>;
+  /** Stateless people in the country at the end of the year (UNHCR_STATELESS): the latest value with its year (up to `upToYear`), null when the source has none. */
+  statelessPeople?: Maybe<IndicatorValue>;
   /** UN M49 sub-region, such as Sub-Saharan Africa. */
   subregion?: Maybe<Scalars['String']['output']>;
   /** The largest destinations of the country's emigrants in one year, largest total first. */
   topDestinations: Array<Corridor>;
   /** The largest origins of the migrants living in the country in one year, largest total first. */
   topOrigins: Array<Corridor>;
+  /** Total population, UN World Population Prospects 2024 (WPP_POPULATION): the latest value with its year (up to `upToYear`), null when the source has none. */
+  totalPopulation?: Maybe<IndicatorValue>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryAsylumSeekersHostedArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryConflictIdpsArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryDataSheetArgs = {
+  fromYear?: InputMaybe<Scalars['Int']['input']>;
+  indicators: Array<Scalars['ID']['input']>;
+  toYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryDisasterIdpsArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryDisplacementDestinationsArgs = {
+  countriesOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  population?: InputMaybe<DisplacedPopulation>;
+  year: Scalars['Int']['input'];
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryDisplacementOriginsArgs = {
+  countriesOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  population?: InputMaybe<DisplacedPopulation>;
+  year: Scalars['Int']['input'];
 };
 
 
@@ -187,6 +282,25 @@ export type CountryIndicatorSeriesArgs = {
  * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
  * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
  */
+export type CountryInternallyDisplacedArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryLatestIndicatorValueArgs = {
+  indicator: Scalars['ID']['input'];
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
 export type CountryNameArgs = {
   lang?: InputMaybe<Language>;
 };
@@ -196,7 +310,62 @@ export type CountryNameArgs = {
  * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
  * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
  */
+export type CountryNetMigrationArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryRefugeesHostedArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryRefugeesOriginatingArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryRemittancesReceivedArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryRemittancesShareOfGdpArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryStatelessPeopleArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
 export type CountryTopDestinationsArgs = {
+  countriesOnly?: InputMaybe<Scalars['Boolean']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   revision?: InputMaybe<StockRevision>;
   year: Scalars['Int']['input'];
@@ -208,9 +377,19 @@ export type CountryTopDestinationsArgs = {
  * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
  */
 export type CountryTopOriginsArgs = {
+  countriesOnly?: InputMaybe<Scalars['Boolean']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   revision?: InputMaybe<StockRevision>;
   year: Scalars['Int']['input'];
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryTotalPopulationArgs = {
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -277,6 +456,66 @@ export type CreateMigrationProfileInput = {
   year: Scalars['Int']['input'];
 };
 
+export { DisplacedPopulation };
+
+/**
+ * People of one UNHCR population type from `origin` in `asylum` in one year. Source cells below 5
+ * appear to be suppressed by UNHCR; an absent corridor means no figure, not zero.
+ */
+export type DisplacementCorridor = {
+  __typename?: 'DisplacementCorridor';
+  /** The country of asylum (for returns: the country returned from). */
+  asylum?: Maybe<Country>;
+  /** True for the 2024 figures: stocks as of 30 June 2024 and returns of January to June 2024. */
+  midYear: Scalars['Boolean']['output'];
+  /** The country of origin (for returns: the country returned to); OOO unknown, STL stateless, TIB Tibetan. */
+  origin?: Maybe<Country>;
+  /** The population type. */
+  population: DisplacedPopulation;
+  /** Where the figure comes from (UNHCR Refugee Data Finder, via gdidata) and how sure it is. */
+  provenance: Provenance;
+  /** The number of people. */
+  value: Scalars['Int']['output'];
+  /** The year. */
+  year: Scalars['Int']['output'];
+};
+
+/** A page of forced-displacement corridors. */
+export type DisplacementCorridorConnection = {
+  __typename?: 'DisplacementCorridorConnection';
+  /** The corridors of this page, each with its cursor. */
+  edges: Array<DisplacementCorridorEdge>;
+  /** Whether more pages follow. */
+  pageInfo: PageInfo;
+  /** How many corridors match the filter in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A forced-displacement corridor in a page of results. */
+export type DisplacementCorridorEdge = {
+  __typename?: 'DisplacementCorridorEdge';
+  /** Opaque cursor of this item. */
+  cursor: Scalars['String']['output'];
+  /** The corridor. */
+  node: DisplacementCorridor;
+};
+
+/** Which forced-displacement corridors to list. */
+export type DisplacementFilter = {
+  /** Only corridors into these countries of asylum (ISO alpha-3 codes; at most 300). */
+  asylums?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Leave out codes that name no country or territory (OOO other or unknown, STL stateless, TIB Tibetan), as the country list marks them. */
+  countriesOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only corridors from these origins (ISO alpha-3 codes, OOO for unknown; at most 300). */
+  origins?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The population type. */
+  population?: InputMaybe<DisplacedPopulation>;
+  /** Only corridors with both ends in this set (a region, or an organisation's members: see `CountrySet`). */
+  within?: InputMaybe<CountrySet>;
+  /** The year (1990 to 2024; 2024 figures are mid-year). */
+  year: Scalars['Int']['input'];
+};
+
 /**
  * An indicator of the catalogue: what a series measures, in what unit, and from where. Partners add
  * indicators (net migration, remittances, refugees, IDPs...) by importing a catalogue file and a
@@ -284,12 +523,26 @@ export type CreateMigrationProfileInput = {
  */
 export type Indicator = {
   __typename?: 'Indicator';
+  /** Whether values of different countries add up (persons, displacements, current US$): only then is `aggregate` answered. */
+  additive: Scalars['Boolean']['output'];
+  /**
+   * The sum over a set of countries per year, for indicators whose unit adds up (`additive`);
+   * NOT_ADDITIVE for the others. Countries without a value count as missing, never as zero: see
+   * `countriesWithData`.
+   */
+  aggregate: Array<IndicatorAggregate>;
   /** Whether values may be negative (a net flow) or not (a count). */
   allowsNegative: Scalars['Boolean']['output'];
+  /** Each country's value in two years and the change between them, largest increase first; a country without either value is absent. */
+  change: Array<IndicatorChange>;
   /** Stable code, such as NET_MIGRATION. */
   code: Scalars['ID']['output'];
   /** What the indicator measures. */
   definition: Scalars['String']['output'];
+  /** Each country's latest value (with its year), up to a year if given; a country without a value is absent. */
+  latest: Array<IndicatorValue>;
+  /** The licence of the data as the catalogue records it, with its caveats; null when not recorded. */
+  licence?: Maybe<Scalars['String']['output']>;
   /** Name. */
   name: Scalars['String']['output'];
   /** Where the indicator is defined and published, and how sure the catalogue entry is. */
@@ -306,10 +559,73 @@ export type Indicator = {
  * indicators (net migration, remittances, refugees, IDPs...) by importing a catalogue file and a
  * series file, without a schema change.
  */
+export type IndicatorAggregateArgs = {
+  countries: CountrySet;
+  fromYear?: InputMaybe<Scalars['Int']['input']>;
+  toYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * An indicator of the catalogue: what a series measures, in what unit, and from where. Partners add
+ * indicators (net migration, remittances, refugees, IDPs...) by importing a catalogue file and a
+ * series file, without a schema change.
+ */
+export type IndicatorChangeArgs = {
+  countries: CountrySet;
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+};
+
+
+/**
+ * An indicator of the catalogue: what a series measures, in what unit, and from where. Partners add
+ * indicators (net migration, remittances, refugees, IDPs...) by importing a catalogue file and a
+ * series file, without a schema change.
+ */
+export type IndicatorLatestArgs = {
+  countries: CountrySet;
+  upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * An indicator of the catalogue: what a series measures, in what unit, and from where. Partners add
+ * indicators (net migration, remittances, refugees, IDPs...) by importing a catalogue file and a
+ * series file, without a schema change.
+ */
 export type IndicatorSeriesArgs = {
   countries: CountrySet;
   fromYear?: InputMaybe<Scalars['Int']['input']>;
   toYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** An additive indicator summed over a set of countries in one year. */
+export type IndicatorAggregate = {
+  __typename?: 'IndicatorAggregate';
+  /** How many countries of the set have a value this year (the others are missing, not zero). */
+  countriesWithData: Scalars['Int']['output'];
+  /** How many countries the set holds. */
+  countryCount: Scalars['Int']['output'];
+  /** The sum of the values of the countries with data, in the indicator's unit. */
+  value: Scalars['Float']['output'];
+  /** The year. */
+  year: Scalars['Int']['output'];
+};
+
+/** One country's value of an indicator in two years, and the change between them. */
+export type IndicatorChange = {
+  __typename?: 'IndicatorChange';
+  /** to.value - from.value. */
+  absolute: Scalars['Float']['output'];
+  /** The country. Null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
+  country?: Maybe<Country>;
+  /** The value of the earlier year. */
+  from: IndicatorValue;
+  /** The change as a percentage of from.value, rounded to 0.01; null when from.value is 0. */
+  percent?: Maybe<Scalars['Float']['output']>;
+  /** The value of the later year. */
+  to: IndicatorValue;
 };
 
 /** One country's values of one indicator, oldest first. */
@@ -317,6 +633,17 @@ export type IndicatorSeries = {
   __typename?: 'IndicatorSeries';
   /** The country. Null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
   country?: Maybe<Country>;
+  /** The values, oldest first. */
+  values: Array<IndicatorValue>;
+};
+
+/** One indicator on a country's data sheet: its values and its latest value. */
+export type IndicatorSheetEntry = {
+  __typename?: 'IndicatorSheetEntry';
+  /** The indicator. */
+  indicator: Indicator;
+  /** The latest value (with its year) within the years asked for; null when there is none. */
+  latest?: Maybe<IndicatorValue>;
   /** The values, oldest first. */
   values: Array<IndicatorValue>;
 };
@@ -505,13 +832,21 @@ export type Provenance = {
 };
 
 /**
- * Entry points of the migration-data service: IOM country migration profiles and the UN DESA
- * international migrant stock by origin, destination, year and sex.
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type Query = {
   __typename?: 'Query';
   /** Origin-destination corridors of one year in one revision, largest total (male + female) first. */
   corridors: CorridorConnection;
+  /**
+   * UNHCR forced-displacement corridors (origin × country of asylum) of one year and population
+   * type, largest first. A separate data set from the migrant stock: the two are never mixed.
+   */
+  displacementCorridors: DisplacementCorridorConnection;
+  /** One origin × asylum pair's UNHCR figures per year, oldest first (every population type unless one is given). */
+  displacementSeries: Array<DisplacementCorridor>;
   /** One indicator of the catalogue by code (case-insensitive). Fails with NOT_FOUND when the catalogue has no such code. */
   indicator?: Maybe<Indicator>;
   /** The indicator catalogue: every indicator series loaded into the graph, ordered by code. */
@@ -536,8 +871,9 @@ export type Query = {
 
 
 /**
- * Entry points of the migration-data service: IOM country migration profiles and the UN DESA
- * international migrant stock by origin, destination, year and sex.
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type QueryCorridorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -548,8 +884,35 @@ export type QueryCorridorsArgs = {
 
 
 /**
- * Entry points of the migration-data service: IOM country migration profiles and the UN DESA
- * international migrant stock by origin, destination, year and sex.
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
+ */
+export type QueryDisplacementCorridorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter: DisplacementFilter;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
+ */
+export type QueryDisplacementSeriesArgs = {
+  asylum: Scalars['ID']['input'];
+  fromYear?: InputMaybe<Scalars['Int']['input']>;
+  origin: Scalars['ID']['input'];
+  population?: InputMaybe<DisplacedPopulation>;
+  toYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type QueryIndicatorArgs = {
   code: Scalars['ID']['input'];
@@ -557,8 +920,9 @@ export type QueryIndicatorArgs = {
 
 
 /**
- * Entry points of the migration-data service: IOM country migration profiles and the UN DESA
- * international migrant stock by origin, destination, year and sex.
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type QueryMigrationProfileArgs = {
   id: Scalars['ID']['input'];
@@ -566,8 +930,9 @@ export type QueryMigrationProfileArgs = {
 
 
 /**
- * Entry points of the migration-data service: IOM country migration profiles and the UN DESA
- * international migrant stock by origin, destination, year and sex.
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type QueryMigrationProfilesArgs = {
   country?: InputMaybe<Scalars['ID']['input']>;
@@ -575,8 +940,9 @@ export type QueryMigrationProfilesArgs = {
 
 
 /**
- * Entry points of the migration-data service: IOM country migration profiles and the UN DESA
- * international migrant stock by origin, destination, year and sex.
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type QueryRegionalStockArgs = {
   countries: CountrySet;
@@ -586,8 +952,9 @@ export type QueryRegionalStockArgs = {
 
 
 /**
- * Entry points of the migration-data service: IOM country migration profiles and the UN DESA
- * international migrant stock by origin, destination, year and sex.
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type QueryStockChangeArgs = {
   countries: CountrySet;
@@ -599,8 +966,9 @@ export type QueryStockChangeArgs = {
 
 
 /**
- * Entry points of the migration-data service: IOM country migration profiles and the UN DESA
- * international migrant stock by origin, destination, year and sex.
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type QueryWorldStockArgs = {
   revision?: InputMaybe<StockRevision>;
@@ -882,8 +1250,16 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CreateMigrationProfileInput: CreateMigrationProfileInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DisplacedPopulation: DisplacedPopulation;
+  DisplacementCorridor: ResolverTypeWrapper<DisplacementCorridorParentModel>;
+  DisplacementCorridorConnection: ResolverTypeWrapper<Omit<DisplacementCorridorConnection, 'edges'> & { edges: Array<ResolversTypes['DisplacementCorridorEdge']> }>;
+  DisplacementCorridorEdge: ResolverTypeWrapper<Omit<DisplacementCorridorEdge, 'node'> & { node: ResolversTypes['DisplacementCorridor'] }>;
+  DisplacementFilter: DisplacementFilter;
   Indicator: ResolverTypeWrapper<IndicatorParentModel>;
+  IndicatorAggregate: ResolverTypeWrapper<IndicatorAggregateParentModel>;
+  IndicatorChange: ResolverTypeWrapper<IndicatorChangeParentModel>;
   IndicatorSeries: ResolverTypeWrapper<IndicatorSeriesParentModel>;
+  IndicatorSheetEntry: ResolverTypeWrapper<IndicatorSheetEntryParentModel>;
   IndicatorValue: ResolverTypeWrapper<IndicatorValueParentModel>;
   IndicatorValuePayload: ResolverTypeWrapper<Omit<IndicatorValuePayload, 'indicatorValue'> & { indicatorValue: ResolversTypes['IndicatorValue'] }>;
   IndicatorValueVersionInput: IndicatorValueVersionInput;
@@ -925,8 +1301,15 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   CreateMigrationProfileInput: CreateMigrationProfileInput;
   Date: Scalars['Date']['output'];
+  DisplacementCorridor: DisplacementCorridorParentModel;
+  DisplacementCorridorConnection: Omit<DisplacementCorridorConnection, 'edges'> & { edges: Array<ResolversParentTypes['DisplacementCorridorEdge']> };
+  DisplacementCorridorEdge: Omit<DisplacementCorridorEdge, 'node'> & { node: ResolversParentTypes['DisplacementCorridor'] };
+  DisplacementFilter: DisplacementFilter;
   Indicator: IndicatorParentModel;
+  IndicatorAggregate: IndicatorAggregateParentModel;
+  IndicatorChange: IndicatorChangeParentModel;
   IndicatorSeries: IndicatorSeriesParentModel;
+  IndicatorSheetEntry: IndicatorSheetEntryParentModel;
   IndicatorValue: IndicatorValueParentModel;
   IndicatorValuePayload: Omit<IndicatorValuePayload, 'indicatorValue'> & { indicatorValue: ResolversParentTypes['IndicatorValue'] };
   IndicatorValueVersionInput: IndicatorValueVersionInput;
@@ -1009,39 +1392,103 @@ export type CorridorEdgeResolvers<ContextType = Context, ParentType extends Reso
 
 export type CountryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Country'] = ResolversParentTypes['Country'], FederationReferenceType extends FederationReferenceTypes['Country'] = FederationReferenceTypes['Country']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Country']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  asylumSeekersHosted?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryAsylumSeekersHostedArgs>>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  conflictIdps?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryConflictIdpsArgs>>;
+  dataSheet?: Resolver<Array<ResolversTypes['IndicatorSheetEntry']>, ParentType, ContextType, RequireFields<CountryDataSheetArgs, 'indicators'>>;
+  disasterIdps?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryDisasterIdpsArgs>>;
+  displacementDestinations?: Resolver<Array<ResolversTypes['DisplacementCorridor']>, ParentType, ContextType, RequireFields<CountryDisplacementDestinationsArgs, 'countriesOnly' | 'limit' | 'population' | 'year'>>;
+  displacementOrigins?: Resolver<Array<ResolversTypes['DisplacementCorridor']>, ParentType, ContextType, RequireFields<CountryDisplacementOriginsArgs, 'countriesOnly' | 'limit' | 'population' | 'year'>>;
   emigrantStock?: Resolver<Array<ResolversTypes['StockFigure']>, ParentType, ContextType, RequireFields<CountryEmigrantStockArgs, 'revision'>>;
   immigrantStock?: Resolver<Array<ResolversTypes['StockFigure']>, ParentType, ContextType, RequireFields<CountryImmigrantStockArgs, 'revision'>>;
   indicatorSeries?: Resolver<Array<ResolversTypes['IndicatorValue']>, ParentType, ContextType, RequireFields<CountryIndicatorSeriesArgs, 'indicator'>>;
   intermediateRegion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  internallyDisplaced?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryInternallyDisplacedArgs>>;
   iso2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   isoCode?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  latestIndicatorValue?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, RequireFields<CountryLatestIndicatorValueArgs, 'indicator'>>;
   m49?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   migrationProfiles?: Resolver<Array<ResolversTypes['MigrationProfile']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CountryNameArgs, 'lang'>>;
+  netMigration?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryNetMigrationArgs>>;
+  refugeesHosted?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryRefugeesHostedArgs>>;
+  refugeesOriginating?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryRefugeesOriginatingArgs>>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  remittancesReceived?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryRemittancesReceivedArgs>>;
+  remittancesShareOfGdp?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryRemittancesShareOfGdpArgs>>;
+  statelessPeople?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryStatelessPeopleArgs>>;
   subregion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  topDestinations?: Resolver<Array<ResolversTypes['Corridor']>, ParentType, ContextType, RequireFields<CountryTopDestinationsArgs, 'limit' | 'revision' | 'year'>>;
-  topOrigins?: Resolver<Array<ResolversTypes['Corridor']>, ParentType, ContextType, RequireFields<CountryTopOriginsArgs, 'limit' | 'revision' | 'year'>>;
+  topDestinations?: Resolver<Array<ResolversTypes['Corridor']>, ParentType, ContextType, RequireFields<CountryTopDestinationsArgs, 'countriesOnly' | 'limit' | 'revision' | 'year'>>;
+  topOrigins?: Resolver<Array<ResolversTypes['Corridor']>, ParentType, ContextType, RequireFields<CountryTopOriginsArgs, 'countriesOnly' | 'limit' | 'revision' | 'year'>>;
+  totalPopulation?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryTotalPopulationArgs>>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
 
+export type DisplacedPopulationResolvers = EnumResolverSignature<{ ASYLUM_SEEKERS?: any, IDPS?: any, IDP_RETURNS?: any, OTHERS_OF_CONCERN?: any, REFUGEES?: any, REFUGEE_RETURNS?: any, STATELESS?: any }, ResolversTypes['DisplacedPopulation']>;
+
+export type DisplacementCorridorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DisplacementCorridor'] = ResolversParentTypes['DisplacementCorridor']> = {
+  asylum?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
+  midYear?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  origin?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
+  population?: Resolver<ResolversTypes['DisplacedPopulation'], ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DisplacementCorridorConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DisplacementCorridorConnection'] = ResolversParentTypes['DisplacementCorridorConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DisplacementCorridorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DisplacementCorridorEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DisplacementCorridorEdge'] = ResolversParentTypes['DisplacementCorridorEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['DisplacementCorridor'], ParentType, ContextType>;
+};
+
 export type IndicatorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Indicator'] = ResolversParentTypes['Indicator'], FederationReferenceType extends FederationReferenceTypes['Indicator'] = FederationReferenceTypes['Indicator']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Indicator']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  additive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  aggregate?: Resolver<Array<ResolversTypes['IndicatorAggregate']>, ParentType, ContextType, RequireFields<IndicatorAggregateArgs, 'countries'>>;
   allowsNegative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  change?: Resolver<Array<ResolversTypes['IndicatorChange']>, ParentType, ContextType, RequireFields<IndicatorChangeArgs, 'countries' | 'from' | 'to'>>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   definition?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  latest?: Resolver<Array<ResolversTypes['IndicatorValue']>, ParentType, ContextType, RequireFields<IndicatorLatestArgs, 'countries'>>;
+  licence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   series?: Resolver<Array<ResolversTypes['IndicatorSeries']>, ParentType, ContextType, RequireFields<IndicatorSeriesArgs, 'countries'>>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type IndicatorAggregateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IndicatorAggregate'] = ResolversParentTypes['IndicatorAggregate']> = {
+  countriesWithData?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  countryCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type IndicatorChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IndicatorChange'] = ResolversParentTypes['IndicatorChange']> = {
+  absolute?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['IndicatorValue'], ParentType, ContextType>;
+  percent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['IndicatorValue'], ParentType, ContextType>;
+};
+
 export type IndicatorSeriesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IndicatorSeries'] = ResolversParentTypes['IndicatorSeries']> = {
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['IndicatorValue']>, ParentType, ContextType>;
+};
+
+export type IndicatorSheetEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IndicatorSheetEntry'] = ResolversParentTypes['IndicatorSheetEntry']> = {
+  indicator?: Resolver<ResolversTypes['Indicator'], ParentType, ContextType>;
+  latest?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType>;
   values?: Resolver<Array<ResolversTypes['IndicatorValue']>, ParentType, ContextType>;
 };
 
@@ -1114,6 +1561,8 @@ export type ProvenanceResolvers<ContextType = Context, ParentType extends Resolv
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   corridors?: Resolver<ResolversTypes['CorridorConnection'], ParentType, ContextType, RequireFields<QueryCorridorsArgs, 'filter' | 'first' | 'revision'>>;
+  displacementCorridors?: Resolver<ResolversTypes['DisplacementCorridorConnection'], ParentType, ContextType, RequireFields<QueryDisplacementCorridorsArgs, 'filter' | 'first'>>;
+  displacementSeries?: Resolver<Array<ResolversTypes['DisplacementCorridor']>, ParentType, ContextType, RequireFields<QueryDisplacementSeriesArgs, 'asylum' | 'origin'>>;
   indicator?: Resolver<Maybe<ResolversTypes['Indicator']>, ParentType, ContextType, RequireFields<QueryIndicatorArgs, 'code'>>;
   indicators?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
   migrationProfile?: Resolver<Maybe<ResolversTypes['MigrationProfile']>, ParentType, ContextType, RequireFields<QueryMigrationProfileArgs, 'id'>>;
@@ -1190,8 +1639,15 @@ export type Resolvers<ContextType = Context> = {
   CorridorEdge?: CorridorEdgeResolvers<ContextType>;
   Country?: CountryResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  DisplacedPopulation?: DisplacedPopulationResolvers;
+  DisplacementCorridor?: DisplacementCorridorResolvers<ContextType>;
+  DisplacementCorridorConnection?: DisplacementCorridorConnectionResolvers<ContextType>;
+  DisplacementCorridorEdge?: DisplacementCorridorEdgeResolvers<ContextType>;
   Indicator?: IndicatorResolvers<ContextType>;
+  IndicatorAggregate?: IndicatorAggregateResolvers<ContextType>;
+  IndicatorChange?: IndicatorChangeResolvers<ContextType>;
   IndicatorSeries?: IndicatorSeriesResolvers<ContextType>;
+  IndicatorSheetEntry?: IndicatorSheetEntryResolvers<ContextType>;
   IndicatorValue?: IndicatorValueResolvers<ContextType>;
   IndicatorValuePayload?: IndicatorValuePayloadResolvers<ContextType>;
   Language?: LanguageResolvers;

@@ -5,6 +5,7 @@ import { ImportError } from './common';
 import { REVISION_NAME } from './stock';
 
 export * from './common';
+export * from './displacement';
 export * from './indicators';
 export * from './stock';
 

@@ -27,7 +27,32 @@ import {
 } from './common';
 
 export const CATALOGUE_COLUMNS = ['code', 'name', 'unit', 'definition', 'allow_negative', 'source', 'source_url', 'confidence'];
+/** The reference data's catalogue (indicators/catalogue.csv): the same facts plus the licence, in its own column order. */
+export const REFERENCE_CATALOGUE_COLUMNS = [
+  'code',
+  'name',
+  'unit',
+  'definition',
+  'source',
+  'source_url',
+  'licence',
+  'confidence',
+  'negatives_allowed',
+];
 export const SERIES_COLUMNS = ['indicator', 'country_iso3', 'year', 'value', 'unit', 'source', 'confidence'];
+/**
+ * The reference data's values (indicators/values.csv): no unit, source or confidence per row, since
+ * the catalogue records them per indicator. Such values are stored with a null source and
+ * confidence, and their provenance is their indicator's.
+ */
+export const REFERENCE_SERIES_COLUMNS = ['indicator', 'iso3', 'year', 'value'];
+
+/**
+ * Units whose values add up across countries (persons, displacements, money in current dollars):
+ * a regional sum of them means something. Rates, ratios, indices and per-capita figures do not add
+ * up, and a regional aggregate of them is refused.
+ */
+export const ADDITIVE_UNITS: readonly string[] = ['persons', 'displacements (movements)', 'current US$'];
 /** The columns a series file gives; version, soft-delete mark and editors' note are the graph's. */
 const VALUE_COLUMNS = '"indicator_code", "country_code", "year", "value", "unit", "source", "confidence"';
 const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
@@ -41,8 +66,17 @@ export const CATALOGUE_TEXT_RULES: FieldRules = {
   unit: { kind: 'text', max: 100, required: true },
   definition: { kind: 'text', max: 4000, required: true },
   source: requiredText(PROVENANCE_RULES.source),
-  source_url: { kind: 'url' },
+  licence: { kind: 'text', max: 2000 },
 };
+/** source_url holds one URL or several separated by ` | `, each checked as a URL input is. */
+const URL_RULES: FieldRules = { source_url: { kind: 'url' } };
+function checkSourceUrls(cell: string): string | null {
+  for (const url of cell.split(' | ')) {
+    const problem = checkTextCells(URL_RULES, { source_url: url });
+    if (problem) return problem;
+  }
+  return null;
+}
 /** A series value's source, capped like the source of IndicatorValue's mutations (its unit is the catalogue's). */
 const SERIES_TEXT_RULES: FieldRules = { source: requiredText(PROVENANCE_RULES.source) };
 
@@ -58,10 +92,12 @@ interface CatalogueEntry {
  */
 async function* records(
   file: string,
-  columns: string[],
+  formats: readonly (readonly string[])[],
   hash: crypto.Hash,
   onBytes: (bytes: number) => void,
-): AsyncGenerator<{ line: number; cells: string[] }> {
+): AsyncGenerator<{ line: number; cells: string[]; format: number }> {
+  const expected = formats.map((f) => `"${f.join(',')}"`).join(' or ');
+  let format = -1;
   const input = fs.createReadStream(file);
   input.on('data', (chunk) => hash.update(chunk as Buffer));
   const parser = input.pipe(
@@ -73,15 +109,16 @@ async function* records(
       if (first) {
         first = false;
         const header = record.map((c) => c.trim()).join(',');
-        if (header !== columns.join(',')) {
+        format = formats.findIndex((f) => f.join(',') === header);
+        if (format < 0) {
           throw new ImportError(
-            `${file} line 1: wrong column set: expected "${columns.join(',')}", got ${quoted(header, 200)}; nothing was written`,
+            `${file} line 1: wrong column set: expected ${expected}, got ${quoted(header, 200)}; nothing was written`,
           );
         }
         continue;
       }
       onBytes(input.bytesRead);
-      yield { line: info.lines, cells: record };
+      yield { line: info.lines, cells: record, format };
     }
   } catch (error) {
     if (error instanceof ImportError) throw error;
@@ -90,7 +127,7 @@ async function* records(
   } finally {
     input.destroy();
   }
-  if (first) throw new ImportError(`${file} is empty: expected the header "${columns.join(',')}"; nothing was written`);
+  if (first) throw new ImportError(`${file} is empty: expected the header ${expected}; nothing was written`);
 }
 
 function failIfInvalid(file: string, sink: RejectSink, opts: ImportOptions): void {
@@ -113,11 +150,21 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
   const seen = new Set<string>();
   const good: string[][] = [];
-  for await (const { line, cells } of records(file, CATALOGUE_COLUMNS, hash, () => undefined)) {
-    const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence] = cells.map((c) => c?.trim() ?? '');
+  for await (const { line, cells, format } of records(
+    file,
+    [CATALOGUE_COLUMNS, REFERENCE_CATALOGUE_COLUMNS],
+    hash,
+    () => undefined,
+  )) {
+    const trimmed = cells.map((c) => c?.trim() ?? '');
+    const columns = format === 0 ? CATALOGUE_COLUMNS : REFERENCE_CATALOGUE_COLUMNS;
+    const cell = (name: string) =>
+      trimmed[columns.indexOf(name === 'allow_negative' && format === 1 ? 'negatives_allowed' : name)] ?? '';
+    const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence] = CATALOGUE_COLUMNS.map(cell);
+    const licence = format === 1 ? cell('licence') : '';
     const reason =
-      cells.length !== CATALOGUE_COLUMNS.length
-        ? `expected ${CATALOGUE_COLUMNS.length} cells, got ${cells.length}`
+      cells.length !== columns.length
+        ? `expected ${columns.length} cells, got ${cells.length}`
         : !isValid(INDICATOR_CODE, code)
           ? `code ${quoted(code)} must be upper-case ${INDICATOR_CODE.spelling} (at most ${INDICATOR_CODE.maxLength})`
           : name === '' || unit === '' || definition === '' || source === ''
@@ -128,13 +175,14 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
                 ? `confidence ${quoted(confidence)} is not seen, derived or unverified`
                 : seen.has(code)
                   ? `duplicate row for indicator ${code}`
-                  : checkTextCells(CATALOGUE_TEXT_RULES, { name, unit, definition, source, source_url: sourceUrl });
+                  : (checkTextCells(CATALOGUE_TEXT_RULES, { name, unit, definition, source, licence }) ??
+                    checkSourceUrls(sourceUrl));
     if (reason) {
       await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
       continue;
     }
     seen.add(code);
-    good.push([code, name, unit, definition, allowNegative, source, sourceUrl, confidence]);
+    good.push([code, name, unit, definition, allowNegative, source, sourceUrl, confidence, licence]);
   }
   const sha256 = hash.digest('hex');
   await sink.close();
@@ -143,15 +191,28 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
   try {
     await lockTarget(client, 'import:catalogue', opts);
     let changed = 0;
-    for (const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence] of good) {
+    for (const [code, name, unit, definition, allowNegative, source, sourceUrl, confidence, licence] of good) {
+      // A catalogue without a licence column keeps the licence already recorded.
       const r = await client.query(
-        `INSERT INTO "data"."indicator" ("code", "name", "unit", "definition", "allow_negative", "source", "source_url", "confidence")
-         VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8)
+        `INSERT INTO "data"."indicator" ("code", "name", "unit", "definition", "allow_negative", "source", "source_url", "confidence", "licence", "additive")
+         VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8, nullif($9, ''), $10)
          ON CONFLICT ("code") DO UPDATE SET "name" = $2, "unit" = $3, "definition" = $4, "allow_negative" = $5, "source" = $6,
-           "source_url" = nullif($7, ''), "confidence" = $8
+           "source_url" = nullif($7, ''), "confidence" = $8, "licence" = coalesce(nullif($9, ''), "indicator"."licence"), "additive" = $10
          WHERE ("indicator"."name", "indicator"."unit", "indicator"."definition", "indicator"."allow_negative", "indicator"."source",
-           coalesce("indicator"."source_url", ''), "indicator"."confidence") IS DISTINCT FROM ($2, $3, $4, $5::boolean, $6, $7, $8)`,
-        [code, name, unit, definition, allowNegative === 'true', source, sourceUrl, confidence],
+           coalesce("indicator"."source_url", ''), "indicator"."confidence", "indicator"."additive") IS DISTINCT FROM ($2, $3, $4, $5::boolean, $6, $7, $8, $10)
+           OR (nullif($9, '') IS NOT NULL AND "indicator"."licence" IS DISTINCT FROM $9)`,
+        [
+          code,
+          name,
+          unit,
+          definition,
+          allowNegative === 'true',
+          source,
+          sourceUrl,
+          confidence,
+          licence,
+          ADDITIVE_UNITS.includes(unit),
+        ],
       );
       changed += r.rowCount ?? 0;
     }
@@ -177,8 +238,31 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
  * indicator in the file, its values are replaced by the file's, in one transaction: readers see
  * the old series until the commit. When the file holds exactly what is loaded, nothing is written.
  */
-export async function importIndicatorSeries(client: ClientBase, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+export async function importIndicatorSeries(
+  client: ClientBase,
+  file: string,
+  opts: ImportOptions & { once?: boolean } = {},
+): Promise<ImportResult> {
   const started = Date.now();
+  if (opts.once) {
+    // The seed: a file whose checksum an import already recorded is not read again (values editors changed since stay).
+    const sha256 = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    const done = await client.query(`SELECT 1 FROM "data"."import_log" WHERE kind = 'indicators' AND sha256 = $1 LIMIT 1`, [
+      sha256,
+    ]);
+    if (done.rows.length > 0) {
+      return {
+        kind: 'indicators',
+        target: '',
+        changed: false,
+        rows: 0,
+        rejected: 0,
+        rejects: [],
+        sha256,
+        ms: Date.now() - started,
+      };
+    }
+  }
   const hash = crypto.createHash('sha256');
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
   await client.query('BEGIN');
@@ -211,15 +295,27 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
     let rows = 0;
     let bytes = 0;
     try {
-      for await (const { line, cells } of records(file, SERIES_COLUMNS, hash, (b) => (bytes = b))) {
-        const reason = checkSeriesRow(cells, catalogue, seen);
+      for await (const { line, cells: given, format } of records(
+        file,
+        [SERIES_COLUMNS, REFERENCE_SERIES_COLUMNS],
+        hash,
+        (b) => (bytes = b),
+      )) {
+        // A reference-format row takes its indicator's unit; its source and confidence stay empty (null: the indicator's).
+        const reference = format === 1 && given.length === REFERENCE_SERIES_COLUMNS.length;
+        const cells = reference ? [...given, catalogue.get(given[0].trim())?.unit ?? '', '', ''] : given;
+        const reason = checkSeriesRow(cells, catalogue, seen, reference);
         if (reason) {
-          await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
+          await sink.add({ line, reason, text: given.map(csvCell).join(',') });
           continue;
         }
         rows += 1;
         indicators.add(cells[0].trim());
-        if (sink.count === 0 || opts.skipInvalid) await writer.write(`${cells.map((c) => csvCell(c.trim())).join(',')}\n`);
+        if (sink.count === 0 || opts.skipInvalid) {
+          const out = cells.map((c) => csvCell(c.trim()));
+          if (reference) out.splice(5, 2, '', '');
+          await writer.write(`${out.join(',')}\n`);
+        }
         progress.tick(rows, bytes);
       }
     } catch (error) {
@@ -291,7 +387,12 @@ export async function importIndicatorSeries(client: ClientBase, file: string, op
 }
 
 /** Why a series row is invalid, or null; records its key when valid. */
-export function checkSeriesRow(raw: string[], catalogue: Map<string, CatalogueEntry>, seen: Set<string>): string | null {
+export function checkSeriesRow(
+  raw: string[],
+  catalogue: Map<string, CatalogueEntry>,
+  seen: Set<string>,
+  reference = false,
+): string | null {
   if (raw.length !== SERIES_COLUMNS.length) return `expected ${SERIES_COLUMNS.length} cells, got ${raw.length}`;
   const [indicator, country, yearCell, value, unit, source, confidence] = raw.map((c) => c.trim());
   const entry = catalogue.get(indicator);
@@ -303,10 +404,12 @@ export function checkSeriesRow(raw: string[], catalogue: Map<string, CatalogueEn
   if (!NUMBER.test(value) || !Number.isFinite(Number(value))) return `value ${quoted(value)} is not a number`;
   if (!entry.allowNegative && Number(value) < 0) return `value ${value} is negative, and ${indicator} takes no negative values`;
   if (unit !== entry.unit) return `unit ${quoted(unit)} differs from the catalogue's unit of ${indicator} ("${entry.unit}")`;
-  if (source === '') return 'source is empty: every value needs its source';
-  if (!isConfidence(confidence)) return `confidence ${quoted(confidence)} is not seen, derived or unverified`;
-  const tooLong = checkTextCells(SERIES_TEXT_RULES, { source });
-  if (tooLong) return tooLong;
+  if (!reference) {
+    if (source === '') return 'source is empty: every value needs its source';
+    if (!isConfidence(confidence)) return `confidence ${quoted(confidence)} is not seen, derived or unverified`;
+    const tooLong = checkTextCells(SERIES_TEXT_RULES, { source });
+    if (tooLong) return tooLong;
+  }
   const key = `${indicator}|${country}|${year}`;
   if (seen.has(key)) return `duplicate row for ${indicator} in ${country} in ${year}`;
   seen.add(key);

@@ -1,3 +1,4 @@
+import type { Population } from '../import/displacement';
 /**
  * The stored value of each GraphQL enum value: the resolver map declares them, so GraphQL turns
  * stored values into enum values on output and enum values into stored values on input.
@@ -7,3 +8,15 @@ export type StockSide = (typeof StockSide)[keyof typeof StockSide];
 /** A revision is stored by its year; serving another one is a schema change, one enum value. */
 export const StockRevision = { REV_2024: '2024', REV_2020: '2020' } as const;
 export type StockRevision = (typeof StockRevision)[keyof typeof StockRevision];
+
+/** UNHCR population types, stored as the table's column names. */
+export const DisplacedPopulation = {
+  REFUGEES: 'refugees',
+  ASYLUM_SEEKERS: 'asylum_seekers',
+  REFUGEE_RETURNS: 'refugee_returns',
+  IDPS: 'idps',
+  IDP_RETURNS: 'idp_returns',
+  STATELESS: 'stateless',
+  OTHERS_OF_CONCERN: 'others_of_concern',
+} as const satisfies Record<string, Population>;
+export type DisplacedPopulation = (typeof DisplacedPopulation)[keyof typeof DisplacedPopulation];

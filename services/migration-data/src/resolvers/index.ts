@@ -1,20 +1,17 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
 import { countryReference, provenanceField, type CountryKey } from '../../../../shared/src/graphql/subgraph';
 import { countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
-import { INDICATOR_CODE, isValid, normalise, PROFILE_ID, spelled } from '../../../../shared/src/reference/identifiers';
+import { isValid, normalise, PROFILE_ID } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
 import type { StockRevision } from '../entities';
-import type {
-  CountryImmigrantStockArgs,
-  CountryIndicatorSeriesArgs,
-  CountryTopOriginsArgs,
-  RequireFields,
-  Resolvers,
-} from '../generated/resolvers';
+import type { CountryImmigrantStockArgs, CountryTopOriginsArgs, RequireFields, Resolvers } from '../generated/resolvers';
 import { StockRevision as StockRevisions, StockSide } from './enums';
-import { findIndicators, type IndicatorRow, regionalStock, stockChange, totals } from '../entities/analytics';
+import { findIndicators, regionalStock, stockChange, totals } from '../entities/analytics';
 import { countrySetArg } from '../countrySet';
+import { codeListArg, excludedCodes, requireIndicator, TOP_LIMIT_MAX, within, yearRangeArg } from './arguments';
+import { indicatorResolvers, indicatorValueProvenance } from './indicators';
+import { displacementResolvers } from './displacement';
 import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { indicatorValueTable, Mutation, profileTable } from './mutations';
 import {
@@ -28,10 +25,6 @@ import {
 
 type StockArgs = CountryImmigrantStockArgs;
 type TopArgs = RequireFields<CountryTopOriginsArgs, 'limit'>;
-type YearRangeArgs = Pick<CountryIndicatorSeriesArgs, 'fromYear' | 'toYear'>;
-
-const TOP_LIMIT_MAX = 50;
-const CODE_LIST_MAX = 300;
 
 /**
  * Revisions the graph serves (the StockRevision enum). An import may load others under any name
@@ -67,49 +60,6 @@ function yearsArg(revision: StockRevision, years: number[] | null | undefined): 
   return new Set(years.map((y) => yearArg(revision, y, 'years')));
 }
 
-function codeListArg(codes: string[] | null | undefined, field: string): string[] | null {
-  if (codes == null) return null;
-  if (codes.length > CODE_LIST_MAX) {
-    throw badUserInput(`\`${field}\` takes at most ${CODE_LIST_MAX} codes, got ${codes.length}`, [
-      { field, message: `at most ${CODE_LIST_MAX} codes` },
-    ]);
-  }
-  return [...new Set(codes.map((c) => countryCodeArg(c, field)))];
-}
-
-/** Both ends of a corridor restricted to the set; an explicit list is intersected with it. */
-function within(list: string[] | null, set: string[] | null): string[] | null {
-  if (set === null) return list;
-  return list === null ? set : list.filter((c) => set.includes(c));
-}
-
-function yearRangeArg(args: YearRangeArgs): { fromYear: number | null; toYear: number | null } {
-  const fromYear = args.fromYear == null ? null : intArg(args.fromYear, 'fromYear', 1900, 2100);
-  const toYear = args.toYear == null ? null : intArg(args.toYear, 'toYear', 1900, 2100);
-  if (fromYear !== null && toYear !== null && fromYear > toYear) {
-    throw badUserInput(`\`fromYear\` (${fromYear}) is after \`toYear\` (${toYear})`, [
-      { field: 'fromYear', message: 'at most toYear' },
-    ]);
-  }
-  return { fromYear, toYear };
-}
-
-function indicatorCodeArg(code: string): string {
-  const upper = normalise(INDICATOR_CODE, code);
-  if (!isValid(INDICATOR_CODE, upper)) {
-    throw badUserInput(`"${code}" is not an indicator code`, [
-      { field: 'indicator', message: spelled(INDICATOR_CODE, 'NET_MIGRATION') },
-    ]);
-  }
-  return upper;
-}
-
-async function requireIndicator(ctx: Context, code: string): Promise<IndicatorRow> {
-  const indicator = await ctx.loaders.indicator.load(indicatorCodeArg(code));
-  if (!indicator) throw notFound(`The indicator catalogue has no indicator "${code.trim().toUpperCase()}"`);
-  return indicator;
-}
-
 async function stockFigures(
   c: CountryKey,
   args: StockArgs,
@@ -131,11 +81,11 @@ async function topCorridors(
   const limit = intArg(args.limit, 'limit', 1, TOP_LIMIT_MAX);
   const revision = await requireRevision(ctx, args.revision);
   const year = yearArg(revision, args.year, 'year');
-  return loader.load({ code: c.code, revision: revision.code, year, limit });
+  return loader.load({ code: c.code, revision: revision.code, year, limit, excluded: excludedCodes(args.countriesOnly) });
 }
 
 /** The service's fields, checked against its schema by the generated types. */
-export const resolvers: Resolvers = {
+const serviceResolvers: Resolvers = {
   StockSide,
   StockRevision: StockRevisions,
   Query: {
@@ -165,6 +115,7 @@ export const resolvers: Resolvers = {
         year,
         origins,
         destinations,
+        excluded: excludedCodes(args.filter.countriesOnly),
         limit: page.limit,
         offset: page.offset,
       });
@@ -210,8 +161,6 @@ export const resolvers: Resolvers = {
   Indicator: {
     __resolveReference: async (ref, ctx) => existingRecord('Indicator', ref.code, await ctx.loaders.indicator.load(ref.code)),
     allowsNegative: (i) => i.allowNegative,
-    provenance: (i) =>
-      provenanceField({ source: i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source, confidence: i.confidence }),
     series: async (i, args, ctx) => {
       const codes = countrySetArg(args.countries, 'countries');
       const range = yearRangeArg(args);
@@ -227,7 +176,7 @@ export const resolvers: Resolvers = {
   IndicatorValue: {
     indicator: async (v, _, ctx) =>
       existingRecord('Indicator', v.indicatorCode, await ctx.loaders.indicator.load(v.indicatorCode)),
-    provenance: (v) => provenanceField({ source: v.source, confidence: v.confidence }),
+    provenance: indicatorValueProvenance,
     country: (v) => countryReference(v.countryCode),
     internalNote: internalNoteField,
     history: historyField(indicatorValueTable),
@@ -257,3 +206,16 @@ export const resolvers: Resolvers = {
     destination: (c) => countryReference(c.destinationCode),
   },
 };
+
+/** One resolver map from several: a type's fields come from every part that has the type. */
+function mergeTypes(parts: Resolvers[]): Resolvers {
+  const out: Record<string, object> = {};
+  for (const part of parts) {
+    for (const [type, fields] of Object.entries(part) as [string, object][])
+      out[type] = type in out ? { ...out[type], ...fields } : fields;
+  }
+  return out as Resolvers;
+}
+
+/** The service's resolver map: its own fields, and those of indicators and forced displacement (resolvers/indicators.ts, resolvers/displacement.ts). */
+export const resolvers: Resolvers = mergeTypes([serviceResolvers, indicatorResolvers, displacementResolvers]);

@@ -2,6 +2,8 @@
 import type { ChangeRow, IndicatorRow, IndicatorValueRow, RegionalFigure, Totals } from '../entities/analytics';
 import type { CorridorRow, StockYear } from '../entities/queries';
 import type { StockRevision } from '../entities';
+import type { DisplacementRow } from '../entities/displacement';
+import type { IndicatorAggregateRow, IndicatorChangeRow } from '../entities/indicators';
 
 export type IndicatorParent = IndicatorRow;
 export type IndicatorValueParent = IndicatorValueRow;
@@ -16,3 +18,11 @@ export interface IndicatorSeriesParent {
   code: string;
   values: IndicatorValueRow[];
 }
+export type IndicatorChangeParent = IndicatorChangeRow;
+export type IndicatorAggregateParent = IndicatorAggregateRow;
+export interface IndicatorSheetEntryParent {
+  indicator: IndicatorRow;
+  values: IndicatorValueRow[];
+  latest: IndicatorValueRow | null;
+}
+export type DisplacementCorridorParent = DisplacementRow;

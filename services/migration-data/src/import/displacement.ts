@@ -1,0 +1,220 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { COUNTRIES } from '../../../../shared/src/reference/countries';
+import { printable, quoted } from '../../../../shared/src/io/printable';
+import {
+  describeRejects,
+  ImportError,
+  type ImportOptions,
+  type ImportResult,
+  lockTarget,
+  maxYear,
+  MIN_YEAR,
+  RejectSink,
+} from './common';
+
+/** The population types of UNHCR's origin × asylum table, as its columns name them (and the table stores them). */
+export const POPULATIONS = [
+  'refugees',
+  'asylum_seekers',
+  'refugee_returns',
+  'idps',
+  'idp_returns',
+  'stateless',
+  'others_of_concern',
+] as const;
+export type Population = (typeof POPULATIONS)[number];
+
+export const DISPLACEMENT_COLUMNS = ['year', 'origin_iso3', 'asylum_iso3', ...POPULATIONS, 'reference_period'];
+/** The import log's target of the one displacement table. */
+const TARGET = 'unhcr';
+
+/** Known codes of three capital letters: only those have a smallint key (see countryKey.ts). */
+const KEYED_CODES = [...COUNTRIES.keys()].filter((c) => /^[A-Z]{3}$/.test(c)).sort();
+
+const keyOf = (cell: string) =>
+  `((ascii(${cell}) - 65) * 676 + (ascii(substr(${cell}, 2)) - 65) * 26 + ascii(substr(${cell}, 3)) - 65)::smallint`;
+
+type Problem = 'year' | 'origin' | 'asylum' | 'count' | 'empty' | 'reference_period' | 'duplicate';
+
+function reasonFor(problem: Problem, r: Record<string, string | null>): string {
+  switch (problem) {
+    case 'year':
+      return `year ${quoted(r.year ?? '')} is not a year from ${MIN_YEAR} to ${maxYear()}`;
+    case 'origin':
+      return `origin_iso3 ${quoted(r.origin_iso3 ?? '')} is not a known country code`;
+    case 'asylum':
+      return `asylum_iso3 ${quoted(r.asylum_iso3 ?? '')} is not a known country code`;
+    case 'count': {
+      const bad = POPULATIONS.filter((p) => !/^\d{1,9}$/.test(r[p] ?? '0'));
+      return `${bad.map((p) => `${p} ${quoted(r[p] ?? '')}`).join(', ')}: a count is a whole number (empty when the source has none)`;
+    }
+    case 'empty':
+      return 'every count is empty: a row needs at least one';
+    case 'reference_period':
+      return `reference_period ${quoted(r.reference_period ?? '')} must be end-year or mid-year`;
+    case 'duplicate':
+      return `duplicate row for ${r.origin_iso3} in ${r.asylum_iso3} in ${r.year}`;
+  }
+}
+
+/**
+ * Loads UNHCR's populations by year × origin × asylum (indicators/unhcr-bilateral.csv) into
+ * data.displacement, replacing what was there, in one transaction. The file streams through COPY
+ * (its header must match the columns) into a temporary table; SQL validates every line (unknown
+ * codes, year, counts, reference period, duplicates), and the valid ones become one row per
+ * population type with a count: an empty cell is no row, never zero. A file whose checksum the
+ * import log holds changes nothing.
+ */
+export async function importDisplacement(client: ClientBase, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const started = Date.now();
+  const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
+  await client.query('BEGIN');
+  try {
+    await client.query(`SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL work_mem = '64MB'`);
+    await lockTarget(client, 'import:displacement', opts);
+    const loaded: string | null =
+      (await client.query(`SELECT sha256 FROM "data"."import_log" WHERE kind = 'displacement' AND target = $1`, [TARGET])).rows[0]
+        ?.sha256 ?? null;
+    // A file already loaded costs one read of its bytes (no COPY) before it is recognised.
+    if (loaded !== null && loaded === (await sha256Of(file))) {
+      await client.query('ROLLBACK');
+      return {
+        kind: 'displacement',
+        target: TARGET,
+        changed: false,
+        rows: 0,
+        rejected: 0,
+        rejects: [],
+        sha256: loaded,
+        ms: Date.now() - started,
+      };
+    }
+    const columns = DISPLACEMENT_COLUMNS.map((c) => `"${c}" text`).join(', ');
+    await client.query(
+      `CREATE TEMPORARY TABLE "displacement_line" ("line" integer GENERATED ALWAYS AS IDENTITY (START WITH 2), ${columns}) ON COMMIT DROP`,
+    );
+    const hash = crypto.createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(
+        fs.createReadStream(file),
+        hashing,
+        client.query(
+          copyFrom(
+            `COPY pg_temp."displacement_line" (${DISPLACEMENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`,
+          ),
+        ),
+      );
+    } catch (error) {
+      // PostgreSQL names the line (a wrong header, a line with too many or too few cells): the file is refused as a whole.
+      const e = error as Error & { where?: string };
+      throw new ImportError(
+        `${file}: ${printable(e.message, 300)}${e.where ? ` (${printable(e.where, 200)})` : ''}; expected the columns "${DISPLACEMENT_COLUMNS.join(',')}"; nothing was written`,
+      );
+    }
+    const sha256 = hash.digest('hex');
+
+    const codes = `'{${KEYED_CODES.join(',')}}'::text[]`;
+    const count = (c: string) => `(${c} IS NOT NULL AND ${c} !~ '^[0-9]{1,9}$')`;
+    await client.query(`ALTER TABLE pg_temp."displacement_line" ADD COLUMN "problem" text`);
+    await client.query(
+      `UPDATE pg_temp."displacement_line" SET problem = CASE
+         WHEN year !~ '^[0-9]{4}$' OR year::int NOT BETWEEN ${MIN_YEAR} AND ${maxYear()} THEN 'year'
+         WHEN NOT origin_iso3 = ANY (${codes}) THEN 'origin'
+         WHEN NOT asylum_iso3 = ANY (${codes}) THEN 'asylum'
+         WHEN ${POPULATIONS.map(count).join(' OR ')} THEN 'count'
+         WHEN num_nonnulls(${POPULATIONS.join(', ')}) = 0 THEN 'empty'
+         WHEN reference_period IS NULL OR reference_period NOT IN ('end-year', 'mid-year') THEN 'reference_period'
+       END`,
+    );
+    await client.query(
+      `UPDATE pg_temp."displacement_line" l SET problem = 'duplicate' FROM (
+         SELECT line, row_number() OVER (PARTITION BY year, origin_iso3, asylum_iso3 ORDER BY line) AS n
+         FROM pg_temp."displacement_line" WHERE problem IS NULL) d
+       WHERE d.n > 1 AND l.line = d.line`,
+    );
+    const refused = await client.query(
+      `SELECT * FROM pg_temp."displacement_line" WHERE problem IS NOT NULL ORDER BY line LIMIT 100000`,
+    );
+    for (const r of refused.rows as (Record<string, string | null> & { line: number; problem: Problem })[]) {
+      await sink.add({
+        line: r.line,
+        reason: reasonFor(r.problem, r),
+        text: DISPLACEMENT_COLUMNS.map((c) => r[c] ?? '').join(','),
+      });
+    }
+    await sink.close();
+    if (sink.count > 0 && !opts.skipInvalid) {
+      throw new ImportError(
+        `${file}: ${sink.count} invalid row(s); nothing was written\n${describeRejects(file, sink.first, sink.count)}`,
+        sink.first,
+        sink.count,
+      );
+    }
+    const [{ n: rows }] = (await client.query(`SELECT count(*)::int AS n FROM pg_temp."displacement_line" WHERE problem IS NULL`))
+      .rows as { n: number }[];
+    if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
+
+    // Readers wait for the commit (TRUNCATE's lock), then see the new table; its indexes are rebuilt once, after the rows.
+    await client.query(`TRUNCATE "data"."displacement"`);
+    await client.query(`DROP INDEX "data"."displacement_ranked", "data"."displacement_asylum", "data"."displacement_origin"`);
+    await client.query(
+      `INSERT INTO "data"."displacement" ("population", "year", "origin_key", "asylum_key", "value", "mid_year")
+       SELECT v.population, l.year::smallint, ${keyOf('l.origin_iso3')}, ${keyOf('l.asylum_iso3')}, v.value::int, l.reference_period = 'mid-year'
+       FROM pg_temp."displacement_line" l
+       CROSS JOIN LATERAL (VALUES ${POPULATIONS.map((p) => `('${p}', l.${p})`).join(', ')}) AS v(population, value)
+       WHERE l.problem IS NULL AND v.value IS NOT NULL`,
+    );
+    await createDisplacementIndexes(client);
+    await client.query(
+      `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected") VALUES ('displacement', $1, $2, $3, $4)
+       ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $2, "rows" = $3, "rejected" = $4, "imported_at" = now()`,
+      [TARGET, sha256, rows, sink.count],
+    );
+    await client.query(`ANALYZE "data"."displacement"`);
+    await client.query('COMMIT');
+    return {
+      kind: 'displacement',
+      target: TARGET,
+      changed: true,
+      rows,
+      rejected: sink.count,
+      rejects: sink.first,
+      sha256,
+      ms: Date.now() - started,
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await sink.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The indexes of data.displacement, as the migration defines them. */
+async function createDisplacementIndexes(client: ClientBase): Promise<void> {
+  await client.query(
+    `CREATE INDEX "displacement_ranked" ON "data"."displacement" ("population", "year", "value" DESC, "origin_key", "asylum_key") INCLUDE ("mid_year")`,
+  );
+  await client.query(
+    `CREATE INDEX "displacement_asylum" ON "data"."displacement" ("asylum_key", "year", "population") INCLUDE ("origin_key", "value", "mid_year")`,
+  );
+  await client.query(
+    `CREATE INDEX "displacement_origin" ON "data"."displacement" ("origin_key", "year", "population") INCLUDE ("asylum_key", "value", "mid_year")`,
+  );
+}
