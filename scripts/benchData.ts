@@ -2,7 +2,9 @@
 // - import throughput of the real 2024 file (153,296 rows) beside a plain COPY of the same file into
 //   a scratch table, and the import's peak RSS (the import runs as its own process);
 // - p50 and p95 of each analytics query through the gateway, at real scale and at ten times
-//   (the 2024 revision reloaded as the real rows plus 1.5 million synthetic rows);
+//   (the 2024 revision reloaded as the real rows plus 1.5 million synthetic rows; the indicator
+//   values with nine copies of every indicator; UNHCR's displacement table with nine synthetic
+//   corridors per real one in each year);
 // - EXPLAIN (ANALYZE, BUFFERS) of the SQL behind the two slowest queries at ten times.
 // Everything happens in a scratch database (on DATABASE_URL's server, or on an embedded PostgreSQL
 // in .data/postgres-bench on a free port), dropped at the end. BENCH_RUNS sets the runs per query.
@@ -20,13 +22,26 @@ import { createLogger } from '../shared/src/runtime/logger';
 import { prepareDatabase } from '../shared/src/runtime/service';
 import { postGraphQL, startInProcessStack } from '../gateway/src/inProcessStack';
 import { type ImportRun, runImport } from './import/process';
-import { writeBenchIndicatorFiles, writeSyntheticStock } from './import/synthetic';
+import {
+  writeBenchIndicatorFiles,
+  writeSyntheticStock,
+  writeTenfoldDisplacement,
+  writeTenfoldIndicatorFiles,
+} from './import/synthetic';
 import { loadServices } from '../services/definitions';
 import { freePort, withDatabase } from '../shared/src/runtime/net';
 import { required } from '../shared/src/runtime/required';
 import { ECOWAS_ON_2024_06_30 } from '../operations/countrySets';
 
-const REAL_FILE = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', 'migrant-stock-bilateral.csv');
+const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed');
+const REAL_FILE = path.join(SEED_DIR, 'migrant-stock-bilateral.csv');
+const INDICATOR_CATALOGUE = path.join(SEED_DIR, 'indicators', 'catalogue.csv');
+const INDICATOR_VALUES = path.join(SEED_DIR, 'indicators', 'values.csv');
+const DISPLACEMENT = path.join(SEED_DIR, 'indicators', 'unhcr-bilateral.csv');
+/** West and Central Africa: the 27 ECOWAS and ECCAS states of the reference data. */
+const WCA = 'AGO BDI BEN BFA CAF CIV CMR COD COG CPV GAB GHA GIN GMB GNB GNQ LBR MLI MRT NER NGA RWA SEN SLE STP TCD TGO'.split(
+  ' ',
+);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const WARMUP = 5;
 const IMPORT_RUNS = 5;
@@ -86,6 +101,70 @@ const QUERIES: { name: string; query: string; variables?: Record<string, unknown
       '{ corridors(filter: { year: 2024, destinations: ["USA"] }, first: 100) { totalCount edges { node { origin { code } total } } } }',
   },
   { name: 'world stock per year', query: '{ worldStock { year male female total femaleShare } }' },
+  {
+    name: 'stock: top 5 corridors into West and Central Africa 2024, countries only',
+    query:
+      'query($codes: [ID!]) { corridors(filter: { year: 2024, destinations: $codes, countriesOnly: true }, first: 5) { totalCount edges { node { origin { code } destination { code } total } } } }',
+    variables: { codes: WCA },
+  },
+  {
+    name: 'stock: top origins of CIV 2024, countries only (top 20)',
+    query: '{ country(code: "CIV") { topOrigins(year: 2024, limit: 20, countriesOnly: true) { origin { code } total } } }',
+  },
+  {
+    name: 'displacement: top 10 refugee corridors 2023, world',
+    query:
+      '{ displacementCorridors(filter: { year: 2023, population: REFUGEES }, first: 10) { totalCount edges { node { origin { code } asylum { code } value } } } }',
+  },
+  {
+    name: 'displacement: top 10 into West and Central Africa 2024, countries only',
+    query:
+      'query($codes: [ID!]) { displacementCorridors(filter: { year: 2024, asylums: $codes, countriesOnly: true }, first: 10) { totalCount edges { node { origin { code } asylum { code } value midYear } } } }',
+    variables: { codes: WCA },
+  },
+  {
+    name: 'displacement: within Western Africa 2023, asylum-seekers',
+    query:
+      '{ displacementCorridors(filter: { year: 2023, population: ASYLUM_SEEKERS, within: { intermediateRegion: "Western Africa" } }, first: 10) { totalCount edges { node { origin { code } asylum { code } value } } } }',
+  },
+  {
+    name: 'displacement: origins of refugees in TCD 2023 (top 20)',
+    query: '{ country(code: "TCD") { displacementOrigins(year: 2023, limit: 20) { origin { code } value } } }',
+  },
+  {
+    name: 'displacement: where refugees from SDN are, 2023 (top 20)',
+    query: '{ country(code: "SDN") { displacementDestinations(year: 2023, limit: 20) { asylum { code } value } } }',
+  },
+  {
+    name: 'displacement: series SDN to TCD, every type',
+    query: '{ displacementSeries(origin: "SDN", asylum: "TCD") { year population value midYear } }',
+  },
+  {
+    name: 'indicators: data sheet of SEN, 8 indicators, 2000-2023',
+    query:
+      '{ country(code: "SEN") { dataSheet(indicators: ["UNHCR_REFUGEES_BY_ASYLUM", "UNHCR_REFUGEES_BY_ORIGIN", "UNHCR_IDPS", "IDMC_NEW_DISPLACEMENTS_DISASTER", "WB_REMITTANCES_RECEIVED_USD", "WB_REMITTANCES_RECEIVED_PCT_GDP", "WB_NET_MIGRATION", "WPP_POPULATION"], fromYear: 2000) { indicator { code unit } latest { year value } values { year value } } } }',
+  },
+  {
+    name: 'indicators: dossier fields of the 27 WCA states',
+    query:
+      'query($codes: [ID!]) { countries(filter: { codes: $codes }, first: 30) { edges { node { code refugeesHosted { year value } refugeesOriginating { year value } internallyDisplaced { year value } conflictIdps { year value } remittancesShareOfGdp { year value } netMigration { year value } totalPopulation { year value } } } } }',
+    variables: { codes: WCA },
+  },
+  {
+    name: 'indicators: latest refugees hosted, every African country',
+    query:
+      '{ indicator(code: "UNHCR_REFUGEES_BY_ASYLUM") { latest(countries: { region: "Africa" }) { country { code } year value } } }',
+  },
+  {
+    name: 'indicators: population change 2000-2023, every African country',
+    query:
+      '{ indicator(code: "WPP_POPULATION") { change(countries: { region: "Africa" }, from: 2000, to: 2023) { country { code } absolute percent } } }',
+  },
+  {
+    name: 'indicators: refugees hosted summed over Western Africa, 1990-2023',
+    query:
+      '{ indicator(code: "UNHCR_REFUGEES_BY_ASYLUM") { aggregate(countries: { intermediateRegion: "Western Africa" }) { year value countriesWithData } } }',
+  },
   {
     name: 'indicator series, Africa, 1990-2024',
     query:
@@ -255,6 +334,16 @@ async function main(): Promise<void> {
     console.log(
       `import: ${(bigImport.ms / 1000).toFixed(1)} s, ${Math.round(bigImport.rows / (bigImport.ms / 1000)).toLocaleString('en-US')} rows/s, peak RSS ${mb(bigImport.peakRssBytes)}\n`,
     );
+    // Ten times the indicator values (nine benchmark copies of every indicator) and the displacement table.
+    const [catalogue10, values10] = writeTenfoldIndicatorFiles(dir, INDICATOR_CATALOGUE, INDICATOR_VALUES);
+    await runImport(url, ['catalogue', catalogue10]);
+    const valuesImport = await runImport(url, ['indicators', values10]);
+    const displacement10 = path.join(dir, 'displacement-10x.csv');
+    await writeTenfoldDisplacement(displacement10, DISPLACEMENT);
+    const displacementImport = await runImport(url, ['displacement', displacement10]);
+    console.log(
+      `indicator values: ${valuesImport.rows.toLocaleString('en-US')} rows loaded in ${(valuesImport.ms / 1000).toFixed(1)} s; displacement: ${displacementImport.rows.toLocaleString('en-US')} rows (127,812 real + synthetic) in ${(displacementImport.ms / 1000).toFixed(1)} s\n`,
+    );
     const tenfold = await timeQueries(stack.gatewayUrl);
 
     console.log('## Analytics queries through the gateway');
@@ -280,7 +369,7 @@ async function main(): Promise<void> {
       );
       const statements = await recordSql(ds, () => postGraphQL(stack.gatewayUrl, q.query, q.variables));
       const heaviest = statements.filter((s) =>
-        /stock_corridor|stock_ranking|stock_year|stock_country_year|indicator_value/.test(s.sql),
+        /stock_corridor|stock_ranking|stock_year|stock_country_year|indicator_value|displacement/.test(s.sql),
       );
       for (const s of heaviest) {
         const plan: { 'QUERY PLAN': string }[] = await ds.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${s.sql}`, s.params);

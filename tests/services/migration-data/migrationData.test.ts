@@ -377,13 +377,18 @@ describe('migration-data alone', () => {
   });
 
   it('writes nothing when seeded a second time', async () => {
-    const count = `SELECT count(*) AS n FROM "data"."migrant_stock" WHERE revision IN ('2020', '2024')`;
-    const before: { n: string }[] = await svc.ds.query(count);
+    const count = `SELECT (SELECT count(*) FROM "data"."migrant_stock" WHERE revision IN ('2020', '2024')) AS stock,
+      (SELECT count(*) FROM "data"."indicator_value") AS indicator_values, (SELECT count(*) FROM "data"."displacement") AS displacement,
+      (SELECT max(imported_at) FROM "data"."import_log") AS last_import`;
+    const before: Record<string, unknown>[] = await svc.ds.query(count);
     const results = await definition.seed(svc.ds, undefined as never);
     expect(results).toEqual([
       { name: 'reference-data', applied: false, rows: 0 },
       { name: 'migrant-stock-2024', applied: false, rows: 0 },
       { name: 'migrant-stock-2020', applied: false, rows: 0 },
+      { name: 'indicator-catalogue', applied: false, rows: 0 },
+      { name: 'indicator-values', applied: false, rows: 0 },
+      { name: 'displacement', applied: false, rows: 0 },
     ]);
     expect(await svc.ds.query(count)).toEqual(before);
   });
