@@ -1,8 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
+import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { csvText, MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
 import { type FieldRule, type FieldRules, Problems, readInput } from '../../../../shared/src/editing/validation';
 import { printable } from '../../../../shared/src/io/printable';
@@ -208,3 +211,24 @@ export function checkTextCells(rules: FieldRules, cells: Record<string, string>)
 export const MIN_YEAR = 1950;
 /** Figures are observations: no year after the current one. */
 export const maxYear = (): number => new Date().getUTCFullYear();
+
+/** Streams a file into a COPY statement, hashing it on the way; a COPY error (wrong header, wrong cell count) refuses the file. */
+export async function copyFile(client: ClientBase, file: string, statement: string, columns: readonly string[]): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(fs.createReadStream(file), hashing, client.query(copyFrom(statement)));
+  } catch (error) {
+    // PostgreSQL names the line (a wrong header, a line with too many or too few cells): the file is refused as a whole.
+    const e = error as Error & { where?: string };
+    throw new ImportError(
+      `${file}: ${printable(e.message, 300)}${e.where ? ` (${printable(e.where, 200)})` : ''}; expected the columns "${columns.join(',')}"; nothing was written`,
+    );
+  }
+  return hash.digest('hex');
+}

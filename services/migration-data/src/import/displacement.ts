@@ -1,12 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ClientBase } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { COUNTRIES } from '../../../../shared/src/reference/countries';
-import { printable, quoted } from '../../../../shared/src/io/printable';
+import { quoted } from '../../../../shared/src/io/printable';
 import {
+  copyFile,
   describeRejects,
   ImportError,
   type ImportOptions,
@@ -98,55 +96,38 @@ export async function importDisplacement(client: ClientBase, file: string, opts:
     await client.query(
       `CREATE TEMPORARY TABLE "displacement_line" ("line" integer GENERATED ALWAYS AS IDENTITY (START WITH 2), ${columns}) ON COMMIT DROP`,
     );
-    const hash = crypto.createHash('sha256');
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(
-        fs.createReadStream(file),
-        hashing,
-        client.query(
-          copyFrom(
-            `COPY pg_temp."displacement_line" (${DISPLACEMENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`,
-          ),
-        ),
-      );
-    } catch (error) {
-      // PostgreSQL names the line (a wrong header, a line with too many or too few cells): the file is refused as a whole.
-      const e = error as Error & { where?: string };
-      throw new ImportError(
-        `${file}: ${printable(e.message, 300)}${e.where ? ` (${printable(e.where, 200)})` : ''}; expected the columns "${DISPLACEMENT_COLUMNS.join(',')}"; nothing was written`,
-      );
-    }
-    const sha256 = hash.digest('hex');
+    const sha256 = await copyFile(
+      client,
+      file,
+      `COPY pg_temp."displacement_line" (${DISPLACEMENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`,
+      DISPLACEMENT_COLUMNS,
+    );
 
     const codes = `'{${KEYED_CODES.join(',')}}'::text[]`;
     const count = (c: string) => `(${c} IS NOT NULL AND ${c} !~ '^[0-9]{1,9}$')`;
-    await client.query(`ALTER TABLE pg_temp."displacement_line" ADD COLUMN "problem" text`);
-    await client.query(
-      `UPDATE pg_temp."displacement_line" SET problem = CASE
+    // The first problem of each line, computed once per line (OFFSET 0 keeps the subquery apart); null for a valid line.
+    const classified = `SELECT l.*, CASE
          WHEN year !~ '^[0-9]{4}$' OR year::int NOT BETWEEN ${MIN_YEAR} AND ${maxYear()} THEN 'year'
          WHEN NOT origin_iso3 = ANY (${codes}) THEN 'origin'
          WHEN NOT asylum_iso3 = ANY (${codes}) THEN 'asylum'
          WHEN ${POPULATIONS.map(count).join(' OR ')} THEN 'count'
          WHEN num_nonnulls(${POPULATIONS.join(', ')}) = 0 THEN 'empty'
          WHEN reference_period IS NULL OR reference_period NOT IN ('end-year', 'mid-year') THEN 'reference_period'
-       END`,
-    );
-    await client.query(
-      `UPDATE pg_temp."displacement_line" l SET problem = 'duplicate' FROM (
-         SELECT line, row_number() OVER (PARTITION BY year, origin_iso3, asylum_iso3 ORDER BY line) AS n
-         FROM pg_temp."displacement_line" WHERE problem IS NULL) d
-       WHERE d.n > 1 AND l.line = d.line`,
-    );
+       END AS problem
+       FROM pg_temp."displacement_line" l OFFSET 0`;
+    // Refused lines: the first problem of each, and every later line of a (year, origin, asylum) already given.
+    const cells = ['line', ...DISPLACEMENT_COLUMNS].map((c) => `"${c}"`).join(', ');
     const refused = await client.query(
-      `SELECT * FROM pg_temp."displacement_line" WHERE problem IS NOT NULL ORDER BY line LIMIT 100000`,
+      `SELECT ${cells}, problem FROM (${classified}) c WHERE problem IS NOT NULL
+       UNION ALL
+       SELECT ${cells}, 'duplicate' FROM (
+         SELECT l.*, row_number() OVER (PARTITION BY year, origin_iso3, asylum_iso3 ORDER BY line) AS n FROM pg_temp."displacement_line" l
+       ) d WHERE d.n > 1
+       ORDER BY line LIMIT 100000`,
     );
+    const refusedLines: number[] = [];
     for (const r of refused.rows as (Record<string, string | null> & { line: number; problem: Problem })[]) {
+      refusedLines.push(r.line);
       await sink.add({
         line: r.line,
         reason: reasonFor(r.problem, r),
@@ -161,19 +142,26 @@ export async function importDisplacement(client: ClientBase, file: string, opts:
         sink.count,
       );
     }
-    const [{ n: rows }] = (await client.query(`SELECT count(*)::int AS n FROM pg_temp."displacement_line" WHERE problem IS NULL`))
-      .rows as { n: number }[];
-    if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
 
-    // Readers wait for the commit (TRUNCATE's lock), then see the new table; its indexes are rebuilt once, after the rows.
+    // Readers wait for the commit (TRUNCATE's lock), then see the new table; its key and indexes are built once, after the rows.
     await client.query(`TRUNCATE "data"."displacement"`);
+    await client.query(`ALTER TABLE "data"."displacement" DROP CONSTRAINT "displacement_pkey"`);
     await client.query(`DROP INDEX "data"."displacement_ranked", "data"."displacement_asylum", "data"."displacement_origin"`);
     await client.query(
       `INSERT INTO "data"."displacement" ("population", "year", "origin_key", "asylum_key", "value", "mid_year")
        SELECT v.population, l.year::smallint, ${keyOf('l.origin_iso3')}, ${keyOf('l.asylum_iso3')}, v.value::int, l.reference_period = 'mid-year'
        FROM pg_temp."displacement_line" l
        CROSS JOIN LATERAL (VALUES ${POPULATIONS.map((p) => `('${p}', l.${p})`).join(', ')}) AS v(population, value)
-       WHERE l.problem IS NULL AND v.value IS NOT NULL`,
+       WHERE NOT l.line = ANY ($1::int[]) AND v.value IS NOT NULL`,
+      [refusedLines],
+    );
+    const [{ n: lines }] = (await client.query(`SELECT count(*)::int AS n FROM pg_temp."displacement_line"`)).rows as {
+      n: number;
+    }[];
+    const rows = lines - refusedLines.length;
+    if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
+    await client.query(
+      `ALTER TABLE "data"."displacement" ADD CONSTRAINT "displacement_pkey" PRIMARY KEY ("population", "year", "origin_key", "asylum_key")`,
     );
     await createDisplacementIndexes(client);
     await client.query(

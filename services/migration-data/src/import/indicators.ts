@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { isKnownCountryCode } from '../../../../shared/src/reference/countries';
+import { COUNTRIES, isKnownCountryCode } from '../../../../shared/src/reference/countries';
 import { MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
 import { INDICATOR_CODE, isValid } from '../../../../shared/src/reference/identifiers';
 import { type FieldRules, PROVENANCE_RULES } from '../../../../shared/src/editing/validation';
@@ -11,6 +11,7 @@ import { printable, quoted } from '../../../../shared/src/io/printable';
 import { isConfidence } from '../../../../shared/src/reference/provenance';
 import {
   checkTextCells,
+  copyFile,
   CopyWriter,
   csvCell,
   describeRejects,
@@ -22,6 +23,7 @@ import {
   maxYear,
   MIN_YEAR,
   progressReporter,
+  type Reject,
   RejectSink,
   requiredText,
 } from './common';
@@ -263,6 +265,7 @@ export async function importIndicatorSeries(
       };
     }
   }
+  if ((await firstLine(file)) === REFERENCE_SERIES_COLUMNS.join(',')) return importReferenceSeries(client, file, opts, started);
   const hash = crypto.createHash('sha256');
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
   await client.query('BEGIN');
@@ -295,27 +298,15 @@ export async function importIndicatorSeries(
     let rows = 0;
     let bytes = 0;
     try {
-      for await (const { line, cells: given, format } of records(
-        file,
-        [SERIES_COLUMNS, REFERENCE_SERIES_COLUMNS],
-        hash,
-        (b) => (bytes = b),
-      )) {
-        // A reference-format row takes its indicator's unit; its source and confidence stay empty (null: the indicator's).
-        const reference = format === 1 && given.length === REFERENCE_SERIES_COLUMNS.length;
-        const cells = reference ? [...given, catalogue.get(given[0].trim())?.unit ?? '', '', ''] : given;
-        const reason = checkSeriesRow(cells, catalogue, seen, reference);
+      for await (const { line, cells } of records(file, [SERIES_COLUMNS], hash, (b) => (bytes = b))) {
+        const reason = checkSeriesRow(cells, catalogue, seen);
         if (reason) {
-          await sink.add({ line, reason, text: given.map(csvCell).join(',') });
+          await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
           continue;
         }
         rows += 1;
         indicators.add(cells[0].trim());
-        if (sink.count === 0 || opts.skipInvalid) {
-          const out = cells.map((c) => csvCell(c.trim()));
-          if (reference) out.splice(5, 2, '', '');
-          await writer.write(`${out.join(',')}\n`);
-        }
+        if (sink.count === 0 || opts.skipInvalid) await writer.write(`${cells.map((c) => csvCell(c.trim())).join(',')}\n`);
         progress.tick(rows, bytes);
       }
     } catch (error) {
@@ -329,7 +320,167 @@ export async function importIndicatorSeries(
     progress.done(rows);
     failIfInvalid(file, sink, opts);
     if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
-    const codes = [...indicators].sort();
+    return await replaceSeries(client, [...indicators].sort(), {
+      rows,
+      rejected: sink.count,
+      rejects: sink.first,
+      sha256,
+      started,
+    });
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The file's first line without its end (and without a byte-order mark), for choosing the loading path. */
+async function firstLine(file: string): Promise<string> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer
+      .toString('utf8', 0, bytesRead)
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)[0]
+      .trim();
+  } finally {
+    await handle.close();
+  }
+}
+
+type ValueProblem = 'indicator' | 'country' | 'year' | 'value' | 'negative' | 'duplicate';
+
+function valueReason(problem: ValueProblem, r: { indicator: string; iso3: string; year: string; value: string }): string {
+  switch (problem) {
+    case 'indicator':
+      return `indicator ${quoted(r.indicator)} is not in the catalogue (import it first with the catalogue kind)`;
+    case 'country':
+      return `iso3 ${quoted(r.iso3)} is not a known country code`;
+    case 'year':
+      return `year ${quoted(r.year)} is not a year from ${MIN_YEAR} to ${maxYear()}`;
+    case 'value':
+      return `value ${quoted(r.value)} is not a number`;
+    case 'negative':
+      return `value ${r.value} is negative, and ${r.indicator} takes no negative values`;
+    case 'duplicate':
+      return `duplicate row for ${r.indicator} in ${r.iso3} in ${r.year}`;
+  }
+}
+
+/**
+ * The reference format (indicator, iso3, year, value: provenance per indicator): the file streams
+ * through COPY into a temporary table (its header must match), SQL checks every line against the
+ * catalogue and the country list (line numbers as in the file), and the valid rows take their
+ * indicator's unit with no source or confidence of their own. Then the same replacement as the
+ * full format.
+ */
+async function importReferenceSeries(
+  client: ClientBase,
+  file: string,
+  opts: ImportOptions,
+  started: number,
+): Promise<ImportResult> {
+  const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
+  await client.query('BEGIN');
+  try {
+    await client.query('SET LOCAL statement_timeout = 0');
+    await lockTarget(client, 'import:indicators', opts);
+    await client.query(`CREATE TEMP TABLE "indicator_line" ("line" integer GENERATED ALWAYS AS IDENTITY (START WITH 2),
+      "indicator" text, "iso3" text, "year" text, "value" text) ON COMMIT DROP`);
+    const sha256 = await copyFile(
+      client,
+      file,
+      `COPY pg_temp."indicator_line" ("indicator", "iso3", "year", "value") FROM STDIN WITH (FORMAT csv, HEADER MATCH)`,
+      REFERENCE_SERIES_COLUMNS,
+    );
+    const codes = `'{${[...COUNTRIES.keys()].join(',')}}'::text[]`;
+    const refused = await client.query(
+      `SELECT line, indicator, iso3, year, value, problem FROM (
+         SELECT l.*, CASE
+           WHEN i.code IS NULL THEN 'indicator'
+           WHEN l.iso3 IS NULL OR NOT l.iso3 = ANY (${codes}) THEN 'country'
+           WHEN l.year !~ '^[0-9]{4}$' OR l.year::int NOT BETWEEN ${MIN_YEAR} AND ${maxYear()} THEN 'year'
+           WHEN l.value IS NULL OR l.value !~ '${NUMBER.source}' OR l.value::float8 IN ('NaN', 'Infinity', '-Infinity') THEN 'value'
+           WHEN NOT i.allow_negative AND l.value::float8 < 0 THEN 'negative'
+           WHEN row_number() OVER (PARTITION BY l.indicator, l.iso3, l.year ORDER BY l.line) > 1 THEN 'duplicate'
+         END AS problem
+         FROM pg_temp."indicator_line" l LEFT JOIN "data"."indicator" i ON i.code = l.indicator
+       ) c WHERE problem IS NOT NULL ORDER BY line`,
+    );
+    const refusedLines: number[] = [];
+    for (const r of refused.rows as {
+      line: number;
+      indicator: string;
+      iso3: string;
+      year: string;
+      value: string;
+      problem: ValueProblem;
+    }[]) {
+      refusedLines.push(r.line);
+      await sink.add({
+        line: r.line,
+        reason: valueReason(r.problem, r),
+        text: [r.indicator, r.iso3, r.year, r.value].map((c) => csvCell(c ?? '')).join(','),
+      });
+    }
+    await sink.close();
+    failIfInvalid(file, sink, opts);
+    await client.query(
+      `CREATE TEMP TABLE "indicator_value_load" (LIKE "data"."indicator_value" INCLUDING DEFAULTS) ON COMMIT DROP`,
+    );
+    const loaded = await client.query(
+      `INSERT INTO "indicator_value_load" ("indicator_code", "country_code", "year", "value", "unit")
+       SELECT l.indicator, l.iso3, l.year::smallint, l.value::float8, i.unit
+       FROM pg_temp."indicator_line" l JOIN "data"."indicator" i ON i.code = l.indicator
+       WHERE NOT l.line = ANY ($1::int[])`,
+      [refusedLines],
+    );
+    const rows = loaded.rowCount ?? 0;
+    if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
+    const indicators: { code: string }[] = (
+      await client.query(`SELECT DISTINCT indicator_code AS code FROM "indicator_value_load" ORDER BY 1`)
+    ).rows;
+    return await replaceSeries(
+      client,
+      indicators.map((i) => i.code),
+      { rows, rejected: sink.count, rejects: sink.first, sha256, started },
+    );
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await sink.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** What a series import read: its valid rows (in pg_temp.indicator_value_load), its rejects, its file's checksum. */
+interface LoadedSeries {
+  rows: number;
+  rejected: number;
+  rejects: Reject[];
+  sha256: string;
+  started: number;
+}
+
+/**
+ * Replaces the values of the indicators `codes` by those of pg_temp.indicator_value_load, inside
+ * the caller's transaction (committed here). When the load holds exactly what is stored, nothing
+ * is written; when nothing of these indicators is stored yet (a first seed), the rows are simply
+ * inserted.
+ */
+async function replaceSeries(client: ClientBase, codes: string[], loaded: LoadedSeries): Promise<ImportResult> {
+  const result = (changed: boolean): ImportResult => ({
+    kind: 'indicators',
+    target: codes.join(','),
+    changed,
+    rows: loaded.rows,
+    rejected: loaded.rejected,
+    rejects: loaded.rejects,
+    sha256: loaded.sha256,
+    ms: Date.now() - loaded.started,
+  });
+  const stored = await client.query(`SELECT 1 FROM "data"."indicator_value" WHERE indicator_code = ANY($1) LIMIT 1`, [codes]);
+  if (stored.rows.length > 0) {
     const diff = await client.query(
       `SELECT EXISTS (
          (SELECT ${VALUE_COLUMNS} FROM "indicator_value_load"
@@ -342,57 +493,47 @@ export async function importIndicatorSeries(
     );
     if (!diff.rows[0].changed) {
       await client.query('ROLLBACK');
-      return {
-        kind: 'indicators',
-        target: codes.join(','),
-        changed: false,
-        rows,
-        rejected: sink.count,
-        rejects: sink.first,
-        sha256,
-        ms: Date.now() - started,
-      };
+      return result(false);
     }
     // A replaced value keeps counting versions (an editor holding an older one gets CONFLICT) and its editors' note.
     await client.query(`UPDATE "indicator_value_load" l SET "version" = v."version" + 1, "internal_note" = v."internal_note"
       FROM "data"."indicator_value" v
       WHERE v.indicator_code = l.indicator_code AND v.country_code = l.country_code AND v.year = l.year`);
     await client.query(`DELETE FROM "data"."indicator_value" WHERE indicator_code = ANY($1)`, [codes]);
-    await client.query(`INSERT INTO "data"."indicator_value" (${VALUE_COLUMNS}, "version", "internal_note")
-      SELECT ${VALUE_COLUMNS}, "version", "internal_note" FROM "indicator_value_load"`);
-    for (const code of codes) {
-      await client.query(
-        `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected")
-         SELECT 'indicators', $1, $2, count(*), $3 FROM "indicator_value_load" WHERE indicator_code = $1
-         ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $2, "rows" = EXCLUDED.rows, "rejected" = $3, "imported_at" = now()`,
-        [code, sha256, sink.count],
-      );
-    }
-    await client.query('ANALYZE "data"."indicator_value"');
-    await client.query('COMMIT');
-    return {
-      kind: 'indicators',
-      target: codes.join(','),
-      changed: true,
-      rows,
-      rejected: sink.count,
-      rejects: sink.first,
-      sha256,
-      ms: Date.now() - started,
-    };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
   }
+  const empty = await client.query(`SELECT NOT EXISTS (SELECT 1 FROM "data"."indicator_value") AS empty`);
+  // Into an empty table (a first seed), the key, index and reference check are built once after the
+  // rows, not row by row (which took three quarters of the load); readers wait for the commit.
+  const rebuild = (empty.rows[0] as { empty: boolean }).empty;
+  if (rebuild) {
+    await client.query(`ALTER TABLE "data"."indicator_value" DROP CONSTRAINT "indicator_value_indicator_code_fkey",
+      DROP CONSTRAINT "indicator_value_pkey"`);
+    await client.query(`DROP INDEX "data"."indicator_value_year"`);
+  }
+  await client.query(`INSERT INTO "data"."indicator_value" (${VALUE_COLUMNS}, "version", "internal_note")
+    SELECT ${VALUE_COLUMNS}, "version", "internal_note" FROM "indicator_value_load"`);
+  if (rebuild) {
+    await client.query(`SET LOCAL maintenance_work_mem = '128MB'`);
+    await client.query(`ALTER TABLE "data"."indicator_value" ADD PRIMARY KEY ("indicator_code", "country_code", "year"),
+      ADD FOREIGN KEY ("indicator_code") REFERENCES "data"."indicator" ("code") ON DELETE CASCADE`);
+    await client.query(
+      `CREATE INDEX "indicator_value_year" ON "data"."indicator_value" ("indicator_code", "year") INCLUDE ("country_code", "value")`,
+    );
+  }
+  // One statement for every indicator of the file (one per indicator scanned the load table each time).
+  await client.query(
+    `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected")
+     SELECT 'indicators', indicator_code, $1, count(*), $2 FROM "indicator_value_load" GROUP BY indicator_code
+     ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $1, "rows" = EXCLUDED.rows, "rejected" = $2, "imported_at" = now()`,
+    [loaded.sha256, loaded.rejected],
+  );
+  await client.query('ANALYZE "data"."indicator_value"');
+  await client.query('COMMIT');
+  return result(true);
 }
 
 /** Why a series row is invalid, or null; records its key when valid. */
-export function checkSeriesRow(
-  raw: string[],
-  catalogue: Map<string, CatalogueEntry>,
-  seen: Set<string>,
-  reference = false,
-): string | null {
+export function checkSeriesRow(raw: string[], catalogue: Map<string, CatalogueEntry>, seen: Set<string>): string | null {
   if (raw.length !== SERIES_COLUMNS.length) return `expected ${SERIES_COLUMNS.length} cells, got ${raw.length}`;
   const [indicator, country, yearCell, value, unit, source, confidence] = raw.map((c) => c.trim());
   const entry = catalogue.get(indicator);
@@ -404,12 +545,10 @@ export function checkSeriesRow(
   if (!NUMBER.test(value) || !Number.isFinite(Number(value))) return `value ${quoted(value)} is not a number`;
   if (!entry.allowNegative && Number(value) < 0) return `value ${value} is negative, and ${indicator} takes no negative values`;
   if (unit !== entry.unit) return `unit ${quoted(unit)} differs from the catalogue's unit of ${indicator} ("${entry.unit}")`;
-  if (!reference) {
-    if (source === '') return 'source is empty: every value needs its source';
-    if (!isConfidence(confidence)) return `confidence ${quoted(confidence)} is not seen, derived or unverified`;
-    const tooLong = checkTextCells(SERIES_TEXT_RULES, { source });
-    if (tooLong) return tooLong;
-  }
+  if (source === '') return 'source is empty: every value needs its source';
+  if (!isConfidence(confidence)) return `confidence ${quoted(confidence)} is not seen, derived or unverified`;
+  const tooLong = checkTextCells(SERIES_TEXT_RULES, { source });
+  if (tooLong) return tooLong;
   const key = `${indicator}|${country}|${year}`;
   if (seen.has(key)) return `duplicate row for ${indicator} in ${country} in ${year}`;
   seen.add(key);

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from 'pg';
+import {
+  DISPLACEMENT_COLUMNS,
+  ImportError,
+  importDisplacement,
+  importIndicatorSeries,
+} from '../../../services/migration-data/src/import';
+import { type ImportFixture, openImportFixture } from '../../support/importFixture';
+
+// The two loaders of the reference formats: UNHCR's origin × asylum table and the indicator values
+// (indicator, iso3, year, value). A bad file is refused whole, with the file's line numbers, and
+// nothing is written.
+
+let fixture: ImportFixture;
+let client: Client;
+let dir: string;
+beforeAll(async () => {
+  fixture = await openImportFixture('mg-displacement-');
+  ({ client, dir } = fixture);
+});
+afterAll(async () => {
+  await fixture.close();
+});
+
+const state = async () =>
+  (
+    await client.query(`SELECT (SELECT count(*) FROM data.displacement)::int AS displacement,
+      (SELECT count(*) FROM data.indicator_value)::int AS values,
+      (SELECT sha256 FROM data.import_log WHERE kind = 'displacement') AS sha256`)
+  ).rows[0] as { displacement: number; values: number; sha256: string };
+
+function write(name: string, lines: string[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+describe('the displacement import', () => {
+  it('refuses a file with an unknown code, a bad count, an empty row and a duplicate, naming each line, and writes nothing', async () => {
+    const before = await state();
+    const file = write('bad-displacement.csv', [
+      DISPLACEMENT_COLUMNS.join(','),
+      '2023,SDN,TCD,923323,1990,2050,,,,,end-year',
+      '2023,XYZ,TCD,10,,,,,,,end-year',
+      '2023,NGA,CMR,12.5,,,,,,,end-year',
+      '2023,MLI,NER,,,,,,,,end-year',
+      '2023,SDN,TCD,5,,,,,,,end-year',
+      '2023,CAF,TCD,5,,,,,,,yearly',
+    ]);
+    let error: unknown;
+    try {
+      await importDisplacement(client, file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ImportError);
+    const rejects = (error as ImportError).rejects.map((r) => [r.line, r.reason]);
+    expect(rejects).toEqual([
+      [3, 'origin_iso3 "XYZ" is not a known country code'],
+      [4, 'refugees "12.5": a count is a whole number (empty when the source has none)'],
+      [5, 'every count is empty: a row needs at least one'],
+      [6, 'duplicate row for SDN in TCD in 2023'],
+      [7, 'reference_period "yearly" must be end-year or mid-year'],
+    ]);
+    expect(await state()).toEqual(before);
+  });
+
+  it('refuses a file with the wrong columns at once', async () => {
+    const file = write('wrong-header.csv', ['year,origin,asylum,refugees', '2023,SDN,TCD,1']);
+    await expect(importDisplacement(client, file)).rejects.toThrow(/expected the columns "year,origin_iso3,asylum_iso3,refugees/);
+  });
+});
+
+describe('the indicator values in the reference format', () => {
+  it('refuses an unknown indicator, an unknown code, a negative count and a duplicate, naming each line, and writes nothing', async () => {
+    const before = await state();
+    const file = write('bad-values.csv', [
+      'indicator,iso3,year,value',
+      'WPP_POPULATION,SEN,2023,18077574',
+      'NOT_IN_CATALOGUE,SEN,2023,1',
+      'WPP_POPULATION,QQQ,2023,1',
+      'UNHCR_REFUGEES_BY_ASYLUM,SEN,2023,-5',
+      'WB_NET_MIGRATION,SEN,2023,-9999',
+      'WPP_POPULATION,SEN,2023,18077575',
+      'WPP_POPULATION,SEN,20x3,1',
+    ]);
+    let error: unknown;
+    try {
+      await importIndicatorSeries(client, file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as ImportError).rejects.map((r) => r.line)).toEqual([3, 4, 5, 7, 8]);
+    expect((error as ImportError).rejects[2].reason).toBe(
+      'value -5 is negative, and UNHCR_REFUGEES_BY_ASYLUM takes no negative values',
+    );
+    expect(await state()).toEqual(before);
+  });
+});
