@@ -10,6 +10,7 @@ describe('migrationsIn', () => {
       'Editing1733500000000',
       'StockCorridors1733700000000',
       'ChangeNotifications1734500000000',
+      'IndicatorCatalogueAndDisplacement1734600000000',
     ]);
   });
 });
