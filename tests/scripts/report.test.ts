@@ -123,14 +123,16 @@ describe('the report command', () => {
     // mandate, the service still answers null for one without. Apollo's gateway then blanks the
     // agency and reports it only in extensions.valueCompletion, with no error.
     const supergraph = fs.readFileSync(path.join(PROJECT_ROOT, 'gateway', 'supergraph.graphql'), 'utf8');
+    // The field is found inside UnAgency's own block (other types have a mandate too), whatever its
+    // directives after the type.
     const agency = supergraph.indexOf('\ntype UnAgency\n');
-    const mandate = supergraph.indexOf('  mandate: String\n', agency);
-    expect([agency > 0, mandate > agency]).toEqual([true, true]);
+    const end = supergraph.indexOf('\n}\n', agency);
+    const mandate = supergraph.indexOf('\n  mandate: String', agency);
+    expect([agency > 0, mandate > agency, mandate < end]).toEqual([true, true, true]);
+    const at = mandate + '\n  mandate: String'.length;
+    expect(supergraph[at]).not.toBe('!');
     const drifted = path.join(dir, 'supergraph-drifted.graphql');
-    fs.writeFileSync(
-      drifted,
-      `${supergraph.slice(0, mandate)}  mandate: String!\n${supergraph.slice(mandate + '  mandate: String\n'.length)}`,
-    );
+    fs.writeFileSync(drifted, `${supergraph.slice(0, at)}!${supergraph.slice(at)}`);
     const config = loadConfig({ ...process.env, NODE_ENV: 'test', SUPERGRAPH_PATH: drifted });
     for (const def of loadServices()) await prepareDatabase(def, url, config.database, createLogger(def.name, 'error'));
     stack = await startInProcessStack(url, config, createLogger('stack', 'error'));
