@@ -17,6 +17,7 @@ import { type ImportFixture, openImportFixture } from '../support/importFixture'
 // file is cut short and escaped.
 
 const CATALOGUE_HEADER = 'code,name,unit,definition,allow_negative,source,source_url,confidence';
+const REFERENCE_CATALOGUE_HEADER = 'code,name,unit,definition,source,source_url,licence,confidence,negatives_allowed';
 const SERIES_HEADER = 'indicator,country_iso3,year,value,unit,source,confidence';
 const STOCK_HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
 const GOOD_ENTRY =
@@ -251,7 +252,7 @@ describe('import errors show what they quote safely', () => {
     const f = file('evil-header.csv', `code,name${ESC}[31m\n`);
     const error = await failure(withCatalogue(f));
     expect(error.message).toBe(
-      `${f} line 1: wrong column set: expected "${CATALOGUE_HEADER}", got "code,name\\x1b[31m"; nothing was written`,
+      `${f} line 1: wrong column set: expected "${CATALOGUE_HEADER}" or "${REFERENCE_CATALOGUE_HEADER}", got "code,name\\x1b[31m"; nothing was written`,
     );
   });
 });

@@ -51,15 +51,15 @@ describe('identifier formats', () => {
     expect([normalise(RECORD_ID, ' iml-cedeao-sen '), normalise(ACRONYM, ' UN Women ')]).toEqual(['IML-CEDEAO-SEN', 'UN Women']);
   });
 
-  it('refuses what no write could store: a dot or more than 20 characters in an acronym, 61 characters in a record id', () => {
+  it('refuses what no write could store: a dot or more than 20 characters in an acronym, 61 characters in a record id or an indicator code', () => {
     expect([
       isValid(ACRONYM, 'U.N. Women'),
       isValid(ACRONYM, 'A'.repeat(21)),
       isValid(ACRONYM, 'A'.repeat(20)),
       isValid(RECORD_ID, 'A'.repeat(61)),
       isValid(RECORD_ID, 'A'.repeat(60)),
-      isValid(INDICATOR_CODE, `W${'_'.repeat(39)}`),
-      isValid(INDICATOR_CODE, `W${'_'.repeat(40)}`),
+      isValid(INDICATOR_CODE, `W${'_'.repeat(59)}`),
+      isValid(INDICATOR_CODE, `W${'_'.repeat(60)}`),
     ]).toEqual([false, false, true, false, true, true, false]);
   });
 

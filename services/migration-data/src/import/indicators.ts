@@ -333,8 +333,12 @@ export async function importIndicatorSeries(
   }
 }
 
-/** The file's first line without its end (and without a byte-order mark), for choosing the loading path. */
+/**
+ * The file's first line without its end (and without a byte-order mark), for choosing the loading
+ * path. A pipe cannot be peeked without consuming it: it gives '' and is read as the series format.
+ */
 async function firstLine(file: string): Promise<string> {
+  if (!(await fs.promises.stat(file)).isFile()) return '';
   const handle = await fs.promises.open(file, 'r');
   try {
     const buffer = Buffer.alloc(1024);
