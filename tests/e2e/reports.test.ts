@@ -7,6 +7,7 @@ import { flattenRows, formatReport, reportNames, runReport } from '../../scripts
 import { type Stack, startStack } from '../support/stack';
 import { required } from '../../shared/src/runtime/required';
 import { expectedStatus } from '../support/expectedTreatyStatus';
+import { expectedPolicies, latestSeries, type SeriesField, topCorridors } from '../support/expectedSeries';
 
 // Every expected answer below is computed here from the reference CSVs the services are seeded from
 // (their seed folders and shared/data), with the rules the schema documents, not read back from the graph.
@@ -15,9 +16,11 @@ const fact = (file: string) => readCsv(path.join(PROJECT_ROOT, 'services', file)
 const AS_OF = '2024-06-30';
 
 const countryRows = readCsv(path.join(PROJECT_ROOT, 'shared', 'data', 'countries.csv'));
+// Codes that are not countries, named as the schema documents them.
+const NOT_COUNTRIES: Record<string, string> = { OOO: 'Other or unknown origin', STL: 'Stateless' };
 const nameOf = (code: string) =>
-  code === 'OOO'
-    ? 'Other or unknown origin'
+  code in NOT_COUNTRIES
+    ? NOT_COUNTRIES[code]
     : required(
         countryRows.find((c) => c.iso3 === code),
         `the country ${code}`,
@@ -128,6 +131,30 @@ function top(rows: StockRow[], year: number, key: 'origin' | 'destination', limi
     .map(({ code, total }) => ({ [key]: { code, name: nameOf(code) }, total }));
 }
 
+/** The series the data-coverage report gives the latest year of, in its order. */
+const COVERAGE_SERIES: SeriesField[] = [
+  'refugeesHosted',
+  'refugeesOriginating',
+  'internallyDisplaced',
+  'conflictIdps',
+  'disasterIdps',
+  'remittancesReceived',
+  'remittancesShareOfGdp',
+  'netMigration',
+];
+/** The series of the forced-displacement report, in its order. */
+const DISPLACEMENT_SERIES: SeriesField[] = [
+  'population',
+  'refugeesHosted',
+  'asylumSeekersHosted',
+  'refugeesOriginating',
+  'internallyDisplaced',
+  'conflictIdps',
+  'disasterIdps',
+];
+/** The series of the country dossier, in its order. */
+const DOSSIER_SERIES: SeriesField[] = [...DISPLACEMENT_SERIES, 'netMigration', 'remittancesReceived', 'remittancesShareOfGdp'];
+
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
@@ -139,12 +166,13 @@ afterAll(async () => {
 const run = (name: string, vars: string[] = []) => runReport({ name, vars, gatewayUrl: stack.gatewayUrl });
 
 describe('the named reports, run through the gateway', () => {
-  it('has the six canonical reports beside the countries overview', () => {
+  it('has the seven canonical reports beside the countries overview', () => {
     expect(reportNames()).toEqual([
       'agency-view',
       'countries-overview',
       'country-dossier',
       'data-coverage',
+      'forced-displacement',
       'gap-analysis',
       'regional-ratification-matrix',
       'theme-labour-migration',
@@ -221,7 +249,7 @@ describe('the named reports, run through the gateway', () => {
     expect(rows).toHaveLength(pairs + instruments.length);
   });
 
-  it('data coverage: profiles, stock years and programmes of the 27 West and Central African states', async () => {
+  it('data coverage: profiles, stock years, programmes, policies and the latest year of each new series of the 27 states', async () => {
     const rows = stock();
     const codes = [...new Set(recMemberships.map((m) => m.iso3))].sort(byCode);
     expect(codes).toHaveLength(27);
@@ -240,13 +268,26 @@ describe('the named reports, run through the gateway', () => {
               .sort((a, b) => a - b)
               .map((year) => ({ year })),
             programmes: programmesIn(c).map((p) => ({ id: p.id })),
+            migrationPolicies: expectedPolicies((p) => p.country === c).map((p) => ({ id: p.id, status: p.status })),
+            ...latestSeries(COVERAGE_SERIES, c, { yearOnly: true }),
           },
         })),
       },
     });
+    // Spelled out: Senegal's latest figures, and states with no figure of a series (null, not zero).
+    expect(latestSeries(COVERAGE_SERIES, 'SEN', { yearOnly: true })).toEqual({
+      refugeesHosted: { year: 2023 },
+      refugeesOriginating: { year: 2023 },
+      internallyDisplaced: null,
+      conflictIdps: { year: 2024 },
+      disasterIdps: null,
+      remittancesReceived: { year: 2023 },
+      remittancesShareOfGdp: { year: 2023 },
+      netMigration: { year: 2023 },
+    });
   });
 
-  it('theme view: labour-migration instruments with their parties, meetings, programmes and the stock where they run', async () => {
+  it('theme view: labour-migration instruments with their parties, meetings, labour migration policies, programmes, and the stock and remittances where they run', async () => {
     const rows = stock();
     const themed = instruments
       .filter((i) =>
@@ -274,6 +315,14 @@ describe('the named reports, run through the gateway', () => {
             },
           })),
       },
+      migrationPolicies: expectedPolicies((p) => p.kind === 'LABOUR_MIGRATION_POLICY').map(({ country, ...p }) => ({
+        id: p.id,
+        country: { code: country },
+        title: p.title,
+        status: p.status,
+        year: p.year,
+        supportedBy: p.supportedBy,
+      })),
       programmes: {
         edges: programme.map((p) => ({
           node: {
@@ -298,6 +347,7 @@ describe('the named reports, run through the gateway', () => {
                     code: c,
                     immigrantStock: [{ year: 2024, total: imm.total }],
                     emigrantStock: [{ year: 2024, total: emi.total }],
+                    ...latestSeries(['remittancesReceived', 'remittancesShareOfGdp'], c),
                   },
                 };
               }),
@@ -424,8 +474,88 @@ describe('the named reports, run through the gateway', () => {
           name: p.name,
           agencies: agenciesOf(p.id).map((a) => ({ agency: { acronym: a.agency }, role: a.role.toUpperCase() })),
         })),
+        migrationPolicies: expectedPolicies((p) => p.country === 'SEN').map(({ country: _, ...p }) => p),
+        ...latestSeries(DOSSIER_SERIES, 'SEN'),
+        displacementOrigins: topCorridors('asylum', 'SEN', 2024, 'REFUGEES', 5, true).map((c) => ({
+          origin: { code: c.origin, name: nameOf(c.origin) },
+          value: c.value,
+          midYear: c.midYear,
+        })),
       },
     });
+    // Spelled out from the data README and the files: Senegal hosts refugees mostly from Mauritania.
+    expect(latestSeries(['refugeesHosted', 'remittancesShareOfGdp'], 'SEN')).toEqual({
+      refugeesHosted: { year: 2023, value: 11856 },
+      remittancesShareOfGdp: { year: 2023, value: 9.517231 },
+    });
+    expect(topCorridors('asylum', 'SEN', 2024, 'REFUGEES', 1, true)).toEqual([
+      expect.objectContaining({ origin: 'MRT', asylum: 'SEN', midYear: true }),
+    ]);
+  });
+
+  it('forced displacement: ECCAS members on 2024-06-30, with hosts, origins, IDPs and the largest refugee corridors in and out', async () => {
+    const forMember = (c: string) => ({
+      country: {
+        code: c,
+        name: nameOf(c),
+        ...latestSeries(DISPLACEMENT_SERIES, c, { upToYear: 2024 }),
+        hostedFrom: topCorridors('asylum', c, 2024, 'REFUGEES', 5, true).map((x) => ({
+          origin: { code: x.origin, name: nameOf(x.origin) },
+          value: x.value,
+          midYear: x.midYear,
+        })),
+        hostedIn: topCorridors('origin', c, 2024, 'REFUGEES', 5, true).map((x) => ({
+          asylum: { code: x.asylum, name: nameOf(x.asylum) },
+          value: x.value,
+          midYear: x.midYear,
+        })),
+      },
+    });
+    const eccas = membersOn('ECCAS');
+    expect(await run('forced-displacement', ['organization=ECCAS'])).toEqual({
+      regionalOrganization: { code: 'ECCAS', name: recs.find((r) => r.code === 'ECCAS')?.name, members: eccas.map(forMember) },
+    });
+    // Spelled out from the data README: Chad hosted 1,100,921 refugees at the end of 2023.
+    expect(eccas).toContain('TCD');
+    expect(forMember('TCD').country.refugeesHosted).toEqual({ year: 2023, value: 1100921 });
+  });
+
+  it('forced displacement: ECOWAS members on an earlier day and year, stateless people with and without codes that are not countries', async () => {
+    const ecowas = membersOn('ECOWAS', '2020-01-01');
+    // Burkina Faso, Mali and Niger left on 2025-01-29: members on 2020-01-01.
+    expect(ecowas).toEqual(expect.arrayContaining(['BFA', 'MLI', 'NER']));
+    const expected = (countriesOnly: boolean) => ({
+      regionalOrganization: {
+        code: 'ECOWAS',
+        name: recs.find((r) => r.code === 'ECOWAS')?.name,
+        members: ecowas.map((c) => ({
+          country: {
+            code: c,
+            name: nameOf(c),
+            ...latestSeries(DISPLACEMENT_SERIES, c, { upToYear: 2019 }),
+            hostedFrom: topCorridors('asylum', c, 2019, 'STATELESS', 5, countriesOnly).map((x) => ({
+              origin: { code: x.origin, name: nameOf(x.origin) },
+              value: x.value,
+              midYear: false,
+            })),
+            hostedIn: topCorridors('origin', c, 2019, 'STATELESS', 5, countriesOnly).map((x) => ({
+              asylum: { code: x.asylum, name: nameOf(x.asylum) },
+              value: x.value,
+              midYear: false,
+            })),
+          },
+        })),
+      },
+    });
+    const vars = ['asOf=2020-01-01', 'year=2019', 'population=STATELESS'];
+    const all = await run('forced-displacement', [...vars, 'countriesOnly=false']);
+    expect(all).toEqual(expected(false));
+    expect(await run('forced-displacement', vars)).toEqual(expected(true));
+    // Stateless people have the origin STL: kept only when codes that are not countries are asked for.
+    expect(topCorridors('asylum', 'CIV', 2019, 'STATELESS', 5, false)).toEqual([
+      { origin: 'STL', asylum: 'CIV', value: 955399, midYear: false },
+    ]);
+    expect(topCorridors('asylum', 'CIV', 2019, 'STATELESS', 5, true)).toEqual([]);
   });
 
   it('writes a report as a flat CSV, one row per leaf record with columns named by path, and as JSON', async () => {
