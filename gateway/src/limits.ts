@@ -17,15 +17,18 @@ import {
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  TypeInfo,
   type ValidationContext,
   type ValidationRule,
   valueFromASTUntyped,
   visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '../../shared/src/runtime/config';
 import { type ListBound, type ListBounds, listBounds } from '../../shared/src/graphql/listBounds';
 import { canReadRestricted, type Identity } from '../../shared/src/auth/identity';
 import { type ErrorCode, graphError } from '../../shared/src/graphql/errors';
+import { pageSizeProblem } from '../../shared/src/graphql/pagination';
 
 /** The defaults of GRAPHQL_MAX_* (see the configuration table), as config reads them. */
 export const DEFAULT_LIMITS: GatewayLimits = DEFAULT_GATEWAY_LIMITS;
@@ -232,17 +235,35 @@ export function documentCost(
   return operationCost(schema, operation, fragments, variables, bounds, limit);
 }
 
-/** The largest page size any field asks for, from a literal or a variable. */
-function largestPage(document: DocumentNode, variables: Record<string, unknown>): { name: string; value: number } | null {
-  let largest: { name: string; value: number } | null = null;
-  visit(document, {
-    Argument(node) {
-      if (!PAGE_ARGUMENTS.includes(node.name.value)) return;
-      const value = valueFromASTUntyped(node.value, variables);
-      if (typeof value === 'number' && (!largest || value > largest.value)) largest = { name: node.name.value, value };
-    },
-  });
-  return largest;
+/**
+ * The first size argument (from a literal, a variable or its default) over its field's declared cap,
+ * as the refusal the service itself would give: checked here so that no service is called for it.
+ */
+function pageSizeRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  bounds: ListBounds,
+): GraphQLError | null {
+  let refusal: GraphQLError | null = null;
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (refusal || !parent || !field) return;
+        const coordinate = `${parent.name}.${node.name.value}`;
+        const bound = bounds.get(coordinate);
+        if (!bound?.slicingArguments) return;
+        const args: Record<string, unknown> = {};
+        for (const name of bound.slicingArguments) args[name] = argumentValue(node, name, field, variables);
+        refusal = pageSizeProblem(coordinate, bound, args, { refusesRequest: true });
+      },
+    }),
+  );
+  return refusal;
 }
 
 function identityOf(context: unknown): Identity | undefined {
@@ -287,12 +308,8 @@ export function gatewayLimits(
         if (longest > limits.maxListLength) {
           throw withCode('BAD_USER_INPUT', `A list argument has ${longest} values; at most ${limits.maxListLength} are accepted`);
         }
-        // The services cap each page (100, or 300 for countries); the gateway refuses anything over
-        // the largest of those caps before the cost is even counted.
-        const page = largestPage(document, variables);
-        if (page && page.value > limits.maxListLength) {
-          throw withCode('BAD_USER_INPUT', `\`${page.name}\` must be at most ${limits.maxListLength}, got ${page.value}`);
-        }
+        const tooLarge = pageSizeRefusal(schema, document, variables, currentBounds());
+        if (tooLarge) throw tooLarge;
         const cost = operation ? documentCost(schema, document, operation, variables, currentBounds(), limits.maxCost) : 0;
         if (cost > limits.maxCost) {
           // The analysis stops once past the limit, so the figure is where it stopped: a lower bound.

@@ -1,8 +1,38 @@
-import { badUserInput } from './errors';
+import type { GraphQLError } from 'graphql';
+import { badUserInput, graphError, type GraphErrorOptions } from './errors';
+import type { ListBound } from './listBounds';
 
-/** The hard cap on `first` for every connection in the graph. */
-export const MAX_PAGE_SIZE = 100;
+/** The page size when a client passes `first: null` (the schema's default applies when it passes nothing). */
 export const DEFAULT_PAGE_SIZE = 20;
+
+/**
+ * Why the size a client asked of a field is refused, or null. A field sized by an argument declares
+ * its cap as `@listSize(assumedSize: <cap>, slicingArguments: [...])`: the one number the gateway
+ * checks before any service is called, each service checks before the field resolves, and the cost
+ * analysis counts when no size is given.
+ */
+export function pageSizeProblem(
+  coordinate: string,
+  bound: ListBound | undefined,
+  args: Record<string, unknown>,
+  options: GraphErrorOptions = {},
+): GraphQLError | null {
+  const cap = bound?.assumedSize;
+  if (!bound?.slicingArguments || cap === undefined) return null;
+  for (const name of bound.slicingArguments) {
+    const value = args[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > cap) {
+      return graphError(
+        'BAD_USER_INPUT',
+        `\`${name}\` of ${coordinate} must be between 0 and ${cap}, got ${String(value)}`,
+        { problems: [{ field: name, message: `must be between 0 and ${cap}` }] },
+        options,
+      );
+    }
+  }
+  return null;
+}
 
 export interface PageArgs {
   first?: number | null;
@@ -31,14 +61,12 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
-/** Validates `first` and `after` before any SQL runs. */
-export function parsePage(args: PageArgs, max = MAX_PAGE_SIZE, fallback = DEFAULT_PAGE_SIZE): Page {
-  const first = args.first ?? Math.min(fallback, max);
-  if (!Number.isInteger(first) || first < 0 || first > max) {
-    throw badUserInput(`\`first\` must be between 0 and ${max}, got ${first}`, [
-      { field: 'first', message: `must be between 0 and ${max}` },
-    ]);
-  }
+/**
+ * Reads `first` and `after` before any SQL runs. `first` has already been held to the field's
+ * declared cap (pageSizeProblem, run for every field before it resolves).
+ */
+export function parsePage(args: PageArgs, fallback = DEFAULT_PAGE_SIZE): Page {
+  const first = args.first ?? fallback;
   const offset = args.after ? decodeCursor(args.after) + 1 : 0;
   return { limit: first, offset };
 }
@@ -57,7 +85,7 @@ export function toConnection<T>(rows: T[], totalCount: number, page: Page): Conn
 }
 
 /** Pages an in-memory list (small lists that a loader already fetched whole). */
-export function connectionFromArray<T>(all: T[], args: PageArgs, max = MAX_PAGE_SIZE): Connection<T> {
-  const page = parsePage(args, max);
+export function connectionFromArray<T>(all: T[], args: PageArgs): Connection<T> {
+  const page = parsePage(args);
   return toConnection(all.slice(page.offset, page.offset + page.limit), all.length, page);
 }

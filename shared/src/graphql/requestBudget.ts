@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import { graphError } from './errors';
 import type { ListBounds } from './listBounds';
+import { pageSizeProblem } from './pagination';
 
 /**
  * The most objects one request may make a service build, whatever the gateway estimated: a query
@@ -80,7 +81,8 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 
 /**
  * Wraps the resolver of every field that returns objects, or a list with a declared `@listSize`
- * bound: before it runs, the request must still be wanted; after, the objects it returned are
+ * bound: before it runs, the request must still be wanted and a size argument within the field's
+ * declared cap; after, the objects it returned are
  * taken from the request's budget, and a list longer than its declared `assumedSize` is an error
  * (the gateway's cost estimate relies on that bound). Scalar fields are left alone: wrapping them
  * would tax every value of a large answer.
@@ -90,7 +92,9 @@ export function guardResolvers(schema: GraphQLSchema, bounds: ListBounds): Graph
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
-      const bound = bounds.get(coordinate)?.assumedSize;
+      const declared = bounds.get(coordinate);
+      const bound = declared?.assumedSize;
+      const sized = declared?.slicingArguments !== undefined;
       const composite = isCompositeType(getNamedType(field.type));
       if (!composite && bound === undefined) continue;
       const original: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
@@ -111,6 +115,8 @@ export function guardResolvers(schema: GraphQLSchema, bounds: ListBounds): Graph
         const budget = budgetOf(context);
         if (budget?.signal?.aborted) return Promise.reject(abandoned());
         if (budget && budget.remaining < 0) return Promise.reject(overBudget(budget.max));
+        const tooLarge = sized ? pageSizeProblem(coordinate, declared, args) : null;
+        if (tooLarge) return Promise.reject(tooLarge);
         const result = original(source, args, context, info);
         if (isPromiseLike(result)) return Promise.resolve(result).then((value) => account(value, budget));
         try {

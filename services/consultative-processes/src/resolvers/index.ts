@@ -18,7 +18,8 @@ import {
   participantCodes,
 } from '../entities/queries';
 
-const COUNTRY_PAGE_MAX = 300;
+/** The page of countries when `first: null` is passed: the schema's default. */
+const COUNTRY_PAGE_SIZE = 50;
 
 /** Active on a day: started on or before it (or start unknown) and not yet ended. */
 function activeOn(m: OrganizationMembership, day: string): boolean {
@@ -51,7 +52,7 @@ export const resolvers: Resolvers = {
     country: (_, args) => ({ code: countryCodeArg(args.code) }),
     countries: async (_, args, ctx) => {
       const filter = args.filter ?? {};
-      const page = parsePage(args, COUNTRY_PAGE_MAX);
+      const page = parsePage(args, COUNTRY_PAGE_SIZE);
       let list = [...COUNTRIES.values()];
       if (filter.codes) {
         const wanted = new Set(filter.codes.map((c) => countryCodeArg(c, 'filter.codes')));

@@ -7,7 +7,6 @@ import type { IndicatorRow } from '../entities/analytics';
 
 /** The arguments the service's resolvers share: code lists, year ranges, indicator codes. */
 
-export const TOP_LIMIT_MAX = 50;
 const CODE_LIST_MAX = 300;
 
 type YearRangeArgs = { fromYear?: number | null; toYear?: number | null };

@@ -8,7 +8,7 @@ import type { Population } from '../import/displacement';
 import { countrySetArg } from '../countrySet';
 import type { Resolvers } from '../generated/resolvers';
 import { DisplacedPopulation } from './enums';
-import { codeListArg, excludedCodes, TOP_LIMIT_MAX, within, yearRangeArg } from './arguments';
+import { codeListArg, excludedCodes, within, yearRangeArg } from './arguments';
 
 /** The years UNHCR's table covers (2024 is mid-year). */
 const FIRST_YEAR = 1990;
@@ -42,7 +42,8 @@ function top(c: CountryKey, args: TopArgs, loader: Context['loaders']['displacem
     code: c.code,
     population: stored(args.population),
     year: yearArg(args.year, 'year'),
-    limit: intArg(args.limit ?? 10, 'limit', 1, TOP_LIMIT_MAX),
+    // The schema's default; the declared cap is checked before the field resolves.
+    limit: args.limit ?? 10,
     excluded: excludedCodes(args.countriesOnly),
   });
 }

@@ -1,15 +1,15 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
 import { countryReference, provenanceField, type CountryKey } from '../../../../shared/src/graphql/subgraph';
-import { countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
+import { countryCodeArg } from '../../../../shared/src/graphql/arguments';
 import { isValid, normalise, PROFILE_ID } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
 import type { StockRevision } from '../entities';
-import type { CountryImmigrantStockArgs, CountryTopOriginsArgs, RequireFields, Resolvers } from '../generated/resolvers';
+import type { CountryImmigrantStockArgs, CountryTopOriginsArgs, Resolvers } from '../generated/resolvers';
 import { StockRevision as StockRevisions, StockSide } from './enums';
 import { findIndicators, regionalStock, stockChange, totals } from '../entities/analytics';
 import { countrySetArg } from '../countrySet';
-import { codeListArg, excludedCodes, requireIndicator, TOP_LIMIT_MAX, within, yearRangeArg } from './arguments';
+import { codeListArg, excludedCodes, requireIndicator, within, yearRangeArg } from './arguments';
 import { indicatorResolvers, indicatorValueProvenance } from './indicators';
 import { displacementResolvers } from './displacement';
 import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
@@ -24,7 +24,9 @@ import {
 } from '../entities/queries';
 
 type StockArgs = CountryImmigrantStockArgs;
-type TopArgs = RequireFields<CountryTopOriginsArgs, 'limit'>;
+// `limit` may still be an explicit null, which means the schema's default.
+type TopArgs = CountryTopOriginsArgs;
+const TOP_DEFAULT = 10;
 
 /**
  * Revisions the graph serves (the StockRevision enum). An import may load others under any name
@@ -78,10 +80,15 @@ async function topCorridors(
   ctx: Context,
   loader: Context['loaders']['topOrigins'],
 ): Promise<CorridorRow[]> {
-  const limit = intArg(args.limit, 'limit', 1, TOP_LIMIT_MAX);
   const revision = await requireRevision(ctx, args.revision);
   const year = yearArg(revision, args.year, 'year');
-  return loader.load({ code: c.code, revision: revision.code, year, limit, excluded: excludedCodes(args.countriesOnly) });
+  return loader.load({
+    code: c.code,
+    revision: revision.code,
+    year,
+    limit: args.limit ?? TOP_DEFAULT,
+    excluded: excludedCodes(args.countriesOnly),
+  });
 }
 
 /** The service's fields, checked against its schema by the generated types. */

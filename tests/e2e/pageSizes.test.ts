@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kind, parse } from 'graphql';
+import { PROJECT_ROOT, type ServiceName } from '../../shared/src/runtime/config';
+import { listBounds } from '../../shared/src/graphql/listBounds';
+import { loadServices } from '../../services/definitions';
+import { type Stack, startStack } from '../support/stack';
+import { startServiceHarness, type ServiceHarness } from '../support/serviceHarness';
+
+/**
+ * Every field sized by an argument, its cap, the service that owns it and how to ask it with a
+ * given size: at the gateway as a client would, and at the service alone (Country fields through
+ * `_entities`, as the gateway calls them).
+ */
+interface Capped {
+  coordinate: string;
+  argument: string;
+  cap: number;
+  service: ServiceName;
+  /** The selection, with N where the size goes. */
+  field: string;
+}
+
+const CAPPED: Capped[] = [
+  {
+    coordinate: 'Query.countries',
+    argument: 'first',
+    cap: 300,
+    service: 'consultative-processes',
+    field: 'countries(first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.meetings',
+    argument: 'first',
+    cap: 100,
+    service: 'consultative-processes',
+    field: 'meetings(first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.instruments',
+    argument: 'first',
+    cap: 100,
+    service: 'legal-instruments',
+    field: 'instruments(first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.treatyActions',
+    argument: 'first',
+    cap: 100,
+    service: 'legal-instruments',
+    field: 'treatyActions(first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.trainings',
+    argument: 'first',
+    cap: 100,
+    service: 'legal-instruments',
+    field: 'trainings(first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.corridors',
+    argument: 'first',
+    cap: 100,
+    service: 'migration-data',
+    field: 'corridors(filter: { year: 2020 }, first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.displacementCorridors',
+    argument: 'first',
+    cap: 100,
+    service: 'migration-data',
+    field: 'displacementCorridors(filter: { year: 2020 }, first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.programmes',
+    argument: 'first',
+    cap: 100,
+    service: 'un-partnerships',
+    field: 'programmes(first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Country.topOrigins',
+    argument: 'limit',
+    cap: 50,
+    service: 'migration-data',
+    field: 'topOrigins(year: 2020, limit: N) { total }',
+  },
+  {
+    coordinate: 'Country.topDestinations',
+    argument: 'limit',
+    cap: 50,
+    service: 'migration-data',
+    field: 'topDestinations(year: 2020, limit: N) { total }',
+  },
+  {
+    coordinate: 'Country.displacementOrigins',
+    argument: 'limit',
+    cap: 50,
+    service: 'migration-data',
+    field: 'displacementOrigins(year: 2020, limit: N) { value }',
+  },
+  {
+    coordinate: 'Country.displacementDestinations',
+    argument: 'limit',
+    cap: 50,
+    service: 'migration-data',
+    field: 'displacementDestinations(year: 2020, limit: N) { value }',
+  },
+];
+
+function gatewayQuery(c: Capped, size: number): string {
+  const field = c.field.replace('N', String(size));
+  return c.coordinate.startsWith('Query.') ? `{ ${field} }` : `{ country(code: "SEN") { ${field} } }`;
+}
+
+function serviceQuery(c: Capped, size: number): string {
+  const field = c.field.replace('N', String(size));
+  return c.coordinate.startsWith('Query.')
+    ? `{ ${field} }`
+    : `{ _entities(representations: [{ __typename: "Country", code: "SEN" }]) { ... on Country { ${field} } } }`;
+}
+
+const refusal = (c: Capped, size: number) => `\`${c.argument}\` of ${c.coordinate} must be between 0 and ${c.cap}, got ${size}`;
+
+let stack: Stack;
+const services = new Map<ServiceName, ServiceHarness>();
+
+beforeAll(async () => {
+  stack = await startStack();
+  for (const definition of loadServices()) services.set(definition.name, await startServiceHarness(definition));
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  for (const svc of services.values()) await svc.close();
+});
+
+describe('page-size caps', () => {
+  it('declares one cap for every field sized by an argument, in the supergraph where the cost analysis reads it', () => {
+    const supergraph = fs.readFileSync(path.join(PROJECT_ROOT, 'gateway', 'supergraph.graphql'), 'utf8');
+    const declared = [...listBounds(supergraph)]
+      .filter(([, bound]) => bound.slicingArguments !== undefined)
+      .map(([coordinate, bound]) => ({ coordinate, arguments: bound.slicingArguments, cap: bound.assumedSize }))
+      .sort((a, b) => a.coordinate.localeCompare(b.coordinate));
+    expect(declared).toEqual(
+      CAPPED.map((c) => ({ coordinate: c.coordinate, arguments: [c.argument], cap: c.cap })).sort((a, b) =>
+        a.coordinate.localeCompare(b.coordinate),
+      ),
+    );
+  });
+
+  it('says each cap in the description of the argument that is capped', () => {
+    const supergraph = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'gateway', 'supergraph.graphql'), 'utf8'));
+    const description = (c: Capped) => {
+      const [typeName, fieldName] = c.coordinate.split('.');
+      const type = supergraph.definitions.find((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === typeName);
+      const field = type?.kind === Kind.OBJECT_TYPE_DEFINITION ? type.fields?.find((f) => f.name.value === fieldName) : undefined;
+      return field?.arguments?.find((a) => a.name.value === c.argument)?.description?.value;
+    };
+    expect(CAPPED.map((c) => [c.coordinate, /\(at most (\d+)\)\.$/.exec(description(c) ?? '')?.[1]])).toEqual(
+      CAPPED.map((c) => [c.coordinate, String(c.cap)]),
+    );
+  });
+
+  it.each(CAPPED.map((c) => [c.coordinate, c] as const))(
+    'answers %s at its cap and refuses one more with the same message at the gateway and at the service',
+    async (_, c) => {
+      const svc = services.get(c.service);
+      if (!svc) throw new Error(`no harness for ${c.service}`);
+
+      const atCap = await stack.query(gatewayQuery(c, c.cap));
+      expect({ status: atCap.status, errors: atCap.errors }).toEqual({ status: 200, errors: undefined });
+      expect((await svc.execute(serviceQuery(c, c.cap))).errors).toBeUndefined();
+
+      const problem = { field: c.argument, message: `must be between 0 and ${c.cap}` };
+      expect(await stack.query(gatewayQuery(c, c.cap + 1))).toEqual({
+        status: 400,
+        errors: [{ message: refusal(c, c.cap + 1), extensions: { code: 'BAD_USER_INPUT', problems: [problem] } }],
+      });
+      const direct = await svc.execute(serviceQuery(c, c.cap + 1));
+      expect(direct.errors?.map((e) => ({ message: e.message, extensions: e.extensions }))).toEqual([
+        { message: refusal(c, c.cap + 1), extensions: { code: 'BAD_USER_INPUT', problems: [problem] } },
+      ]);
+    },
+  );
+
+  it('refuses a negative size, and a size over the cap given in a variable, before any service is called', async () => {
+    expect(await stack.query('query ($n: Int) { meetings(first: $n) { totalCount } }', { n: 150 })).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: '`first` of Query.meetings must be between 0 and 100, got 150',
+          extensions: { code: 'BAD_USER_INPUT', problems: [{ field: 'first', message: 'must be between 0 and 100' }] },
+        },
+      ],
+    });
+    expect(await stack.query('{ programmes(first: -1) { totalCount } }')).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: '`first` of Query.programmes must be between 0 and 100, got -1',
+          extensions: { code: 'BAD_USER_INPUT', problems: [{ field: 'first', message: 'must be between 0 and 100' }] },
+        },
+      ],
+    });
+  });
+});
