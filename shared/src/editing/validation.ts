@@ -91,7 +91,8 @@ function checkValue(name: string, rule: FieldRule, value: unknown, p: Problems):
     }
     case 'country': {
       const code = normalise(COUNTRY_CODE, value);
-      if (!isValid(COUNTRY_CODE, code)) return bad('must be an ISO 3166-1 alpha-3 code, such as SEN');
+      if (!isValid(COUNTRY_CODE, code))
+        return bad('must be a country code of three letters or digits, the first a letter, such as SEN');
       return isKnownCountryCode(code) ? code : bad(`"${code}" is not in the country list`);
     }
     case 'partialDate':

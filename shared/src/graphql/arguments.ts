@@ -7,8 +7,8 @@ import { today } from './scalars';
 export function countryCodeArg(code: string, field = 'code'): string {
   const upper = normalise(COUNTRY_CODE, code);
   if (!isValid(COUNTRY_CODE, upper)) {
-    throw badUserInput(`"${code}" is not an ISO 3166-1 alpha-3 country code`, [
-      { field, message: 'must be three letters, such as SEN' },
+    throw badUserInput(`"${code}" is not a country code (ISO 3166-1 alpha-3, such as SEN, or a data set's code, such as AB9)`, [
+      { field, message: 'must be three letters or digits, the first a letter, such as SEN' },
     ]);
   }
   if (!isKnownCountryCode(upper)) throw notFound(`No country has the code "${upper}"`);

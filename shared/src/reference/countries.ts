@@ -152,6 +152,23 @@ export function isKnownCountryCode(code: string): boolean {
   return COUNTRIES.has(code);
 }
 
+/**
+ * The reference list as lists of countries show it, ordered by code: the ISO 3166-1 countries and
+ * territories, and the data sets' other codes (areas such as XKX and AB9, groups such as OOO and
+ * STL) only when asked for. Those codes exist for the data that uses them, not as countries.
+ */
+export function listedCountries(options: { includeOtherCodes?: boolean } = {}): CountryRef[] {
+  return [...COUNTRIES.values()]
+    .filter((c) => c.isoCode || options.includeOtherCodes === true)
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/** The known codes that ISO 3166-1 lacks (see CountryRef.isoCode), sorted. */
+export const NON_ISO_CODES: readonly string[] = [...COUNTRIES.values()]
+  .filter((c) => !c.isoCode)
+  .map((c) => c.code)
+  .sort();
+
 /** The known codes that name no country or territory (see CountryRef.place), sorted. */
 export const NON_PLACE_CODES: readonly string[] = [...COUNTRIES.values()]
   .filter((c) => !c.place)

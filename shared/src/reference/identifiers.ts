@@ -38,14 +38,17 @@ function format(f: {
 
 const HYPHENATED = 'letters, digits and hyphens';
 
-/** ISO 3166-1 alpha-3 (SEN). */
+/**
+ * ISO 3166-1 alpha-3 (SEN), and the data sets' codes that ISO lacks, one of which has a digit: IDMC's
+ * AB9 (Abyei). So a letter, then two letters or digits; which codes exist is the country list's say.
+ */
 export const COUNTRY_CODE = format({
   first: '[A-Z]',
-  chars: '[A-Z]',
+  chars: '[A-Z0-9]',
   min: 3,
   max: 3,
-  noun: 'an ISO 3166-1 alpha-3 code',
-  spelling: 'three letters',
+  noun: 'a country code',
+  spelling: 'three letters or digits, the first a letter',
 });
 
 /** Legal instruments: ICRMW, AU-KAMPALA, ILO-C097, ECOWAS-FMP-1979. */

@@ -152,7 +152,7 @@ describe('consultative-processes alone', () => {
   });
 
   it('rejects a malformed country code, an unknown process and an out-of-range page size with codes', async () => {
-    const bad = await svc.execute('{ country(code: "S3N") { code } }');
+    const bad = await svc.execute('{ country(code: "3SN") { code } }');
     expect(bad.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     const unknown = await svc.execute('{ consultativeProcess(code: "NOPE") { code } }');
     expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);

@@ -132,13 +132,13 @@ export type ConsultativeProcessVersionInput = {
  */
 export type Country = {
   __typename?: 'Country';
-  /** ISO 3166-1 alpha-3 code (or one of the UN DESA codes OOO, XCX). */
+  /** ISO 3166-1 alpha-3 code, or a code a data set uses that ISO 3166-1 lacks (see `isoCode`). */
   code: Scalars['ID']['output'];
   /** UN M49 intermediate region, such as Western Africa or Middle Africa. */
   intermediateRegion?: Maybe<Scalars['String']['output']>;
   /** ISO 3166-1 alpha-2 code. Namibia's is the string NA. */
   iso2?: Maybe<Scalars['String']['output']>;
-  /** False for the UN DESA codes that ISO 3166-1 lacks: OOO (other or unknown origin) and XCX (Channel Islands). */
+  /** False for the codes the data sets use that ISO 3166-1 lacks: areas (XKX Kosovo, AB9 Abyei, XCX and CHI Channel Islands, ANT former Netherlands Antilles) and groups of people (OOO other or unknown origin, STL stateless, TIB Tibetan). Lists of countries leave them out unless asked. */
   isoCode: Scalars['Boolean']['output'];
   /** UN M49 numeric code, zero-padded. */
   m49?: Maybe<Scalars['String']['output']>;
@@ -204,6 +204,8 @@ export type CountryFilter = {
   codes?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Include associate members of an organisation (default false). */
   includeAssociates?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Also list the codes the data sets use that ISO 3166-1 lacks: areas (XKX Kosovo, AB9 Abyei, XCX and CHI Channel Islands, ANT former Netherlands Antilles) and groups of people (OOO other or unknown, STL stateless, TIB Tibetan). Default false. A code named in `codes` is listed either way. */
+  includeOtherCodes?: InputMaybe<Scalars['Boolean']['input']>;
   /** UN M49 intermediate region, such as Western Africa (exact, case-insensitive). */
   intermediateRegion?: InputMaybe<Scalars['String']['input']>;
   /** Members of this regional organisation (ECOWAS, ECCAS) or participants of this consultative process (MIDWA, MIDCAS/DIMAC, IDM) on `asOf`. */
@@ -667,9 +669,9 @@ export type Query = {
   consultativeProcess?: Maybe<ConsultativeProcess>;
   /** Every consultative process, ordered by code. */
   consultativeProcesses: Array<ConsultativeProcess>;
-  /** Countries matching every criterion of the filter, ordered by code. */
+  /** Countries matching every criterion of the filter, ordered by code: the ISO 3166-1 countries and territories, and the data sets' other codes only when `includeOtherCodes` or `codes` asks for them. */
   countries: CountryConnection;
-  /** A country by its ISO 3166-1 alpha-3 code (case-insensitive). Fails with NOT_FOUND for an unknown code. */
+  /** A country by its ISO 3166-1 alpha-3 code (case-insensitive), or an area or group by a data set's code (see `Country.isoCode`). Fails with NOT_FOUND for an unknown code. */
   country?: Maybe<Country>;
   /** Meetings of consultative processes, most recent first. */
   meetings: MeetingConnection;

@@ -1,4 +1,4 @@
-import { COUNTRIES } from '../../../../shared/src/reference/countries';
+import { listedCountries } from '../../../../shared/src/reference/countries';
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
 import { countryReference, provenanceField } from '../../../../shared/src/graphql/subgraph';
 import { Language, storedEnum } from '../../../../shared/src/graphql/enums';
@@ -53,7 +53,8 @@ export const resolvers: Resolvers = {
     countries: async (_, args, ctx) => {
       const filter = args.filter ?? {};
       const page = parsePage(args, COUNTRY_PAGE_SIZE);
-      let list = [...COUNTRIES.values()];
+      // Codes named in `codes` are listed whatever they are; otherwise the ISO 3166-1 list, and the others only when asked.
+      let list = listedCountries({ includeOtherCodes: filter.includeOtherCodes === true || filter.codes != null });
       if (filter.codes) {
         const wanted = new Set(filter.codes.map((c) => countryCodeArg(c, 'filter.codes')));
         list = list.filter((c) => wanted.has(c.code));
@@ -76,7 +77,6 @@ export const resolvers: Resolvers = {
         const members = await memberCodes(ctx, filter.memberOf, filter);
         list = list.filter((c) => members.has(c.code));
       }
-      list.sort((a, b) => a.code.localeCompare(b.code));
       return toConnection(
         list.slice(page.offset, page.offset + page.limit).map((c) => ({ code: c.code })),
         list.length,

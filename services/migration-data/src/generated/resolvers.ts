@@ -126,7 +126,7 @@ export type Country = {
   __typename?: 'Country';
   /** Asylum-seekers in the country at the end of the year (UNHCR_ASYLUM_SEEKERS_BY_ASYLUM): the latest value with its year (up to `upToYear`), null when the source has none. */
   asylumSeekersHosted?: Maybe<IndicatorValue>;
-  /** ISO 3166-1 alpha-3 code (or one of the UN DESA codes OOO, XCX). */
+  /** ISO 3166-1 alpha-3 code, or a code a data set uses that ISO 3166-1 lacks (see `isoCode`). */
   code: Scalars['ID']['output'];
   /** People living in internal displacement due to conflict and violence (IDMC_IDP_STOCK_CONFLICT, end of 2024 only): the latest value with its year (up to `upToYear`), null when the source has none. */
   conflictIdps?: Maybe<IndicatorValue>;
@@ -150,7 +150,7 @@ export type Country = {
   internallyDisplaced?: Maybe<IndicatorValue>;
   /** ISO 3166-1 alpha-2 code. Namibia's is the string NA. */
   iso2?: Maybe<Scalars['String']['output']>;
-  /** False for the UN DESA codes that ISO 3166-1 lacks: OOO (other or unknown origin) and XCX (Channel Islands). */
+  /** False for the codes the data sets use that ISO 3166-1 lacks: areas (XKX Kosovo, AB9 Abyei, XCX and CHI Channel Islands, ANT former Netherlands Antilles) and groups of people (OOO other or unknown origin, STL stateless, TIB Tibetan). Lists of countries leave them out unless asked. */
   isoCode: Scalars['Boolean']['output'];
   /** The country's latest value of one indicator (with its year), up to a year if given; null when there is none. */
   latestIndicatorValue?: Maybe<IndicatorValue>;

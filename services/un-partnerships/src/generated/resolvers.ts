@@ -78,13 +78,13 @@ export type ConsultativeProcess = {
  */
 export type Country = {
   __typename?: 'Country';
-  /** ISO 3166-1 alpha-3 code (or one of the UN DESA codes OOO, XCX). */
+  /** ISO 3166-1 alpha-3 code, or a code a data set uses that ISO 3166-1 lacks (see `isoCode`). */
   code: Scalars['ID']['output'];
   /** UN M49 intermediate region, such as Western Africa or Middle Africa. */
   intermediateRegion?: Maybe<Scalars['String']['output']>;
   /** ISO 3166-1 alpha-2 code. Namibia's is the string NA. */
   iso2?: Maybe<Scalars['String']['output']>;
-  /** False for the UN DESA codes that ISO 3166-1 lacks: OOO (other or unknown origin) and XCX (Channel Islands). */
+  /** False for the codes the data sets use that ISO 3166-1 lacks: areas (XKX Kosovo, AB9 Abyei, XCX and CHI Channel Islands, ANT former Netherlands Antilles) and groups of people (OOO other or unknown origin, STL stateless, TIB Tibetan). Lists of countries leave them out unless asked. */
   isoCode: Scalars['Boolean']['output'];
   /** UN M49 numeric code, zero-padded. */
   m49?: Maybe<Scalars['String']['output']>;
