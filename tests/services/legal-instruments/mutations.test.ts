@@ -140,7 +140,10 @@ describe('legal-instruments writes', () => {
           { field: 'input.project', message: 'must not be empty (use null to clear it)' },
           { field: 'input.country', message: '"XYZ" is not in the country list' },
           { field: 'input.activity', message: 'must have at most 2000 characters, got 2001' },
-          { field: 'input.location', message: 'must be a country code of three letters or digits, the first a letter, such as SEN' },
+          {
+            field: 'input.location',
+            message: 'must be a country code of three letters or digits, the first a letter, such as SEN',
+          },
         ],
       },
     ]);
