@@ -2,7 +2,8 @@
  * `npm run codegen` writes, for clients, TypeScript types and typed documents (for Apollo Client
  * and any TypedDocumentNode client) for every operation of `operations/`, checked against the API
  * schema of the committed supergraph, which it also prints to clients/generated/schema.graphql for
- * editors and other code generators; and, for each service, the types its resolver map is checked
+ * editors and other code generators; Apollo Client's type policies (clients/generated/typePolicies.ts)
+ * from the supergraph's @key directives; and, for each service, the types its resolver map is checked
  * against (services/<name>/src/generated/resolvers.ts), from its schema.graphql and the common types.
  */
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import { printSchema } from 'graphql';
 import { apiSchemaOf } from './gateway/src/compose';
+import { typePoliciesModule } from './gateway/src/typePolicies';
 
 const supergraph = fs.readFileSync(path.join(__dirname, 'gateway', 'supergraph.graphql'), 'utf8');
 /** What clients see: the supergraph without its federation machinery (join__, link__ and the like). */
@@ -147,6 +149,8 @@ const config: CodegenConfig = {
         useTypeImports: true,
       },
     },
+    // Apollo Client's cache configuration: entities keyed as the supergraph's @key directives say.
+    'clients/generated/typePolicies.ts': { schema: apiSchema, plugins: [{ add: { content: typePoliciesModule(supergraph) } }] },
     ...Object.fromEntries(services.map((name) => [`services/${name}/src/generated/resolvers.ts`, serviceResolvers(name)])),
   },
 };
