@@ -30,6 +30,9 @@ import { canReadRestricted, type Identity } from '../../shared/src/auth/identity
 import { type ErrorCode, graphError } from '../../shared/src/graphql/errors';
 import { pageSizeProblem } from '../../shared/src/graphql/pagination';
 
+/** graphql-armor's configuration, the same for its Apollo and its envelop adapters. */
+export type ArmorConfig = NonNullable<ConstructorParameters<typeof ApolloArmor>[0]>;
+
 /** The defaults of GRAPHQL_MAX_* (see the configuration table), as config reads them. */
 export const DEFAULT_LIMITS: GatewayLimits = DEFAULT_GATEWAY_LIMITS;
 
@@ -271,6 +274,82 @@ function identityOf(context: unknown): Identity | undefined {
 }
 
 /**
+ * graphql-armor's depth, alias and directive limits as both gateways configure them (Apollo's and
+ * Hive's, through their own armor adapters): a rejection is reported as a validation error (HTTP
+ * 400) rather than bad input.
+ */
+export function armorConfig(limits: GatewayLimits): ArmorConfig {
+  const rejection = { propagateOnRejection: false, onReject: [reportRejection] };
+  return {
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...rejection },
+    maxAliases: { n: limits.maxAliases, ...rejection },
+    // Tokens are counted by graphql-js's own parser (parseOptions.maxTokens, set where the server is
+    // built): armor's token plugin throws from a hook, which Apollo answers with HTTP 500.
+    maxTokens: { enabled: false },
+    // Cost is counted by operationCost below, which sees variables and page sizes.
+    costLimit: { enabled: false },
+    maxDirectives: { n: 50, ...rejection },
+    // Armor's mask leaves the question mark behind; withoutSuggestions removes the whole phrase.
+    blockFieldSuggestion: { enabled: false },
+  };
+}
+
+/** An error message without graphql-js's "Did you mean" suggestions (production hides the schema's names). */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, '');
+}
+
+/** What the request check reads of one request, whichever gateway runs it. */
+export interface CheckedRequest {
+  document: DocumentNode;
+  operation: OperationDefinitionNode | null | undefined;
+  variables: Record<string, unknown>;
+  schema: GraphQLSchema;
+  /** The caller, as the bearer token proved it (undefined: none known). */
+  identity: Identity | undefined;
+}
+
+/**
+ * The checks made once an operation is chosen, before any service is called: list argument lengths,
+ * page sizes, cost, and in production introspection for partners and above only. Throws the
+ * request's error (with its HTTP status); returns when the request may run.
+ */
+export function createRequestCheck(
+  limits: GatewayLimits,
+  production: boolean,
+  /** The supergraph served (it may be reloaded), whose `@listSize` bounds the cost reads. */
+  supergraphSdl: () => string,
+): (request: CheckedRequest) => void {
+  let boundsOf: { sdl: string; bounds: ListBounds } | null = null;
+  const currentBounds = () => {
+    const sdl = supergraphSdl();
+    if (boundsOf?.sdl !== sdl) boundsOf = { sdl, bounds: listBounds(sdl) };
+    return boundsOf.bounds;
+  };
+  return ({ document, operation, variables, schema, identity }) => {
+    const longest = Math.max(longestListLiteral(document), longestList(variables));
+    if (longest > limits.maxListLength) {
+      throw withCode('BAD_USER_INPUT', `A list argument has ${longest} values; at most ${limits.maxListLength} are accepted`);
+    }
+    const tooLarge = pageSizeRefusal(schema, document, variables, currentBounds());
+    if (tooLarge) throw tooLarge;
+    const cost = operation ? documentCost(schema, document, operation, variables, currentBounds(), limits.maxCost) : 0;
+    if (cost > limits.maxCost) {
+      // The analysis stops once past the limit, so the figure is where it stopped: a lower bound.
+      throw withCode(
+        'GRAPHQL_VALIDATION_FAILED',
+        `The operation costs at least ${Math.ceil(cost)}; at most ${limits.maxCost} is accepted`,
+      );
+    }
+    if (production && asksIntrospection(document)) {
+      if (!identity || !canReadRestricted(identity)) {
+        throw withCode('FORBIDDEN', 'Introspection is open to partners, editors and admins only: sign in with a token');
+      }
+    }
+  };
+}
+
+/**
  * Depth, aliases, tokens and cost (graphql-armor), list argument lengths, and, in production,
  * introspection for partners and above only and no "Did you mean" suggestions. Batched HTTP
  * requests stay refused (Apollo Server's default, set explicitly where the server is built).
@@ -281,56 +360,19 @@ export function gatewayLimits(
   /** The supergraph served (it may be reloaded), whose `@listSize` bounds the cost reads. */
   supergraphSdl: () => string,
 ): { plugins: ApolloServerPlugin<BaseContext>[]; validationRules: ValidationRule[] } {
-  const rejection = { propagateOnRejection: false, onReject: [reportRejection] };
-  let boundsOf: { sdl: string; bounds: ListBounds } | null = null;
-  const currentBounds = () => {
-    const sdl = supergraphSdl();
-    if (boundsOf?.sdl !== sdl) boundsOf = { sdl, bounds: listBounds(sdl) };
-    return boundsOf.bounds;
-  };
-  const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...rejection },
-    maxAliases: { n: limits.maxAliases, ...rejection },
-    // Tokens are counted by graphql-js's own parser (parseOptions.maxTokens, set where the server is
-    // built): armor's token plugin throws from a hook, which Apollo answers with HTTP 500.
-    maxTokens: { enabled: false },
-    // Cost is counted by operationCost below, which sees variables and page sizes.
-    costLimit: { enabled: false },
-    maxDirectives: { n: 50, ...rejection },
-    // Armor's mask leaves the question mark behind; blockSuggestions below removes the whole phrase.
-    blockFieldSuggestion: { enabled: false },
-  }).protect();
+  const armor = new ApolloArmor(armorConfig(limits)).protect();
+  const check = createRequestCheck(limits, production, supergraphSdl);
   const guard: ApolloServerPlugin<BaseContext> = {
     requestDidStart: async () => ({
       didResolveOperation: async ({ document, request, contextValue, operation, schema }) => {
-        const variables = request.variables ?? {};
-        const longest = Math.max(longestListLiteral(document), longestList(variables));
-        if (longest > limits.maxListLength) {
-          throw withCode('BAD_USER_INPUT', `A list argument has ${longest} values; at most ${limits.maxListLength} are accepted`);
-        }
-        const tooLarge = pageSizeRefusal(schema, document, variables, currentBounds());
-        if (tooLarge) throw tooLarge;
-        const cost = operation ? documentCost(schema, document, operation, variables, currentBounds(), limits.maxCost) : 0;
-        if (cost > limits.maxCost) {
-          // The analysis stops once past the limit, so the figure is where it stopped: a lower bound.
-          throw withCode(
-            'GRAPHQL_VALIDATION_FAILED',
-            `The operation costs at least ${Math.ceil(cost)}; at most ${limits.maxCost} is accepted`,
-          );
-        }
-        if (production && asksIntrospection(document)) {
-          const identity = identityOf(contextValue);
-          if (!identity || !canReadRestricted(identity)) {
-            throw withCode('FORBIDDEN', 'Introspection is open to partners, editors and admins only: sign in with a token');
-          }
-        }
+        check({ document, operation, variables: request.variables ?? {}, schema, identity: identityOf(contextValue) });
       },
     }),
   };
   const blockSuggestions: ApolloServerPlugin<BaseContext> = {
     requestDidStart: async () => ({
       didEncounterErrors: async ({ errors }) => {
-        for (const error of errors) error.message = error.message.replace(/ ?Did you mean [^?]*\?/g, '');
+        for (const error of errors) error.message = withoutSuggestions(error.message);
       },
     }),
   };
