@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Kind, parse } from 'graphql';
 import { SignJWT } from 'jose';
 import { type AuthOptions, issueLocalToken } from '../../gateway/src/auth';
 import { postGraphQL } from '../../gateway/src/inProcessStack';
@@ -121,16 +122,14 @@ const NAMED_OPERATIONS = fs
   .map((file) => ({ file, query: fs.readFileSync(path.join(OPERATIONS_DIR, file), 'utf8') }));
 
 describe('Hive Gateway with the committed configuration, beside the Apollo gateway', () => {
-  it('finds the seven named operations to compare', () => {
-    expect(NAMED_OPERATIONS.map((o) => o.file)).toEqual([
-      'agency-view.graphql',
-      'countries-overview.graphql',
-      'country-dossier.graphql',
-      'data-coverage.graphql',
-      'gap-analysis.graphql',
-      'regional-ratification-matrix.graphql',
-      'theme-labour-migration.graphql',
-    ]);
+  it('finds the named operations to compare, each file one named operation', () => {
+    const names = NAMED_OPERATIONS.map(({ query }) =>
+      parse(query).definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.name?.value : d.kind)),
+    );
+    expect(names).toEqual(NAMED_OPERATIONS.map(() => [expect.stringMatching(/^[A-Z][A-Za-z]+$/)]));
+    expect(NAMED_OPERATIONS.map((o) => o.file)).toEqual(
+      expect.arrayContaining(['agency-view.graphql', 'country-dossier.graphql', 'regional-ratification-matrix.graphql']),
+    );
   });
 
   it.each(NAMED_OPERATIONS)('answers $file (its default variables) as the Apollo gateway does', async ({ query }) => {
