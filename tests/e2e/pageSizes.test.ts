@@ -205,3 +205,68 @@ describe('page-size caps', () => {
     });
   });
 });
+
+interface PageAnswer {
+  totalCount: number;
+  edges: { cursor: string }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+const ROOT_CONNECTIONS = CAPPED.filter((c) => c.coordinate.startsWith('Query.') && c.argument === 'first');
+
+/** One page of a root connection through the gateway: its cursors, pageInfo and totalCount. */
+async function page(c: Capped, first: number, after: string | null): Promise<PageAnswer> {
+  const field = c.field
+    .replace('first: N', 'first: $first, after: $after')
+    .replace('{ totalCount }', '{ totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }');
+  const name = c.coordinate.slice('Query.'.length);
+  const answer = await stack.query(`query ($first: Int, $after: String) { ${field} }`, { first, after });
+  expect(answer.errors).toBeUndefined();
+  return answer.data?.[name] as PageAnswer;
+}
+
+/** What Relay's PageInfo must say of a page of `count` items starting at `offset` of `total`. */
+const pageInfoOf = (edges: { cursor: string }[], offset: number, total: number) => ({
+  hasNextPage: offset + edges.length < total,
+  hasPreviousPage: offset > 0,
+  startCursor: edges[0]?.cursor ?? null,
+  endCursor: edges[edges.length - 1]?.cursor ?? null,
+});
+
+describe('connections as Relay clients expect', () => {
+  it.each(ROOT_CONNECTIONS.map((c) => [c.coordinate, c] as const))(
+    '%s gives a first page and the page after it with startCursor, endCursor, hasPreviousPage and hasNextPage',
+    async (_, c) => {
+      const one = await page(c, 1, null);
+      expect(one.totalCount).toBeGreaterThan(1);
+      expect(one.pageInfo).toEqual(pageInfoOf(one.edges, 0, one.totalCount));
+      expect(one.edges).toHaveLength(1);
+      const two = await page(c, 1, one.pageInfo.endCursor);
+      expect(two.pageInfo).toEqual(pageInfoOf(two.edges, 1, two.totalCount));
+      expect(two.totalCount).toBe(one.totalCount);
+      expect(two.edges.length).toBeGreaterThan(0);
+      expect(two.edges.map((e) => e.cursor)).not.toContain(one.pageInfo.endCursor);
+    },
+  );
+
+  it('walks the programmes to their end one at a time, and an empty page after the end has null cursors and items before it', async () => {
+    const programmes = ROOT_CONNECTIONS.find((c) => c.coordinate === 'Query.programmes');
+    if (!programmes) throw new Error('Query.programmes is not in the table');
+    const seen: string[] = [];
+    let after: string | null = null;
+    let last: PageAnswer;
+    do {
+      last = await page(programmes, 1, after);
+      expect(last.pageInfo).toEqual(pageInfoOf(last.edges, seen.length, last.totalCount));
+      seen.push(...last.edges.map((e) => e.cursor));
+      after = last.pageInfo.endCursor;
+    } while (last.pageInfo.hasNextPage);
+    expect(seen).toHaveLength(last.totalCount);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(await page(programmes, 1, after)).toEqual({
+      totalCount: last.totalCount,
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null },
+    });
+  });
+});

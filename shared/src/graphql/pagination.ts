@@ -46,7 +46,7 @@ export interface Page {
 
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number;
 }
 
@@ -78,6 +78,9 @@ export function toConnection<T>(rows: T[], totalCount: number, page: Page): Conn
     edges,
     pageInfo: {
       hasNextPage: page.offset + rows.length < totalCount,
+      // Offset cursors know exactly whether anything precedes the page, so the answer is given rather than false.
+      hasPreviousPage: page.offset > 0 && totalCount > 0,
+      startCursor: edges.length > 0 ? edges[0].cursor : null,
       endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
     },
     totalCount,

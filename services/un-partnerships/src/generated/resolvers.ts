@@ -389,13 +389,20 @@ export type MutationUpdateUnAgencyArgs = {
   input: UpdateUnAgencyInput;
 };
 
-/** Relay-style page information for cursor connections. */
+/**
+ * Where a page of a connection stands in the whole list (Relay's PageInfo). Pages go forward, with
+ * `first` and `after`.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last item of this page; pass it as `after` for the next page. */
+  /** The cursor of the last item of this page; pass it as `after` for the next page. Null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
   /** True when more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when items precede this page (it was asked with an `after` that is not before the first item). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first item of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A joint programme, project or campaign of UN agencies. */
@@ -1118,6 +1125,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface PartialDateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['PartialDate'], any> {
