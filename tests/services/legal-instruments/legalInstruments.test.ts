@@ -550,7 +550,7 @@ describe('legal-instruments alone', () => {
     expect(await codes('{ instrument(code: "NOPE") { code } }')).toEqual(['NOT_FOUND']);
     expect(await codes('{ treatyActions(first: 101) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ instruments(first: -1) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
-    expect(await codes('{ treatyActions(filter: { country: "S3N" }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ treatyActions(filter: { country: "3SN" }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ treatyActions(filter: { country: "ZZZ" }) { totalCount } }')).toEqual(['NOT_FOUND']);
     expect(await codes('{ treatyActions(filter: { fromYear: 3000 }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ instruments(filter: { titleContains: "  " }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);

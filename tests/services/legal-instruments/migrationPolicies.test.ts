@@ -96,7 +96,7 @@ describe('national migration policies', () => {
       none: [],
     });
     expect((result.data?.adopted as unknown[]).length).toBe(rows.filter((r) => r.status === 'adopted').length);
-    const bad = await svc.execute('{ migrationPolicies(country: "N1G") { id } }');
+    const bad = await svc.execute('{ migrationPolicies(country: "1NG") { id } }');
     expect(bad.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 

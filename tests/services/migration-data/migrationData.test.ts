@@ -349,14 +349,14 @@ describe('migration-data alone', () => {
 
   it('rejects malformed and unknown codes, unknown profiles, bad years, limits and page sizes with codes', async () => {
     const codes = async (query: string) => (await svc.execute(query)).errors?.map((e) => e.extensions?.code);
-    expect(await codes('{ migrationProfiles(country: "S3N") { id } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ migrationProfiles(country: "3SN") { id } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ migrationProfiles(country: "ZZZ") { id } }')).toEqual(['NOT_FOUND']);
     expect(await codes('{ migrationProfile(id: "SEN-1999") { id } }')).toEqual(['NOT_FOUND']);
     expect(await codes('{ migrationProfile(id: "senegal") { id } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ corridors(filter: { year: 2024 }, first: 1000) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ corridors(filter: { year: 2024 }, first: -1) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ corridors(filter: { year: 2024, origins: ["XYZ"] }) { totalCount } }')).toEqual(['NOT_FOUND']);
-    expect(await codes('{ corridors(filter: { year: 2024, destinations: ["S3N"] }) { totalCount } }')).toEqual([
+    expect(await codes('{ corridors(filter: { year: 2024, destinations: ["3SN"] }) { totalCount } }')).toEqual([
       'BAD_USER_INPUT',
     ]);
     const badYear = await svc.execute('{ corridors(filter: { year: 2024 }, revision: REV_2020) { totalCount } }');

@@ -296,7 +296,7 @@ describe('un-partnerships alone', () => {
     expect(await codes('{ unAgency(acronym: "IOM") { acronym } }')).toEqual(['NOT_FOUND']);
     expect(await codes('{ programme(id: "FMM WEST AFRICA!") { id } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ programme(id: "NO-SUCH-PROGRAMME") { id } }')).toEqual(['NOT_FOUND']);
-    expect(await codes('{ programmes(filter: { country: "S3N" }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ programmes(filter: { country: "3SN" }) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ programmes(filter: { country: "QQQ" }) { totalCount } }')).toEqual(['NOT_FOUND']);
     expect(await codes('{ programmes(filter: { agency: "IOM" }) { totalCount } }')).toEqual(['NOT_FOUND']);
     expect(await codes('{ programmes(first: 101) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
