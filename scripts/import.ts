@@ -1,7 +1,8 @@
-// npm run import -- <stock|indicators|catalogue|displacement> <file> [--revision NAME] [--skip-invalid] [--rejects FILE]
+// npm run import -- <stock|indicators|catalogue|displacement|missing-migrants> <file> [--revision NAME] [--skip-invalid] [--rejects FILE]
 //   [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence seen|derived|unverified] [--json]
 // Loads a bilateral migrant-stock CSV as one revision, an indicator catalogue, indicator series, or
-// UNHCR's forced-displacement table (year × origin × asylum) into migration-data, on DATABASE_URL or
+// UNHCR's forced-displacement table (year × origin × asylum) or IOM's Missing Migrants Project records
+// into migration-data, on DATABASE_URL or
 // the embedded PostgreSQL (migrated and seeded first): the one npm start runs, when it runs (left
 // running), or one started for the import.
 // Exit codes: 0 loaded or unchanged, 1 invalid file or rows (nothing written), 2 usage, 3 another
@@ -25,14 +26,15 @@ import {
   importCatalogue,
   importDisplacement,
   importIndicatorSeries,
+  importMissingMigrants,
   importStock,
 } from '../services/migration-data/src/import';
 import { progressPrinter } from './import/progress';
 import { parseCommandLine } from './commandLine';
 
 const USAGE =
-  'usage: npm run import -- <stock|indicators|catalogue|displacement> <file> [--revision NAME] [--skip-invalid] [--rejects FILE] [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence C] [--json]';
-const KINDS = ['stock', 'indicators', 'catalogue', 'displacement'] as const;
+  'usage: npm run import -- <stock|indicators|catalogue|displacement|missing-migrants> <file> [--revision NAME] [--skip-invalid] [--rejects FILE] [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence C] [--json]';
+const KINDS = ['stock', 'indicators', 'catalogue', 'displacement', 'missing-migrants'] as const;
 type Kind = (typeof KINDS)[number];
 const OPTIONS = {
   revision: { type: 'string' },
@@ -83,6 +85,7 @@ function run(client: Client, args: Args, opts: ImportOptions): Promise<ImportRes
   if (args.kind === 'catalogue') return importCatalogue(client, args.file, opts);
   if (args.kind === 'indicators') return importIndicatorSeries(client, args.file, opts);
   if (args.kind === 'displacement') return importDisplacement(client, args.file, opts);
+  if (args.kind === 'missing-migrants') return importMissingMigrants(client, args.file, opts);
   const meta: Record<string, string> = {};
   if (title) meta.title = title;
   if (citation) meta.citation = citation;

@@ -11,6 +11,7 @@ describe('migrationsIn', () => {
       'StockCorridors1733700000000',
       'ChangeNotifications1734500000000',
       'IndicatorCatalogueAndDisplacement1734600000000',
+      'MissingMigrants1734720000000',
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { MigrationProfile, StockRevision } from './entities';
 import { findIndicators, indicatorValuesByCountry, type IndicatorValueRow } from './entities/analytics';
 import { type CorridorRow, type Side, stockByYear, type StockYear, topCorridors } from './entities/queries';
 import { seriesLoaders } from './seriesLoaders';
+import { findRoutes, type IncidentTotal, incidentTotalsByCountry, type RouteRow } from './entities/missingMigrants';
 
 const SCHEMA = registered('migration-data').schema;
 
@@ -100,6 +101,39 @@ function indicatorValuesLoader(ds: DataSource, cache?: CacheScope<IndicatorKey, 
   }, cache);
 }
 
+/** A country's Missing Migrants Project records between two optional years. */
+export interface MissingMigrantsKey {
+  code: string;
+  fromYear: number | null;
+  toYear: number | null;
+}
+
+/** One statement per year range for every country asked about; a country without records has zero totals. */
+function missingMigrantsLoader(ds: DataSource, cache?: CacheScope<MissingMigrantsKey, IncidentTotal>) {
+  return argsLoader(async (keys: readonly MissingMigrantsKey[]): Promise<IncidentTotal[]> => {
+    const out: IncidentTotal[] = new Array(keys.length);
+    const groups = partition(
+      keys.map((k, n) => ({ ...k, n })),
+      (k) => ({ fromYear: k.fromYear, toYear: k.toYear }),
+    );
+    for (const { value, keys: group } of groups.values()) {
+      const totals = await incidentTotalsByCountry(ds, [...new Set(group.map((k) => k.code))], value.fromYear, value.toYear);
+      for (const k of group) {
+        out[k.n] = totals.get(k.code) ?? {
+          routeId: null,
+          year: null,
+          countryCode: k.code,
+          cause: null,
+          incidents: 0,
+          deadAndMissing: 0,
+          survivors: null,
+        };
+      }
+    }
+    return out;
+  }, cache);
+}
+
 /** Per-request loaders: one SQL statement per kind of look-up, whatever the number of parents. */
 export function createLoaders(ds: DataSource) {
   const cache = readCacheOf(ds);
@@ -133,6 +167,12 @@ export function createLoaders(ds: DataSource) {
     ),
     indicatorValues: indicatorValuesLoader(ds, cache?.scope('indicatorValues')),
     ...seriesLoaders(ds, cache),
+    /** Every Missing Migrants Project route (a few dozen at most), read once per request. */
+    migrationRoutes: argsLoader(async (keys: readonly { all: true }[]): Promise<RouteRow[][]> => {
+      const routes = await findRoutes(ds);
+      return keys.map(() => routes);
+    }, cache?.scope('migrationRoutes')),
+    missingMigrants: missingMigrantsLoader(ds, cache?.scope('missingMigrants')),
     /** Audit entries of records (admins only), by entity and key. */
     history: historyLoader(ds, SCHEMA),
   };

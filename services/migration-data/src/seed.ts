@@ -11,6 +11,7 @@ import {
   importCatalogue,
   importDisplacement,
   importIndicatorSeries,
+  importMissingMigrants,
   type ImportOptions,
   type ImportResult,
   importStock,
@@ -29,6 +30,9 @@ const REVISIONS = file('stock-revisions.csv');
 const INDICATOR_CATALOGUE = file('indicators/catalogue.csv');
 const INDICATOR_VALUES = file('indicators/values.csv');
 const DISPLACEMENT = file('indicators/unhcr-bilateral.csv');
+/** IOM's Missing Migrants Project records, and other names of its routes (see seed/missing-migrants/README.md). */
+export const MISSING_MIGRANTS = file('missing-migrants/incidents.csv');
+const ROUTE_ALIASES = file('missing-migrants/route-aliases.csv');
 
 const LANGUAGES: Record<string, string> = { English: 'en', French: 'fr' };
 
@@ -154,6 +158,9 @@ export async function seed(ds: DataSource): Promise<SeedResult[]> {
     results.push({ name: `migrant-stock-${rev.code}`, applied: r.changed, rows: r.changed ? r.rows : 0 });
   }
   results.push(...(await withClient(ds, seedIndicators)));
+  const missing = await withClient(ds, (client) => importMissingMigrants(client, MISSING_MIGRANTS));
+  results.push({ name: 'missing-migrants', applied: missing.changed, rows: missing.changed ? missing.rows : 0 });
+  results.push(await seedRouteAliases(ds));
   return results;
 }
 
@@ -187,4 +194,26 @@ async function seedCatalogue(client: ClientBase): Promise<SeedResult> {
     [sha256, r.rows],
   );
   return { name: 'indicator-catalogue', applied: true, rows: r.rows };
+}
+
+/** Other names of MMP's routes (this project's own list): each names a route the records hold, or the seed fails. */
+async function seedRouteAliases(ds: DataSource): Promise<SeedResult> {
+  return seedOnce(ds, SCHEMA, 'route-aliases', [ROUTE_ALIASES], async (m) => {
+    const rows = readCsv(ROUTE_ALIASES);
+    for (const [i, r] of rows.entries()) {
+      const line = i + 2;
+      const notes = blankToNull(r.notes);
+      if (notes === null) throw invalid(ROUTE_ALIASES, line, 'notes are empty: an alias says why it points to its route');
+      const written: unknown[] = await m.query(
+        `INSERT INTO "data"."migration_route_alias" ("alias", "route_id", "notes", "confidence")
+         SELECT $1, "id", $3, $4 FROM "data"."migration_route" WHERE "name" = $2
+         ON CONFLICT ("alias") DO UPDATE SET "route_id" = EXCLUDED."route_id", "notes" = EXCLUDED."notes", "confidence" = EXCLUDED."confidence"
+         RETURNING 1`,
+        [r.alias, r.route, notes, confidenceCell(r.confidence, ROUTE_ALIASES, line)],
+      );
+      if (written.length === 0)
+        throw invalid(ROUTE_ALIASES, line, `route "${r.route}" is not a route of the missing-migrants records`);
+    }
+    return rows.length;
+  });
 }

@@ -379,6 +379,7 @@ describe('migration-data alone', () => {
   it('writes nothing when seeded a second time', async () => {
     const count = `SELECT (SELECT count(*) FROM "data"."migrant_stock" WHERE revision IN ('2020', '2024')) AS stock,
       (SELECT count(*) FROM "data"."indicator_value") AS indicator_values, (SELECT count(*) FROM "data"."displacement") AS displacement,
+      (SELECT count(*) FROM "data"."missing_migrant_incident") AS missing_migrants,
       (SELECT max(imported_at) FROM "data"."import_log") AS last_import`;
     const before: Record<string, unknown>[] = await svc.ds.query(count);
     const results = await definition.seed(svc.ds, undefined as never);
@@ -389,6 +390,8 @@ describe('migration-data alone', () => {
       { name: 'indicator-catalogue', applied: false, rows: 0 },
       { name: 'indicator-values', applied: false, rows: 0 },
       { name: 'displacement', applied: false, rows: 0 },
+      { name: 'missing-migrants', applied: false, rows: 0 },
+      { name: 'route-aliases', applied: false, rows: 0 },
     ]);
     expect(await svc.ds.query(count)).toEqual(before);
   });

@@ -5,10 +5,12 @@ import type { AuditAction } from '../../../../shared/src/graphql/enums';
 import type { StockSide } from '../resolvers/enums';
 import type { StockRevision } from '../resolvers/enums';
 import type { DisplacedPopulation } from '../resolvers/enums';
+import type { MissingMigrantsCause } from '../resolvers/enums';
+import type { MissingMigrantsDimension } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
 import type { AuditEntryRow as AuditEntryRowModel } from '../../../../shared/src/editing/audit';
-import type { IndicatorValueParent as IndicatorValueParentModel, IndicatorParent as IndicatorParentModel, StockChangeParent as StockChangeParentModel, StockTotalsParent as StockTotalsParentModel, RegionalStockFigureParent as RegionalStockFigureParentModel, StockFigureParent as StockFigureParentModel, CorridorParent as CorridorParentModel, StockRevisionInfoParent as StockRevisionInfoParentModel, IndicatorSeriesParent as IndicatorSeriesParentModel, IndicatorChangeParent as IndicatorChangeParentModel, IndicatorAggregateParent as IndicatorAggregateParentModel, IndicatorSheetEntryParent as IndicatorSheetEntryParentModel, DisplacementCorridorParent as DisplacementCorridorParentModel } from '../resolvers/parents';
+import type { IndicatorValueParent as IndicatorValueParentModel, IndicatorParent as IndicatorParentModel, StockChangeParent as StockChangeParentModel, StockTotalsParent as StockTotalsParentModel, RegionalStockFigureParent as RegionalStockFigureParentModel, StockFigureParent as StockFigureParentModel, CorridorParent as CorridorParentModel, StockRevisionInfoParent as StockRevisionInfoParentModel, IndicatorSeriesParent as IndicatorSeriesParentModel, IndicatorChangeParent as IndicatorChangeParentModel, IndicatorAggregateParent as IndicatorAggregateParentModel, IndicatorSheetEntryParent as IndicatorSheetEntryParentModel, DisplacementCorridorParent as DisplacementCorridorParentModel, MissingMigrantIncidentParent as MissingMigrantIncidentParentModel, MissingMigrantsTotalParent as MissingMigrantsTotalParentModel, MigrationRouteParent as MigrationRouteParentModel, MigrationRouteAliasParent as MigrationRouteAliasParentModel, MissingMigrantsFeatureCollectionParent as MissingMigrantsFeatureCollectionParentModel, MissingMigrantsFeatureParent as MissingMigrantsFeatureParentModel, MissingMigrantsFeaturePropertiesParent as MissingMigrantsFeaturePropertiesParentModel, PointGeometryParent as PointGeometryParentModel } from '../resolvers/parents';
 import type { MigrationProfile as MigrationProfileModel } from '../entities';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -57,6 +59,18 @@ export type AuditEntry = {
   id: Scalars['ID']['output'];
   /** The record's key (several parts joined by /). */
   key: Scalars['String']['output'];
+};
+
+/** A box in decimal degrees (WGS 84). When `west` is greater than `east`, the box crosses the 180th meridian. */
+export type BoundingBox = {
+  /** Eastern edge, -180 to 180. */
+  east: Scalars['Float']['input'];
+  /** Northern edge, -90 to 90. */
+  north: Scalars['Float']['input'];
+  /** Southern edge, -90 to 90, at most `north`. */
+  south: Scalars['Float']['input'];
+  /** Western edge, -180 to 180. */
+  west: Scalars['Float']['input'];
 };
 
 export { Confidence };
@@ -158,6 +172,8 @@ export type Country = {
   m49?: Maybe<Scalars['String']['output']>;
   /** IOM migration profiles of the country, oldest edition first. */
   migrationProfiles: Array<MigrationProfile>;
+  /** Missing Migrants Project records whose incident took place in the country, between two optional years: records, dead and missing, survivors. */
+  missingMigrants: MissingMigrantsTotal;
   /** Short name, in English by default. */
   name: Scalars['String']['output'];
   /** Net migration, persons (WB_NET_MIGRATION): the latest value with its year (up to `upToYear`), null when the source has none. */
@@ -294,6 +310,16 @@ export type CountryInternallyDisplacedArgs = {
 export type CountryLatestIndicatorValueArgs = {
   indicator: Scalars['ID']['input'];
   upToYear?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryMissingMigrantsArgs = {
+  fromYear?: InputMaybe<Scalars['Int']['input']>;
+  toYear?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -738,6 +764,182 @@ export type MigrationProfileVersionInput = {
   version: Scalars['Int']['input'];
 };
 
+/** A route of the Missing Migrants Project. */
+export type MigrationRoute = {
+  __typename?: 'MigrationRoute';
+  /** Other names under which the route is looked for, and why they point here. */
+  aliases: Array<MigrationRouteAlias>;
+  /** Dead and missing on the route, summed over its records. */
+  deadAndMissing: Scalars['Int']['output'];
+  /** A stable id made from the name, such as western-african-atlantic-route; the `routes` filter takes it. */
+  id: Scalars['ID']['output'];
+  /** How many records the route has. */
+  incidents: Scalars['Int']['output'];
+  /** The name as MMP gives it, such as Western African Atlantic Route. */
+  name: Scalars['String']['output'];
+};
+
+/** Another name of a route: a crossing MMP does not list as a route of its own. */
+export type MigrationRouteAlias = {
+  __typename?: 'MigrationRouteAlias';
+  /** How sure the link is. */
+  confidence: Confidence;
+  /** The other name, such as Sahara Desert crossing. */
+  name: Scalars['String']['output'];
+  /** Why it points to this route, and how far the route covers it. */
+  notes: Scalars['String']['output'];
+};
+
+/**
+ * A record of IOM's Missing Migrants Project: people who died or went missing in one incident (or,
+ * for cumulative records, over a period) while migrating towards an international destination.
+ */
+export type MissingMigrantIncident = {
+  __typename?: 'MissingMigrantIncident';
+  /** The attribution the licence asks for, to show with any use of the record. */
+  attribution: Scalars['String']['output'];
+  /** The causes of death, one or more. */
+  causes: Array<MissingMigrantsCause>;
+  /** The country where the incident took place. */
+  country?: Maybe<Country>;
+  /** The date at the precision the source gives (YYYY, YYYY-MM or YYYY-MM-DD), never padded to a made-up day. */
+  date: Scalars['PartialDate']['output'];
+  /** People dead or missing: the source gives one combined count, no separate figures. A minimum estimate. */
+  deadAndMissing: Scalars['Int']['output'];
+  /** This data set's own id (gdi-mmp-NNNNN: the row in gdidata's table), not MMP's incident id. */
+  id: Scalars['ID']['output'];
+  /** Latitude in decimal degrees; approximate in most cases. */
+  latitude?: Maybe<Scalars['Float']['output']>;
+  /** The licence of the data: CC BY 4.0. */
+  licence: Scalars['String']['output'];
+  /** Where it took place, as the source describes it (free text, may hold HTML tags). */
+  location?: Maybe<Scalars['String']['output']>;
+  /** Longitude in decimal degrees; approximate in most cases. */
+  longitude?: Maybe<Scalars['Float']['output']>;
+  /** Countries of origin of the dead and missing (ISO alpha-3); empty when unknown. */
+  origins: Array<Maybe<Country>>;
+  /** Where the record comes from: IOM's Missing Migrants Project via the gdidata R package. */
+  provenance: Provenance;
+  /** The kind of record as MMP gives it: Incident, Split Incident, Cumulative Incident (several deaths over a period; its date and place are not those of one event). */
+  recordType: Scalars['String']['output'];
+  /** The route. */
+  route: MigrationRoute;
+  /** Survivors, null when the source gives none (or gives an impossible negative number). */
+  survivors?: Maybe<Scalars['Int']['output']>;
+  /** The year of the date. */
+  year: Scalars['Int']['output'];
+};
+
+/** A page of Missing Migrants Project records. */
+export type MissingMigrantIncidentConnection = {
+  __typename?: 'MissingMigrantIncidentConnection';
+  /** The records of this page, each with its cursor. */
+  edges: Array<MissingMigrantIncidentEdge>;
+  /** Whether more pages follow. */
+  pageInfo: PageInfo;
+  /** How many records match the filter in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Missing Migrants Project record in a page of results. */
+export type MissingMigrantIncidentEdge = {
+  __typename?: 'MissingMigrantIncidentEdge';
+  /** Opaque cursor of this item. */
+  cursor: Scalars['String']['output'];
+  /** The record. */
+  node: MissingMigrantIncident;
+};
+
+export { MissingMigrantsCause };
+
+export { MissingMigrantsDimension };
+
+/** A GeoJSON Feature: one Missing Migrants Project record. */
+export type MissingMigrantsFeature = {
+  __typename?: 'MissingMigrantsFeature';
+  /** Where the record is placed. */
+  geometry: PointGeometry;
+  /** The record's id. */
+  id: Scalars['ID']['output'];
+  /** What a map shows of the record. */
+  properties: MissingMigrantsFeatureProperties;
+  /** Always Feature. */
+  type: Scalars['String']['output'];
+};
+
+/** Missing Migrants Project records as a GeoJSON FeatureCollection (RFC 7946). */
+export type MissingMigrantsFeatureCollection = {
+  __typename?: 'MissingMigrantsFeatureCollection';
+  /** The attribution to show on the map (a GeoJSON foreign member). */
+  attribution: Scalars['String']['output'];
+  /** One Point feature per record, the largest first. */
+  features: Array<MissingMigrantsFeature>;
+  /** How many records with coordinates match the filter in all (a GeoJSON foreign member). */
+  totalCount: Scalars['Int']['output'];
+  /** True when `features` holds fewer than `totalCount` (a GeoJSON foreign member). */
+  truncated: Scalars['Boolean']['output'];
+  /** Always FeatureCollection. */
+  type: Scalars['String']['output'];
+};
+
+/** The properties of a Missing Migrants Project feature, as plain values for a map's labels. */
+export type MissingMigrantsFeatureProperties = {
+  __typename?: 'MissingMigrantsFeatureProperties';
+  /** The causes as MMP spells them. */
+  causes: Array<Scalars['String']['output']>;
+  /** The incident country (ISO alpha-3). */
+  country: Scalars['String']['output'];
+  /** The date at the precision the source gives. */
+  date: Scalars['PartialDate']['output'];
+  /** Dead and missing (one combined count). */
+  deadAndMissing: Scalars['Int']['output'];
+  /** Where, as the source describes it. */
+  location?: Maybe<Scalars['String']['output']>;
+  /** The kind of record (Incident, Split Incident, Cumulative Incident). */
+  recordType: Scalars['String']['output'];
+  /** The route's name. */
+  route: Scalars['String']['output'];
+  /** Survivors, null when unknown. */
+  survivors?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Which Missing Migrants Project records to take; every restriction given must hold. */
+export type MissingMigrantsFilter = {
+  /** Only records with coordinates inside this box. */
+  boundingBox?: InputMaybe<BoundingBox>;
+  /** Only records with this cause among their causes. */
+  cause?: InputMaybe<MissingMigrantsCause>;
+  /** Only records whose incident took place in these countries (ISO alpha-3 codes, at most 300). */
+  countries?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** First year, inclusive. */
+  fromYear?: InputMaybe<Scalars['Int']['input']>;
+  /** Only records on these routes (ids from `migrationRoutes`, such as western-african-atlantic-route). */
+  routes?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Last year, inclusive. */
+  toYear?: InputMaybe<Scalars['Int']['input']>;
+  /** Only records whose incident took place in this set of countries (a region, or an organisation's members: see `CountrySet`). */
+  within?: InputMaybe<CountrySet>;
+};
+
+/** Missing Migrants Project totals of one group; the fields of dimensions not grouped by are null. */
+export type MissingMigrantsTotal = {
+  __typename?: 'MissingMigrantsTotal';
+  /** The cause, when grouped by cause. */
+  cause?: Maybe<MissingMigrantsCause>;
+  /** The incident country, when grouped by country (or asked on a country). */
+  country?: Maybe<Country>;
+  /** Dead and missing, summed over the records (a minimum estimate). */
+  deadAndMissing: Scalars['Int']['output'];
+  /** How many records. */
+  incidents: Scalars['Int']['output'];
+  /** The route, when grouped by route. */
+  route?: Maybe<MigrationRoute>;
+  /** Survivors, summed over the records that give a number; null when none does. */
+  survivors?: Maybe<Scalars['Int']['output']>;
+  /** The year, when grouped by year. */
+  year?: Maybe<Scalars['Int']['output']>;
+};
+
 /** Changes to migration-data data. Every mutation needs an editor of this domain or an admin; each is one transaction, audited, and writes nothing on any error. Every mutation field is nullable: in a document with several mutations each answers for itself, so a change that committed is reported even when another fails (that one is null, with its error). */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -823,6 +1025,15 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A GeoJSON Point. */
+export type PointGeometry = {
+  __typename?: 'PointGeometry';
+  /** [longitude, latitude] in decimal degrees. */
+  coordinates: Array<Scalars['Float']['output']>;
+  /** Always Point. */
+  type: Scalars['String']['output'];
+};
+
 /** Where a fact comes from and how far it can be trusted. */
 export type Provenance = {
   __typename?: 'Provenance';
@@ -862,6 +1073,32 @@ export type Query = {
   migrationProfile?: Maybe<MigrationProfile>;
   /** Migration profiles, ordered by country and edition year; optionally of one country only. */
   migrationProfiles: Array<MigrationProfile>;
+  /**
+   * The Missing Migrants Project's routes, by name; with `search`, those whose name or another name
+   * (such as "Sahara Desert crossing") contains it, ignoring case and accents.
+   */
+  migrationRoutes: Array<MigrationRoute>;
+  /** One Missing Migrants Project record by id (such as gdi-mmp-00638). Fails with NOT_FOUND when no record has it. */
+  missingMigrantIncident?: Maybe<MissingMigrantIncident>;
+  /**
+   * Records of IOM's Missing Migrants Project (deaths and disappearances of people migrating towards
+   * an international destination, January 2014 to April 2025), newest first. Counts are minimum
+   * estimates, and the source gives one combined count of dead and missing.
+   */
+  missingMigrantIncidents: MissingMigrantIncidentConnection;
+  /**
+   * Missing Migrants Project records with coordinates as a GeoJSON FeatureCollection (RFC 7946): select
+   * every field and the response is GeoJSON a map library draws as is. Point coordinates are
+   * [longitude, latitude], approximate in most cases. At most `limit` features, the largest records
+   * first; `totalCount` and `truncated` say what was left out.
+   */
+  missingMigrantsGeoJson: MissingMigrantsFeatureCollection;
+  /**
+   * Missing Migrants Project totals grouped by route, year, incident country and/or cause (none: one
+   * grand total), largest number of dead and missing first. By cause, a record with several causes
+   * counts under each of them, so those groups add up to more than the records.
+   */
+  missingMigrantsTotals: Array<MissingMigrantsTotal>;
   /**
    * Migrant stock summed over a set of countries (a region, or the members of an organisation as
    * of a date: see `CountrySet`), per year: immigrants into the set, emigrants from it, and
@@ -943,6 +1180,61 @@ export type QueryMigrationProfileArgs = {
  */
 export type QueryMigrationProfilesArgs = {
   country?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
+ */
+export type QueryMigrationRoutesArgs = {
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
+ */
+export type QueryMissingMigrantIncidentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
+ */
+export type QueryMissingMigrantIncidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<MissingMigrantsFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
+ */
+export type QueryMissingMigrantsGeoJsonArgs = {
+  filter?: InputMaybe<MissingMigrantsFilter>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Entry points of the migration-data service: IOM country migration profiles, the UN DESA
+ * international migrant stock by origin, destination, year and sex, indicator series (UNHCR, IDMC,
+ * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
+ */
+export type QueryMissingMigrantsTotalsArgs = {
+  by: Array<MissingMigrantsDimension>;
+  filter?: InputMaybe<MissingMigrantsFilter>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1246,6 +1538,8 @@ export type ResolversTypes = {
   AuditAction: AuditAction;
   AuditEntry: ResolverTypeWrapper<AuditEntryRowModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  BoundingBox: BoundingBox;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Confidence: Confidence;
   Corridor: ResolverTypeWrapper<CorridorParentModel>;
   CorridorConnection: ResolverTypeWrapper<Omit<CorridorConnection, 'edges'> & { edges: Array<ResolversTypes['CorridorEdge']> }>;
@@ -1254,7 +1548,6 @@ export type ResolversTypes = {
   Country: ResolverTypeWrapper<CountryKeyModel>;
   CountrySet: CountrySet;
   CreateIndicatorValueInput: CreateIndicatorValueInput;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CreateMigrationProfileInput: CreateMigrationProfileInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DisplacedPopulation: DisplacedPopulation;
@@ -1274,9 +1567,22 @@ export type ResolversTypes = {
   MigrationProfile: ResolverTypeWrapper<MigrationProfileModel>;
   MigrationProfilePayload: ResolverTypeWrapper<Omit<MigrationProfilePayload, 'migrationProfile'> & { migrationProfile: ResolversTypes['MigrationProfile'] }>;
   MigrationProfileVersionInput: MigrationProfileVersionInput;
+  MigrationRoute: ResolverTypeWrapper<MigrationRouteParentModel>;
+  MigrationRouteAlias: ResolverTypeWrapper<MigrationRouteAliasParentModel>;
+  MissingMigrantIncident: ResolverTypeWrapper<MissingMigrantIncidentParentModel>;
+  MissingMigrantIncidentConnection: ResolverTypeWrapper<Omit<MissingMigrantIncidentConnection, 'edges'> & { edges: Array<ResolversTypes['MissingMigrantIncidentEdge']> }>;
+  MissingMigrantIncidentEdge: ResolverTypeWrapper<Omit<MissingMigrantIncidentEdge, 'node'> & { node: ResolversTypes['MissingMigrantIncident'] }>;
+  MissingMigrantsCause: MissingMigrantsCause;
+  MissingMigrantsDimension: MissingMigrantsDimension;
+  MissingMigrantsFeature: ResolverTypeWrapper<MissingMigrantsFeatureParentModel>;
+  MissingMigrantsFeatureCollection: ResolverTypeWrapper<MissingMigrantsFeatureCollectionParentModel>;
+  MissingMigrantsFeatureProperties: ResolverTypeWrapper<MissingMigrantsFeaturePropertiesParentModel>;
+  MissingMigrantsFilter: MissingMigrantsFilter;
+  MissingMigrantsTotal: ResolverTypeWrapper<MissingMigrantsTotalParentModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartialDate: ResolverTypeWrapper<Scalars['PartialDate']['output']>;
+  PointGeometry: ResolverTypeWrapper<PointGeometryParentModel>;
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegionalStockFigure: ResolverTypeWrapper<RegionalStockFigureParentModel>;
@@ -1298,6 +1604,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AuditEntry: AuditEntryRowModel;
   ID: Scalars['ID']['output'];
+  BoundingBox: BoundingBox;
+  Float: Scalars['Float']['output'];
   Corridor: CorridorParentModel;
   CorridorConnection: Omit<CorridorConnection, 'edges'> & { edges: Array<ResolversParentTypes['CorridorEdge']> };
   CorridorEdge: Omit<CorridorEdge, 'node'> & { node: ResolversParentTypes['Corridor'] };
@@ -1305,7 +1613,6 @@ export type ResolversParentTypes = {
   Country: CountryKeyModel;
   CountrySet: CountrySet;
   CreateIndicatorValueInput: CreateIndicatorValueInput;
-  Float: Scalars['Float']['output'];
   CreateMigrationProfileInput: CreateMigrationProfileInput;
   Date: Scalars['Date']['output'];
   DisplacementCorridor: DisplacementCorridorParentModel;
@@ -1323,9 +1630,20 @@ export type ResolversParentTypes = {
   MigrationProfile: MigrationProfileModel;
   MigrationProfilePayload: Omit<MigrationProfilePayload, 'migrationProfile'> & { migrationProfile: ResolversParentTypes['MigrationProfile'] };
   MigrationProfileVersionInput: MigrationProfileVersionInput;
+  MigrationRoute: MigrationRouteParentModel;
+  MigrationRouteAlias: MigrationRouteAliasParentModel;
+  MissingMigrantIncident: MissingMigrantIncidentParentModel;
+  MissingMigrantIncidentConnection: Omit<MissingMigrantIncidentConnection, 'edges'> & { edges: Array<ResolversParentTypes['MissingMigrantIncidentEdge']> };
+  MissingMigrantIncidentEdge: Omit<MissingMigrantIncidentEdge, 'node'> & { node: ResolversParentTypes['MissingMigrantIncident'] };
+  MissingMigrantsFeature: MissingMigrantsFeatureParentModel;
+  MissingMigrantsFeatureCollection: MissingMigrantsFeatureCollectionParentModel;
+  MissingMigrantsFeatureProperties: MissingMigrantsFeaturePropertiesParentModel;
+  MissingMigrantsFilter: MissingMigrantsFilter;
+  MissingMigrantsTotal: MissingMigrantsTotalParentModel;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PartialDate: Scalars['PartialDate']['output'];
+  PointGeometry: PointGeometryParentModel;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
   RegionalStockFigure: RegionalStockFigureParentModel;
@@ -1416,6 +1734,7 @@ export type CountryResolvers<ContextType = Context, ParentType extends Resolvers
   latestIndicatorValue?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, RequireFields<CountryLatestIndicatorValueArgs, 'indicator'>>;
   m49?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   migrationProfiles?: Resolver<Array<ResolversTypes['MigrationProfile']>, ParentType, ContextType>;
+  missingMigrants?: Resolver<ResolversTypes['MissingMigrantsTotal'], ParentType, ContextType, Partial<CountryMissingMigrantsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CountryNameArgs, 'lang'>>;
   netMigration?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryNetMigrationArgs>>;
   refugeesHosted?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryRefugeesHostedArgs>>;
@@ -1538,6 +1857,90 @@ export type MigrationProfilePayloadResolvers<ContextType = Context, ParentType e
   migrationProfile?: Resolver<ResolversTypes['MigrationProfile'], ParentType, ContextType>;
 };
 
+export type MigrationRouteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationRoute'] = ResolversParentTypes['MigrationRoute']> = {
+  aliases?: Resolver<Array<ResolversTypes['MigrationRouteAlias']>, ParentType, ContextType>;
+  deadAndMissing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  incidents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MigrationRouteAliasResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationRouteAlias'] = ResolversParentTypes['MigrationRouteAlias']> = {
+  confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  notes?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MissingMigrantIncidentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MissingMigrantIncident'] = ResolversParentTypes['MissingMigrantIncident']> = {
+  attribution?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  causes?: Resolver<Array<ResolversTypes['MissingMigrantsCause']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['PartialDate'], ParentType, ContextType>;
+  deadAndMissing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  latitude?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  licence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  longitude?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  origins?: Resolver<Array<Maybe<ResolversTypes['Country']>>, ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  route?: Resolver<ResolversTypes['MigrationRoute'], ParentType, ContextType>;
+  survivors?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MissingMigrantIncidentConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MissingMigrantIncidentConnection'] = ResolversParentTypes['MissingMigrantIncidentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MissingMigrantIncidentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MissingMigrantIncidentEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MissingMigrantIncidentEdge'] = ResolversParentTypes['MissingMigrantIncidentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['MissingMigrantIncident'], ParentType, ContextType>;
+};
+
+export type MissingMigrantsCauseResolvers = EnumResolverSignature<{ ACCIDENTAL_DEATH?: any, DROWNING?: any, HARSH_CONDITIONS?: any, MIXED_OR_UNKNOWN?: any, SICKNESS?: any, VEHICLE_ACCIDENT?: any, VIOLENCE?: any }, ResolversTypes['MissingMigrantsCause']>;
+
+export type MissingMigrantsDimensionResolvers = EnumResolverSignature<{ CAUSE?: any, COUNTRY?: any, ROUTE?: any, YEAR?: any }, ResolversTypes['MissingMigrantsDimension']>;
+
+export type MissingMigrantsFeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MissingMigrantsFeature'] = ResolversParentTypes['MissingMigrantsFeature']> = {
+  geometry?: Resolver<ResolversTypes['PointGeometry'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  properties?: Resolver<ResolversTypes['MissingMigrantsFeatureProperties'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MissingMigrantsFeatureCollectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MissingMigrantsFeatureCollection'] = ResolversParentTypes['MissingMigrantsFeatureCollection']> = {
+  attribution?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  features?: Resolver<Array<ResolversTypes['MissingMigrantsFeature']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MissingMigrantsFeaturePropertiesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MissingMigrantsFeatureProperties'] = ResolversParentTypes['MissingMigrantsFeatureProperties']> = {
+  causes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['PartialDate'], ParentType, ContextType>;
+  deadAndMissing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  route?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  survivors?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type MissingMigrantsTotalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MissingMigrantsTotal'] = ResolversParentTypes['MissingMigrantsTotal']> = {
+  cause?: Resolver<Maybe<ResolversTypes['MissingMigrantsCause']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
+  deadAndMissing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  incidents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  route?: Resolver<Maybe<ResolversTypes['MigrationRoute']>, ParentType, ContextType>;
+  survivors?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createIndicatorValue?: Resolver<Maybe<ResolversTypes['IndicatorValuePayload']>, ParentType, ContextType, RequireFields<MutationCreateIndicatorValueArgs, 'input'>>;
   createMigrationProfile?: Resolver<Maybe<ResolversTypes['MigrationProfilePayload']>, ParentType, ContextType, RequireFields<MutationCreateMigrationProfileArgs, 'input'>>;
@@ -1560,6 +1963,11 @@ export interface PartialDateScalarConfig extends GraphQLScalarTypeConfig<Resolve
   name: 'PartialDate';
 }
 
+export type PointGeometryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PointGeometry'] = ResolversParentTypes['PointGeometry']> = {
+  coordinates?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ProvenanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
   confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1576,6 +1984,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   indicators?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
   migrationProfile?: Resolver<Maybe<ResolversTypes['MigrationProfile']>, ParentType, ContextType, RequireFields<QueryMigrationProfileArgs, 'id'>>;
   migrationProfiles?: Resolver<Array<ResolversTypes['MigrationProfile']>, ParentType, ContextType, Partial<QueryMigrationProfilesArgs>>;
+  migrationRoutes?: Resolver<Array<ResolversTypes['MigrationRoute']>, ParentType, ContextType, Partial<QueryMigrationRoutesArgs>>;
+  missingMigrantIncident?: Resolver<Maybe<ResolversTypes['MissingMigrantIncident']>, ParentType, ContextType, RequireFields<QueryMissingMigrantIncidentArgs, 'id'>>;
+  missingMigrantIncidents?: Resolver<ResolversTypes['MissingMigrantIncidentConnection'], ParentType, ContextType, RequireFields<QueryMissingMigrantIncidentsArgs, 'first'>>;
+  missingMigrantsGeoJson?: Resolver<ResolversTypes['MissingMigrantsFeatureCollection'], ParentType, ContextType, RequireFields<QueryMissingMigrantsGeoJsonArgs, 'limit'>>;
+  missingMigrantsTotals?: Resolver<Array<ResolversTypes['MissingMigrantsTotal']>, ParentType, ContextType, RequireFields<QueryMissingMigrantsTotalsArgs, 'by' | 'limit'>>;
   regionalStock?: Resolver<Array<ResolversTypes['RegionalStockFigure']>, ParentType, ContextType, RequireFields<QueryRegionalStockArgs, 'countries' | 'revision'>>;
   stockChange?: Resolver<Array<ResolversTypes['StockChange']>, ParentType, ContextType, RequireFields<QueryStockChangeArgs, 'countries' | 'from' | 'revision' | 'side' | 'to'>>;
   stockRevisions?: Resolver<Array<ResolversTypes['StockRevisionInfo']>, ParentType, ContextType>;
@@ -1662,9 +2075,21 @@ export type Resolvers<ContextType = Context> = {
   Language?: LanguageResolvers;
   MigrationProfile?: MigrationProfileResolvers<ContextType>;
   MigrationProfilePayload?: MigrationProfilePayloadResolvers<ContextType>;
+  MigrationRoute?: MigrationRouteResolvers<ContextType>;
+  MigrationRouteAlias?: MigrationRouteAliasResolvers<ContextType>;
+  MissingMigrantIncident?: MissingMigrantIncidentResolvers<ContextType>;
+  MissingMigrantIncidentConnection?: MissingMigrantIncidentConnectionResolvers<ContextType>;
+  MissingMigrantIncidentEdge?: MissingMigrantIncidentEdgeResolvers<ContextType>;
+  MissingMigrantsCause?: MissingMigrantsCauseResolvers;
+  MissingMigrantsDimension?: MissingMigrantsDimensionResolvers;
+  MissingMigrantsFeature?: MissingMigrantsFeatureResolvers<ContextType>;
+  MissingMigrantsFeatureCollection?: MissingMigrantsFeatureCollectionResolvers<ContextType>;
+  MissingMigrantsFeatureProperties?: MissingMigrantsFeaturePropertiesResolvers<ContextType>;
+  MissingMigrantsTotal?: MissingMigrantsTotalResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PartialDate?: GraphQLScalarType;
+  PointGeometry?: PointGeometryResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegionalStockFigure?: RegionalStockFigureResolvers<ContextType>;

@@ -36,7 +36,7 @@ export interface ImportOptions {
 }
 
 export interface ImportResult {
-  kind: 'stock' | 'indicators' | 'catalogue' | 'displacement';
+  kind: 'stock' | 'indicators' | 'catalogue' | 'displacement' | 'missing-migrants';
   /** The revision (stock) or the indicator codes (series) or 'catalogue'. */
   target: string;
   /** False when the data already loaded is what the file holds: nothing was written. */

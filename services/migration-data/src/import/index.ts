@@ -7,6 +7,7 @@ import { REVISION_NAME } from './stock';
 export * from './common';
 export * from './displacement';
 export * from './indicators';
+export * from './missingMigrants';
 export * from './stock';
 
 /** Runs `fn` on one raw pg connection of a DataSource (COPY needs the driver's client). */

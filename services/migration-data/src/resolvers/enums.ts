@@ -1,4 +1,6 @@
 import type { Population } from '../import/displacement';
+import type { MissingMigrantCause } from '../import/missingMigrants';
+import type { IncidentDimension } from '../entities/missingMigrants';
 /**
  * The stored value of each GraphQL enum value: the resolver map declares them, so GraphQL turns
  * stored values into enum values on output and enum values into stored values on input.
@@ -20,3 +22,24 @@ export const DisplacedPopulation = {
   OTHERS_OF_CONCERN: 'others_of_concern',
 } as const satisfies Record<string, Population>;
 export type DisplacedPopulation = (typeof DisplacedPopulation)[keyof typeof DisplacedPopulation];
+
+/** MMP's causes, stored as the source spells them. */
+export const MissingMigrantsCause = {
+  DROWNING: 'Drowning',
+  VEHICLE_ACCIDENT: 'Vehicle accident / death linked to hazardous transport',
+  VIOLENCE: 'Violence',
+  SICKNESS: 'Sickness / lack of access to adequate healthcare',
+  HARSH_CONDITIONS: 'Harsh environmental conditions / lack of adequate shelter, food, water',
+  ACCIDENTAL_DEATH: 'Accidental death',
+  MIXED_OR_UNKNOWN: 'Mixed or unknown',
+} as const satisfies Record<string, MissingMigrantCause>;
+export type MissingMigrantsCause = (typeof MissingMigrantsCause)[keyof typeof MissingMigrantsCause];
+
+/** What totals are grouped by, as the query module names it. */
+export const MissingMigrantsDimension = {
+  ROUTE: 'route',
+  YEAR: 'year',
+  COUNTRY: 'country',
+  CAUSE: 'cause',
+} as const satisfies Record<string, IncidentDimension>;
+export type MissingMigrantsDimension = (typeof MissingMigrantsDimension)[keyof typeof MissingMigrantsDimension];

@@ -12,6 +12,7 @@ import { countrySetArg } from '../countrySet';
 import { codeListArg, excludedCodes, requireIndicator, within, yearRangeArg } from './arguments';
 import { indicatorResolvers, indicatorValueProvenance } from './indicators';
 import { displacementResolvers } from './displacement';
+import { missingMigrantsResolvers } from './missingMigrants';
 import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { indicatorValueTable, Mutation, profileTable } from './mutations';
 import {
@@ -224,5 +225,10 @@ function mergeTypes(parts: Resolvers[]): Resolvers {
   return out as Resolvers;
 }
 
-/** The service's resolver map: its own fields, and those of indicators and forced displacement (resolvers/indicators.ts, resolvers/displacement.ts). */
-export const resolvers: Resolvers = mergeTypes([serviceResolvers, indicatorResolvers, displacementResolvers]);
+/** The service's resolver map: its own fields, and those of indicators and forced displacement (resolvers/indicators.ts, resolvers/displacement.ts, resolvers/missingMigrants.ts). */
+export const resolvers: Resolvers = mergeTypes([
+  serviceResolvers,
+  indicatorResolvers,
+  displacementResolvers,
+  missingMigrantsResolvers,
+]);

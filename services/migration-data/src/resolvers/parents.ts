@@ -3,6 +3,7 @@ import type { ChangeRow, IndicatorRow, IndicatorValueRow, RegionalFigure, Totals
 import type { CorridorRow, StockYear } from '../entities/queries';
 import type { StockRevision } from '../entities';
 import type { DisplacementRow } from '../entities/displacement';
+import type { IncidentRow, IncidentTotal, RouteRow } from '../entities/missingMigrants';
 import type { IndicatorAggregateRow, IndicatorChangeRow } from '../entities/indicators';
 
 export type IndicatorParent = IndicatorRow;
@@ -26,3 +27,18 @@ export interface IndicatorSheetEntryParent {
   latest: IndicatorValueRow | null;
 }
 export type DisplacementCorridorParent = DisplacementRow;
+export type MissingMigrantIncidentParent = IncidentRow;
+export type MissingMigrantsTotalParent = IncidentTotal;
+export type MigrationRouteParent = RouteRow;
+export type MigrationRouteAliasParent = RouteRow['aliases'][number];
+/** A capped list of records with coordinates, and how many match in all. */
+export interface MissingMigrantsFeatureCollectionParent {
+  rows: IncidentRow[];
+  totalCount: number;
+}
+export type MissingMigrantsFeatureParent = IncidentRow;
+export type MissingMigrantsFeaturePropertiesParent = IncidentRow;
+export interface PointGeometryParent {
+  longitude: number;
+  latitude: number;
+}

@@ -1,0 +1,266 @@
+import type { DataSource } from 'typeorm';
+
+/** One record of IOM's Missing Migrants Project, as stored. */
+export interface IncidentRow {
+  id: string;
+  /** At the precision the source gives: YYYY, YYYY-MM or YYYY-MM-DD. */
+  date: string;
+  year: number;
+  recordType: string;
+  routeId: number;
+  routeName: string;
+  countryCode: string;
+  location: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  deadAndMissing: number;
+  /** As published: five records are negative, which the graph serves as unknown. */
+  survivors: number | null;
+  causes: string[];
+  originCodes: string[];
+}
+
+/** A box in decimal degrees; west > east crosses the antimeridian. */
+export interface BoundingBox {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+/** Which records a list, a total or a map takes; null is no restriction. */
+export interface IncidentFilter {
+  routeIds: number[] | null;
+  countries: string[] | null;
+  fromYear: number | null;
+  toYear: number | null;
+  bbox: BoundingBox | null;
+  cause: string | null;
+}
+
+/** What totals are grouped by. */
+export type IncidentDimension = 'route' | 'year' | 'country' | 'cause';
+
+/** Records, dead and missing, and survivors of one group (fields of the dimensions not grouped by are null). */
+export interface IncidentTotal {
+  routeId: number | null;
+  year: number | null;
+  countryCode: string | null;
+  cause: string | null;
+  incidents: number;
+  deadAndMissing: number;
+  /** The sum over records that give a number (a negative one is unknown); null when none does. */
+  survivors: number | null;
+}
+
+export interface RouteRow {
+  id: number;
+  name: string;
+  incidents: number;
+  deadAndMissing: number;
+  aliases: { alias: string; notes: string; confidence: string }[];
+}
+
+type RawIncident = {
+  id: string;
+  date: string;
+  year: number;
+  record_type: string;
+  route_id: number;
+  route_name: string;
+  country_code: string;
+  location: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  dead_and_missing: number;
+  survivors: number | null;
+  causes: string[];
+  origin_codes: string[];
+};
+
+const COLUMNS = `i.id, i.date, i.year, i.record_type, i.route_id, r.name AS route_name, i.country_code, i.location, i.latitude,
+  i.longitude, i.dead_and_missing, i.survivors, i.causes, i.origin_codes`;
+const FROM = `"data"."missing_migrant_incident" i JOIN "data"."migration_route" r ON r.id = i.route_id`;
+
+function toIncident(r: RawIncident): IncidentRow {
+  return {
+    id: r.id,
+    date: r.date,
+    year: Number(r.year),
+    recordType: r.record_type,
+    routeId: Number(r.route_id),
+    routeName: r.route_name,
+    countryCode: r.country_code,
+    location: r.location,
+    latitude: r.latitude,
+    longitude: r.longitude,
+    deadAndMissing: Number(r.dead_and_missing),
+    survivors: r.survivors,
+    causes: r.causes,
+    originCodes: r.origin_codes,
+  };
+}
+
+/** The WHERE clause of a filter, its parameters numbered after `params`. */
+function whereOf(f: IncidentFilter, params: unknown[]): string {
+  const where: string[] = ['true'];
+  const add = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (f.routeIds) where.push(`i.route_id = ANY(${add(f.routeIds)}::int2[])`);
+  if (f.countries) where.push(`i.country_code = ANY(${add(f.countries)}::text[])`);
+  if (f.fromYear !== null) where.push(`i.year >= ${add(f.fromYear)}`);
+  if (f.toYear !== null) where.push(`i.year <= ${add(f.toYear)}`);
+  if (f.cause !== null) where.push(`${add(f.cause)} = ANY(i.causes)`);
+  if (f.bbox) {
+    const b = f.bbox;
+    where.push(`i.latitude BETWEEN ${add(b.south)} AND ${add(b.north)}`);
+    where.push(
+      b.west <= b.east
+        ? `i.longitude BETWEEN ${add(b.west)} AND ${add(b.east)}`
+        : `(i.longitude >= ${add(b.west)} OR i.longitude <= ${add(b.east)})`,
+    );
+  }
+  return where.join(' AND ');
+}
+
+/** One page of records, newest first (then by id), and how many match in all. */
+export async function findIncidents(
+  ds: DataSource,
+  f: IncidentFilter,
+  limit: number,
+  offset: number,
+): Promise<[IncidentRow[], number]> {
+  const params: unknown[] = [];
+  const where = whereOf(f, params);
+  const [rows, counted] = await Promise.all([
+    ds.query(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where} ORDER BY i.first_day DESC, i.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    ) as Promise<RawIncident[]>,
+    ds.query(`SELECT count(*)::int AS n FROM "data"."missing_migrant_incident" i WHERE ${where}`, params) as Promise<
+      { n: number }[]
+    >,
+  ]);
+  return [rows.map(toIncident), Number(counted[0].n)];
+}
+
+/** Records by id, in no particular order. */
+export async function incidentsById(ds: DataSource, ids: readonly string[]): Promise<IncidentRow[]> {
+  const rows: RawIncident[] = await ds.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE i.id = ANY($1::text[])`, [ids]);
+  return rows.map(toIncident);
+}
+
+/**
+ * The records with coordinates, largest first (then newest, then id), at most `limit`, and how many
+ * match in all: a map drawn from a capped list shows the largest records.
+ */
+export async function incidentPoints(ds: DataSource, f: IncidentFilter, limit: number): Promise<[IncidentRow[], number]> {
+  const params: unknown[] = [];
+  const where = `${whereOf(f, params)} AND i.latitude IS NOT NULL`;
+  const [rows, counted] = await Promise.all([
+    ds.query(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where} ORDER BY i.dead_and_missing DESC, i.first_day DESC, i.id LIMIT $${params.length + 1}`,
+      [...params, limit],
+    ) as Promise<RawIncident[]>,
+    ds.query(`SELECT count(*)::int AS n FROM "data"."missing_migrant_incident" i WHERE ${where}`, params) as Promise<
+      { n: number }[]
+    >,
+  ]);
+  return [rows.map(toIncident), Number(counted[0].n)];
+}
+
+const GROUP_COLUMN: Record<IncidentDimension, string> = {
+  route: 'i.route_id',
+  year: 'i.year',
+  country: 'i.country_code',
+  cause: 'c.cause',
+};
+
+/**
+ * Totals grouped by the dimensions, largest dead and missing first, at most `limit` groups. By
+ * cause, a record with several causes counts under each of them.
+ */
+export async function incidentTotals(
+  ds: DataSource,
+  f: IncidentFilter,
+  by: readonly IncidentDimension[],
+  limit: number,
+): Promise<IncidentTotal[]> {
+  const params: unknown[] = [];
+  const where = whereOf(f, params);
+  const dims = [...new Set(by)];
+  const select = (Object.keys(GROUP_COLUMN) as IncidentDimension[])
+    .map((d) => `${dims.includes(d) ? GROUP_COLUMN[d] : 'NULL'} AS ${d}`)
+    .join(', ');
+  const group = dims.map((d) => GROUP_COLUMN[d]);
+  const rows: {
+    route: number | null;
+    year: number | null;
+    country: string | null;
+    cause: string | null;
+    incidents: number;
+    dead_and_missing: number;
+    survivors: number | null;
+  }[] = await ds.query(
+    `SELECT ${select}, count(*)::int AS incidents, sum(i.dead_and_missing)::int AS dead_and_missing,
+       sum(i.survivors) FILTER (WHERE i.survivors >= 0)::int AS survivors
+     FROM "data"."missing_migrant_incident" i ${dims.includes('cause') ? 'CROSS JOIN LATERAL unnest(i.causes) AS c(cause)' : ''}
+     WHERE ${where}
+     ${group.length > 0 ? `GROUP BY ${group.join(', ')}` : ''}
+     ORDER BY dead_and_missing DESC NULLS LAST${group.length > 0 ? `, ${group.join(', ')}` : ''}
+     LIMIT $${params.length + 1}`,
+    [...params, limit],
+  );
+  return rows
+    .filter((r) => r.incidents > 0)
+    .map((r) => ({
+      routeId: r.route === null ? null : Number(r.route),
+      year: r.year === null ? null : Number(r.year),
+      countryCode: r.country,
+      cause: r.cause,
+      incidents: Number(r.incidents),
+      deadAndMissing: Number(r.dead_and_missing),
+      survivors: r.survivors === null ? null : Number(r.survivors),
+    }));
+}
+
+/** Every route with its totals and other names, by name. */
+export async function findRoutes(ds: DataSource): Promise<RouteRow[]> {
+  const rows: {
+    id: number;
+    name: string;
+    incidents: number;
+    dead_and_missing: number;
+    aliases: { alias: string; notes: string; confidence: string }[];
+  }[] = await ds.query(
+    `SELECT r.id, r.name, r.incidents, r.dead_and_missing,
+       coalesce((SELECT json_agg(json_build_object('alias', a.alias, 'notes', a.notes, 'confidence', a.confidence) ORDER BY a.alias)
+         FROM "data"."migration_route_alias" a WHERE a.route_id = r.id), '[]') AS aliases
+     FROM "data"."migration_route" r ORDER BY r.name`,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    incidents: Number(r.incidents),
+    deadAndMissing: Number(r.dead_and_missing),
+    aliases: r.aliases,
+  }));
+}
+
+/** For each country asked about, its records between two optional years (one statement for all). */
+export async function incidentTotalsByCountry(
+  ds: DataSource,
+  codes: readonly string[],
+  fromYear: number | null,
+  toYear: number | null,
+): Promise<Map<string, IncidentTotal>> {
+  const totals = await incidentTotals(
+    ds,
+    { routeIds: null, countries: [...codes], fromYear, toYear, bbox: null, cause: null },
+    ['country'],
+    codes.length,
+  );
+  return new Map(totals.map((t) => [t.countryCode ?? '', t]));
+}
