@@ -72,6 +72,27 @@ const CAPPED: Capped[] = [
     field: 'displacementCorridors(filter: { year: 2020 }, first: N) { totalCount }',
   },
   {
+    coordinate: 'Query.missingMigrantIncidents',
+    argument: 'first',
+    cap: 100,
+    service: 'migration-data',
+    field: 'missingMigrantIncidents(first: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.missingMigrantsGeoJson',
+    argument: 'limit',
+    cap: 5000,
+    service: 'migration-data',
+    field: 'missingMigrantsGeoJson(limit: N) { totalCount }',
+  },
+  {
+    coordinate: 'Query.missingMigrantsTotals',
+    argument: 'limit',
+    cap: 2000,
+    service: 'migration-data',
+    field: 'missingMigrantsTotals(by: [YEAR], limit: N) { incidents }',
+  },
+  {
     coordinate: 'Query.programmes',
     argument: 'first',
     cap: 100,
