@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'dist/**', '**/generated/**', 'gateway/ide/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.data/**', 'dist/**', '.compiled/**', '**/generated/**', 'gateway/ide/**', 'coverage/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../shared/src/runtime/config';
+import codeAssets from './codeAssets.json';
 
 export const DIST = path.join(PROJECT_ROOT, 'dist');
 
@@ -24,8 +25,8 @@ export const RUNTIME_PATHS = [
   'services',
 ];
 
-/** Files that compiled code loads relative to its own folder, copied to the same place under dist/. */
-export const CODE_ASSETS = ['shared/src/data/embeddedPostgresRunner.mjs', 'gateway/ide/ide.js'];
+/** Files that compiled code loads relative to its own folder, copied to the same place under dist/ (npm start's compile copies the same). */
+export const CODE_ASSETS: readonly string[] = codeAssets;
 
 function main(): void {
   fs.rmSync(DIST, { recursive: true, force: true });

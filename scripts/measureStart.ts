@@ -1,12 +1,16 @@
-// npm run measure:start: how long `npm start` takes from nothing to the first answered query, cold
-// (empty embedded data folder) and warm (second start), and the resident memory of all its
-// processes together (orchestrator, embedded PostgreSQL, four services, gateway). Prints figures.
+// npm run measure:start [-- --rounds 3 --baseline <checkout>]: how long `npm start` takes from nothing
+// to the first answered query, cold (empty embedded data folder) and warm (second start), and the
+// resident memory of all its processes together (orchestrator, embedded PostgreSQL, services,
+// gateway). It runs the command package.json's start script runs (without npm itself, as a container
+// or a terminal would not count npm). With --baseline, the same for another checkout of the project,
+// alternating with this one round by round; medians per side. Prints figures and the load average.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../shared/src/runtime/config';
 import { required } from '../shared/src/runtime/required';
+import { parseCommandLine } from './commandLine';
 
 const QUERY =
   '{ country(code: "SEN") { name treatyActions { action } immigrantStock { year total } organizationMemberships { organization { code } } programmes { id } } }';
@@ -35,11 +39,27 @@ function treeRssKiB(rootPid: number): { total: number; count: number } {
   return { total, count };
 }
 
-async function once(dataDir: string, port: number): Promise<{ ms: number; rssMiB: number; processes: number; stopMs: number }> {
+/** The node arguments of a checkout's `npm start`: `node x` as it is, `tsx x` as node with tsx's loader. */
+function startArguments(root: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [command, ...args] = pkg.scripts.start.split(/\s+/);
+  if (command === 'node') return args;
+  if (command === 'tsx') return ['--import', 'tsx', ...args];
+  throw new Error(`cannot measure a start script that runs ${command} (${root})`);
+}
+
+interface Run {
+  ms: number;
+  rssMiB: number;
+  processes: number;
+  stopMs: number;
+}
+
+async function once(root: string, dataDir: string, port: number): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env, stdio: 'ignore' });
+  const child = spawn(process.execPath, startArguments(root), { cwd: root, env, stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let answered = false;
   while (!answered) {
@@ -67,23 +87,64 @@ async function once(dataDir: string, port: number): Promise<{ ms: number; rssMiB
   return { ms, rssMiB: total / 1024, processes: count, stopMs: Date.now() - stopStarted };
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
 async function main(): Promise<void> {
+  const { values: args } = parseCommandLine(process.argv.slice(2), {
+    rounds: { type: 'string', default: '1' },
+    baseline: { type: 'string' },
+  });
+  const rounds = Number(args.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a whole number of at least 1');
+  const sides = [
+    { name: 'this checkout', root: PROJECT_ROOT },
+    ...(args.baseline ? [{ name: 'baseline', root: path.resolve(args.baseline) }] : []),
+  ];
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-measure-'));
   fs.chmodSync(base, 0o755);
-  const dataDir = path.join(base, 'postgres');
   const port = 4000;
+  const results = new Map<string, { cold: Run[]; warm: Run[] }>(sides.map((s) => [s.name, { cold: [], warm: [] }]));
+  const loads: string[] = [load()];
   try {
-    const cold = await once(dataDir, port);
-    const warm = await once(dataDir, port);
-    console.log('| start | to first answer | RSS of all processes | processes | SIGTERM to exit |');
-    console.log('|---|---:|---:|---:|---:|');
-    for (const [name, r] of [
-      ['cold (empty data folder)', cold],
-      ['warm', warm],
-    ] as const) {
-      console.log(
-        `| ${name} | ${(r.ms / 1000).toFixed(1)} s | ${r.rssMiB.toFixed(0)} MiB | ${r.processes} | ${(r.stopMs / 1000).toFixed(1)} s |`,
-      );
+    for (let round = 0; round < rounds; round += 1) {
+      // Alternating, and the baseline first every other round, so that neither side always meets the same load.
+      for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+        const dataDir = path.join(base, `postgres-${round}-${side.name.replace(/\W+/g, '-')}`);
+        const r = required(results.get(side.name), side.name);
+        r.cold.push(await once(side.root, dataDir, port));
+        r.warm.push(await once(side.root, dataDir, port));
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+      loads.push(load());
+    }
+    console.log(
+      `${rounds} round(s)${rounds > 1 ? ', medians' : ''}; load average (1, 5, 15 min) before and after each round: ${loads.join(' | ')}`,
+    );
+    console.log('');
+    console.log('| checkout | start | to first answer | RSS of all processes | processes | SIGTERM to exit |');
+    console.log('|---|---|---:|---:|---:|---:|');
+    for (const side of sides) {
+      const r = required(results.get(side.name), side.name);
+      for (const [name, runs] of [
+        ['cold (empty data folder)', r.cold],
+        ['warm', r.warm],
+      ] as const) {
+        console.log(
+          `| ${side.name} | ${name} | ${(median(runs.map((x) => x.ms)) / 1000).toFixed(1)} s | ` +
+            `${median(runs.map((x) => x.rssMiB)).toFixed(0)} MiB | ${median(runs.map((x) => x.processes))} | ` +
+            `${(median(runs.map((x) => x.stopMs)) / 1000).toFixed(1)} s |`,
+        );
+      }
     }
   } finally {
     fs.rmSync(base, { recursive: true, force: true });

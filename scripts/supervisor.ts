@@ -1,7 +1,8 @@
 // Keeps one process of npm start running: the first start must succeed, later exits are restarted
 // with exponential backoff, and a process that keeps exiting is given up on (then everything stops).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../shared/src/runtime/config';
+import path from 'node:path';
+import { CODE_ROOT, PROJECT_ROOT } from '../shared/src/runtime/config';
 import type { Logger } from '../shared/src/runtime/logger';
 
 /** Restart timing: 0.5 s doubling to 30 s; a process up for a minute starts again from 0.5 s. */
@@ -32,6 +33,14 @@ interface Child {
   readyAt: number | null;
 }
 
+/** Run from compiled JavaScript (npm start), the children are too; from TypeScript, they run through the same loader. */
+const COMPILED = path.extname(__filename) === '.js';
+
+/** How node runs a project script given without its extension (`scripts/runService`), with its arguments. */
+export function nodeArguments([script, ...args]: readonly string[]): string[] {
+  return COMPILED ? [path.join(CODE_ROOT, `${script}.js`), ...args] : ['--import', 'tsx', `${script}.ts`, ...args];
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -54,7 +63,7 @@ export class SupervisedProcess {
 
   constructor(
     readonly name: string,
-    /** The script and its arguments, run with `node --import tsx`. */
+    /** The script (without its extension) and its arguments, run as nodeArguments says. */
     private readonly entry: readonly string[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly readyUrl: string,
@@ -86,7 +95,7 @@ export class SupervisedProcess {
   }
 
   private spawn(): Child {
-    const proc = spawn(process.execPath, ['--import', 'tsx', ...this.entry], {
+    const proc = spawn(process.execPath, nodeArguments(this.entry), {
       cwd: PROJECT_ROOT,
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -398,8 +398,8 @@ describe('npm start', () => {
           };
         };
         const seen = {
-          gateway: database(entry('gateway/src/index.ts').env),
-          ...Object.fromEntries(Object.keys(ROLES).map((name) => [name, database(entry(`scripts/runService.ts ${name}`).env)])),
+          gateway: database(entry('gateway/src/index.js').env),
+          ...Object.fromEntries(Object.keys(ROLES).map((name) => [name, database(entry(`scripts/runService.js ${name}`).env)])),
         };
         expect(seen).toEqual({
           gateway: { user: null, password: null, passwords: [] },

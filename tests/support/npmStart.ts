@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { perService, portVariables, SERVICE_NAMES } from '../../shared/src/runtime/config';
 import { freePort } from '../../shared/src/runtime/net';
-import { runScript } from './childProcess';
+import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { runNode } from './childProcess';
 
 export interface NpmStart {
   child: ChildProcessByStdio<null, Readable, Readable>;
@@ -24,15 +25,13 @@ export async function freeStackPorts(): Promise<{ ports: number[]; env: Record<s
 /**
  * `npm start` in development on the given database, with ports of its own, once it says it is
  * ready; when it is not ready within `readyWithinMs` (or exits first) it is stopped and this throws.
+ * It runs what the start script of package.json runs (compiled JavaScript), in one node process.
  */
 export async function startNpmStart(databaseUrl: string, readyWithinMs: number): Promise<NpmStart> {
   const { ports, env } = await freeStackPorts();
-  const { child, output, exited } = runScript(path.join('scripts', 'start.ts'), [], {
-    ...process.env,
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: databaseUrl,
-    ...env,
+  const { child, output, exited } = runNode([path.join('scripts', 'startCompiled.mjs')], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, ...env },
   });
   try {
     const deadline = Date.now() + readyWithinMs;
