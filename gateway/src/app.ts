@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
-import type { ApolloServer, BaseContext } from '@apollo/server';
+import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import compression from 'compression';
 import { createHttpFront, type HttpFrontOptions, listen } from '../../shared/src/runtime/http';
 import type { Identity } from '../../shared/src/auth/identity';
@@ -10,6 +10,8 @@ import { type ResponseCacheStore, responseCachePlugins } from './responseCache';
 import { buildGateway, type GatewayOptions } from './server';
 import type { SupergraphSource } from './supergraph';
 import { createMetrics, type Metrics } from '../../shared/src/runtime/metrics';
+import { createReportsRoute } from './reports/route';
+import type { Execute, GraphQLBody } from './reports/run';
 
 export interface GatewayAppOptions extends GatewayOptions {
   /** Verifies a request's bearer token; without it every request runs with an empty context. */
@@ -31,6 +33,8 @@ export interface GatewayAppOptions extends GatewayOptions {
   corsOrigins?: readonly string[];
   /** METRICS_TOKEN: GET /metrics answers only this bearer token when set. */
   metricsToken?: string;
+  /** The folder of the named reports served at /reports; no /reports without it. */
+  reportsDir?: string;
 }
 
 /** Answers smaller than this go uncompressed: below it, the encoding's overhead outweighs the bytes saved. */
@@ -59,9 +63,28 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   const cachePlugins = opts.responseCache ? responseCachePlugins(opts.responseCache.store, opts.responseCache.ttlSeconds) : [];
   const metrics = createMetrics();
   const { apollo, gateway, supergraph } = buildGateway({ ...opts, metrics, plugins: [...(opts.plugins ?? []), ...cachePlugins] });
+  const context = opts.authenticate ? gatewayContext(opts.authenticate) : async () => ({});
+  // A report's request goes through Apollo Server as a POSTed query would, as its caller: token
+  // checks, validation rules, cost and list limits, plugins and errors are the GraphQL endpoint's.
+  const execute =
+    (req: http.IncomingMessage): Execute =>
+    async (query, variables) => {
+      const headers = new HeaderMap([['content-type', 'application/json']]);
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers, search: '', body: { query, variables } },
+        context: () => context(req),
+      });
+      let text = '';
+      if (response.body.kind === 'complete') text = response.body.string;
+      else for await (const chunk of response.body.asyncIterator) text += chunk;
+      return { status: response.status ?? 200, body: JSON.parse(text) as GraphQLBody };
+    };
+  const reportsRoute = opts.reportsDir
+    ? [createReportsRoute({ operationsDir: opts.reportsDir, supergraphSdl: () => supergraph.current(), execute })]
+    : [];
   const front = createHttpFront<BaseContext>({
     apollo,
-    context: opts.authenticate ? gatewayContext(opts.authenticate) : async () => ({}),
+    context,
     ready: opts.ready ?? (async () => ({ ok: true, checks: {} })),
     // CORS first: a preflight is answered before anything else runs. Then brotli or gzip as the
     // client accepts, for GraphQL answers and the IDE's page; its assets, already gzipped, stay as they are.
@@ -70,7 +93,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
       compression({ threshold: COMPRESSION_THRESHOLD_BYTES }),
       ...(opts.middleware ?? []),
     ],
-    routes: opts.routes,
+    routes: [...reportsRoute, ...(opts.routes ?? [])],
     maxBodyBytes: opts.maxBodyBytes ?? opts.limits?.maxBodyBytes,
     readTimeoutMs: opts.readTimeoutMs,
     stopGracePeriodMs: opts.stopGracePeriodMs,

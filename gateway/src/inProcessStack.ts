@@ -28,6 +28,8 @@ export interface InProcessStackOptions {
   production?: boolean;
   /** Origins whose pages may call the gateway; from the configuration when not given. */
   corsOrigins?: string[];
+  /** The folder of the named reports served at /reports; `operations/` when not given. */
+  reportsDir?: string;
   /** The four service definitions, when a test wraps them; loadServices() otherwise. */
   definitions?: ServiceDefinition<BaseContext>[];
 }
@@ -72,6 +74,7 @@ export async function startInProcessStack(
     authenticate: createAuthenticator(options.auth ?? authOptionsFromConfig(config)),
     corsOrigins: options.corsOrigins ?? config.corsOrigins,
     routes: [createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') })],
+    reportsDir: options.reportsDir ?? path.join(PROJECT_ROOT, 'operations'),
     stopGracePeriodMs: 2000,
   });
   return {

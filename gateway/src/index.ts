@@ -47,6 +47,7 @@ async function main(): Promise<void> {
         gatewayReadiness(config.serviceUrls, { supergraphLoaded: () => app.supergraph.loaded(), draining: () => stopping }),
       corsOrigins: config.corsOrigins,
       routes: [createIdeRoute({ operationsDir: path.join(PROJECT_ROOT, 'operations') })],
+      reportsDir: path.join(PROJECT_ROOT, 'operations'),
       readTimeoutMs: config.httpReadTimeoutMs,
       metricsToken: config.metricsToken,
     });

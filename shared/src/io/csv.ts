@@ -35,8 +35,9 @@ export type CsvValue = string | number | boolean | null | undefined;
  * spreadsheet shows it instead of running it as a formula (OWASP's CSV-injection advice); numbers
  * are left as they are, a negative one included (also when it comes as text). Empty and null cells are empty.
  */
-export function csvText(rows: CsvValue[][], lineEnd: '\n' | '\r\n' = '\r\n'): string {
+export function csvText(rows: CsvValue[][], lineEnd: '\n' | '\r\n' = '\r\n', delimiter: ',' | ';' = ','): string {
   return stringify(rows, {
+    delimiter,
     escape_formulas: true,
     record_delimiter: lineEnd === '\n' ? 'unix' : 'windows',
     // Otherwise csv-stringify leaves a lone \r or \n unquoted once record_delimiter is given.
@@ -48,4 +49,14 @@ export function csvText(rows: CsvValue[][], lineEnd: '\n' | '\r\n' = '\r\n'): st
       string: (v) => (NEGATIVE_NUMBER.test(v) ? { value: v, escape_formulas: false } : v),
     },
   });
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell for a spreadsheet file (xlsx), by the same rule as csvText: text that a spreadsheet
+ * would run as a formula, once edited or saved again as CSV, gets a leading single quote.
+ */
+export function spreadsheetText(value: string): string {
+  return FORMULA_START.test(value) && !NEGATIVE_NUMBER.test(value) ? `'${value}` : value;
 }

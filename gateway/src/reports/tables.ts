@@ -1,0 +1,410 @@
+import {
+  type FieldNode,
+  type FragmentDefinitionNode,
+  getNamedType,
+  type GraphQLField,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  parse,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Json, PivotRule, Report } from './definitions';
+
+/**
+ * A report's answer as spreadsheet tables. The operation and the schema say what each field is, so
+ * the tables and their columns are known before any data, an empty list included:
+ *
+ * - every list of objects is a table of its own, one row per item (a connection's `edges.node`
+ *   items), with the columns of the objects above it on its branch first (the country a treaty
+ *   status belongs to): no table is stacked under another, and sibling lists never cross;
+ * - a list whose items come down to one value (`programmes { id }`) is one cell, its values joined
+ *   by "; ", as is a list of scalars;
+ * - a list a report declares as a pivot (`# @pivot`) becomes columns of its parent's row, one per
+ *   distinct key (the ratification matrix: one column per instrument);
+ * - a root field with no list under it is a one-row table;
+ * - a column is named by the last field of its path, and by as many fields before that as it takes
+ *   to tell it from the table's other columns (`country code`, `instrument code`): an alias in the
+ *   report renames it;
+ * - a column empty in every row is left out.
+ */
+
+type Scalar = null | boolean | number | string;
+
+interface LeafShape {
+  kind: 'leaf';
+  /** Response keys from the top of the answer. */
+  path: string[];
+  /** The same without a connection's edges and node: what columns are named from. */
+  name: string[];
+  list: boolean;
+  /** A Date or PartialDate: text in a spreadsheet, never a day it would guess. */
+  date: boolean;
+}
+
+interface ObjectShape {
+  kind: 'object';
+  path: string[];
+  name: string[];
+  list: boolean;
+  /** Set for a connection: the items are value[edges][i][node]. */
+  connection?: { edges: string; node: string };
+  fields: { key: string; shape: Shape }[];
+}
+
+type Shape = LeafShape | ObjectShape;
+
+export interface ColumnInfo {
+  label: string;
+  /** Dates and partial dates: kept as text. */
+  date: boolean;
+}
+
+export interface Table {
+  name: string;
+  columns: ColumnInfo[];
+  rows: Scalar[][];
+}
+
+function fieldsOf(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  seen = new Set<string>(),
+): FieldNode[] {
+  return selectionSet.selections.flatMap((s) => {
+    if (s.kind === Kind.FIELD) return [s];
+    if (s.kind === Kind.INLINE_FRAGMENT) return fieldsOf(s.selectionSet, fragments, seen);
+    const fragment = fragments.get(s.name.value);
+    if (!fragment || seen.has(s.name.value)) return [];
+    return fieldsOf(fragment.selectionSet, fragments, new Set([...seen, s.name.value]));
+  });
+}
+
+function isList(type: GraphQLOutputType): boolean {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  return isListType(inner);
+}
+
+type Fields = Record<string, GraphQLField<unknown, unknown>>;
+
+function objectFields(type: GraphQLOutputType): Fields | undefined {
+  const named = getNamedType(type);
+  return isObjectType(named) || isInterfaceType(named) ? named.getFields() : undefined;
+}
+
+/** The shape of the answer: for each field, whether it is a list, an object, a connection or a date. */
+function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
+  const document = parse(report.document);
+  const fragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+  const walk = (
+    selectionSet: SelectionSetNode,
+    parent: Fields,
+    path: string[],
+    name: string[],
+  ): { key: string; shape: Shape }[] => {
+    const out: { key: string; shape: Shape }[] = [];
+    for (const field of fieldsOf(selectionSet, fragments)) {
+      const key = field.alias?.value ?? field.name.value;
+      if (field.name.value === '__typename' || out.some((f) => f.key === key)) continue;
+      const def = parent[field.name.value] as GraphQLField<unknown, unknown> | undefined;
+      if (!def) continue;
+      const here = [...path, key];
+      const keyPath = [...name, key];
+      const named = getNamedType(def.type);
+      if (isLeafType(named) || !field.selectionSet) {
+        out.push({
+          key,
+          shape: {
+            kind: 'leaf',
+            path: here,
+            name: keyPath,
+            list: isList(def.type),
+            date: named.name === 'Date' || named.name === 'PartialDate',
+          },
+        });
+        continue;
+      }
+      const fields = objectFields(def.type) ?? {};
+      const edgesField = fieldsOf(field.selectionSet, fragments).find((f) => f.name.value === 'edges');
+      const edgesDef = fields.edges as GraphQLField<unknown, unknown> | undefined;
+      const edgeFields = edgesDef ? objectFields(edgesDef.type) : undefined;
+      const nodeField = edgesField?.selectionSet
+        ? fieldsOf(edgesField.selectionSet, fragments).find((f) => f.name.value === 'node')
+        : undefined;
+      if (!isList(def.type) && 'pageInfo' in fields && edgesField && edgeFields && nodeField?.selectionSet) {
+        const edges = edgesField.alias?.value ?? 'edges';
+        const node = nodeField.alias?.value ?? 'node';
+        const nodeFields = objectFields(edgeFields.node.type) ?? {};
+        out.push({
+          key,
+          shape: {
+            kind: 'object',
+            path: here,
+            name: keyPath,
+            list: true,
+            connection: { edges, node },
+            fields: walk(nodeField.selectionSet, nodeFields, [...here, edges, node], keyPath),
+          },
+        });
+        continue;
+      }
+      out.push({
+        key,
+        shape: {
+          kind: 'object',
+          path: here,
+          name: keyPath,
+          list: isList(def.type),
+          fields: walk(field.selectionSet, fields, here, keyPath),
+        },
+      });
+    }
+    return out;
+  };
+  const query = schema.getQueryType();
+  if (!query) throw new Error('the schema has no Query type');
+  return {
+    kind: 'object',
+    path: [],
+    name: [],
+    list: false,
+    fields: walk(report.operation.selectionSet, query.getFields(), [], []),
+  };
+}
+
+type Getter = (record: Json) => Json | undefined;
+
+function step(get: Getter, key: string): Getter {
+  return (record) => {
+    const v = get(record);
+    return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined;
+  };
+}
+
+/** The items of a list field's value (a connection's nodes). */
+function itemsOf(shape: ObjectShape, value: Json | undefined): Json[] {
+  if (shape.connection) {
+    const { edges, node } = shape.connection;
+    const list =
+      value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) ? value[edges] : null;
+    return Array.isArray(list)
+      ? list.map((e) => (e !== null && typeof e === 'object' && !Array.isArray(e) ? (e[node] ?? null) : null))
+      : [];
+  }
+  return Array.isArray(value) ? value : [];
+}
+
+interface ColumnSpec {
+  name: string[];
+  date: boolean;
+  get: (record: Json) => Scalar;
+}
+
+interface ListSpec {
+  shape: ObjectShape;
+  get: Getter;
+  record: RecordSpec;
+}
+
+interface PivotSpec {
+  shape: ObjectShape;
+  get: Getter;
+  key: Getter;
+  value: Getter;
+  date: boolean;
+}
+
+interface RecordSpec {
+  columns: ColumnSpec[];
+  lists: ListSpec[];
+  pivots: PivotSpec[];
+}
+
+const samePath = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
+
+function scalarOf(v: Json | undefined): Scalar {
+  if (v === undefined) return null;
+  if (Array.isArray(v)) return v.length === 0 ? null : v.map((s) => (s === null ? '' : String(scalarOf(s)))).join('; ');
+  if (v !== null && typeof v === 'object') return null;
+  return v;
+}
+
+function leafGetter(shape: Shape, from: string[]): Getter {
+  const relative = shape.path.slice(from.length);
+  return relative.reduce<Getter>(
+    (get, key) => step(get, key),
+    (r) => r,
+  );
+}
+
+/** The columns and child lists of one object of the answer (its non-list objects are walked into). */
+function recordSpec(shape: ObjectShape, pivots: PivotRule[]): RecordSpec {
+  const base = shape.connection ? [...shape.path, shape.connection.edges, shape.connection.node] : shape.path;
+  const spec: RecordSpec = { columns: [], lists: [], pivots: [] };
+  const visit = (fields: ObjectShape['fields']) => {
+    for (const { shape: f } of fields) {
+      const get = leafGetter(f, base);
+      if (f.kind === 'leaf') {
+        spec.columns.push({ name: f.name, date: f.date, get: (r) => scalarOf(get(r)) });
+        continue;
+      }
+      if (!f.list) {
+        visit(f.fields);
+        continue;
+      }
+      const itemBase = f.connection ? [...f.path, f.connection.edges, f.connection.node] : f.path;
+      const pivot = pivots.find((p) => samePath(p.list, itemBase) || samePath(p.list, f.path));
+      if (pivot) {
+        const leaf = (steps: string[]) =>
+          steps.reduce<Getter>(
+            (g, k) => step(g, k),
+            (r) => r,
+          );
+        const valueLeaf = findLeaf(f, [...itemBase, ...pivot.value]);
+        spec.pivots.push({ shape: f, get, key: leaf(pivot.key), value: leaf(pivot.value), date: valueLeaf?.date ?? false });
+        continue;
+      }
+      const child = recordSpec(f, pivots);
+      if (child.columns.length === 1 && child.lists.length === 0 && child.pivots.length === 0) {
+        const [only] = child.columns;
+        // Named by the list and the value (`programmes id`), not the value alone.
+        spec.columns.push({
+          name: [...f.name, only.name[only.name.length - 1]],
+          date: only.date,
+          get: (r) => scalarOf(itemsOf(f, get(r)).map((item) => only.get(item))),
+        });
+        continue;
+      }
+      spec.lists.push({ shape: f, get, record: child });
+    }
+  };
+  visit(shape.fields);
+  return spec;
+}
+
+function findLeaf(shape: ObjectShape, path: string[]): LeafShape | undefined {
+  for (const { shape: f } of shape.fields) {
+    if (f.kind === 'leaf' && samePath(f.path, path)) return f;
+    if (f.kind === 'object') {
+      const found = findLeaf(f, path);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+interface TableSpec {
+  /** The lists from the top down to the table's own; the table's rows are the last one's items. */
+  chain: ListSpec[];
+  /** For a root field with no list under it: the answer itself is its one row. */
+  rootKey?: string;
+}
+
+/** The shortest endings of each path (at least one key) that tell the paths apart. */
+export function shortNames(paths: string[][]): string[] {
+  const lengths = paths.map(() => 1);
+  const label = (i: number) => paths[i].slice(-lengths[i]).join(' ');
+  for (;;) {
+    const labels = paths.map((_, i) => label(i));
+    let grew = false;
+    labels.forEach((l, i) => {
+      if (labels.indexOf(l) !== labels.lastIndexOf(l) && lengths[i] < paths[i].length) {
+        lengths[i] += 1;
+        grew = true;
+      }
+    });
+    if (!grew) return labels;
+  }
+}
+
+/** The tables a report's answer makes, in the order of its lists; computed from the operation and the schema. */
+export class ReportTables {
+  private readonly root: RecordSpec;
+  private readonly specs: TableSpec[];
+  readonly names: string[];
+
+  constructor(report: Report, schema: GraphQLSchema) {
+    const shape = shapeOf(report, schema);
+    this.root = recordSpec(shape, report.pivots);
+    const specs: TableSpec[] = [];
+    const collect = (chain: ListSpec[], record: RecordSpec) => {
+      for (const list of record.lists) {
+        specs.push({ chain: [...chain, list] });
+        collect([...chain, list], list.record);
+      }
+    };
+    collect([], this.root);
+    // A root field under which no table lies would be lost: its columns make a one-row table.
+    const rootKeys = [...new Set(this.root.columns.map((c) => c.name[0]))].filter(
+      (key) => !specs.some((s) => s.chain[0].shape.path[0] === key),
+    );
+    for (const key of rootKeys) specs.push({ chain: [], rootKey: key });
+    this.specs = specs;
+    const paths = specs.map((s) => (s.rootKey !== undefined ? [s.rootKey] : s.chain[s.chain.length - 1].shape.name));
+    this.names = shortNames(paths).map((n) => n.replace(/ /g, '.'));
+  }
+
+  /** Every table of an answer (its keep rules already applied). */
+  tables(data: Json): Table[] {
+    return this.specs.map((spec, i) => this.table(this.names[i], spec, data));
+  }
+
+  private table(name: string, spec: TableSpec, data: Json): Table {
+    const top = spec.rootKey ?? spec.chain[0]?.shape.path[0];
+    // Root fields are unrelated to each other: a table takes the root's columns of its own root field only.
+    const rootColumns = this.root.columns.filter((c) => c.name[0] === top);
+    const columnSets = [rootColumns, ...spec.chain.map((l) => l.record.columns)];
+    const columns = columnSets.flat();
+    const last = spec.chain[spec.chain.length - 1] as ListSpec | undefined;
+    const pivots = last?.record.pivots ?? [];
+    // Rows as the values of each level's record, top first.
+    let rows: { records: Json[] }[] = [{ records: [data] }];
+    for (const list of spec.chain) {
+      rows = rows.flatMap((row) =>
+        itemsOf(list.shape, list.get(row.records[row.records.length - 1])).map((item) => ({
+          records: [...row.records, item],
+        })),
+      );
+    }
+    const pivotKeys = pivots.map((p) => {
+      const keys: string[] = [];
+      for (const row of rows) {
+        for (const item of itemsOf(p.shape, p.get(row.records[row.records.length - 1]))) {
+          const k = scalarOf(p.key(item));
+          if (k !== null && !keys.includes(String(k))) keys.push(String(k));
+        }
+      }
+      return keys.sort();
+    });
+    const values: Scalar[][] = rows.map((row) => {
+      const own = columnSets.flatMap((set, level) => set.map((c) => c.get(row.records[level])));
+      const pivoted = pivots.flatMap((p, i) => {
+        const items = itemsOf(p.shape, p.get(row.records[row.records.length - 1]));
+        return pivotKeys[i].map((key) => {
+          const found = items.filter((item) => String(scalarOf(p.key(item))) === key);
+          return scalarOf(found.map((item) => p.value(item) ?? null));
+        });
+      });
+      return [...own, ...pivoted];
+    });
+    const names = [...columns.map((c) => c.name), ...pivots.flatMap((p, i) => pivotKeys[i].map((key) => [...p.shape.name, key]))];
+    const dates = [...columns.map((c) => c.date), ...pivots.flatMap((p, i) => pivotKeys[i].map(() => p.date))];
+    // A pivot's columns are named by their key alone (the instrument's code) unless that is ambiguous.
+    const labels = shortNames(names);
+    const keep = names.map((_, j) => rows.length === 0 || values.some((row) => row[j] !== null && row[j] !== ''));
+    return {
+      name,
+      columns: labels.map((label, j) => ({ label, date: dates[j] })).filter((_, j) => keep[j]),
+      rows: values.map((row) => row.filter((_, j) => keep[j])),
+    };
+  }
+}
