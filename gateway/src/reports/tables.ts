@@ -205,6 +205,8 @@ function itemsOf(shape: ObjectShape, value: Json | undefined): Json[] {
 
 interface ColumnSpec {
   name: string[];
+  /** The fewest keys its name takes: a list's cell is named by the list too (`programmes id`). */
+  minKeys?: number;
   date: boolean;
   get: (record: Json) => Scalar;
 }
@@ -279,6 +281,7 @@ function recordSpec(shape: ObjectShape, pivots: PivotRule[]): RecordSpec {
         // Named by the list and the value (`programmes id`), not the value alone.
         spec.columns.push({
           name: [...f.name, only.name[only.name.length - 1]],
+          minKeys: 2,
           date: only.date,
           get: (r) => scalarOf(itemsOf(f, get(r)).map((item) => only.get(item))),
         });
@@ -309,9 +312,9 @@ interface TableSpec {
   rootKey?: string;
 }
 
-/** The shortest endings of each path (at least one key) that tell the paths apart. */
-export function shortNames(paths: string[][]): string[] {
-  const lengths = paths.map(() => 1);
+/** The shortest endings of each path (at least one key, or `minKeys[i]`) that tell the paths apart. */
+export function shortNames(paths: string[][], minKeys: number[] = []): string[] {
+  const lengths = paths.map((p, i) => Math.min(p.length, minKeys[i] ?? 1));
   const label = (i: number) => paths[i].slice(-lengths[i]).join(' ');
   for (;;) {
     const labels = paths.map((_, i) => label(i));
@@ -399,7 +402,7 @@ export class ReportTables {
     const names = [...columns.map((c) => c.name), ...pivots.flatMap((p, i) => pivotKeys[i].map((key) => [...p.shape.name, key]))];
     const dates = [...columns.map((c) => c.date), ...pivots.flatMap((p, i) => pivotKeys[i].map(() => p.date))];
     // A pivot's columns are named by their key alone (the instrument's code) unless that is ambiguous.
-    const labels = shortNames(names);
+    const labels = shortNames(names, [...columns.map((c) => c.minKeys ?? 1)]);
     const keep = names.map((_, j) => rows.length === 0 || values.some((row) => row[j] !== null && row[j] !== ''));
     return {
       name,
