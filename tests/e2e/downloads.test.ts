@@ -175,7 +175,8 @@ describe('GET /reports/<name>.csv', () => {
       rows: total,
       incomplete: null,
     });
-    expect(total).toBeGreaterThan(250);
+    // Several pages of 30: the report's own page size.
+    expect(total).toBeGreaterThan(200);
   }, 60000);
 });
 
