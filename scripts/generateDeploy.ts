@@ -1,5 +1,5 @@
 // npm run generate:deploy: writes the deployment files that name the services (both Compose files,
-// the Kubernetes kustomization, ConfigMap, migrate Job, example Secrets and each service's patch)
+// the Kubernetes kustomization, ConfigMap, network policies, migrate Job, example Secrets and each service's patch)
 // from the registry, so that adding a service needs no hand edit there. `-- --check` writes
 // nothing and exits 1 when a committed file differs from what the registry gives.
 import fs from 'node:fs';
@@ -72,9 +72,17 @@ function appHeader(command: readonly string[], restart = 'unless-stopped'): stri
 function commonEnvironment(profile: ComposeProfile): string {
   return `      NODE_ENV: ${profile}
       LOG_LEVEL: info
+      # JSON lines, one access line per request, for the log collector.
+      LOG_FORMAT: json
       HOST: 0.0.0.0
 `;
 }
+
+const METRICS_MESSAGE = 'set the bearer token Prometheus scrapes /metrics with';
+
+/** GET /metrics answers only this bearer token (the gateway and every service). */
+const metricsToken = (p: ComposeProfile) =>
+  `      METRICS_TOKEN: ${fromEnv(p, 'METRICS_TOKEN', METRICS_MESSAGE, 'development-only-metrics-token-of-32-chars')}\n`;
 
 function composeService(profile: ComposeProfile, name: ServiceName, port: number): string {
   return `  ${name}:
@@ -87,7 +95,7 @@ ${commonEnvironment(profile)}      ${servicePortVariable(name)}: '${port}'
       DB_STATEMENT_TIMEOUT_MS: '10000'
       # Its own signing secret only.
       ${serviceSecretVariable(name)}: ${signingSecret(profile, name)}
-    expose: ['${port}']
+${metricsToken(profile)}    expose: ['${port}']
     depends_on:
       postgres:
         condition: service_healthy
@@ -111,6 +119,7 @@ export function composeFile(profile: ComposeProfile): string {
 # .env file: POSTGRES_PASSWORD (the PostgreSQL superuser, for the migrate job only); one database password
 # per service (${SERVICE_REGISTRY.map(({ name }) => databasePasswordVariable(name)).join(', ')});
 # one signing secret per service (${SERVICE_REGISTRY.map(({ name }) => serviceSecretVariable(name)).join(', ')});
+# the bearer token Prometheus scrapes every /metrics with (METRICS_TOKEN);
 # each at least 32 characters, e.g. \`openssl rand -hex 32\`; and the identity provider's JWT_JWKS_URL (https),
 # JWT_ISSUER and JWT_AUDIENCE. Compose refuses to start without them.`;
   const gatewaySecrets = SERVICE_REGISTRY.map(
@@ -169,7 +178,7 @@ ${services}
 ${appHeader(COMMANDS.gateway)}    environment:
 ${commonEnvironment(profile)}      GATEWAY_PORT: '${GATEWAY_PORT}'
       REDIS_URL: redis://redis:6379
-${SERVICE_REGISTRY.map(({ name, port }) => `      ${serviceUrlVariable(name)}: http://${name}:${port}/graphql\n`).join('')}${gatewaySecrets}${identity}    ports:
+${SERVICE_REGISTRY.map(({ name, port }) => `      ${serviceUrlVariable(name)}: http://${name}:${port}/graphql\n`).join('')}${gatewaySecrets}${identity}${metricsToken(profile)}    ports:
       - '${profile === 'development' ? '127.0.0.1:' : ''}${GATEWAY_PORT}:${GATEWAY_PORT}'
     depends_on:
       redis:
@@ -186,6 +195,12 @@ volumes:
 export const K8S_DIR = 'deploy/k8s';
 
 const databaseSecret = (name: ServiceName) => `migration-graph-database-${name}`;
+/** The bearer token GET /metrics answers (METRICS_TOKEN), read by the gateway and every service. */
+const METRICS_SECRET = 'migration-graph-metrics';
+/** Where Prometheus runs: its namespace and its pods' name label (the kube-prometheus and Helm chart defaults). */
+export const PROMETHEUS = { namespace: 'monitoring', name: 'prometheus' };
+/** The OTLP/HTTP port of the trace collector (OTEL_EXPORTER_OTLP_ENDPOINT), as the exporter sends to it. */
+export const OTLP_HTTP_PORT = 4318;
 const signingSecretName = (name: ServiceName) => `migration-graph-signing-${name}`;
 const secretEnv = (variable: string, secret: string, indent: string) =>
   `${indent}- { name: ${variable}, valueFrom: { secretKeyRef: { name: ${secret}, key: ${variable} } } }\n`;
@@ -208,9 +223,13 @@ ${SERVICE_REGISTRY.map(({ name }) => `  - services/${name}\n`).join('')}images:
     newName: registry.example.org/migration-graph
     newTag: 0.1.0
 patches:
-  # The gateway signs its calls to every service: it reads each service's signing Secret.
+  # The gateway signs its calls to every service: it reads each service's signing Secret; and the
+  # metrics token, as every service does.
   - target: { kind: Deployment, name: gateway }
     patch: |-
+      - op: add
+        path: /spec/template/spec/containers/0/env/-
+        value: { name: METRICS_TOKEN, valueFrom: { secretKeyRef: { name: ${METRICS_SECRET}, key: METRICS_TOKEN } } }
 ${SERVICE_REGISTRY.map(
   ({ name }) => `      - op: add
         path: /spec/template/spec/containers/0/env/-
@@ -232,6 +251,8 @@ data:
   NODE_ENV: production
   HOST: 0.0.0.0
   LOG_LEVEL: info
+  # JSON lines, one access line per request, for the cluster's log collector.
+  LOG_FORMAT: json
   DB_POOL_SIZE: '10'
   DB_STATEMENT_TIMEOUT_MS: '10000'
   DB_CONNECT_TIMEOUT_MS: '5000'
@@ -351,6 +372,10 @@ ${secretHead('migration-graph-identity-provider')}  # For the gateway only: it v
   JWT_JWKS_URL: https://CHANGE-ME.example.org/.well-known/jwks.json
   JWT_ISSUER: https://CHANGE-ME.example.org/
   JWT_AUDIENCE: CHANGE-ME
+---
+${secretHead(METRICS_SECRET)}  # For the gateway and every service: GET /metrics answers only \`Authorization: Bearer <this>\`.
+  # Prometheus sends it from the same value (a scrape job's \`authorization: { credentials_file: ... }\`).
+  METRICS_TOKEN: CHANGE-ME
 ${perService}`;
 }
 
@@ -384,10 +409,147 @@ patches:
         path: /spec/template/spec/containers/0/env
         value:
           - { name: ${servicePortVariable(name)}, value: '${port}' }
-${secretEnv('DATABASE_URL', databaseSecret(name), indent)}${secretEnv(databasePasswordVariable(name), databaseSecret(name), indent)}${secretEnv(serviceSecretVariable(name), signingSecretName(name), indent)}      - op: replace
+${secretEnv('DATABASE_URL', databaseSecret(name), indent)}${secretEnv(databasePasswordVariable(name), databaseSecret(name), indent)}${secretEnv(serviceSecretVariable(name), signingSecretName(name), indent)}${secretEnv('METRICS_TOKEN', METRICS_SECRET, indent)}      - op: replace
         path: /spec/template/spec/initContainers/0/env
         value:
 ${secretEnv('DATABASE_URL', databaseSecret(name), indent)}${secretEnv(databasePasswordVariable(name), databaseSecret(name), indent)}`;
+}
+
+/** A rule's peer: pods of this namespace with these labels. */
+const podsLabelled = (labels: Record<string, string>) =>
+  `        - podSelector:
+            matchLabels:
+${Object.entries(labels)
+  .map(([k, v]) => `              ${k}: ${v}\n`)
+  .join('')}`;
+
+/** The pods that serve GET /metrics: the gateway and every service (the migrate Job serves nothing). */
+const METRICS_SERVING = `    matchExpressions:
+      - { key: app.kubernetes.io/component, operator: In, values: ['gateway', 'subgraph'] }`;
+
+function networkPolicies(): string {
+  return `${GENERATED}
+# Who may talk to whom. Everything is refused unless allowed below: every pod may resolve names
+# (DNS); anyone may reach the gateway's port (put an Ingress in front); only the gateway reaches the
+# services, on their port; only the services and the migrate Job reach PostgreSQL (port 5432, a
+# managed server outside the cluster: narrow \`to\` to its address where you know it); the gateway
+# reaches Redis (port 6379) for the response cache and the identity provider's keys over https (443).
+# Prometheus (pods named ${PROMETHEUS.name} in the ${PROMETHEUS.namespace} namespace) scrapes /metrics on the gateway and every
+# service, on their port; the gateway and the services export traces to an OTLP/HTTP collector
+# (port ${OTLP_HTTP_PORT}) when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+spec:
+  podSelector: {}
+  policyTypes: ['Ingress', 'Egress']
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-dns
+spec:
+  podSelector: {}
+  policyTypes: ['Egress']
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+          podSelector:
+            matchLabels:
+              k8s-app: kube-dns
+      ports:
+        - { protocol: UDP, port: 53 }
+        - { protocol: TCP, port: 53 }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: gateway
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/component: gateway
+  policyTypes: ['Ingress', 'Egress']
+  ingress:
+    - ports:
+        - { protocol: TCP, port: http }
+  egress:
+    - to:
+${podsLabelled({ 'app.kubernetes.io/component': 'subgraph' })}      ports:
+        - { protocol: TCP, port: http }
+    # Redis, for the response cache.
+    - ports:
+        - { protocol: TCP, port: 6379 }
+    # The identity provider's keys (JWT_JWKS_URL, https).
+    - ports:
+        - { protocol: TCP, port: 443 }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: services
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/component: subgraph
+  policyTypes: ['Ingress', 'Egress']
+  ingress:
+    - from:
+${podsLabelled({ 'app.kubernetes.io/component': 'gateway' })}      ports:
+        - { protocol: TCP, port: http }
+  egress:
+    - ports:
+        - { protocol: TCP, port: 5432 }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: migrate
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: migrate
+  policyTypes: ['Egress']
+  egress:
+    - ports:
+        - { protocol: TCP, port: 5432 }
+---
+# Prometheus scrapes GET /metrics (which answers METRICS_TOKEN only) on the port each pod serves.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-prometheus
+spec:
+  podSelector:
+${METRICS_SERVING}
+  policyTypes: ['Ingress']
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: ${PROMETHEUS.namespace}
+          podSelector:
+            matchLabels:
+              app.kubernetes.io/name: ${PROMETHEUS.name}
+      ports:
+        - { protocol: TCP, port: http }
+---
+# Traces leave for the OTLP/HTTP collector: narrow \`to\` to its namespace or address where you know it.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-otlp-export
+spec:
+  podSelector:
+${METRICS_SERVING}
+  policyTypes: ['Egress']
+  egress:
+    - ports:
+        - { protocol: TCP, port: ${OTLP_HTTP_PORT} }
+`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -399,6 +561,7 @@ export async function generatedFiles(): Promise<Record<string, string>> {
     'docker-compose.production.yml': composeFile('production'),
     [`${K8S_DIR}/kustomization.yaml`]: kustomization(),
     [`${K8S_DIR}/configmap.yaml`]: configMap(),
+    [`${K8S_DIR}/network-policies.yaml`]: networkPolicies(),
     [`${K8S_DIR}/migrate-job.yaml`]: migrateJob(),
     [`${K8S_DIR}/secrets.example.yaml`]: secretsExample(),
     ...Object.fromEntries(

@@ -62,6 +62,7 @@ const PRODUCTION_ENV: Record<string, string> = {
   JWT_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
   JWT_ISSUER: 'https://issuer.example/',
   JWT_AUDIENCE: 'migration-graph',
+  METRICS_TOKEN: 'm'.repeat(32),
 };
 
 describe.each(PROFILES)('the $profile Compose file ($file)', ({ profile, file }) => {
@@ -149,6 +150,36 @@ describe.each(PROFILES)('the $profile Compose file ($file)', ({ profile, file })
     });
     // A service's URL names the server and database only: it logs in as its own role.
     for (const { name } of SUBGRAPHS) expect(env(name).DATABASE_URL).toBe('postgres://postgres:5432/migration_graph');
+  });
+
+  it('has the gateway and every service write JSON log lines and answer GET /metrics to METRICS_TOKEN only; the migrate job writes JSON lines too', () => {
+    const observed = Object.fromEntries(
+      Object.entries(compose.services).map(([name, svc]) => [
+        name,
+        { logFormat: svc.environment?.LOG_FORMAT, metricsToken: svc.environment?.METRICS_TOKEN !== undefined },
+      ]),
+    );
+    expect(observed).toEqual({
+      postgres: { logFormat: undefined, metricsToken: false },
+      redis: { logFormat: undefined, metricsToken: false },
+      migrate: { logFormat: 'json', metricsToken: false },
+      gateway: { logFormat: 'json', metricsToken: true },
+      ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, { logFormat: 'json', metricsToken: true }])),
+    });
+    // As the configuration reads it: a token long enough, the same for every process Prometheus scrapes.
+    const environment = profile === 'production' ? PRODUCTION_ENV : {};
+    const resolved = [...SUBGRAPHS.map(({ name }) => name), 'gateway'].map((name) => {
+      const config = loadConfig({
+        METRICS_TOKEN: resolve(env(name).METRICS_TOKEN, environment),
+        LOG_FORMAT: env(name).LOG_FORMAT,
+      });
+      return `${config.logFormat} ${config.metricsToken}`;
+    });
+    const expectedToken = profile === 'production' ? PRODUCTION_ENV.METRICS_TOKEN : 'development-only-metrics-token-of-32-chars';
+    expect(new Set(resolved)).toEqual(new Set([`json ${expectedToken}`]));
+    if (profile === 'production') {
+      expect(() => resolve(env('gateway').METRICS_TOKEN, {})).toThrow('set the bearer token Prometheus scrapes /metrics with');
+    }
   });
 
   if (profile === 'development') {

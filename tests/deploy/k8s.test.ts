@@ -10,7 +10,7 @@ import {
   serviceUrlVariable,
 } from '../../shared/src/runtime/config';
 import { SERVICE_REGISTRY } from '../../shared/src/runtime/registry';
-import { COMMANDS } from '../../scripts/generateDeploy';
+import { COMMANDS, OTLP_HTTP_PORT, PROMETHEUS } from '../../scripts/generateDeploy';
 
 const DIR = path.join(PROJECT_ROOT, 'deploy', 'k8s');
 const VALIDATOR = path.join(PROJECT_ROOT, 'tests', 'support', 'validateManifests.mjs');
@@ -50,7 +50,11 @@ const podSpec = (w: Obj): Obj => w.spec.template.spec;
 const containersOf = (w: Obj): Obj[] => [...(podSpec(w).initContainers ?? []), ...podSpec(w).containers];
 const labelsOf = (w: Obj): Record<string, string> => w.spec.template.metadata.labels;
 const matches = (selector: Obj | undefined, labels: Record<string, string>) =>
-  Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+  (selector?.matchExpressions ?? []).every((e: Obj) => {
+    if (e.operator !== 'In') throw new Error(`the test reads selectors with In only, not ${e.operator}`);
+    return (e.values as string[]).includes(labels[e.key]);
+  });
 
 /** Every Secret a workload reads, from any of its containers. */
 function secretsReadBy(w: Obj): string[] {
@@ -74,7 +78,9 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
           'Job/migrate',
           ...components.flatMap((c) => [`Deployment/${c}`, `Service/${c}`, `PodDisruptionBudget/${c}`]),
           'HorizontalPodAutoscaler/gateway',
-          ...['default-deny', 'allow-dns', 'gateway', 'services', 'migrate'].map((n) => `NetworkPolicy/${n}`),
+          ...['default-deny', 'allow-dns', 'gateway', 'services', 'migrate', 'allow-prometheus', 'allow-otlp-export'].map(
+            (n) => `NetworkPolicy/${n}`,
+          ),
         ].sort(),
       );
       expect(objects.filter((d) => d.kind !== 'Namespace').every((d) => d.metadata.namespace === 'migration-graph')).toBe(true);
@@ -190,9 +196,16 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
     'give each workload only its own Secrets: the gateway the identity provider and every signing key, a service its own database role and signing key, the migrate Job the administrator and every role password',
     () => {
       expect(Object.fromEntries(workloads().map((w) => [w.metadata.name, secretsReadBy(w)]))).toEqual({
-        gateway: ['migration-graph-identity-provider', ...SERVICES.map(({ name }) => `migration-graph-signing-${name}`)].sort(),
+        gateway: [
+          'migration-graph-identity-provider',
+          'migration-graph-metrics',
+          ...SERVICES.map(({ name }) => `migration-graph-signing-${name}`),
+        ].sort(),
         ...Object.fromEntries(
-          SERVICES.map(({ name }) => [name, [`migration-graph-database-${name}`, `migration-graph-signing-${name}`].sort()]),
+          SERVICES.map(({ name }) => [
+            name,
+            [`migration-graph-database-${name}`, `migration-graph-signing-${name}`, 'migration-graph-metrics'].sort(),
+          ]),
         ),
         migrate: ['migration-graph-database-admin', ...SERVICES.map(({ name }) => `migration-graph-database-${name}`)].sort(),
       });
@@ -200,7 +213,13 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
       for (const { name } of SERVICES) {
         const env = podSpec(find('Deployment', name)).containers[0].env.map((e: Obj) => e.name);
         expect(env.sort()).toEqual(
-          ['DATABASE_URL', databasePasswordVariable(name), serviceSecretVariable(name), servicePortVariable(name)].sort(),
+          [
+            'DATABASE_URL',
+            databasePasswordVariable(name),
+            serviceSecretVariable(name),
+            servicePortVariable(name),
+            'METRICS_TOKEN',
+          ].sort(),
         );
       }
     },
@@ -250,12 +269,13 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
       expect(reachPostgres).toEqual(['migrate', ...SERVICES.map(({ name }) => name)].sort());
       for (const w of workloads())
         expect({ w: w.metadata.name, dns: egressPorts(w).includes(53) }).toEqual({ w: w.metadata.name, dns: true });
-      // The gateway fetches the identity provider's keys over https; nothing else leaves but for PostgreSQL and DNS.
+      // The gateway fetches the identity provider's keys over https; the gateway and the services send
+      // traces to the OTLP/HTTP collector; nothing else leaves but for PostgreSQL and DNS.
       const ports = (w: Obj) => [...new Set(egressPorts(w).filter((p) => typeof p === 'number'))].sort((x, y) => x - y);
       expect(Object.fromEntries(workloads().map((w) => [w.metadata.name, ports(w)]))).toEqual({
-        gateway: [53, 443, 6379],
+        gateway: [53, 443, OTLP_HTTP_PORT, 6379],
         migrate: [53, 5432],
-        ...Object.fromEntries(SERVICES.map(({ name }) => [name, [53, 5432]])),
+        ...Object.fromEntries(SERVICES.map(({ name }) => [name, [53, OTLP_HTTP_PORT, 5432]])),
       });
       // The gateway reaches the services on their port (named, so every service's own).
       const gatewayEgress = selecting(find('Deployment', 'gateway'), 'Egress').flatMap((p) => p.spec.egress ?? []);
@@ -271,11 +291,58 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
     },
   );
 
+  onRendered(
+    'let Prometheus, and no other pod outside the namespace, scrape /metrics on the port of the gateway and of every service; the migrate Job serves none',
+    () => {
+      const policies = objects.filter((d) => d.kind === 'NetworkPolicy');
+      /** The ingress rules from outside the namespace that let pods of this workload be reached. */
+      const fromOutside = (w: Obj) =>
+        policies
+          .filter((p) => p.spec.policyTypes.includes('Ingress') && matches(p.spec.podSelector, labelsOf(w)))
+          .flatMap((p) => p.spec.ingress ?? [])
+          .flatMap((r: Obj) =>
+            (r.from ?? []).filter((peer: Obj) => peer.namespaceSelector).map((peer: Obj) => ({ peer, ports: r.ports })),
+          );
+      const prometheus = {
+        peer: {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PROMETHEUS.namespace } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': PROMETHEUS.name } },
+        },
+        ports: [{ protocol: 'TCP', port: 'http' }],
+      };
+      expect(Object.fromEntries(workloads().map((w) => [w.metadata.name, fromOutside(w)]))).toEqual({
+        gateway: [prometheus],
+        migrate: [],
+        ...Object.fromEntries(SERVICES.map(({ name }) => [name, [prometheus]])),
+      });
+      // /metrics is served on that port, guarded by the token every scraped pod reads.
+      for (const w of workloads().filter((x) => x.kind === 'Deployment')) {
+        expect(podSpec(w).containers[0].ports.map((p: Obj) => p.name)).toEqual(['http']);
+        const token = podSpec(w).containers[0].env.find((e: Obj) => e.name === 'METRICS_TOKEN');
+        expect(token).toEqual({
+          name: 'METRICS_TOKEN',
+          valueFrom: { secretKeyRef: { name: 'migration-graph-metrics', key: 'METRICS_TOKEN' } },
+        });
+      }
+    },
+  );
+
+  onRendered('write JSON log lines in every process (LOG_FORMAT in the shared ConfigMap)', () => {
+    expect(find('ConfigMap', 'migration-graph').data.LOG_FORMAT).toBe('json');
+    for (const w of workloads())
+      for (const c of containersOf(w))
+        expect({ c: `${w.metadata.name}/${c.name}`, from: c.envFrom }).toEqual({
+          c: `${w.metadata.name}/${c.name}`,
+          from: expect.arrayContaining([{ configMapRef: { name: 'migration-graph' } }]),
+        });
+  });
+
   it('keep secret values out of everything but the example, whose values are placeholders, one database and one signing Secret per service', () => {
     expect(objects.filter((d) => d.kind === 'Secret')).toEqual([]);
     expect(secrets.map((s) => s.metadata.name)).toEqual([
       'migration-graph-database-admin',
       'migration-graph-identity-provider',
+      'migration-graph-metrics',
       ...SERVICES.flatMap(({ name }) => [`migration-graph-database-${name}`, `migration-graph-signing-${name}`]),
     ]);
     for (const s of secrets)
