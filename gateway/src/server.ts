@@ -12,7 +12,8 @@ import { maskError, unavailableStatus } from '../../shared/src/graphql/subgraph'
 import { type ErrorCode, graphError, isPublicErrorCode } from '../../shared/src/graphql/errors';
 import { nullDanglingReferences } from './danglingReferences';
 import { type SupergraphSource, supergraphSource } from './supergraph';
-import { getOperationAST, GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError, type GraphQLSchema, isScalarType } from 'graphql';
+import { DateScalar, PartialDateScalar } from '../../shared/src/graphql/scalars';
 import { getVariableValues } from 'graphql/execution/values';
 import { Agent, fetch as poolFetch } from 'undici';
 import { context as otelContext, propagation } from '@opentelemetry/api';
@@ -171,6 +172,25 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
 
 const MAX_VARIABLE_ERRORS = 50;
 
+/** The graph's own scalars, as every service reads them. */
+const GRAPH_SCALARS = [DateScalar, PartialDateScalar];
+const scalarsInstalled = new WeakSet<GraphQLSchema>();
+
+/**
+ * The API schema Apollo Gateway builds from the supergraph knows the graph's scalars by name only:
+ * any value passes. Give its Date and PartialDate the services' parseValue, so that variables are
+ * read at the gateway as the services would read them (once per schema, when it is first used).
+ */
+function installGraphScalars(schema: GraphQLSchema): GraphQLSchema {
+  if (scalarsInstalled.has(schema)) return schema;
+  for (const scalar of GRAPH_SCALARS) {
+    const type = schema.getType(scalar.name);
+    if (isScalarType(type)) type.parseValue = scalar.parseValue;
+  }
+  scalarsInstalled.add(schema);
+  return schema;
+}
+
 function requestError(message: string, code: ErrorCode): GraphQLError {
   return graphError(code, message, {}, { refusesRequest: true });
 }
@@ -178,7 +198,9 @@ function requestError(message: string, code: ErrorCode): GraphQLError {
 /**
  * Apollo Gateway throws plain errors (answered as 500) for an operation it cannot pick or a root
  * type the graph lacks, and checks variables without an error cap (a list of 20,000 bad values
- * costs seconds and megabytes). Both are the request's fault: answer 400 before planning.
+ * costs seconds and megabytes) and without the graph's scalars (an invalid Date went on to every
+ * service that received it, each answering with an error of its own). All are the request's fault:
+ * answer 400 (BAD_USER_INPUT for variables, naming them) before planning.
  */
 const requestGuard: ApolloServerPlugin<BaseContext> = {
   requestDidStart: async () => ({
@@ -195,14 +217,26 @@ const requestGuard: ApolloServerPlugin<BaseContext> = {
       if (chosen.operation !== 'query' && !schema.getRootType(chosen.operation)) {
         throw requestError(`The graph has no ${chosen.operation} operations`, 'BAD_REQUEST');
       }
-      const { errors } = getVariableValues(schema, chosen.variableDefinitions ?? [], request.variables ?? {}, {
-        maxErrors: MAX_VARIABLE_ERRORS,
-      });
+      const { errors } = getVariableValues(
+        installGraphScalars(schema),
+        chosen.variableDefinitions ?? [],
+        request.variables ?? {},
+        {
+          maxErrors: MAX_VARIABLE_ERRORS,
+        },
+      );
       if (errors && errors.length >= MAX_VARIABLE_ERRORS) {
         throw requestError(
           `${MAX_VARIABLE_ERRORS} or more variable values are invalid; the first: ${errors[0].message}`,
           'BAD_USER_INPUT',
         );
+      }
+      if (errors && errors.length > 0) {
+        const message =
+          errors.length === 1
+            ? errors[0].message
+            : `${errors.length} variable values are invalid: ${errors.map((e) => e.message).join(' | ')}`;
+        throw requestError(message, 'BAD_USER_INPUT');
       }
     },
   }),
