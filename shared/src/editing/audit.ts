@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { canReadRestricted, type Identity, requireAdmin } from '../auth/identity';
 import type { AuditAction } from '../graphql/enums';
+import { SERVICE_REGISTRY } from '../runtime/registry';
 import type { Row } from './validation';
 import type { EditableTable } from './writes';
 
@@ -42,16 +43,28 @@ export interface AuditEntryRow {
   after: Row | null;
 }
 
+/**
+ * The service whose audit log is in `schema`: an entry's id is its service's name and its sequence
+ * number in that service's log (`legal-instruments:42`), unique across the graph, while the log
+ * keeps its sequence.
+ */
+function auditService(schema: string): string {
+  const service = SERVICE_REGISTRY.find((s) => s.schema === schema);
+  if (!service) throw new Error(`no service keeps its data in the schema ${schema}`);
+  return service.name;
+}
+
 /** Per-request loader of audit entries by (entity, key): one statement for every record asked about. */
 export function historyLoader(ds: DataSource, schema: string) {
+  const service = auditService(schema);
   return new DataLoader<string, AuditEntryRow[]>(async (ids) => {
     const pairs = ids.map((id) => JSON.parse(id) as [string, string]);
     const rows: AuditEntryRow[] = await ds.query(
-      `SELECT a."id"::text AS id, a."at", a."actor", a."action", a."entity", a."record_key" AS key, a."before", a."after"
+      `SELECT $3::text || ':' || a."id"::text AS id, a."at", a."actor", a."action", a."entity", a."record_key" AS key, a."before", a."after"
        FROM ${q(schema)}."audit_log" a
        JOIN unnest($1::text[], $2::text[]) AS k(entity, record_key) ON a."entity" = k.entity AND a."record_key" = k.record_key
        ORDER BY a."id"`,
-      [pairs.map((x) => x[0]), pairs.map((x) => x[1])],
+      [pairs.map((x) => x[0]), pairs.map((x) => x[1]), service],
     );
     return pairs.map(([entity, key]) => rows.filter((r) => r.entity === entity && r.key === key));
   });

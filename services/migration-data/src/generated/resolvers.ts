@@ -55,7 +55,7 @@ export type AuditEntry = {
   before?: Maybe<Scalars['String']['output']>;
   /** The type of the record, such as Training. */
   entity: Scalars['String']['output'];
-  /** Sequence number of the entry in its service's audit trail. */
+  /** Unique across the graph: the name of the service whose audit trail holds the entry and the entry's sequence number in it, such as legal-instruments:42. */
   id: Scalars['ID']['output'];
   /** The record's key (several parts joined by /). */
   key: Scalars['String']['output'];
