@@ -4,11 +4,24 @@ import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { readCsv } from '../../shared/src/io/csv';
 import { type Stack, startStack } from '../support/stack';
 import { required } from '../../shared/src/runtime/required';
+import { WCA_27 } from '../../operations/countrySets';
 
-// French names come from their sources: i18n-iso-countries for countries, the organisations' and
-// processes' seed rows; instruments have no French title in any source yet, so they stay English and
-// say so (titleLanguages), never a made-up translation.
+// French names come from their sources: ISO 3166-1's French short names for the 27 states of the
+// region (shared/data/country-names-fr.csv) and i18n-iso-countries for the other countries, the
+// organisations', processes' and agencies' seed rows; instruments have no French title in any source
+// yet, so they stay English and say so (titleLanguages), never a made-up translation.
 const seed = (file: string) => readCsv(path.join(PROJECT_ROOT, 'services', file));
+const ISO_FRENCH = readCsv(path.join(PROJECT_ROOT, 'shared', 'data', 'country-names-fr.csv'));
+const AGENCIES = seed('un-partnerships/seed/un-agencies.csv');
+const AGENCIES_FR = seed('un-partnerships/seed/un-agency-names-fr.csv');
+const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** ISO's short name as written for reading: without the article in parentheses, an inverted name put back in order. */
+function readingOrder(isoName: string): string {
+  const inverted = /^(.+) \((?:la |le |les |l')(.+)\)$/.exec(isoName);
+  if (inverted) return `${inverted[2]} ${inverted[1]}`;
+  return isoName.replace(/ \((?:la|le|les|l')\)$/, '');
+}
 
 let stack: Stack;
 beforeAll(async () => {
@@ -39,7 +52,8 @@ describe('French through the gateway', () => {
     expect(result).toEqual({
       status: 200,
       data: {
-        country: { name: countries.getName('CI', 'fr') },
+        // ISO 3166-1's French short name, not the package's "Côte-d'Ivoire".
+        country: { name: "Côte d'Ivoire" },
         regionalOrganization: { name: eccas.french_name, acronym: eccas.french_acronym },
         // The French alias of MIDCAS is the only French process name a source gives.
         midcas: {
@@ -65,5 +79,118 @@ describe('French through the gateway', () => {
     expect(result.data).toEqual({
       instruments: { edges: rows.map((r) => ({ node: { code: r.code, fr: r.title, en: r.title, titleLanguages: ['EN'] } })) },
     });
+  });
+
+  it("names the 27 states of the region as ISO 3166-1's French short names do, each with EN and FR as its languages", async () => {
+    const result = await stack.query(
+      `query($codes: [ID!]) { countries(filter: { codes: $codes }, first: 30) { edges { node { code fr: name(lang: FR) nameLanguages } } } }`,
+      { codes: WCA_27 },
+    );
+    expect(ISO_FRENCH.map((r) => r.iso3).sort(byCode)).toEqual(WCA_27);
+    expect(result).toEqual({
+      status: 200,
+      data: {
+        countries: {
+          edges: [...ISO_FRENCH]
+            .sort((a, b) => byCode(a.iso3, b.iso3))
+            .map((r) => ({ node: { code: r.iso3, fr: readingOrder(r.iso_short_name_fr), nameLanguages: ['EN', 'FR'] } })),
+        },
+      },
+    });
+    // Spelled out: the names the package gets wrong, and one ISO inverts for sorting.
+    const fr = Object.fromEntries(
+      (result.data as { countries: { edges: { node: { code: string; fr: string } }[] } }).countries.edges.map((e) => [
+        e.node.code,
+        e.node.fr,
+      ]),
+    );
+    expect([fr.CIV, fr.CAF, fr.COG, fr.COD, fr.CPV, fr.STP]).toEqual([
+      "Côte d'Ivoire",
+      'République centrafricaine',
+      'Congo',
+      'République démocratique du Congo',
+      'Cabo Verde',
+      'Sao Tomé-et-Principe',
+    ]);
+    expect([countries.getName('CI', 'fr'), countries.getName('CF', 'fr')]).toEqual([
+      "Côte-d'Ivoire",
+      'République Centrafricaine',
+    ]);
+  });
+
+  it('names the nine UN agencies and their acronyms in French from the cited pages', async () => {
+    const result = await stack.query(
+      '{ unAgencies { acronym name fr: name(lang: FR) abbreviation frAbbreviation: abbreviation(lang: FR) nameLanguages } }',
+    );
+    expect(result).toEqual({
+      status: 200,
+      data: {
+        unAgencies: [...AGENCIES]
+          .sort((a, b) => byCode(a.acronym, b.acronym))
+          .map((a) => {
+            const french = required(
+              AGENCIES_FR.find((f) => f.acronym === a.acronym),
+              `the French name of ${a.acronym}`,
+            );
+            return {
+              acronym: a.acronym,
+              name: a.name,
+              fr: french.french_name,
+              abbreviation: a.acronym,
+              frAbbreviation: french.french_acronym,
+              nameLanguages: ['EN', 'FR'],
+            };
+          }),
+      },
+    });
+    expect(AGENCIES_FR.map((f) => f.french_acronym).sort(byCode)).toEqual([
+      'HCR',
+      'OIT',
+      'ONU Femmes',
+      'ONUDC',
+      'ONUSIDA',
+      'PAM',
+      'PNUD',
+      'UNFPA',
+      'UNICEF',
+    ]);
+  });
+
+  it('finds each agency by its French acronym, in any case and with or without a hyphen, and a programme by it', async () => {
+    const result = await stack.query(`{
+      oit: unAgency(acronym: "OIT") { acronym }
+      hcr: unAgency(acronym: "hcr") { acronym }
+      pam: unAgency(acronym: "PAM") { acronym }
+      onudc: unAgency(acronym: "ONUDC") { acronym }
+      pnud: unAgency(acronym: "PNUD") { acronym }
+      onuFemmes: unAgency(acronym: "ONU Femmes") { acronym }
+      onuFemmesHyphen: unAgency(acronym: "ONU-Femmes") { acronym }
+      onusida: unAgency(acronym: "ONUSIDA") { acronym }
+      unicef: unAgency(acronym: "UNICEF") { acronym }
+      programmes(filter: { agency: "OIT" }) { edges { node { id } } }
+    }`);
+    const programmeIds = seed('un-partnerships/seed/programme-agencies.csv')
+      .filter((p) => p.agency === 'ILO')
+      .map((p) => p.programme)
+      .sort(byCode);
+    expect(result).toEqual({
+      status: 200,
+      data: {
+        oit: { acronym: 'ILO' },
+        hcr: { acronym: 'UNHCR' },
+        pam: { acronym: 'WFP' },
+        onudc: { acronym: 'UNODC' },
+        pnud: { acronym: 'UNDP' },
+        onuFemmes: { acronym: 'UN Women' },
+        onuFemmesHyphen: { acronym: 'UN Women' },
+        onusida: { acronym: 'UNAIDS' },
+        unicef: { acronym: 'UNICEF' },
+        programmes: { edges: programmeIds.map((id) => ({ node: { id } })) },
+      },
+    });
+    const unknown = await stack.query('{ unAgency(acronym: "ONUX") { acronym } }');
+    expect(unknown.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['No UN agency has the acronym "ONUX"', 'NOT_FOUND'],
+    ]);
   });
 });

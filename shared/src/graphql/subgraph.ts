@@ -83,6 +83,7 @@ export const commonResolvers = {
       if (!country) return c.code;
       return args.lang === Language.FR ? (country.nameFr ?? country.name) : country.name;
     },
+    nameLanguages: (c: CountryParent) => (ref(c)?.nameFr != null ? [Language.EN, Language.FR] : [Language.EN]),
     region: (c: CountryParent) => ref(c)?.region ?? null,
     subregion: (c: CountryParent) => ref(c)?.subregion ?? null,
     intermediateRegion: (c: CountryParent) => ref(c)?.intermediateRegion ?? null,

@@ -119,8 +119,15 @@ const NON_ISO: CountryRef[] = [
   }),
 ];
 
+/** French short names from ISO 3166-1 for the states of the region (shared/data/README.md), over the package's. */
+function isoFrenchNames(): Map<string, string> {
+  const rows = readCsv(path.join(PROJECT_ROOT, 'shared', 'data', 'country-names-fr.csv'));
+  return new Map(rows.map((r) => [r.iso3, r.name_fr]));
+}
+
 function load(): Map<string, CountryRef> {
   const rows = readCsv(path.join(PROJECT_ROOT, 'shared', 'data', 'countries.csv'));
+  const french = isoFrenchNames();
   const map = new Map<string, CountryRef>();
   for (const row of rows) {
     const code = row.iso3.trim();
@@ -130,7 +137,7 @@ function load(): Map<string, CountryRef> {
       iso2: row.iso2 === '' ? null : row.iso2,
       m49: blankToNull(row.m49),
       name: row.name,
-      nameFr: countriesI18n.getName(code, 'fr') ?? null,
+      nameFr: french.get(code) ?? countriesI18n.getName(code, 'fr') ?? null,
       region: blankToNull(row.region),
       subregion: blankToNull(row.subregion),
       intermediateRegion: blankToNull(row.intermediate_region),

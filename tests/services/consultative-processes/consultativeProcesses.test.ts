@@ -92,7 +92,7 @@ describe('consultative-processes alone', () => {
       edges: [
         { node: { code: 'AGO', name: 'Angola' } },
         { node: { code: 'BDI', name: 'Burundi' } },
-        { node: { code: 'CAF', name: 'République Centrafricaine' } },
+        { node: { code: 'CAF', name: 'République centrafricaine' } },
         { node: { code: 'CMR', name: 'Cameroun' } },
         { node: { code: 'COD', name: 'République démocratique du Congo' } },
       ],

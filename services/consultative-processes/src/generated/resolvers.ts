@@ -144,8 +144,10 @@ export type Country = {
   m49?: Maybe<Scalars['String']['output']>;
   /** Meetings of consultative processes held in the country. */
   meetingsHosted: Array<Meeting>;
-  /** Short name, in English by default. */
+  /** Short name, in English by default. French where a source gives it (see `nameLanguages`); otherwise the English name. */
   name: Scalars['String']['output'];
+  /** The languages in which a source gives the name, English first. A name asked in another language is the English one: no translation is made up. */
+  nameLanguages: Array<Language>;
   /** Every membership period of the country in regional organisations, past and present, oldest first. */
   organizationMembershipHistory: Array<OrganizationMembership>;
   /** The country's membership periods in regional organisations in force on `asOf`. */
@@ -1174,6 +1176,7 @@ export type CountryResolvers<ContextType = Context, ParentType extends Resolvers
   m49?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   meetingsHosted?: Resolver<Array<ResolversTypes['Meeting']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CountryNameArgs, 'lang'>>;
+  nameLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   organizationMembershipHistory?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType>;
   organizationMemberships?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType, Partial<CountryOrganizationMembershipsArgs>>;
   processParticipations?: Resolver<Array<ResolversTypes['ProcessParticipation']>, ParentType, ContextType>;

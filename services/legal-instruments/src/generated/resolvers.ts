@@ -83,8 +83,10 @@ export type Country = {
   m49?: Maybe<Scalars['String']['output']>;
   /** The country's national migration policies, labour migration and diaspora policies and migration strategies, ordered by kind and year. Empty when none was found, which does not mean that none exists. */
   migrationPolicies: Array<MigrationPolicy>;
-  /** Short name, in English by default. */
+  /** Short name, in English by default. French where a source gives it (see `nameLanguages`); otherwise the English name. */
   name: Scalars['String']['output'];
+  /** The languages in which a source gives the name, English first. A name asked in another language is the English one: no translation is made up. */
+  nameLanguages: Array<Language>;
   /** UN M49 region, such as Africa. */
   region?: Maybe<Scalars['String']['output']>;
   /** UN M49 sub-region, such as Sub-Saharan Africa. */
@@ -1404,6 +1406,7 @@ export type CountryResolvers<ContextType = Context, ParentType extends Resolvers
   m49?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   migrationPolicies?: Resolver<Array<ResolversTypes['MigrationPolicy']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CountryNameArgs, 'lang'>>;
+  nameLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subregion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trainings?: Resolver<Array<ResolversTypes['Training']>, ParentType, ContextType>;

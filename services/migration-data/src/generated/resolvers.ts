@@ -174,8 +174,10 @@ export type Country = {
   migrationProfiles: Array<MigrationProfile>;
   /** Missing Migrants Project records whose incident took place in the country, between two optional years: records, dead and missing, survivors. */
   missingMigrants: MissingMigrantsTotal;
-  /** Short name, in English by default. */
+  /** Short name, in English by default. French where a source gives it (see `nameLanguages`); otherwise the English name. */
   name: Scalars['String']['output'];
+  /** The languages in which a source gives the name, English first. A name asked in another language is the English one: no translation is made up. */
+  nameLanguages: Array<Language>;
   /** Net migration, persons (WB_NET_MIGRATION): the latest value with its year (up to `upToYear`), null when the source has none. */
   netMigration?: Maybe<IndicatorValue>;
   /** Refugees hosted by the country at the end of the year (UNHCR_REFUGEES_BY_ASYLUM): the latest value with its year (up to `upToYear`), null when the source has none. */
@@ -1736,6 +1738,7 @@ export type CountryResolvers<ContextType = Context, ParentType extends Resolvers
   migrationProfiles?: Resolver<Array<ResolversTypes['MigrationProfile']>, ParentType, ContextType>;
   missingMigrants?: Resolver<ResolversTypes['MissingMigrantsTotal'], ParentType, ContextType, Partial<CountryMissingMigrantsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CountryNameArgs, 'lang'>>;
+  nameLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   netMigration?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryNetMigrationArgs>>;
   refugeesHosted?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryRefugeesHostedArgs>>;
   refugeesOriginating?: Resolver<Maybe<ResolversTypes['IndicatorValue']>, ParentType, ContextType, Partial<CountryRefugeesOriginatingArgs>>;

@@ -88,8 +88,10 @@ export type Country = {
   isoCode: Scalars['Boolean']['output'];
   /** UN M49 numeric code, zero-padded. */
   m49?: Maybe<Scalars['String']['output']>;
-  /** Short name, in English by default. */
+  /** Short name, in English by default. French where a source gives it (see `nameLanguages`); otherwise the English name. */
   name: Scalars['String']['output'];
+  /** The languages in which a source gives the name, English first. A name asked in another language is the English one: no translation is made up. */
+  nameLanguages: Array<Language>;
   /** Programmes with a recorded link to the country that run on `asOf`, ordered by identifier. A programme whose start or end is unknown is kept (unknown is not treated as outside the day). Global programmes without country links are not listed. */
   programmes: Array<Programme>;
   /** UN M49 region, such as Africa. */
@@ -538,7 +540,7 @@ export type ProgrammeEdge = {
 
 /** Criteria for finding programmes. */
 export type ProgrammeFilter = {
-  /** Programmes this agency leads or partners (acronym, case-insensitive). */
+  /** Programmes this agency leads or partners (acronym, English or French, case-insensitive). */
   agency?: InputMaybe<Scalars['String']['input']>;
   /** Programmes with a recorded link to this country (ISO alpha-3). Global programmes without country links are not matched. */
   country?: InputMaybe<Scalars['ID']['input']>;
@@ -613,7 +615,7 @@ export type Query = {
   programmes: ProgrammeConnection;
   /** Every UN partner agency, ordered by acronym. */
   unAgencies: Array<UnAgency>;
-  /** A UN agency by acronym, case-insensitive and ignoring spaces and hyphens (UNHCR, un women, UN-Women). Fails with NOT_FOUND when none matches. */
+  /** A UN agency by acronym, English or French, case-insensitive and ignoring spaces and hyphens (UNHCR or HCR, un women or ONU-Femmes, ILO or OIT). Fails with NOT_FOUND when none matches. */
   unAgency?: Maybe<UnAgency>;
 };
 
@@ -674,6 +676,8 @@ export type Source = {
 /** A UN agency, fund or programme that partners with IOM in the region. */
 export type UnAgency = {
   __typename?: 'UnAgency';
+  /** The acronym in the requested language (ILO / OIT, UNHCR / HCR, UN Women / ONU Femmes); the English acronym where no source gives a French one (see `nameLanguages`). */
+  abbreviation: Scalars['String']['output'];
   /** Acronym as the agency writes it, such as UNHCR or UN Women (with its space). */
   acronym: Scalars['ID']['output'];
   /** Legal instruments the agency is a custodian of, ordered by instrument code. An instrument that legal-instruments deleted (or never recorded) is a null item with a DANGLING_REFERENCE error; the others are unaffected. */
@@ -690,14 +694,28 @@ export type UnAgency = {
   internalNote?: Maybe<Scalars['String']['output']>;
   /** One-line paraphrase of the mandate from the cited sources. */
   mandate?: Maybe<Scalars['String']['output']>;
-  /** Full English name. */
+  /** Full name in the requested language. French only where a cited source gives it (see `nameLanguages`); otherwise the English name. */
   name: Scalars['String']['output'];
+  /** The languages in which a source gives the name and acronym, English first. Asked in another language, they are the English ones: no translation is made up. */
+  nameLanguages: Array<Language>;
   /** Programmes the agency leads or partners, ordered by identifier. */
   programmes: Array<Programme>;
   /** Where this record comes from and how sure it is. */
   provenance: Provenance;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A UN agency, fund or programme that partners with IOM in the region. */
+export type UnAgencyAbbreviationArgs = {
+  lang?: InputMaybe<Language>;
+};
+
+
+/** A UN agency, fund or programme that partners with IOM in the region. */
+export type UnAgencyNameArgs = {
+  lang?: InputMaybe<Language>;
 };
 
 /** The UN agency a mutation changed. */
@@ -1068,6 +1086,7 @@ export type CountryResolvers<ContextType = Context, ParentType extends Resolvers
   isoCode?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   m49?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CountryNameArgs, 'lang'>>;
+  nameLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   programmes?: Resolver<Array<ResolversTypes['Programme']>, ParentType, ContextType, Partial<CountryProgrammesArgs>>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subregion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1244,6 +1263,7 @@ export type SourceResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type UnAgencyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnAgency'] = ResolversParentTypes['UnAgency'], FederationReferenceType extends FederationReferenceTypes['UnAgency'] = FederationReferenceTypes['UnAgency']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['UnAgency']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  abbreviation?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<UnAgencyAbbreviationArgs, 'lang'>>;
   acronym?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   custodianOf?: Resolver<Array<Maybe<ResolversTypes['LegalInstrument']>>, ParentType, ContextType>;
   custodianships?: Resolver<Array<ResolversTypes['Custodianship']>, ParentType, ContextType>;
@@ -1252,7 +1272,8 @@ export type UnAgencyResolvers<ContextType = Context, ParentType extends Resolver
   history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   mandate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<UnAgencyNameArgs, 'lang'>>;
+  nameLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   programmes?: Resolver<Array<ResolversTypes['Programme']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

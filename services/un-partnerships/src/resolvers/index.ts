@@ -18,6 +18,8 @@ import {
   ProgrammeTheme,
 } from './enums';
 import { findAgencyByAcronym, findProgrammes } from '../entities/queries';
+import { acronymOfFrench, frenchNameOf } from '../frenchNames';
+import { Language } from '../../../../shared/src/graphql/enums';
 
 /** Runs on a day: started on or before it and not ended before it. An unknown start or end does not exclude. */
 function runsOn(p: Programme, day: string): boolean {
@@ -36,7 +38,9 @@ async function requireAgency(ctx: Context, acronym: string, field = 'acronym'): 
       { field, message: `${ACRONYM.spelling}, at most ${ACRONYM.maxLength}` },
     ]);
   }
-  const agency = await findAgencyByAcronym(ctx.ds, trimmed);
+  // The English acronym first (UNICEF and UNFPA are the same in French), then the French one (OIT, HCR).
+  const french = acronymOfFrench(trimmed);
+  const agency = (await findAgencyByAcronym(ctx.ds, trimmed)) ?? (french ? await findAgencyByAcronym(ctx.ds, french) : null);
   if (!agency) throw notFound(`No UN agency has the acronym "${trimmed}"`);
   return agency;
 }
@@ -135,6 +139,9 @@ export const resolvers: Resolvers = {
   },
   UnAgency: {
     __resolveReference: async (ref, ctx) => existingRecord('UnAgency', ref.acronym, await ctx.loaders.agency.load(ref.acronym)),
+    name: (a, args) => (args.lang === Language.FR ? (frenchNameOf(a.acronym)?.name ?? a.name) : a.name),
+    abbreviation: (a, args) => (args.lang === Language.FR ? (frenchNameOf(a.acronym)?.acronym ?? a.acronym) : a.acronym),
+    nameLanguages: (a) => (frenchNameOf(a.acronym) ? [Language.EN, Language.FR] : [Language.EN]),
     programmes: async (a, _, ctx) => {
       const roles = await ctx.loaders.programmesByAgency.load(a.acronym);
       return (await ctx.loaders.programme.loadMany(roles.map((r) => r.programmeId))).filter(isPresent);
