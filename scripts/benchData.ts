@@ -4,7 +4,7 @@
 // - p50 and p95 of each analytics query through the gateway, at real scale and at ten times
 //   (the 2024 revision reloaded as the real rows plus 1.5 million synthetic rows; the indicator
 //   values with nine copies of every indicator; UNHCR's displacement table with nine synthetic
-//   corridors per real one in each year);
+//   corridors per real one in each year; the Missing Migrants Project records with nine copies of each);
 // - EXPLAIN (ANALYZE, BUFFERS) of the SQL behind the two slowest queries at ten times.
 // Everything happens in a scratch database (on DATABASE_URL's server, or on an embedded PostgreSQL
 // in .data/postgres-bench on a free port), dropped at the end. BENCH_RUNS sets the runs per query.
@@ -26,6 +26,7 @@ import {
   writeBenchIndicatorFiles,
   writeSyntheticStock,
   writeTenfoldDisplacement,
+  writeTenfoldIncidents,
   writeTenfoldIndicatorFiles,
 } from './import/synthetic';
 import { loadServices } from '../services/definitions';
@@ -38,6 +39,7 @@ const REAL_FILE = path.join(SEED_DIR, 'migrant-stock-bilateral.csv');
 const INDICATOR_CATALOGUE = path.join(SEED_DIR, 'indicators', 'catalogue.csv');
 const INDICATOR_VALUES = path.join(SEED_DIR, 'indicators', 'values.csv');
 const DISPLACEMENT = path.join(SEED_DIR, 'indicators', 'unhcr-bilateral.csv');
+const INCIDENTS = path.join(SEED_DIR, 'missing-migrants', 'incidents.csv');
 /** West and Central Africa: the 27 ECOWAS and ECCAS states of the reference data. */
 const WCA = 'AGO BDI BEN BFA CAF CIV CMR COD COG CPV GAB GHA GIN GMB GNB GNQ LBR MLI MRT NER NGA RWA SEN SLE STP TCD TGO'.split(
   ' ',
@@ -138,6 +140,44 @@ const QUERIES: { name: string; query: string; variables?: Record<string, unknown
   {
     name: 'displacement: series SDN to TCD, every type',
     query: '{ displacementSeries(origin: "SDN", asylum: "TCD") { year population value midYear } }',
+  },
+  {
+    name: 'missing migrants: Atlantic route 2023, newest 20',
+    query:
+      '{ missingMigrantIncidents(filter: { routes: ["western-african-atlantic-route"], fromYear: 2023, toYear: 2023 }, first: 20) { totalCount edges { node { id date country { code } latitude longitude deadAndMissing survivors causes } } } }',
+  },
+  {
+    name: 'missing migrants: drownings in a box off West Africa 2020-2024, newest 20',
+    query:
+      '{ missingMigrantIncidents(filter: { boundingBox: { west: -25, south: 5, east: -5, north: 30 }, fromYear: 2020, toYear: 2024, cause: DROWNING }, first: 20) { totalCount edges { node { id date deadAndMissing } } } }',
+  },
+  {
+    name: 'missing migrants: totals by route and year',
+    query: '{ missingMigrantsTotals(by: [ROUTE, YEAR], limit: 500) { route { name } year incidents deadAndMissing survivors } }',
+  },
+  {
+    name: 'missing migrants: totals by country, 27 WCA states, 2023',
+    query:
+      'query($codes: [ID!]) { missingMigrantsTotals(by: [COUNTRY], filter: { countries: $codes, fromYear: 2023, toYear: 2023 }) { country { code } incidents deadAndMissing } }',
+    variables: { codes: WCA },
+  },
+  {
+    name: 'missing migrants: totals by cause, Central Mediterranean',
+    query:
+      '{ missingMigrantsTotals(by: [CAUSE], filter: { routes: ["central-mediterranean-route"] }) { cause incidents deadAndMissing } }',
+  },
+  {
+    name: 'missing migrants: GeoJSON of 2024 (1000 largest)',
+    query:
+      '{ missingMigrantsGeoJson(filter: { fromYear: 2024, toYear: 2024 }) { type totalCount truncated features { type id geometry { type coordinates } properties { date route country location deadAndMissing survivors causes recordType } } } }',
+  },
+  {
+    name: 'missing migrants: routes matching "sahara"',
+    query: '{ migrationRoutes(search: "sahara") { id name incidents deadAndMissing aliases { name notes } } }',
+  },
+  {
+    name: 'missing migrants: SEN records 2023 on Country',
+    query: '{ country(code: "SEN") { missingMigrants(fromYear: 2023, toYear: 2023) { incidents deadAndMissing } } }',
   },
   {
     name: 'indicators: data sheet of SEN, 8 indicators, 2000-2023',
@@ -315,6 +355,15 @@ async function main(): Promise<void> {
     await runImport(url, ['catalogue', catalogue]);
     await runImport(url, ['indicators', series]);
 
+    // The missing-migrants records: the seed loaded them; ten times, then the real file again, timed as npm run import loads them.
+    const incidents10 = path.join(dir, 'incidents-10x.csv');
+    await writeTenfoldIncidents(incidents10, INCIDENTS);
+    await runImport(url, ['missing-migrants', incidents10]);
+    const incidentsReal = await runImport(url, ['missing-migrants', INCIDENTS]);
+    console.log(
+      `missing-migrants records: the real file (${incidentsReal.rows.toLocaleString('en-US')} rows) loads in ${ms(incidentsReal.ms)}\n`,
+    );
+
     const stack = await startInProcessStack(url, config, log);
     stop = () => stack.stop();
     const real = await timeQueries(stack.gatewayUrl);
@@ -344,6 +393,10 @@ async function main(): Promise<void> {
     console.log(
       `indicator values: ${valuesImport.rows.toLocaleString('en-US')} rows loaded in ${(valuesImport.ms / 1000).toFixed(1)} s; displacement: ${displacementImport.rows.toLocaleString('en-US')} rows (127,812 real + synthetic) in ${(displacementImport.ms / 1000).toFixed(1)} s\n`,
     );
+    const incidentsImport = await runImport(url, ['missing-migrants', incidents10]);
+    console.log(
+      `missing-migrants records: ${incidentsImport.rows.toLocaleString('en-US')} rows (19,669 real + nine copies of each) loaded in ${ms(incidentsImport.ms)}\n`,
+    );
     const tenfold = await timeQueries(stack.gatewayUrl);
 
     console.log('## Analytics queries through the gateway');
@@ -369,7 +422,7 @@ async function main(): Promise<void> {
       );
       const statements = await recordSql(ds, () => postGraphQL(stack.gatewayUrl, q.query, q.variables));
       const heaviest = statements.filter((s) =>
-        /stock_corridor|stock_ranking|stock_year|stock_country_year|indicator_value|displacement/.test(s.sql),
+        /stock_corridor|stock_ranking|stock_year|stock_country_year|indicator_value|displacement|missing_migrant/.test(s.sql),
       );
       for (const s of heaviest) {
         const plan: { 'QUERY PLAN': string }[] = await ds.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${s.sql}`, s.params);

@@ -147,3 +147,21 @@ export async function writeTenfoldDisplacement(file: string, base: string): Prom
   await once(out, 'finish');
   return written;
 }
+
+/**
+ * Ten times the Missing Migrants Project records: every real record and nine copies of it, each copy
+ * with its own id (the record's id and -x1 to -x9), so every filter, total and map meets ten times the rows.
+ */
+export async function writeTenfoldIncidents(file: string, base: string): Promise<number> {
+  const [header, ...rows] = fs.readFileSync(base, 'utf8').trimEnd().split('\n');
+  const out = fs.createWriteStream(file);
+  out.write(`${header}\n${rows.join('\n')}\n`);
+  for (let k = 1; k <= 9; k += 1) {
+    // An id is the line's first cell and never quoted (gdi-mmp-NNNNN).
+    const copy = rows.map((line) => line.replace(/^([^,]+),/, `$1-x${k},`)).join('\n');
+    if (!out.write(`${copy}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return rows.length * 10;
+}
