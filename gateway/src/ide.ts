@@ -14,6 +14,8 @@ import { Kind, parse, valueFromASTUntyped } from 'graphql';
 
 /** One example tab: a named operation and the defaults of its variables. */
 export interface IdeTab {
+  /** The operation's name, by which a returning visitor's tabs are brought up to date. */
+  name: string;
   query: string;
   variables?: string;
 }
@@ -34,6 +36,12 @@ const ASSETS: Record<string, { file: () => string; type: string }> = {
   },
   'graphiql.min.js': { file: () => packageFile('graphiql', 'graphiql.min.js'), type: 'text/javascript' },
   'graphiql.min.css': { file: () => packageFile('graphiql', 'graphiql.min.css'), type: 'text/css' },
+  'plugin-explorer.umd.js': {
+    file: () => packageFile('@graphiql/plugin-explorer', 'dist/index.umd.js'),
+    type: 'text/javascript',
+  },
+  'plugin-explorer.css': { file: () => packageFile('@graphiql/plugin-explorer', 'dist/style.css'), type: 'text/css' },
+  'ideTools.js': { file: () => path.join(__dirname, '..', 'ide', 'ideTools.js'), type: 'text/javascript' },
   'ide.js': { file: () => path.join(__dirname, '..', 'ide', 'ide.js'), type: 'text/javascript' },
 };
 
@@ -65,13 +73,16 @@ export function loadIdeTabs(operationsDir: string): IdeTab[] {
   return files.map((file) => {
     const query = fs.readFileSync(path.join(operationsDir, file), 'utf8').trim() + '\n';
     const defaults: Record<string, unknown> = {};
+    let name: string | undefined;
     for (const def of parse(query).definitions) {
       if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+      name ??= def.name?.value;
       for (const v of def.variableDefinitions ?? []) {
         if (v.defaultValue) defaults[v.variable.name.value] = valueFromASTUntyped(v.defaultValue);
       }
     }
-    return Object.keys(defaults).length > 0 ? { query, variables: JSON.stringify(defaults, null, 2) } : { query };
+    name ??= file.replace(/\.graphql$/, '');
+    return Object.keys(defaults).length > 0 ? { name, query, variables: JSON.stringify(defaults, null, 2) } : { name, query };
   });
 }
 
@@ -88,6 +99,7 @@ export function renderIdePage(tabs: IdeTab[], defaultHeaders = ''): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Migration Graph · GraphiQL</title>
 <link rel="stylesheet" href="ide/graphiql.min.css">
+<link rel="stylesheet" href="ide/plugin-explorer.css">
 <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>
 <body>
@@ -96,6 +108,8 @@ export function renderIdePage(tabs: IdeTab[], defaultHeaders = ''): string {
 <script src="ide/react.production.min.js"></script>
 <script src="ide/react-dom.production.min.js"></script>
 <script src="ide/graphiql.min.js"></script>
+<script src="ide/plugin-explorer.umd.js"></script>
+<script src="ide/ideTools.js"></script>
 <script src="ide/ide.js"></script>
 </body>
 </html>

@@ -1,37 +1,121 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { promisify } from 'node:util';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
+import { createIdeRoute, loadIdeTabs } from '../../gateway/src/ide';
 import { chromiumDescribe, launchChromium } from '../support/chromium';
+import { type BareGateway, startBareGateway } from '../support/bareGateway';
 import { type Stack, startStack } from '../support/stack';
 import { required } from '../../shared/src/runtime/required';
 
 // The IDE must work with the gateway as its only server.
-const SCREENSHOT = path.join(PROJECT_ROOT, 'tmp', 'screenshots', 'ide.png');
+const SCREENSHOTS = path.join(PROJECT_ROOT, 'tmp', 'screenshots');
+const SCREENSHOT = path.join(SCREENSHOTS, 'ide.png');
 const describeInChromium = chromiumDescribe('the IDE browser test');
+const run = promisify(execFile);
+
+type EditorName = 'query' | 'variables' | 'headers' | 'response';
+
+/** The text of one of GraphiQL's editors (CodeMirror 5 keeps its instance on its element). */
+function editorText(page: Page, which: EditorName): Promise<string> {
+  return page.evaluate((name) => {
+    const el =
+      name === 'query'
+        ? document.querySelector('.graphiql-query-editor .CodeMirror')
+        : name === 'response'
+          ? document.querySelector('.graphiql-response .CodeMirror')
+          : document.querySelectorAll('.graphiql-editor-tool .graphiql-editor .CodeMirror')[name === 'variables' ? 0 : 1];
+    return (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue();
+  }, which);
+}
+
+/** Types into an editor as a paste would: GraphiQL sees the change as the user's. */
+async function setEditorText(page: Page, which: EditorName, text: string): Promise<void> {
+  await page.evaluate(
+    ([name, value]) => {
+      const el =
+        name === 'query'
+          ? document.querySelector('.graphiql-query-editor .CodeMirror')
+          : document.querySelectorAll('.graphiql-editor-tool .graphiql-editor .CodeMirror')[name === 'variables' ? 0 : 1];
+      (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value);
+    },
+    [which, text] as const,
+  );
+  // GraphiQL re-reads the operation name after a short debounce and stores tabs after another.
+  await page.waitForTimeout(800);
+}
+
+async function openIde(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('.graphiql-query-editor .CodeMirror').first().waitFor({ timeout: 30_000 });
+}
+
+async function runAndWaitFor(page: Page, text: string): Promise<unknown> {
+  await page.locator('.graphiql-execute-button').click();
+  await page.waitForFunction(
+    (t) => (document.querySelector('.graphiql-response .CodeMirror') as HTMLElement | null)?.innerText.includes(t),
+    text,
+    { timeout: 30_000 },
+  );
+  return JSON.parse(await editorText(page, 'response'));
+}
+
+async function tabTitles(page: Page): Promise<string[]> {
+  return (await page.locator('.graphiql-tab').allInnerTexts()).map((t) => t.trim());
+}
+
+/** Every key and value the page's origin keeps in localStorage and sessionStorage. */
+function browserStorage(page: Page): Promise<[string, string][]> {
+  return page.evaluate(() => [
+    ...Object.entries(localStorage).map(([k, v]): [string, string] => [`local:${k}`, v]),
+    ...Object.entries(sessionStorage).map(([k, v]): [string, string] => [`session:${k}`, v]),
+  ]);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  await page.screenshot({ path: file });
+  expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+}
 
 describeInChromium('the in-browser IDE, in headless Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
+  let ideUrl: string;
   const requests: string[] = [];
   const pageErrors: string[] = [];
+  const contexts: BrowserContext[] = [];
+
+  /** A visitor with a browser profile of their own (own storage), who may use the clipboard. */
+  async function newVisitor(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ideUrl).origin });
+    contexts.push(context);
+    const p = await context.newPage();
+    p.on('request', (r) => requests.push(r.url()));
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    return p;
+  }
 
   beforeAll(async () => {
     stack = await startStack();
+    ideUrl = new URL('/', stack.gatewayUrl).toString();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page = await newVisitor();
   });
   afterAll(async () => {
+    for (const c of contexts) await c.close();
     await browser?.close();
     await stack?.stop();
   });
 
   it('offers every named operation as a tab and has the headers editor and the docs pane', async () => {
-    await page.goto(new URL('/', stack.gatewayUrl).toString());
-    await page.locator('.graphiql-query-editor .CodeMirror').first().waitFor({ timeout: 30_000 });
+    await openIde(page, ideUrl);
     const tabs = await page.locator('.graphiql-tab').allInnerTexts();
     const names = fs
       .readdirSync(path.join(PROJECT_ROOT, 'operations'))
@@ -51,34 +135,23 @@ describeInChromium('the in-browser IDE, in headless Chromium', () => {
     await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().waitFor({ timeout: 10_000 });
   });
 
-  it('runs the selected query and shows its answer, loading nothing from elsewhere', async () => {
-    // The IDE opened at the root in the test above; the selected tab gets a query whose answer is known.
-    const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
-    await editor.waitFor({ timeout: 30_000 });
-    await page.waitForFunction(
-      () => document.querySelectorAll('.graphiql-tab').length > 0 || document.querySelector('.graphiql-editors'),
-    );
-    await page.evaluate(() => {
-      const cm = (
-        document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } }
-      ).CodeMirror;
-      cm.setValue(
-        '{ country(code: "SEN") { name nameFr: name(lang: FR) organizationMemberships(asOf: "2024-06-30") { organization { code } from } } }',
-      );
+  it('opens on the first named operation with its variables filled, and runs it as is', async () => {
+    const first = loadIdeTabs(path.join(PROJECT_ROOT, 'operations'))[0];
+    expect({ query: await editorText(page, 'query'), variables: await editorText(page, 'variables') }).toEqual({
+      query: first.query,
+      variables: required(first.variables, 'the variables of the first named operation'),
     });
-    // GraphiQL re-reads the operation name from the edited document after a short debounce; a
-    // click before that would send the previous tab's operation name.
-    await page.waitForTimeout(1000);
-    await page.locator('.graphiql-execute-button').click();
-    const response = page.locator('.graphiql-response .CodeMirror');
-    await page.waitForFunction(
-      () => (document.querySelector('.graphiql-response .CodeMirror') as HTMLElement | null)?.innerText.includes('Sénégal'),
-      undefined,
-      { timeout: 30_000 },
+    const answer = (await runAndWaitFor(page, '"acronym"')) as { data: { unAgency: { acronym: string } } };
+    expect(answer.data.unAgency.acronym).toBe('ILO');
+  });
+
+  it('runs the selected query and shows its answer, loading nothing from elsewhere', async () => {
+    await setEditorText(
+      page,
+      'query',
+      '{ country(code: "SEN") { name nameFr: name(lang: FR) organizationMemberships(asOf: "2024-06-30") { organization { code } from } } }',
     );
-    const text = (await response.innerText()).replace(/\s+/g, '');
-    const json = text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1);
-    expect(JSON.parse(json)).toEqual({
+    expect(await runAndWaitFor(page, 'Sénégal')).toEqual({
       data: {
         country: {
           name: 'Senegal',
@@ -87,11 +160,239 @@ describeInChromium('the in-browser IDE, in headless Chromium', () => {
         },
       },
     });
-    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
-    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+    await screenshot(page, 'ide.png');
+    expect(fs.existsSync(SCREENSHOT)).toBe(true);
     const origin = new URL(stack.gatewayUrl).origin;
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps nothing typed in the headers editor in browser storage: not after a query, a reload, or picking it from the history', async () => {
+    const visitor = await newVisitor();
+    await openIde(visitor, ideUrl);
+    const token = await stack.token('partner-in-the-ide', ['partner']);
+    await setEditorText(visitor, 'headers', JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await setEditorText(visitor, 'query', 'query Leak($code: ID!) { country(code: $code) { code } }');
+    await setEditorText(visitor, 'variables', '{ "code": "CIV" }');
+    expect(await runAndWaitFor(visitor, '"CIV"')).toEqual({ data: { country: { code: 'CIV' } } });
+    // Past GraphiQL's debounce for storing tabs.
+    await visitor.waitForTimeout(1000);
+    const holdsToken = (entries: [string, string][]) =>
+      entries.filter(([, v]) => v.includes(token) || v.includes(token.split('.')[2]) || /bearer/i.test(v)).map(([k]) => k);
+    expect(holdsToken(await browserStorage(visitor))).toEqual([]);
+
+    await visitor.reload();
+    await visitor.locator('.graphiql-query-editor .CodeMirror').first().waitFor({ timeout: 30_000 });
+    const stored = await browserStorage(visitor);
+    expect(holdsToken(stored)).toEqual([]);
+    // The history does keep the query itself.
+    const history = JSON.parse(
+      required(
+        stored.find(([k]) => k === 'local:graphiql:queries'),
+        'the stored history',
+      )[1],
+    ) as {
+      queries: unknown[];
+    };
+    expect(history.queries).toEqual([
+      {
+        query: 'query Leak($code: ID!) { country(code: $code) { code } }',
+        variables: '{ "code": "CIV" }',
+        operationName: 'Leak',
+      },
+    ]);
+
+    await visitor.locator('button[aria-label="Show History"]').click();
+    await visitor.locator('.graphiql-history-item-label', { hasText: 'Leak' }).first().click();
+    expect({ query: await editorText(visitor, 'query'), headers: await editorText(visitor, 'headers') }).toEqual({
+      query: 'query Leak($code: ID!) { country(code: $code) { code } }',
+      headers: '',
+    });
+    await screenshot(visitor, 'ide-history.png');
+  });
+
+  it('removes the headers an older IDE left in storage as soon as the page opens', async () => {
+    const visitor = await newVisitor();
+    await openIde(visitor, ideUrl);
+    const token = await stack.token('left-behind', ['partner']);
+    const headers = JSON.stringify({ Authorization: `Bearer ${token}` });
+    await visitor.evaluate((h) => {
+      localStorage.setItem('graphiql:headers', h);
+      localStorage.setItem('graphiql:queries', JSON.stringify({ queries: [{ query: '{ __typename }', headers: h }] }));
+      localStorage.setItem(
+        'graphiql:favorites',
+        JSON.stringify({ favorites: [{ query: '{ a: __typename }', headers: h, favorite: true }] }),
+      );
+    }, headers);
+    await visitor.reload();
+    await visitor.locator('.graphiql-query-editor .CodeMirror').first().waitFor({ timeout: 30_000 });
+    const stored = Object.fromEntries(await browserStorage(visitor));
+    expect(Object.entries(stored).filter(([, v]) => v.includes(token))).toEqual([]);
+    expect({
+      headers: stored['local:graphiql:headers'],
+      queries: JSON.parse(stored['local:graphiql:queries']),
+      favorites: JSON.parse(stored['local:graphiql:favorites']),
+    }).toEqual({
+      headers: undefined,
+      queries: { queries: [{ query: '{ __typename }' }] },
+      favorites: { favorites: [{ query: '{ a: __typename }', favorite: true }] },
+    });
+    expect(await editorText(visitor, 'headers')).toBe('');
+  });
+
+  it('copies the operation as a curl command with the token as $TOKEN, which runs as is from a shell', async () => {
+    const visitor = await newVisitor();
+    await openIde(visitor, ideUrl);
+    const token = await stack.token('curl-user', ['partner']);
+    await setEditorText(visitor, 'headers', JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await setEditorText(visitor, 'query', 'query Named($code: ID!) { country(code: $code) { code name } }');
+    await setEditorText(visitor, 'variables', '{"code": "CIV"}');
+    await visitor.locator('[data-ide-action="copy-curl"]').click();
+    await visitor.locator('[aria-label="Copied the curl command"]').waitFor({ timeout: 10_000 });
+    const command = await visitor.evaluate(() => navigator.clipboard.readText());
+    expect(command).toBe(
+      [
+        `curl '${stack.gatewayUrl}'`,
+        `-H 'content-type: application/json'`,
+        `-H "authorization: Bearer $TOKEN"`,
+        `--compressed`,
+        `--data-raw '{"query":"query Named($code: ID!) { country(code: $code) { code name } }","variables":{"code":"CIV"},"operationName":"Named"}'`,
+      ].join(' \\\n  '),
+    );
+    await screenshot(visitor, 'ide-curl.png');
+
+    // The command a partner pastes into a terminal: the token comes from the environment.
+    const withToken = await run('sh', ['-c', command], { env: { ...process.env, TOKEN: token } });
+    expect(JSON.parse(withToken.stdout)).toEqual({ data: { country: { code: 'CIV', name: "Côte d'Ivoire" } } });
+    const withBadToken = await run('sh', ['-c', command], { env: { ...process.env, TOKEN: 'not-a-token' } });
+    expect((JSON.parse(withBadToken.stdout) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
+  it('copies a link that reopens the query with its variables in another browser, without the headers', async () => {
+    const visitor = await newVisitor();
+    await openIde(visitor, ideUrl);
+    const token = await stack.token('link-sharer', ['partner']);
+    const query = 'query Shared($code: ID!) { country(code: $code) { code name } }';
+    const variables = '{\n  "code": "SEN"\n}';
+    await setEditorText(visitor, 'headers', JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await setEditorText(visitor, 'query', query);
+    await setEditorText(visitor, 'variables', variables);
+    await visitor.locator('[data-ide-action="copy-link"]').click();
+    await visitor.locator('[aria-label="Copied the link"]').waitFor({ timeout: 10_000 });
+    const link = await visitor.evaluate(() => navigator.clipboard.readText());
+    expect(link).toBe(`${ideUrl}#${new URLSearchParams({ query, variables }).toString()}`);
+    expect(link).not.toContain(token.split('.')[2]);
+
+    const friend = await newVisitor();
+    await openIde(friend, link);
+    expect({
+      query: await editorText(friend, 'query'),
+      variables: await editorText(friend, 'variables'),
+      headers: await editorText(friend, 'headers'),
+      active: await friend.locator('.graphiql-tab-active').innerText(),
+      url: friend.url(),
+    }).toEqual({ query, variables, headers: '', active: 'Shared', url: ideUrl });
+    expect(await runAndWaitFor(friend, 'Senegal')).toEqual({ data: { country: { code: 'SEN', name: 'Senegal' } } });
+    await screenshot(friend, 'ide-share.png');
+    // Opened again, the link brings back the same tab instead of adding another.
+    const before = await tabTitles(friend);
+    await openIde(friend, link);
+    expect(await tabTitles(friend)).toEqual(before);
+  });
+
+  it('builds a query by clicking in the explorer, served by the gateway like the rest', async () => {
+    const visitor = await newVisitor();
+    await openIde(visitor, ideUrl);
+    await visitor.locator('.graphiql-tab-add').click();
+    await visitor.locator('button[aria-label="Show GraphiQL Explorer"]').click();
+    const explorer = visitor.locator('.graphiql-explorer-root');
+    await explorer.waitFor({ timeout: 30_000 });
+    await explorer.locator('.graphiql-explorer-countries > span').first().click();
+    await visitor.waitForFunction(
+      () =>
+        (
+          document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }
+        ).CodeMirror.getValue().includes('countries'),
+      undefined,
+      { timeout: 10_000 },
+    );
+    const built = await editorText(visitor, 'query');
+    expect(built).toMatch(/^query MyQuery \{\n {2}countries/);
+    await screenshot(visitor, 'ide-explorer.png');
+  });
+});
+
+describeInChromium('a returning visitor of the IDE, in headless Chromium', () => {
+  let gateway: BareGateway;
+  let browser: Browser;
+  let dir: string;
+  let route: ReturnType<typeof createIdeRoute>;
+
+  const ops = (files: Record<string, string>) => {
+    for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
+    for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), text);
+    route = createIdeRoute({ operationsDir: dir });
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ide-ops-'));
+    ops({});
+    // The IDE is read from the operations at start; swapping the route is a new release of the project.
+    gateway = await startBareGateway({ routes: [(req, res, next) => route(req, res, next)] });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sees the named operations added or changed since the last visit, and keeps the tabs of their own', async () => {
+    ops({
+      'a.graphql': 'query Alpha($code: ID! = "SEN") { country(code: $code) { code } }\n',
+      'b.graphql': 'query Beta { countries(first: 1) { totalCount } }\n',
+      'c.graphql': 'query Closed { __typename }\n',
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const url = new URL('/', gateway.url).toString();
+    await openIde(page, url);
+    expect(await tabTitles(page)).toEqual(['Alpha', 'Beta', 'Closed']);
+    // The visitor edits Beta, closes Closed and writes a query of their own.
+    await page.locator('.graphiql-tab', { hasText: 'Beta' }).click();
+    await setEditorText(page, 'query', 'query Beta { countries(first: 2) { totalCount } }');
+    await page.locator('.graphiql-tab', { hasText: 'Closed' }).click();
+    await page.locator('.graphiql-tab', { hasText: 'Closed' }).locator('.graphiql-tab-close').click();
+    await page.locator('.graphiql-tab-add').click();
+    await setEditorText(page, 'query', 'query Mine { __typename }');
+    await page.waitForTimeout(800);
+    expect(await tabTitles(page)).toEqual(['Alpha', 'Beta', 'Mine']);
+
+    // The next release changes Alpha, leaves Beta and Closed as they were and adds Gamma.
+    ops({
+      'a.graphql': 'query Alpha($code: ID! = "CIV") { country(code: $code) { code name } }\n',
+      'b.graphql': 'query Beta { countries(first: 1) { totalCount } }\n',
+      'c.graphql': 'query Closed { __typename }\n',
+      'g.graphql': 'query Gamma { __typename }\n',
+    });
+    await openIde(page, url);
+    expect(await tabTitles(page)).toEqual(['Alpha', 'Beta', 'Mine', 'Gamma']);
+    const texts: Record<string, { query: string; variables: string }> = {};
+    for (const title of ['Alpha', 'Beta', 'Mine', 'Gamma']) {
+      await page.locator('.graphiql-tab', { hasText: title }).click();
+      texts[title] = { query: await editorText(page, 'query'), variables: await editorText(page, 'variables') };
+    }
+    expect(texts).toEqual({
+      Alpha: {
+        query: 'query Alpha($code: ID! = "CIV") { country(code: $code) { code name } }\n',
+        variables: '{\n  "code": "CIV"\n}',
+      },
+      Beta: { query: 'query Beta { countries(first: 2) { totalCount } }', variables: '' },
+      Mine: { query: 'query Mine { __typename }', variables: '' },
+      Gamma: { query: 'query Gamma { __typename }\n', variables: '' },
+    });
+    await screenshot(page, 'ide-returning.png');
+    await page.close();
   });
 });

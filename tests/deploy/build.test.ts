@@ -199,9 +199,14 @@ describe('npm run build', () => {
       body: query,
     });
     expect(await answer.json()).toEqual({ data: { instrument: { shortTitle: 'Migrant Workers Convention' } } });
-    // The IDE's own script, which the compiled gateway serves from beside its code.
+    // The IDE's own scripts, which the compiled gateway serves from beside its code.
     const ide = await fetch(`http://127.0.0.1:${gatewayPort}/ide/ide.js`);
     expect({ status: ide.status, body: (await ide.text()).includes('GraphiQL') }).toEqual({ status: 200, body: true });
+    const tools = await fetch(`http://127.0.0.1:${gatewayPort}/ide/ideTools.js`);
+    expect({ status: tools.status, body: (await tools.text()).includes('MigrationGraphIde') }).toEqual({
+      status: 200,
+      body: true,
+    });
   }, 90_000);
 
   it('without DATABASE_URL and without the embedded PostgreSQL package, the compiled migrate job says what to do', () => {

@@ -51,7 +51,13 @@ describe('the IDE route of the gateway', () => {
         'ide/react.production.min.js',
         'ide/react-dom.production.min.js',
         'ide/graphiql.min.js',
+        'ide/plugin-explorer.umd.js',
+        'ide/ideTools.js',
         'ide/ide.js',
+      ]);
+      expect([...page.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1])).toEqual([
+        'ide/graphiql.min.css',
+        'ide/plugin-explorer.css',
       ]);
       expect(page).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
     }
@@ -105,6 +111,16 @@ describe('the IDE route of the gateway', () => {
     ).toBe(304);
   });
 
+  it('serves the explorer plugin and the scripts of the IDE itself beside GraphiQL', async () => {
+    const served = async (name: string) => Buffer.from(await (await fetch(`${base}/ide/${name}`)).arrayBuffer());
+    const explorer = path.join(PROJECT_ROOT, 'node_modules', '@graphiql', 'plugin-explorer', 'dist');
+    expect((await served('plugin-explorer.umd.js')).equals(fs.readFileSync(path.join(explorer, 'index.umd.js')))).toBe(true);
+    expect((await served('plugin-explorer.css')).equals(fs.readFileSync(path.join(explorer, 'style.css')))).toBe(true);
+    for (const own of ['ide.js', 'ideTools.js']) {
+      expect((await served(own)).equals(fs.readFileSync(path.join(PROJECT_ROOT, 'gateway', 'ide', own)))).toBe(true);
+    }
+  });
+
   it('answers 404 for an asset it does not know, and never serves a file outside its list', async () => {
     for (const p of ['/ide/nope.js', '/ide/../package.json', '/ide/%2e%2e%2fpackage.json', '/ide/']) {
       const res = await fetch(base + p);
@@ -119,6 +135,15 @@ describe('the IDE route of the gateway', () => {
       .filter((f) => f.endsWith('.graphql'))
       .sort();
     expect(tabs.map((t) => t.query)).toEqual(files.map((f) => fs.readFileSync(path.join(OPERATIONS, f), 'utf8').trim() + '\n'));
+    expect(tabs.map((t) => t.name)).toEqual([
+      'AgencyView',
+      'CountriesOverview',
+      'CountryDossier',
+      'DataCoverage',
+      'GapAnalysis',
+      'RegionalRatificationMatrix',
+      'ThemeLabourMigration',
+    ]);
     const gap = tabs[files.indexOf('gap-analysis.graphql')];
     expect(JSON.parse(required(gap.variables, 'the variables of gap-analysis'))).toEqual({
       process: 'MIDWA',
@@ -131,10 +156,10 @@ describe('the IDE route of the gateway', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ide-ops-'));
     fs.writeFileSync(path.join(dir, 'a.graphql'), '# </script><script>alert(1)</script>\nquery A { hello }\n');
     const page = renderIdePage(loadIdeTabs(dir));
-    expect(page.match(/<\/script>/g)).toHaveLength(5);
+    expect(page.match(/<\/script>/g)).toHaveLength(7);
     const config = page.slice(page.indexOf('id="ide-config">') + 'id="ide-config">'.length, page.indexOf('</script>'));
     expect(JSON.parse(config)).toEqual({
-      tabs: [{ query: '# </script><script>alert(1)</script>\nquery A { hello }\n' }],
+      tabs: [{ name: 'A', query: '# </script><script>alert(1)</script>\nquery A { hello }\n' }],
       defaultHeaders: '',
     });
     fs.rmSync(dir, { recursive: true });
