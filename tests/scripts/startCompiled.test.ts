@@ -61,6 +61,7 @@ describe('the npm start launcher', () => {
     expect(compiled()).toEqual(
       [
         'gateway/ide/ide.js',
+        'gateway/ide/ideTools.js',
         'gateway/src/index.js',
         'services/definitions.js',
         'services/one/src/service.js',
