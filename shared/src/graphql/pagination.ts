@@ -61,6 +61,15 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
+/** The size a field sized by an argument was asked for (its first slicing argument given a number), else null. */
+export function askedSize(bound: ListBound | undefined, args: Record<string, unknown>): number | null {
+  for (const name of bound?.slicingArguments ?? []) {
+    const value = args[name];
+    if (typeof value === 'number') return value;
+  }
+  return null;
+}
+
 /**
  * Reads `first` and `after` before any SQL runs. `first` has already been held to the field's
  * declared cap (pageSizeProblem, run for every field before it resolves).

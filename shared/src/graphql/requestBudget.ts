@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import { graphError } from './errors';
 import type { ListBounds } from './listBounds';
-import { pageSizeProblem } from './pagination';
+import { askedSize, pageSizeProblem } from './pagination';
 
 /**
  * The most objects one request may make a service build, whatever the gateway estimated: a query
@@ -82,7 +82,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 /**
  * Wraps the resolver of every field that returns objects, or a list with a declared `@listSize`
  * bound: before it runs, the request must still be wanted and a size argument within the field's
- * declared cap; after, the objects it returned are
+ * declared cap; after, a list sized by an argument is cut to the size asked, the objects it returned are
  * taken from the request's budget, and a list longer than its declared `assumedSize` is an error
  * (the gateway's cost estimate relies on that bound). Scalar fields are left alone: wrapping them
  * would tax every value of a large answer.
@@ -98,8 +98,10 @@ export function guardResolvers(schema: GraphQLSchema, bounds: ListBounds): Graph
       const composite = isCompositeType(getNamedType(field.type));
       if (!composite && bound === undefined) continue;
       const original: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
-      const account = (value: unknown, budget: Budget | null): unknown => {
-        if (value instanceof Error) return value;
+      const account = (resolved: unknown, budget: Budget | null, size: number | null): unknown => {
+        if (resolved instanceof Error) return resolved;
+        // A nested list sized by `first` is the start of the list its resolver gave (loaders fetch a parent's list whole).
+        const value = size !== null && Array.isArray(resolved) && resolved.length > size ? resolved.slice(0, size) : resolved;
         const count = Array.isArray(value) ? value.length : value == null ? 0 : 1;
         if (bound !== undefined && Array.isArray(value) && value.length > bound) throw overBound(coordinate, value.length, bound);
         if (budget && composite) {
@@ -117,10 +119,11 @@ export function guardResolvers(schema: GraphQLSchema, bounds: ListBounds): Graph
         if (budget && budget.remaining < 0) return Promise.reject(overBudget(budget.max));
         const tooLarge = sized ? pageSizeProblem(coordinate, declared, args) : null;
         if (tooLarge) return Promise.reject(tooLarge);
+        const size = sized ? askedSize(declared, args) : null;
         const result = original(source, args, context, info);
-        if (isPromiseLike(result)) return Promise.resolve(result).then((value) => account(value, budget));
+        if (isPromiseLike(result)) return Promise.resolve(result).then((value) => account(value, budget, size));
         try {
-          return account(result, budget);
+          return account(result, budget, size);
         } catch (error) {
           return Promise.reject(error);
         }

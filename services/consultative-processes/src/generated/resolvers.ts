@@ -81,7 +81,7 @@ export type ConsultativeProcess = {
   leadOrganization?: Maybe<RegionalOrganization>;
   /** The name of the lead organisation as the source gives it (ECOWAS, ECCAS, IOM). */
   leadOrganizationName?: Maybe<Scalars['String']['output']>;
-  /** Meetings of the process, most recent first. */
+  /** Meetings of the process, most recent first. At most `first` of them; all of them as pages: Query.meetings(filter: { process }). */
   meetings: Array<Meeting>;
   /** Full name in the requested language; French only where a source gives it. */
   name: Scalars['String']['output'];
@@ -101,6 +101,12 @@ export type ConsultativeProcess = {
 
 
 /** A regional or global consultative process on migration. */
+export type ConsultativeProcessMeetingsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A regional or global consultative process on migration. */
 export type ConsultativeProcessNameArgs = {
   lang?: InputMaybe<Language>;
 };
@@ -108,6 +114,7 @@ export type ConsultativeProcessNameArgs = {
 
 /** A regional or global consultative process on migration. */
 export type ConsultativeProcessParticipantsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   role?: InputMaybe<ParticipantRole>;
 };
 
@@ -158,6 +165,15 @@ export type Country = {
   region?: Maybe<Scalars['String']['output']>;
   /** UN M49 sub-region, such as Sub-Saharan Africa. */
   subregion?: Maybe<Scalars['String']['output']>;
+};
+
+
+/**
+ * A country or territory, keyed by its ISO 3166-1 alpha-3 code. Reference fields come from the
+ * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
+ */
+export type CountryMeetingsHostedArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -754,7 +770,7 @@ export type RegionalOrganization = {
   headquarters?: Maybe<Scalars['String']['output']>;
   /** Consultative processes this organisation leads. */
   leadsProcesses: Array<ConsultativeProcess>;
-  /** Membership periods in force on `asOf`, ordered by country code. */
+  /** Membership periods in force on `asOf`, ordered by country code. At most `first` of them; all members as pages: Query.countries(filter: { memberOf, asOf }). */
   members: Array<OrganizationMembership>;
   /** Every membership period, past and present, ordered by country and start. */
   membershipHistory: Array<OrganizationMembership>;
@@ -774,7 +790,14 @@ export type RegionalOrganizationAcronymArgs = {
 /** A regional economic community, such as ECOWAS or ECCAS. */
 export type RegionalOrganizationMembersArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   includeAssociates?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** A regional economic community, such as ECOWAS or ECCAS. */
+export type RegionalOrganizationMembershipHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1153,9 +1176,9 @@ export type ConsultativeProcessResolvers<ContextType = Context, ParentType exten
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   leadOrganization?: Resolver<Maybe<ResolversTypes['RegionalOrganization']>, ParentType, ContextType>;
   leadOrganizationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  meetings?: Resolver<Array<ResolversTypes['Meeting']>, ParentType, ContextType>;
+  meetings?: Resolver<Array<ResolversTypes['Meeting']>, ParentType, ContextType, RequireFields<ConsultativeProcessMeetingsArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<ConsultativeProcessNameArgs, 'lang'>>;
-  participants?: Resolver<Array<ResolversTypes['ProcessParticipation']>, ParentType, ContextType, Partial<ConsultativeProcessParticipantsArgs>>;
+  participants?: Resolver<Array<ResolversTypes['ProcessParticipation']>, ParentType, ContextType, RequireFields<ConsultativeProcessParticipantsArgs, 'first'>>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ProcessScope'], ParentType, ContextType>;
   secretariat?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1174,7 +1197,7 @@ export type CountryResolvers<ContextType = Context, ParentType extends Resolvers
   iso2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   isoCode?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   m49?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  meetingsHosted?: Resolver<Array<ResolversTypes['Meeting']>, ParentType, ContextType>;
+  meetingsHosted?: Resolver<Array<ResolversTypes['Meeting']>, ParentType, ContextType, RequireFields<CountryMeetingsHostedArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<CountryNameArgs, 'lang'>>;
   nameLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   organizationMembershipHistory?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType>;
@@ -1334,8 +1357,8 @@ export type RegionalOrganizationResolvers<ContextType = Context, ParentType exte
   foundingInstrument?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   headquarters?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   leadsProcesses?: Resolver<Array<ResolversTypes['ConsultativeProcess']>, ParentType, ContextType>;
-  members?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType, RequireFields<RegionalOrganizationMembersArgs, 'includeAssociates'>>;
-  membershipHistory?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType, RequireFields<RegionalOrganizationMembersArgs, 'first' | 'includeAssociates'>>;
+  membershipHistory?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType, RequireFields<RegionalOrganizationMembershipHistoryArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<RegionalOrganizationNameArgs, 'lang'>>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
 };

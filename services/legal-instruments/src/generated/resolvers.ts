@@ -93,7 +93,7 @@ export type Country = {
   subregion?: Maybe<Scalars['String']['output']>;
   /** International migration law trainings held in the country or aimed at it, ordered by id. */
   trainings: Array<Training>;
-  /** The country's recorded treaty actions, ordered by instrument and date; optionally for one instrument only (NOT_FOUND for an unknown code). The data is partial: a missing action is not proof that none took place. */
+  /** The country's recorded treaty actions, ordered by instrument and date; optionally for one instrument only (NOT_FOUND for an unknown code). The data is partial: a missing action is not proof that none took place. At most `first` of them; all of them: Query.treatyActions(filter: { country }). */
   treatyActions: Array<TreatyAction>;
   /**
    * The country's status for one instrument on `asOf` (default today), judged from its recorded
@@ -127,6 +127,7 @@ export type CountryNameArgs = {
  * project's country list (M49 regions) and resolve in every service; each service adds its own fields.
  */
 export type CountryTreatyActionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   instrument?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -147,6 +148,7 @@ export type CountryTreatyStatusArgs = {
  */
 export type CountryTreatyStatusesArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A new legal instrument. */
@@ -364,7 +366,7 @@ export type LegalInstrument = {
   title: Scalars['String']['output'];
   /** The languages in which a source gives the title, English first. A title asked in another language is the English one: no translation is made up. */
   titleLanguages: Array<Language>;
-  /** Recorded actions of states on this instrument, ordered by country and date; optionally for one country. Coverage is partial (see `coverage`). */
+  /** Recorded actions of states on this instrument, ordered by country and date; optionally for one country. Coverage is partial (see `coverage`). At most `first` of them; all of them: Query.treatyActions(filter: { instrument }). */
   treatyActions: Array<TreatyAction>;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
@@ -374,6 +376,7 @@ export type LegalInstrument = {
 /** An international or regional convention or protocol relevant to migration. */
 export type LegalInstrumentPartiesArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   includeSignatories?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -393,6 +396,7 @@ export type LegalInstrumentTitleArgs = {
 /** An international or regional convention or protocol relevant to migration. */
 export type LegalInstrumentTreatyActionsArgs = {
   country?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The legal instrument a mutation changed. */
@@ -1410,9 +1414,9 @@ export type CountryResolvers<ContextType = Context, ParentType extends Resolvers
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subregion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trainings?: Resolver<Array<ResolversTypes['Training']>, ParentType, ContextType>;
-  treatyActions?: Resolver<Array<ResolversTypes['TreatyAction']>, ParentType, ContextType, Partial<CountryTreatyActionsArgs>>;
+  treatyActions?: Resolver<Array<ResolversTypes['TreatyAction']>, ParentType, ContextType, RequireFields<CountryTreatyActionsArgs, 'first'>>;
   treatyStatus?: Resolver<ResolversTypes['TreatyStatus'], ParentType, ContextType, RequireFields<CountryTreatyStatusArgs, 'instrument'>>;
-  treatyStatuses?: Resolver<Array<ResolversTypes['TreatyStatus']>, ParentType, ContextType, Partial<CountryTreatyStatusesArgs>>;
+  treatyStatuses?: Resolver<Array<ResolversTypes['TreatyStatus']>, ParentType, ContextType, RequireFields<CountryTreatyStatusesArgs, 'first'>>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -1450,7 +1454,7 @@ export type LegalInstrumentResolvers<ContextType = Context, ParentType extends R
   history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['InstrumentKind'], ParentType, ContextType>;
-  parties?: Resolver<Array<ResolversTypes['TreatyStatus']>, ParentType, ContextType, RequireFields<LegalInstrumentPartiesArgs, 'includeSignatories'>>;
+  parties?: Resolver<Array<ResolversTypes['TreatyStatus']>, ParentType, ContextType, RequireFields<LegalInstrumentPartiesArgs, 'first' | 'includeSignatories'>>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['InstrumentScope'], ParentType, ContextType>;
   shortTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<LegalInstrumentShortTitleArgs, 'lang'>>;
@@ -1458,7 +1462,7 @@ export type LegalInstrumentResolvers<ContextType = Context, ParentType extends R
   themes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<LegalInstrumentTitleArgs, 'lang'>>;
   titleLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
-  treatyActions?: Resolver<Array<ResolversTypes['TreatyAction']>, ParentType, ContextType, Partial<LegalInstrumentTreatyActionsArgs>>;
+  treatyActions?: Resolver<Array<ResolversTypes['TreatyAction']>, ParentType, ContextType, RequireFields<LegalInstrumentTreatyActionsArgs, 'first'>>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
