@@ -110,8 +110,9 @@ function whereOf(f: IncidentFilter, params: unknown[]): string {
   };
   if (f.routeIds) where.push(`i.route_id = ANY(${add(f.routeIds)}::int2[])`);
   if (f.countries) where.push(`i.country_code = ANY(${add(f.countries)}::text[])`);
-  if (f.fromYear !== null) where.push(`i.year >= ${add(f.fromYear)}`);
-  if (f.toYear !== null) where.push(`i.year <= ${add(f.toYear)}`);
+  // Years as a range of first days, which the date index serves (a record's first day is in its year).
+  if (f.fromYear !== null) where.push(`i.first_day >= make_date(${add(f.fromYear)}::int, 1, 1)`);
+  if (f.toYear !== null) where.push(`i.first_day < make_date(${add(f.toYear)}::int + 1, 1, 1)`);
   if (f.cause !== null) where.push(`${add(f.cause)} = ANY(i.causes)`);
   if (f.bbox) {
     const b = f.bbox;
