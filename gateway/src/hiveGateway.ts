@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { defineConfig, type GatewayCLISupergraphConfig, type GatewayPlugin } from '@graphql-hive/gateway';
+import { defineConfig, type GatewayCLIConfig, type GatewayConfigSupergraph, type GatewayPlugin } from '@graphql-hive/gateway';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { type Config, type ServiceName, SERVICE_NAMES } from '../../shared/src/runtime/config';
@@ -51,7 +51,7 @@ export function hiveGatewayOptions(config: Config): HiveGatewayOptions {
 const GRAPHQL_PATH = '/graphql';
 
 /** Any plugin the CLI's configuration takes: Hive's own, Yoga's or envelop's. */
-type HivePlugin = ReturnType<NonNullable<GatewayCLISupergraphConfig['plugins']>>[number];
+type HivePlugin = ReturnType<NonNullable<GatewayConfigSupergraph['plugins']>>[number];
 
 function errorResponse(error: GraphQLError, status: number): Response {
   return new Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }), {
@@ -185,15 +185,16 @@ function maskError(error: unknown): Error {
   return graphError('INTERNAL_SERVER_ERROR', 'Internal server error');
 }
 
-/** The Hive Gateway CLI's configuration (`hive-gateway supergraph --config-path ...`). */
-export function hiveGatewayConfig(opts: HiveGatewayOptions): GatewayCLISupergraphConfig {
+/**
+ * Hive Gateway's runtime configuration (what `createGatewayRuntime` takes): everything but where to
+ * listen, which the CLI's configuration adds.
+ */
+export function hiveGatewayRuntimeConfig(opts: HiveGatewayOptions): GatewayConfigSupergraph {
   const authenticate = createAuthenticator(opts.auth);
   // The cost analysis reads the `@listSize` bounds from the supergraph file, read again when Hive reloads it.
   let currentSdl = fs.readFileSync(opts.supergraphPath, 'utf8');
-  return defineConfig({
+  return {
     supergraph: opts.supergraphPath,
-    host: opts.host,
-    port: opts.port,
     graphqlEndpoint: GRAPHQL_PATH,
     // Each service at its configured URL, whatever the supergraph file says.
     transportEntries: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { location: opts.serviceUrls[name] }])),
@@ -214,5 +215,10 @@ export function hiveGatewayConfig(opts: HiveGatewayOptions): GatewayCLISupergrap
       },
       ...limits(opts, () => currentSdl),
     ],
-  });
+  };
+}
+
+/** The Hive Gateway CLI's configuration (`hive-gateway supergraph --config-path ...`): the runtime's, on HOST and GATEWAY_PORT. */
+export function hiveGatewayConfig(opts: HiveGatewayOptions): GatewayCLIConfig {
+  return defineConfig({ ...hiveGatewayRuntimeConfig(opts), host: opts.host, port: opts.port });
 }

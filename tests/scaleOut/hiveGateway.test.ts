@@ -1,13 +1,26 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { Kind, parse } from 'graphql';
 import { SignJWT } from 'jose';
-import { type AuthOptions, issueLocalToken } from '../../gateway/src/auth';
+import { createGatewayApp } from '../../gateway/src/app';
+import { type AuthOptions, createAuthenticator, issueLocalToken } from '../../gateway/src/auth';
+import { hiveGatewayRuntimeConfig } from '../../gateway/src/hiveGateway';
 import { postGraphQL } from '../../gateway/src/inProcessStack';
 import { HOSTILE_DOCUMENTS } from '../../operations/hostile';
 import type { Role } from '../../shared/src/auth/identity';
-import { PROJECT_ROOT, SERVICE_NAMES, serviceSecretVariable, serviceUrlVariable } from '../../shared/src/runtime/config';
+import {
+  loadConfig,
+  PROJECT_ROOT,
+  SERVICE_NAMES,
+  type ServiceName,
+  serviceSecretVariable,
+  serviceUrlVariable,
+} from '../../shared/src/runtime/config';
+import { createLogger } from '../../shared/src/runtime/logger';
+import { listen } from '../../shared/src/runtime/http';
 import { freePort } from '../../shared/src/runtime/net';
 import { type Collected, runScript } from '../support/childProcess';
 import { startStack, type Stack } from '../support/stack';
@@ -75,7 +88,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (hive && hive.child.exitCode === null) {
     hive.child.kill('SIGTERM');
+    const killed = setTimeout(() => hive.child.kill('SIGKILL'), 10_000);
     await hive.exited;
+    clearTimeout(killed);
   }
   await stack?.stop();
 });
@@ -292,5 +307,88 @@ describe('the security cases through both gateways', () => {
     ]);
     expect({ apollo: apollo.status, hive: answer.status }).toEqual({ apollo: 400, hive: 200 });
     expect(comparable(answer).errors).toEqual(comparable(apollo).errors);
+  });
+});
+
+describe('both gateways in production (introspection for partners and above, no field suggestions)', () => {
+  // Both assembled in this process over the same services, as their processes assemble them: the
+  // Apollo gateway by createGatewayApp, Hive Gateway by its runtime with the committed configuration.
+  let apolloUrl: string;
+  let hiveProductionUrl: string;
+  let stopBoth: () => Promise<void>;
+
+  beforeAll(async () => {
+    const serviceUrls = Object.fromEntries(stack.services.map((s) => [s.name, s.url])) as Record<ServiceName, string>;
+    const config = loadConfig({ NODE_ENV: 'test' });
+    const apollo = createGatewayApp({
+      supergraphSdl: fs.readFileSync(config.supergraphPath, 'utf8'),
+      serviceUrls,
+      subgraphTimeoutMs: config.subgraphTimeoutMs,
+      log: createLogger('gateway', 'silent'),
+      serviceSecrets: stack.serviceSecrets,
+      limits: config.limits,
+      production: true,
+      authenticate: createAuthenticator(AUTH),
+      stopGracePeriodMs: 1000,
+    });
+    apolloUrl = await apollo.start();
+    const runtime = createGatewayRuntime(
+      hiveGatewayRuntimeConfig({
+        supergraphPath: config.supergraphPath,
+        serviceUrls,
+        serviceSecrets: stack.serviceSecrets,
+        auth: AUTH,
+        limits: config.limits,
+        production: true,
+        subgraphTimeoutMs: config.subgraphTimeoutMs,
+        host: '127.0.0.1',
+        port: 0,
+        logLevel: 'silent',
+      }),
+    );
+    const server = http.createServer(runtime);
+    const port = await listen(server, 0, '127.0.0.1');
+    hiveProductionUrl = `http://127.0.0.1:${port}/graphql`;
+    stopBoth = async () => {
+      // The clients' keep-alive sockets would hold close() open.
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await runtime.dispose();
+      await apollo.stop();
+    };
+  });
+
+  afterAll(async () => {
+    await stopBoth?.();
+  });
+
+  const production = async (query: string, headers: Record<string, string> = {}) => {
+    const sent = { accept: ACCEPT, ...headers };
+    const [apollo, answer] = await Promise.all([
+      postGraphQL(apolloUrl, query, undefined, sent),
+      postGraphQL(hiveProductionUrl, query, undefined, sent),
+    ]);
+    return { apollo: comparable(apollo), hive: comparable(answer) };
+  };
+  const introspection = '{ __schema { queryType { name } } }';
+
+  it('refuses introspection to an anonymous caller and to one without a role, with the same error', async () => {
+    for (const headers of [{}, bearer(await token([]))]) {
+      const { apollo, hive: answer } = await production(introspection, headers);
+      expect(answer).toEqual(apollo);
+      expect(answer.errors?.map((e) => e.code)).toEqual(['FORBIDDEN']);
+    }
+  });
+
+  it('answers introspection for a partner, as the Apollo gateway does', async () => {
+    const { apollo, hive: answer } = await production(introspection, bearer(await token(['partner'])));
+    expect(answer).toEqual(apollo);
+    expect(answer.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('gives no field suggestion, as the Apollo gateway does', async () => {
+    const { apollo, hive: answer } = await production('{ country(code: "SEN") { nam } }');
+    expect(answer).toEqual(apollo);
+    expect(answer.errors?.map((e) => e.message)).toEqual(['Cannot query field "nam" on type "Country".']);
   });
 });
