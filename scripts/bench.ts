@@ -301,6 +301,8 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     RESPONSE_CACHE_TTL_S: '0',
+    // Each service in its own process, as deployed: the CPU columns are per process.
+    SERVICE_PROCESSES: 'each',
     ...Object.fromEntries(SERVICE_NAMES.map((name) => [serviceSecretVariable(name), SECRETS[name]])),
     // Production settings the gateway requires; the benchmark sends no tokens, so the keys are never fetched.
     JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? 'https://127.0.0.1:1/.well-known/jwks.json',
@@ -322,7 +324,8 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(stack);
-    await waitFor(`http://127.0.0.1:${ports.gateway}/readyz`, 180_000, stack);
+    // The gateway may be ready before the services it reaches: wait for all of them.
+    for (const port of Object.values(ports)) await waitFor(`http://127.0.0.1:${port}/readyz`, 180_000, stack);
   };
   try {
     process.stdout.write('starting the stack (npm start on benchmark ports)...\n');

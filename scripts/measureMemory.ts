@@ -19,13 +19,16 @@ const rss = () => rssMiB(pidOnPort(4600));
     env: { ...process.env, ...P },
     stdio: 'ignore',
   });
-  for (;;) {
-    try {
-      if ((await fetch('http://127.0.0.1:4600/readyz')).ok) break;
-    } catch {
-      // not yet
+  // The gateway may be ready before the services it reaches: wait for all of them.
+  for (const port of Object.values(shiftedPorts(4600))) {
+    for (;;) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
+      } catch {
+        // not yet
+      }
+      await new Promise((r) => setTimeout(r, 500));
     }
-    await new Promise((r) => setTimeout(r, 500));
   }
   console.log('round, gateway RSS MiB after round');
   console.log(0, rss().toFixed(0));

@@ -1,6 +1,7 @@
 /**
- * The entry point of every service process: `node --import tsx scripts/runService.ts <name>`, with
- * <name> one of shared/src/runtime/registry.ts.
+ * The entry point of every service process: `node --import tsx scripts/runService.ts <name>...`, with
+ * each <name> one of shared/src/runtime/registry.ts. One name in compose and Kubernetes; npm start
+ * in development hosts all four in one process (SERVICE_PROCESSES).
  */
 // First: tracing patches node:http and pg before anything loads them.
 import '../shared/src/runtime/instrument';
@@ -10,13 +11,13 @@ import { loadServices } from '../services/definitions';
 
 const isService = (name: string | undefined): name is ServiceName =>
   (SERVICE_NAMES as readonly (string | undefined)[]).includes(name);
-const name = process.argv[2];
-if (!isService(name)) {
-  process.stderr.write(`usage: scripts/runService.ts <service>, with <service> one of ${SERVICE_NAMES.join(', ')}\n`);
+const names = process.argv.slice(2);
+if (names.length === 0 || !names.every(isService) || new Set(names).size !== names.length) {
+  process.stderr.write(`usage: scripts/runService.ts <service>..., each <service> once, one of ${SERVICE_NAMES.join(', ')}\n`);
   process.exit(2);
 }
-const [definition] = loadServices([name]);
-runService(definition).catch((error: unknown) => {
-  process.stderr.write(`[${definition.name}] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+const definitions = loadServices(names);
+runService(...definitions).catch((error: unknown) => {
+  process.stderr.write(`[${names.join(', ')}] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,12 +1,16 @@
 // npm start: the whole system on one machine. Starts (or reaches) PostgreSQL, migrates and seeds
-// every service's schema, starts the four services and the gateway as separate processes, restarts
+// every service's schema, starts the four services (in one process, or each in its own with
+// SERVICE_PROCESSES=each) and the gateway in another, restarts
 // any of them that exits (the others keep serving), and stops all of them, the database last, on
 // Ctrl-C or SIGTERM, or when one cannot be kept running.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   type Config,
+  databasePasswordVariable,
   loadConfig,
+  perService,
   PROJECT_ROOT,
   SERVICE_NAMES,
   type ServiceName,
@@ -14,10 +18,9 @@ import {
 } from '../shared/src/runtime/config';
 import { type ResolvedDatabase, resolveDatabase, withoutDatabaseSettings } from '../shared/src/data/resolveDatabase';
 import { createLogger } from '../shared/src/runtime/logger';
-import { prepareDatabase } from '../shared/src/runtime/service';
 import { randomServiceSecrets } from '../shared/src/auth/signing';
-import { loadServices } from '../services/definitions';
-import { SupervisedProcess } from './supervisor';
+import { serviceDatabaseUrl } from '../shared/src/data/databaseRoles';
+import { nodeArguments, SupervisedProcess } from './supervisor';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -70,18 +73,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 
   try {
-    const databaseUrls: Partial<Record<ServiceName, string>> = {};
-    for (const service of loadServices()) {
-      const { migrations, seeds, url } = await prepareDatabase(service, db.url, config.database, log);
-      databaseUrls[service.name] = url;
-      const seeded = seeds.filter((s) => s.applied);
-      log.info(
-        `${service.name}: ${migrations.length} migration(s) applied, ` +
-          (seeded.length > 0
-            ? `seeded ${seeded.map((s) => `${s.name} (${s.rows} rows)`).join(', ')}`
-            : 'seed data already current'),
-      );
-    }
+    // Migrating and seeding run in a child process that exits: the orchestrator itself never loads
+    // the services' code, and stays small for the whole run.
+    const migrate = spawn(process.execPath, nodeArguments(['scripts/migrate']), {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DATABASE_URL: db.url },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const migrated = await new Promise<number | null>((resolve) => migrate.once('exit', (code) => resolve(code)));
+    if (migrated !== 0) throw new Error(`migrating and seeding the services' schemas failed (code ${migrated})`);
+    const databaseUrls = perService((name) => serviceDatabaseUrl(config.database, db.url, name));
     // Each service connects as its own database role; the gateway gets no database settings.
     const env = withoutDatabaseSettings(process.env);
     // Signing secrets: the configured ones, or (outside production) fresh random ones for this run.
@@ -92,17 +93,41 @@ async function main(): Promise<void> {
     // Each process must start once; after that, an exit is restarted with backoff (see supervisor.ts)
     // while the others keep serving.
     const readyz = (port: number) => `http://127.0.0.1:${port}/readyz`;
-    for (const name of SERVICE_NAMES) {
+    if (config.serviceProcesses === 'one') {
+      // One process for the four services (each on its own port, as its own role): it gets the server
+      // without credentials and each role's password, never the administrator's.
+      const server = new URL(db.url);
+      server.username = '';
+      server.password = '';
       children.push(
         new SupervisedProcess(
-          name,
-          ['scripts/runService', name],
-          { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) },
-          readyz(config.ports[name]),
+          'services',
+          ['scripts/runService', ...SERVICE_NAMES],
+          Object.assign(
+            { ...env, DATABASE_URL: server.toString() },
+            ...SERVICE_NAMES.map((name) => ({
+              [databasePasswordVariable(name)]: decodeURIComponent(new URL(databaseUrls[name]).password),
+              ...secretEnv(name),
+            })),
+          ),
+          SERVICE_NAMES.map((name) => readyz(config.ports[name])),
           log,
           giveUp,
         ),
       );
+    } else {
+      for (const name of SERVICE_NAMES) {
+        children.push(
+          new SupervisedProcess(
+            name,
+            ['scripts/runService', name],
+            { ...env, DATABASE_URL: databaseUrls[name], ...secretEnv(name) },
+            [readyz(config.ports[name])],
+            log,
+            giveUp,
+          ),
+        );
+      }
     }
     // The gateway starts beside the services (it reads a static supergraph, not theirs), so that loading its code overlaps
     // theirs; npm start is ready once all five are.
@@ -111,7 +136,7 @@ async function main(): Promise<void> {
         'gateway',
         ['gateway/src/index'],
         Object.assign({ ...env }, ...SERVICE_NAMES.map(secretEnv)),
-        readyz(config.ports.gateway),
+        [readyz(config.ports.gateway)],
         log,
         giveUp,
       ),

@@ -66,7 +66,8 @@ export class SupervisedProcess {
     /** The script (without its extension) and its arguments, run as nodeArguments says. */
     private readonly entry: readonly string[],
     private readonly env: NodeJS.ProcessEnv,
-    private readonly readyUrl: string,
+    /** Its /readyz, or the /readyz of every server it runs: it is ready when all answer 200. */
+    private readonly readyUrls: readonly string[],
     private readonly log: Logger,
     /** Called once when the process cannot be kept running; the caller stops everything. */
     private readonly giveUp: (reason: string) => void,
@@ -121,14 +122,20 @@ export class SupervisedProcess {
     const deadline = Date.now() + RESTART_POLICY.readyTimeoutMs;
     while (Date.now() < deadline) {
       if (child.exit) throw new Error(`${this.name} exited during start-up (${describeExit(child.exit)})`);
-      const ok = await fetch(this.readyUrl, { signal: AbortSignal.timeout(2000) }).then(
-        (r) => r.ok,
-        () => false,
-      );
+      const ok = (
+        await Promise.all(
+          this.readyUrls.map((url) =>
+            fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+              (r) => r.ok,
+              () => false,
+            ),
+          ),
+        )
+      ).every(Boolean);
       if (ok && !child.exit) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`${this.name} was not ready within ${seconds(RESTART_POLICY.readyTimeoutMs)} (${this.readyUrl})`);
+    throw new Error(`${this.name} was not ready within ${seconds(RESTART_POLICY.readyTimeoutMs)} (${this.readyUrls.join(', ')})`);
   }
 
   /** After the first start, every exit of this child leads to a restart (or to giving up). */

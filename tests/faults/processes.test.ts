@@ -199,7 +199,13 @@ interface System extends Proc {
 /** `npm start` on the test database, with its own ports. */
 async function startSystem(): Promise<System> {
   const ports = await servicePorts();
-  const proc = run(path.join('scripts', 'start.ts'), { ...ports, NODE_ENV: 'development', DATABASE_URL: testDatabaseUrl() });
+  // Each service in its own process: killing one leaves the others serving.
+  const proc = run(path.join('scripts', 'start.ts'), {
+    ...ports,
+    NODE_ENV: 'development',
+    DATABASE_URL: testDatabaseUrl(),
+    SERVICE_PROCESSES: 'each',
+  });
   const line = async (pattern: RegExp, timeoutMs = 60_000, from = 0): Promise<RegExpExecArray> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -210,7 +216,7 @@ async function startSystem(): Promise<System> {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  await line(/Migration Graph is ready/);
+  await line(/Migration Graph is ready/, 120_000);
   return { ...proc, ports, line };
 }
 

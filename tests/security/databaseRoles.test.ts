@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BaseContext } from '@apollo/server';
 import { Client } from 'pg';
-import { loadConfig, perService, SERVICE_SCHEMAS, type ServiceName } from '../../shared/src/runtime/config';
+import {
+  databasePasswordVariable,
+  loadConfig,
+  perService,
+  SERVICE_NAMES,
+  SERVICE_SCHEMAS,
+  type ServiceName,
+} from '../../shared/src/runtime/config';
 import { createLoginRole, serviceRolePassword } from '../../shared/src/data/databaseRoles';
 import { startEmbeddedPostgres } from '../../shared/src/data/embeddedPostgres';
 import { createLogger } from '../../shared/src/runtime/logger';
@@ -378,7 +385,7 @@ function descendants(root: number): { pid: number; command: string; env: Record<
 describe('npm start', () => {
   const linux = process.platform === 'linux' ? it : it.skip;
   linux(
-    'gives the gateway no database settings and each service only its own role, with a password',
+    "gives the gateway no database settings and the services' process the server without credentials and each role's own password, never the administrator's",
     async () => {
       const adminUrl = testDatabaseUrl();
       const { child, ports, exited } = await startNpmStart(adminUrl, 90_000);
@@ -394,18 +401,23 @@ describe('npm start', () => {
           return {
             user: url ? decodeURIComponent(url.username) : null,
             password: url ? url.password !== '' && url.password !== new URL(adminUrl).password : null,
-            passwords: Object.keys(env).filter((k) => k.startsWith('DATABASE_PASSWORD_')),
+            passwords: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('DATABASE_PASSWORD_'))),
           };
         };
         const seen = {
           gateway: database(entry('gateway/src/index.js').env),
-          ...Object.fromEntries(Object.keys(ROLES).map((name) => [name, database(entry(`scripts/runService.js ${name}`).env)])),
+          services: database(entry(`scripts/runService.js ${SERVICE_NAMES.join(' ')}`).env),
         };
+        const config = loadConfig({ ...process.env, NODE_ENV: 'development' });
         expect(seen).toEqual({
-          gateway: { user: null, password: null, passwords: [] },
-          ...Object.fromEntries(
-            Object.entries(ROLES).map(([name, role]) => [name, { user: role, password: true, passwords: [] }]),
-          ),
+          gateway: { user: null, password: null, passwords: {} },
+          services: {
+            user: '',
+            password: false,
+            passwords: Object.fromEntries(
+              SERVICE_NAMES.map((name) => [databasePasswordVariable(name), serviceRolePassword(config.database, adminUrl, name)]),
+            ),
+          },
         });
         const res = await fetch(`http://127.0.0.1:${ports[0]}/graphql`, {
           method: 'POST',

@@ -61,6 +61,8 @@ export interface Config {
   subgraphTimeoutMs: number;
   /** Whether concurrent identical subgraph reads share one call. */
   subgraphDeduplication: boolean;
+  /** npm start: the four services in one process (less memory, a faster start) or each in its own. */
+  serviceProcesses: 'one' | 'each';
   /** Seconds a whole query response stays in the gateway's response cache; 0 turns it off. */
   responseCacheTtlSeconds: number;
   /** Redis for the response cache; without it the cache lives in the gateway's memory. */
@@ -335,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceUrls,
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10000, 50, 300000),
     subgraphDeduplication: readEnum(env, 'SUBGRAPH_DEDUPLICATION', ['on', 'off'] as const, 'on') === 'on',
+    serviceProcesses: readEnum(env, 'SERVICE_PROCESSES', ['one', 'each'] as const, 'one'),
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_S', 0, 0, 86400),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     supergraphPath: path.resolve(

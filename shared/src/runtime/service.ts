@@ -196,53 +196,72 @@ export async function startService<T extends BaseContext>(
   };
 }
 
-/** Entry point of a service process: config, database, HTTP, and a clean stop on SIGINT/SIGTERM. */
-export async function runService<T extends BaseContext>(def: ServiceDefinition<T>): Promise<void> {
+/**
+ * Entry point of a service process: config, database, HTTP, and a clean stop on SIGINT/SIGTERM. It
+ * serves one service (compose, Kubernetes), or several side by side (npm start in development): each
+ * still on its own port, with its own schema, database role, secret and logger.
+ */
+export async function runService<T extends BaseContext>(...defs: ServiceDefinition<T>[]): Promise<void> {
+  const label = defs.map((d) => d.name).join(', ');
   let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
-    process.stderr.write(`[${def.name}] ${(e as Error).message}\n`);
+    process.stderr.write(`[${label}] ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const log = createLogger(def.name, config.logLevel, { format: config.logFormat });
   const tracing = activeTracing();
-  if (!config.database.url) {
-    log.error('DATABASE_URL must be set to run a service on its own (npm start sets it for the embedded database)');
-    process.exit(2);
-  }
-  let url: string;
-  try {
-    url = serviceDatabaseUrl(config.database, config.database.url, def.name);
-  } catch (e) {
-    log.error((e as Error).message);
-    process.exit(2);
-  }
-  const secret = config.serviceSecrets[def.name];
-  if (!secret) {
-    log.error(
-      `${serviceSecretVariable(def.name)} must be set (or, in development and test, SERVICE_SIGNING_SECRET): npm start sets it`,
-    );
-    process.exit(2);
-  }
-  const running = await startService(def, {
-    url,
-    database: config.database,
-    port: config.ports[def.name],
-    host: config.host,
-    log,
-    secret,
-    readTimeoutMs: config.httpReadTimeoutMs,
-    metricsToken: config.metricsToken,
+  const starting = defs.map((def) => {
+    const log = createLogger(def.name, config.logLevel, { format: config.logFormat });
+    if (!config.database.url) {
+      log.error('DATABASE_URL must be set to run a service on its own (npm start sets it for the embedded database)');
+      process.exit(2);
+    }
+    let url: string;
+    try {
+      url = serviceDatabaseUrl(config.database, config.database.url, def.name);
+    } catch (e) {
+      log.error((e as Error).message);
+      process.exit(2);
+    }
+    const secret = config.serviceSecrets[def.name];
+    if (!secret) {
+      log.error(
+        `${serviceSecretVariable(def.name)} must be set (or, in development and test, SERVICE_SIGNING_SECRET): npm start sets it`,
+      );
+      process.exit(2);
+    }
+    return { def, log, url, secret };
   });
-  log.info(`listening on ${running.url}`);
+  const running = await Promise.all(
+    starting.map(async ({ def, log, url, secret }) => {
+      const service = await startService(def, {
+        url,
+        database: config.database,
+        port: config.ports[def.name],
+        host: config.host,
+        log,
+        secret,
+        readTimeoutMs: config.httpReadTimeoutMs,
+        metricsToken: config.metricsToken,
+      });
+      log.info(`listening on ${service.url}`);
+      return { service, log };
+    }),
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal}: stopping`);
-    await running.stop().catch((e: unknown) => log.error('stop failed', { error: String(e) }));
-    await tracing?.shutdown().catch((e: unknown) => log.error('traces not sent', { error: String(e) }));
+    await Promise.all(
+      running.map(async ({ service, log }) => {
+        log.info(`${signal}: stopping`);
+        await service.stop().catch((e: unknown) => log.error('stop failed', { error: String(e) }));
+      }),
+    );
+    await tracing
+      ?.shutdown()
+      .catch((e: unknown) => process.stderr.write(`[${label}] traces not sent: ${e instanceof Error ? e.message : String(e)}\n`));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
