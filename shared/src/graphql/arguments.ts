@@ -1,17 +1,26 @@
-import { isKnownCountryCode } from '../reference/countries';
+import { COUNTRIES, isKnownCountryCode } from '../reference/countries';
 import { COUNTRY_CODE, isValid, normalise } from '../reference/identifiers';
-import { badUserInput, notFound } from './errors';
+import { badUserInput, graphError } from './errors';
 import { today } from './scalars';
+import { didYouMean, notFoundSuggesting, type Suggestible, suggest } from './suggestions';
+
+/** Every country the graph knows, for suggestions: its ISO 3166-1 alpha-2 code answers to it too. */
+function suggestibleCountries(): Suggestible[] {
+  return [...COUNTRIES.values()].map((c) => ({ code: c.code, name: c.name, alternateCodes: c.iso2 ? [c.iso2] : [] }));
+}
 
 /** Normalises a country code argument: malformed is BAD_USER_INPUT, well-formed but unknown is NOT_FOUND. */
 export function countryCodeArg(code: string, field = 'code'): string {
   const upper = normalise(COUNTRY_CODE, code);
   if (!isValid(COUNTRY_CODE, upper)) {
-    throw badUserInput(`"${code}" is not a country code (ISO 3166-1 alpha-3, such as SEN, or a data set's code, such as AB9)`, [
-      { field, message: 'must be three letters or digits, the first a letter, such as SEN' },
-    ]);
+    const message = `"${code}" is not a country code (ISO 3166-1 alpha-3, such as SEN, or a data set's code, such as AB9)`;
+    const problems = [{ field, message: 'must be three letters or digits, the first a letter, such as SEN' }];
+    // A two-letter code is most likely ISO 3166-1 alpha-2: say which alpha-3 code it is.
+    const suggestions = suggest(upper, suggestibleCountries());
+    if (suggestions.length === 0) throw badUserInput(message, problems);
+    throw graphError('BAD_USER_INPUT', `${message}.${didYouMean(suggestions)}`, { problems, suggestions });
   }
-  if (!isKnownCountryCode(upper)) throw notFound(`No country has the code "${upper}"`);
+  if (!isKnownCountryCode(upper)) throw notFoundSuggesting(`No country has the code "${upper}"`, upper, suggestibleCountries());
   return upper;
 }
 
@@ -30,13 +39,7 @@ export function intArg(value: number, field: string, min: number, max: number): 
   return value;
 }
 
-/** Folds case and accents, for name searches. */
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase();
-}
+export { fold } from './suggestions';
 
 // Bidi embeddings, overrides and isolates reorder how the text around them is displayed (the
 // "Trojan Source" trick): never needed in this graph's English and French text.
