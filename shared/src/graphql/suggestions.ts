@@ -54,9 +54,9 @@ const sortedLetters = (text: string) => [...text].sort().join('');
 
 /**
  * The nearest records to `input`, best first, at most MAX_SUGGESTIONS:
- * 1. a record one of whose other codes is the input (CI → CIV);
- * 2. codes close by edit distance (at most one edit for codes of up to four characters, two for
- *    longer ones), a code with the same letters in another order (IVC → CIV) counting as one edit;
+ * 1. a record one of whose other codes is the input (CI → CIV, OIT → ILO): then that one only;
+ * 2. codes with the same letters in another order (IVC → CIV, SNE → SEN), then codes close by edit
+ *    distance (at most one edit for inputs of up to four characters, two for longer ones);
  * 3. records whose name contains the input, once it has four characters or more (ivoire → CIV).
  * Case and accents are ignored. Nothing when nothing is near.
  */
@@ -73,13 +73,15 @@ export function suggest(input: string, records: readonly Suggestible[]): Suggest
     else {
       const distance = editDistance(wanted, code);
       const anagram = wanted.length === code.length && sortedLetters(wanted) === sortedLetters(code);
-      const near = anagram ? Math.min(distance, 1) : distance;
+      const near = anagram ? Math.min(distance, 0.5) : distance;
       if (near <= limit) score = near;
       else if (wanted.length >= 4 && fold(record.name).includes(wanted)) score = limit + 1;
     }
     if (score !== Infinity) scored.push({ record, score });
   }
-  return scored
+  // A record the input names exactly by another code is the answer: nothing else is suggested.
+  const exact = scored.filter((s) => s.score === 0);
+  return (exact.length > 0 ? exact : scored)
     .sort((a, b) => a.score - b.score || (a.record.code < b.record.code ? -1 : a.record.code > b.record.code ? 1 : 0))
     .slice(0, MAX_SUGGESTIONS)
     .map(({ record }) => ({ code: record.code, name: record.name }));

@@ -1,8 +1,9 @@
 import { listedCountries } from '../../../../shared/src/reference/countries';
-import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
+import { badUserInput, existingRecord } from '../../../../shared/src/graphql/errors';
 import { countryReference, provenanceField } from '../../../../shared/src/graphql/subgraph';
 import { Language, storedEnum } from '../../../../shared/src/graphql/enums';
 import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/graphql/arguments';
+import { notFoundSuggesting, type Suggestible } from '../../../../shared/src/graphql/suggestions';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
 import { meetingTable, membershipTable, Mutation, participationTable, processTable } from './mutations';
@@ -28,8 +29,21 @@ function activeOn(m: OrganizationMembership, day: string): boolean {
 
 async function requireProcess(ctx: Context, code: string): Promise<ConsultativeProcess> {
   const process = await findProcessByCodeOrAlias(ctx.ds, code.trim());
-  if (!process) throw notFound(`No consultative process has the code or alias "${code}"`);
+  if (!process)
+    throw notFoundSuggesting(`No consultative process has the code or alias "${code}"`, code, await suggestibleProcesses(ctx));
   return process;
+}
+
+/** The processes, for suggestions: an alias (DIMAC) answers to its process. */
+async function suggestibleProcesses(ctx: Context): Promise<Suggestible[]> {
+  const processes = await ctx.ds.getRepository(ConsultativeProcess).find({ order: { code: 'ASC' } });
+  return processes.map((p) => ({ code: p.code, name: p.name, alternateCodes: p.aliases }));
+}
+
+/** The regional organisations, for suggestions: a French acronym (CEDEAO) answers to its organisation. */
+async function suggestibleOrganizations(ctx: Context): Promise<Suggestible[]> {
+  const organizations = await ctx.ds.getRepository(RegionalOrganization).find({ order: { code: 'ASC' } });
+  return organizations.map((o) => ({ code: o.code, name: o.name, alternateCodes: o.frenchAcronym ? [o.frenchAcronym] : [] }));
 }
 
 async function memberCodes(ctx: Context, memberOf: string, filter: CountryFilter): Promise<Set<string>> {
@@ -38,7 +52,10 @@ async function memberCodes(ctx: Context, memberOf: string, filter: CountryFilter
   if (org) return new Set(await memberCodesOn(ctx.ds, org.code, asOfArg(filter.asOf), filter.includeAssociates ?? false));
   const process = await findProcessByCodeOrAlias(ctx.ds, code);
   if (process) return new Set(await participantCodes(ctx.ds, process.code));
-  throw notFound(`No regional organisation or consultative process has the code "${code}"`);
+  throw notFoundSuggesting(`No regional organisation or consultative process has the code "${code}"`, code, [
+    ...(await suggestibleOrganizations(ctx)),
+    ...(await suggestibleProcesses(ctx)),
+  ]);
 }
 
 /** The service's fields, checked against its schema by the generated types. */
@@ -87,7 +104,12 @@ export const resolvers: Resolvers = {
     consultativeProcesses: (_, __, ctx) => ctx.ds.getRepository(ConsultativeProcess).find({ order: { code: 'ASC' } }),
     regionalOrganization: async (_, args, ctx) => {
       const org = await findOrganizationByCodeOrAcronym(ctx.ds, args.code.trim());
-      if (!org) throw notFound(`No regional organisation has the code or acronym "${args.code}"`);
+      if (!org)
+        throw notFoundSuggesting(
+          `No regional organisation has the code or acronym "${args.code}"`,
+          args.code,
+          await suggestibleOrganizations(ctx),
+        );
       return org;
     },
     regionalOrganizations: (_, __, ctx) => ctx.ds.getRepository(RegionalOrganization).find({ order: { code: 'ASC' } }),

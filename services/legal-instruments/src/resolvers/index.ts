@@ -1,11 +1,12 @@
-import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
+import { badUserInput, existingRecord } from '../../../../shared/src/graphql/errors';
 import { countryReference, countryReferences, provenanceField } from '../../../../shared/src/graphql/subgraph';
 import { Language } from '../../../../shared/src/graphql/enums';
 import { asOfArg, countryCodeArg, intArg } from '../../../../shared/src/graphql/arguments';
+import { notFoundSuggesting } from '../../../../shared/src/graphql/suggestions';
 import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
-import { type LegalInstrument, MigrationPolicy, Publication, type TreatyAction, TreatyCoverage } from '../entities';
+import { LegalInstrument, MigrationPolicy, Publication, type TreatyAction, TreatyCoverage } from '../entities';
 import { findInstruments, findTrainings, findTreatyActions } from '../entities/queries';
 import { type InstrumentFrame, statusesOf, treatyStatus } from './treatyStatus';
 import type { Resolvers } from '../generated/resolvers';
@@ -33,7 +34,14 @@ function instrumentCodeArg(code: string, field = 'instrument'): string {
 async function requireInstrument(ctx: Context, code: string, field = 'instrument'): Promise<LegalInstrument> {
   const normalized = instrumentCodeArg(code, field);
   const instrument = await ctx.loaders.instrument.load(normalized);
-  if (!instrument) throw notFound(`No instrument has the code "${normalized}"`);
+  if (!instrument) {
+    const instruments = await ctx.ds.getRepository(LegalInstrument).find({ order: { code: 'ASC' } });
+    throw notFoundSuggesting(
+      `No instrument has the code "${normalized}"`,
+      normalized,
+      instruments.map((i) => ({ code: i.code, name: i.shortTitle ?? i.title })),
+    );
+  }
   return instrument;
 }
 

@@ -1,6 +1,7 @@
 import { badUserInput, existingRecord, notFound } from '../../../../shared/src/graphql/errors';
 import { countryReference, provenanceField } from '../../../../shared/src/graphql/subgraph';
 import { asOfArg, countryCodeArg } from '../../../../shared/src/graphql/arguments';
+import { notFoundSuggesting } from '../../../../shared/src/graphql/suggestions';
 import { ACRONYM, isValid, normalise, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
@@ -41,7 +42,17 @@ async function requireAgency(ctx: Context, acronym: string, field = 'acronym'): 
   // The English acronym first (UNICEF and UNFPA are the same in French), then the French one (OIT, HCR).
   const french = acronymOfFrench(trimmed);
   const agency = (await findAgencyByAcronym(ctx.ds, trimmed)) ?? (french ? await findAgencyByAcronym(ctx.ds, french) : null);
-  if (!agency) throw notFound(`No UN agency has the acronym "${trimmed}"`);
+  if (!agency) {
+    const agencies = await ctx.ds.getRepository(UnAgency).find({ order: { acronym: 'ASC' } });
+    throw notFoundSuggesting(
+      `No UN agency has the acronym "${trimmed}"`,
+      trimmed,
+      agencies.map((a) => {
+        const fr = frenchNameOf(a.acronym);
+        return { code: a.acronym, name: a.name, alternateCodes: fr ? [fr.acronym] : [] };
+      }),
+    );
+  }
   return agency;
 }
 

@@ -1,0 +1,51 @@
+import { didYouMean, editDistance, suggest } from '../../shared/src/graphql/suggestions';
+
+const records = [
+  { code: 'CIV', name: "Côte d'Ivoire", alternateCodes: ['CI'] },
+  { code: 'CHN', name: 'China', alternateCodes: ['CN'] },
+  { code: 'SEN', name: 'Senegal', alternateCodes: ['SN'] },
+  { code: 'MNE', name: 'Montenegro', alternateCodes: ['ME'] },
+  { code: 'GIN', name: 'Guinea', alternateCodes: ['GN'] },
+  { code: 'GNB', name: 'Guinea-Bissau', alternateCodes: ['GW'] },
+  { code: 'ILO', name: 'International Labour Organization', alternateCodes: ['OIT'] },
+];
+const codes = (input: string) => suggest(input, records).map((s) => s.code);
+
+describe('suggestions for a code that matches nothing', () => {
+  it('counts edits, a swap of two neighbours as one', () => {
+    expect([
+      editDistance('CIV', 'CIV'),
+      editDistance('CVI', 'CIV'),
+      editDistance('IVC', 'CIV'),
+      editDistance('SEN', 'MNE'),
+    ]).toEqual([0, 1, 2, 2]);
+  });
+
+  it('answers another code of a record with that record only, whatever else is near', () => {
+    expect([codes('CI'), codes('ci'), codes('OIT')]).toEqual([['CIV'], ['CIV'], ['ILO']]);
+  });
+
+  it('puts the same letters in another order before codes one edit away', () => {
+    expect([codes('IVC'), codes('SNE'), codes('CVI')]).toEqual([['CIV'], ['SEN', 'MNE'], ['CIV']]);
+  });
+
+  it('finds names that contain the input, accents and case aside, from four characters', () => {
+    expect([codes('ivoire'), codes('COTE'), codes('guinea'), codes('gui')]).toEqual([['CIV'], ['CIV'], ['GIN', 'GNB'], []]);
+  });
+
+  it('suggests nothing for the code itself or for what is far from everything', () => {
+    expect([codes('CIV'), codes('XYZ'), codes('   ')]).toEqual([[], [], []]);
+  });
+
+  it('says "did you mean" with codes and names, or nothing', () => {
+    expect([
+      didYouMean([]),
+      didYouMean([{ code: 'CIV', name: "Côte d'Ivoire" }]),
+      didYouMean([
+        { code: 'SEN', name: 'Senegal' },
+        { code: 'MNE', name: 'Montenegro' },
+        { code: 'X', name: 'X' },
+      ]),
+    ]).toEqual(['', " Did you mean CIV (Côte d'Ivoire)?", ' Did you mean SEN (Senegal), MNE (Montenegro) or X?']);
+  });
+});
