@@ -71,20 +71,27 @@ describe('the country list', () => {
     });
   });
 
-  it('takes a data set’s code with a digit (AB9) as an argument, refuses a malformed code and does not find an unknown one', async () => {
+  it('takes a data set’s code with a digit (AB9) as an argument, refuses a malformed code and does not find an unknown one, suggesting the nearest codes', async () => {
     const abyei = await svc.execute('{ country(code: "ab9") { code name isoCode } }');
     expect(abyei).toEqual({ data: { country: { code: 'AB9', name: 'Abyei Area', isoCode: false } } });
     const malformed = await svc.execute('{ country(code: "9AB") { code } }');
     expect(malformed.errors?.map((e) => ({ message: e.message, extensions: e.extensions }))).toEqual([
       {
-        message: '"9AB" is not a country code (ISO 3166-1 alpha-3, such as SEN, or a data set\'s code, such as AB9)',
+        message:
+          '"9AB" is not a country code (ISO 3166-1 alpha-3, such as SEN, or a data set\'s code, such as AB9). Did you mean AB9 (Abyei Area) or GAB (Gabon)?',
         extensions: {
           code: 'BAD_USER_INPUT',
           problems: [{ field: 'code', message: 'must be three letters or digits, the first a letter, such as SEN' }],
+          suggestions: [
+            { code: 'AB9', name: 'Abyei Area' },
+            { code: 'GAB', name: 'Gabon' },
+          ],
         },
       },
     ]);
     const unknown = await svc.execute('{ country(code: "AB8") { code } }');
-    expect(unknown.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([['No country has the code "AB8"', 'NOT_FOUND']]);
+    expect(unknown.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['No country has the code "AB8". Did you mean AB9 (Abyei Area) or ABW (Aruba)?', 'NOT_FOUND'],
+    ]);
   });
 });
