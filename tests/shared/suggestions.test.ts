@@ -33,6 +33,11 @@ describe('suggestions for a code that matches nothing', () => {
     expect([codes('ivoire'), codes('COTE'), codes('guinea'), codes('gui')]).toEqual([['CIV'], ['CIV'], ['GIN', 'GNB'], []]);
   });
 
+  it('gives at most three suggestions, nearest first and then by code', () => {
+    const near = ['SEA', 'SEB', 'SEC', 'SED', 'NES'].map((code) => ({ code, name: code }));
+    expect(suggest('SEN', near).map((s) => s.code)).toEqual(['NES', 'SEA', 'SEB']);
+  });
+
   it('suggests nothing for the code itself or for what is far from everything', () => {
     expect([codes('CIV'), codes('XYZ'), codes('   ')]).toEqual([[], [], []]);
   });
