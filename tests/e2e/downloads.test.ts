@@ -139,7 +139,7 @@ describe('GET /reports/<name>.csv', () => {
       body:
         BOM +
         [
-          'consultativeProcess code;consultativeProcess name;country code;country name;status;party;since;verified;id;programmes name;agencies acronym',
+          'consultativeProcess code;consultativeProcess name;country code;country name;status;party;since;verified;programmes id;programmes name;agencies acronym',
           'MIDWA;Migration Dialogue for West Africa;LBR;Liberia;SIGNATORY;UNKNOWN;2004-09-22;false;FMM-WEST-AFRICA;FMM West Africa;ILO',
           'MIDWA;Migration Dialogue for West Africa;SLE;Sierra Leone;SIGNATORY;UNKNOWN;2000-09-15;false;FMM-WEST-AFRICA;FMM West Africa;ILO',
           'MIDWA;Migration Dialogue for West Africa;TGO;Togo;SIGNATORY;UNKNOWN;2001-11-15;false;FMM-WEST-AFRICA;FMM West Africa;ILO',
@@ -225,7 +225,7 @@ describe('GET /reports/<name>.json and .xlsx', () => {
         'party',
         'since',
         'verified',
-        'id',
+        'trainings id',
         'activity',
       ],
       [

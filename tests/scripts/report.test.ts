@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { loadConfig, PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { createLogger } from '../../shared/src/runtime/logger';
@@ -56,7 +57,36 @@ describe('the report command', () => {
     expect({ code: run.code, stdout: run.stdout, header: fs.readFileSync(out, 'utf8').split('\r\n')[0] }).toEqual({
       code: 0,
       stdout: '',
-      header: '\ufeffacronym,name,mandate,role,code,shortTitle',
+      header: '\ufeffacronym,unAgency name,mandate,role,instrument code,shortTitle',
+    });
+  });
+
+  it('writes one table of the report as xlsx with --format xlsx --table', async () => {
+    const out = path.join(dir, 'parties.xlsx');
+    const run = await reportProcess(
+      ['agency-view', '--var', 'acronym=UNHCR', '--format', 'xlsx', '--table', 'parties', '--out', out],
+      stack.gatewayUrl,
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    expect({
+      code: run.code,
+      sheets: workbook.worksheets.map((w) => w.name),
+      header: workbook.worksheets[0].getRow(1).values,
+    }).toEqual({
+      code: 0,
+      sheets: ['parties'],
+      header: [
+        undefined,
+        'acronym',
+        'unAgency name',
+        'mandate',
+        'role',
+        'instrument code',
+        'shortTitle',
+        'country code',
+        'since',
+      ],
     });
   });
 

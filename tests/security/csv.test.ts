@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Client } from 'pg';
 import { csvText } from '../../shared/src/io/csv';
 import { ImportError, importStock } from '../../services/migration-data/src/import';
-import { tableCsv } from '../../gateway/src/reports/formats';
+import ExcelJS from 'exceljs';
+import { tableCsv, tablesXlsx } from '../../gateway/src/reports/formats';
 import { type ImportFixture, openImportFixture } from '../support/importFixture';
 
 // CSV formula injection (OWASP): a cell that begins with =, +, -, @, tab or carriage return is run by
@@ -47,6 +48,35 @@ describe('CSV written by the project', () => {
         '',
       ].join('\r\n'),
     );
+  });
+
+  it('writes the same cells to xlsx as text cells with the same leading quote, never as formulas', async () => {
+    const table = {
+      name: 'agencies',
+      columns: ['acronym', 'name', 'code', 'parties'].map((label) => ({ label, date: false })),
+      rows: [
+        [HYPERLINK, CMD, SUM, -3],
+        ['ILO', MINUS, '-1500', 12],
+      ],
+    };
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await tablesXlsx([table])) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('agencies');
+    const cells = [2, 3].map((r) => [1, 2, 3, 4].map((c) => sheet?.getRow(r).getCell(c)));
+    expect(cells.map((row) => row.map((cell) => [cell?.type, cell?.value]))).toEqual([
+      [
+        [ExcelJS.ValueType.String, `'${HYPERLINK}`],
+        [ExcelJS.ValueType.String, `'${CMD}`],
+        [ExcelJS.ValueType.String, `'${SUM}`],
+        [ExcelJS.ValueType.Number, -3],
+      ],
+      [
+        [ExcelJS.ValueType.String, 'ILO'],
+        [ExcelJS.ValueType.String, `'${MINUS}`],
+        [ExcelJS.ValueType.String, '-1500'],
+        [ExcelJS.ValueType.Number, 12],
+      ],
+    ]);
   });
 
   describe('rejects files', () => {

@@ -333,6 +333,8 @@ export function shortNames(paths: string[][], minKeys: number[] = []): string[] 
 export class ReportTables {
   private readonly root: RecordSpec;
   private readonly specs: TableSpec[];
+  /** Each column's name, the same in every table of the report. */
+  private readonly labels = new Map<string, string>();
   readonly names: string[];
 
   constructor(report: Report, schema: GraphQLSchema) {
@@ -354,6 +356,19 @@ export class ReportTables {
     this.specs = specs;
     const paths = specs.map((s) => (s.rootKey !== undefined ? [s.rootKey] : s.chain[s.chain.length - 1].shape.name));
     this.names = shortNames(paths).map((n) => n.replace(/ /g, '.'));
+    // Named across the whole report, so that a column has one name in every table of it.
+    const all = new Map<string, ColumnSpec>();
+    const gather = (record: RecordSpec) => {
+      for (const c of record.columns) all.set(c.name.join('.'), c);
+      for (const list of record.lists) gather(list.record);
+    };
+    gather(this.root);
+    const columns = [...all.values()];
+    const labels = shortNames(
+      columns.map((c) => c.name),
+      columns.map((c) => c.minKeys ?? 1),
+    );
+    columns.forEach((c, i) => this.labels.set(c.name.join('.'), labels[i]));
   }
 
   /** Every table of an answer (its keep rules already applied). */
@@ -399,11 +414,15 @@ export class ReportTables {
       });
       return [...own, ...pivoted];
     });
-    const names = [...columns.map((c) => c.name), ...pivots.flatMap((p, i) => pivotKeys[i].map((key) => [...p.shape.name, key]))];
-    const dates = [...columns.map((c) => c.date), ...pivots.flatMap((p, i) => pivotKeys[i].map(() => p.date))];
+    const columnLabels = columns.map((c) => this.labels.get(c.name.join('.')) ?? c.name.join(' '));
     // A pivot's columns are named by their key alone (the instrument's code) unless that is ambiguous.
-    const labels = shortNames(names, [...columns.map((c) => c.minKeys ?? 1)]);
-    const keep = names.map((_, j) => rows.length === 0 || values.some((row) => row[j] !== null && row[j] !== ''));
+    const pivotPaths = pivots.flatMap((p, i) => pivotKeys[i].map((key) => [...p.shape.name, key]));
+    const pivotLabels = shortNames(pivotPaths).map((label, j) =>
+      columnLabels.includes(label) ? pivotPaths[j].slice(-2).join(' ') : label,
+    );
+    const labels = [...columnLabels, ...pivotLabels];
+    const dates = [...columns.map((c) => c.date), ...pivots.flatMap((p, i) => pivotKeys[i].map(() => p.date))];
+    const keep = labels.map((_, j) => rows.length === 0 || values.some((row) => row[j] !== null && row[j] !== ''));
     return {
       name,
       columns: labels.map((label, j) => ({ label, date: dates[j] })).filter((_, j) => keep[j]),
