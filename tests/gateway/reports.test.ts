@@ -132,6 +132,23 @@ describe('report tables', () => {
     ]);
   });
 
+  it('names the capped lists that came back as long as their cap, which may have been cut', () => {
+    const r = report(
+      'cut',
+      `query Cut { instrument(code: "ICRMW") { code parties(asOf: "2024-06-30", first: 2) { country { code } }
+         actions: parties(asOf: "2024-06-30") { since } } }`,
+    );
+    const tables = new ReportTables(r, schema);
+    const parties = (n: number) => Array.from({ length: n }, (_, i) => ({ country: { code: `C${i}` } }));
+    expect(tables.cutLists({ instrument: { code: 'ICRMW', parties: parties(2), actions: [] } })).toEqual([
+      'instrument.parties (2, the most it gives)',
+    ]);
+    expect(
+      tables.cutLists({ instrument: { code: 'ICRMW', parties: parties(1), actions: Array(60).fill({ since: null }) } }),
+    ).toEqual(['instrument.actions (60, the most it gives)']);
+    expect(tables.cutLists({ instrument: null })).toEqual([]);
+  });
+
   it('names a column by the fewest last keys that tell it from the others', () => {
     expect(
       shortNames([

@@ -138,10 +138,11 @@ export function createReportsRoute(opts: ReportsRouteOptions): RequestHandler {
           );
         }
         const answer = await runReport(report, schema(), variables, opts.execute(req));
+        const incomplete = [...answer.incomplete, ...tables.cutLists(answer.data)];
         const headers: Record<string, string> = {
           'cache-control': 'private, no-store',
           'x-report-tables': tables.names.join(', '),
-          ...(answer.incomplete.length > 0 ? { 'x-report-incomplete': answer.incomplete.join('; ') } : {}),
+          ...(incomplete.length > 0 ? { 'x-report-incomplete': incomplete.join('; ') } : {}),
         };
         const all = tables.tables(answer.data);
         const chosen = options.table === undefined ? undefined : all[tables.names.indexOf(options.table)];

@@ -55,6 +55,8 @@ interface ObjectShape {
   /** Set for a connection: the items are value[edges][i][node]. */
   connection?: { edges: string; node: string };
   fields: { key: string; shape: Shape }[];
+  /** For a capped list (a `first` argument): the most items it gives, as asked or by default. */
+  first?: number;
 }
 
 type Shape = LeafShape | ObjectShape;
@@ -95,6 +97,13 @@ type Fields = Record<string, GraphQLField<unknown, unknown>>;
 function objectFields(type: GraphQLOutputType): Fields | undefined {
   const named = getNamedType(type);
   return isObjectType(named) || isInterfaceType(named) ? named.getFields() : undefined;
+}
+
+function firstOf(field: FieldNode, def: GraphQLField<unknown, unknown>): { first?: number } {
+  const given = field.arguments?.find((a) => a.name.value === 'first')?.value;
+  if (given?.kind === Kind.INT) return { first: Number(given.value) };
+  const fallback = def.args.find((a) => a.name === 'first')?.defaultValue;
+  return given === undefined && typeof fallback === 'number' ? { first: fallback } : {};
 }
 
 /** The shape of the answer: for each field, whether it is a list, an object, a connection or a date. */
@@ -165,6 +174,7 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
           name: keyPath,
           list: isList(def.type),
           fields: walk(field.selectionSet, fields, here, keyPath),
+          ...firstOf(field, def),
         },
       });
     }
@@ -332,6 +342,7 @@ export function shortNames(paths: string[][], minKeys: number[] = []): string[] 
 /** The tables a report's answer makes, in the order of its lists; computed from the operation and the schema. */
 export class ReportTables {
   private readonly root: RecordSpec;
+  private readonly shape: ObjectShape;
   private readonly specs: TableSpec[];
   /** Each column's name, the same in every table of the report. */
   private readonly labels = new Map<string, string>();
@@ -339,6 +350,7 @@ export class ReportTables {
 
   constructor(report: Report, schema: GraphQLSchema) {
     const shape = shapeOf(report, schema);
+    this.shape = shape;
     this.root = recordSpec(shape, report.pivots);
     const specs: TableSpec[] = [];
     const collect = (chain: ListSpec[], record: RecordSpec) => {
@@ -369,6 +381,32 @@ export class ReportTables {
       columns.map((c) => c.minKeys ?? 1),
     );
     columns.forEach((c, i) => this.labels.set(c.name.join('.'), labels[i]));
+  }
+
+  /**
+   * Capped lists of the answer (not connections) that came back as long as their cap: they may have
+   * been cut, and the download says so. Named by path, with the cap.
+   */
+  cutLists(data: Json): string[] {
+    const found = new Set<string>();
+    const visit = (shape: ObjectShape, value: Json | undefined) => {
+      for (const { key, shape: f } of shape.fields) {
+        if (f.kind !== 'object') continue;
+        const child =
+          value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined;
+        if (f.connection) {
+          for (const item of itemsOf(f, child)) visit(f, item);
+          continue;
+        }
+        const items = Array.isArray(child) ? child : [child ?? null];
+        if (f.list && f.first !== undefined && Array.isArray(child) && child.length >= f.first) {
+          found.add(`${f.name.join('.')} (${f.first}, the most it gives)`);
+        }
+        for (const item of items) visit(f, item);
+      }
+    };
+    visit(this.shape, data);
+    return [...found];
   }
 
   /** Every table of an answer (its keep rules already applied). */
