@@ -67,6 +67,26 @@ async function tabTitles(page: Page): Promise<string[]> {
   return (await page.locator('.graphiql-tab').allInnerTexts()).map((t) => t.trim());
 }
 
+/** Clicks the tab titled `title` and waits until it is the active one: under load, the switch lands after the click returns. */
+async function selectTab(page: Page, title: string): Promise<void> {
+  await page.locator('.graphiql-tab', { hasText: title }).click();
+  await page.locator('.graphiql-tab.graphiql-tab-active', { hasText: title }).waitFor({ timeout: 15_000 });
+}
+
+/** Opens a new tab and waits until it is there and active, so that what is typed next goes into it. */
+async function addTab(page: Page): Promise<void> {
+  const before = await page.locator('.graphiql-tab').count();
+  await page.locator('.graphiql-tab-add').click();
+  await page.waitForFunction(
+    (n) => {
+      const tabs = document.querySelectorAll('.graphiql-tab');
+      return tabs.length === n && tabs[n - 1].classList.contains('graphiql-tab-active');
+    },
+    before + 1,
+    { timeout: 15_000 },
+  );
+}
+
 /** The tab titles once they are `expected` (GraphiQL renames a tab after a debounce), or as they are after 15 s. */
 async function settledTabTitles(page: Page, expected: string[]): Promise<string[]> {
   const titles = JSON.stringify(expected);
@@ -319,7 +339,7 @@ describeInChromium('the in-browser IDE, in headless Chromium', () => {
   it('builds a query by clicking in the explorer, served by the gateway like the rest', async () => {
     const visitor = await newVisitor();
     await openIde(visitor, ideUrl);
-    await visitor.locator('.graphiql-tab-add').click();
+    await addTab(visitor);
     await visitor.locator('button[aria-label="Show GraphiQL Explorer"]').click();
     const explorer = visitor.locator('.graphiql-explorer-root');
     await explorer.waitFor({ timeout: 30_000 });
@@ -377,11 +397,11 @@ describeInChromium('a returning visitor of the IDE, in headless Chromium', () =>
     await openIde(page, url);
     expect(await tabTitles(page)).toEqual(['Alpha', 'Beta', 'Closed']);
     // The visitor edits Beta, closes Closed and writes a query of their own.
-    await page.locator('.graphiql-tab', { hasText: 'Beta' }).click();
+    await selectTab(page, 'Beta');
     await setEditorText(page, 'query', 'query Beta { countries(first: 2) { totalCount } }');
     // A click event rather than a pointer: GraphiQL's tabs can be dragged, and a pointer may start a drag.
     await page.locator('.graphiql-tab', { hasText: 'Closed' }).locator('.graphiql-tab-close').dispatchEvent('click');
-    await page.locator('.graphiql-tab-add').click();
+    await addTab(page);
     await setEditorText(page, 'query', 'query Mine { __typename }');
     expect(await settledTabTitles(page, ['Alpha', 'Beta', 'Mine'])).toEqual(['Alpha', 'Beta', 'Mine']);
     // Past GraphiQL's debounce for storing tabs.
@@ -398,7 +418,7 @@ describeInChromium('a returning visitor of the IDE, in headless Chromium', () =>
     expect(await tabTitles(page)).toEqual(['Alpha', 'Beta', 'Mine', 'Gamma']);
     const texts: Record<string, { query: string; variables: string }> = {};
     for (const title of ['Alpha', 'Beta', 'Mine', 'Gamma']) {
-      await page.locator('.graphiql-tab', { hasText: title }).click();
+      await selectTab(page, title);
       texts[title] = { query: await editorText(page, 'query'), variables: await editorText(page, 'variables') };
     }
     expect(texts).toEqual({
