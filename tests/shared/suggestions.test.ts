@@ -1,4 +1,4 @@
-import { didYouMean, editDistance, suggest } from '../../shared/src/graphql/suggestions';
+import { didYouMean, editDistance, MAX_SUGGESTIBLE_INPUT, suggest } from '../../shared/src/graphql/suggestions';
 
 const records = [
   { code: 'CIV', name: "Côte d'Ivoire", alternateCodes: ['CI'] },
@@ -40,6 +40,27 @@ describe('suggestions for a code that matches nothing', () => {
 
   it('suggests nothing for the code itself or for what is far from everything', () => {
     expect([codes('CIV'), codes('XYZ'), codes('   ')]).toEqual([[], [], []]);
+  });
+
+  it('does not compare an input longer than any code or name with the records (a hostile 100 KB code stalled a service)', () => {
+    let read = 0;
+    const watched = records.map((r) => ({
+      get code() {
+        read += 1;
+        return r.code;
+      },
+      name: r.name,
+    }));
+    expect(suggest('CIV'.repeat(40_000), watched)).toEqual([]);
+    expect(read).toBe(0);
+    expect(suggest(`${'x'.repeat(MAX_SUGGESTIBLE_INPUT - 3)}CIV`, watched)).toEqual([]);
+    expect(read).toBe(watched.length);
+  });
+
+  it('suggests no code whose length is past the edit limit from the input, and still finds names', () => {
+    // Seven characters against three-letter codes: at least four edits apart, past the limit of two.
+    expect(codes('CIVCIVX')).toEqual([]);
+    expect(codes('Guinea-')).toEqual(['GNB']);
   });
 
   it('says "did you mean" with codes and names, or nothing', () => {

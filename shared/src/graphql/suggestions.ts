@@ -32,6 +32,12 @@ export function fold(text: string): string {
 /** Most suggestions given. */
 export const MAX_SUGGESTIONS = 3;
 
+/**
+ * Longest input compared with the records: longer than any code or name, so nothing could be near it.
+ * Without it, a hostile 100 KB "code" costs a quadratic edit distance per record and stalls the service.
+ */
+export const MAX_SUGGESTIBLE_INPUT = 120;
+
 /** Edit distance with adjacent transpositions (optimal string alignment): CVI is one edit from CIV. */
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
@@ -61,6 +67,7 @@ const sortedLetters = (text: string) => [...text].sort().join('');
  * Case and accents are ignored. Nothing when nothing is near.
  */
 export function suggest(input: string, records: readonly Suggestible[]): Suggestion[] {
+  if (input.length > MAX_SUGGESTIBLE_INPUT) return [];
   const wanted = fold(input.trim());
   if (wanted === '') return [];
   const scored: { record: Suggestible; score: number }[] = [];
@@ -71,7 +78,8 @@ export function suggest(input: string, records: readonly Suggestible[]): Suggest
     let score = Infinity;
     if ((record.alternateCodes ?? []).some((c) => fold(c) === wanted)) score = 0;
     else {
-      const distance = editDistance(wanted, code);
+      // The distance is at least the difference in length, so most codes need no matrix at all.
+      const distance = Math.abs(wanted.length - code.length) > limit ? Infinity : editDistance(wanted, code);
       const anagram = wanted.length === code.length && sortedLetters(wanted) === sortedLetters(code);
       const near = anagram ? Math.min(distance, 0.5) : distance;
       if (near <= limit) score = near;
