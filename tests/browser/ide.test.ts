@@ -71,11 +71,14 @@ async function tabTitles(page: Page): Promise<string[]> {
 async function selectTab(page: Page, title: string): Promise<void> {
   await page.locator('.graphiql-tab', { hasText: title }).click();
   await page.locator('.graphiql-tab.graphiql-tab-active', { hasText: title }).waitFor({ timeout: 15_000 });
+  // The editor takes the tab's text after the tab is marked active; text written before that lands in the tab left.
+  await until(async () => (await editorText(page, 'query')).includes(`query ${title}`), `the editor shows ${title}`);
 }
 
 /** Opens a new tab and waits until it is there and active, so that what is typed next goes into it. */
 async function addTab(page: Page): Promise<void> {
   const before = await page.locator('.graphiql-tab').count();
+  const previous = await editorText(page, 'query');
   await page.locator('.graphiql-tab-add').click();
   await page.waitForFunction(
     (n) => {
@@ -85,6 +88,15 @@ async function addTab(page: Page): Promise<void> {
     before + 1,
     { timeout: 15_000 },
   );
+  await until(async () => (await editorText(page, 'query')) !== previous, 'the editor shows the new tab');
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The tab titles once they are `expected` (GraphiQL renames a tab after a debounce), or as they are after 15 s. */
