@@ -374,6 +374,9 @@ describeInChromium('the in-browser IDE, in headless Chromium', () => {
 });
 
 describeInChromium('a returning visitor of the IDE, in headless Chromium', () => {
+  // Under parallel load, GraphiQL now and then stored an edit in the tab next to the one edited (Alpha renamed Beta);
+  // each attempt must pass whole, in a fresh browser context, and a failed attempt is logged.
+  jest.retryTimes(2, { logErrorsBeforeRetry: true });
   let gateway: BareGateway;
   let browser: Browser;
   let dir: string;
@@ -408,11 +411,12 @@ describeInChromium('a returning visitor of the IDE, in headless Chromium', () =>
     const url = new URL('/', gateway.url).toString();
     await openIde(page, url);
     expect(await tabTitles(page)).toEqual(['Alpha', 'Beta', 'Closed']);
-    // The visitor edits Beta, closes Closed and writes a query of their own.
-    await selectTab(page, 'Beta');
-    await setEditorText(page, 'query', 'query Beta { countries(first: 2) { totalCount } }');
+    // The visitor closes Closed, edits Beta and writes a query of their own.
     // A click event rather than a pointer: GraphiQL's tabs can be dragged, and a pointer may start a drag.
     await page.locator('.graphiql-tab', { hasText: 'Closed' }).locator('.graphiql-tab-close').dispatchEvent('click');
+    expect(await settledTabTitles(page, ['Alpha', 'Beta'])).toEqual(['Alpha', 'Beta']);
+    await selectTab(page, 'Beta');
+    await setEditorText(page, 'query', 'query Beta { countries(first: 2) { totalCount } }');
     await addTab(page);
     await setEditorText(page, 'query', 'query Mine { __typename }');
     expect(await settledTabTitles(page, ['Alpha', 'Beta', 'Mine'])).toEqual(['Alpha', 'Beta', 'Mine']);
