@@ -72,6 +72,119 @@ describe('report tables', () => {
     ]);
   });
 
+  it('leads a child table with the keys and label of the records above it, not every column of theirs', () => {
+    const r = report(
+      'dossier',
+      `query Dossier { country(code: "SEN") { code name nameFr: name(lang: FR) subregion
+         treatyStatuses(asOf: "2024-06-30") { instrument { code shortTitle } status party since }
+         trainings { id activity startDate } } }`,
+    );
+    const data = {
+      country: {
+        code: 'SEN',
+        name: 'Senegal',
+        nameFr: 'Sénégal',
+        subregion: 'Sub-Saharan Africa',
+        treatyStatuses: [
+          {
+            instrument: { code: 'ICRMW', shortTitle: 'Migrant Workers Convention' },
+            status: 'PARTY',
+            party: 'YES',
+            since: '1999-06-09',
+          },
+        ],
+        trainings: [{ id: 'T1', activity: 'Border management', startDate: '2019-05' }],
+      },
+    };
+    expect(new ReportTables(r, schema).tables(data)).toEqual([
+      {
+        name: 'country',
+        columns: [col('country code'), col('name'), col('nameFr'), col('subregion')],
+        rows: [['SEN', 'Senegal', 'Sénégal', 'Sub-Saharan Africa']],
+      },
+      {
+        name: 'treatyStatuses',
+        columns: [
+          col('country code'),
+          col('name'),
+          col('instrument code'),
+          col('shortTitle'),
+          col('status'),
+          col('party'),
+          col('since', true),
+        ],
+        rows: [['SEN', 'Senegal', 'ICRMW', 'Migrant Workers Convention', 'PARTY', 'YES', '1999-06-09']],
+      },
+      {
+        name: 'trainings',
+        columns: [col('country code'), col('name'), col('id'), col('activity'), col('startDate', true)],
+        rows: [['SEN', 'Senegal', 'T1', 'Border management', '2019-05']],
+      },
+    ]);
+  });
+
+  it('keeps on child rows only the keys and labels of every record above, and all the columns of a record with no key selected', () => {
+    const r = report(
+      'nested',
+      `query Nested { consultativeProcess(code: "MIDWA") { code name abbreviation: name(lang: FR)
+         participants { country { code name treatyStatus(instrument: "ICRMW", asOf: "2024-06-30") { status since }
+           trainings { id } programmes(asOf: "2024-06-30") { id name agencies { agency { acronym } } } } }
+         members: participants { role country { subregion trainings { id } } } } }`,
+    );
+    const data = {
+      consultativeProcess: {
+        code: 'MIDWA',
+        name: 'Migration Dialogue for West Africa',
+        abbreviation: 'Dialogue',
+        participants: [
+          {
+            country: {
+              code: 'TGO',
+              name: 'Togo',
+              treatyStatus: { status: 'SIGNATORY', since: '2001-11-15' },
+              trainings: [{ id: 'T1' }],
+              programmes: [{ id: 'P1', name: 'FMM', agencies: [{ agency: { acronym: 'ILO' } }] }],
+            },
+          },
+        ],
+        members: [{ role: 'MEMBER', country: { subregion: 'Western Africa', trainings: [{ id: 'T1' }] } }],
+      },
+    };
+    const above = [col('consultativeProcess code'), col('consultativeProcess name'), col('country code'), col('country name')];
+    const tables = new ReportTables(r, schema);
+    expect(tables.names).toEqual(['consultativeProcess', 'participants', 'programmes', 'members']);
+    expect(tables.tables(data).map((t) => ({ name: t.name, columns: t.columns.map((c) => c.label), rows: t.rows }))).toEqual([
+      {
+        name: 'consultativeProcess',
+        columns: ['consultativeProcess code', 'consultativeProcess name', 'abbreviation'],
+        rows: [['MIDWA', 'Migration Dialogue for West Africa', 'Dialogue']],
+      },
+      {
+        name: 'participants',
+        columns: [
+          'consultativeProcess code',
+          'consultativeProcess name',
+          'country code',
+          'country name',
+          'status',
+          'since',
+          'participants country trainings id',
+        ],
+        rows: [['MIDWA', 'Migration Dialogue for West Africa', 'TGO', 'Togo', 'SIGNATORY', '2001-11-15', 'T1']],
+      },
+      {
+        name: 'programmes',
+        columns: [...above.map((c) => c.label), 'id', 'programmes name', 'agencies acronym'],
+        rows: [['MIDWA', 'Migration Dialogue for West Africa', 'TGO', 'Togo', 'P1', 'FMM', 'ILO']],
+      },
+      {
+        name: 'members',
+        columns: ['consultativeProcess code', 'consultativeProcess name', 'role', 'subregion', 'members country trainings id'],
+        rows: [['MIDWA', 'Migration Dialogue for West Africa', 'MEMBER', 'Western Africa', 'T1']],
+      },
+    ]);
+  });
+
   it('turns a declared pivot into one column per key, leaves out columns empty in every row, keeps the header of an empty table', () => {
     const r = report(
       'matrix',

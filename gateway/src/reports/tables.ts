@@ -3,6 +3,8 @@ import {
   type FragmentDefinitionNode,
   getNamedType,
   type GraphQLField,
+  type GraphQLInterfaceType,
+  type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
   isInterfaceType,
@@ -21,8 +23,11 @@ import type { Json, PivotRule, Report } from './definitions';
  * the tables and their columns are known before any data, an empty list included:
  *
  * - every list of objects is a table of its own, one row per item (a connection's `edges.node`
- *   items), with the columns of the objects above it on its branch first (the country a treaty
- *   status belongs to): no table is stacked under another, and sibling lists never cross;
+ *   items), led by what identifies the records above it on its branch (the country a treaty status
+ *   belongs to): no table is stacked under another, and sibling lists never cross;
+ * - a record above is identified by its key fields (its federation `@key`, else its `ID` fields)
+ *   and its first label (`name`, `shortTitle`, `title`) as far as the report selects them; its
+ *   other fields are in its own table only. A record with no key selected keeps all its columns;
  * - a list whose items come down to one value (`programmes { id }`) is one cell, its values joined
  *   by "; ", as is a list of scalars;
  * - a list a report declares as a pivot (`# @pivot`) becomes columns of its parent's row, one per
@@ -45,6 +50,10 @@ interface LeafShape {
   list: boolean;
   /** A Date or PartialDate: text in a spreadsheet, never a day it would guess. */
   date: boolean;
+  /** What the field is to the object it belongs to: part of its key, its label, or neither. */
+  role?: Role;
+  /** The response path of that object: a label counts only beside a key of the same object. */
+  owner: string;
 }
 
 interface ObjectShape {
@@ -60,6 +69,30 @@ interface ObjectShape {
 }
 
 type Shape = LeafShape | ObjectShape;
+
+type Role = 'key' | 'label';
+
+/** Fields that name a record to a reader, the first selected one being its label. */
+const LABELS = ['name', 'shortTitle', 'title'];
+
+/** The key fields of a type: its federation keys in a supergraph (`@join__type(key:)`) or subgraph (`@key`), else its ID fields. */
+function keyFields(type: GraphQLObjectType | GraphQLInterfaceType): Set<string> {
+  const keys = new Set<string>();
+  for (const node of [type.astNode, ...type.extensionASTNodes]) {
+    for (const directive of node?.directives ?? []) {
+      if (directive.name.value !== 'join__type' && directive.name.value !== 'key') continue;
+      const fields = directive.arguments?.find((a) => a.name.value === (directive.name.value === 'key' ? 'fields' : 'key'));
+      // Only a key's top-level fields: a nested selection (`country { code }`) is not a column of this record.
+      if (fields?.value.kind === Kind.STRING) {
+        for (const f of fields.value.value.replace(/\{[^{}]*\}/g, ' ').split(/\s+/)) if (f) keys.add(f);
+      }
+    }
+  }
+  if (keys.size === 0) {
+    for (const [name, field] of Object.entries(type.getFields())) if (getNamedType(field.type).name === 'ID') keys.add(name);
+  }
+  return keys;
+}
 
 export interface ColumnInfo {
   label: string;
@@ -94,9 +127,13 @@ function isList(type: GraphQLOutputType): boolean {
 
 type Fields = Record<string, GraphQLField<unknown, unknown>>;
 
-function objectFields(type: GraphQLOutputType): Fields | undefined {
+function objectType(type: GraphQLOutputType): GraphQLObjectType | GraphQLInterfaceType | undefined {
   const named = getNamedType(type);
-  return isObjectType(named) || isInterfaceType(named) ? named.getFields() : undefined;
+  return isObjectType(named) || isInterfaceType(named) ? named : undefined;
+}
+
+function objectFields(type: GraphQLOutputType): Fields | undefined {
+  return objectType(type)?.getFields();
 }
 
 function firstOf(field: FieldNode, def: GraphQLField<unknown, unknown>): { first?: number } {
@@ -116,11 +153,15 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
   );
   const walk = (
     selectionSet: SelectionSetNode,
-    parent: Fields,
+    type: GraphQLObjectType | GraphQLInterfaceType | undefined,
     path: string[],
     name: string[],
   ): { key: string; shape: Shape }[] => {
     const out: { key: string; shape: Shape }[] = [];
+    const parent: Fields = type?.getFields() ?? {};
+    const keys = type ? keyFields(type) : new Set<string>();
+    const owner = path.join('.');
+    let labelled = false;
     for (const field of fieldsOf(selectionSet, fragments)) {
       const key = field.alias?.value ?? field.name.value;
       if (field.name.value === '__typename' || out.some((f) => f.key === key)) continue;
@@ -130,6 +171,8 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
       const keyPath = [...name, key];
       const named = getNamedType(def.type);
       if (isLeafType(named) || !field.selectionSet) {
+        const label: boolean = !labelled && LABELS.includes(field.name.value);
+        labelled ||= label;
         out.push({
           key,
           shape: {
@@ -138,6 +181,8 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
             name: keyPath,
             list: isList(def.type),
             date: named.name === 'Date' || named.name === 'PartialDate',
+            ...(keys.has(field.name.value) ? { role: 'key' as const } : label ? { role: 'label' as const } : {}),
+            owner,
           },
         });
         continue;
@@ -152,7 +197,6 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
       if (!isList(def.type) && 'pageInfo' in fields && edgesField && edgeFields && nodeField?.selectionSet) {
         const edges = edgesField.alias?.value ?? 'edges';
         const node = nodeField.alias?.value ?? 'node';
-        const nodeFields = objectFields(edgeFields.node.type) ?? {};
         out.push({
           key,
           shape: {
@@ -161,7 +205,7 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
             name: keyPath,
             list: true,
             connection: { edges, node },
-            fields: walk(nodeField.selectionSet, nodeFields, [...here, edges, node], keyPath),
+            fields: walk(nodeField.selectionSet, objectType(edgeFields.node.type), [...here, edges, node], keyPath),
           },
         });
         continue;
@@ -173,7 +217,7 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
           path: here,
           name: keyPath,
           list: isList(def.type),
-          fields: walk(field.selectionSet, fields, here, keyPath),
+          fields: walk(field.selectionSet, objectType(def.type), here, keyPath),
           ...firstOf(field, def),
         },
       });
@@ -187,7 +231,7 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
     path: [],
     name: [],
     list: false,
-    fields: walk(report.operation.selectionSet, query.getFields(), [], []),
+    fields: walk(report.operation.selectionSet, query, [], []),
   };
 }
 
@@ -218,7 +262,19 @@ interface ColumnSpec {
   /** The fewest keys its name takes: a list's cell is named by the list too (`programmes id`). */
   minKeys?: number;
   date: boolean;
+  role?: Role;
+  owner?: string;
   get: (record: Json) => Scalar;
+}
+
+/**
+ * The columns of a record above a table's own: its objects' keys, and the label of an object whose
+ * key is there. Without any key, nothing else tells its rows apart: all of them.
+ */
+function identifying(columns: ColumnSpec[]): ColumnSpec[] {
+  const keyed = new Set(columns.filter((c) => c.role === 'key').map((c) => c.owner));
+  if (keyed.size === 0) return columns;
+  return columns.filter((c) => c.role === 'key' || (c.role === 'label' && keyed.has(c.owner)));
 }
 
 interface ListSpec {
@@ -266,7 +322,7 @@ function recordSpec(shape: ObjectShape, pivots: PivotRule[]): RecordSpec {
     for (const { shape: f } of fields) {
       const get = leafGetter(f, base);
       if (f.kind === 'leaf') {
-        spec.columns.push({ name: f.name, date: f.date, get: (r) => scalarOf(get(r)) });
+        spec.columns.push({ name: f.name, date: f.date, role: f.role, owner: f.owner, get: (r) => scalarOf(get(r)) });
         continue;
       }
       if (!f.list) {
@@ -360,11 +416,15 @@ export class ReportTables {
       }
     };
     collect([], this.root);
-    // A root field under which no table lies would be lost: its columns make a one-row table.
-    const rootKeys = [...new Set(this.root.columns.map((c) => c.name[0]))].filter(
-      (key) => !specs.some((s) => s.chain[0].shape.path[0] === key),
-    );
-    for (const key of rootKeys) specs.push({ chain: [], rootKey: key });
+    // A root field whose columns the tables under it do not all carry (they carry its keys and label
+    // only) would lose the others, as would one with no table under it: its columns make a one-row
+    // table, before the tables under it.
+    for (const key of [...new Set(this.root.columns.map((c) => c.name[0]))]) {
+      const columns = this.root.columns.filter((c) => c.name[0] === key);
+      const under = specs.findIndex((s) => s.chain[0].shape.path[0] === key);
+      if (under === -1) specs.push({ chain: [], rootKey: key });
+      else if (identifying(columns).length < columns.length) specs.splice(under, 0, { chain: [], rootKey: key });
+    }
     this.specs = specs;
     const paths = specs.map((s) => (s.rootKey !== undefined ? [s.rootKey] : s.chain[s.chain.length - 1].shape.name));
     this.names = shortNames(paths).map((n) => n.replace(/ /g, '.'));
@@ -418,7 +478,9 @@ export class ReportTables {
     const top = spec.rootKey ?? spec.chain[0]?.shape.path[0];
     // Root fields are unrelated to each other: a table takes the root's columns of its own root field only.
     const rootColumns = this.root.columns.filter((c) => c.name[0] === top);
-    const columnSets = [rootColumns, ...spec.chain.map((l) => l.record.columns)];
+    // The records above the table's own are there to say whose rows these are: their identifying columns only.
+    const levels = [rootColumns, ...spec.chain.map((l) => l.record.columns)];
+    const columnSets = levels.map((set, level) => (level < levels.length - 1 ? identifying(set) : set));
     const columns = columnSets.flat();
     const last = spec.chain[spec.chain.length - 1] as ListSpec | undefined;
     const pivots = last?.record.pivots ?? [];
