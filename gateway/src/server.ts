@@ -1,7 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import { EventEmitter } from 'node:events';
+import { STATUS_CODES } from 'node:http';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import type { GatewayLimits, ServiceName } from '../../shared/src/runtime/config';
 import { ANONYMOUS, type Identity } from '../../shared/src/auth/identity';
 import { encodeIdentity, SIGNATURE_HEADERS, type ServiceSecrets, signatureHeaders } from '../../shared/src/auth/signing';
@@ -15,7 +17,7 @@ import { type SupergraphSource, supergraphSource } from './supergraph';
 import { getOperationAST, GraphQLError, type GraphQLSchema, isScalarType } from 'graphql';
 import { DateScalar, PartialDateScalar } from '../../shared/src/graphql/scalars';
 import { getVariableValues } from 'graphql/execution/values';
-import { Agent, fetch as poolFetch } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { Metrics } from '../../shared/src/runtime/metrics';
 import { currentRequest, REQUEST_ID_HEADER } from '../../shared/src/runtime/requestContext';
@@ -44,27 +46,84 @@ export interface GatewayOptions {
 const DEFAULT_SUBGRAPH_MAX_SOCKETS = 32;
 
 /**
+ * A subgraph's answer, read whole: what Apollo Gateway uses of a fetch Response. The body is
+ * already a string, so a copy for another reader (a shared call's) costs nothing; undici's fetch
+ * wraps every answer in web streams, which cost about a fifth of the gateway's CPU time per request.
+ */
+class SubgraphResponse implements FetcherResponse {
+  readonly redirected = false;
+  bodyUsed = false;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly headers: Headers,
+    private readonly body: string,
+  ) {}
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get statusText(): string {
+    return STATUS_CODES[this.status] ?? '';
+  }
+
+  async text(): Promise<string> {
+    this.bodyUsed = true;
+    return this.body;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = Buffer.from(await this.text());
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  }
+
+  clone(): SubgraphResponse {
+    return new SubgraphResponse(this.url, this.status, this.headers, this.body);
+  }
+}
+
+/**
  * Subgraph calls go through one keep-alive pool with a bounded number of sockets per service (a
  * slow service cannot make the gateway open sockets without limit) and a per-call timeout, which
- * Apollo Gateway does not have by default. A refused, reset or timed-out call becomes an error
- * naming the service only: never its URL.
+ * Apollo Gateway does not have by default, covering the answer's body too. A refused, reset or
+ * timed-out call becomes an error naming the service only: never its URL.
  */
 function timedFetcher(service: string, timeoutMs: number, pool: Agent, metrics?: Metrics): Fetcher {
-  return (async (url: string, init?: Parameters<typeof poolFetch>[1]) => {
+  return async (url, init) => {
     const started = process.hrtime.bigint();
     const observe = (outcome: 'ok' | 'error', code?: string) => {
       metrics?.subgraphDuration.observe({ service, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
       if (code) metrics?.subgraphErrors.inc({ service, code });
     };
+    // An emitter rather than an AbortSignal: undici takes either, and a signal per call is costly in Node 20.
+    const abort = new EventEmitter();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.emit('abort');
+    }, timeoutMs);
     try {
-      const response = await poolFetch(url, { ...init, dispatcher: pool, signal: AbortSignal.timeout(timeoutMs) });
+      const target = new URL(url);
+      const { statusCode, headers, body } = await pool.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: init?.headers,
+        body: init?.body,
+        signal: abort,
+      });
+      const text = await body.text();
+      const response = new SubgraphResponse(url, statusCode, headersOf(headers), text);
       if (response.ok) observe('ok');
-      else observe('error', `HTTP_${response.status}`);
+      else observe('error', `HTTP_${statusCode}`);
       return response;
     } catch (error) {
-      // By name, not instanceof: the abort error may come from another realm (a test's VM context).
-      const name = (error as { name?: unknown } | null)?.name;
-      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       observe('error', timedOut ? 'TIMEOUT' : 'UNREACHABLE');
       throw graphError(
         'DOWNSTREAM_SERVICE_ERROR',
@@ -73,8 +132,20 @@ function timedFetcher(service: string, timeoutMs: number, pool: Agent, metrics?:
         // The cause (refused, reset, DNS...) is for the gateway's log, never for the response.
         { originalError: error as Error },
       );
+    } finally {
+      clearTimeout(timer);
     }
-  }) as unknown as Fetcher;
+  };
+}
+
+/** undici's raw response headers as a Headers object (a repeated header's values joined, as fetch does). */
+function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
 }
 
 /**
@@ -83,43 +154,34 @@ function timedFetcher(service: string, timeoutMs: number, pool: Agent, metrics?:
  * where the body is final.
  */
 function signingFetcher(service: ServiceName, secret: string, inner: Fetcher): Fetcher {
-  return (async (url: string, init?: { headers?: Record<string, string>; body?: unknown }) => {
+  return async (url, init) => {
     const headers: Record<string, string> = { ...(init?.headers ?? {}) };
     const identity = headers[SIGNATURE_HEADERS.identity] ?? encodeIdentity(ANONYMOUS);
     const body = typeof init?.body === 'string' ? init.body : '';
     Object.assign(headers, signatureHeaders(secret, service, identity, body));
-    return (inner as unknown as (u: string, i: unknown) => Promise<unknown>)(url, { ...init, headers });
-  }) as unknown as Fetcher;
+    return inner(url, { ...init, headers });
+  };
 }
 
 /**
  * Concurrent identical subgraph reads share one call: the same service, body and caller identity
- * while the first call is in flight get the same answer (each as its own Response). Mutations are
+ * while the first call is in flight get the same answer (each its own copy). Mutations are
  * never shared. The share ends when the answer arrives, so nothing is cached.
  */
 function deduplicatingFetcher(inner: Fetcher): Fetcher {
-  const inFlight = new Map<string, Promise<{ status: number; headers: [string, string][]; text: string }>>();
-  return (async (url: string, init?: { headers?: Record<string, string>; body?: unknown }) => {
+  const inFlight = new Map<string, Promise<FetcherResponse>>();
+  return async (url, init) => {
     const body = typeof init?.body === 'string' ? init.body : null;
-    if (body === null || /^\{"query":"\s*mutation\b/.test(body)) {
-      return (inner as unknown as (u: string, i: unknown) => Promise<unknown>)(url, init);
-    }
+    if (body === null || /^\{"query":"\s*mutation\b/.test(body)) return inner(url, init);
     const key = `${url}\n${init?.headers?.[SIGNATURE_HEADERS.identity] ?? ''}\n${body}`;
     let shared = inFlight.get(key);
     if (!shared) {
-      shared = (async () => {
-        try {
-          const res = (await (inner as unknown as (u: string, i: unknown) => Promise<Response>)(url, init)) as Response;
-          return { status: res.status, headers: [...res.headers.entries()], text: await res.text() };
-        } finally {
-          inFlight.delete(key);
-        }
-      })();
+      shared = inner(url, init).finally(() => inFlight.delete(key));
       inFlight.set(key, shared);
     }
-    const { status, headers, text } = await shared;
-    return new Response(text, { status, headers });
-  }) as unknown as Fetcher;
+    // Each reader its own copy: reading one's body leaves the others' unread.
+    return (await shared).clone();
+  };
 }
 
 /**

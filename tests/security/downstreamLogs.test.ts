@@ -101,7 +101,7 @@ describe('what the gateway logs when a service fails', () => {
       ],
     });
     expect(log.lines).toEqual([
-      `WARN downstream failure {"service":"un-partnerships","error":"The un-partnerships service is unavailable [DOWNSTREAM_SERVICE_ERROR] <- TypeError: fetch failed <- connect ECONNREFUSED 127.0.0.1:${deadPort} (ECONNREFUSED)"}`,
+      `WARN downstream failure {"service":"un-partnerships","error":"The un-partnerships service is unavailable [DOWNSTREAM_SERVICE_ERROR] <- connect ECONNREFUSED 127.0.0.1:${deadPort} (ECONNREFUSED)"}`,
     ]);
   });
 });
