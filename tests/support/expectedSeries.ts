@@ -43,16 +43,44 @@ export function latestValue(indicator: string, iso3: string, upToYear?: number):
   return list.at(-1) ?? null;
 }
 
-/** The latest value of each series field for a country, as `{ year value }` (or only `{ year }`). */
+let catalogue: Map<string, string> | undefined;
+/** The catalogue's confidence of an indicator, as the graph's enum spells it. */
+function catalogueConfidence(indicator: string): string {
+  catalogue ??= new Map(readCsv(path.join(INDICATORS, 'catalogue.csv')).map((r) => [r.code, r.confidence.toUpperCase()]));
+  const confidence = catalogue.get(indicator);
+  if (confidence === undefined) throw new Error(`catalogue.csv has no ${indicator}`);
+  return confidence;
+}
+
+/**
+ * A value's confidence: its indicator's, except for a net-migration value equal to a common
+ * missing-value code (the data's checks flag +/-999 and +/-9999 there), which is unverified.
+ */
+export function valueConfidence(indicator: string, value: number): string {
+  return indicator === 'WB_NET_MIGRATION' && [-9999, -999, 999, 9999].includes(value)
+    ? 'UNVERIFIED'
+    : catalogueConfidence(indicator);
+}
+
+type LatestFigure = { year: number; value?: number; provenance?: { confidence: string } };
+
+/** The latest value of each series field for a country, as `{ year value }` (or only `{ year }`, or with its confidence). */
 export function latestSeries<F extends SeriesField>(
   fields: readonly F[],
   iso3: string,
-  options: { upToYear?: number; yearOnly?: boolean } = {},
-): Record<F, { year: number; value?: number } | null> {
-  const out = {} as Record<F, { year: number; value?: number } | null>;
+  options: { upToYear?: number; yearOnly?: boolean; confidence?: boolean } = {},
+): Record<F, LatestFigure | null> {
+  const out = {} as Record<F, LatestFigure | null>;
   for (const f of fields) {
     const v = latestValue(SERIES_FIELDS[f], iso3, options.upToYear);
-    out[f] = v === null ? null : options.yearOnly ? { year: v.year } : v;
+    out[f] =
+      v === null
+        ? null
+        : options.yearOnly
+          ? { year: v.year }
+          : options.confidence
+            ? { ...v, provenance: { confidence: valueConfidence(SERIES_FIELDS[f], v.value) } }
+            : v;
   }
   return out;
 }

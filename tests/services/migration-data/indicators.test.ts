@@ -188,6 +188,81 @@ describe('indicator series through the gateway', () => {
     expect(csvLatest('UNHCR_IDPS', 'SEN')).toBeNull();
   });
 
+  it('serves each net-migration value equal to a missing-value code as unverified, with a note, in series, latest values, changes and the dossier', async () => {
+    // The data's own check (checks.md FLAG): WB_NET_MIGRATION values equal to +/-999 or +/-9999.
+    const coded = VALUES.filter((r) => r.indicator === 'WB_NET_MIGRATION' && [-9999, -999, 999, 9999].includes(Number(r.value)));
+    expect(coded.map((r) => `${r.iso3} ${r.year} ${r.value}`)).toEqual([
+      'IMN 1997 999',
+      'ISR 2023 9999',
+      'MCO 2018 999',
+      'MCO 2020 999',
+      'MCO 2021 999',
+      'MLT 2011 999',
+      'SEN 2023 -9999',
+    ]);
+    const entry = catalogueEntry('WB_NET_MIGRATION');
+    const isCoded = (iso3: string, year: number) => coded.some((r) => r.iso3 === iso3 && Number(r.year) === year);
+    const provenance = (iso3: string, year: number, value: number) =>
+      isCoded(iso3, year)
+        ? {
+            confidence: 'UNVERIFIED',
+            verified: false,
+            notes: `The value ${value} equals a common missing-value code (-9999, -999, 999 or 9999); it is kept as the source gives it and was not verified at the source.`,
+          }
+        : { confidence: entry.confidence.toUpperCase(), verified: entry.confidence !== 'unverified', notes: null };
+    const countries = [...new Set(coded.map((r) => r.iso3))].sort();
+    // Each country's data sheet (a series of a country set is priced at 300 countries, too dear with provenance).
+    const sheets = await stack.query(
+      `{ ${countries
+        .map(
+          (c) =>
+            `${c}: country(code: "${c}") { dataSheet(indicators: ["WB_NET_MIGRATION"]) { values { year value provenance { confidence verified notes } } } }`,
+        )
+        .join(' ')} }`,
+    );
+    expect(sheets.errors).toBeUndefined();
+    expect(sheets.data).toEqual(
+      Object.fromEntries(
+        countries.map((c) => [
+          c,
+          {
+            dataSheet: [
+              {
+                values: VALUES.filter((r) => r.indicator === 'WB_NET_MIGRATION' && r.iso3 === c)
+                  .map((r) => ({ year: Number(r.year), value: Number(r.value) }))
+                  .sort((a, b) => a.year - b.year)
+                  .map((v) => ({ ...v, provenance: provenance(c, v.year, v.value) })),
+              },
+            ],
+          },
+        ]),
+      ),
+    );
+    const figure = (c: string, year: number) => {
+      const value = required(csvValue('WB_NET_MIGRATION', c, year), `${c} ${year}`);
+      return { year, value, provenance: provenance(c, year, value) };
+    };
+    const answer = await stack.query(`{
+      indicator(code: "WB_NET_MIGRATION") {
+        latest(countries: { codes: ["ISR", "SEN"] }) { country { code } year value provenance { confidence verified notes } }
+        change(countries: { codes: ["SEN"] }, from: 2022, to: 2023) {
+          from { year value provenance { confidence verified notes } } to { year value provenance { confidence verified notes } }
+        }
+      }
+      country(code: "SEN") { netMigration { year value provenance { confidence verified notes } } }
+    }`);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({
+      indicator: {
+        latest: ['ISR', 'SEN'].map((c) => ({ country: { code: c }, ...figure(c, 2023) })),
+        change: [{ from: figure('SEN', 2022), to: figure('SEN', 2023) }],
+      },
+      country: { netMigration: figure('SEN', 2023) },
+    });
+    expect(figure('SEN', 2023).provenance.confidence).toBe('UNVERIFIED');
+    expect(figure('SEN', 2022).provenance.confidence).toBe('SEEN');
+  });
+
   it('gives the latest value and the change between two years for several countries', async () => {
     const r = await stack.query(`{ indicator(code: "WPP_POPULATION") {
       latest(countries: { codes: ["SEN", "NGA"] }, upToYear: 2010) { country { code } year value }

@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import type { IndicatorRow, IndicatorValueRow } from '../entities/analytics';
 import { indicatorAggregate, indicatorChange } from '../entities/indicators';
 import { countrySetArg } from '../countrySet';
+import { missingValueCodeNote } from '../missingValueCodes';
 import type { Resolvers } from '../generated/resolvers';
 import { indicatorCodeArg, requireIndicator, yearRangeArg } from './arguments';
 
@@ -26,15 +27,22 @@ const DOSSIER = {
   totalPopulation: 'WPP_POPULATION',
 } as const;
 
-/** An indicator's provenance: its source, the URL(s) where it is published, and the catalogue's confidence. */
-export const indicatorProvenance = (i: IndicatorRow) =>
-  provenanceField({ source: i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source, confidence: i.confidence });
+/** Where an indicator is defined and published: its source and the URL(s) where it is published. */
+const indicatorSource = (i: IndicatorRow) => (i.sourceUrl ? `${i.source} | ${i.sourceUrl}` : i.source);
 
-/** A value's provenance: its own where it has one (an editor's or a series file's), otherwise its indicator's. */
+/** An indicator's provenance: its source, the URL(s) where it is published, and the catalogue's confidence. */
+export const indicatorProvenance = (i: IndicatorRow) => provenanceField({ source: indicatorSource(i), confidence: i.confidence });
+
+/**
+ * A value's provenance: its own where it has one (an editor's or a series file's), otherwise its
+ * indicator's, made unverified with a note when the value equals a missing-value code its indicator is checked for.
+ */
 export async function indicatorValueProvenance(v: IndicatorValueRow, _: unknown, ctx: Context) {
   if (v.source !== null && v.confidence !== null) return provenanceField({ source: v.source, confidence: v.confidence });
   const indicator = existingRecord('Indicator', v.indicatorCode, await ctx.loaders.indicator.load(v.indicatorCode));
-  return indicatorProvenance(indicator);
+  const note = missingValueCodeNote(v.indicatorCode, v.value);
+  if (note === null) return indicatorProvenance(indicator);
+  return provenanceField({ source: indicatorSource(indicator), confidence: 'unverified', notes: note });
 }
 
 const upToYearArg = (value: number | null | undefined): number | null =>
