@@ -49,6 +49,9 @@ const CAPPED: Capped[] = [
   root('Query.instruments', 'legal-instruments', 100, 'instruments(first: N) { totalCount }'),
   root('Query.treatyActions', 'legal-instruments', 100, 'treatyActions(first: N) { totalCount }'),
   root('Query.trainings', 'legal-instruments', 100, 'trainings(first: N) { totalCount }'),
+  root('Query.migrationPolicies', 'legal-instruments', 100, 'migrationPolicies(first: N) { totalCount }'),
+  root('Query.publications', 'legal-instruments', 100, 'publications(first: N) { totalCount }'),
+  root('Query.migrationProfiles', 'migration-data', 100, 'migrationProfiles(first: N) { totalCount }'),
   root('Query.corridors', 'migration-data', 100, 'corridors(filter: { year: 2020 }, first: N) { totalCount }'),
   root(
     'Query.displacementCorridors',

@@ -323,14 +323,18 @@ describe('the named reports, run through the gateway', () => {
             },
           })),
       },
-      migrationPolicies: expectedPolicies((p) => p.kind === 'LABOUR_MIGRATION_POLICY').map(({ country, ...p }) => ({
-        id: p.id,
-        country: { code: country },
-        title: p.title,
-        status: p.status,
-        year: p.year,
-        supportedBy: p.supportedBy,
-      })),
+      migrationPolicies: {
+        edges: expectedPolicies((p) => p.kind === 'LABOUR_MIGRATION_POLICY').map(({ country, ...p }) => ({
+          node: {
+            id: p.id,
+            country: { code: country },
+            title: p.title,
+            status: p.status,
+            year: p.year,
+            supportedBy: p.supportedBy,
+          },
+        })),
+      },
       programmes: {
         edges: programme.map((p) => ({
           node: {

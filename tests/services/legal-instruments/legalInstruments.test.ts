@@ -413,62 +413,84 @@ describe('legal-instruments alone', () => {
 
   it('lists the publications, the West Africa migration-law manual as unverified and without a URL', async () => {
     const result = await svc.execute(`{ publications {
-      id title kind year language url countries { code } provenance { confidence verified sources { url } }
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage }
+      edges { node { id title kind year language url countries { code } provenance { confidence verified sources { url } } } }
     } }`);
     expect(result).toEqual({
       data: {
-        publications: [
-          {
-            id: 'ICMPD-IOM-2015-MIGRATION-POLICIES-WA',
-            title: 'A Survey on Migration Policies in West Africa',
-            kind: 'STUDY',
-            year: 2015,
-            language: 'EN',
-            url: 'https://publications.iom.int/books/survey-migration-policies-west-africa',
-            countries: [
-              'BEN',
-              'BFA',
-              'CPV',
-              'CIV',
-              'GMB',
-              'GHA',
-              'GIN',
-              'GNB',
-              'LBR',
-              'MLI',
-              'NER',
-              'NGA',
-              'SEN',
-              'SLE',
-              'TGO',
-            ].map((code) => ({ code })),
-            provenance: {
-              confidence: 'DERIVED',
-              verified: true,
-              sources: [
-                { url: 'https://publications.iom.int/books/survey-migration-policies-west-africa' },
-                { url: 'https://iom.int/news/west-african-migration-policy-study-launched' },
-                {
-                  url: 'https://icmpd.org/news/archive/governments-in-west-africa-continue-to-make-progress-towards-an-area-of-free-movement',
-                },
-              ],
+        publications: {
+          totalCount: 2,
+          pageInfo: { hasNextPage: false, hasPreviousPage: false },
+          edges: [
+            {
+              id: 'ICMPD-IOM-2015-MIGRATION-POLICIES-WA',
+              title: 'A Survey on Migration Policies in West Africa',
+              kind: 'STUDY',
+              year: 2015,
+              language: 'EN',
+              url: 'https://publications.iom.int/books/survey-migration-policies-west-africa',
+              countries: [
+                'BEN',
+                'BFA',
+                'CPV',
+                'CIV',
+                'GMB',
+                'GHA',
+                'GIN',
+                'GNB',
+                'LBR',
+                'MLI',
+                'NER',
+                'NGA',
+                'SEN',
+                'SLE',
+                'TGO',
+              ].map((code) => ({ code })),
+              provenance: {
+                confidence: 'DERIVED',
+                verified: true,
+                sources: [
+                  { url: 'https://publications.iom.int/books/survey-migration-policies-west-africa' },
+                  { url: 'https://iom.int/news/west-african-migration-policy-study-launched' },
+                  {
+                    url: 'https://icmpd.org/news/archive/governments-in-west-africa-continue-to-make-progress-towards-an-area-of-free-movement',
+                  },
+                ],
+              },
             },
-          },
-          {
-            id: 'IOM-WCA-MIGRATION-LAW-MANUAL',
-            title: 'Manual on migration and law in West Africa',
-            kind: 'MANUAL',
-            year: null,
-            language: null,
-            url: null,
-            countries: [],
-            provenance: {
-              confidence: 'UNVERIFIED',
-              verified: false,
-              sources: [{ url: 'https://rodakar.iom.int/international-cooperation-and-partnerships' }],
+            {
+              id: 'IOM-WCA-MIGRATION-LAW-MANUAL',
+              title: 'Manual on migration and law in West Africa',
+              kind: 'MANUAL',
+              year: null,
+              language: null,
+              url: null,
+              countries: [],
+              provenance: {
+                confidence: 'UNVERIFIED',
+                verified: false,
+                sources: [{ url: 'https://rodakar.iom.int/international-cooperation-and-partnerships' }],
+              },
             },
-          },
-        ],
+          ].map((node) => ({ node })),
+        },
+      },
+    });
+    const second = await svc.execute(`{ publications(first: 1) { edges { cursor } } }`);
+    const after = (second.data?.publications as { edges: { cursor: string }[] }).edges[0].cursor;
+    expect(
+      await svc.execute(
+        `query($after: String) { publications(first: 1, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } }`,
+        { after },
+      ),
+    ).toEqual({
+      data: {
+        publications: {
+          totalCount: 2,
+          edges: [{ node: { id: 'IOM-WCA-MIGRATION-LAW-MANUAL' } }],
+          pageInfo: { hasNextPage: false, hasPreviousPage: true },
+        },
       },
     });
   });

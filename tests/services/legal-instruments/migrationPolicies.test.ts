@@ -48,9 +48,14 @@ afterAll(async () => {
 
 describe('national migration policies', () => {
   it('serves every row of the policies file, for 23 states, with partners, UN agencies and provenance', async () => {
-    const result = await svc.execute(`{ migrationPolicies { ${FIELDS} } }`);
+    const result = await svc.execute(`{ migrationPolicies(first: 100) { totalCount edges { node { ${FIELDS} } } } }`);
     expect(result.errors).toBeUndefined();
-    const served = result.data?.migrationPolicies as { id: string; basedOnMigrationProfile: boolean | null }[];
+    const connection = result.data?.migrationPolicies as {
+      totalCount: number;
+      edges: { node: { id: string; basedOnMigrationProfile: boolean | null } }[];
+    };
+    const served = connection.edges.map((e) => e.node);
+    expect(connection.totalCount).toBe(40);
     expect(rows).toHaveLength(40);
     expect(new Set(rows.map((r) => r.iso3)).size).toBe(23);
     expect([...served].sort(order)).toEqual(rows.map(expected).sort(order));
@@ -68,9 +73,9 @@ describe('national migration policies', () => {
     const result = await svc.execute(
       `query($r: [_Any!]!) {
         _entities(representations: $r) { ... on Country { code migrationPolicies { id } } }
-        adopted: migrationPolicies(status: ADOPTED) { id }
-        diaspora: migrationPolicies(kind: DIASPORA_POLICY, country: "nga") { id }
-        none: migrationPolicies(country: "GAB") { id }
+        adopted: migrationPolicies(status: ADOPTED, first: 100) { totalCount edges { node { id } } }
+        diaspora: migrationPolicies(kind: DIASPORA_POLICY, country: "nga") { totalCount edges { node { id } } }
+        none: migrationPolicies(country: "GAB") { totalCount edges { node { id } } pageInfo { hasNextPage startCursor endCursor } }
       }`,
       { r: [{ __typename: 'Country', code: 'NGA' }] },
     );
@@ -91,13 +96,46 @@ describe('national migration policies', () => {
             }),
         },
       ],
-      adopted: expect.arrayContaining(ids((r) => r.status === 'adopted').map((id) => ({ id }))) as unknown[],
-      diaspora: ids((r) => r.iso3 === 'NGA' && r.kind === 'diaspora policy').map((id) => ({ id })),
-      none: [],
+      adopted: {
+        totalCount: rows.filter((r) => r.status === 'adopted').length,
+        edges: expect.arrayContaining(ids((r) => r.status === 'adopted').map((id) => ({ node: { id } }))) as unknown[],
+      },
+      diaspora: {
+        totalCount: ids((r) => r.iso3 === 'NGA' && r.kind === 'diaspora policy').length,
+        edges: ids((r) => r.iso3 === 'NGA' && r.kind === 'diaspora policy').map((id) => ({ node: { id } })),
+      },
+      none: { totalCount: 0, edges: [], pageInfo: { hasNextPage: false, startCursor: null, endCursor: null } },
     });
-    expect((result.data?.adopted as unknown[]).length).toBe(rows.filter((r) => r.status === 'adopted').length);
-    const bad = await svc.execute('{ migrationPolicies(country: "1NG") { id } }');
-    expect(bad.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect((result.data?.adopted as { edges: unknown[] }).edges.length).toBe(rows.filter((r) => r.status === 'adopted').length);
+    const codes = async (query: string) => (await svc.execute(query)).errors?.map((e) => e.extensions?.code);
+    expect(await codes('{ migrationPolicies(country: "1NG") { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ migrationPolicies(first: 101) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ migrationPolicies(after: "nonsense") { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('pages through the policies by country, kind and year, each once, 15 at a time', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let n = 0; n < 3; n += 1) {
+      const result = await svc.execute(
+        `query($after: String) { migrationPolicies(first: 15, after: $after) {
+          totalCount edges { node { id country { code } kind year } } pageInfo { hasNextPage hasPreviousPage endCursor }
+        } }`,
+        { after },
+      );
+      const connection = result.data?.migrationPolicies as {
+        totalCount: number;
+        edges: { node: { id: string; country: { code: string }; kind: string; year: number | null } }[];
+        pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+      };
+      expect(connection.totalCount).toBe(40);
+      expect(connection.edges).toHaveLength(n < 2 ? 15 : 10);
+      expect([connection.pageInfo.hasNextPage, connection.pageInfo.hasPreviousPage]).toEqual([n < 2, n > 0]);
+      seen.push(...connection.edges.map((e) => e.node.id));
+      after = connection.pageInfo.endCursor;
+    }
+    expect([...seen].sort()).toEqual(rows.map((r) => expected(r).id).sort());
+    expect(new Set(seen).size).toBe(40);
   });
 
   it('resolves a policy by its key through _entities, and an unknown key to null with an error', async () => {

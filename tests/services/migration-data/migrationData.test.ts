@@ -242,46 +242,76 @@ describe('migration-data alone', () => {
 
   it("lists Senegal's two migration profiles, the 2018 edition without publisher, ISBN or pages", async () => {
     const result = await svc.execute(`{
-      migrationProfiles(country: "SEN") { id country { code } title year language isbn pages publisher url provenance { confidence verified sourceUrlRecorded } }
+      migrationProfiles(country: "SEN") {
+        totalCount
+        pageInfo { hasNextPage hasPreviousPage }
+        edges { node { id country { code } title year language isbn pages publisher url provenance { confidence verified sourceUrlRecorded } } }
+      }
     }`);
     expect(result).toEqual({
       data: {
-        migrationProfiles: [
-          {
-            id: 'SEN-2009',
-            country: { code: 'SEN' },
-            title: 'Migration au Sénégal: Profil National 2009',
-            year: 2009,
-            language: 'FR',
-            isbn: '978-92-9068-564-7',
-            pages: 148,
-            publisher: 'International Organization for Migration (IOM)',
-            url: null,
-            provenance: { confidence: 'SEEN', verified: true, sourceUrlRecorded: false },
-          },
-          {
-            id: 'SEN-2018',
-            country: { code: 'SEN' },
-            title: 'Migration au Sénégal, profil national 2018',
-            year: 2018,
-            language: 'FR',
-            isbn: null,
-            pages: null,
-            publisher: null,
-            url: null,
-            provenance: { confidence: 'SEEN', verified: true, sourceUrlRecorded: true },
-          },
-        ],
+        migrationProfiles: {
+          totalCount: 2,
+          pageInfo: { hasNextPage: false, hasPreviousPage: false },
+          edges: [
+            {
+              id: 'SEN-2009',
+              country: { code: 'SEN' },
+              title: 'Migration au Sénégal: Profil National 2009',
+              year: 2009,
+              language: 'FR',
+              isbn: '978-92-9068-564-7',
+              pages: 148,
+              publisher: 'International Organization for Migration (IOM)',
+              url: null,
+              provenance: { confidence: 'SEEN', verified: true, sourceUrlRecorded: false },
+            },
+            {
+              id: 'SEN-2018',
+              country: { code: 'SEN' },
+              title: 'Migration au Sénégal, profil national 2018',
+              year: 2018,
+              language: 'FR',
+              isbn: null,
+              pages: null,
+              publisher: null,
+              url: null,
+              provenance: { confidence: 'SEEN', verified: true, sourceUrlRecorded: true },
+            },
+          ].map((node) => ({ node })),
+        },
       },
     });
-    const all = await svc.execute('{ migrationProfiles { id } }');
-    expect(all).toEqual({
-      data: {
-        migrationProfiles: ['GHA-2009', 'GHA-2019', 'MLI-2009', 'NGA-2009', 'NGA-2014', 'SEN-2009', 'SEN-2018'].map((id) => ({
-          id,
-        })),
-      },
-    });
+  });
+
+  it('pages through every migration profile by country and edition year, each once', async () => {
+    const page = (after: string | null) =>
+      svc.execute(
+        `query($after: String) { migrationProfiles(first: 3, after: $after) {
+          totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        } }`,
+        { after },
+      );
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let n = 0; n < 3; n += 1) {
+      const result = await page(after);
+      const connection = result.data?.migrationProfiles as {
+        totalCount: number;
+        edges: { cursor: string; node: { id: string } }[];
+        pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+      };
+      expect(connection.totalCount).toBe(7);
+      expect(connection.pageInfo).toEqual({
+        hasNextPage: n < 2,
+        hasPreviousPage: n > 0,
+        startCursor: connection.edges[0].cursor,
+        endCursor: connection.edges[connection.edges.length - 1].cursor,
+      });
+      seen.push(...connection.edges.map((e) => e.node.id));
+      after = connection.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['GHA-2009', 'GHA-2019', 'MLI-2009', 'NGA-2009', 'NGA-2014', 'SEN-2009', 'SEN-2018']);
   });
 
   it('resolves Country and MigrationProfile through _entities, with null and a DANGLING_REFERENCE error for unknown keys', async () => {
@@ -349,8 +379,10 @@ describe('migration-data alone', () => {
 
   it('rejects malformed and unknown codes, unknown profiles, bad years, limits and page sizes with codes', async () => {
     const codes = async (query: string) => (await svc.execute(query)).errors?.map((e) => e.extensions?.code);
-    expect(await codes('{ migrationProfiles(country: "3SN") { id } }')).toEqual(['BAD_USER_INPUT']);
-    expect(await codes('{ migrationProfiles(country: "ZZZ") { id } }')).toEqual(['NOT_FOUND']);
+    expect(await codes('{ migrationProfiles(country: "3SN") { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ migrationProfiles(country: "ZZZ") { totalCount } }')).toEqual(['NOT_FOUND']);
+    expect(await codes('{ migrationProfiles(first: 101) { totalCount } }')).toEqual(['BAD_USER_INPUT']);
+    expect(await codes('{ migrationProfiles(after: "nonsense") { totalCount } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ migrationProfile(id: "SEN-1999") { id } }')).toEqual(['NOT_FOUND']);
     expect(await codes('{ migrationProfile(id: "senegal") { id } }')).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ corridors(filter: { year: 2024 }, first: 1000) { totalCount } }')).toEqual(['BAD_USER_INPUT']);

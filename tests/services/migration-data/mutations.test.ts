@@ -179,8 +179,11 @@ describe('migration-data writes', () => {
     expect(codes(await svc.execute(`{ migrationProfile(id: "GHA-2030") { id } }`))).toEqual(['NOT_FOUND']);
     const ghana2030 = async () =>
       (
-        (await svc.execute(`{ migrationProfiles(country: "GHA") { id version } }`)).data?.migrationProfiles as { id: string }[]
-      ).filter((x) => x.id === 'GHA-2030');
+        (await svc.execute(`{ migrationProfiles(country: "GHA") { edges { node { id version } } } }`)).data
+          ?.migrationProfiles as { edges: { node: { id: string } }[] }
+      ).edges
+        .map((e) => e.node)
+        .filter((x) => x.id === 'GHA-2030');
     expect(await ghana2030()).toEqual([]);
     await mutate(svc, 'restore', indicatorValue, { indicator: 'TEST_NET', country: 'GHA', year: 2015, version: 2 }, editor);
     await mutate(svc, 'restore', profile, { id: 'GHA-2030', version: 2 }, editor);

@@ -692,7 +692,7 @@ export type Query = {
   __typename?: 'Query';
   /** A consultative process by code or alias, case-insensitive (MIDWA, MIDCAS, DIMAC, IDM...). Fails with NOT_FOUND when none matches. */
   consultativeProcess?: Maybe<ConsultativeProcess>;
-  /** Every consultative process, ordered by code. */
+  /** Every consultative process, ordered by code. A small fixed reference set (at most 20), so a plain list rather than a connection. */
   consultativeProcesses: Array<ConsultativeProcess>;
   /** Countries matching every criterion of the filter, ordered by code: the ISO 3166-1 countries and territories, and the data sets' other codes only when `includeOtherCodes` or `codes` asks for them. */
   countries: CountryConnection;
@@ -702,7 +702,7 @@ export type Query = {
   meetings: MeetingConnection;
   /** A regional organisation by code or acronym (ECOWAS or CEDEAO, ECCAS or CEEAC). Fails with NOT_FOUND when none matches. */
   regionalOrganization?: Maybe<RegionalOrganization>;
-  /** Every regional organisation, ordered by code. */
+  /** Every regional organisation, ordered by code. A small fixed reference set (at most 20), so a plain list rather than a connection. */
   regionalOrganizations: Array<RegionalOrganization>;
 };
 

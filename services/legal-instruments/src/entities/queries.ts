@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { LegalInstrument, Training, TreatyAction } from '.';
+import { LegalInstrument, MigrationPolicy, Publication, Training, TreatyAction } from '.';
 
 export interface InstrumentQuery {
   kind?: string;
@@ -66,4 +66,31 @@ export function findTrainings(ds: DataSource, q: TrainingQuery): Promise<[Traini
   if (q.countryCode) qb.andWhere('(t.countryCode = :code OR t.locationCode = :code)', { code: q.countryCode });
   if (q.benefitingMemberState !== undefined) qb.andWhere('t.benefitingMemberState = :b', { b: q.benefitingMemberState });
   return qb.orderBy('t.id', 'ASC').skip(q.offset).take(q.limit).getManyAndCount();
+}
+
+export interface MigrationPolicyQuery {
+  countryCode?: string;
+  kind?: string;
+  status?: string;
+  limit: number;
+  offset: number;
+}
+
+/** One page of migration policies and the total, ordered by country, kind and year. */
+export function findMigrationPolicies(ds: DataSource, q: MigrationPolicyQuery): Promise<[MigrationPolicy[], number]> {
+  return ds.getRepository(MigrationPolicy).findAndCount({
+    where: {
+      ...(q.countryCode ? { countryCode: q.countryCode } : {}),
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.status ? { status: q.status } : {}),
+    },
+    order: { countryCode: 'ASC', kind: 'ASC', year: 'ASC', id: 'ASC' },
+    skip: q.offset,
+    take: q.limit,
+  });
+}
+
+/** One page of publications and the total, ordered by id. */
+export function findPublications(ds: DataSource, q: { limit: number; offset: number }): Promise<[Publication[], number]> {
+  return ds.getRepository(Publication).findAndCount({ order: { id: 'ASC' }, skip: q.offset, take: q.limit });
 }

@@ -438,6 +438,26 @@ export type MigrationPolicy = {
   year?: Maybe<Scalars['Int']['output']>;
 };
 
+/** A page of migration policy documents. */
+export type MigrationPolicyConnection = {
+  __typename?: 'MigrationPolicyConnection';
+  /** The documents of this page, each with its cursor. */
+  edges: Array<MigrationPolicyEdge>;
+  /** Whether more pages follow. */
+  pageInfo: PageInfo;
+  /** How many documents match the arguments in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A migration policy document in a page of results. */
+export type MigrationPolicyEdge = {
+  __typename?: 'MigrationPolicyEdge';
+  /** Opaque cursor of this item. */
+  cursor: Scalars['String']['output'];
+  /** The document. */
+  node: MigrationPolicy;
+};
+
 export { MigrationPolicyKind };
 
 export { MigrationPolicyStatus };
@@ -642,6 +662,26 @@ export type Publication = {
   year?: Maybe<Scalars['Int']['output']>;
 };
 
+/** A page of publications. */
+export type PublicationConnection = {
+  __typename?: 'PublicationConnection';
+  /** The publications of this page, each with its cursor. */
+  edges: Array<PublicationEdge>;
+  /** Whether more pages follow. */
+  pageInfo: PageInfo;
+  /** How many publications there are in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A publication in a page of results. */
+export type PublicationEdge = {
+  __typename?: 'PublicationEdge';
+  /** Opaque cursor of this item. */
+  cursor: Scalars['String']['output'];
+  /** The publication. */
+  node: Publication;
+};
+
 export { PublicationKind };
 
 /** The publication a mutation changed. */
@@ -671,9 +711,9 @@ export type Query = {
   /** Instruments matching every criterion of the filter, ordered by code. */
   instruments: InstrumentConnection;
   /** National migration policies, labour migration and diaspora policies and national migration strategies of the 27 states, ordered by country, kind and year; every criterion given must hold (BAD_USER_INPUT for a malformed country code). */
-  migrationPolicies: Array<MigrationPolicy>;
+  migrationPolicies: MigrationPolicyConnection;
   /** Manuals and studies on migration law and policy in the region, ordered by id. Check each one's provenance: some are unverified. */
-  publications: Array<Publication>;
+  publications: PublicationConnection;
   /** International migration law trainings, ordered by id. */
   trainings: TrainingConnection;
   /** Treaty actions (signatures, ratifications, accessions, successions) matching the filter, ordered by instrument, country, date and action. */
@@ -711,9 +751,22 @@ export type QueryInstrumentsArgs = {
  * trainings and publications.
  */
 export type QueryMigrationPoliciesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   country?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<MigrationPolicyKind>;
   status?: InputMaybe<MigrationPolicyStatus>;
+};
+
+
+/**
+ * Entry points of the legal-instruments service: international and regional instruments on
+ * migration, the treaty actions of West and Central African states, international migration law
+ * trainings and publications.
+ */
+export type QueryPublicationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1275,6 +1328,8 @@ export type ResolversTypes = {
   LegalInstrument: ResolverTypeWrapper<LegalInstrumentModel>;
   LegalInstrumentPayload: ResolverTypeWrapper<Omit<LegalInstrumentPayload, 'instrument'> & { instrument: ResolversTypes['LegalInstrument'] }>;
   MigrationPolicy: ResolverTypeWrapper<MigrationPolicyModel>;
+  MigrationPolicyConnection: ResolverTypeWrapper<Omit<MigrationPolicyConnection, 'edges'> & { edges: Array<ResolversTypes['MigrationPolicyEdge']> }>;
+  MigrationPolicyEdge: ResolverTypeWrapper<Omit<MigrationPolicyEdge, 'node'> & { node: ResolversTypes['MigrationPolicy'] }>;
   MigrationPolicyKind: MigrationPolicyKind;
   MigrationPolicyStatus: MigrationPolicyStatus;
   MigrationProfile: ResolverTypeWrapper<MigrationProfile>;
@@ -1283,6 +1338,8 @@ export type ResolversTypes = {
   PartialDate: ResolverTypeWrapper<Scalars['PartialDate']['output']>;
   Provenance: ResolverTypeWrapper<Provenance>;
   Publication: ResolverTypeWrapper<PublicationModel>;
+  PublicationConnection: ResolverTypeWrapper<Omit<PublicationConnection, 'edges'> & { edges: Array<ResolversTypes['PublicationEdge']> }>;
+  PublicationEdge: ResolverTypeWrapper<Omit<PublicationEdge, 'node'> & { node: ResolversTypes['Publication'] }>;
   PublicationKind: PublicationKind;
   PublicationPayload: ResolverTypeWrapper<Omit<PublicationPayload, 'publication'> & { publication: ResolversTypes['Publication'] }>;
   PublicationVersionInput: PublicationVersionInput;
@@ -1332,12 +1389,16 @@ export type ResolversParentTypes = {
   LegalInstrument: LegalInstrumentModel;
   LegalInstrumentPayload: Omit<LegalInstrumentPayload, 'instrument'> & { instrument: ResolversParentTypes['LegalInstrument'] };
   MigrationPolicy: MigrationPolicyModel;
+  MigrationPolicyConnection: Omit<MigrationPolicyConnection, 'edges'> & { edges: Array<ResolversParentTypes['MigrationPolicyEdge']> };
+  MigrationPolicyEdge: Omit<MigrationPolicyEdge, 'node'> & { node: ResolversParentTypes['MigrationPolicy'] };
   MigrationProfile: MigrationProfile;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PartialDate: Scalars['PartialDate']['output'];
   Provenance: Provenance;
   Publication: PublicationModel;
+  PublicationConnection: Omit<PublicationConnection, 'edges'> & { edges: Array<ResolversParentTypes['PublicationEdge']> };
+  PublicationEdge: Omit<PublicationEdge, 'node'> & { node: ResolversParentTypes['Publication'] };
   PublicationPayload: Omit<PublicationPayload, 'publication'> & { publication: ResolversParentTypes['Publication'] };
   PublicationVersionInput: PublicationVersionInput;
   Query: Record<PropertyKey, never>;
@@ -1486,6 +1547,17 @@ export type MigrationPolicyResolvers<ContextType = Context, ParentType extends R
   year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type MigrationPolicyConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationPolicyConnection'] = ResolversParentTypes['MigrationPolicyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MigrationPolicyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MigrationPolicyEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationPolicyEdge'] = ResolversParentTypes['MigrationPolicyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['MigrationPolicy'], ParentType, ContextType>;
+};
+
 export type MigrationPolicyKindResolvers = EnumResolverSignature<{ DIASPORA_POLICY?: any, LABOUR_MIGRATION_POLICY?: any, MIGRATION_STRATEGY?: any, NATIONAL_MIGRATION_POLICY?: any }, ResolversTypes['MigrationPolicyKind']>;
 
 export type MigrationPolicyStatusResolvers = EnumResolverSignature<{ ADOPTED?: any, DRAFT?: any, LAUNCHED?: any, UNDER_DEVELOPMENT?: any, VALIDATED?: any }, ResolversTypes['MigrationPolicyStatus']>;
@@ -1548,6 +1620,17 @@ export type PublicationResolvers<ContextType = Context, ParentType extends Resol
   year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type PublicationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PublicationConnection'] = ResolversParentTypes['PublicationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PublicationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PublicationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PublicationEdge'] = ResolversParentTypes['PublicationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Publication'], ParentType, ContextType>;
+};
+
 export type PublicationKindResolvers = EnumResolverSignature<{ MANUAL?: any, STUDY?: any }, ResolversTypes['PublicationKind']>;
 
 export type PublicationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PublicationPayload'] = ResolversParentTypes['PublicationPayload']> = {
@@ -1557,8 +1640,8 @@ export type PublicationPayloadResolvers<ContextType = Context, ParentType extend
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   instrument?: Resolver<Maybe<ResolversTypes['LegalInstrument']>, ParentType, ContextType, RequireFields<QueryInstrumentArgs, 'code'>>;
   instruments?: Resolver<ResolversTypes['InstrumentConnection'], ParentType, ContextType, RequireFields<QueryInstrumentsArgs, 'first'>>;
-  migrationPolicies?: Resolver<Array<ResolversTypes['MigrationPolicy']>, ParentType, ContextType, Partial<QueryMigrationPoliciesArgs>>;
-  publications?: Resolver<Array<ResolversTypes['Publication']>, ParentType, ContextType>;
+  migrationPolicies?: Resolver<ResolversTypes['MigrationPolicyConnection'], ParentType, ContextType, RequireFields<QueryMigrationPoliciesArgs, 'first'>>;
+  publications?: Resolver<ResolversTypes['PublicationConnection'], ParentType, ContextType, RequireFields<QueryPublicationsArgs, 'first'>>;
   trainings?: Resolver<ResolversTypes['TrainingConnection'], ParentType, ContextType, RequireFields<QueryTrainingsArgs, 'first'>>;
   treatyActions?: Resolver<ResolversTypes['TreatyActionConnection'], ParentType, ContextType, RequireFields<QueryTreatyActionsArgs, 'first'>>;
   treatyCoverage?: Resolver<Array<ResolversTypes['TreatyCoverage']>, ParentType, ContextType>;
@@ -1678,6 +1761,8 @@ export type Resolvers<ContextType = Context> = {
   LegalInstrument?: LegalInstrumentResolvers<ContextType>;
   LegalInstrumentPayload?: LegalInstrumentPayloadResolvers<ContextType>;
   MigrationPolicy?: MigrationPolicyResolvers<ContextType>;
+  MigrationPolicyConnection?: MigrationPolicyConnectionResolvers<ContextType>;
+  MigrationPolicyEdge?: MigrationPolicyEdgeResolvers<ContextType>;
   MigrationPolicyKind?: MigrationPolicyKindResolvers;
   MigrationPolicyStatus?: MigrationPolicyStatusResolvers;
   MigrationProfile?: MigrationProfileResolvers<ContextType>;
@@ -1686,6 +1771,8 @@ export type Resolvers<ContextType = Context> = {
   PartialDate?: GraphQLScalarType;
   Provenance?: ProvenanceResolvers<ContextType>;
   Publication?: PublicationResolvers<ContextType>;
+  PublicationConnection?: PublicationConnectionResolvers<ContextType>;
+  PublicationEdge?: PublicationEdgeResolvers<ContextType>;
   PublicationKind?: PublicationKindResolvers;
   PublicationPayload?: PublicationPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -6,8 +6,8 @@ import { notFoundSuggesting } from '../../../../shared/src/graphql/suggestions';
 import { INSTRUMENT_CODE, isValid, normalise, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
 import type { Context } from '../context';
-import { LegalInstrument, MigrationPolicy, Publication, type TreatyAction, TreatyCoverage } from '../entities';
-import { findInstruments, findTrainings, findTreatyActions } from '../entities/queries';
+import { LegalInstrument, type TreatyAction, TreatyCoverage } from '../entities';
+import { findInstruments, findMigrationPolicies, findPublications, findTrainings, findTreatyActions } from '../entities/queries';
 import { type InstrumentFrame, statusesOf, treatyStatus } from './treatyStatus';
 import type { Resolvers } from '../generated/resolvers';
 import {
@@ -122,17 +122,24 @@ export const resolvers: Resolvers = {
       });
       return toConnection(rows, total, page);
     },
-    migrationPolicies: (_, args, ctx) =>
-      ctx.ds.getRepository(MigrationPolicy).find({
-        where: {
-          ...(args.country ? { countryCode: countryCodeArg(args.country, 'country') } : {}),
-          ...(args.kind ? { kind: args.kind } : {}),
-          ...(args.status ? { status: args.status } : {}),
-        },
-        order: { countryCode: 'ASC', kind: 'ASC', year: 'ASC', id: 'ASC' },
-      }),
+    migrationPolicies: async (_, args, ctx) => {
+      const countryCode = args.country ? countryCodeArg(args.country, 'country') : undefined;
+      const page = parsePage(args);
+      const [rows, total] = await findMigrationPolicies(ctx.ds, {
+        countryCode,
+        kind: args.kind ?? undefined,
+        status: args.status ?? undefined,
+        limit: page.limit,
+        offset: page.offset,
+      });
+      return toConnection(rows, total, page);
+    },
     treatyCoverage: (_, __, ctx) => ctx.ds.getRepository(TreatyCoverage).find({ order: { instrumentCode: 'ASC' } }),
-    publications: (_, __, ctx) => ctx.ds.getRepository(Publication).find({ order: { id: 'ASC' } }),
+    publications: async (_, args, ctx) => {
+      const page = parsePage(args);
+      const [rows, total] = await findPublications(ctx.ds, page);
+      return toConnection(rows, total, page);
+    },
   },
   Mutation,
   AuditEntry: auditEntryResolvers,

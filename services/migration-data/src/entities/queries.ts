@@ -186,11 +186,16 @@ async function findWorldCorridors(ds: DataSource, q: CorridorQuery): Promise<[Co
   return [rows.map((r) => toCorridor(q.revision, q.year, r)), total];
 }
 
-/** Every migration profile, or one country's, ordered by country and edition year. */
-export function findProfiles(ds: DataSource, countryCode?: string): Promise<MigrationProfile[]> {
-  return ds.getRepository(MigrationProfile).find({
-    where: countryCode ? { countryCode } : {},
-    order: { countryCode: 'ASC', year: 'ASC', language: 'ASC' },
+/** One page of migration profiles (every country's, or one country's) and the total, ordered by country and edition year. */
+export function findProfiles(
+  ds: DataSource,
+  q: { countryCode?: string; limit: number; offset: number },
+): Promise<[MigrationProfile[], number]> {
+  return ds.getRepository(MigrationProfile).findAndCount({
+    where: q.countryCode ? { countryCode: q.countryCode } : {},
+    order: { countryCode: 'ASC', year: 'ASC', language: 'ASC', id: 'ASC' },
+    skip: q.offset,
+    take: q.limit,
   });
 }
 

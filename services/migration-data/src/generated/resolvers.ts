@@ -751,6 +751,26 @@ export type MigrationProfile = {
   year: Scalars['Int']['output'];
 };
 
+/** A page of migration profiles. */
+export type MigrationProfileConnection = {
+  __typename?: 'MigrationProfileConnection';
+  /** The profiles of this page, each with its cursor. */
+  edges: Array<MigrationProfileEdge>;
+  /** Whether more pages follow. */
+  pageInfo: PageInfo;
+  /** How many profiles match the arguments in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A migration profile in a page of results. */
+export type MigrationProfileEdge = {
+  __typename?: 'MigrationProfileEdge';
+  /** Opaque cursor of this item. */
+  cursor: Scalars['String']['output'];
+  /** The profile. */
+  node: MigrationProfile;
+};
+
 /** The migration profile a mutation changed. */
 export type MigrationProfilePayload = {
   __typename?: 'MigrationProfilePayload';
@@ -1074,7 +1094,7 @@ export type Query = {
   /** A migration profile by id (country code and edition year, such as SEN-2018). Fails with NOT_FOUND when none has it. */
   migrationProfile?: Maybe<MigrationProfile>;
   /** Migration profiles, ordered by country and edition year; optionally of one country only. */
-  migrationProfiles: Array<MigrationProfile>;
+  migrationProfiles: MigrationProfileConnection;
   /**
    * The Missing Migrants Project's routes, by name; with `search`, those whose name or another name
    * (such as "Sahara Desert crossing") contains it, ignoring case and accents.
@@ -1181,7 +1201,9 @@ export type QueryMigrationProfileArgs = {
  * World Bank, UN WPP) and UNHCR's forced-displacement corridors.
  */
 export type QueryMigrationProfilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   country?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1567,6 +1589,8 @@ export type ResolversTypes = {
   IndicatorValueVersionInput: IndicatorValueVersionInput;
   Language: Language;
   MigrationProfile: ResolverTypeWrapper<MigrationProfileModel>;
+  MigrationProfileConnection: ResolverTypeWrapper<Omit<MigrationProfileConnection, 'edges'> & { edges: Array<ResolversTypes['MigrationProfileEdge']> }>;
+  MigrationProfileEdge: ResolverTypeWrapper<Omit<MigrationProfileEdge, 'node'> & { node: ResolversTypes['MigrationProfile'] }>;
   MigrationProfilePayload: ResolverTypeWrapper<Omit<MigrationProfilePayload, 'migrationProfile'> & { migrationProfile: ResolversTypes['MigrationProfile'] }>;
   MigrationProfileVersionInput: MigrationProfileVersionInput;
   MigrationRoute: ResolverTypeWrapper<MigrationRouteParentModel>;
@@ -1630,6 +1654,8 @@ export type ResolversParentTypes = {
   IndicatorValuePayload: Omit<IndicatorValuePayload, 'indicatorValue'> & { indicatorValue: ResolversParentTypes['IndicatorValue'] };
   IndicatorValueVersionInput: IndicatorValueVersionInput;
   MigrationProfile: MigrationProfileModel;
+  MigrationProfileConnection: Omit<MigrationProfileConnection, 'edges'> & { edges: Array<ResolversParentTypes['MigrationProfileEdge']> };
+  MigrationProfileEdge: Omit<MigrationProfileEdge, 'node'> & { node: ResolversParentTypes['MigrationProfile'] };
   MigrationProfilePayload: Omit<MigrationProfilePayload, 'migrationProfile'> & { migrationProfile: ResolversParentTypes['MigrationProfile'] };
   MigrationProfileVersionInput: MigrationProfileVersionInput;
   MigrationRoute: MigrationRouteParentModel;
@@ -1856,6 +1882,17 @@ export type MigrationProfileResolvers<ContextType = Context, ParentType extends 
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type MigrationProfileConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationProfileConnection'] = ResolversParentTypes['MigrationProfileConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MigrationProfileEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MigrationProfileEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationProfileEdge'] = ResolversParentTypes['MigrationProfileEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['MigrationProfile'], ParentType, ContextType>;
+};
+
 export type MigrationProfilePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationProfilePayload'] = ResolversParentTypes['MigrationProfilePayload']> = {
   migrationProfile?: Resolver<ResolversTypes['MigrationProfile'], ParentType, ContextType>;
 };
@@ -1986,7 +2023,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   indicator?: Resolver<Maybe<ResolversTypes['Indicator']>, ParentType, ContextType, RequireFields<QueryIndicatorArgs, 'code'>>;
   indicators?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
   migrationProfile?: Resolver<Maybe<ResolversTypes['MigrationProfile']>, ParentType, ContextType, RequireFields<QueryMigrationProfileArgs, 'id'>>;
-  migrationProfiles?: Resolver<Array<ResolversTypes['MigrationProfile']>, ParentType, ContextType, Partial<QueryMigrationProfilesArgs>>;
+  migrationProfiles?: Resolver<ResolversTypes['MigrationProfileConnection'], ParentType, ContextType, RequireFields<QueryMigrationProfilesArgs, 'first'>>;
   migrationRoutes?: Resolver<Array<ResolversTypes['MigrationRoute']>, ParentType, ContextType, Partial<QueryMigrationRoutesArgs>>;
   missingMigrantIncident?: Resolver<Maybe<ResolversTypes['MissingMigrantIncident']>, ParentType, ContextType, RequireFields<QueryMissingMigrantIncidentArgs, 'id'>>;
   missingMigrantIncidents?: Resolver<ResolversTypes['MissingMigrantIncidentConnection'], ParentType, ContextType, RequireFields<QueryMissingMigrantIncidentsArgs, 'first'>>;
@@ -2077,6 +2114,8 @@ export type Resolvers<ContextType = Context> = {
   IndicatorValuePayload?: IndicatorValuePayloadResolvers<ContextType>;
   Language?: LanguageResolvers;
   MigrationProfile?: MigrationProfileResolvers<ContextType>;
+  MigrationProfileConnection?: MigrationProfileConnectionResolvers<ContextType>;
+  MigrationProfileEdge?: MigrationProfileEdgeResolvers<ContextType>;
   MigrationProfilePayload?: MigrationProfilePayloadResolvers<ContextType>;
   MigrationRoute?: MigrationRouteResolvers<ContextType>;
   MigrationRouteAlias?: MigrationRouteAliasResolvers<ContextType>;

@@ -108,8 +108,12 @@ const serviceResolvers: Resolvers = {
       if (!profile) throw notFound(`No migration profile has the id "${id}"`);
       return profile;
     },
-    migrationProfiles: (_, args, ctx) =>
-      args.country == null ? findProfiles(ctx.ds) : ctx.loaders.profilesByCountry.load(countryCodeArg(args.country, 'country')),
+    migrationProfiles: async (_, args, ctx) => {
+      const countryCode = args.country == null ? undefined : countryCodeArg(args.country, 'country');
+      const page = parsePage(args);
+      const [rows, total] = await findProfiles(ctx.ds, { countryCode, limit: page.limit, offset: page.offset });
+      return toConnection(rows, total, page);
+    },
     stockRevisions: async (_, __, ctx) => (await findRevisions(ctx.ds)).filter((r) => PUBLISHED_REVISIONS.has(r.code)),
     corridors: async (_, args, ctx) => {
       const page = parsePage(args);

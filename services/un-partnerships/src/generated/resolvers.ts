@@ -613,7 +613,7 @@ export type Query = {
   programme?: Maybe<Programme>;
   /** Programmes matching every criterion of the filter, ordered by identifier. */
   programmes: ProgrammeConnection;
-  /** Every UN partner agency, ordered by acronym. */
+  /** Every UN partner agency, ordered by acronym. A small fixed reference set (at most 20), so a plain list rather than a connection. */
   unAgencies: Array<UnAgency>;
   /** A UN agency by acronym, English or French, case-insensitive and ignoring spaces and hyphens (UNHCR or HCR, un women or ONU-Femmes, ILO or OIT). Fails with NOT_FOUND when none matches. */
   unAgency?: Maybe<UnAgency>;
