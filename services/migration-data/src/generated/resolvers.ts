@@ -551,7 +551,12 @@ export type DisplacementFilter = {
  */
 export type Indicator = {
   __typename?: 'Indicator';
-  /** Whether values of different countries add up (persons, displacements, current US$): only then is `aggregate` answered. */
+  /**
+   * Whether values of different countries add up: only then is `aggregate` answered. Decided from the
+   * unit by the import's rule (the catalogue has no column for it): persons, displacements (movements)
+   * and current US$ add up; rates, ratios, indices, per-capita and constant-price figures, and any unit
+   * the rule does not list, do not.
+   */
   additive: Scalars['Boolean']['output'];
   /**
    * The sum over a set of countries per year, for indicators whose unit adds up (`additive`);
@@ -687,7 +692,11 @@ export type IndicatorValue = {
   indicator: Indicator;
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
   internalNote?: Maybe<Scalars['String']['output']>;
-  /** Where this value comes from and how sure it is; an unverified value must not be presented as fact. */
+  /**
+   * Where this value comes from and how sure it is; an unverified value must not be presented as fact.
+   * The indicator's provenance unless an editor gave the value its own; a net-migration value equal to
+   * a common missing-value code (-9999, -999, 999 or 9999) is unverified, with a note saying so.
+   */
   provenance: Provenance;
   /** The unit, the catalogue's unit of the indicator. */
   unit: Scalars['String']['output'];

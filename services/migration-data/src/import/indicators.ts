@@ -51,10 +51,24 @@ export const REFERENCE_SERIES_COLUMNS = ['indicator', 'iso3', 'year', 'value'];
 
 /**
  * Units whose values add up across countries (persons, displacements, money in current dollars):
- * a regional sum of them means something. Rates, ratios, indices and per-capita figures do not add
- * up, and a regional aggregate of them is refused.
+ * a regional sum of them means something. The catalogue has no column saying so (it is reference
+ * data in its own format), so the rule is kept here, by unit, and the catalogue import stores it
+ * as each indicator's `additive`.
  */
 export const ADDITIVE_UNITS: readonly string[] = ['persons', 'displacements (movements)', 'current US$'];
+/**
+ * Units that do not add up: rates, ratios, indices, per-capita and constant-price figures. A
+ * regional aggregate of them is refused (NOT_ADDITIVE), as is one of any unit in neither list.
+ */
+export const NON_ADDITIVE_UNITS: readonly string[] = [
+  '% of GDP',
+  '% of labour force',
+  '% per year',
+  'constant 2021 international $',
+  'dependants per 100 working-age persons',
+  'live births per 1,000 population',
+  'standard deviations from the mean',
+];
 /** The columns a series file gives; version, soft-delete mark and editors' note are the graph's. */
 const VALUE_COLUMNS = '"indicator_code", "country_code", "year", "value", "unit", "source", "confidence"';
 const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
