@@ -137,6 +137,22 @@ describe('query limits at the gateway', () => {
     });
   });
 
+  it('holds each request of one query text to the cap with its own variables: within, over, then within again', async () => {
+    const query = 'query ($n: Int) { instruments(first: $n) { __typename } }';
+    const answered = { status: 200, data: { instruments: { __typename: 'InstrumentConnection' } } };
+    expect(await small.query(query, { n: 100 })).toEqual(answered);
+    expect(await small.query(query, { n: 101 })).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: '`first` of Query.instruments must be between 0 and 100, got 101',
+          extensions: { code: 'BAD_USER_INPUT', problems: [{ field: 'first', message: 'must be between 0 and 100' }] },
+        },
+      ],
+    });
+    expect(await small.query(query, { n: 100 })).toEqual(answered);
+  });
+
   it('accepts a request body of exactly the size limit and refuses one byte more with 413', async () => {
     const padded = (size: number) => {
       const bare = JSON.stringify({ query: '{ country(code: "SEN") { code } }' });
