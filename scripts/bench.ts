@@ -318,7 +318,8 @@ async function main(): Promise<void> {
   });
   const children: ChildProcess[] = [];
   const startStack = async (cwd: string, ports: Record<ServiceName | 'gateway', number>, pgPort: number, dir: string) => {
-    const stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    // As npm start runs it: compiled JavaScript, not the TypeScript loader (which hooks every require).
+    const stack = spawn(process.execPath, ['scripts/startCompiled.mjs'], {
       cwd,
       env: stackEnv(ports, pgPort, dir),
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -351,7 +352,8 @@ async function main(): Promise<void> {
     );
     children.push(hive);
     const gatewayProcess = (port: number, extra: NodeJS.ProcessEnv) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], {
+      // Compiled by the stack's start above.
+      const child = spawn(process.execPath, [path.join('.compiled', 'gateway', 'src', 'index.js')], {
         cwd: PROJECT_ROOT,
         env: { ...ownEnv, GATEWAY_PORT: String(port), ...serviceUrlVariables(PORTS), ...extra },
         stdio: ['ignore', 'ignore', 'inherit'],
