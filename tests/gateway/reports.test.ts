@@ -98,11 +98,6 @@ describe('report tables', () => {
     };
     expect(new ReportTables(r, schema).tables(data)).toEqual([
       {
-        name: 'country',
-        columns: [col('country code'), col('name'), col('nameFr'), col('subregion')],
-        rows: [['SEN', 'Senegal', 'Sénégal', 'Sub-Saharan Africa']],
-      },
-      {
         name: 'treatyStatuses',
         columns: [
           col('country code'),
@@ -119,6 +114,11 @@ describe('report tables', () => {
         name: 'trainings',
         columns: [col('country code'), col('name'), col('id'), col('activity'), col('startDate', true)],
         rows: [['SEN', 'Senegal', 'T1', 'Border management', '2019-05']],
+      },
+      {
+        name: 'country',
+        columns: [col('country code'), col('name'), col('nameFr'), col('subregion')],
+        rows: [['SEN', 'Senegal', 'Sénégal', 'Sub-Saharan Africa']],
       },
     ]);
   });
@@ -152,13 +152,8 @@ describe('report tables', () => {
     };
     const above = [col('consultativeProcess code'), col('consultativeProcess name'), col('country code'), col('country name')];
     const tables = new ReportTables(r, schema);
-    expect(tables.names).toEqual(['consultativeProcess', 'participants', 'programmes', 'members']);
+    expect(tables.names).toEqual(['participants', 'programmes', 'members', 'consultativeProcess']);
     expect(tables.tables(data).map((t) => ({ name: t.name, columns: t.columns.map((c) => c.label), rows: t.rows }))).toEqual([
-      {
-        name: 'consultativeProcess',
-        columns: ['consultativeProcess code', 'consultativeProcess name', 'abbreviation'],
-        rows: [['MIDWA', 'Migration Dialogue for West Africa', 'Dialogue']],
-      },
       {
         name: 'participants',
         columns: [
@@ -181,6 +176,11 @@ describe('report tables', () => {
         name: 'members',
         columns: ['consultativeProcess code', 'consultativeProcess name', 'role', 'subregion', 'members country trainings id'],
         rows: [['MIDWA', 'Migration Dialogue for West Africa', 'MEMBER', 'Western Africa', 'T1']],
+      },
+      {
+        name: 'consultativeProcess',
+        columns: ['consultativeProcess code', 'consultativeProcess name', 'abbreviation'],
+        rows: [['MIDWA', 'Migration Dialogue for West Africa', 'Dialogue']],
       },
     ]);
   });

@@ -57,7 +57,7 @@ describe('the report command', () => {
     expect({ code: run.code, stdout: run.stdout, header: fs.readFileSync(out, 'utf8').split('\r\n')[0] }).toEqual({
       code: 0,
       stdout: '',
-      header: '\ufeffacronym,unAgency name,mandate,role,instrument code,shortTitle',
+      header: '\ufeffacronym,unAgency name,role,instrument code,shortTitle',
     });
   });
 
@@ -76,17 +76,7 @@ describe('the report command', () => {
     }).toEqual({
       code: 0,
       sheets: ['parties'],
-      header: [
-        undefined,
-        'acronym',
-        'unAgency name',
-        'mandate',
-        'role',
-        'instrument code',
-        'shortTitle',
-        'country code',
-        'since',
-      ],
+      header: [undefined, 'acronym', 'unAgency name', 'instrument code', 'shortTitle', 'country code', 'since'],
     });
   });
 

@@ -416,14 +416,13 @@ export class ReportTables {
       }
     };
     collect([], this.root);
-    // A root field whose columns the tables under it do not all carry (they carry its keys and label
-    // only) would lose the others, as would one with no table under it: its columns make a one-row
-    // table, before the tables under it.
+    // A root field with no table under it, or whose columns the tables under it do not all carry
+    // (they carry its keys and label only), would lose them: its columns make a one-row table, after
+    // the others so that a report's first table stays its first list.
     for (const key of [...new Set(this.root.columns.map((c) => c.name[0]))]) {
       const columns = this.root.columns.filter((c) => c.name[0] === key);
-      const under = specs.findIndex((s) => s.chain[0].shape.path[0] === key);
-      if (under === -1) specs.push({ chain: [], rootKey: key });
-      else if (identifying(columns).length < columns.length) specs.splice(under, 0, { chain: [], rootKey: key });
+      const under = specs.some((s) => s.chain[0]?.shape.path[0] === key);
+      if (!under || identifying(columns).length < columns.length) specs.push({ chain: [], rootKey: key });
     }
     this.specs = specs;
     const paths = specs.map((s) => (s.rootKey !== undefined ? [s.rootKey] : s.chain[s.chain.length - 1].shape.name));
