@@ -2,7 +2,7 @@
  * Downloads a named report (an operation of `operations/`) from the gateway's /reports, for analysts
  * who don't write GraphQL; the gateway runs it (gateway/src/reports/):
  *
- *   npm run report -- <name> [--var key=value ...] [--format csv|json|xlsx] [--table NAME] [--sep semicolon] [--out FILE]
+ *   npm run report -- <name> [--var key=value ...] [--format csv|json|xlsx] [--table NAME] [--sep semicolon] [--dates text] [--out FILE]
  *
  * GATEWAY_URL (default http://127.0.0.1:4000/graphql) says where the gateway is; AUTHORIZATION, when
  * set, is sent as the Authorization header. `npm run report -- list` lists the reports.
@@ -22,6 +22,7 @@ interface Args {
   format: string;
   table?: string;
   sep?: string;
+  dates?: string;
   out?: string;
 }
 
@@ -33,14 +34,15 @@ export function parseArgs(argv: string[]): Args {
       format: { type: 'string' },
       table: { type: 'string' },
       sep: { type: 'string' },
+      dates: { type: 'string' },
       out: { type: 'string' },
     },
     { positionals: true, fail: (message) => new ReportError(message.replace(/^unknown/, 'Unknown')) },
   );
-  const { var: vars = [], format = 'csv', table, sep, out } = values;
+  const { var: vars = [], format = 'csv', table, sep, dates, out } = values;
   if (!FORMATS.includes(format)) throw new ReportError(`--format must be csv, json or xlsx, not "${format}"`);
   if (positionals.length > 1) throw new ReportError(`One report at a time (got "${positionals[0]}" and "${positionals[1]}")`);
-  return { name: positionals[0], vars, format, table, sep, out };
+  return { name: positionals[0], vars, format, table, sep, dates, out };
 }
 
 /** The download's URL: the gateway's /reports beside its /graphql, the variables as query parameters. */
@@ -53,6 +55,7 @@ export function downloadUrl(gatewayUrl: string, args: Args): URL {
   }
   if (args.table !== undefined) url.searchParams.set('table', args.table);
   if (args.sep !== undefined) url.searchParams.set('sep', args.sep);
+  if (args.dates !== undefined) url.searchParams.set('dates', args.dates);
   return url;
 }
 

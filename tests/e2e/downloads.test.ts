@@ -228,6 +228,29 @@ describe('GET /reports/<name>.json and .xlsx', () => {
     ]);
   });
 
+  it('writes the dates of a CSV as text formulas with dates=text, and refuses another value of dates', async () => {
+    const csv = async (code: string, dates: string) =>
+      (await get(`/reports/country-dossier.csv?code=${code}&table=organizationMemberships&dates=${dates}`)).body
+        .toString('utf8')
+        .slice(BOM.length)
+        .split('\r\n');
+    const fromColumn = (lines: string[]) => lines.slice(0, 2).map((l) => l.split(',')[lines[0].split(',').indexOf('from')]);
+    expect({
+      mrt: fromColumn(await csv('MRT', 'text')),
+      cpv: fromColumn(await csv('CPV', 'text')),
+      iso: fromColumn(await csv('MRT', 'iso')),
+    }).toEqual({
+      mrt: ['from', '"=""2017-08"""'],
+      cpv: ['from', '"=""1977"""'],
+      iso: ['from', '2017-08'],
+    });
+    expect(await refusal('/reports/country-dossier.csv?dates=day')).toEqual({
+      status: 400,
+      type: 'application/json; charset=utf-8',
+      body: error('BAD_USER_INPUT', 'dates must be text or iso, not "day"'),
+    });
+  });
+
   it('keeps dates of every precision as text cells in xlsx (2017-08 and 1977 stay what they say)', async () => {
     const mrt = await sheets((await get('/reports/country-dossier.xlsx?code=MRT&table=organizationMemberships')).body);
     const cpv = await sheets((await get('/reports/country-dossier.xlsx?code=CPV&table=organizationMemberships')).body);
@@ -382,6 +405,7 @@ describe('the README for analysts', () => {
       { file: '(stdout)', starts: '{\n' },
       { file: 'gap-analysis.csv', starts: '\xef\xbb' },
       { file: 'regional-ratification-matrix.csv', starts: '\xef\xbb' },
+      { file: 'country-dossier-organizationMemberships.csv', starts: '\xef\xbb' },
       { file: 'country-dossier.xlsx', starts: 'PK' },
       { file: 'data-coverage.json', starts: '{\n' },
     ]);

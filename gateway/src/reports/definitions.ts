@@ -68,7 +68,7 @@ export interface Report {
 }
 
 /** Query parameters of a download that are not variables of the report. */
-export const RESERVED_PARAMETERS = ['sep', 'table'] as const;
+export const RESERVED_PARAMETERS = ['sep', 'table', 'dates'] as const;
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 

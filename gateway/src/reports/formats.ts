@@ -14,14 +14,20 @@ export const CONTENT_TYPES: Record<Format, string> = {
 /** The byte order mark: Excel reads a CSV file as UTF-8 only when it starts with one. */
 const BOM = '\ufeff';
 
+/** How a CSV writes dates: ISO text as the graph gives it, or that text as a spreadsheet keeps it. */
+export const DATE_FORMS = ['iso', 'text'] as const;
+export type DateForm = (typeof DATE_FORMS)[number];
+
 /**
  * One table as CSV for a spreadsheet: UTF-8 with a BOM, a header of column names, CRLF lines, `,`
  * or `;` between cells (Excel in French and other locales whose decimal separator is a comma
- * expects `;`). Formula-like text is neutralised (csvText). Dates stay ISO text as the graph gives
- * them (`2024-05`, `2024-05-17`): the xlsx download is the one whose date cells Excel cannot re-read.
+ * expects `;`). Formula-like text is neutralised (csvText). Dates are ISO text as the graph gives
+ * them (`1977`, `2024-05`, `2024-05-17`), which programs read as it is but a spreadsheet retypes (a
+ * day, a number); `text` writes them `="2024-05"`, which Excel and LibreOffice keep as text.
  */
-export function tableCsv(table: Table, delimiter: ',' | ';' = ','): string {
-  return BOM + csvText([table.columns.map((c) => c.label), ...table.rows], '\r\n', delimiter);
+export function tableCsv(table: Table, delimiter: ',' | ';' = ',', dates: DateForm = 'iso'): string {
+  const dateColumns = new Set(dates === 'text' ? table.columns.flatMap((c, j) => (c.date ? [j] : [])) : []);
+  return BOM + csvText([table.columns.map((c) => c.label), ...table.rows], '\r\n', delimiter, dateColumns);
 }
 
 /** One table as JSON records, keyed by column name. */

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import { ERROR_CODES } from '../../../shared/src/graphql/errors';
 import { loadReport, type Report, ReportError, reportNames, reportVariables, RESERVED_PARAMETERS } from './definitions';
-import { CONTENT_TYPES, type Format, FORMATS, tableCsv, tableRecords, tablesXlsx } from './formats';
+import { CONTENT_TYPES, DATE_FORMS, type DateForm, type Format, FORMATS, tableCsv, tableRecords, tablesXlsx } from './formats';
 import { type Execute, ReportFailure, runReport } from './run';
 import { ReportTables } from './tables';
 
@@ -11,7 +11,7 @@ import { ReportTables } from './tables';
  * The named reports as downloads, for analysts without Node or GraphQL:
  *
  *   GET /reports                               the reports, their variables (type, default) and tables, as JSON
- *   GET /reports/<name>.csv?<variable>=<value> one table as CSV (`table=`, `sep=semicolon`)
+ *   GET /reports/<name>.csv?<variable>=<value> one table as CSV (`table=`, `sep=semicolon`, `dates=text`)
  *   GET /reports/<name>.xlsx?...               every table, one sheet each (or only `table=`)
  *   GET /reports/<name>.json?...               the answer as JSON (or one table's records with `table=`)
  *
@@ -72,17 +72,22 @@ function listing(report: Report, tables: ReportTables) {
 interface Options {
   sep: ',' | ';';
   table?: string;
+  dates: DateForm;
 }
 
 function readQuery(report: Report, search: URLSearchParams): { variables: Record<string, unknown>; options: Options } {
   const values: [string, string][] = [];
-  const options: Options = { sep: ',' };
+  const options: Options = { sep: ',', dates: 'iso' };
   for (const [key, value] of search) {
     if (key === 'sep') {
       if (value !== 'semicolon' && value !== 'comma') {
         throw new ReportError(`sep must be semicolon or comma, not "${value.slice(0, 100)}"`);
       }
       options.sep = value === 'semicolon' ? ';' : ',';
+    } else if (key === 'dates') {
+      const form = DATE_FORMS.find((f) => f === value);
+      if (!form) throw new ReportError(`dates must be text or iso, not "${value.slice(0, 100)}"`);
+      options.dates = form;
     } else if (key === 'table') options.table = value;
     else values.push([key, value]);
   }
@@ -117,6 +122,8 @@ export function createReportsRoute(opts: ReportsRouteOptions): RequestHandler {
               variables: 'each variable by name; a list takes comma-separated values',
               [RESERVED_PARAMETERS[0]]: 'semicolon for a CSV separated by ";" (Excel in French and other comma-decimal locales)',
               [RESERVED_PARAMETERS[1]]: 'one table by name: CSV gives the first table without it, xlsx every table',
+              [RESERVED_PARAMETERS[2]]:
+                'text for CSV dates written ="2017-08", which Excel and LibreOffice keep as text (iso by default)',
             },
           });
           return;
@@ -150,7 +157,7 @@ export function createReportsRoute(opts: ReportsRouteOptions): RequestHandler {
         let body: Buffer;
         if (format === 'json') {
           body = Buffer.from(JSON.stringify(chosen ? tableRecords(chosen) : answer.data, null, 2) + '\n');
-        } else if (format === 'csv') body = Buffer.from(tableCsv(chosen ?? all[0], options.sep));
+        } else if (format === 'csv') body = Buffer.from(tableCsv(chosen ?? all[0], options.sep, options.dates));
         else body = await tablesXlsx(chosen ? [chosen] : all);
         res.writeHead(200, {
           ...headers,

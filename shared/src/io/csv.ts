@@ -29,13 +29,23 @@ const NEGATIVE_NUMBER = /^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 export type CsvValue = string | number | boolean | null | undefined;
 
+/** An ISO 8601 date of any precision, as the graph's Date and PartialDate give it: 1977, 2017-08, 2024-06-30. */
+const ISO_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
 /**
  * RFC 4180 text of rows, for every CSV the project writes for people (reports, rejects files): a
  * text cell beginning with =, +, -, @, tab or carriage return gets a leading single quote, so a
  * spreadsheet shows it instead of running it as a formula (OWASP's CSV-injection advice); numbers
  * are left as they are, a negative one included (also when it comes as text). Empty and null cells are empty.
+ * In the columns `textDateColumns` names, a date is written `="2017-08"`, which Excel and LibreOffice
+ * hold as the text it says instead of guessing a day or a number from it.
  */
-export function csvText(rows: CsvValue[][], lineEnd: '\n' | '\r\n' = '\r\n', delimiter: ',' | ';' = ','): string {
+export function csvText(
+  rows: CsvValue[][],
+  lineEnd: '\n' | '\r\n' = '\r\n',
+  delimiter: ',' | ';' = ',',
+  textDateColumns: ReadonlySet<number> = new Set(),
+): string {
   return stringify(rows, {
     delimiter,
     escape_formulas: true,
@@ -45,8 +55,15 @@ export function csvText(rows: CsvValue[][], lineEnd: '\n' | '\r\n' = '\r\n', del
     // csv-stringify writes true as 1 and false as empty; a report shows the words.
     cast: {
       boolean: (v) => (v ? 'true' : 'false'),
-      // A negative number written as text (a cell of a rejected row) is a number too: it carries no formula.
-      string: (v) => (NEGATIVE_NUMBER.test(v) ? { value: v, escape_formulas: false } : v),
+      string: (v, context) => {
+        // A negative number written as text (a cell of a rejected row) is a number too: it carries no formula.
+        if (NEGATIVE_NUMBER.test(v)) return { value: v, escape_formulas: false };
+        // A date as a formula of its text: a spreadsheet keeps the result as text, not a day it guesses.
+        if (typeof context.column === 'number' && textDateColumns.has(context.column) && ISO_DATE.test(v)) {
+          return { value: `="${v}"`, escape_formulas: false };
+        }
+        return v;
+      },
     },
   });
 }
