@@ -1,8 +1,8 @@
-// npm run import -- <stock|indicators|catalogue|displacement|missing-migrants> <file> [--revision NAME] [--skip-invalid] [--rejects FILE]
+// npm run import -- <stock|indicators|catalogue|displacement|missing-migrants> <file|-> [--revision NAME] [--skip-invalid] [--rejects FILE]
 //   [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence seen|derived|unverified] [--json]
 // Loads a bilateral migrant-stock CSV as one revision, an indicator catalogue, indicator series, or
 // UNHCR's forced-displacement table (year × origin × asylum) or IOM's Missing Migrants Project records
-// into migration-data, on DATABASE_URL or
+// into migration-data (a file of '-' is standard input, such as a pipe), on DATABASE_URL or
 // the embedded PostgreSQL (migrated and seeded first): the one npm start runs, when it runs (left
 // running), or one started for the import.
 // Exit codes: 0 loaded or unchanged, 1 invalid file or rows (nothing written), 2 usage, 3 another
@@ -28,12 +28,13 @@ import {
   importIndicatorSeries,
   importMissingMigrants,
   importStock,
+  STANDARD_INPUT,
 } from '../services/migration-data/src/import';
 import { progressPrinter } from './import/progress';
 import { parseCommandLine } from './commandLine';
 
 const USAGE =
-  'usage: npm run import -- <stock|indicators|catalogue|displacement|missing-migrants> <file> [--revision NAME] [--skip-invalid] [--rejects FILE] [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence C] [--json]';
+  'usage: npm run import -- <stock|indicators|catalogue|displacement|missing-migrants> <file|-> [--revision NAME] [--skip-invalid] [--rejects FILE] [--no-wait] [--title T] [--citation C] [--source-url URL] [--confidence C] [--json]';
 const KINDS = ['stock', 'indicators', 'catalogue', 'displacement', 'missing-migrants'] as const;
 type Kind = (typeof KINDS)[number];
 const OPTIONS = {
@@ -65,8 +66,13 @@ function parseArgs(argv: string[]): Args {
   const [kind, file] = positional;
   if (!(KINDS as readonly string[]).includes(kind))
     throw new UsageError(`kind must be one of ${KINDS.join(', ')}, got "${kind}"`);
+  if (file === STANDARD_INPUT) {
+    if (process.stdin.isTTY) throw new UsageError("'-' reads the file from standard input, and nothing is piped in");
+    if (flags['skip-invalid'] && flags.rejects === undefined)
+      throw new UsageError('reading standard input, --skip-invalid needs --rejects FILE');
+  }
   // A named pipe is read like a file: each import reads its input once, so a decompressor can feed it.
-  if (!fs.existsSync(file) || !(fs.statSync(file).isFile() || fs.statSync(file).isFIFO()))
+  else if (!fs.existsSync(file) || !(fs.statSync(file).isFile() || fs.statSync(file).isFIFO()))
     throw new UsageError(`no such file: ${file}`);
   if (kind === 'stock' && flags.revision === undefined)
     throw new UsageError('a stock import needs --revision NAME (such as 2024)');
@@ -77,7 +83,7 @@ function parseArgs(argv: string[]): Args {
     throw new UsageError('--revision, --title, --citation, --source-url and --confidence apply to stock imports only');
   }
   if (flags.rejects !== undefined && !flags['skip-invalid']) throw new UsageError('--rejects goes with --skip-invalid');
-  return { kind: kind as Kind, file: path.resolve(file), flags };
+  return { kind: kind as Kind, file: file === STANDARD_INPUT ? file : path.resolve(file), flags };
 }
 
 function run(client: Client, args: Args, opts: ImportOptions): Promise<ImportResult> {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
@@ -8,6 +9,8 @@ import {
   importIndicatorSeries,
 } from '../../../services/migration-data/src/import';
 import { type ImportFixture, openImportFixture } from '../../support/importFixture';
+import { testDatabaseUrl } from '../../support/serviceHarness';
+import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
 
 // The two loaders of the reference formats: UNHCR's origin × asylum table and the indicator values
 // (indicator, iso3, year, value). A bad file is refused whole, with the file's line numbers, and
@@ -99,4 +102,33 @@ describe('the indicator values in the reference format', () => {
     );
     expect(await state()).toEqual(before);
   });
+
+  /** `npm run import -- indicators -` with `input` piped in: its exit code and what it printed. */
+  function importFromPipe(input: string): Promise<{ code: number | null; output: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', 'indicators', '-'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'error', NODE_ENV: 'test' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.stdin.end(input);
+    return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  }
+
+  it('reads a reference-format file piped to the import command as "-": refused rows by line, the loaded series recognised', async () => {
+    const before = await state();
+    const bad = await importFromPipe('indicator,iso3,year,value\nWPP_POPULATION,SEN,2023,18077574\nWPP_POPULATION,QQQ,2023,1\n');
+    expect(bad).toEqual({ code: 1, output: expect.stringContaining('line 3: iso3 "QQQ" is not a known country code') });
+    // The whole of one indicator's values, as loaded: recognised as the same series, nothing written.
+    const lines = fs
+      .readFileSync(path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', 'indicators', 'values.csv'), 'utf8')
+      .split('\n');
+    const idps = lines.filter((l) => l.startsWith('IDMC_IDP_STOCK_CONFLICT,'));
+    expect(idps.length).toBeGreaterThan(50);
+    const same = await importFromPipe(`${lines[0]}\n${idps.join('\n')}\n`);
+    expect(same).toEqual({ code: 0, output: expect.stringContaining('nothing changed') });
+    expect(await state()).toEqual(before);
+  }, 60_000);
 });

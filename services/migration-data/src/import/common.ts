@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { Transform, type Writable } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -168,7 +168,7 @@ export class CopyWriter {
 
 /** Reports progress at most every `everyRows` rows, and once at the end. */
 export function progressReporter(file: string, onProgress: ImportOptions['onProgress'], everyRows = 20000) {
-  const totalBytes = fs.statSync(file).size;
+  const totalBytes = isRegularFile(file) ? fs.statSync(file).size : 0;
   let next = everyRows;
   return {
     totalBytes,
@@ -212,8 +212,65 @@ export const MIN_YEAR = 1950;
 /** Figures are observations: no year after the current one. */
 export const maxYear = (): number => new Date().getUTCFullYear();
 
-/** Streams a file into a COPY statement, hashing it on the way; a COPY error (wrong header, wrong cell count) refuses the file. */
-export async function copyFile(client: ClientBase, file: string, statement: string, columns: readonly string[]): Promise<string> {
+/** The file name that stands for standard input (a pipe into the import command). */
+export const STANDARD_INPUT = '-';
+
+/** A stream of the file's bytes: standard input for STANDARD_INPUT. */
+export function readStream(file: string, options?: { highWaterMark?: number }): Readable {
+  return file === STANDARD_INPUT ? process.stdin : fs.createReadStream(file, options);
+}
+
+/** Whether the file can be read twice (a regular file, not a pipe or standard input). */
+export function isRegularFile(file: string): boolean {
+  return file !== STANDARD_INPUT && fs.statSync(file).isFile();
+}
+
+/**
+ * A file opened for one read, with its first line read ahead (to choose a format): `stream` then
+ * gives every byte from the start. A pipe can be read only once, so nothing reads it a second time.
+ */
+export interface PeekedInput {
+  /** The first line, without its end or a byte-order mark, trimmed; at most its first KiB. */
+  firstLine: string;
+  stream: Readable;
+}
+
+export async function openPeeked(file: string): Promise<PeekedInput> {
+  const source = readStream(file);
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let size = 0;
+  while (size < 1024 && !head.some((b) => b.includes(0x0a))) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head.push(next.value);
+    size += next.value.length;
+  }
+  const firstLine = Buffer.concat(head)
+    .subarray(0, 1024)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)[0]
+    .trim();
+  async function* all(): AsyncGenerator<Buffer> {
+    try {
+      yield* head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    } finally {
+      source.destroy();
+    }
+  }
+  return { firstLine, stream: Readable.from(all(), { objectMode: false }) };
+}
+
+/** Streams a file (or `input`, a stream of it) into a COPY statement, hashing it on the way; a COPY error (wrong header, wrong cell count) refuses the file. */
+export async function copyFile(
+  client: ClientBase,
+  file: string,
+  statement: string,
+  columns: readonly string[],
+  input: Readable = readStream(file),
+): Promise<string> {
   const hash = crypto.createHash('sha256');
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -222,7 +279,7 @@ export async function copyFile(client: ClientBase, file: string, statement: stri
     },
   });
   try {
-    await pipeline(fs.createReadStream(file), hashing, client.query(copyFrom(statement)));
+    await pipeline(input, hashing, client.query(copyFrom(statement)));
   } catch (error) {
     // PostgreSQL names the line (a wrong header, a line with too many or too few cells): the file is refused as a whole.
     const e = error as Error & { where?: string };

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { ClientBase } from 'pg';
 import { COUNTRIES } from '../../../../shared/src/reference/countries';
 import { quoted } from '../../../../shared/src/io/printable';
@@ -13,6 +12,8 @@ import {
   maxYear,
   MIN_YEAR,
   RejectSink,
+  readStream,
+  isRegularFile,
 } from './common';
 
 /** The population types of UNHCR's origin × asylum table, as its columns name them (and the table stores them). */
@@ -79,7 +80,7 @@ export async function importDisplacement(client: ClientBase, file: string, opts:
       (await client.query(`SELECT sha256 FROM "data"."import_log" WHERE kind = 'displacement' AND target = $1`, [TARGET])).rows[0]
         ?.sha256 ?? null;
     // A file already loaded costs one read of its bytes (no COPY) before it is recognised.
-    if (loaded !== null && loaded === (await sha256Of(file))) {
+    if (loaded !== null && isRegularFile(file) && loaded === (await sha256Of(file))) {
       await client.query('ROLLBACK');
       return {
         kind: 'displacement',
@@ -190,7 +191,7 @@ export async function importDisplacement(client: ClientBase, file: string, opts:
 
 async function sha256Of(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of readStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 

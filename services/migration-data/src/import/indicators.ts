@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -22,10 +23,13 @@ import {
   lockTarget,
   maxYear,
   MIN_YEAR,
+  openPeeked,
+  type PeekedInput,
   progressReporter,
   type Reject,
   RejectSink,
   requiredText,
+  readStream,
 } from './common';
 
 export const CATALOGUE_COLUMNS = ['code', 'name', 'unit', 'definition', 'allow_negative', 'source', 'source_url', 'confidence'];
@@ -108,14 +112,18 @@ interface CatalogueEntry {
  */
 async function* records(
   file: string,
+  input: Readable,
   formats: readonly (readonly string[])[],
   hash: crypto.Hash,
   onBytes: (bytes: number) => void,
 ): AsyncGenerator<{ line: number; cells: string[]; format: number }> {
   const expected = formats.map((f) => `"${f.join(',')}"`).join(' or ');
   let format = -1;
-  const input = fs.createReadStream(file);
-  input.on('data', (chunk) => hash.update(chunk as Buffer));
+  let bytesRead = 0;
+  input.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    bytesRead += chunk.length;
+  });
   const parser = input.pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_LINE_BYTES }),
   );
@@ -133,7 +141,7 @@ async function* records(
         }
         continue;
       }
-      onBytes(input.bytesRead);
+      onBytes(bytesRead);
       yield { line: info.lines, cells: record, format };
     }
   } catch (error) {
@@ -168,6 +176,7 @@ export async function importCatalogue(client: ClientBase, file: string, opts: Im
   const good: string[][] = [];
   for await (const { line, cells, format } of records(
     file,
+    readStream(file),
     [CATALOGUE_COLUMNS, REFERENCE_CATALOGUE_COLUMNS],
     hash,
     () => undefined,
@@ -279,7 +288,9 @@ export async function importIndicatorSeries(
       };
     }
   }
-  if ((await firstLine(file)) === REFERENCE_SERIES_COLUMNS.join(',')) return importReferenceSeries(client, file, opts, started);
+  // One read of the file, its first line looked at first: a pipe cannot be read twice.
+  const input = await openPeeked(file);
+  if (input.firstLine === REFERENCE_SERIES_COLUMNS.join(',')) return importReferenceSeries(client, file, input, opts, started);
   const hash = crypto.createHash('sha256');
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
   await client.query('BEGIN');
@@ -312,7 +323,7 @@ export async function importIndicatorSeries(
     let rows = 0;
     let bytes = 0;
     try {
-      for await (const { line, cells } of records(file, [SERIES_COLUMNS], hash, (b) => (bytes = b))) {
+      for await (const { line, cells } of records(file, input.stream, [SERIES_COLUMNS], hash, (b) => (bytes = b))) {
         const reason = checkSeriesRow(cells, catalogue, seen);
         if (reason) {
           await sink.add({ line, reason, text: cells.map(csvCell).join(',') });
@@ -347,26 +358,6 @@ export async function importIndicatorSeries(
   }
 }
 
-/**
- * The file's first line without its end (and without a byte-order mark), for choosing the loading
- * path. A pipe cannot be peeked without consuming it: it gives '' and is read as the series format.
- */
-async function firstLine(file: string): Promise<string> {
-  if (!(await fs.promises.stat(file)).isFile()) return '';
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer
-      .toString('utf8', 0, bytesRead)
-      .replace(/^\uFEFF/, '')
-      .split(/\r?\n/)[0]
-      .trim();
-  } finally {
-    await handle.close();
-  }
-}
-
 type ValueProblem = 'indicator' | 'country' | 'year' | 'value' | 'negative' | 'duplicate';
 
 function valueReason(problem: ValueProblem, r: { indicator: string; iso3: string; year: string; value: string }): string {
@@ -396,6 +387,7 @@ function valueReason(problem: ValueProblem, r: { indicator: string; iso3: string
 async function importReferenceSeries(
   client: ClientBase,
   file: string,
+  input: PeekedInput,
   opts: ImportOptions,
   started: number,
 ): Promise<ImportResult> {
@@ -411,6 +403,7 @@ async function importReferenceSeries(
       file,
       `COPY pg_temp."indicator_line" ("indicator", "iso3", "year", "value") FROM STDIN WITH (FORMAT csv, HEADER MATCH)`,
       REFERENCE_SERIES_COLUMNS,
+      input.stream,
     );
     const codes = `'{${[...COUNTRIES.keys()].join(',')}}'::text[]`;
     const refused = await client.query(

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { ClientBase } from 'pg';
 import { COUNTRIES } from '../../../../shared/src/reference/countries';
 import { quoted } from '../../../../shared/src/io/printable';
@@ -12,6 +11,8 @@ import {
   lockTarget,
   maxYear,
   RejectSink,
+  readStream,
+  isRegularFile,
 } from './common';
 
 /** The columns of missing-migrants/incidents.csv, in order (see seed/missing-migrants/README.md). */
@@ -121,7 +122,7 @@ export async function importMissingMigrants(client: ClientBase, file: string, op
     const loaded: string | null =
       (await client.query(`SELECT sha256 FROM "data"."import_log" WHERE kind = 'missing-migrants' AND target = $1`, [TARGET]))
         .rows[0]?.sha256 ?? null;
-    if (loaded !== null && loaded === (await sha256Of(file))) {
+    if (loaded !== null && isRegularFile(file) && loaded === (await sha256Of(file))) {
       await client.query('ROLLBACK');
       return unchanged(loaded, started);
     }
@@ -247,6 +248,6 @@ function unchanged(sha256: string, started: number): ImportResult {
 
 async function sha256Of(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of readStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import { once } from 'node:events';
-import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -21,6 +20,7 @@ import {
   MIN_YEAR,
   progressReporter,
   RejectSink,
+  readStream,
 } from './common';
 
 export const STOCK_HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
@@ -484,7 +484,7 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\r': 
 async function streamStockLines(file: string, copy: Writable, opts: StockImportOptions): Promise<string> {
   const hash = crypto.createHash('sha256');
   const progress = progressReporter(file, opts.onProgress);
-  const input = fs.createReadStream(file, { highWaterMark: 1 << 18 });
+  const input = readStream(file, { highWaterMark: 1 << 18 });
   let line = 0;
   /**
    * Checks and counts the complete lines of b[0, end) (each ends in LF) and sends its data lines:
@@ -534,15 +534,17 @@ async function streamStockLines(file: string, copy: Writable, opts: StockImportO
   };
   try {
     let tail: Buffer | null = null;
+    let bytesRead = 0;
     for await (const chunk of input) {
       hash.update(chunk as Buffer);
+      bytesRead += (chunk as Buffer).length;
       const b: Buffer = tail ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
       const end = b.lastIndexOf(LF) + 1;
       await send(b, end);
       // The unfinished line is carried into the next chunk: capped, so a line without end is never re-joined for long.
       if (b.length - end > MAX_LINE_BYTES) throw lineTooLong(file, line + 1);
       tail = end < b.length ? b.subarray(end) : null;
-      progress.tick(Math.max(line - 1, 0), input.bytesRead);
+      progress.tick(Math.max(line - 1, 0), bytesRead);
     }
     if (tail) {
       const last = Buffer.concat([tail, Buffer.from('\n')]);
