@@ -12,13 +12,21 @@ async function main(): Promise<void> {
   const log = createLogger('migrate', config.logLevel);
   const db = await resolveDatabase(config, log, { shareRunning: true });
   try {
-    for (const service of loadServices()) {
-      const { migrations, seeds } = await prepareDatabase(service, db.url, config.database, log);
-      const seeded = seeds.filter((s) => s.applied).map((s) => `${s.name} (${s.rows} rows)`);
-      log.info(
-        `${service.name}: ${migrations.length} migration(s) applied; seeded ${seeded.length > 0 ? seeded.join(', ') : 'nothing (already current)'}`,
-      );
-    }
+    // The services' schemas are independent: they are migrated and seeded at the same time, and
+    // every one finishes (committed or rolled back) before a failure is reported.
+    const prepared = await Promise.allSettled(
+      loadServices().map(async (service) => {
+        const started = Date.now();
+        const { migrations, seeds } = await prepareDatabase(service, db.url, config.database, log);
+        const seeded = seeds.filter((s) => s.applied).map((s) => `${s.name} (${s.rows} rows)`);
+        log.info(
+          `${service.name}: ${migrations.length} migration(s) applied; seeded ${seeded.length > 0 ? seeded.join(', ') : 'nothing (already current)'} ` +
+            `in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+      }),
+    );
+    const failed = prepared.find((p) => p.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     await db.embedded?.stop();
   }

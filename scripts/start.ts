@@ -3,7 +3,7 @@
 // SERVICE_PROCESSES=each) and the gateway in another, restarts
 // any of them that exits (the others keep serving), and stops all of them, the database last, on
 // Ctrl-C or SIGTERM, or when one cannot be kept running.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -36,67 +36,97 @@ async function main(): Promise<void> {
     log.error(`no supergraph at ${path.relative(PROJECT_ROOT, config.supergraphPath)}: run "npm run compose"`);
     process.exit(2);
   }
-  let db: ResolvedDatabase;
-  try {
-    db = await resolveDatabase(config, log);
-  } catch (error) {
-    // Such as the embedded server already running under another npm start: the message says what to do.
-    log.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  }
   const children: SupervisedProcess[] = [];
+  let db: ResolvedDatabase | null = null;
+  let migrate: ChildProcess | null = null;
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     log.info(`${reason}: stopping`);
+    if (migrate && migrate.exitCode === null && migrate.signalCode === null) {
+      const exited = new Promise((resolve) => migrate?.once('exit', resolve));
+      migrate.kill('SIGTERM');
+      await exited;
+    }
     const gateway = children.filter((c) => c.name === 'gateway');
     await Promise.all(gateway.map((c) => c.stop()));
     await Promise.all(children.filter((c) => c.name !== 'gateway').map((c) => c.stop()));
-    if (db.embedded) {
+    if (db?.embedded) {
       await db.embedded.stop();
       log.info('the embedded PostgreSQL stopped');
     }
     log.info('stopped');
     process.exit(code);
   };
-  // Every service needs the database: restarting them without it would only loop.
-  db.embedded?.process.once('exit', (code, signal) => {
-    if (stopping) return;
-    log.error(
-      `the embedded PostgreSQL exited unexpectedly (${signal ? `killed by ${signal}` : `code ${code}`}): nothing works without it, so everything stops`,
-    );
-    void shutdown('database gone', 1);
-  });
   const giveUp = (reason: string) => void shutdown(reason, 1);
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 
+  // Each service connects as its own database role; the gateway gets no database settings.
+  const env = withoutDatabaseSettings(process.env);
+  // Signing secrets: the configured ones, or (outside production) fresh random ones for this run.
+  // Each service gets its own secret only; the gateway gets all four.
+  const generated = randomServiceSecrets();
+  const secretEnv = (name: ServiceName) =>
+    config.serviceSecrets[name] || config.nodeEnv === 'production' ? {} : { [serviceSecretVariable(name)]: generated[name] };
+  // Each process must start once; after that, an exit is restarted with backoff (see supervisor.ts)
+  // while the others keep serving.
+  const readyz = (port: number) => `http://127.0.0.1:${port}/readyz`;
+  // The gateway needs no database (it reads a static supergraph, not the services'), so it loads
+  // while the database starts and the schemas are migrated and seeded; npm start is ready once all
+  // five processes are.
+  const gateway = new SupervisedProcess(
+    'gateway',
+    ['gateway/src/index'],
+    Object.assign({ ...env }, ...SERVICE_NAMES.map(secretEnv)),
+    [readyz(config.ports.gateway)],
+    log,
+    giveUp,
+  );
+  children.push(gateway);
+  const gatewayStarted = gateway.start();
+  // A gateway that cannot start stops everything at once, even while the database is still being prepared.
+  gatewayStarted.catch((error: unknown) => {
+    if (stopping) return; // stopped on purpose
+    log.error(error instanceof Error ? error.message : String(error));
+    void shutdown('start-up failed', 1);
+  });
+
   try {
+    try {
+      db = await resolveDatabase(config, log);
+    } catch (error) {
+      // Such as the embedded server already running under another npm start: the message says what to do.
+      log.error(error instanceof Error ? error.message : String(error));
+      await shutdown('start-up failed', 1);
+      return;
+    }
+    const database = db;
+    // Every service needs the database: restarting them without it would only loop.
+    database.embedded?.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      log.error(
+        `the embedded PostgreSQL exited unexpectedly (${signal ? `killed by ${signal}` : `code ${code}`}): nothing works without it, so everything stops`,
+      );
+      void shutdown('database gone', 1);
+    });
     // Migrating and seeding run in a child process that exits: the orchestrator itself never loads
     // the services' code, and stays small for the whole run.
-    const migrate = spawn(process.execPath, nodeArguments(['scripts/migrate']), {
+    const migrating = spawn(process.execPath, nodeArguments(['scripts/migrate']), {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, DATABASE_URL: db.url },
+      env: { ...process.env, DATABASE_URL: database.url },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    const migrated = await new Promise<number | null>((resolve) => migrate.once('exit', (code) => resolve(code)));
+    migrate = migrating;
+    const migrated = await new Promise<number | null>((resolve) => migrating.once('exit', (code) => resolve(code)));
+    if (stopping) return;
     if (migrated !== 0) throw new Error(`migrating and seeding the services' schemas failed (code ${migrated})`);
-    const databaseUrls = perService((name) => serviceDatabaseUrl(config.database, db.url, name));
-    // Each service connects as its own database role; the gateway gets no database settings.
-    const env = withoutDatabaseSettings(process.env);
-    // Signing secrets: the configured ones, or (outside production) fresh random ones for this run.
-    // Each service gets its own secret only; the gateway gets all four.
-    const generated = randomServiceSecrets();
-    const secretEnv = (name: ServiceName) =>
-      config.serviceSecrets[name] || config.nodeEnv === 'production' ? {} : { [serviceSecretVariable(name)]: generated[name] };
-    // Each process must start once; after that, an exit is restarted with backoff (see supervisor.ts)
-    // while the others keep serving.
-    const readyz = (port: number) => `http://127.0.0.1:${port}/readyz`;
+    const databaseUrls = perService((name) => serviceDatabaseUrl(config.database, database.url, name));
     if (config.serviceProcesses === 'one') {
       // One process for the four services (each on its own port, as its own role): it gets the server
       // without credentials and each role's password, never the administrator's.
-      const server = new URL(db.url);
+      const server = new URL(database.url);
       server.username = '';
       server.password = '';
       children.push(
@@ -129,24 +159,13 @@ async function main(): Promise<void> {
         );
       }
     }
-    // The gateway starts beside the services (it reads a static supergraph, not theirs), so that loading its code overlaps
-    // theirs; npm start is ready once all five are.
-    children.push(
-      new SupervisedProcess(
-        'gateway',
-        ['gateway/src/index'],
-        Object.assign({ ...env }, ...SERVICE_NAMES.map(secretEnv)),
-        [readyz(config.ports.gateway)],
-        log,
-        giveUp,
-      ),
-    );
-    await Promise.all(children.map((c) => c.start()));
+    await Promise.all([gatewayStarted, ...children.filter((c) => c !== gateway).map((c) => c.start())]);
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     log.info(
       `Migration Graph is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open http://${host}:${config.ports.gateway}/graphql (Ctrl-C stops everything)`,
     );
   } catch (error) {
+    if (stopping) return; // already stopping, and saying why
     log.error(error instanceof Error ? error.message : String(error));
     await shutdown('start-up failed', 1);
   }

@@ -149,19 +149,35 @@ export function importRevision(client: ClientBase, rev: RevisionRow, opts: Impor
 
 /**
  * Loads the reference data of this domain once (see seed/README.md for origin and licence): the
- * migration profiles, then each migrant-stock revision as its own seed set.
+ * migration profiles, each migrant-stock revision as its own seed set, the indicators and the
+ * Missing Migrants records. Three chains run at once, each on its own connection and each set in
+ * its own transaction: sets that depend on one another, or lock the same tables, share a chain (the
+ * revisions both attach partitions of the stock tables, whose key points at stock_revision; the
+ * indicator values need the catalogue; the route aliases need the records' routes).
  */
 export async function seed(ds: DataSource): Promise<SeedResult[]> {
+  // Every chain ends (its transaction committed or rolled back) before a failure is reported.
+  const chains = await Promise.allSettled([seedStock(ds), withClient(ds, seedIndicators), seedMissingMigrants(ds)]);
+  const failed = chains.find((c) => c.status === 'rejected');
+  if (failed) throw failed.reason;
+  return chains.flatMap((c) => (c.status === 'fulfilled' ? c.value : []));
+}
+
+async function seedStock(ds: DataSource): Promise<SeedResult[]> {
   const results = [await seedProfiles(ds)];
   for (const rev of readRevisions()) {
     const r = await withClient(ds, (client) => importRevision(client, rev));
     results.push({ name: `migrant-stock-${rev.code}`, applied: r.changed, rows: r.changed ? r.rows : 0 });
   }
-  results.push(...(await withClient(ds, seedIndicators)));
-  const missing = await withClient(ds, (client) => importMissingMigrants(client, MISSING_MIGRANTS));
-  results.push({ name: 'missing-migrants', applied: missing.changed, rows: missing.changed ? missing.rows : 0 });
-  results.push(await seedRouteAliases(ds));
   return results;
+}
+
+async function seedMissingMigrants(ds: DataSource): Promise<SeedResult[]> {
+  const missing = await withClient(ds, (client) => importMissingMigrants(client, MISSING_MIGRANTS));
+  return [
+    { name: 'missing-migrants', applied: missing.changed, rows: missing.changed ? missing.rows : 0 },
+    await seedRouteAliases(ds),
+  ];
 }
 
 /**

@@ -20,6 +20,23 @@ const LEGACY_PASSWORD = 'postgres';
 // The superuser's random password, kept inside the (git-ignored) data folder, readable by its owner only.
 const PASSWORD_FILE = 'superuser-password';
 
+/**
+ * The embedded server is a development database, never a production one: it trades durability
+ * against an operating-system crash (not against a killed server, whose writes the kernel still
+ * holds) for a faster first start, and is sized for a developer's machine. initdb's --no-sync goes
+ * with it. A server at DATABASE_URL keeps its own settings.
+ */
+const DEVELOPMENT_SETTINGS = {
+  max_connections: 200,
+  // No flush to disk at commits and checkpoints. A commit is still written to the kernel before it
+  // returns (synchronous_commit stays on): a killed server loses nothing it confirmed.
+  fsync: 'off',
+  full_page_writes: 'off',
+  // Tables created or truncated in the loading transaction (the seed's COPY targets, their indexes) are written without WAL.
+  wal_level: 'minimal',
+  max_wal_senders: 0,
+};
+
 function send(message) {
   if (process.send) process.send(message);
   else process.stdout.write(JSON.stringify(message) + '\n');
@@ -121,8 +138,12 @@ async function main() {
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    initdbFlags: ['--encoding=UTF8', '--no-sync', '--no-instructions'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      ...Object.entries(DEVELOPMENT_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ],
     onLog: (m) => {
       if (verbose) process.stdout.write(`[postgres] ${m}`);
     },

@@ -115,7 +115,8 @@ export async function prepareDatabase<T extends BaseContext>(
   opts: { seed: boolean } = { seed: true },
 ): Promise<{ migrations: string[]; seeds: SeedResult[]; url: string }> {
   const ownUrl = await provisionServiceRole(database, url, def.name, def.schema);
-  const ds = def.createDataSource(ownUrl, { ...database, poolSize: 2 }, log);
+  // A service may load independent seed sets on parallel connections.
+  const ds = def.createDataSource(ownUrl, { ...database, poolSize: 4 }, log);
   await ds.initialize();
   try {
     const migrations = await runMigrations(ds, def.schema);
