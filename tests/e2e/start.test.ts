@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
-import { startNpmStart } from '../support/npmStart';
+import { runNode } from '../support/childProcess';
+import { freeStackPorts, startNpmStart } from '../support/npmStart';
 import { testDatabaseUrl } from '../support/serviceHarness';
+import { createTestDatabase } from '../support/testDatabase';
 
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -40,4 +43,43 @@ describe('npm start', () => {
     const stillBound = await Promise.all(ports.map(portInUse));
     expect(stillBound).toEqual([false, false, false, false, false]);
   }, 150_000);
+
+  it('on SIGTERM while the schemas are still being migrated and seeded, stops that work, the gateway and every port, and exits 0', async () => {
+    // A database nothing has seeded yet: preparing it takes seconds, and the signal lands meanwhile.
+    const db = await createTestDatabase();
+    const sessions = async () => {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        );
+        return rows[0].n;
+      } finally {
+        await client.end();
+      }
+    };
+    try {
+      const { ports, env } = await freeStackPorts();
+      const { child, output, exited } = runNode([path.join('scripts', 'startCompiled.mjs')], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', DATABASE_URL: db.url, ...env },
+      });
+      const deadline = Date.now() + 60_000;
+      while (!output().includes('[migrate] using the PostgreSQL server at DATABASE_URL')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`migrating did not start:\n${output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output()).toContain('[start] SIGTERM: stopping');
+      expect(output()).not.toContain('is ready in');
+      // Nothing keeps working on the database after npm start has exited, and nothing listens.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await sessions()).toBe(0);
+      expect(await Promise.all(ports.map(portInUse))).toEqual([false, false, false, false, false]);
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
 });
