@@ -1,8 +1,9 @@
 // npm run measure:start [-- --rounds 3 --baseline <checkout>]: how long `npm start` takes from nothing
 // to the first answered query, cold (empty embedded data folder) and warm (second start), and the
 // resident memory of all its processes together (orchestrator, embedded PostgreSQL, services,
-// gateway). It runs the command package.json's start script runs (without npm itself, as a container
-// or a terminal would not count npm). With --baseline, the same for another checkout of the project,
+// gateway), as RSS and as PSS (shared pages divided among the processes sharing them). It runs the
+// command package.json's start script runs (without npm itself, as a container or a terminal would
+// not count npm). With --baseline, the same for another checkout of the project,
 // alternating with this one round by round; medians per side. Prints figures and the load average.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,8 +16,22 @@ import { parseCommandLine } from './commandLine';
 const QUERY =
   '{ country(code: "SEN") { name treatyActions { action } immigrantStock { year total } organizationMemberships { organization { code } } programmes { id } } }';
 
-/** RSS in KiB of a process and all its descendants, from ps. */
-function treeRssKiB(rootPid: number): { total: number; count: number } {
+/**
+ * Proportional set size in KiB of a process, from Linux's /proc: its resident pages, each shared one
+ * divided among the processes that share it (RSS counts the node and postgres binaries' pages once
+ * per process). 0 where it cannot be read.
+ */
+function pssKiB(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** RSS (and PSS) in KiB of a process and all its descendants, from ps (and /proc). */
+function treeRssKiB(rootPid: number): { total: number; pss: number; count: number } {
   const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' });
   const rows = out
     .trim()
@@ -29,14 +44,16 @@ function treeRssKiB(rootPid: number): { total: number; count: number } {
     children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   }
   let total = 0;
+  let pss = 0;
   let count = 0;
   const stack = [rootPid];
   for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
     total += rss.get(pid) ?? 0;
+    pss += pssKiB(pid);
     count += 1;
     stack.push(...(children.get(pid) ?? []));
   }
-  return { total, count };
+  return { total, pss, count };
 }
 
 /** The node arguments of a checkout's `npm start`: `node x` as it is, `tsx x` as node with tsx's loader. */
@@ -51,6 +68,7 @@ function startArguments(root: string): string[] {
 interface Run {
   ms: number;
   rssMiB: number;
+  pssMiB: number;
   processes: number;
   stopMs: number;
 }
@@ -79,12 +97,12 @@ async function once(root: string, dataDir: string, port: number): Promise<Run> {
   }
   const ms = Date.now() - started;
   await new Promise((r) => setTimeout(r, 2000)); // let start-up garbage settle before reading RSS
-  const { total, count } = treeRssKiB(required(child.pid, 'the process id of npm start'));
+  const { total, pss, count } = treeRssKiB(required(child.pid, 'the process id of npm start'));
   const stopStarted = Date.now();
   child.kill('SIGTERM');
   const code = await exited;
   if (code !== 0) throw new Error(`npm start exited with ${code} on SIGTERM`);
-  return { ms, rssMiB: total / 1024, processes: count, stopMs: Date.now() - stopStarted };
+  return { ms, rssMiB: total / 1024, pssMiB: pss / 1024, processes: count, stopMs: Date.now() - stopStarted };
 }
 
 const median = (values: number[]) => {
@@ -131,8 +149,10 @@ async function main(): Promise<void> {
       `${rounds} round(s)${rounds > 1 ? ', medians' : ''}; load average (1, 5, 15 min) before and after each round: ${loads.join(' | ')}`,
     );
     console.log('');
-    console.log('| checkout | start | to first answer | RSS of all processes | processes | SIGTERM to exit |');
-    console.log('|---|---|---:|---:|---:|---:|');
+    console.log(
+      '| checkout | start | to first answer | RSS of all processes | PSS of all processes | processes | SIGTERM to exit |',
+    );
+    console.log('|---|---|---:|---:|---:|---:|---:|');
     for (const side of sides) {
       const r = required(results.get(side.name), side.name);
       for (const [name, runs] of [
@@ -141,7 +161,8 @@ async function main(): Promise<void> {
       ] as const) {
         console.log(
           `| ${side.name} | ${name} | ${(median(runs.map((x) => x.ms)) / 1000).toFixed(1)} s | ` +
-            `${median(runs.map((x) => x.rssMiB)).toFixed(0)} MiB | ${median(runs.map((x) => x.processes))} | ` +
+            `${median(runs.map((x) => x.rssMiB)).toFixed(0)} MiB | ${median(runs.map((x) => x.pssMiB)).toFixed(0)} MiB | ` +
+            `${median(runs.map((x) => x.processes))} | ` +
             `${(median(runs.map((x) => x.stopMs)) / 1000).toFixed(1)} s |`,
         );
       }

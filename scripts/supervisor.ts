@@ -41,6 +41,13 @@ export function nodeArguments([script, ...args]: readonly string[]): string[] {
   return COMPILED ? [path.join(CODE_ROOT, `${script}.js`), ...args] : ['--import', 'tsx', `${script}.ts`, ...args];
 }
 
+/**
+ * V8 flags of the long-running processes of npm start (compiled): a young generation of 1 MiB per
+ * semi-space instead of 16 keeps about 20 MiB less resident in each of the gateway and the services,
+ * for a few more (short) collections under load. Compose, Kubernetes and the image do not use them.
+ */
+export const LEAN_NODE_FLAGS: readonly string[] = COMPILED ? ['--max-semi-space-size=1'] : [];
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -96,7 +103,7 @@ export class SupervisedProcess {
   }
 
   private spawn(): Child {
-    const proc = spawn(process.execPath, nodeArguments(this.entry), {
+    const proc = spawn(process.execPath, [...LEAN_NODE_FLAGS, ...nodeArguments(this.entry)], {
       cwd: PROJECT_ROOT,
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -35,6 +35,12 @@ const DEVELOPMENT_SETTINGS = {
   // Tables created or truncated in the loading transaction (the seed's COPY targets, their indexes) are written without WAL.
   wal_level: 'minimal',
   max_wal_senders: 0,
+  // Fewer server processes (each counts about 8 MiB of resident memory): reads in the backends
+  // themselves instead of three I/O workers, and no logical replication launcher.
+  io_method: 'sync',
+  max_logical_replication_workers: 0,
+  // A development database is small: a smaller buffer pool leaves less shared memory for each backend to touch.
+  shared_buffers: '32MB',
 };
 
 function send(message) {
