@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { runNode } from '../support/childProcess';
+import { commandLine, listenerPid } from '../support/listener';
 import { freeStackPorts, startNpmStart } from '../support/npmStart';
 import { testDatabaseUrl } from '../support/serviceHarness';
 import { createTestDatabase } from '../support/testDatabase';
@@ -35,6 +36,9 @@ describe('npm start', () => {
         body: JSON.stringify({ query: '{ country(code: "SEN") { name(lang: FR) } }' }),
       });
       expect(await res.json()).toEqual({ data: { country: { name: 'Sénégal' } } });
+      // The gateway and the services' process keep a small young generation (npm start's memory setting).
+      const flags = ports.map((port) => commandLine(listenerPid(port)).filter((a) => a.startsWith('--max-semi-space-size')));
+      expect(flags).toEqual(ports.map(() => ['--max-semi-space-size=1']));
     } finally {
       child.kill('SIGTERM');
     }
