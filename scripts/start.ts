@@ -20,7 +20,7 @@ import { type ResolvedDatabase, resolveDatabase, withoutDatabaseSettings } from 
 import { createLogger } from '../shared/src/runtime/logger';
 import { randomServiceSecrets } from '../shared/src/auth/signing';
 import { serviceDatabaseUrl } from '../shared/src/data/databaseRoles';
-import { nodeArguments, SupervisedProcess } from './supervisor';
+import { LEAN_NODE_FLAGS, nodeArguments, SupervisedProcess } from './supervisor';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   // Each process must start once; after that, an exit is restarted with backoff (see supervisor.ts)
   // while the others keep serving.
   const readyz = (port: number) => `http://127.0.0.1:${port}/readyz`;
+  // The development layout keeps its footprint small; the deployed one (each service alone) runs as deployed.
+  const nodeFlags = config.serviceProcesses === 'one' ? LEAN_NODE_FLAGS : [];
   // The gateway needs no database (it reads a static supergraph, not the services'), so it loads
   // while the database starts and the schemas are migrated and seeded; npm start is ready once all
   // five processes are.
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
     [readyz(config.ports.gateway)],
     log,
     giveUp,
+    nodeFlags,
   );
   children.push(gateway);
   const gatewayStarted = gateway.start();
@@ -143,6 +146,7 @@ async function main(): Promise<void> {
           SERVICE_NAMES.map((name) => readyz(config.ports[name])),
           log,
           giveUp,
+          nodeFlags,
         ),
       );
     } else {

@@ -42,11 +42,12 @@ export function nodeArguments([script, ...args]: readonly string[]): string[] {
 }
 
 /**
- * V8 flags of the long-running processes of npm start (compiled): a young generation of 1 MiB per
- * semi-space instead of 16 keeps about 20 MiB less resident in each of the gateway and the services,
- * for a few more (short) collections under load. Compose, Kubernetes and the image do not use them.
+ * V8 flags of npm start's gateway and services in the development layout (the services in one
+ * process): a young generation of 1 MiB per semi-space instead of 16 keeps about 20 MiB less
+ * resident in each, for more (short) collections under load. SERVICE_PROCESSES=each (as deployed,
+ * and the benchmark), compose, Kubernetes and the image do not use them.
  */
-export const LEAN_NODE_FLAGS: readonly string[] = COMPILED ? ['--max-semi-space-size=1'] : [];
+export const LEAN_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -78,6 +79,8 @@ export class SupervisedProcess {
     private readonly log: Logger,
     /** Called once when the process cannot be kept running; the caller stops everything. */
     private readonly giveUp: (reason: string) => void,
+    /** Node's own flags, before the script. */
+    private readonly nodeFlags: readonly string[] = [],
   ) {}
 
   /** The first start: resolves once ready; rejects when the process exits or is not ready in time (nothing restarts it then). */
@@ -103,7 +106,7 @@ export class SupervisedProcess {
   }
 
   private spawn(): Child {
-    const proc = spawn(process.execPath, [...LEAN_NODE_FLAGS, ...nodeArguments(this.entry)], {
+    const proc = spawn(process.execPath, [...this.nodeFlags, ...nodeArguments(this.entry)], {
       cwd: PROJECT_ROOT,
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -39,8 +39,6 @@ const DEVELOPMENT_SETTINGS = {
   // themselves instead of three I/O workers, and no logical replication launcher.
   io_method: 'sync',
   max_logical_replication_workers: 0,
-  // A development database is small: a smaller buffer pool leaves less shared memory for each backend to touch.
-  shared_buffers: '32MB',
 };
 
 function send(message) {

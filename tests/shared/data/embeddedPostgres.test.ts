@@ -29,13 +29,13 @@ afterAll(async () => {
 });
 
 describe('the embedded PostgreSQL', () => {
-  it('runs as a development database: no flush to disk, minimal WAL, no I/O workers, a small buffer pool', async () => {
+  it('runs as a development database: no flush to disk, minimal WAL, no I/O workers', async () => {
     pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'migration_graph' });
     const settings = await query<{ name: string; setting: string; unit: string | null }>(
       pg.url,
       `SELECT name, setting, unit FROM pg_settings WHERE name IN
         ('fsync', 'full_page_writes', 'synchronous_commit', 'wal_level', 'max_wal_senders', 'io_method',
-         'max_logical_replication_workers', 'shared_buffers', 'max_connections') ORDER BY name`,
+         'max_logical_replication_workers', 'max_connections') ORDER BY name`,
     );
     expect(settings).toEqual([
       { name: 'fsync', setting: 'off', unit: null },
@@ -44,7 +44,6 @@ describe('the embedded PostgreSQL', () => {
       { name: 'max_connections', setting: '200', unit: null },
       { name: 'max_logical_replication_workers', setting: '0', unit: null },
       { name: 'max_wal_senders', setting: '0', unit: null },
-      { name: 'shared_buffers', setting: '4096', unit: '8kB' },
       { name: 'synchronous_commit', setting: 'on', unit: null },
       { name: 'wal_level', setting: 'minimal', unit: null },
     ]);
