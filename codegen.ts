@@ -73,7 +73,8 @@ const COMMON_ENUM_VALUES = storedEnums(
 /**
  * Resolver types of one service. A resolver's parent is what the field's type is made from: the
  * TypeORM entity of the same name, or a `<Type>Parent` declared in the service's resolvers/parents.ts;
- * a country is its key, an audit entry the row of the audit log.
+ * a country is its key, an audit entry the row of the audit log, a page of history what
+ * historyField returns.
  */
 function serviceResolvers(name: string): Types.ConfiguredOutput {
   const dir = path.join(SERVICES_DIR, name);
@@ -82,6 +83,7 @@ function serviceResolvers(name: string): Types.ConfiguredOutput {
   const mappers: Record<string, string> = {
     Country: `${SHARED}/graphql/subgraph#CountryKey`,
     AuditEntry: `${SHARED}/editing/audit#AuditEntryRow`,
+    AuditEntryConnection: `${SHARED}/editing/audit#HistoryPage`,
   };
   for (const entity of exportedNames(path.join(dir, 'src', 'entities', 'index.ts'))) {
     if (types.has(entity)) mappers[entity] = `../entities#${entity}`;

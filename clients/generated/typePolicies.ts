@@ -18,6 +18,8 @@ export const typePolicies: TypePolicies = {
   RegionalOrganization: { keyFields: ["code"] },
   Training: { keyFields: ["id"] },
   UnAgency: { keyFields: ["acronym"] },
+  AuditEntryConnection: { merge: true },
+  AuditEntryEdge: { merge: true },
   ConsultativeProcessPayload: { merge: true },
   Corridor: { merge: true },
   CorridorConnection: { merge: true },

@@ -10,10 +10,10 @@ afterAll(async () => {
 });
 
 const CREATE_MEETING = `mutation($input: CreateMeetingInput!) {
-  createMeeting(input: $input) { meeting { id history { id entity key action } } }
+  createMeeting(input: $input) { meeting { id history { edges { node { id entity key action } } } } }
 }`;
 const CREATE_TRAINING = `mutation($input: CreateTrainingInput!) {
-  createTraining(input: $input) { training { id history { id entity key action } } }
+  createTraining(input: $input) { training { id history { edges { node { id entity key action } } } } }
 }`;
 
 describe('audit entries across the graph', () => {
@@ -47,7 +47,9 @@ describe('audit entries across the graph', () => {
           createMeeting: {
             meeting: {
               id: 'AUDIT-IDM-2026',
-              history: [{ id: 'consultative-processes:1', entity: 'Meeting', key: 'AUDIT-IDM-2026', action: 'CREATE' }],
+              history: {
+                edges: [{ node: { id: 'consultative-processes:1', entity: 'Meeting', key: 'AUDIT-IDM-2026', action: 'CREATE' } }],
+              },
             },
           },
         },
@@ -58,7 +60,9 @@ describe('audit entries across the graph', () => {
           createTraining: {
             training: {
               id: 'AUDIT-TRAINING-1',
-              history: [{ id: 'legal-instruments:1', entity: 'Training', key: 'AUDIT-TRAINING-1', action: 'CREATE' }],
+              history: {
+                edges: [{ node: { id: 'legal-instruments:1', entity: 'Training', key: 'AUDIT-TRAINING-1', action: 'CREATE' } }],
+              },
             },
           },
         },

@@ -327,7 +327,7 @@ describe('downloads run as the caller, within the limits of a query', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-reports-'));
     fs.writeFileSync(
       path.join(dir, 'instrument-history.graphql'),
-      '# Who changed an instrument: admins only.\nquery InstrumentHistory($code: ID! = "ICRMW") { instrument(code: $code) { code history { id actor } } }\n',
+      '# Who changed an instrument: admins only.\nquery InstrumentHistory($code: ID! = "ICRMW") { instrument(code: $code) { code history { edges { node { id actor } } } } }\n',
     );
     // Depth 14, over the gateway's limit of 12.
     fs.writeFileSync(

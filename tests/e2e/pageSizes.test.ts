@@ -126,6 +126,24 @@ const CAPPED: Capped[] = [
   sized('ConsultativeProcess.meetings', 'consultative-processes', 100, 'meetings(first: N) { id }', { process: 'MIDWA' }),
 ];
 
+/** Every editable type's `history`: capped like the others, asked by admins only (so tested apart, below). */
+const HISTORIES = [
+  'ConsultativeProcess',
+  'IndicatorValue',
+  'LegalInstrument',
+  'Meeting',
+  'MigrationProfile',
+  'OrganizationMembership',
+  'ProcessParticipation',
+  'Programme',
+  'ProgrammeAgency',
+  'ProgrammeCountry',
+  'Publication',
+  'Training',
+  'TreatyAction',
+  'UnAgency',
+].map((type) => ({ coordinate: `${type}.history`, argument: 'first', cap: 100 }));
+
 /** The field's name in the answer, and the answer's path to the list (or connection). */
 const answerPath = (c: Capped): string[] => {
   const name = c.field.slice(0, c.field.indexOf('('));
@@ -179,22 +197,23 @@ describe('page-size caps', () => {
       .map(([coordinate, bound]) => ({ coordinate, arguments: bound.slicingArguments, cap: bound.assumedSize }))
       .sort((a, b) => a.coordinate.localeCompare(b.coordinate));
     expect(declared).toEqual(
-      CAPPED.map((c) => ({ coordinate: c.coordinate, arguments: [c.argument], cap: c.cap })).sort((a, b) =>
-        a.coordinate.localeCompare(b.coordinate),
-      ),
+      [...CAPPED, ...HISTORIES]
+        .map((c) => ({ coordinate: c.coordinate, arguments: [c.argument], cap: c.cap }))
+        .sort((a, b) => a.coordinate.localeCompare(b.coordinate)),
     );
   });
 
   it('says each cap in the description of the argument that is capped', () => {
     const supergraph = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'gateway', 'supergraph.graphql'), 'utf8'));
-    const description = (c: Capped) => {
+    const description = (c: { coordinate: string; argument: string }) => {
       const [typeName, fieldName] = c.coordinate.split('.');
       const type = supergraph.definitions.find((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === typeName);
       const field = type?.kind === Kind.OBJECT_TYPE_DEFINITION ? type.fields?.find((f) => f.name.value === fieldName) : undefined;
       return field?.arguments?.find((a) => a.name.value === c.argument)?.description?.value;
     };
-    expect(CAPPED.map((c) => [c.coordinate, /\(at most (\d+)\)\.$/.exec(description(c) ?? '')?.[1]])).toEqual(
-      CAPPED.map((c) => [c.coordinate, String(c.cap)]),
+    const all = [...CAPPED, ...HISTORIES];
+    expect(all.map((c) => [c.coordinate, /\(at most (\d+)\)\.$/.exec(description(c) ?? '')?.[1]])).toEqual(
+      all.map((c) => [c.coordinate, String(c.cap)]),
     );
   });
 
@@ -219,6 +238,24 @@ describe('page-size caps', () => {
       ]);
     },
   );
+
+  it("refuses a record's history over its cap before any service is called, whoever asks, and answers an admin at the cap", async () => {
+    const history = (n: number) => `{ instrument(code: "ICRMW") { history(first: ${n}) { totalCount } } }`;
+    expect(await stack.query(history(101))).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: '`first` of LegalInstrument.history must be between 0 and 100, got 101',
+          extensions: { code: 'BAD_USER_INPUT', problems: [{ field: 'first', message: 'must be between 0 and 100' }] },
+        },
+      ],
+    });
+    const admin = await stack.token('admin-1', ['admin']);
+    expect(await stack.query(history(100), {}, admin)).toEqual({
+      status: 200,
+      data: { instrument: { history: { totalCount: 0 } } },
+    });
+  });
 
   it('refuses a negative size, and a size over the cap given in a variable, before any service is called', async () => {
     expect(await stack.query('query ($n: Int) { meetings(first: $n) { totalCount } }', { n: 150 })).toEqual({

@@ -156,7 +156,7 @@ describe('Hive Gateway with the committed configuration, beside the Apollo gatew
 });
 
 const ONE_INSTRUMENT = '{ instrument(code: "ICRMW") { shortTitle } }';
-const HISTORY = '{ trainings(filter: { country: "BEN" }) { edges { node { id history { actor action } } } } }';
+const HISTORY = '{ trainings(filter: { country: "BEN" }) { edges { node { id history { edges { node { actor action } } } } } } }';
 const deep = (levels: number) =>
   `{ instrument(code: "ICRMW") { ${'treatyActions { instrument { '.repeat(levels)}code${' } }'.repeat(levels)} } }`;
 

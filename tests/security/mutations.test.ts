@@ -16,7 +16,7 @@ const TWO_SERVICES = `mutation($training: UpdateTrainingInput!, $profile: Update
   a: updateTraining(input: $training) { training { id version activity } }
   b: updateMigrationProfile(input: $profile) { migrationProfile { id version title } }
 }`;
-const READ = `{ trainings(filter: { country: "BEN" }) { edges { node { id version activity history { actor action } } } } }`;
+const READ = `{ trainings(filter: { country: "BEN" }) { edges { node { id version activity history { edges { node { actor action } } } } } } }`;
 
 describe('a document with several mutations', () => {
   it('reports a committed mutation as committed when a mutation of another service is forbidden', async () => {
@@ -47,7 +47,14 @@ describe('a document with several mutations', () => {
       data: {
         trainings: {
           edges: [
-            { node: { id: 'IML-CEDEAO-BEN', version: 2, activity, history: [{ actor: 'legal-editor', action: 'UPDATE' }] } },
+            {
+              node: {
+                id: 'IML-CEDEAO-BEN',
+                version: 2,
+                activity,
+                history: { edges: [{ node: { actor: 'legal-editor', action: 'UPDATE' } }] },
+              },
+            },
           ],
         },
       },

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { canReadRestricted, type Identity, requireAdmin } from '../auth/identity';
 import type { AuditAction } from '../graphql/enums';
+import { type Connection, type PageArgs, parseKeysetPage, toKeysetConnection } from '../graphql/pagination';
 import { SERVICE_REGISTRY } from '../runtime/registry';
 import type { Row } from './validation';
 import type { EditableTable } from './writes';
@@ -34,6 +35,8 @@ export async function writeAudit(
 /** An entry of the audit log, as the AuditEntry type's resolvers receive it. */
 export interface AuditEntryRow {
   id: string;
+  /** The entry's sequence number in its log: what a history cursor names. */
+  seq: string;
   at: Date;
   actor: string;
   action: AuditAction;
@@ -41,6 +44,20 @@ export interface AuditEntryRow {
   key: string;
   before: Row | null;
   after: Row | null;
+}
+
+/** What the AuditEntryConnection type's resolvers receive: one page of a record's history, and the record, to count its changes. */
+export interface HistoryPage extends Omit<Connection<AuditEntryRow>, 'totalCount'> {
+  entity: string;
+  key: string;
+}
+
+/** One page of one record's history: the record, and the page's size and start (below which sequence number). */
+interface HistoryKey {
+  entity: string;
+  key: string;
+  limit: number;
+  below: string | null;
 }
 
 /**
@@ -54,35 +71,75 @@ function auditService(schema: string): string {
   return service.name;
 }
 
-/** Per-request loader of audit entries by (entity, key): one statement for every record asked about. */
+/**
+ * Per-request loaders of records' history (admins only). `page`: one statement for every page
+ * asked, each reading at most `limit + 1` entries of its record, newest first, below its cursor,
+ * through the (entity, record_key, id) index; `count`: how many entries each record has, only when
+ * a client asks for the total.
+ */
 export function historyLoader(ds: DataSource, schema: string) {
   const service = auditService(schema);
-  return new DataLoader<string, AuditEntryRow[]>(async (ids) => {
-    const pairs = ids.map((id) => JSON.parse(id) as [string, string]);
-    const rows: AuditEntryRow[] = await ds.query(
-      `SELECT $3::text || ':' || a."id"::text AS id, a."at", a."actor", a."action", a."entity", a."record_key" AS key, a."before", a."after"
-       FROM ${q(schema)}."audit_log" a
-       JOIN unnest($1::text[], $2::text[]) AS k(entity, record_key) ON a."entity" = k.entity AND a."record_key" = k.record_key
-       ORDER BY a."id"`,
-      [pairs.map((x) => x[0]), pairs.map((x) => x[1]), service],
+  const log = `${q(schema)}."audit_log"`;
+  const page = new DataLoader<HistoryKey, AuditEntryRow[], string>(
+    async (keys) => {
+      const rows: (AuditEntryRow & { n: string })[] = await ds.query(
+        `SELECT k.n::text AS n, $5::text || ':' || e."id"::text AS id, e."id"::text AS seq, e."at", e."actor", e."action",
+           e."entity", e."record_key" AS key, e."before", e."after"
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS k(entity, record_key, lim, below, n)
+         CROSS JOIN LATERAL (
+           SELECT * FROM ${log} a
+           WHERE a."entity" = k.entity AND a."record_key" = k.record_key AND (k.below IS NULL OR a."id" < k.below)
+           ORDER BY a."id" DESC LIMIT k.lim + 1
+         ) e
+         ORDER BY k.n, e."id" DESC`,
+        [keys.map((k) => k.entity), keys.map((k) => k.key), keys.map((k) => k.limit), keys.map((k) => k.below), service],
+      );
+      const pages: AuditEntryRow[][] = keys.map(() => []);
+      for (const { n, ...row } of rows) pages[Number(n) - 1].push(row);
+      return pages;
+    },
+    { cacheKeyFn: (k) => JSON.stringify([k.entity, k.key, k.limit, k.below]) },
+  );
+  const count = new DataLoader<string, number>(async (records) => {
+    const pairs = records.map((r) => JSON.parse(r) as [string, string]);
+    const rows: { n: string; total: number }[] = await ds.query(
+      `SELECT k.n::text AS n, count(a."id")::int AS total
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(entity, record_key, n)
+       LEFT JOIN ${log} a ON a."entity" = k.entity AND a."record_key" = k.record_key
+       GROUP BY k.n`,
+      [pairs.map((x) => x[0]), pairs.map((x) => x[1])],
     );
-    return pairs.map(([entity, key]) => rows.filter((r) => r.entity === entity && r.key === key));
+    const totals = new Map(rows.map((r) => [Number(r.n), r.total]));
+    return records.map((_, i) => totals.get(i + 1) ?? 0);
   });
+  return { page, count };
 }
 
 export type HistoryLoader = ReturnType<typeof historyLoader>;
 
-/** The `history` field of an editable type: admins only. The record is the entity, or any object with its key's properties. */
+/**
+ * The `history` field of an editable type: admins only, newest first, one page read by key. The
+ * record is the entity, or any object with its key's properties.
+ */
 export function historyField<E extends ObjectLiteral>(table: EditableTable<E>) {
-  return (
+  return async (
     record: { [P in keyof E]?: unknown },
-    _: unknown,
+    args: PageArgs,
     ctx: { identity: Identity; loaders: { history: HistoryLoader } },
-  ): Promise<AuditEntryRow[]> => {
+  ): Promise<HistoryPage> => {
     requireAdmin(ctx.identity);
-    return ctx.loaders.history.load(JSON.stringify([table.entity, auditKey(table.key.map((k) => record[k.property]))]));
+    const page = parseKeysetPage(args);
+    const key = auditKey(table.key.map((k) => record[k.property]));
+    const rows = await ctx.loaders.history.page.load({ entity: table.entity, key, limit: page.limit, below: page.below });
+    return { entity: table.entity, key, ...toKeysetConnection(rows, page, (r) => r.seq) };
   };
 }
+
+/** Resolvers of the AuditEntryConnection type, the same in every service: the total is counted only when asked. */
+export const auditEntryConnectionResolvers = {
+  totalCount: (page: HistoryPage, _: unknown, ctx: { loaders: { history: HistoryLoader } }) =>
+    ctx.loaders.history.count.load(JSON.stringify([page.entity, page.key])),
+};
 
 /** The `internalNote` field of an editable type: signed-in callers (partners and above) only; null for anonymous callers. */
 export const internalNoteField = (

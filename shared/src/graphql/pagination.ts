@@ -101,3 +101,49 @@ export function connectionFromArray<T>(all: T[], args: PageArgs): Connection<T> 
   const page = parsePage(args);
   return toConnection(all.slice(page.offset, page.offset + page.limit), all.length, page);
 }
+
+/**
+ * A page read by key rather than by position, for lists read newest first whose head grows while a
+ * client pages (a record's history): the page after a cursor is the items whose key is below the
+ * cursor's, so an item added meanwhile shifts nothing. Keys are positive integers (a sequence).
+ */
+export interface KeysetPage {
+  limit: number;
+  /** The key of the `after` cursor: the page holds the items below it. Null for the first page. */
+  below: string | null;
+}
+
+function encodeKeyCursor(key: string): string {
+  return Buffer.from(`k:${key}`, 'utf8').toString('base64url');
+}
+
+function decodeKeyCursor(cursor: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  // At most 18 digits: always within a bigint, so the cursor never reaches SQL as an error.
+  const m = /^k:([1-9]\d{0,17})$/.exec(decoded);
+  if (!m) throw badUserInput('`after` is not a cursor this field returned', [{ field: 'after', message: 'invalid cursor' }]);
+  return m[1];
+}
+
+/** Reads `first` and `after` of a field paged by key (`first` already held to its cap). */
+export function parseKeysetPage(args: PageArgs, fallback = DEFAULT_PAGE_SIZE): KeysetPage {
+  return { limit: args.first ?? fallback, below: args.after ? decodeKeyCursor(args.after) : null };
+}
+
+/**
+ * Builds a connection (without its total) from the rows a keyset read returned: up to `limit + 1`
+ * in key order, the extra one only telling that more follow.
+ */
+export function toKeysetConnection<T>(rows: T[], page: KeysetPage, keyOf: (row: T) => string): Omit<Connection<T>, 'totalCount'> {
+  const edges = rows.slice(0, page.limit).map((node) => ({ cursor: encodeKeyCursor(keyOf(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > page.limit,
+      // A cursor names an item this field returned: it precedes the page.
+      hasPreviousPage: page.below !== null,
+      startCursor: edges.length > 0 ? edges[0].cursor : null,
+      endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
+    },
+  };
+}

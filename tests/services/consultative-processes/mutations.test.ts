@@ -191,14 +191,14 @@ describe('consultative-processes writes', () => {
     const read = `{ _entities(representations: [{ __typename: "Meeting", id: "TEST-M9002" }]) { ... on Meeting { internalNote } } }`;
     expect((await svc.execute(read, {}, as(null))).data).toEqual({ _entities: [{ internalNote: null }] });
     expect((await svc.execute(read, {}, as('partner'))).data).toEqual({ _entities: [{ internalNote: 'agenda not final' }] });
-    const history = `{ _entities(representations: [{ __typename: "Meeting", id: "TEST-M9002" }]) { ... on Meeting { history { actor action } } } }`;
+    const history = `{ _entities(representations: [{ __typename: "Meeting", id: "TEST-M9002" }]) { ... on Meeting { history { totalCount edges { node { actor action } } } } } }`;
     expect((await svc.execute(history, {}, admin)).data).toEqual({
       _entities: [
         {
-          history: [
-            { actor: 'dialogue-editor', action: 'CREATE' },
-            { actor: 'admin-1', action: 'UPDATE' },
-          ],
+          history: {
+            totalCount: 2,
+            edges: [{ node: { actor: 'admin-1', action: 'UPDATE' } }, { node: { actor: 'dialogue-editor', action: 'CREATE' } }],
+          },
         },
       ],
     });

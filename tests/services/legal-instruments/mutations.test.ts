@@ -252,10 +252,14 @@ describe('legal-instruments writes', () => {
     );
     await mutate(svc, 'delete', publication, { id: created.id, version: 2 }, admin);
     await mutate(svc, 'restore', publication, { id: created.id, version: 3 }, admin);
-    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Publication { history { actor action entity key before after } } } }`;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Publication { history { edges { node { actor action entity key before after } } } } } }`;
     const reps = { r: [{ __typename: 'Publication', id: created.id }] };
     const result = await svc.execute(query, reps, admin);
-    const history = (result.data?._entities as { history: Record<string, string | null>[] }[])[0].history;
+    const history = (
+      result.data?._entities as { history: { edges: { node: Record<string, string | null> }[] } }[]
+    )[0].history.edges
+      .map((e) => e.node)
+      .reverse();
     const pick = (json: string | null, ...fields: string[]) =>
       json === null ? null : Object.fromEntries(fields.map((f) => [f, JSON.parse(json)[f]]));
     expect(
@@ -299,6 +303,74 @@ describe('legal-instruments writes', () => {
       const denied = await svc.execute(query, reps, who);
       expect({ codes: codes(denied), data: denied.data }).toEqual({ codes: ['FORBIDDEN'], data: { _entities: [null] } });
     }
+  });
+
+  it('pages through 150 changes of one record newest first, each change once, and only for admins', async () => {
+    const created = await mutate(svc, 'create', publication, publication.createInput(9005), editor);
+    for (let version = 1; version < 150; version += 1) {
+      await mutate(svc, 'update', publication, { id: created.id, version, title: `Title ${version + 1}` }, editor);
+    }
+    const query = `query($id: ID!, $first: Int, $after: String) {
+      _entities(representations: [{ __typename: "Publication", id: $id }]) { ... on Publication {
+        history(first: $first, after: $after) {
+          totalCount
+          edges { cursor node { id action after } }
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        }
+      } }
+    }`;
+    interface HistoryPage {
+      totalCount: number;
+      edges: { cursor: string; node: { id: string; action: string; after: string } }[];
+      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+    }
+    const page = async (first: number | null, after: string | null): Promise<HistoryPage> => {
+      const result = await svc.execute(query, { id: created.id, first, after }, admin);
+      expect(result.errors).toBeUndefined();
+      return (result.data?._entities as { history: HistoryPage }[])[0].history;
+    };
+    const versions: number[] = [];
+    const ids: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const current = await page(40, after);
+      pages += 1;
+      expect(current.totalCount).toBe(150);
+      expect(current.pageInfo).toEqual({
+        hasNextPage: versions.length + current.edges.length < 150,
+        hasPreviousPage: after !== null,
+        startCursor: current.edges[0]?.cursor ?? null,
+        endCursor: current.edges[current.edges.length - 1]?.cursor ?? null,
+      });
+      ids.push(...current.edges.map((e) => e.node.id));
+      versions.push(...current.edges.map((e) => (JSON.parse(e.node.after) as { version: number }).version));
+      after = current.pageInfo.endCursor;
+      if (!current.pageInfo.hasNextPage) break;
+    }
+    expect(pages).toBe(4);
+    // Newest first: versions 150 down to 1, the creation last; no entry missing or repeated.
+    expect(versions).toEqual(Array.from({ length: 150 }, (_, n) => 150 - n));
+    expect(new Set(ids).size).toBe(150);
+    // The default page is the 20 newest changes; an empty page after the last has null cursors.
+    const first = await page(null, null);
+    expect(first.edges.map((e) => e.node.id)).toEqual(ids.slice(0, 20));
+    expect(await page(5, after)).toEqual({
+      totalCount: 150,
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null },
+    });
+    // A change made between two pages does not shift the pages already read.
+    await mutate(svc, 'update', publication, { id: created.id, version: 150, title: 'Title 151' }, editor);
+    const next = await page(3, first.pageInfo.endCursor);
+    expect(next.edges.map((e) => e.node.id)).toEqual(ids.slice(20, 23));
+
+    const refused = async (variables: Record<string, unknown>, who = admin) =>
+      codes(await svc.execute(query, { id: created.id, ...variables }, who));
+    expect(await refused({ first: 101 })).toEqual(['BAD_USER_INPUT']);
+    expect(await refused({ first: -1 })).toEqual(['BAD_USER_INPUT']);
+    expect(await refused({ after: 'not-a-cursor' })).toEqual(['BAD_USER_INPUT']);
+    for (const who of [as(null), as('partner'), editor]) expect(await refused({ first: 10 }, who)).toEqual(['FORBIDDEN']);
   });
 
   it('hides a deleted instrument from every read and brings it back on restore', async () => {

@@ -190,20 +190,22 @@ describe('migration-data writes', () => {
     expect(await seriesOf('GHA', 'TEST_NET')).toEqual([{ year: 2015, value: 7, version: 3 }]);
     expect(await ghana2030()).toEqual([{ id: 'GHA-2030', version: 3 }]);
 
-    const history = `{ migrationProfile(id: "GHA-2030") { history { actor action key } } }`;
+    const history = `{ migrationProfile(id: "GHA-2030") { history { edges { node { actor action key } } } } }`;
     expect((await svc.execute(history, {}, admin)).data).toEqual({
       migrationProfile: {
-        history: [
-          { actor: 'data-editor', action: 'CREATE', key: 'GHA-2030' },
-          { actor: 'data-editor', action: 'DELETE', key: 'GHA-2030' },
-          { actor: 'data-editor', action: 'RESTORE', key: 'GHA-2030' },
-        ],
+        history: {
+          edges: [
+            { actor: 'data-editor', action: 'RESTORE', key: 'GHA-2030' },
+            { actor: 'data-editor', action: 'DELETE', key: 'GHA-2030' },
+            { actor: 'data-editor', action: 'CREATE', key: 'GHA-2030' },
+          ].map((node) => ({ node })),
+        },
       },
     });
     for (const who of [as(null), as('partner'), editor])
       expect(codes(await svc.execute(history, {}, who))).toEqual(['FORBIDDEN']);
     const valueHistory = await svc.execute(
-      `{ _entities(representations: [{ __typename: "Country", code: "GHA" }]) { ... on Country { indicatorSeries(indicator: "TEST_NET") { history { action key } } } } }`,
+      `{ _entities(representations: [{ __typename: "Country", code: "GHA" }]) { ... on Country { indicatorSeries(indicator: "TEST_NET") { history(first: 2) { totalCount edges { node { action key } } pageInfo { hasNextPage } } } } } }`,
       {},
       admin,
     );
@@ -212,11 +214,14 @@ describe('migration-data writes', () => {
         {
           indicatorSeries: [
             {
-              history: [
-                { action: 'CREATE', key: 'TEST_NET/GHA/2015' },
-                { action: 'DELETE', key: 'TEST_NET/GHA/2015' },
-                { action: 'RESTORE', key: 'TEST_NET/GHA/2015' },
-              ],
+              history: {
+                totalCount: 3,
+                edges: [
+                  { node: { action: 'RESTORE', key: 'TEST_NET/GHA/2015' } },
+                  { node: { action: 'DELETE', key: 'TEST_NET/GHA/2015' } },
+                ],
+                pageInfo: { hasNextPage: true },
+              },
             },
           ],
         },

@@ -256,14 +256,16 @@ describe('un-partnerships writes', () => {
       editor,
     );
     expect(outcome).toEqual({ succeeded: 1, conflicts: 49, other: 0, finalIsWinner: true });
-    const history = `{ programme(id: "TEST-PR9001") { version history { action actor } } }`;
+    const history = `{ programme(id: "TEST-PR9001") { version history { edges { node { action actor } } } } }`;
     expect((await svc.execute(history, {}, admin)).data).toEqual({
       programme: {
         version: 2,
-        history: [
-          { action: 'CREATE', actor: 'partners-editor' },
-          { action: 'UPDATE', actor: 'partners-editor' },
-        ],
+        history: {
+          edges: [
+            { node: { action: 'UPDATE', actor: 'partners-editor' } },
+            { node: { action: 'CREATE', actor: 'partners-editor' } },
+          ],
+        },
       },
     });
     for (const who of [as(null), as('partner'), editor])

@@ -9,7 +9,7 @@ import type { ParticipantRole } from '../resolvers/enums';
 import type { MeetingTheme } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
-import type { AuditEntryRow as AuditEntryRowModel } from '../../../../shared/src/editing/audit';
+import type { AuditEntryRow as AuditEntryRowModel, HistoryPage as HistoryPageModel } from '../../../../shared/src/editing/audit';
 import type { ConsultativeProcess as ConsultativeProcessModel, Meeting as MeetingModel, OrganizationMembership as OrganizationMembershipModel, ProcessParticipation as ProcessParticipationModel, RegionalOrganization as RegionalOrganizationModel } from '../entities';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -60,6 +60,26 @@ export type AuditEntry = {
   key: Scalars['String']['output'];
 };
 
+/** A page of a record's changes, newest first. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The changes of this page, newest first, each with its cursor. */
+  edges: Array<AuditEntryEdge>;
+  /** Whether older changes follow. */
+  pageInfo: PageInfo;
+  /** How many changes the record has in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A change in a page of a record's history. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Opaque cursor of this change; pass it as `after` for the changes before it. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: AuditEntry;
+};
+
 export { Confidence };
 
 /** A regional or global consultative process on migration. */
@@ -73,8 +93,8 @@ export type ConsultativeProcess = {
   code: Scalars['ID']['output'];
   /** Year of establishment, at the precision the source gives. */
   established?: Maybe<Scalars['PartialDate']['output']>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
   internalNote?: Maybe<Scalars['String']['output']>;
   /** The organisation that leads it, when it is a regional organisation of this graph. */
@@ -97,6 +117,13 @@ export type ConsultativeProcess = {
   status?: Maybe<ProcessStatus>;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A regional or global consultative process on migration. */
+export type ConsultativeProcessHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -351,8 +378,8 @@ export type Meeting = {
   country?: Maybe<Country>;
   /** Last day, at the precision the source gives. */
   endDate?: Maybe<Scalars['PartialDate']['output']>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Stable identifier, such as MIDCAS-2012-BRAZZAVILLE. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -373,6 +400,13 @@ export type Meeting = {
   title: Scalars['String']['output'];
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A meeting or mission of a consultative process. */
+export type MeetingHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of meetings. */
@@ -570,8 +604,8 @@ export type OrganizationMembership = {
   country?: Maybe<Country>;
   /** When the membership began, at the precision the source gives; null when no source gave it. */
   from?: Maybe<Scalars['PartialDate']['output']>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Identifier of the record, for updates and deletes. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -592,6 +626,13 @@ export type OrganizationMembership = {
 /** One period of a country's membership of a regional organisation. */
 export type OrganizationMembershipActiveOnArgs = {
   date?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** One period of a country's membership of a regional organisation. */
+export type OrganizationMembershipHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The membership of a regional organisation a mutation changed. */
@@ -632,8 +673,8 @@ export type ProcessParticipation = {
   __typename?: 'ProcessParticipation';
   /** The participating state, when the participant is a state. Null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
   country?: Maybe<Country>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Identifier of the record, for updates and deletes. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -648,6 +689,13 @@ export type ProcessParticipation = {
   role: ParticipantRole;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A state's or organisation's role in a consultative process. The sources are undated web snapshots. */
+export type ProcessParticipationHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The participation in a consultative process a mutation changed. */
@@ -1040,6 +1088,8 @@ export type ResolversTypes = {
   AuditAction: AuditAction;
   AuditEntry: ResolverTypeWrapper<AuditEntryRowModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEntryConnection: ResolverTypeWrapper<HistoryPageModel>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   Confidence: Confidence;
   ConsultativeProcess: ResolverTypeWrapper<ConsultativeProcessModel>;
   ConsultativeProcessPayload: ResolverTypeWrapper<Omit<ConsultativeProcessPayload, 'consultativeProcess'> & { consultativeProcess: ResolversTypes['ConsultativeProcess'] }>;
@@ -1091,6 +1141,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AuditEntry: AuditEntryRowModel;
   ID: Scalars['ID']['output'];
+  AuditEntryConnection: HistoryPageModel;
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   ConsultativeProcess: ConsultativeProcessModel;
   ConsultativeProcessPayload: Omit<ConsultativeProcessPayload, 'consultativeProcess'> & { consultativeProcess: ResolversParentTypes['ConsultativeProcess'] };
   ConsultativeProcessVersionInput: ConsultativeProcessVersionInput;
@@ -1164,6 +1216,17 @@ export type AuditEntryResolvers<ContextType = Context, ParentType extends Resolv
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type AuditEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+};
+
 export type ConfidenceResolvers = EnumResolverSignature<{ DERIVED?: any, SEEN?: any, UNVERIFIED?: any }, ResolversTypes['Confidence']>;
 
 export type ConsultativeProcessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConsultativeProcess'] = ResolversParentTypes['ConsultativeProcess'], FederationReferenceType extends FederationReferenceTypes['ConsultativeProcess'] = FederationReferenceTypes['ConsultativeProcess']> = {
@@ -1172,7 +1235,7 @@ export type ConsultativeProcessResolvers<ContextType = Context, ParentType exten
   chair?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   established?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<ConsultativeProcessHistoryArgs, 'first'>>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   leadOrganization?: Resolver<Maybe<ResolversTypes['RegionalOrganization']>, ParentType, ContextType>;
   leadOrganizationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1229,7 +1292,7 @@ export type MeetingResolvers<ContextType = Context, ParentType extends Resolvers
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<MeetingHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1284,7 +1347,7 @@ export type OrganizationMembershipResolvers<ContextType = Context, ParentType ex
   activeOn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<OrganizationMembershipActiveOnArgs>>;
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<OrganizationMembershipHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['RegionalOrganization'], ParentType, ContextType>;
@@ -1313,7 +1376,7 @@ export type ParticipantRoleResolvers = EnumResolverSignature<{ CHAIR?: any, MEMB
 
 export type ProcessParticipationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProcessParticipation'] = ResolversParentTypes['ProcessParticipation']> = {
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<ProcessParticipationHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1371,6 +1434,8 @@ export type SourceResolvers<ContextType = Context, ParentType extends ResolversP
 export type Resolvers<ContextType = Context> = {
   AuditAction?: AuditActionResolvers;
   AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Confidence?: ConfidenceResolvers;
   ConsultativeProcess?: ConsultativeProcessResolvers<ContextType>;
   ConsultativeProcessPayload?: ConsultativeProcessPayloadResolvers<ContextType>;

@@ -5,7 +5,12 @@ import { Language, storedEnum } from '../../../../shared/src/graphql/enums';
 import { asOfArg, countryCodeArg, fold, intArg } from '../../../../shared/src/graphql/arguments';
 import { notFoundSuggesting, type Suggestible } from '../../../../shared/src/graphql/suggestions';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
-import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
+import {
+  auditEntryConnectionResolvers,
+  auditEntryResolvers,
+  historyField,
+  internalNoteField,
+} from '../../../../shared/src/editing/audit';
 import { meetingTable, membershipTable, Mutation, participationTable, processTable } from './mutations';
 import type { Context } from '../context';
 import { ConsultativeProcess, type OrganizationMembership, RegionalOrganization } from '../entities';
@@ -131,6 +136,7 @@ export const resolvers: Resolvers = {
   },
   Mutation,
   AuditEntry: auditEntryResolvers,
+  AuditEntryConnection: auditEntryConnectionResolvers,
 
   Country: {
     organizationMemberships: async (c, args, ctx) => {

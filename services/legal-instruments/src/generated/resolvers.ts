@@ -11,7 +11,7 @@ import type { MigrationPolicyKind } from '../resolvers/enums';
 import type { MigrationPolicyStatus } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
-import type { AuditEntryRow as AuditEntryRowModel } from '../../../../shared/src/editing/audit';
+import type { AuditEntryRow as AuditEntryRowModel, HistoryPage as HistoryPageModel } from '../../../../shared/src/editing/audit';
 import type { LegalInstrument as LegalInstrumentModel, MigrationPolicy as MigrationPolicyModel, Publication as PublicationModel, Training as TrainingModel, TreatyAction as TreatyActionModel, TreatyCoverage as TreatyCoverageModel } from '../entities';
 import type { TreatyStatusParent as TreatyStatusParentModel } from '../resolvers/parents';
 import type { Context } from '../context';
@@ -61,6 +61,26 @@ export type AuditEntry = {
   id: Scalars['ID']['output'];
   /** The record's key (several parts joined by /). */
   key: Scalars['String']['output'];
+};
+
+/** A page of a record's changes, newest first. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The changes of this page, newest first, each with its cursor. */
+  edges: Array<AuditEntryEdge>;
+  /** Whether older changes follow. */
+  pageInfo: PageInfo;
+  /** How many changes the record has in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A change in a page of a record's history. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Opaque cursor of this change; pass it as `after` for the changes before it. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: AuditEntry;
 };
 
 export { Confidence };
@@ -344,8 +364,8 @@ export type LegalInstrument = {
   depositary?: Maybe<Scalars['String']['output']>;
   /** Entry-into-force date at the precision the source gives; null when not in force or when no source gave it. */
   entryIntoForce?: Maybe<Scalars['PartialDate']['output']>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
   internalNote?: Maybe<Scalars['String']['output']>;
   /** Kind of instrument. */
@@ -370,6 +390,13 @@ export type LegalInstrument = {
   treatyActions: Array<TreatyAction>;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/** An international or regional convention or protocol relevant to migration. */
+export type LegalInstrumentHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -638,8 +665,8 @@ export type Publication = {
   __typename?: 'Publication';
   /** The countries it covers, ordered as the data gives them; empty when not recorded. An item is null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
   countries: Array<Maybe<Country>>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -660,6 +687,13 @@ export type Publication = {
   version: Scalars['Int']['output'];
   /** Year of publication, when known. */
   year?: Maybe<Scalars['Int']['output']>;
+};
+
+
+/** A manual or study on migration law and policy in the region. */
+export type PublicationHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of publications. */
@@ -815,8 +849,8 @@ export type Training = {
   duration?: Maybe<Scalars['String']['output']>;
   /** Last day, at the precision the source gives; null when no source gave it. */
   endDate?: Maybe<Scalars['PartialDate']['output']>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Stable identifier, such as IML-CEDEAO-SEN. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -835,6 +869,13 @@ export type Training = {
   startDate?: Maybe<Scalars['PartialDate']['output']>;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/** An international migration law training activity. */
+export type TrainingHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of trainings. */
@@ -897,8 +938,8 @@ export type TreatyAction = {
   depositDate?: Maybe<Scalars['PartialDate']['output']>;
   /** Date on which the instrument took effect for the state, when listed. */
   effectiveDate?: Maybe<Scalars['PartialDate']['output']>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Identifier of the record, for updates and deletes. */
   id: Scalars['ID']['output'];
   /** The instrument acted on. */
@@ -909,6 +950,17 @@ export type TreatyAction = {
   provenance: Provenance;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/**
+ * One action of a state on an instrument. What `date` means depends on the source: for UN lists the
+ * date of deposit or notification, for the AU Kampala list the ratification date as listed, for the
+ * ILO the ratification date or year.
+ */
+export type TreatyActionHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of treaty actions. */
@@ -1310,6 +1362,8 @@ export type ResolversTypes = {
   AuditAction: AuditAction;
   AuditEntry: ResolverTypeWrapper<AuditEntryRowModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEntryConnection: ResolverTypeWrapper<HistoryPageModel>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   Confidence: Confidence;
   Country: ResolverTypeWrapper<CountryKeyModel>;
   CreateInstrumentInput: CreateInstrumentInput;
@@ -1376,6 +1430,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AuditEntry: AuditEntryRowModel;
   ID: Scalars['ID']['output'];
+  AuditEntryConnection: HistoryPageModel;
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   Country: CountryKeyModel;
   CreateInstrumentInput: CreateInstrumentInput;
   CreatePublicationInput: CreatePublicationInput;
@@ -1460,6 +1516,17 @@ export type AuditEntryResolvers<ContextType = Context, ParentType extends Resolv
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type AuditEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+};
+
 export type ConfidenceResolvers = EnumResolverSignature<{ DERIVED?: any, SEEN?: any, UNVERIFIED?: any }, ResolversTypes['Confidence']>;
 
 export type CountryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Country'] = ResolversParentTypes['Country'], FederationReferenceType extends FederationReferenceTypes['Country'] = FederationReferenceTypes['Country']> = {
@@ -1512,7 +1579,7 @@ export type LegalInstrumentResolvers<ContextType = Context, ParentType extends R
   coverage?: Resolver<Maybe<ResolversTypes['TreatyCoverage']>, ParentType, ContextType>;
   depositary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   entryIntoForce?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<LegalInstrumentHistoryArgs, 'first'>>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['InstrumentKind'], ParentType, ContextType>;
   parties?: Resolver<Array<ResolversTypes['TreatyStatus']>, ParentType, ContextType, RequireFields<LegalInstrumentPartiesArgs, 'first' | 'includeSignatories'>>;
@@ -1607,7 +1674,7 @@ export type ProvenanceResolvers<ContextType = Context, ParentType extends Resolv
 export type PublicationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Publication'] = ResolversParentTypes['Publication'], FederationReferenceType extends FederationReferenceTypes['Publication'] = FederationReferenceTypes['Publication']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Publication']> | FederationReferenceType, FederationReferenceType, ContextType>;
   countries?: Resolver<Array<Maybe<ResolversTypes['Country']>>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<PublicationHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PublicationKind'], ParentType, ContextType>;
@@ -1659,7 +1726,7 @@ export type TrainingResolvers<ContextType = Context, ParentType extends Resolver
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
   duration?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<TrainingHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
@@ -1692,7 +1759,7 @@ export type TreatyActionResolvers<ContextType = Context, ParentType extends Reso
   date?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
   depositDate?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
   effectiveDate?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<TreatyActionHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instrument?: Resolver<ResolversTypes['LegalInstrument'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1749,6 +1816,8 @@ export type UnAgencyResolvers<ContextType = Context, ParentType extends Resolver
 export type Resolvers<ContextType = Context> = {
   AuditAction?: AuditActionResolvers;
   AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Confidence?: ConfidenceResolvers;
   Country?: CountryResolvers<ContextType>;
   Date?: GraphQLScalarType;

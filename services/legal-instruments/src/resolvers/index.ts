@@ -19,7 +19,12 @@ import {
   PublicationKind,
   TreatyActionType,
 } from './enums';
-import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
+import {
+  auditEntryConnectionResolvers,
+  auditEntryResolvers,
+  historyField,
+  internalNoteField,
+} from '../../../../shared/src/editing/audit';
 import { instrumentTable, Mutation, publicationTable, trainingTable, treatyActionTable } from './mutations';
 
 /** Instrument codes are upper-case letters, digits and hyphens (ICRMW, AU-KAMPALA, ILO-C097). */
@@ -143,6 +148,7 @@ export const resolvers: Resolvers = {
   },
   Mutation,
   AuditEntry: auditEntryResolvers,
+  AuditEntryConnection: auditEntryConnectionResolvers,
   Country: {
     treatyActions: async (c, args, ctx) => {
       const code = args.instrument ? (await requireInstrument(ctx, args.instrument)).code : null;

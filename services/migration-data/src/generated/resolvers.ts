@@ -9,7 +9,7 @@ import type { MissingMigrantsCause } from '../resolvers/enums';
 import type { MissingMigrantsDimension } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
-import type { AuditEntryRow as AuditEntryRowModel } from '../../../../shared/src/editing/audit';
+import type { AuditEntryRow as AuditEntryRowModel, HistoryPage as HistoryPageModel } from '../../../../shared/src/editing/audit';
 import type { IndicatorValueParent as IndicatorValueParentModel, IndicatorParent as IndicatorParentModel, StockChangeParent as StockChangeParentModel, StockTotalsParent as StockTotalsParentModel, RegionalStockFigureParent as RegionalStockFigureParentModel, StockFigureParent as StockFigureParentModel, CorridorParent as CorridorParentModel, StockRevisionInfoParent as StockRevisionInfoParentModel, IndicatorSeriesParent as IndicatorSeriesParentModel, IndicatorChangeParent as IndicatorChangeParentModel, IndicatorAggregateParent as IndicatorAggregateParentModel, IndicatorSheetEntryParent as IndicatorSheetEntryParentModel, DisplacementCorridorParent as DisplacementCorridorParentModel, MissingMigrantIncidentParent as MissingMigrantIncidentParentModel, MissingMigrantsTotalParent as MissingMigrantsTotalParentModel, MigrationRouteParent as MigrationRouteParentModel, MigrationRouteAliasParent as MigrationRouteAliasParentModel, MissingMigrantsFeatureCollectionParent as MissingMigrantsFeatureCollectionParentModel, MissingMigrantsFeatureParent as MissingMigrantsFeatureParentModel, MissingMigrantsFeaturePropertiesParent as MissingMigrantsFeaturePropertiesParentModel, PointGeometryParent as PointGeometryParentModel } from '../resolvers/parents';
 import type { MigrationProfile as MigrationProfileModel } from '../entities';
 import type { Context } from '../context';
@@ -59,6 +59,26 @@ export type AuditEntry = {
   id: Scalars['ID']['output'];
   /** The record's key (several parts joined by /). */
   key: Scalars['String']['output'];
+};
+
+/** A page of a record's changes, newest first. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The changes of this page, newest first, each with its cursor. */
+  edges: Array<AuditEntryEdge>;
+  /** Whether older changes follow. */
+  pageInfo: PageInfo;
+  /** How many changes the record has in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A change in a page of a record's history. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Opaque cursor of this change; pass it as `after` for the changes before it. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: AuditEntry;
 };
 
 /** A box in decimal degrees (WGS 84). When `west` is greater than `east`, the box crosses the 180th meridian. */
@@ -686,8 +706,8 @@ export type IndicatorValue = {
   __typename?: 'IndicatorValue';
   /** The country the value is for. Null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
   country?: Maybe<Country>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** The indicator. */
   indicator: Indicator;
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -706,6 +726,13 @@ export type IndicatorValue = {
   version: Scalars['Int']['output'];
   /** The year the value refers to. */
   year: Scalars['Int']['output'];
+};
+
+
+/** One value of an indicator for one country and year. */
+export type IndicatorValueHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The indicator value a mutation changed. */
@@ -734,8 +761,8 @@ export type MigrationProfile = {
   __typename?: 'MigrationProfile';
   /** The country the profile describes. Null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
   country?: Maybe<Country>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Stable identifier: country code and edition year, such as SEN-2018. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -758,6 +785,13 @@ export type MigrationProfile = {
   version: Scalars['Int']['output'];
   /** Edition year in the title; the copyright year can be later. */
   year: Scalars['Int']['output'];
+};
+
+
+/** An IOM country migration profile: one edition of the national report on migration. */
+export type MigrationProfileHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of migration profiles. */
@@ -1571,6 +1605,8 @@ export type ResolversTypes = {
   AuditAction: AuditAction;
   AuditEntry: ResolverTypeWrapper<AuditEntryRowModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEntryConnection: ResolverTypeWrapper<HistoryPageModel>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   BoundingBox: BoundingBox;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Confidence: Confidence;
@@ -1639,6 +1675,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AuditEntry: AuditEntryRowModel;
   ID: Scalars['ID']['output'];
+  AuditEntryConnection: HistoryPageModel;
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   BoundingBox: BoundingBox;
   Float: Scalars['Float']['output'];
   Corridor: CorridorParentModel;
@@ -1727,6 +1765,17 @@ export type AuditEntryResolvers<ContextType = Context, ParentType extends Resolv
   entity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
 };
 
 export type ConfidenceResolvers = EnumResolverSignature<{ DERIVED?: any, SEEN?: any, UNVERIFIED?: any }, ResolversTypes['Confidence']>;
@@ -1858,7 +1907,7 @@ export type IndicatorSheetEntryResolvers<ContextType = Context, ParentType exten
 
 export type IndicatorValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IndicatorValue'] = ResolversParentTypes['IndicatorValue']> = {
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<IndicatorValueHistoryArgs, 'first'>>;
   indicator?: Resolver<ResolversTypes['Indicator'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
@@ -1877,7 +1926,7 @@ export type LanguageResolvers = EnumResolverSignature<{ EN?: any, FR?: any }, Re
 export type MigrationProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationProfile'] = ResolversParentTypes['MigrationProfile'], FederationReferenceType extends FederationReferenceTypes['MigrationProfile'] = FederationReferenceTypes['MigrationProfile']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MigrationProfile']> | FederationReferenceType, FederationReferenceType, ContextType>;
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<MigrationProfileHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   isbn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2104,6 +2153,8 @@ export type StockTotalsResolvers<ContextType = Context, ParentType extends Resol
 export type Resolvers<ContextType = Context> = {
   AuditAction?: AuditActionResolvers;
   AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Confidence?: ConfidenceResolvers;
   Corridor?: CorridorResolvers<ContextType>;
   CorridorConnection?: CorridorConnectionResolvers<ContextType>;

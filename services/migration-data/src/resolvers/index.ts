@@ -13,7 +13,12 @@ import { codeListArg, excludedCodes, requireIndicator, within, yearRangeArg } fr
 import { indicatorResolvers, indicatorValueProvenance } from './indicators';
 import { displacementResolvers } from './displacement';
 import { missingMigrantsResolvers } from './missingMigrants';
-import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
+import {
+  auditEntryConnectionResolvers,
+  auditEntryResolvers,
+  historyField,
+  internalNoteField,
+} from '../../../../shared/src/editing/audit';
 import { indicatorValueTable, Mutation, profileTable } from './mutations';
 import {
   type CorridorRow,
@@ -157,6 +162,7 @@ const serviceResolvers: Resolvers = {
   },
   Mutation,
   AuditEntry: auditEntryResolvers,
+  AuditEntryConnection: auditEntryConnectionResolvers,
 
   Country: {
     migrationProfiles: (c, _, ctx) => ctx.loaders.profilesByCountry.load(c.code),

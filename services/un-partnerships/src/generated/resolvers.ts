@@ -11,7 +11,7 @@ import type { ProgrammeAgencyRole } from '../resolvers/enums';
 import type { ProgrammeOrganizationRole } from '../resolvers/enums';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CountryKey as CountryKeyModel } from '../../../../shared/src/graphql/subgraph';
-import type { AuditEntryRow as AuditEntryRowModel } from '../../../../shared/src/editing/audit';
+import type { AuditEntryRow as AuditEntryRowModel, HistoryPage as HistoryPageModel } from '../../../../shared/src/editing/audit';
 import type { Custodianship as CustodianshipModel, IomFact as IomFactModel, Programme as ProgrammeModel, ProgrammeAgency as ProgrammeAgencyModel, ProgrammeCountry as ProgrammeCountryModel, ProgrammeOrganization as ProgrammeOrganizationModel, UnAgency as UnAgencyModel } from '../entities';
 import type { LegalInstrumentParent as LegalInstrumentParentModel, ConsultativeProcessParent as ConsultativeProcessParentModel, RegionalOrganizationParent as RegionalOrganizationParentModel } from '../resolvers/parents';
 import type { Context } from '../context';
@@ -61,6 +61,26 @@ export type AuditEntry = {
   id: Scalars['ID']['output'];
   /** The record's key (several parts joined by /). */
   key: Scalars['String']['output'];
+};
+
+/** A page of a record's changes, newest first. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The changes of this page, newest first, each with its cursor. */
+  edges: Array<AuditEntryEdge>;
+  /** Whether older changes follow. */
+  pageInfo: PageInfo;
+  /** How many changes the record has in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A change in a page of a record's history. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Opaque cursor of this change; pass it as `after` for the changes before it. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: AuditEntry;
 };
 
 export { Confidence };
@@ -418,8 +438,8 @@ export type Programme = {
   description?: Maybe<Scalars['String']['output']>;
   /** Last day, at the precision the source gives; null when unknown. */
   endDate?: Maybe<Scalars['PartialDate']['output']>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Stable identifier, such as FMM-WEST-AFRICA. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -446,13 +466,20 @@ export type Programme = {
   version: Scalars['Int']['output'];
 };
 
+
+/** A joint programme, project or campaign of UN agencies. */
+export type ProgrammeHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A UN agency's role in a programme. */
 export type ProgrammeAgency = {
   __typename?: 'ProgrammeAgency';
   /** The agency. */
   agency: UnAgency;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Identifier of the record, for updates and deletes. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -465,6 +492,13 @@ export type ProgrammeAgency = {
   role: ProgrammeAgencyRole;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A UN agency's role in a programme. */
+export type ProgrammeAgencyHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The UN agency's role in a programme a mutation changed. */
@@ -500,8 +534,8 @@ export type ProgrammeCountry = {
   __typename?: 'ProgrammeCountry';
   /** The country. Null, with a DANGLING_REFERENCE error, when its code is not in the country list. */
   country?: Maybe<Country>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Identifier of the record, for updates and deletes. */
   id: Scalars['ID']['output'];
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
@@ -512,6 +546,13 @@ export type ProgrammeCountry = {
   provenance: Provenance;
   /** The record's version: 1 when first stored, one more at every change. An update or delete names the version it read. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A country a programme covers. */
+export type ProgrammeCountryHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The country covered by a programme a mutation changed. */
@@ -688,8 +729,8 @@ export type UnAgency = {
   founded?: Maybe<Scalars['PartialDate']['output']>;
   /** Seat of the headquarters, as the source gives it. */
   headquarters?: Maybe<Scalars['String']['output']>;
-  /** Every change of this record, oldest first: who, when, before and after. Admins only (FORBIDDEN otherwise). */
-  history: Array<AuditEntry>;
+  /** Every change of this record, newest first: who, when, before and after. Admins only (FORBIDDEN otherwise). Older changes: pass `pageInfo.endCursor` as `after`. */
+  history: AuditEntryConnection;
   /** Editors' working note (drafting remarks, whom to contact to confirm the record). Not public: null for anonymous callers. */
   internalNote?: Maybe<Scalars['String']['output']>;
   /** One-line paraphrase of the mandate from the cited sources. */
@@ -710,6 +751,13 @@ export type UnAgency = {
 /** A UN agency, fund or programme that partners with IOM in the region. */
 export type UnAgencyAbbreviationArgs = {
   lang?: InputMaybe<Language>;
+};
+
+
+/** A UN agency, fund or programme that partners with IOM in the region. */
+export type UnAgencyHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -942,6 +990,8 @@ export type ResolversTypes = {
   AuditAction: AuditAction;
   AuditEntry: ResolverTypeWrapper<AuditEntryRowModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEntryConnection: ResolverTypeWrapper<HistoryPageModel>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   Confidence: Confidence;
   ConsultativeProcess: ResolverTypeWrapper<ConsultativeProcessParentModel>;
   Country: ResolverTypeWrapper<CountryKeyModel>;
@@ -997,6 +1047,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AuditEntry: AuditEntryRowModel;
   ID: Scalars['ID']['output'];
+  AuditEntryConnection: HistoryPageModel;
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   ConsultativeProcess: ConsultativeProcessParentModel;
   Country: CountryKeyModel;
   CreateProgrammeAgencyInput: CreateProgrammeAgencyInput;
@@ -1070,6 +1122,17 @@ export type AuditEntryResolvers<ContextType = Context, ParentType extends Resolv
   entity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
 };
 
 export type ConfidenceResolvers = EnumResolverSignature<{ DERIVED?: any, SEEN?: any, UNVERIFIED?: any }, ResolversTypes['Confidence']>;
@@ -1158,7 +1221,7 @@ export type ProgrammeResolvers<ContextType = Context, ParentType extends Resolve
   countries?: Resolver<Array<ResolversTypes['ProgrammeCountry']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<ProgrammeHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ProgrammeKind'], ParentType, ContextType>;
@@ -1175,7 +1238,7 @@ export type ProgrammeResolvers<ContextType = Context, ParentType extends Resolve
 
 export type ProgrammeAgencyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProgrammeAgency'] = ResolversParentTypes['ProgrammeAgency']> = {
   agency?: Resolver<ResolversTypes['UnAgency'], ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<ProgrammeAgencyHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   programme?: Resolver<ResolversTypes['Programme'], ParentType, ContextType>;
@@ -1198,7 +1261,7 @@ export type ProgrammeConnectionResolvers<ContextType = Context, ParentType exten
 
 export type ProgrammeCountryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProgrammeCountry'] = ResolversParentTypes['ProgrammeCountry']> = {
   country?: Resolver<Maybe<ResolversTypes['Country']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<ProgrammeCountryHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   programme?: Resolver<ResolversTypes['Programme'], ParentType, ContextType>;
@@ -1269,7 +1332,7 @@ export type UnAgencyResolvers<ContextType = Context, ParentType extends Resolver
   custodianships?: Resolver<Array<ResolversTypes['Custodianship']>, ParentType, ContextType>;
   founded?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
   headquarters?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<UnAgencyHistoryArgs, 'first'>>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   mandate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<UnAgencyNameArgs, 'lang'>>;
@@ -1286,6 +1349,8 @@ export type UnAgencyPayloadResolvers<ContextType = Context, ParentType extends R
 export type Resolvers<ContextType = Context> = {
   AuditAction?: AuditActionResolvers;
   AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Confidence?: ConfidenceResolvers;
   ConsultativeProcess?: ConsultativeProcessResolvers<ContextType>;
   Country?: CountryResolvers<ContextType>;

@@ -4,7 +4,12 @@ import { asOfArg, countryCodeArg } from '../../../../shared/src/graphql/argument
 import { notFoundSuggesting } from '../../../../shared/src/graphql/suggestions';
 import { ACRONYM, isValid, normalise, RECORD_ID, spelled } from '../../../../shared/src/reference/identifiers';
 import { parsePage, toConnection } from '../../../../shared/src/graphql/pagination';
-import { auditEntryResolvers, historyField, internalNoteField } from '../../../../shared/src/editing/audit';
+import {
+  auditEntryConnectionResolvers,
+  auditEntryResolvers,
+  historyField,
+  internalNoteField,
+} from '../../../../shared/src/editing/audit';
 import { agencyTable, Mutation, programmeAgencyTable, programmeCountryTable, programmeTable } from './mutations';
 import type { Context } from '../context';
 import { IomFact, type Programme, UnAgency } from '../entities';
@@ -138,6 +143,7 @@ export const resolvers: Resolvers = {
   },
   Mutation,
   AuditEntry: auditEntryResolvers,
+  AuditEntryConnection: auditEntryConnectionResolvers,
 
   Country: {
     programmes: (c, args, ctx) => countryProgrammes(ctx, c.code, args.asOf),
