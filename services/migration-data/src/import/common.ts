@@ -9,6 +9,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { csvText, MAX_LINE_BYTES } from '../../../../shared/src/io/csv';
 import { type FieldRule, type FieldRules, Problems, readInput } from '../../../../shared/src/editing/validation';
 import { printable } from '../../../../shared/src/io/printable';
+import { changeChannel, changeTriggerDdl } from '../../../../shared/src/data/readCache';
 
 /** A row the import refused: its line in the file (the header is line 1), why, and its text. */
 export interface Reject {
@@ -288,4 +289,136 @@ export async function copyFile(
     );
   }
   return hash.digest('hex');
+}
+
+/** The file's SHA-256, from one read of it. */
+export async function sha256Of(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of readStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Refuses the file, naming its first bad rows, when some were rejected and the caller did not ask to skip them. */
+export function failIfInvalid(file: string, sink: RejectSink, opts: ImportOptions): void {
+  if (sink.count > 0 && !opts.skipInvalid) {
+    throw new ImportError(
+      `${file}: ${sink.count} invalid row(s); nothing was written\n${describeRejects(file, sink.first, sink.count)}`,
+      sink.first,
+      sink.count,
+    );
+  }
+}
+
+/** Records what an import loaded, so that the same file next time is recognised and changes nothing. */
+export async function logImport(
+  client: ClientBase,
+  kind: ImportResult['kind'],
+  target: string,
+  loaded: { sha256: string; rows: number; rejected: number },
+): Promise<void> {
+  await client.query(
+    `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected") VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $3, "rows" = $4, "rejected" = $5, "imported_at" = now()`,
+    [kind, target, loaded.sha256, loaded.rows, loaded.rejected],
+  );
+}
+
+/** What the body of a whole-table import is given: the rejects, and the COPY of the file (false when the file is the one loaded). */
+export interface TableLoad {
+  sink: RejectSink;
+  copy(statement: string, columns: readonly string[]): Promise<boolean>;
+}
+
+/**
+ * One import that replaces a whole table from a file, in one transaction: the lock of its kind, the
+ * checksum test (a file already loaded is recognised before its COPY when it can be read twice,
+ * after it when it is a pipe), the import log, the commit and the result; on any error, the
+ * rollback. `load` validates and writes, and returns the rows loaded, or null when the COPY said
+ * the file is the one loaded.
+ */
+export async function importTable(
+  client: ClientBase,
+  file: string,
+  opts: ImportOptions,
+  spec: { kind: 'displacement' | 'missing-migrants'; target: string; settings: string },
+  load: (step: TableLoad) => Promise<number | null>,
+): Promise<ImportResult> {
+  const started = Date.now();
+  const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
+  const result = (changed: boolean, sha256: string, rows: number): ImportResult => ({
+    kind: spec.kind,
+    target: spec.target,
+    changed,
+    rows,
+    rejected: changed ? sink.count : 0,
+    rejects: changed ? sink.first : [],
+    sha256,
+    ms: Date.now() - started,
+  });
+  await client.query('BEGIN');
+  try {
+    await client.query(spec.settings);
+    await lockTarget(client, `import:${spec.kind}`, opts);
+    const logged = await client.query(`SELECT sha256 FROM "data"."import_log" WHERE kind = $1 AND target = $2`, [
+      spec.kind,
+      spec.target,
+    ]);
+    const loaded: string | null = logged.rows[0]?.sha256 ?? null;
+    // A file already loaded costs one read of its bytes (no COPY) before it is recognised.
+    if (loaded !== null && isRegularFile(file) && loaded === (await sha256Of(file))) {
+      await client.query('ROLLBACK');
+      return result(false, loaded, 0);
+    }
+    let sha256 = '';
+    const rows = await load({
+      sink,
+      copy: async (statement, columns) => {
+        sha256 = await copyFile(client, file, statement, columns);
+        return sha256 !== loaded;
+      },
+    });
+    if (rows === null) {
+      await client.query('ROLLBACK');
+      await sink.close();
+      return result(false, sha256, 0);
+    }
+    await logImport(client, spec.kind, spec.target, { sha256, rows, rejected: sink.count });
+    await client.query('COMMIT');
+    return result(true, sha256, rows);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await sink.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Puts data.load_<table> (built, indexed and analysed beside the live table) in place of
+ * data.<table>, inside the caller's transaction: readers of the table wait only from here to the
+ * commit. The load table's constraints and indexes, named load_<table>..., take the names of the
+ * table's own; the change trigger is created again, and the change announced (a dropped table fires
+ * no trigger).
+ */
+export async function swapTable(client: ClientBase, table: string): Promise<void> {
+  const load = `load_${table}`;
+  const names = await client.query(
+    `SELECT 'constraint' AS kind, conname AS name FROM pg_constraint WHERE conrelid = $1::regclass AND conname LIKE $2 AND contype IN ('p', 'f')
+     UNION ALL
+     SELECT 'index', c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = $1::regclass AND c.relname LIKE $2
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype = 'p')`,
+    [`"data"."${load}"`, `${load.replace(/_/g, '\\_')}\\_%`],
+  );
+  await client.query(`DROP TABLE "data"."${table}"`);
+  await client.query(`ALTER TABLE "data"."${load}" RENAME TO "${table}"`);
+  for (const { kind, name } of names.rows as { kind: 'constraint' | 'index'; name: string }[]) {
+    const final = name.slice('load_'.length);
+    await client.query(
+      kind === 'constraint'
+        ? `ALTER TABLE "data"."${table}" RENAME CONSTRAINT "${name}" TO "${final}"`
+        : `ALTER INDEX "data"."${name}" RENAME TO "${final}"`,
+    );
+  }
+  await client.query(changeTriggerDdl('data', table));
+  await client.query('SELECT pg_notify($1, $2)', [changeChannel('data'), table]);
 }

@@ -1,19 +1,15 @@
-import crypto from 'node:crypto';
 import type { ClientBase } from 'pg';
 import { COUNTRIES } from '../../../../shared/src/reference/countries';
 import { quoted } from '../../../../shared/src/io/printable';
 import {
-  copyFile,
-  describeRejects,
+  failIfInvalid,
   ImportError,
   type ImportOptions,
   type ImportResult,
-  lockTarget,
+  importTable,
   maxYear,
   MIN_YEAR,
-  RejectSink,
-  readStream,
-  isRegularFile,
+  swapTable,
 } from './common';
 
 /** The population types of UNHCR's origin × asylum table, as its columns name them (and the table stores them). */
@@ -31,6 +27,8 @@ export type Population = (typeof POPULATIONS)[number];
 export const DISPLACEMENT_COLUMNS = ['year', 'origin_iso3', 'asylum_iso3', ...POPULATIONS, 'reference_period'];
 /** The import log's target of the one displacement table. */
 const TARGET = 'unhcr';
+/** The table a new load is built in, beside data.displacement, before the swap. */
+const LOAD = 'load_displacement';
 
 /** Known codes of three capital letters: only those have a smallint key (see countryKey.ts). */
 const KEYED_CODES = [...COUNTRIES.keys()].filter((c) => /^[A-Z]{3}$/.test(c)).sort();
@@ -66,43 +64,22 @@ function reasonFor(problem: Problem, r: Record<string, string | null>): string {
  * data.displacement, replacing what was there, in one transaction. The file streams through COPY
  * (its header must match the columns) into a temporary table; SQL validates every line (unknown
  * codes, year, counts, reference period, duplicates), and the valid ones become one row per
- * population type with a count: an empty cell is no row, never zero. A file whose checksum the
- * import log holds changes nothing.
+ * population type with a count: an empty cell is no row, never zero. The rows go into a fresh
+ * table, keyed, indexed and analysed there, which is then swapped in for the old one: readers wait
+ * only for the swap. A file whose checksum the import log holds changes nothing.
  */
 export async function importDisplacement(client: ClientBase, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const started = Date.now();
-  const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
-  await client.query('BEGIN');
-  try {
-    await client.query(`SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL work_mem = '64MB'`);
-    await lockTarget(client, 'import:displacement', opts);
-    const loaded: string | null =
-      (await client.query(`SELECT sha256 FROM "data"."import_log" WHERE kind = 'displacement' AND target = $1`, [TARGET])).rows[0]
-        ?.sha256 ?? null;
-    // A file already loaded costs one read of its bytes (no COPY) before it is recognised.
-    if (loaded !== null && isRegularFile(file) && loaded === (await sha256Of(file))) {
-      await client.query('ROLLBACK');
-      return {
-        kind: 'displacement',
-        target: TARGET,
-        changed: false,
-        rows: 0,
-        rejected: 0,
-        rejects: [],
-        sha256: loaded,
-        ms: Date.now() - started,
-      };
-    }
+  const settings = `SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL work_mem = '64MB'`;
+  return importTable(client, file, opts, { kind: 'displacement', target: TARGET, settings }, async ({ sink, copy }) => {
     const columns = DISPLACEMENT_COLUMNS.map((c) => `"${c}" text`).join(', ');
     await client.query(
       `CREATE TEMPORARY TABLE "displacement_line" ("line" integer GENERATED ALWAYS AS IDENTITY (START WITH 2), ${columns}) ON COMMIT DROP`,
     );
-    const sha256 = await copyFile(
-      client,
-      file,
+    const changed = await copy(
       `COPY pg_temp."displacement_line" (${DISPLACEMENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER MATCH)`,
       DISPLACEMENT_COLUMNS,
     );
+    if (!changed) return null;
 
     const codes = `'{${KEYED_CODES.join(',')}}'::text[]`;
     const count = (c: string) => `(${c} IS NOT NULL AND ${c} !~ '^[0-9]{1,9}$')`;
@@ -136,20 +113,13 @@ export async function importDisplacement(client: ClientBase, file: string, opts:
       });
     }
     await sink.close();
-    if (sink.count > 0 && !opts.skipInvalid) {
-      throw new ImportError(
-        `${file}: ${sink.count} invalid row(s); nothing was written\n${describeRejects(file, sink.first, sink.count)}`,
-        sink.first,
-        sink.count,
-      );
-    }
+    failIfInvalid(file, sink, opts);
 
-    // Readers wait for the commit (TRUNCATE's lock), then see the new table; its key and indexes are built once, after the rows.
-    await client.query(`TRUNCATE "data"."displacement"`);
-    await client.query(`ALTER TABLE "data"."displacement" DROP CONSTRAINT "displacement_pkey"`);
-    await client.query(`DROP INDEX "data"."displacement_ranked", "data"."displacement_asylum", "data"."displacement_origin"`);
+    // A fresh table beside the live one, filled, keyed, indexed and analysed; then swapped in, so
+    // that readers wait only for the swap, not for the index builds.
+    await client.query(`CREATE TABLE "data"."${LOAD}" (LIKE "data"."displacement" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
     await client.query(
-      `INSERT INTO "data"."displacement" ("population", "year", "origin_key", "asylum_key", "value", "mid_year")
+      `INSERT INTO "data"."${LOAD}" ("population", "year", "origin_key", "asylum_key", "value", "mid_year")
        SELECT v.population, l.year::smallint, ${keyOf('l.origin_iso3')}, ${keyOf('l.asylum_iso3')}, v.value::int, l.reference_period = 'mid-year'
        FROM pg_temp."displacement_line" l
        CROSS JOIN LATERAL (VALUES ${POPULATIONS.map((p) => `('${p}', l.${p})`).join(', ')}) AS v(population, value)
@@ -162,48 +132,24 @@ export async function importDisplacement(client: ClientBase, file: string, opts:
     const rows = lines - refusedLines.length;
     if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
     await client.query(
-      `ALTER TABLE "data"."displacement" ADD CONSTRAINT "displacement_pkey" PRIMARY KEY ("population", "year", "origin_key", "asylum_key")`,
+      `ALTER TABLE "data"."${LOAD}" ADD CONSTRAINT "${LOAD}_pkey" PRIMARY KEY ("population", "year", "origin_key", "asylum_key")`,
     );
-    await createDisplacementIndexes(client);
-    await client.query(
-      `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected") VALUES ('displacement', $1, $2, $3, $4)
-       ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $2, "rows" = $3, "rejected" = $4, "imported_at" = now()`,
-      [TARGET, sha256, rows, sink.count],
-    );
-    await client.query(`ANALYZE "data"."displacement"`);
-    await client.query('COMMIT');
-    return {
-      kind: 'displacement',
-      target: TARGET,
-      changed: true,
-      rows,
-      rejected: sink.count,
-      rejects: sink.first,
-      sha256,
-      ms: Date.now() - started,
-    };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    await sink.close().catch(() => undefined);
-    throw error;
-  }
+    await createDisplacementIndexes(client, LOAD);
+    await client.query(`ANALYZE "data"."${LOAD}"`);
+    await swapTable(client, 'displacement');
+    return rows;
+  });
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of readStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** The indexes of data.displacement, as the migration defines them. */
-async function createDisplacementIndexes(client: ClientBase): Promise<void> {
+/** The indexes of data.displacement, as the migration defines them, on `table` (named after it). */
+async function createDisplacementIndexes(client: ClientBase, table: string): Promise<void> {
   await client.query(
-    `CREATE INDEX "displacement_ranked" ON "data"."displacement" ("population", "year", "value" DESC, "origin_key", "asylum_key") INCLUDE ("mid_year")`,
+    `CREATE INDEX "${table}_ranked" ON "data"."${table}" ("population", "year", "value" DESC, "origin_key", "asylum_key") INCLUDE ("mid_year")`,
   );
   await client.query(
-    `CREATE INDEX "displacement_asylum" ON "data"."displacement" ("asylum_key", "year", "population") INCLUDE ("origin_key", "value", "mid_year")`,
+    `CREATE INDEX "${table}_asylum" ON "data"."${table}" ("asylum_key", "year", "population") INCLUDE ("origin_key", "value", "mid_year")`,
   );
   await client.query(
-    `CREATE INDEX "displacement_origin" ON "data"."displacement" ("origin_key", "year", "population") INCLUDE ("asylum_key", "value", "mid_year")`,
+    `CREATE INDEX "${table}_origin" ON "data"."${table}" ("origin_key", "year", "population") INCLUDE ("asylum_key", "value", "mid_year")`,
   );
 }

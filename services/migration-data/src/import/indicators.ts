@@ -15,7 +15,7 @@ import {
   copyFile,
   CopyWriter,
   csvCell,
-  describeRejects,
+  failIfInvalid,
   ImportError,
   type ImportOptions,
   type ImportResult,
@@ -152,16 +152,6 @@ async function* records(
     input.destroy();
   }
   if (first) throw new ImportError(`${file} is empty: expected the header ${expected}; nothing was written`);
-}
-
-function failIfInvalid(file: string, sink: RejectSink, opts: ImportOptions): void {
-  if (sink.count > 0 && !opts.skipInvalid) {
-    throw new ImportError(
-      `${file}: ${sink.count} invalid row(s); nothing was written\n${describeRejects(file, sink.first, sink.count)}`,
-      sink.first,
-      sink.count,
-    );
-  }
 }
 
 /**
