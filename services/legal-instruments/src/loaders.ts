@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { groupLoader, rowLoader, throughCache } from '../../../shared/src/graphql/loaders';
+import { cappedGroupLoader, groupLoader, rowLoader, throughCache } from '../../../shared/src/graphql/loaders';
 import { readCacheOf } from '../../../shared/src/data/readCache';
 import { historyLoader } from '../../../shared/src/editing/audit';
 import { LegalInstrument, MigrationPolicy, Publication, Training, TreatyAction, TreatyCoverage } from './entities';
+import { firstActionsOfCountries, firstActionsOfInstruments } from './entities/queries';
 import { registered } from '../../../shared/src/runtime/registry';
 
 const SCHEMA = registered('legal-instruments').schema;
@@ -51,6 +52,18 @@ export function createLoaders(ds: DataSource) {
         actions.find({ where: { instrumentCode: In([...codes]) }, order: { countryCode: 'ASC', date: 'ASC', action: 'ASC' } }),
       (a) => a.instrumentCode,
       cache?.scope('actionsByInstrument'),
+    ),
+    /** The start of each instrument's actions (LegalInstrument.treatyActions), optionally of one country: at most `first` read. */
+    firstActionsByInstrument: cappedGroupLoader<string, string | null, TreatyAction>(
+      (codes: string[], country: string | null, first) => firstActionsOfInstruments(ds, codes, country, first),
+      (a) => a.instrumentCode,
+      cache?.scope('firstActionsByInstrument'),
+    ),
+    /** The start of each country's actions (Country.treatyActions), optionally on one instrument: at most `first` read. */
+    firstActionsByCountry: cappedGroupLoader<string, string | null, TreatyAction>(
+      (codes: string[], instrument: string | null, first) => firstActionsOfCountries(ds, codes, instrument, first),
+      (a) => a.countryCode,
+      cache?.scope('firstActionsByCountry'),
     ),
     /** Trainings whose country or location is the key: one row may belong to two keys. */
     trainingsByCountry: new DataLoader<string, Training[]>(

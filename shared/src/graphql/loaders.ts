@@ -86,3 +86,42 @@ export function partition<K, P>(keys: readonly K[], by: (k: K) => P): Map<string
   }
   return out;
 }
+
+/** One parent's list cut to its start: the parent, what else filters the list, and how many items. */
+export interface CappedKey<P, A> {
+  parent: P;
+  args: A;
+  first: number;
+}
+
+/**
+ * A loader for the start of each parent's list (a nested list sized by `first`), cut by the
+ * database rather than by the resolver: the keys that share their arguments and size go to one
+ * statement, which reads at most `first` rows of each parent (see data/firstPerParent).
+ */
+export function cappedGroupLoader<P extends string | number, A, V>(
+  fetch: (parents: P[], args: A, first: number) => Promise<V[]>,
+  parentOf: (row: V) => P,
+  cache?: CacheScope<CappedKey<P, A>, V[]>,
+): DataLoader<CappedKey<P, A>, V[], string> {
+  return argsLoader<CappedKey<P, A>, V[]>(async (keys) => {
+    const lists = new Map<string, V[]>();
+    const idOf = (parent: P, args: unknown, first: number) => JSON.stringify([parent, args, first]);
+    await Promise.all(
+      [...partition(keys, (k) => ({ args: k.args, first: k.first })).values()].map(async ({ value, keys: group }) => {
+        const rows = await fetch(
+          group.map((k) => k.parent),
+          value.args,
+          value.first,
+        );
+        for (const row of rows) {
+          const id = idOf(parentOf(row), value.args, value.first);
+          const list = lists.get(id);
+          if (list) list.push(row);
+          else lists.set(id, [row]);
+        }
+      }),
+    );
+    return keys.map((k) => lists.get(idOf(k.parent, k.args, k.first)) ?? []);
+  }, cache);
+}

@@ -2,6 +2,7 @@ import { definition } from '../../../services/legal-instruments/src/service';
 import { createLogger } from '../../../shared/src/runtime/logger';
 import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
+import { countingRows } from '../../support/rowsRead';
 import { expectedStatus, ratificationRows, rowVerified } from '../../support/expectedTreatyStatus';
 
 let svc: ServiceHarness;
@@ -560,10 +561,11 @@ describe('legal-instruments alone', () => {
     expect(one.errors).toBeUndefined();
     expect(many.errors).toBeUndefined();
     expect(many.sql).toBe(one.sql);
-    // The instrument argument, every country's actions (all instruments at once), the trainings, and
-    // the instruments the statuses and actions name (a second round of the instrument loader), and
-    // their participant-list coverage.
-    expect(one.sql).toBe(5);
+    // The instrument argument, every country's actions (all instruments at once, for the statuses),
+    // the start of each country's action list (cut to `first` in SQL), the trainings, and the
+    // instruments the statuses and actions name (a second round of the instrument loader), and their
+    // participant-list coverage.
+    expect(one.sql).toBe(6);
   });
 
   it('rejects malformed codes, unknown codes and out-of-range page sizes with codes', async () => {
@@ -590,5 +592,43 @@ describe('legal-instruments alone', () => {
       { name: 'reference-data', applied: false, rows: 0 },
       { name: 'migration-policies', applied: false, rows: 0 },
     ]);
+  });
+});
+
+describe('nested lists cut in SQL', () => {
+  interface Cut {
+    code: string;
+    treatyActions: { id: string }[];
+    inBurkinaFaso?: { id: string }[];
+  }
+  const query = (instrumentFirst: number, countryFirst: number) => `query($r: [_Any!]!) { _entities(representations: $r) {
+    ... on LegalInstrument { code treatyActions(first: ${instrumentFirst}) { id } inBurkinaFaso: treatyActions(country: "BFA", first: 1) { id } }
+    ... on Country { code treatyActions(first: ${countryFirst}) { id } }
+  } }`;
+  const reps = (instruments: string[], countryCodes: string[]) => ({
+    r: [
+      ...instruments.map((code) => ({ __typename: 'LegalInstrument', code })),
+      ...countryCodes.map((code) => ({ __typename: 'Country', code })),
+    ],
+  });
+
+  it('reads at most `first` treaty actions of each instrument and of each country from the database, the start of each whole list, in as many statements for many parents as for one', async () => {
+    const many = reps(['AU-KAMPALA', 'UNTOC-TIP'], ['BFA', 'BEN']);
+    const whole = (await svc.execute(query(120, 60), many)).data?._entities as Cut[];
+    // Every list asked is longer than the part of it asked.
+    expect(whole.map((p) => p.treatyActions.length)).toEqual([46, 42, 13, 12]);
+    const cut = await countingRows(() => svc.executeCounting(query(3, 2), many));
+    expect(cut.result.errors).toBeUndefined();
+    expect(cut.result.data).toEqual({
+      _entities: whole.map((p) =>
+        p.inBurkinaFaso === undefined
+          ? { code: p.code, treatyActions: p.treatyActions.slice(0, 2) }
+          : { code: p.code, treatyActions: p.treatyActions.slice(0, 3), inBurkinaFaso: p.inBurkinaFaso.slice(0, 1) },
+      ),
+    });
+    // The two instruments, then at most 3 + 1 actions of each and 2 of each country: not the 113 actions of the four.
+    expect(cut.rows).toBeLessThanOrEqual(2 + 2 * (3 + 1) + 2 * 2);
+    const one = await svc.executeCounting(query(3, 2), reps(['AU-KAMPALA'], ['BFA']));
+    expect(cut.result.sql).toBe(one.sql);
   });
 });

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { firstPerParent } from '../../../../shared/src/data/firstPerParent';
 import { LegalInstrument, MigrationPolicy, Publication, Training, TreatyAction } from '.';
 
 export interface InstrumentQuery {
@@ -93,4 +94,46 @@ export function findMigrationPolicies(ds: DataSource, q: MigrationPolicyQuery): 
 /** One page of publications and the total, ordered by id. */
 export function findPublications(ds: DataSource, q: { limit: number; offset: number }): Promise<[Publication[], number]> {
   return ds.getRepository(Publication).findAndCount({ order: { id: 'ASC' }, skip: q.offset, take: q.limit });
+}
+
+/** The first `first` live actions on each instrument (only one country's when given), ordered by country, date and action. */
+export function firstActionsOfInstruments(
+  ds: DataSource,
+  codes: string[],
+  countryCode: string | null,
+  first: number,
+): Promise<TreatyAction[]> {
+  return firstPerParent(ds.getRepository(TreatyAction), {
+    parentColumn: 'instrument_code',
+    parents: codes,
+    orderBy: 't.country_code, t.date NULLS LAST, t.action, t.id',
+    ...(countryCode === null ? {} : { where: 't.country_code = :countryCode', params: { countryCode } }),
+    first,
+  })
+    .orderBy('e.countryCode', 'ASC')
+    .addOrderBy('e.date', 'ASC', 'NULLS LAST')
+    .addOrderBy('e.action', 'ASC')
+    .addOrderBy('e.id', 'ASC')
+    .getMany();
+}
+
+/** The first `first` live actions of each country (only on one instrument when given), ordered by instrument, date and action. */
+export function firstActionsOfCountries(
+  ds: DataSource,
+  codes: string[],
+  instrumentCode: string | null,
+  first: number,
+): Promise<TreatyAction[]> {
+  return firstPerParent(ds.getRepository(TreatyAction), {
+    parentColumn: 'country_code',
+    parents: codes,
+    orderBy: 't.instrument_code, t.date NULLS LAST, t.action, t.id',
+    ...(instrumentCode === null ? {} : { where: 't.instrument_code = :instrumentCode', params: { instrumentCode } }),
+    first,
+  })
+    .orderBy('e.instrumentCode', 'ASC')
+    .addOrderBy('e.date', 'ASC', 'NULLS LAST')
+    .addOrderBy('e.action', 'ASC')
+    .addOrderBy('e.id', 'ASC')
+    .getMany();
 }

@@ -71,6 +71,12 @@ function yearArg(value: number | null | undefined, field: string): number | unde
   return value == null ? undefined : intArg(value, field, 1900, 2100);
 }
 
+/**
+ * How many items a nested list reads when a client passes `first: null`: one more than its declared
+ * cap, so that a list past its cap still fails as one (LIST_BOUND_EXCEEDED) rather than being cut.
+ */
+const UNSIZED = { instrumentActions: 121, countryActions: 61 };
+
 /** The service's fields, checked against its schema by the generated types. */
 export const resolvers: Resolvers = {
   InstrumentKind,
@@ -152,8 +158,7 @@ export const resolvers: Resolvers = {
   Country: {
     treatyActions: async (c, args, ctx) => {
       const code = args.instrument ? (await requireInstrument(ctx, args.instrument)).code : null;
-      const actions = await ctx.loaders.actionsByCountry.load(c.code);
-      return code ? actions.filter((a) => a.instrumentCode === code) : actions;
+      return ctx.loaders.firstActionsByCountry.load({ parent: c.code, args: code, first: args.first ?? UNSIZED.countryActions });
     },
     treatyStatus: async (c, args, ctx) => {
       const day = asOfArg(args.asOf);
@@ -204,8 +209,11 @@ export const resolvers: Resolvers = {
     titleLanguages: (i) => (i.titleFr !== null ? [Language.EN, Language.FR] : [Language.EN]),
     treatyActions: async (i, args, ctx) => {
       const country = args.country ? countryCodeArg(args.country, 'country') : null;
-      const actions = await ctx.loaders.actionsByInstrument.load(i.code);
-      return country ? actions.filter((a) => a.countryCode === country) : actions;
+      return ctx.loaders.firstActionsByInstrument.load({
+        parent: i.code,
+        args: country,
+        first: args.first ?? UNSIZED.instrumentActions,
+      });
     },
     coverage: (i, _, ctx) => ctx.loaders.coverage.load(i.code),
     parties: async (i, args, ctx) => {
