@@ -87,7 +87,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     context,
     ready: opts.ready ?? (async () => ({ ok: true, checks: {} })),
     // CORS first: a preflight is answered before anything else runs. Then brotli or gzip as the
-    // client accepts, for GraphQL answers and the IDE's page; its assets, already gzipped, stay as they are.
+    // client accepts, for GraphQL answers; the IDE route compresses its page and assets itself, once.
     middleware: [
       corsMiddleware(opts.corsOrigins ?? []),
       compression({ threshold: COMPRESSION_THRESHOLD_BYTES }),

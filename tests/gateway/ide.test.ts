@@ -36,6 +36,39 @@ afterAll(async () => {
   await apollo.stop();
 });
 
+interface Wire {
+  status: number;
+  encoding?: string;
+  vary?: string;
+  cache?: string;
+  length?: string;
+  etag?: string;
+  body: Buffer;
+}
+
+/** A GET as it goes over the wire: fetch would decompress by itself. */
+function wire(url: string, headers: Record<string, string>): Promise<Wire> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res: http.IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            encoding: res.headers['content-encoding'],
+            vary: res.headers.vary,
+            cache: res.headers['cache-control'],
+            length: res.headers['content-length'],
+            etag: res.headers.etag,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
 const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 
 describe('the IDE route of the gateway', () => {
@@ -110,6 +143,66 @@ describe('the IDE route of the gateway', () => {
       (await fetch(`${base}/ide/graphiql.min.css`, { headers: { 'if-none-match': required(raw.etag, 'the ETag') } })).status,
     ).toBe(304);
   });
+
+  it('serves each asset brotli-compressed to a client that accepts br once that is made, gzip or as it is to the others, each with its own validator', async () => {
+    const installed = fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules', 'graphiql', 'graphiql.min.js'));
+    const url = `${base}/ide/graphiql.min.js`;
+    // Brotli is made off the event loop after the first request: until then a br client gets gzip. Wait for it, a bounded number of times.
+    let br = await wire(url, { 'accept-encoding': 'gzip, deflate, br' });
+    for (let i = 0; i < 1200 && br.encoding !== 'br'; i++) {
+      expect(br.encoding).toBe('gzip');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      br = await wire(url, { 'accept-encoding': 'gzip, deflate, br' });
+    }
+    const gzip = await wire(url, { 'accept-encoding': 'gzip' });
+    const plain = await wire(url, { 'accept-encoding': 'identity' });
+    const refused = await wire(url, { 'accept-encoding': 'br;q=0, gzip' });
+    const none = await wire(url, {});
+    const decoded = {
+      br: zlib.brotliDecompressSync(br.body).equals(installed),
+      gzip: zlib.gunzipSync(gzip.body).equals(installed),
+      plain: plain.body.equals(installed),
+    };
+    const summary = (r: Wire) => ({ status: r.status, encoding: r.encoding, vary: r.vary, cache: r.cache, length: r.length });
+    expect({
+      br: summary(br),
+      gzip: summary(gzip),
+      plain: summary(plain),
+      refused: refused.encoding,
+      none: none.encoding,
+      decoded,
+      smaller: br.body.length < gzip.body.length,
+    }).toEqual({
+      br: { status: 200, encoding: 'br', vary: 'accept-encoding', cache: 'public, max-age=3600', length: String(br.body.length) },
+      gzip: {
+        status: 200,
+        encoding: 'gzip',
+        vary: 'accept-encoding',
+        cache: 'public, max-age=3600',
+        length: String(gzip.body.length),
+      },
+      plain: {
+        status: 200,
+        encoding: undefined,
+        vary: 'accept-encoding',
+        cache: 'public, max-age=3600',
+        length: String(installed.length),
+      },
+      refused: 'gzip',
+      none: undefined,
+      decoded: { br: true, gzip: true, plain: true },
+      smaller: true,
+    });
+    const etags = [br.etag, gzip.etag, plain.etag];
+    expect(new Set(etags).size).toBe(3);
+    for (const [i, etag] of etags.entries()) {
+      const again = await wire(url, {
+        'accept-encoding': ['gzip, deflate, br', 'gzip', 'identity'][i],
+        'if-none-match': required(etag, 'an ETag'),
+      });
+      expect({ status: again.status, etag: again.etag, length: again.body.length }).toEqual({ status: 304, etag, length: 0 });
+    }
+  }, 180_000);
 
   it('serves the explorer plugin and the scripts of the IDE itself beside GraphiQL', async () => {
     const served = async (name: string) => Buffer.from(await (await fetch(`${base}/ide/${name}`)).arrayBuffer());
