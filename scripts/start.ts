@@ -1,6 +1,6 @@
-// npm start: the whole system on one machine. Starts (or reaches) PostgreSQL, migrates and seeds
-// every service's schema, starts the four services (in one process, or each in its own with
-// SERVICE_PROCESSES=each) and the gateway in another, restarts
+// npm start: the whole system on one machine. Starts the gateway (which needs no database) while it
+// starts (or reaches) PostgreSQL and migrates and seeds every service's schema, then starts the four
+// services (in one process, or each in its own with SERVICE_PROCESSES=each), restarts
 // any of them that exits (the others keep serving), and stops all of them, the database last, on
 // Ctrl-C or SIGTERM, or when one cannot be kept running.
 import { type ChildProcess, spawn } from 'node:child_process';
