@@ -1,9 +1,15 @@
 import { In, type DataSource } from 'typeorm';
-import { groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
+import { cappedGroupLoader, groupLoader, rowLoader } from '../../../shared/src/graphql/loaders';
 import { readCacheOf } from '../../../shared/src/data/readCache';
 import { historyLoader } from '../../../shared/src/editing/audit';
 import { registered } from '../../../shared/src/runtime/registry';
 import { ConsultativeProcess, Meeting, OrganizationMembership, ProcessParticipation, RegionalOrganization } from './entities';
+import {
+  firstMeetingsOf,
+  firstMembershipsOfOrganizations,
+  firstParticipationsOfProcesses,
+  type MembershipFilter,
+} from './entities/queries';
 
 const SCHEMA = registered('consultative-processes').schema;
 
@@ -37,32 +43,35 @@ export function createLoaders(ds: DataSource) {
       (m) => m.countryCode,
       cache?.scope('membershipsByCountry'),
     ),
-    membershipsByOrganization: groupLoader(
-      (codes: readonly string[]) =>
-        memberships.find({ where: { organizationCode: In([...codes]) }, order: { countryCode: 'ASC', startsOn: 'ASC' } }),
-      (m) => m.organizationCode,
-      cache?.scope('membershipsByOrganization'),
-    ),
     participationsByCountry: groupLoader(
       (codes: readonly string[]) =>
         participations.find({ where: { countryCode: In([...codes]) }, order: { processCode: 'ASC', role: 'ASC' } }),
       (p) => p.countryCode ?? '',
       cache?.scope('participationsByCountry'),
     ),
-    participationsByProcess: groupLoader(
-      (codes: readonly string[]) => participations.find({ where: { processCode: In([...codes]) }, order: { id: 'ASC' } }),
+    /** The start of each organisation's memberships (members, membershipHistory): at most `first` read. */
+    firstMembershipsByOrganization: cappedGroupLoader<string, MembershipFilter, OrganizationMembership>(
+      (codes, filter, first) => firstMembershipsOfOrganizations(ds, codes, filter, first),
+      (m) => m.organizationCode,
+      cache?.scope('firstMembershipsByOrganization'),
+    ),
+    /** The start of each process's participations, optionally of one role: at most `first` read. */
+    firstParticipationsByProcess: cappedGroupLoader<string, string | null, ProcessParticipation>(
+      (codes, role, first) => firstParticipationsOfProcesses(ds, codes, role, first),
       (p) => p.processCode,
-      cache?.scope('participationsByProcess'),
+      cache?.scope('firstParticipationsByProcess'),
     ),
-    meetingsByProcess: groupLoader(
-      (codes: readonly string[]) => meetings.find({ where: { processCode: In([...codes]) }, order: { startDate: 'DESC' } }),
+    /** The most recent meetings of each process: at most `first` read. */
+    firstMeetingsByProcess: cappedGroupLoader<string, null, Meeting>(
+      (codes, _, first) => firstMeetingsOf(ds, 'process_code', codes, first),
       (m) => m.processCode,
-      cache?.scope('meetingsByProcess'),
+      cache?.scope('firstMeetingsByProcess'),
     ),
-    meetingsByCountry: groupLoader(
-      (codes: readonly string[]) => meetings.find({ where: { countryCode: In([...codes]) }, order: { startDate: 'DESC' } }),
+    /** The most recent meetings held in each country: at most `first` read. */
+    firstMeetingsByCountry: cappedGroupLoader<string, null, Meeting>(
+      (codes, _, first) => firstMeetingsOf(ds, 'country_code', codes, first),
       (m) => m.countryCode ?? '',
-      cache?.scope('meetingsByCountry'),
+      cache?.scope('firstMeetingsByCountry'),
     ),
     processesByLeadOrganization: groupLoader(
       (codes: readonly string[]) => processes.find({ where: { leadOrganization: In([...codes]) }, order: { code: 'ASC' } }),

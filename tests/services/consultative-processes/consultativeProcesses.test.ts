@@ -1,6 +1,7 @@
 import { definition } from '../../../services/consultative-processes/src/service';
 import { danglingAt, entityErrors } from '../../support/entities';
 import { startServiceHarness, type ServiceHarness } from '../../support/serviceHarness';
+import { countingRows } from '../../support/rowsRead';
 
 let svc: ServiceHarness;
 beforeAll(async () => {
@@ -160,5 +161,64 @@ describe('consultative-processes alone', () => {
     expect(tooMany.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     const badDate = await svc.execute('{ country(code: "SEN") { organizationMemberships(asOf: "2024-02-30") { to } } }');
     expect(badDate.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('nested lists cut in SQL', () => {
+  const query = (n: { members: number; history: number; participants: number; meetings: number }) => `query($r: [_Any!]!) {
+    _entities(representations: $r) {
+      ... on RegionalOrganization {
+        code
+        members(asOf: "2024-06-30", first: ${n.members}) { country { code } type from }
+        membershipHistory(first: ${n.history}) { country { code } from to }
+      }
+      ... on ConsultativeProcess {
+        code
+        participants(first: ${n.participants}) { country { code } organization role }
+        meetings(first: ${n.meetings}) { id }
+      }
+    }
+  }`;
+  const reps = (organizations: string[], processes: string[]) => ({
+    r: [
+      ...organizations.map((code) => ({ __typename: 'RegionalOrganization', code })),
+      ...processes.map((code) => ({ __typename: 'ConsultativeProcess', code })),
+    ],
+  });
+  type Parent = Record<string, unknown[] | string>;
+
+  it('reads at most `first` members, memberships, participants and meetings of each organisation and process from the database, the start of each whole list, in as many statements for many parents as for one', async () => {
+    const many = reps(['ECOWAS', 'ECCAS'], ['MIDWA', 'MIDCAS']);
+    const whole = (await svc.execute(query({ members: 40, history: 80, participants: 100, meetings: 100 }), many)).data
+      ?._entities as Parent[];
+    const sizes = { members: 2, membershipHistory: 3, participants: 2, meetings: 1 };
+    const cut = await countingRows(() =>
+      svc.executeCounting(query({ members: 2, history: 3, participants: 2, meetings: 1 }), many),
+    );
+    expect(cut.result.errors).toBeUndefined();
+    expect(cut.result.data).toEqual({
+      _entities: whole.map((p) =>
+        Object.fromEntries(
+          Object.entries(p).map(([field, value]) => [
+            field,
+            Array.isArray(value) ? value.slice(0, sizes[field as keyof typeof sizes]) : value,
+          ]),
+        ),
+      ),
+    });
+    // Every list asked is longer than the part of it asked.
+    for (const p of whole) {
+      for (const [field, value] of Object.entries(p)) {
+        if (Array.isArray(value))
+          expect([p.code, field, value.length > sizes[field as keyof typeof sizes]]).toEqual([p.code, field, true]);
+      }
+    }
+    // The four parents, then at most 2 + 3 rows of each organisation and 2 + 1 of each process.
+    expect(cut.rows).toBeLessThanOrEqual(4 + 2 * (2 + 3) + 2 * (2 + 1));
+    const one = await svc.executeCounting(
+      query({ members: 2, history: 3, participants: 2, meetings: 1 }),
+      reps(['ECOWAS'], ['MIDWA']),
+    );
+    expect(cut.result.sql).toBe(one.sql);
   });
 });

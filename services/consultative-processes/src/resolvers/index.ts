@@ -32,6 +32,12 @@ function activeOn(m: OrganizationMembership, day: string): boolean {
   return (m.startsOn === null || m.startsOn <= day) && (m.endsOn === null || m.endsOn > day);
 }
 
+/**
+ * How many items a nested list reads when a client passes `first: null`: one more than its declared
+ * cap, so that a list past its cap still fails as one (LIST_BOUND_EXCEEDED) rather than being cut.
+ */
+const UNSIZED = { meetingsHosted: 31, members: 41, membershipHistory: 81, participants: 101, meetings: 101 };
+
 async function requireProcess(ctx: Context, code: string): Promise<ConsultativeProcess> {
   const process = await findProcessByCodeOrAlias(ctx.ds, code.trim());
   if (!process)
@@ -145,20 +151,26 @@ export const resolvers: Resolvers = {
     },
     organizationMembershipHistory: (c, _, ctx) => ctx.loaders.membershipsByCountry.load(c.code),
     processParticipations: (c, _, ctx) => ctx.loaders.participationsByCountry.load(c.code),
-    meetingsHosted: (c, _, ctx) => ctx.loaders.meetingsByCountry.load(c.code),
+    meetingsHosted: (c, args, ctx) =>
+      ctx.loaders.firstMeetingsByCountry.load({ parent: c.code, args: null, first: args.first ?? UNSIZED.meetingsHosted }),
   },
   RegionalOrganization: {
     __resolveReference: async (ref, ctx) =>
       existingRecord('RegionalOrganization', ref.code, await ctx.loaders.organization.load(ref.code)),
     name: (o, args) => (args.lang === Language.FR ? (o.frenchName ?? o.name) : o.name),
     acronym: (o, args) => (args.lang === Language.FR ? (o.frenchAcronym ?? o.code) : o.code),
-    members: async (o, args, ctx) => {
-      const day = asOfArg(args.asOf);
-      return (await ctx.loaders.membershipsByOrganization.load(o.code)).filter(
-        (m) => activeOn(m, day) && (args.includeAssociates || m.membershipType === 'member'),
-      );
-    },
-    membershipHistory: (o, _, ctx) => ctx.loaders.membershipsByOrganization.load(o.code),
+    members: (o, args, ctx) =>
+      ctx.loaders.firstMembershipsByOrganization.load({
+        parent: o.code,
+        args: { day: asOfArg(args.asOf), associates: args.includeAssociates === true },
+        first: args.first ?? UNSIZED.members,
+      }),
+    membershipHistory: (o, args, ctx) =>
+      ctx.loaders.firstMembershipsByOrganization.load({
+        parent: o.code,
+        args: null,
+        first: args.first ?? UNSIZED.membershipHistory,
+      }),
     leadsProcesses: (o, _, ctx) => ctx.loaders.processesByLeadOrganization.load(o.code),
     provenance: provenanceField,
   },
@@ -184,11 +196,14 @@ export const resolvers: Resolvers = {
     },
     leadOrganization: (p, _, ctx) => (p.leadOrganization ? ctx.loaders.organization.load(p.leadOrganization) : null),
     leadOrganizationName: (p) => p.leadOrganization,
-    participants: async (p, args, ctx) => {
-      const all = await ctx.loaders.participationsByProcess.load(p.code);
-      return args.role ? all.filter((x) => x.role === args.role) : all;
-    },
-    meetings: (p, _, ctx) => ctx.loaders.meetingsByProcess.load(p.code),
+    participants: (p, args, ctx) =>
+      ctx.loaders.firstParticipationsByProcess.load({
+        parent: p.code,
+        args: args.role ?? null,
+        first: args.first ?? UNSIZED.participants,
+      }),
+    meetings: (p, args, ctx) =>
+      ctx.loaders.firstMeetingsByProcess.load({ parent: p.code, args: null, first: args.first ?? UNSIZED.meetings }),
     provenance: provenanceField,
     internalNote: internalNoteField,
     history: historyField(processTable),
