@@ -106,7 +106,116 @@
     return editor ? editor.getValue() : '';
   }
 
+  /**
+   * Takes over GraphiQL's tab controls (select, close, add). GraphiQL switches tabs inside React
+   * state updaters that also read and write the editors: an edit made in the last 100 ms before a
+   * switch was dropped (the editor is stored into its tab on a debounce), a tab added right after a
+   * switch took the previous tab's operation name as its neighbour's title, and when a click landed
+   * while a debounced store was still waiting to render, React ran the add again and copied the new
+   * tab's text into the tab left. Here each action first stores the editors into the tab they show,
+   * is dispatched outside the click (at the priority of GraphiQL's own debounced stores, so React
+   * runs each update once and in order), and waits for the previous action to be rendered.
+   */
+  function TabControls() {
+    var editors = GraphiQL.React.useEditorContext({ nonNull: true });
+    var execution = GraphiQL.React.useExecutionContext();
+    var latest = React.useRef(null);
+    latest.current = { editors: editors, execution: execution };
+    // busy: while an action is not rendered yet, a test of the editors' context that says when it is.
+    var queue = React.useRef({ waiting: [], busy: null });
+
+    var run = React.useCallback(function () {
+      var q = queue.current;
+      if (q.busy || q.waiting.length === 0) return;
+      var action = q.waiting.shift();
+      var ctx = latest.current.editors;
+      var index =
+        action.id === null
+          ? -1
+          : ctx.tabs.findIndex(function (tab) {
+              return tab.id === action.id;
+            });
+      if (action.kind !== 'add' && index < 0) return run();
+      if (action.kind === 'select' && index === ctx.activeTabIndex) return run();
+      var active = ctx.activeTabIndex;
+      var id = action.id;
+      q.busy = function (now) {
+        if (action.kind === 'add') return now.tabs.length > ctx.tabs.length;
+        if (action.kind === 'close')
+          return !now.tabs.some(function (tab) {
+            return tab.id === id;
+          });
+        return now.tabs[now.activeTabIndex] !== undefined && now.tabs[now.activeTabIndex].id === id;
+      };
+      if (ctx.queryEditor) {
+        var query = ctx.queryEditor.getValue();
+        var name = tools.selectedOperationName(query, ctx.queryEditor.operationName);
+        // GraphiQL copies this into the tab left when a tab is added; it is refreshed only on a debounce.
+        ctx.queryEditor.operationName = name;
+        ctx.updateActiveTabValues({
+          query: query,
+          variables: ctx.variableEditor ? ctx.variableEditor.getValue() : null,
+          headers: ctx.headerEditor ? ctx.headerEditor.getValue() : null,
+          operationName: name,
+        });
+      }
+      if (action.kind === 'add') {
+        ctx.addTab();
+      } else if (action.kind === 'select') {
+        if (latest.current.execution) latest.current.execution.stop();
+        ctx.changeTab(index);
+      } else {
+        if (index === active && latest.current.execution) latest.current.execution.stop();
+        ctx.closeTab(index);
+        // GraphiQL moves to the left of the active tab whichever tab closes; closing another keeps the active one.
+        if (index > active) ctx.changeTab(active);
+      }
+    }, []);
+
+    // Every action re-renders the editors' context: the next one starts from what it left.
+    React.useEffect(function () {
+      var q = queue.current;
+      if (q.busy && q.busy(latest.current.editors)) q.busy = null;
+      run();
+    });
+
+    React.useEffect(
+      function () {
+        function onClick(event) {
+          var target = event.target instanceof Element ? event.target : null;
+          var control = target && target.closest('.graphiql-tab-button, .graphiql-tab-close, .graphiql-tab-add');
+          if (!control || !control.closest('.graphiql-session-header')) return;
+          var tabs = latest.current.editors.tabs;
+          var kind = control.classList.contains('graphiql-tab-add')
+            ? 'add'
+            : control.classList.contains('graphiql-tab-close')
+              ? 'close'
+              : 'select';
+          var id = null;
+          if (kind !== 'add') {
+            var item = control.closest('.graphiql-tab');
+            var position = Array.prototype.indexOf.call(item.parentNode.querySelectorAll(':scope > .graphiql-tab'), item);
+            if (!tabs[position]) return;
+            id = tabs[position].id;
+          }
+          event.stopPropagation();
+          event.preventDefault();
+          queue.current.waiting.push({ kind: kind, id: id });
+          // Outside the click, React gives the update the priority of GraphiQL's debounced stores.
+          queueMicrotask(run);
+        }
+        document.addEventListener('click', onClick, true);
+        return function () {
+          document.removeEventListener('click', onClick, true);
+        };
+      },
+      [run],
+    );
+    return null;
+  }
+
   var toolbarButtons = [
+    h(TabControls, { key: 'tabs' }),
     h(CopyButton, {
       key: 'curl',
       action: 'copy-curl',

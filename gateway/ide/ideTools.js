@@ -150,6 +150,19 @@
     return match ? match[2] : null;
   }
 
+  /**
+   * The operation GraphiQL runs from `query`, by its rule: the one selected before (`previous`) while
+   * the text still names it, otherwise the first named one; null when none has a name.
+   */
+  function selectedOperationName(query, previous) {
+    var pattern = /^(?!#).*(query|subscription|mutation)\s+([a-zA-Z0-9_]+)/gm;
+    var names = [];
+    var match;
+    while ((match = pattern.exec(query || '')) !== null) names.push(match[2]);
+    if (previous && names.indexOf(previous) >= 0) return previous;
+    return names.length > 0 ? names[0] : null;
+  }
+
   /** A tab in the shape GraphiQL persists (it discards the whole state if one field is missing). */
   function makeTab(query, variables) {
     return {
@@ -305,5 +318,6 @@
     shareLink: shareLink,
     readShareLink: readShareLink,
     curlCommand: curlCommand,
+    selectedOperationName: selectedOperationName,
   };
 })(typeof window !== 'undefined' ? window : globalThis);

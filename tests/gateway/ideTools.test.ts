@@ -51,6 +51,7 @@ interface IdeTools {
   shareLink(pageUrl: string, query: string, variables: string): string;
   readShareLink(hash: string): { query: string; variables: string | null } | null;
   curlCommand(endpointUrl: string, query: string, variables: string, operationName: string | null, headers: string): string;
+  selectedOperationName(query: string, previous: string | null): string | null;
 }
 
 function loadTools(): IdeTools {
@@ -230,6 +231,19 @@ describe('the tabs a visitor opens the IDE with', () => {
       named[0].query,
       named[1].query,
     ]);
+  });
+});
+
+describe('the operation a tab runs, stored with the tab before the visitor leaves it', () => {
+  it('is the one selected before while the text still names it, otherwise the first named one, and none without a name', () => {
+    const two = 'query First { a }\nmutation Second { b }';
+    expect([
+      tools.selectedOperationName(two, 'Second'),
+      tools.selectedOperationName(two, 'Alpha'),
+      tools.selectedOperationName(two, null),
+      tools.selectedOperationName('# query Commented { a }\n{ b }', 'Alpha'),
+      tools.selectedOperationName('subscription Live { c }', null),
+    ]).toEqual(['Second', 'First', 'First', null, 'Live']);
   });
 });
 
