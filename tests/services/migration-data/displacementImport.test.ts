@@ -7,6 +7,7 @@ import {
   ImportError,
   importDisplacement,
   importIndicatorSeries,
+  importMissingMigrants,
 } from '../../../services/migration-data/src/import';
 import { type ImportFixture, openImportFixture } from '../../support/importFixture';
 import { testDatabaseUrl } from '../../support/serviceHarness';
@@ -131,4 +132,58 @@ describe('the indicator values in the reference format', () => {
     expect(same).toEqual({ code: 0, output: expect.stringContaining('nothing changed') });
     expect(await state()).toEqual(before);
   }, 60_000);
+});
+
+describe('a whole-table import built beside the live table and swapped in', () => {
+  /** The table's shape as the migrations made it: columns, constraints, indexes and triggers, by name. */
+  const shape = async (table: string) =>
+    (
+      await client.query(
+        `SELECT (SELECT json_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END ORDER BY a.attnum)
+                 FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+                (SELECT json_agg(conname || ' ' || pg_get_constraintdef(oid) ORDER BY conname) FROM pg_constraint WHERE conrelid = to_regclass($1)) AS constraints,
+                (SELECT json_agg(indexdef ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'data' AND tablename = $2) AS indexes,
+                (SELECT json_agg(tgname || ' ' || pg_get_triggerdef(oid) ORDER BY tgname) FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal) AS triggers,
+                (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data' AND tablename LIKE 'load\\_%') AS load_tables`,
+        [`data.${table}`, table],
+      )
+    ).rows[0] as Record<string, unknown>;
+
+  it.each([
+    ['displacement', 'displacement', 'indicators/unhcr-bilateral.csv', importDisplacement],
+    ['missing_migrant_incident', 'missing-migrants', 'missing-migrants/incidents.csv', importMissingMigrants],
+  ] as const)(
+    'reloads %s with the same rows, key, indexes, checks and change trigger as before',
+    async (table, kind, seedFile, load) => {
+      const file = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed', seedFile);
+      const before = {
+        shape: await shape(table),
+        rows: (await client.query(`SELECT count(*)::int AS n FROM data.${table}`)).rows[0].n,
+      };
+      // Forgotten by the import log, the same file is loaded again, through the swap.
+      await client.query(`DELETE FROM data.import_log WHERE kind = $1`, [kind]);
+      const result = await load(client, file);
+      expect({ changed: result.changed, rejected: result.rejected }).toEqual({ changed: true, rejected: 0 });
+      expect({
+        shape: await shape(table),
+        rows: (await client.query(`SELECT count(*)::int AS n FROM data.${table}`)).rows[0].n,
+      }).toEqual(before);
+      // The seed itself loads through the swap, so the names and trigger are also checked against the migrations'.
+      const after = await shape(table);
+      expect(after.triggers).toEqual([
+        `notify_change CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON data.${table} FOR EACH STATEMENT EXECUTE FUNCTION data.notify_change()`,
+      ]);
+      expect((after.indexes as string[]).map((d) => /^CREATE (UNIQUE )?INDEX (\S+)/.exec(d)?.[2])).toEqual(
+        table === 'displacement'
+          ? ['displacement_asylum', 'displacement_origin', 'displacement_pkey', 'displacement_ranked']
+          : [
+              'missing_migrant_incident_country',
+              'missing_migrant_incident_pkey',
+              'missing_migrant_incident_recent',
+              'missing_migrant_incident_route',
+            ],
+      );
+    },
+    60_000,
+  );
 });

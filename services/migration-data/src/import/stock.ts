@@ -16,6 +16,7 @@ import {
   type ImportResult,
   lineTooLong,
   lockTarget,
+  logImport,
   maxYear,
   MIN_YEAR,
   progressReporter,
@@ -236,11 +237,7 @@ export async function importStock(client: ClientBase, file: string, opts: StockI
     // The swap: from here to COMMIT, readers of this revision wait a moment, then see the new rows.
     await swapPartition(client, 'stock_corridor', revision, load);
     await swapPartition(client, 'stock_country_year', revision, `load_stock_country_year_${revision}`);
-    await client.query(
-      `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected") VALUES ('stock', $1, $2, $3, $4)
-       ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $2, "rows" = $3, "rejected" = $4, "imported_at" = now()`,
-      [revision, sha256, rows, sink.count],
-    );
+    await logImport(client, 'stock', revision, { sha256, rows, rejected: sink.count });
     phases.lap('swap');
     await client.query('COMMIT');
     phases.lap('commit');
