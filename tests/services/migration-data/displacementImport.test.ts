@@ -135,7 +135,7 @@ describe('the indicator values in the reference format', () => {
 });
 
 describe('a whole-table import built beside the live table and swapped in', () => {
-  /** The table's shape as the migrations made it: columns, constraints, indexes and triggers, by name. */
+  /** The table's shape as the migrations made it: columns, constraints, indexes and triggers, by name; its owner and grants. */
   const shape = async (table: string) =>
     (
       await client.query(
@@ -144,7 +144,8 @@ describe('a whole-table import built beside the live table and swapped in', () =
                 (SELECT json_agg(conname || ' ' || pg_get_constraintdef(oid) ORDER BY conname) FROM pg_constraint WHERE conrelid = to_regclass($1)) AS constraints,
                 (SELECT json_agg(indexdef ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'data' AND tablename = $2) AS indexes,
                 (SELECT json_agg(tgname || ' ' || pg_get_triggerdef(oid) ORDER BY tgname) FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal) AS triggers,
-                (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data' AND tablename LIKE 'load\\_%') AS load_tables`,
+                (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data' AND tablename LIKE 'load\\_%') AS load_tables,
+                (SELECT json_build_object('owner', relowner::regrole::text, 'acl', relacl::text) FROM pg_class WHERE oid = to_regclass($1)) AS access`,
         [`data.${table}`, table],
       )
     ).rows[0] as Record<string, unknown>;
@@ -168,6 +169,8 @@ describe('a whole-table import built beside the live table and swapped in', () =
         shape: await shape(table),
         rows: (await client.query(`SELECT count(*)::int AS n FROM data.${table}`)).rows[0].n,
       }).toEqual(before);
+      // This test's client is an administrator, not the service's role: the table stays the role's.
+      expect((before.shape.access as { owner: string }).owner).toBe('mg_migration_data');
       // The seed itself loads through the swap, so the names and trigger are also checked against the migrations'.
       const after = await shape(table);
       expect(after.triggers).toEqual([

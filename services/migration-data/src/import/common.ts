@@ -409,6 +409,22 @@ export async function swapTable(client: ClientBase, table: string): Promise<void
        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype = 'p')`,
     [`"data"."${load}"`, `${load.replace(/_/g, '\\_')}\\_%`],
   );
+  // The load table takes the live table's owner and grants: whoever runs the import (the service's
+  // role, or an administrator), the services read the new table as they read the old one.
+  const access = await client.query<{ owner: string; grants: string[] }>(
+    `SELECT c.relowner::regrole::text AS owner,
+            coalesce(array_agg(format('GRANT %s ON "data".%I TO %s', a.privilege_type, $2::text,
+                                      CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END)
+                               ORDER BY a.grantee, a.privilege_type)
+                       FILTER (WHERE a.grantee IS DISTINCT FROM c.relowner AND a.privilege_type IS NOT NULL), '{}') AS grants
+       FROM pg_class c LEFT JOIN LATERAL aclexplode(c.relacl) a ON true
+      WHERE c.oid = $1::regclass
+      GROUP BY c.relowner`,
+    [`"data"."${table}"`, load],
+  );
+  const { owner, grants } = access.rows[0];
+  await client.query(`ALTER TABLE "data"."${load}" OWNER TO ${owner}`);
+  for (const grant of grants) await client.query(grant);
   await client.query(`DROP TABLE "data"."${table}"`);
   await client.query(`ALTER TABLE "data"."${load}" RENAME TO "${table}"`);
   for (const { kind, name } of names.rows as { kind: 'constraint' | 'index'; name: string }[]) {
