@@ -12,12 +12,14 @@ export interface TestDatabase {
 
 /**
  * A fresh, uniquely named database for one test run: on DATABASE_URL's server when it is set,
- * otherwise on an embedded PostgreSQL whose data folder lives under .data/ (reused across runs).
+ * else on the server of the run's shared database (a test asking for a second database while the
+ * run's embedded server holds the data folder), otherwise on an embedded PostgreSQL whose data
+ * folder lives under .data/ (reused across runs).
  */
 export async function createTestDatabase(): Promise<TestDatabase & { embedded: EmbeddedPostgres | null }> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   let embedded: EmbeddedPostgres | null = null;
-  let serverUrl = config.database.url;
+  let serverUrl = config.database.url ?? process.env.MG_TEST_DATABASE_URL;
   if (!serverUrl) {
     const dir = process.env.EMBEDDED_PG_TEST_DIR
       ? path.resolve(process.env.EMBEDDED_PG_TEST_DIR)
