@@ -34,7 +34,8 @@ function jsonLogger(name: string) {
 const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
 const SUPERGRAPH = fs.readFileSync(config.supergraphPath, 'utf8');
 // The field and its description, on one line or as a block.
-const UN_AGENCIES_LINE = /^ {2}"""(?:[^"]|"(?!""))*"""\n {2}unAgencies: \[UnAgency!\]! @join__field\(graph: UN_PARTNERSHIPS\).*\n/m;
+const UN_AGENCIES_LINE =
+  /^ {2}"""(?:[^"]|"(?!""))*"""\n {2}unAgencies: \[UnAgency!\]! @join__field\(graph: UN_PARTNERSHIPS\).*\n/m;
 /** The committed supergraph without Query.unAgencies: still valid, one field short. */
 const WITHOUT_UN_AGENCIES = SUPERGRAPH.replace(UN_AGENCIES_LINE, '');
 if (WITHOUT_UN_AGENCIES === SUPERGRAPH) throw new Error('Query.unAgencies not found in the supergraph');
