@@ -1,4 +1,5 @@
-// npm run bench [-- --seconds 5 --rounds 3 --connections 10 --skip-levers --baseline <checkout>]
+// npm run bench [-- --seconds 5 --rounds 3 --connections 10 --skip-levers --baseline <checkout>
+//                   --operations dossier,corridor --mixes varied]
 // Starts the stack as production runs it (four services and the gateway as separate processes,
 // real PostgreSQL, seeded) on benchmark ports, starts Hive Gateway on the same supergraph and
 // services, and drives a mix of cross-domain operations with autocannon, alternating between the
@@ -8,8 +9,9 @@
 // measured the same way, and the CPU time each process spends per request. With --baseline, a
 // checkout of another commit runs as a third stack (its own services, gateway and database) in
 // the same rounds, for before/after figures from one run. Then, separately, the response cache and
-// automatic persisted queries. Prints tables and writes docs/benchmarks.md. A benchmark: it
-// measures and reports, it asserts nothing.
+// automatic persisted queries. Prints tables and, for a full run, rewrites the generated part of
+// docs/benchmarks.md (between its bench markers; the rest of the file is left as written). A
+// benchmark: it measures and reports, it asserts nothing.
 import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -35,7 +37,8 @@ import { createLogger } from '../shared/src/runtime/logger';
 import { createGatewayApp } from '../gateway/src/app';
 import { listen } from '../shared/src/runtime/http';
 import { compressionSection } from './bench/compression';
-import { OPERATIONS, type BenchOperation } from './bench/operations';
+import { OPERATIONS as ALL_OPERATIONS, type BenchOperation } from './bench/operations';
+import { replaceGenerated } from './bench/report';
 import { cpuMs, median, percentile, pidOnPort, rssMiB, treeCpuMs } from './bench/process';
 import { parseCommandLine } from './commandLine';
 
@@ -45,10 +48,23 @@ const { values: args } = parseCommandLine(process.argv.slice(2), {
   connections: { type: 'string', default: '10' },
   'skip-levers': { type: 'boolean', default: false },
   baseline: { type: 'string' },
+  /** Only the operations whose name contains one of these comma-separated words. */
+  operations: { type: 'string' },
+  /** Only these mixes, comma-separated: varied, hot-key. */
+  mixes: { type: 'string' },
 });
 const SECONDS = Number(args.seconds);
 const ROUNDS = Number(args.rounds);
 const CONNECTIONS = Number(args.connections);
+const words = (list: string | undefined) => (list === undefined ? undefined : list.split(',').map((w) => w.trim().toLowerCase()));
+const OPERATION_WORDS = words(args.operations);
+const MIX_NAMES = words(args.mixes);
+const OPERATIONS = ALL_OPERATIONS.filter(
+  (op) => !OPERATION_WORDS || OPERATION_WORDS.some((w) => op.name.toLowerCase().includes(w)),
+);
+if (OPERATIONS.length === 0) throw new Error(`--operations ${args.operations}: no operation's name contains any of these`);
+/** Only a run of every operation and mix (no baseline) replaces the generated tables of docs/benchmarks.md. */
+const FULL_RUN = OPERATIONS.length === ALL_OPERATIONS.length && !MIX_NAMES;
 
 const PORTS = shiftedPorts(4100);
 const PG_PORT = 54340;
@@ -296,6 +312,7 @@ async function measure(into: Measured, op: BenchOperation, bodies: string[], pat
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadBefore = os.loadavg()[0];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -361,7 +378,8 @@ async function main(): Promise<void> {
       children.push(child);
       return child;
     };
-    const levers = !args['skip-levers'];
+    // The levers' one-connection direct replay uses the hot-key mix's critical paths.
+    const levers = !args['skip-levers'] && (!MIX_NAMES || MIX_NAMES.includes('hot-key'));
     if (levers) {
       const cached = gatewayProcess(CACHED_GATEWAY_PORT, { RESPONSE_CACHE_TTL_S: '300' });
       const unshared = gatewayProcess(UNSHARED_GATEWAY_PORT, { SUBGRAPH_DEDUPLICATION: 'off' });
@@ -389,7 +407,8 @@ async function main(): Promise<void> {
     const mixes = [
       { name: 'varied', bodies: (op: BenchOperation) => Array.from({ length: VARIANTS }, (_, n) => bodyOf(op, op.vary(n))) },
       { name: 'hot-key', bodies: (op: BenchOperation) => [bodyOf(op, op.variables)] },
-    ];
+    ].filter((mix) => !MIX_NAMES || MIX_NAMES.includes(mix.name));
+    if (mixes.length === 0) throw new Error(`--mixes ${args.mixes}: the mixes are varied and hot-key`);
     // Every gateway must give the same answers, or the comparison means nothing.
     const baselineUrl = baselineDir ? `http://127.0.0.1:${BASELINE_PORTS.gateway}/graphql` : null;
     const post = (url: string, body: string) =>
@@ -567,11 +586,13 @@ async function main(): Promise<void> {
       leverSections.push(...(await compressionSection(ours, 100)));
     }
 
-    const command = `npm run bench -- --seconds ${SECONDS} --rounds ${ROUNDS} --connections ${CONNECTIONS}${levers ? '' : ' --skip-levers'}${baselineDir ? ' --baseline <checkout>' : ''}`;
+    const command =
+      `npm run bench -- --seconds ${SECONDS} --rounds ${ROUNDS} --connections ${CONNECTIONS}${levers ? '' : ' --skip-levers'}` +
+      `${baselineDir ? ' --baseline <checkout>' : ''}${args.operations ? ` --operations ${args.operations}` : ''}${args.mixes ? ` --mixes ${args.mixes}` : ''}`;
     const report = [
-      '# Benchmarks',
-      '',
-      `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}.`,
+      `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}, ` +
+        `${new Date(started).toISOString().slice(11, 16)}-${new Date().toISOString().slice(11, 16)} UTC.`,
+      `Load average (1 min) at the start and at the end of the run: ${loadBefore.toFixed(1)} and ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
       `Machine: ${machine()}. The load generator, the gateways, the services and PostgreSQL share this machine.`,
       '',
       `Both gateways serve the same supergraph over the same four service processes (real PostgreSQL, seeded), production mode, response caching off. Each cell is the median of ${ROUNDS} runs of ${SECONDS} s at ${CONNECTIONS} connections; the gateways alternate within each round. "direct" sends the subgraph calls our gateway makes for each request straight to the services, stage by stage, from ${CONNECTIONS} keep-alive connections (the critical path without a gateway); the overhead is our p50 minus that. In the hot-key mix our gateway shares identical in-flight subgraph calls between requests, which the direct replay does not, so there the overhead can be negative.` +
@@ -582,15 +603,19 @@ async function main(): Promise<void> {
       ...sections,
       `Gateway RSS after the runs: ours ${rssOurs.toFixed(0)} MiB, Hive Gateway ${rssTheirs.toFixed(0)} MiB.`,
       '',
-      ...leverSections,
     ].join('\n');
-    if (!baselineDir) {
-      fs.mkdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
-      fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), report);
+    const leverReport = leverSections.join('\n');
+    const written = !baselineDir && FULL_RUN;
+    if (written) {
+      const file = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
+      const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+      const tables = replaceGenerated(current, 'tables', report);
+      fs.writeFileSync(file, levers ? replaceGenerated(tables, 'levers', leverReport) : tables);
     }
-    process.stdout.write(
-      `\n${report}\n(${baselineDir ? 'a run against a baseline: docs/benchmarks.md left as it was' : 'wrote docs/benchmarks.md'}; ${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
-    );
+    const note = written
+      ? 'rewrote the generated part of docs/benchmarks.md, between its bench markers'
+      : `docs/benchmarks.md left as it was: ${baselineDir ? 'a run against a baseline' : 'not every operation and mix'}`;
+    process.stdout.write(`\n${report}\n${leverReport}\n(${note}; ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
     fs.rmSync(supergraphFile, { force: true });
   } finally {
     for (const child of children.reverse()) await stop(child);
