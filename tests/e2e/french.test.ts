@@ -71,6 +71,47 @@ describe('French through the gateway', () => {
     });
   });
 
+  it('says in nameLanguages which processes and organisations answer in English for want of a French name', async () => {
+    const result = await stack.query(`{
+      consultativeProcesses { code fr: name(lang: FR) nameLanguages }
+      regionalOrganizations { code fr: name(lang: FR) frAcronym: acronym(lang: FR) nameLanguages }
+    }`);
+    const processes = seed('consultative-processes/seed/consultative-processes.csv');
+    const organisations = seed('consultative-processes/seed/regional-economic-communities.csv');
+    const frenchAlias = (aliases: string) =>
+      aliases
+        .split(';')
+        .map((a) => a.trim())
+        .find((a) => a.startsWith('Dialogue sur'));
+    expect(result).toEqual({
+      status: 200,
+      data: {
+        consultativeProcesses: [...processes]
+          .sort((a, b) => byCode(a.code, b.code))
+          .map((p) => {
+            const french = frenchAlias(p.aliases);
+            return { code: p.code, fr: french ?? p.name, nameLanguages: french ? ['EN', 'FR'] : ['EN'] };
+          }),
+        regionalOrganizations: [...organisations]
+          .sort((a, b) => byCode(a.code, b.code))
+          .map((o) => ({
+            code: o.code,
+            fr: o.french_name || o.name,
+            frAcronym: o.french_acronym || o.code,
+            nameLanguages: o.french_name ? ['EN', 'FR'] : ['EN'],
+          })),
+      },
+    });
+    // Spelled out: only MIDCAS has a French name in the sources; MIDWA and the IDM fall back to English.
+    const languages = Object.fromEntries(
+      (result.data as { consultativeProcesses: { code: string; nameLanguages: string[] }[] }).consultativeProcesses.map((p) => [
+        p.code,
+        p.nameLanguages,
+      ]),
+    );
+    expect(languages).toEqual({ IDM: ['EN'], MIDCAS: ['EN', 'FR'], MIDWA: ['EN'] });
+  });
+
   it('gives every instrument its English title with titleLanguages [EN] while no source gives a French one', async () => {
     const result = await stack.query(
       '{ instruments(first: 100) { edges { node { code fr: title(lang: FR) en: title titleLanguages } } } }',

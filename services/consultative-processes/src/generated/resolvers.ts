@@ -103,8 +103,10 @@ export type ConsultativeProcess = {
   leadOrganizationName?: Maybe<Scalars['String']['output']>;
   /** Meetings of the process, most recent first. At most `first` of them; all of them as pages: Query.meetings(filter: { process }). */
   meetings: Array<Meeting>;
-  /** Full name in the requested language; French only where a source gives it. */
+  /** Full name in the requested language; French only where a source gives it (see `nameLanguages`), otherwise the English name. */
   name: Scalars['String']['output'];
+  /** The languages in which a source gives the name, English first: only MIDCAS has a French one (its alias). Asked in another language, the name is the English one: no translation is made up. */
+  nameLanguages: Array<Language>;
   /** Participants and their roles, optionally of one role only. */
   participants: Array<ProcessParticipation>;
   /** Where this record comes from and how sure it is. */
@@ -822,8 +824,10 @@ export type RegionalOrganization = {
   members: Array<OrganizationMembership>;
   /** Every membership period, past and present, ordered by country and start. */
   membershipHistory: Array<OrganizationMembership>;
-  /** Full name in the requested language. */
+  /** Full name in the requested language; French where a source gives it (see `nameLanguages`), otherwise the English name. */
   name: Scalars['String']['output'];
+  /** The languages in which a source gives the name and acronym, English first. Asked in another language, they are the English ones: no translation is made up. */
+  nameLanguages: Array<Language>;
   /** Where this record comes from and how sure it is. */
   provenance: Provenance;
 };
@@ -1241,6 +1245,7 @@ export type ConsultativeProcessResolvers<ContextType = Context, ParentType exten
   leadOrganizationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   meetings?: Resolver<Array<ResolversTypes['Meeting']>, ParentType, ContextType, RequireFields<ConsultativeProcessMeetingsArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<ConsultativeProcessNameArgs, 'lang'>>;
+  nameLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   participants?: Resolver<Array<ResolversTypes['ProcessParticipation']>, ParentType, ContextType, RequireFields<ConsultativeProcessParticipantsArgs, 'first'>>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ProcessScope'], ParentType, ContextType>;
@@ -1423,6 +1428,7 @@ export type RegionalOrganizationResolvers<ContextType = Context, ParentType exte
   members?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType, RequireFields<RegionalOrganizationMembersArgs, 'first' | 'includeAssociates'>>;
   membershipHistory?: Resolver<Array<ResolversTypes['OrganizationMembership']>, ParentType, ContextType, RequireFields<RegionalOrganizationMembershipHistoryArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<RegionalOrganizationNameArgs, 'lang'>>;
+  nameLanguages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
 };
 

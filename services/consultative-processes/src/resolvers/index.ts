@@ -38,6 +38,11 @@ function activeOn(m: OrganizationMembership, day: string): boolean {
  */
 const UNSIZED = { meetingsHosted: 31, members: 41, membershipHistory: 81, participants: 101, meetings: 101 };
 
+/** A process's French name: the sources give one for MIDCAS only, as an alias ("Dialogue sur la migration ..."). */
+function frenchProcessName(p: ConsultativeProcess): string | undefined {
+  return p.aliases.find((a) => /^Dialogue sur /i.test(a));
+}
+
 async function requireProcess(ctx: Context, code: string): Promise<ConsultativeProcess> {
   const process = await findProcessByCodeOrAlias(ctx.ds, code.trim());
   if (!process)
@@ -159,6 +164,7 @@ export const resolvers: Resolvers = {
       existingRecord('RegionalOrganization', ref.code, await ctx.loaders.organization.load(ref.code)),
     name: (o, args) => (args.lang === Language.FR ? (o.frenchName ?? o.name) : o.name),
     acronym: (o, args) => (args.lang === Language.FR ? (o.frenchAcronym ?? o.code) : o.code),
+    nameLanguages: (o) => (o.frenchName !== null ? [Language.EN, Language.FR] : [Language.EN]),
     members: (o, args, ctx) =>
       ctx.loaders.firstMembershipsByOrganization.load({
         parent: o.code,
@@ -189,11 +195,8 @@ export const resolvers: Resolvers = {
   ConsultativeProcess: {
     __resolveReference: async (ref, ctx) =>
       existingRecord('ConsultativeProcess', ref.code, await ctx.loaders.process.load(ref.code)),
-    name: (p, args) => {
-      if (args.lang !== Language.FR) return p.name;
-      // The only French name the sources give is an alias of MIDCAS ("Dialogue sur la migration ...").
-      return p.aliases.find((a) => /^Dialogue sur /i.test(a)) ?? p.name;
-    },
+    name: (p, args) => (args.lang === Language.FR ? (frenchProcessName(p) ?? p.name) : p.name),
+    nameLanguages: (p) => (frenchProcessName(p) !== undefined ? [Language.EN, Language.FR] : [Language.EN]),
     leadOrganization: (p, _, ctx) => (p.leadOrganization ? ctx.loaders.organization.load(p.leadOrganization) : null),
     leadOrganizationName: (p) => p.leadOrganization,
     participants: (p, args, ctx) =>
