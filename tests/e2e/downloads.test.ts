@@ -334,6 +334,11 @@ describe('downloads run as the caller, within the limits of a query', () => {
       path.join(dir, 'too-deep.graphql'),
       'query TooDeep { countries(first: 1) { edges { node { treatyStatuses { instrument { custodians { agency { custodianships { instrument { custodians { agency { custodianships { role } } } } } } } } } } } } }\n',
     );
+    // The first parties of an instrument, as many as asked: a list cut on purpose.
+    fs.writeFileSync(
+      path.join(dir, 'first-parties.graphql'),
+      '# The first parties of an instrument.\nquery FirstParties($n: Int = 3) { instrument(code: "ICRMW") { code parties(asOf: "2024-06-30", first: $n) { country { code } status } } }\n',
+    );
     restricted = await startStack({ reportsDir: dir });
     restrictedBase = restricted.gatewayUrl.replace(/\/graphql$/, '');
   });
@@ -364,6 +369,28 @@ describe('downloads run as the caller, within the limits of a query', () => {
       status: 200,
       header: `${BOM}code,id,actor`,
     });
+  });
+
+  it('says in x-report-incomplete which list came back as long as its page size, whether the size is the default or given', async () => {
+    const download = async (query: string) => {
+      const res = await fetch(`${restrictedBase}/reports/first-parties.csv${query}`);
+      const text = Buffer.from(await res.arrayBuffer()).toString('utf8');
+      return {
+        status: res.status,
+        rows: text.trimEnd().split('\r\n').length - 1,
+        incomplete: res.headers.get('x-report-incomplete'),
+      };
+    };
+    const whole = await restricted.query('{ instrument(code: "ICRMW") { parties(asOf: "2024-06-30", first: 60) { status } } }');
+    const parties = (whole.data as { instrument: { parties: unknown[] } }).instrument.parties.length;
+    // Under the cap of 60, so that asking for 60 gets them all.
+    expect(parties).toBeGreaterThan(5);
+    expect(parties).toBeLessThan(60);
+    expect([await download(''), await download('?n=5'), await download('?n=60')]).toEqual([
+      { status: 200, rows: 3, incomplete: 'instrument.parties (3, the most it gives)' },
+      { status: 200, rows: 5, incomplete: 'instrument.parties (5, the most it gives)' },
+      { status: 200, rows: parties, incomplete: null },
+    ]);
   });
 
   it('refuses a report over the depth limit as a query would be, with 400 and the code', async () => {

@@ -262,6 +262,30 @@ describe('report tables', () => {
     expect(tables.cutLists({ instrument: null })).toEqual([]);
   });
 
+  it('reads the cap of a list sized by a variable from the value given, else the default of the variable, else the field', () => {
+    const r = report(
+      'cut-by-variable',
+      `query CutByVariable($n: Int = 3, $m: Int) { instrument(code: "ICRMW") { code parties(asOf: "2024-06-30", first: $n) { country { code } }
+         actions: treatyActions(first: $m) { action } } }`,
+    );
+    const tables = new ReportTables(r, schema);
+    const items = (n: number, item: Json) => Array.from({ length: n }, () => item);
+    const answer = (parties: number, actions: number) => ({
+      instrument: {
+        code: 'ICRMW',
+        parties: items(parties, { country: { code: 'SEN' } }),
+        actions: items(actions, { action: 'RATIFICATION' }),
+      },
+    });
+    // $n given: its value is the cap; $n not given: its default, 3.
+    expect(tables.cutLists(answer(5, 0), { n: 5 })).toEqual(['instrument.parties (5, the most it gives)']);
+    expect(tables.cutLists(answer(4, 0), { n: 5 })).toEqual([]);
+    expect(tables.cutLists(answer(3, 0), {})).toEqual(['instrument.parties (3, the most it gives)']);
+    // $m has no default: the field's own default (or none) applies, and a value given is the cap.
+    expect(tables.cutLists(answer(0, 2), { m: 2 })).toEqual(['instrument.actions (2, the most it gives)']);
+    expect(tables.cutLists(answer(0, 2), {})).toEqual([]);
+  });
+
   it('names a column by the fewest last keys that tell it from the others', () => {
     expect(
       shortNames([

@@ -145,7 +145,7 @@ export function createReportsRoute(opts: ReportsRouteOptions): RequestHandler {
           );
         }
         const answer = await runReport(report, schema(), variables, opts.execute(req));
-        const incomplete = [...answer.incomplete, ...tables.cutLists(answer.data)];
+        const incomplete = [...answer.incomplete, ...tables.cutLists(answer.data, variables)];
         const headers: Record<string, string> = {
           'cache-control': 'private, no-store',
           'x-report-tables': tables.names.join(', '),

@@ -15,6 +15,7 @@ import {
   Kind,
   parse,
   type SelectionSetNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import type { Json, PivotRule, Report } from './definitions';
 
@@ -66,6 +67,8 @@ interface ObjectShape {
   fields: { key: string; shape: Shape }[];
   /** For a capped list (a `first` argument): the most items it gives, as asked or by default. */
   first?: number;
+  /** When `first` is a variable: its name, whose value given with the report replaces `first`. */
+  firstVariable?: string;
 }
 
 type Shape = LeafShape | ObjectShape;
@@ -136,11 +139,26 @@ function objectFields(type: GraphQLOutputType): Fields | undefined {
   return objectType(type)?.getFields();
 }
 
-function firstOf(field: FieldNode, def: GraphQLField<unknown, unknown>): { first?: number } {
+/**
+ * The most items a list field gives: its `first` as written in the report, or, when that is a
+ * variable, the variable's default (the value given with the report replaces it: see cutLists), or
+ * the field's own default.
+ */
+function firstOf(
+  field: FieldNode,
+  def: GraphQLField<unknown, unknown>,
+  variables: readonly VariableDefinitionNode[],
+): { first?: number; firstVariable?: string } {
   const given = field.arguments?.find((a) => a.name.value === 'first')?.value;
   if (given?.kind === Kind.INT) return { first: Number(given.value) };
   const fallback = def.args.find((a) => a.name === 'first')?.defaultValue;
-  return given === undefined && typeof fallback === 'number' ? { first: fallback } : {};
+  const byField = typeof fallback === 'number' ? { first: fallback } : {};
+  if (given?.kind === Kind.VARIABLE) {
+    const variable = given.name.value;
+    const defaultValue = variables.find((v) => v.variable.name.value === variable)?.defaultValue;
+    return { ...(defaultValue?.kind === Kind.INT ? { first: Number(defaultValue.value) } : byField), firstVariable: variable };
+  }
+  return given === undefined ? byField : {};
 }
 
 /** The shape of the answer: for each field, whether it is a list, an object, a connection or a date. */
@@ -218,7 +236,7 @@ function shapeOf(report: Report, schema: GraphQLSchema): ObjectShape {
           name: keyPath,
           list: isList(def.type),
           fields: walk(field.selectionSet, objectType(def.type), here, keyPath),
-          ...firstOf(field, def),
+          ...firstOf(field, def, report.operation.variableDefinitions ?? []),
         },
       });
     }
@@ -444,9 +462,10 @@ export class ReportTables {
 
   /**
    * Capped lists of the answer (not connections) that came back as long as their cap: they may have
-   * been cut, and the download says so. Named by path, with the cap.
+   * been cut, and the download says so. Named by path, with the cap: a page size given in a variable
+   * is read from the report's `variables`.
    */
-  cutLists(data: Json): string[] {
+  cutLists(data: Json, variables: Record<string, unknown> = {}): string[] {
     const found = new Set<string>();
     const visit = (shape: ObjectShape, value: Json | undefined) => {
       for (const { key, shape: f } of shape.fields) {
@@ -458,8 +477,10 @@ export class ReportTables {
           continue;
         }
         const items = Array.isArray(child) ? child : [child ?? null];
-        if (f.list && f.first !== undefined && Array.isArray(child) && child.length >= f.first) {
-          found.add(`${f.name.join('.')} (${f.first}, the most it gives)`);
+        const given = f.firstVariable === undefined ? undefined : variables[f.firstVariable];
+        const first = typeof given === 'number' ? given : f.first;
+        if (f.list && first !== undefined && Array.isArray(child) && child.length >= first) {
+          found.add(`${f.name.join('.')} (${first}, the most it gives)`);
         }
         for (const item of items) visit(f, item);
       }
