@@ -65,7 +65,6 @@ describe('the npm start launcher', () => {
         'gateway/src/index.js',
         'services/definitions.js',
         'services/one/src/service.js',
-        'shared/src/data/embeddedPostgresRunner.mjs',
         'shared/src/runtime/answer.js',
       ].sort(),
     );
