@@ -137,6 +137,73 @@ describe('indicator series through the gateway', () => {
     expect(r.data).toEqual({ indicator: { additive: true, aggregate: expected } });
   });
 
+  it('leaves a net-migration value equal to a missing-value code out of a regional sum, counts its country as without data and says so', async () => {
+    // The data's own check (checks.md FLAG): WB_NET_MIGRATION values equal to +/-999 or +/-9999 are not figures.
+    const isCode = (v: number) => [-9999, -999, 999, 9999].includes(v);
+    expect(csvValue('WB_NET_MIGRATION', 'SEN', 2023)).toBe(-9999);
+    expect(csvValue('WB_NET_MIGRATION', 'ISR', 2023)).toBe(9999);
+    const sets = { wca: WCA, coded: ['SEN', 'ISR'], withIsrael: [...WCA, 'ISR'] };
+    const fields =
+      'year value countriesWithData countryCount leftOutCount notes leftOut { country { code } year value provenance { confidence } }';
+    // One operation per set: each list of left-out values is priced at its `first`, under every year.
+    const answer = async (codes: string[], fromYear: number) => {
+      const r = await stack.query(
+        `query($c: [ID!], $y: Int) { indicator(code: "WB_NET_MIGRATION") { aggregate(countries: { codes: $c }, fromYear: $y, toYear: 2023) { ${fields} } } }`,
+        { c: codes, y: fromYear },
+      );
+      expect(r.errors).toBeUndefined();
+      return (r.data as { indicator: { aggregate: unknown[] } }).indicator.aggregate;
+    };
+    const expected = (codes: string[], years: number[]) =>
+      years.map((year) => {
+        const values = codes.flatMap((c) => {
+          const value = csvValue('WB_NET_MIGRATION', c, year);
+          return value === undefined ? [] : [{ code: c, value }];
+        });
+        const data = values.filter((v) => !isCode(v.value));
+        const coded = values.filter((v) => isCode(v.value)).sort((a, b) => a.code.localeCompare(b.code));
+        return {
+          year,
+          value: data.length ? data.reduce((a, b) => a + b.value, 0) : null,
+          countriesWithData: data.length,
+          countryCount: codes.length,
+          leftOutCount: coded.length,
+          notes: coded.length ? expect.stringContaining(coded.map((v) => `${v.code} (${v.value})`).join(', ')) : null,
+          leftOut: coded.map((v) => ({
+            country: { code: v.code },
+            year,
+            value: v.value,
+            provenance: { confidence: 'UNVERIFIED' },
+          })),
+        };
+      });
+    const wca = expected(sets.wca, [2022, 2023]);
+    // SEN has a figure in 2022 and the code in 2023: one country fewer with data, and no -9999 in the sum.
+    expect(wca[1].countriesWithData).toBe(wca[0].countriesWithData - 1);
+    expect(wca[1].leftOutCount).toBe(1);
+    expect(await answer(sets.wca, 2022)).toEqual(wca);
+    expect(await answer(sets.withIsrael, 2023)).toEqual(expected(sets.withIsrael, [2023]));
+    // A year whose every value was left out: no sum (null, not zero), and both values listed.
+    const coded = expected(sets.coded, [2023]);
+    expect(coded[0]).toMatchObject({ value: null, countriesWithData: 0, leftOutCount: 2 });
+    expect(await answer(sets.coded, 2023)).toEqual(coded);
+    // `first` gives the start of the list; the count and the notes still tell of every value left out.
+    const cut = await stack.query(
+      `{ indicator(code: "WB_NET_MIGRATION") { aggregate(countries: { codes: ["SEN", "ISR"] }, fromYear: 2023, toYear: 2023) {
+        leftOutCount notes leftOut(first: 1) { country { code } } } } }`,
+    );
+    expect(cut).toEqual({
+      status: 200,
+      data: {
+        indicator: {
+          aggregate: [
+            { leftOutCount: 2, notes: coded[0].notes, leftOut: [coded[0].leftOut[0]].map((v) => ({ country: v.country })) },
+          ],
+        },
+      },
+    });
+  });
+
   it.each(['WB_REMITTANCES_RECEIVED_PCT_GDP', 'WB_INFLATION_CPI_PCT', 'WB_WGI_POLITICAL_STABILITY', 'WB_GDP_PER_CAPITA_PPP'])(
     'refuses a regional aggregate of %s, whose unit does not add up, with NOT_ADDITIVE',
     async (code) => {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { IndicatorValueRow } from './analytics';
+import { CODE_CHECKED_INDICATORS, MISSING_VALUE_CODES, leftOutNote, suspectedCodeSql } from '../missingValueCodes';
 
 type Raw = {
   indicator_code: string;
@@ -95,12 +96,20 @@ export async function indicatorChange(
 
 export interface IndicatorAggregateRow {
   year: number;
-  value: number;
+  /** Null when no country of the set has data this year (every value it has was left out). */
+  value: number | null;
   countriesWithData: number;
   countryCount: number;
+  /** The values left out of the sum as suspected missing-value codes, by country. */
+  leftOut: IndicatorValueRow[];
+  notes: string | null;
 }
 
-/** The sum over a set of countries per year, with how many countries had a value (the others are missing, not zero). */
+/**
+ * The sum over a set of countries per year, with how many countries had a value (the others are
+ * missing, not zero). A value that is a suspected missing-value code (isSuspectedMissingValueCode) is
+ * not data: it is left out of the sum, its country counts as without data, and the row lists it.
+ */
 export async function indicatorAggregate(
   ds: DataSource,
   indicator: string,
@@ -108,17 +117,26 @@ export async function indicatorAggregate(
   fromYear: number | null,
   toYear: number | null,
 ): Promise<IndicatorAggregateRow[]> {
-  const rows: { year: number; value: number; n: number }[] = await ds.query(
-    `SELECT v.year, sum(v.value) AS value, count(*)::int AS n FROM "data"."indicator_value" v
-     WHERE v.indicator_code = $1 AND v.country_code = ANY($2::bpchar[]) AND v.deleted_at IS NULL
-       AND ($3::int IS NULL OR v.year >= $3) AND ($4::int IS NULL OR v.year <= $4)
+  const rows: { year: number; value: number | null; n: number; left_out: Raw[] | null }[] = await ds.query(
+    `SELECT v.year, sum(v.value) FILTER (WHERE NOT v.suspected) AS value, count(*) FILTER (WHERE NOT v.suspected)::int AS n,
+       json_agg(v ORDER BY v.country_code) FILTER (WHERE v.suspected) AS left_out
+     FROM (
+       SELECT ${VALUE_COLUMNS}, ${suspectedCodeSql('v', 5, 6)} AS suspected FROM "data"."indicator_value" v
+       WHERE v.indicator_code = $1 AND v.country_code = ANY($2::bpchar[]) AND v.deleted_at IS NULL
+         AND ($3::int IS NULL OR v.year >= $3) AND ($4::int IS NULL OR v.year <= $4)
+     ) v
      GROUP BY v.year ORDER BY v.year`,
-    [indicator, codes, fromYear, toYear],
+    [indicator, codes, fromYear, toYear, CODE_CHECKED_INDICATORS, MISSING_VALUE_CODES],
   );
-  return rows.map((r) => ({
-    year: Number(r.year),
-    value: Number(r.value),
-    countriesWithData: Number(r.n),
-    countryCount: codes.length,
-  }));
+  return rows.map((r) => {
+    const leftOut = (r.left_out ?? []).map(toValue);
+    return {
+      year: Number(r.year),
+      value: r.value === null ? null : Number(r.value),
+      countriesWithData: Number(r.n),
+      countryCount: codes.length,
+      leftOut,
+      notes: leftOutNote(leftOut),
+    };
+  });
 }

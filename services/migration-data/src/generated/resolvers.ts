@@ -581,7 +581,9 @@ export type Indicator = {
   /**
    * The sum over a set of countries per year, for indicators whose unit adds up (`additive`);
    * NOT_ADDITIVE for the others. Countries without a value count as missing, never as zero: see
-   * `countriesWithData`.
+   * `countriesWithData`. A value served as unverified because it equals a common missing-value code
+   * (see `IndicatorValue.provenance`) is not data: it is left out of the sum, its country counts as
+   * without data, and the year lists it in `leftOut` and says so in `notes`.
    */
   aggregate: Array<IndicatorAggregate>;
   /** Whether values may be negative (a net flow) or not (a count). */
@@ -656,14 +658,37 @@ export type IndicatorSeriesArgs = {
 /** An additive indicator summed over a set of countries in one year. */
 export type IndicatorAggregate = {
   __typename?: 'IndicatorAggregate';
-  /** How many countries of the set have a value this year (the others are missing, not zero). */
+  /**
+   * How many countries of the set have a value this year that is in the sum (the others are missing,
+   * not zero; a country whose value is in `leftOut` counts as missing).
+   */
   countriesWithData: Scalars['Int']['output'];
   /** How many countries the set holds. */
   countryCount: Scalars['Int']['output'];
-  /** The sum of the values of the countries with data, in the indicator's unit. */
-  value: Scalars['Float']['output'];
+  /**
+   * The values of the set this year that are not in `value`, by country: net-migration values equal to
+   * a common missing-value code (-9999, -999, 999 or 9999) without provenance of their own, which are
+   * served as unverified (see `IndicatorValue.provenance`) and may be a code left in by the source
+   * rather than a figure. Empty when nothing was left out; `leftOutCount` says how many there are in all.
+   */
+  leftOut: Array<IndicatorValue>;
+  /** How many values of the set this year were left out of `value` (see `leftOut`). */
+  leftOutCount: Scalars['Int']['output'];
+  /** What was left out of the sum and why, naming each country and value; null when nothing was left out. */
+  notes?: Maybe<Scalars['String']['output']>;
+  /**
+   * The sum of the values of the countries with data, in the indicator's unit; values in `leftOut` are
+   * not in it. Null when no country of the set has data this year (every value of the year was left out).
+   */
+  value?: Maybe<Scalars['Float']['output']>;
   /** The year. */
   year: Scalars['Int']['output'];
+};
+
+
+/** An additive indicator summed over a set of countries in one year. */
+export type IndicatorAggregateLeftOutArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One country's value of an indicator in two years, and the change between them. */
@@ -1882,7 +1907,10 @@ export type IndicatorResolvers<ContextType = Context, ParentType extends Resolve
 export type IndicatorAggregateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IndicatorAggregate'] = ResolversParentTypes['IndicatorAggregate']> = {
   countriesWithData?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   countryCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  leftOut?: Resolver<Array<ResolversTypes['IndicatorValue']>, ParentType, ContextType, RequireFields<IndicatorAggregateLeftOutArgs, 'first'>>;
+  leftOutCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 

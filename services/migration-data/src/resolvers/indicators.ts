@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import type { IndicatorRow, IndicatorValueRow } from '../entities/analytics';
 import { indicatorAggregate, indicatorChange } from '../entities/indicators';
 import { countrySetArg } from '../countrySet';
-import { missingValueCodeNote } from '../missingValueCodes';
+import { isSuspectedMissingValueCode, missingValueCodeNote } from '../missingValueCodes';
 import type { Resolvers } from '../generated/resolvers';
 import { indicatorCodeArg, requireIndicator, yearRangeArg } from './arguments';
 
@@ -40,9 +40,12 @@ export const indicatorProvenance = (i: IndicatorRow) => provenanceField({ source
 export async function indicatorValueProvenance(v: IndicatorValueRow, _: unknown, ctx: Context) {
   if (v.source !== null && v.confidence !== null) return provenanceField({ source: v.source, confidence: v.confidence });
   const indicator = existingRecord('Indicator', v.indicatorCode, await ctx.loaders.indicator.load(v.indicatorCode));
-  const note = missingValueCodeNote(v.indicatorCode, v.value);
-  if (note === null) return indicatorProvenance(indicator);
-  return provenanceField({ source: indicatorSource(indicator), confidence: 'unverified', notes: note });
+  if (!isSuspectedMissingValueCode(v)) return indicatorProvenance(indicator);
+  return provenanceField({
+    source: indicatorSource(indicator),
+    confidence: 'unverified',
+    notes: missingValueCodeNote(v.indicatorCode, v.value),
+  });
 }
 
 const upToYearArg = (value: number | null | undefined): number | null =>
@@ -87,6 +90,11 @@ export const indicatorResolvers: Resolvers = {
   },
   IndicatorChange: {
     country: (c) => countryReference(c.code),
+  },
+  IndicatorAggregate: {
+    // The whole list: the request guard gives the first `first` of it.
+    leftOut: (a) => a.leftOut,
+    leftOutCount: (a) => a.leftOut.length,
   },
   Country: {
     ...Object.fromEntries(Object.entries(DOSSIER).map(([field, indicator]) => [field, dossierField(indicator)])),
