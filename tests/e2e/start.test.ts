@@ -39,6 +39,18 @@ describe('npm start', () => {
       // The gateway and the services' process keep a small young generation (npm start's memory setting).
       const flags = ports.map((port) => commandLine(listenerPid(port)).filter((a) => a.startsWith('--max-semi-space-size')));
       expect(flags).toEqual(ports.map(() => ['--max-semi-space-size=1']));
+      // The four services of the one process hear of changes through one listening connection.
+      const admin = new Client({ connectionString: testDatabaseUrl() });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ name: string }>(
+          `SELECT application_name AS name FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name LIKE '% change listener' ORDER BY 1`,
+        );
+        expect(rows.map((r) => r.name)).toEqual(['services change listener']);
+      } finally {
+        await admin.end();
+      }
     } finally {
       child.kill('SIGTERM');
     }

@@ -5,7 +5,7 @@ import { createLogger } from '../../shared/src/runtime/logger';
 import { prepareDatabase } from '../../shared/src/runtime/service';
 import { serviceDatabaseUrl } from '../../shared/src/data/databaseRoles';
 import { sqlStatements } from '../../shared/src/data/dataSource';
-import { type ReadCache, startReadCache } from '../../shared/src/data/readCache';
+import { ChangeListener, changeChannel, ReadCache, startReadCache } from '../../shared/src/data/readCache';
 import type { Identity } from '../../shared/src/auth/identity';
 import { as } from '../support/editing';
 import { createEmptyDatabase } from '../support/privateDatabase';
@@ -179,6 +179,57 @@ describe('the read cache', () => {
       }
       expect(cached).toBe(true);
     } finally {
+      await admin.end();
+    }
+  });
+
+  it('shares one listening connection among the caches of services hosted together, each cleared by its own schema only', async () => {
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    const listeners = async () =>
+      (
+        await admin.query<{ name: string }>(
+          `SELECT application_name AS name FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = 'hosted together change listener'`,
+        )
+      ).rows.map((r) => r.name);
+    const shared = new ChangeListener(url, 'hosted together', log);
+    const own = new ReadCache(url, definition.schema, log, undefined, shared);
+    const other = new ReadCache(url, 'another_schema', log, undefined, shared);
+    /** Whether a cache keeps and serves a value now. */
+    const keeps = (cache: ReadCache) => {
+      cache.scope<string, number>('probe').read(['k']).keep('k', 1);
+      return cache.scope<string, number>('probe').read(['k']).hits[0] === 1;
+    };
+    const until = async (check: () => boolean | Promise<boolean>) => {
+      const deadline = Date.now() + 5000;
+      while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      return check();
+    };
+    try {
+      await Promise.all([own.start(), other.start()]);
+      expect(await listeners()).toEqual(['hosted together change listener']);
+      expect([keeps(own), keeps(other)]).toEqual([true, true]);
+      // A change to one schema clears that schema's cache, not the other's.
+      await admin.query(`NOTIFY ${changeChannel('another_schema')}`);
+      await until(() => other.scope<string, number>('probe').read(['k']).hits[0] === undefined);
+      expect([own.scope('probe').read(['k']).hits[0], other.scope('probe').read(['k']).hits[0]]).toEqual([1, undefined]);
+      // The connection lost, neither keeps anything; back, both do again.
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hosted together change listener'`,
+      );
+      expect(await until(() => !keeps(own) && !keeps(other))).toBe(true);
+      expect(await until(() => keeps(own) && keeps(other))).toBe(true);
+      expect(await listeners()).toEqual(['hosted together change listener']);
+      // The connection ends with its last cache.
+      await own.stop();
+      expect(await listeners()).toEqual(['hosted together change listener']);
+      expect(keeps(other)).toBe(true);
+      await other.stop();
+      expect(await until(async () => (await listeners()).length === 0)).toBe(true);
+    } finally {
+      await own.stop();
+      await other.stop();
       await admin.end();
     }
   });

@@ -2,6 +2,134 @@ import { Client } from 'pg';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger } from '../runtime/logger';
 
+/** What a change listener tells the read cache of one schema. */
+export interface ChangeSubscriber {
+  /** A change to the schema was notified. */
+  changed(): void;
+  /** Listening (true), or not (false: a change could be missed meanwhile). */
+  listening(on: boolean): void;
+}
+
+/**
+ * One listening connection for the change channels of one schema or several (the services that
+ * one process hosts, in development, share one instead of each keeping its own). A notification
+ * goes to the subscribers of its channel. When the connection is lost every subscriber is told,
+ * and it reconnects with backoff.
+ */
+export class ChangeListener {
+  private client: Client | null = null;
+  private live = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryMs = RETRY_FIRST_MS;
+  private readonly subscribers = new Map<string, Set<ChangeSubscriber>>();
+  /** Subscribing, unsubscribing and connecting run one at a time. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly url: string,
+    /** Names its connection (`<name> change listener`) and its log lines. */
+    private readonly name: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Listens on a channel for a subscriber; resolves once listening, or once that failed (it is retried). */
+  subscribe(channel: string, subscriber: ChangeSubscriber): Promise<void> {
+    return this.serially(async () => {
+      let set = this.subscribers.get(channel);
+      const added = !set;
+      if (!set) this.subscribers.set(channel, (set = new Set()));
+      set.add(subscriber);
+      const client = this.client;
+      if (client && this.live) {
+        if (added) {
+          try {
+            await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+          } catch (e) {
+            this.lost(client, e instanceof Error ? e.message : String(e));
+            return;
+          }
+        }
+        subscriber.listening(true);
+      } else if (!client && !this.retryTimer) {
+        await this.connect();
+      }
+      // Otherwise a reconnection is under way: the subscriber is told when it listens.
+    });
+  }
+
+  /** Stops telling a subscriber; the connection ends with the last one. */
+  unsubscribe(channel: string, subscriber: ChangeSubscriber): Promise<void> {
+    return this.serially(async () => {
+      const set = this.subscribers.get(channel);
+      if (!set?.delete(subscriber)) return;
+      if (set.size > 0) return;
+      this.subscribers.delete(channel);
+      if (this.subscribers.size > 0) {
+        await this.client?.query(`UNLISTEN ${this.client.escapeIdentifier(channel)}`).catch(() => undefined);
+        return;
+      }
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      const client = this.client;
+      this.client = null;
+      this.live = false;
+      await client?.end().catch(() => undefined);
+    });
+  }
+
+  private serially(step: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private each(tell: (subscriber: ChangeSubscriber) => void): void {
+    for (const set of this.subscribers.values()) for (const subscriber of set) tell(subscriber);
+  }
+
+  private lost(client: Client, why: string): void {
+    if (this.client !== client) return;
+    this.client = null;
+    this.live = false;
+    this.each((s) => s.listening(false));
+    client.end().catch(() => undefined);
+    if (this.subscribers.size > 0) {
+      this.log.warn(`read cache off: ${why}; listening again in ${this.retryMs} ms`);
+      this.retry();
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.url, application_name: `${this.name} change listener` });
+    client.on('notification', (n) => {
+      for (const subscriber of this.subscribers.get(n.channel) ?? []) subscriber.changed();
+    });
+    client.on('error', (e) => this.lost(client, e.message));
+    client.on('end', () => this.lost(client, 'the listening connection ended'));
+    this.client = client;
+    try {
+      await client.connect();
+      for (const channel of this.subscribers.keys()) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+    } catch (e) {
+      this.lost(client, e instanceof Error ? e.message : String(e));
+      return;
+    }
+    if (this.client !== client) return;
+    this.live = true;
+    this.retryMs = RETRY_FIRST_MS;
+    this.each((s) => s.listening(true));
+  }
+
+  private retry(): void {
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.serially(() => (this.client || this.subscribers.size === 0 ? Promise.resolve() : this.connect()));
+    }, this.retryMs);
+    this.retryTimer.unref();
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  }
+}
+
 /**
  * What a service has read, kept across requests until its data changes. Every table of a service's
  * schema notifies the channel `changes_<schema>` when a statement changes it (a statement trigger:
@@ -15,32 +143,38 @@ export class ReadCache {
   /** Bumped by every change: a read that started before a change does not keep its rows. */
   private generation = 0;
   private live = false;
-  private stopped = false;
-  private client: Client | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private retryMs = RETRY_FIRST_MS;
+  private readonly listener: ChangeListener;
+  private readonly subscriber: ChangeSubscriber = {
+    changed: () => this.invalidate(),
+    listening: (on) => {
+      this.live = false;
+      this.invalidate();
+      this.live = on;
+    },
+  };
   private readonly scopes = new Map<string, Map<string, unknown>>();
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly schema: string,
-    private readonly log: Logger,
+    log: Logger,
     /** Entries kept per scope; a scope that grows past it starts again empty. */
     private readonly maxEntries = 20_000,
-  ) {}
+    /** A listener shared with other schemas' caches; by default one of its own. */
+    listener?: ChangeListener,
+  ) {
+    this.listener = listener ?? new ChangeListener(url, schema, log);
+  }
 
-  /** Connects and listens; resolves either way (a failure is logged and retried, the cache stays off meanwhile). */
+  /** Listens for changes; resolves either way (a failure is logged and retried, the cache stays off meanwhile). */
   async start(): Promise<void> {
-    await this.connect();
+    await this.listener.subscribe(changeChannel(this.schema), this.subscriber);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.live = false;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
+    this.invalidate();
+    await this.listener.unsubscribe(changeChannel(this.schema), this.subscriber);
   }
 
   /** Forgets everything read so far (a change was notified, or this process wrote). */
@@ -68,45 +202,6 @@ export class ReadCache {
       },
     };
   }
-
-  private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, application_name: `${this.schema} change listener` });
-    const lost = (why: string) => {
-      if (this.client !== client) return;
-      this.client = null;
-      this.live = false;
-      this.invalidate();
-      client.end().catch(() => undefined);
-      if (!this.stopped) {
-        this.log.warn(`read cache off: ${why}; listening again in ${this.retryMs} ms`);
-        this.retry();
-      }
-    };
-    client.on('notification', () => this.invalidate());
-    client.on('error', (e) => lost(e.message));
-    client.on('end', () => lost('the listening connection ended'));
-    this.client = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${client.escapeIdentifier(changeChannel(this.schema))}`);
-    } catch (e) {
-      lost(e instanceof Error ? e.message : String(e));
-      return;
-    }
-    if (this.client !== client) return;
-    this.invalidate();
-    this.live = true;
-    this.retryMs = RETRY_FIRST_MS;
-  }
-
-  private retry(): void {
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.connect();
-    }, this.retryMs);
-    this.retryTimer.unref();
-    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
-  }
 }
 
 const RETRY_FIRST_MS = 500;
@@ -127,8 +222,14 @@ export function changeChannel(schema: string): string {
 const caches = new WeakMap<DataSource, ReadCache>();
 
 /** Starts the read cache of a service's data source: its loaders keep what they read until a change. */
-export async function startReadCache(ds: DataSource, url: string, schema: string, log: Logger): Promise<ReadCache> {
-  const cache = new ReadCache(url, schema, log);
+export async function startReadCache(
+  ds: DataSource,
+  url: string,
+  schema: string,
+  log: Logger,
+  listener?: ChangeListener,
+): Promise<ReadCache> {
+  const cache = new ReadCache(url, schema, log, undefined, listener);
   await cache.start();
   caches.set(ds, cache);
   return cache;

@@ -19,7 +19,7 @@ import { activeTracing } from './tracing';
 import { createServiceDataSource, runMigrations, type EntityClass, type MigrationClass } from '../data/dataSource';
 import { migrationsIn } from '../data/migrationFiles';
 import { provisionServiceRole, serviceDatabaseUrl } from '../data/databaseRoles';
-import { startReadCache } from '../data/readCache';
+import { ChangeListener, startReadCache } from '../data/readCache';
 import type { SeedResult } from '../data/seed';
 import { ANONYMOUS, type Identity } from '../auth/identity';
 import { buildServiceSchema, createSubgraphServer, type ServiceResolvers } from '../graphql/subgraph';
@@ -142,6 +142,8 @@ export async function startService<T extends BaseContext>(
     readTimeoutMs?: number;
     /** METRICS_TOKEN: GET /metrics answers only this bearer token when set. */
     metricsToken?: string;
+    /** Where its read cache hears of changes: a listener shared with the other services of the process, or one of its own. */
+    changeListener?: ChangeListener;
   },
 ): Promise<RunningService> {
   // A service never connects as the administrator: given the administrator's URL (tests, the
@@ -149,7 +151,7 @@ export async function startService<T extends BaseContext>(
   const url = serviceDatabaseUrl(opts.database, opts.url, def.name);
   const ds = def.createDataSource(url, opts.database, opts.log);
   await ds.initialize();
-  const cache = opts.database.readCache ? await startReadCache(ds, url, def.schema, opts.log) : null;
+  const cache = opts.database.readCache ? await startReadCache(ds, url, def.schema, opts.log, opts.changeListener) : null;
   const apollo = def.buildServer(opts.log);
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, boolean | string> = {};
@@ -234,6 +236,12 @@ export async function runService<T extends BaseContext>(...defs: ServiceDefiniti
     }
     return { def, log, url, secret };
   });
+  // Services hosted together hear of changes through one listening connection (a PostgreSQL backend
+  // fewer for each), opened as the first one's role: LISTEN needs no privilege on the schema.
+  const changeListener =
+    starting.length > 1 && config.database.readCache
+      ? new ChangeListener(starting[0].url, 'services', starting[0].log)
+      : undefined;
   const running = await Promise.all(
     starting.map(async ({ def, log, url, secret }) => {
       const service = await startService(def, {
@@ -245,6 +253,7 @@ export async function runService<T extends BaseContext>(...defs: ServiceDefiniti
         secret,
         readTimeoutMs: config.httpReadTimeoutMs,
         metricsToken: config.metricsToken,
+        changeListener,
       });
       log.info(`listening on ${service.url}`);
       return { service, log };
