@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import compression from 'compression';
-import { createHttpFront, type HttpFrontOptions, listen } from '../../shared/src/runtime/http';
+import { createHttpFront, type Handler, type HttpFrontOptions, listen } from '../../shared/src/runtime/http';
 import type { Identity } from '../../shared/src/auth/identity';
 import { gatewayContext } from './auth';
 import { corsMiddleware } from './cors';
@@ -90,7 +90,8 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     // client accepts, for GraphQL answers; the IDE route compresses its page and assets itself, once.
     middleware: [
       corsMiddleware(opts.corsOrigins ?? []),
-      compression({ threshold: COMPRESSION_THRESHOLD_BYTES }),
+      // Typed for express, but connect middleware: it uses only Node's request and response.
+      compression({ threshold: COMPRESSION_THRESHOLD_BYTES }) as unknown as Handler,
       ...(opts.middleware ?? []),
     ],
     routes: [...reportsRoute, ...(opts.routes ?? [])],

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { Handler } from '../../shared/src/runtime/http';
 
 /** Request headers a page on an allowed origin may send: JSON bodies, tokens, Apollo's CSRF header, request ids. */
 export const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-request-id'];
@@ -32,7 +32,7 @@ export function originAllowed(patterns: readonly string[], origin: string): bool
  * gets no CORS header, so its browser keeps the answer from it. Apollo's CSRF prevention still
  * applies to every request: a cross-origin call must be preflighted to pass it.
  */
-export function corsMiddleware(patterns: readonly string[]): RequestHandler {
+export function corsMiddleware(patterns: readonly string[]): Handler {
   return cors({
     origin: (origin, allow) => allow(null, origin !== undefined && originAllowed(patterns, origin)),
     methods: ['GET', 'POST'],

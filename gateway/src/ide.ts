@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Handler } from '../../shared/src/runtime/http';
 import { Kind, parse, valueFromASTUntyped } from 'graphql';
 
 /**
@@ -199,11 +199,11 @@ function send(req: IncomingMessage, res: ServerResponse, b: Body, headers: Recor
  * request (GraphQL clients) on. Reads the operations at once and each asset on its first request,
  * then keeps it in memory with its gzip and (once made) brotli forms.
  */
-export function createIdeRoute(opts: IdeOptions): RequestHandler {
+export function createIdeRoute(opts: IdeOptions): Handler {
   const page = body(Buffer.from(renderIdePage(loadIdeTabs(opts.operationsDir), opts.defaultHeaders ?? '')));
   const cache = new Map<string, Body>();
   return (req, res, next) => {
-    const url = new URL(req.url, 'http://localhost');
+    const url = new URL(req.url ?? '/', 'http://localhost');
     if (wantsPage(req, url)) {
       send(req, res, page, {
         'content-type': 'text/html; charset=utf-8',

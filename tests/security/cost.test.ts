@@ -16,7 +16,7 @@ import { apiSchemaOf, composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/s
 import { DEFAULT_LIMITS, documentCost } from '../../gateway/src/limits';
 import { fragmentBomb, NESTED_TREATY_ACTIONS } from '../../operations/hostile';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
-import { createHttpFront, listen } from '../../shared/src/runtime/http';
+import { type CallerSignal, createHttpFront, listen } from '../../shared/src/runtime/http';
 import { listBounds } from '../../shared/src/graphql/listBounds';
 import { bindRequest, guardResolvers } from '../../shared/src/graphql/requestBudget';
 import { loadServices } from '../../services/definitions';
@@ -269,7 +269,7 @@ describe('no request can exhaust a service', () => {
   });
 
   it('aborts the signal of a request whose client disconnects before the answer', async () => {
-    let seen: AbortSignal | undefined;
+    let seen: CallerSignal | undefined;
     let release: () => void = () => undefined;
     const waiting = new Promise<void>((resolve) => (release = resolve));
     const apollo = new ApolloServer<BaseContext>({

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Handler } from '../../../shared/src/runtime/http';
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import { ERROR_CODES } from '../../../shared/src/graphql/errors';
 import { loadReport, type Report, ReportError, reportNames, reportVariables, RESERVED_PARAMETERS } from './definitions';
@@ -96,10 +96,10 @@ function readQuery(report: Report, search: URLSearchParams): { variables: Record
 
 const filename = (name: string) => `attachment; filename="${name}"`;
 
-export function createReportsRoute(opts: ReportsRouteOptions): RequestHandler {
+export function createReportsRoute(opts: ReportsRouteOptions): Handler {
   const schema = schemaCache(opts.supergraphSdl);
   return (req, res, next) => {
-    const url = new URL(req.url, 'http://localhost');
+    const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== PREFIX && url.pathname !== `${PREFIX}/` && !url.pathname.startsWith(`${PREFIX}/`)) {
       next();
       return;

@@ -22,7 +22,7 @@ export const DEFAULT_REQUEST_OBJECT_BUDGET = 100_000;
 interface Budget {
   remaining: number;
   max: number;
-  signal: AbortSignal | null;
+  signal: { readonly aborted: boolean } | null;
 }
 
 /**
@@ -40,7 +40,7 @@ const UNBOUND = new WeakMap<object, Budget>();
  * client disconnect, or the gateway giving up on the call). Contexts never bound (tests calling
  * executeOperation) get the default budget and no signal on first use.
  */
-export function bindRequest(context: object, opts: { signal?: AbortSignal; maxObjects?: number } = {}): void {
+export function bindRequest(context: object, opts: { signal?: { readonly aborted: boolean }; maxObjects?: number } = {}): void {
   const max = opts.maxObjects ?? DEFAULT_REQUEST_OBJECT_BUDGET;
   (context as Budgeted)[BUDGET] = { remaining: max, max, signal: opts.signal ?? null };
 }

@@ -12,7 +12,7 @@ import {
   type ServiceName,
   serviceSecretVariable,
 } from './config';
-import { createHttpFront, listen, type Readiness } from './http';
+import { type CallerSignal, createHttpFront, listen, type Readiness } from './http';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, observeDatabasePool } from './metrics';
 import { activeTracing } from './tracing';
@@ -166,7 +166,7 @@ export async function startService<T extends BaseContext>(
   };
   // The signature is checked while the context is built: a request the gateway did not sign gets
   // a 401/403 before Apollo parses it, so no resolver runs (not even _entities or _service).
-  const context = async (req: IncomingMessage, body: Buffer, signal: AbortSignal) => {
+  const context = async (req: IncomingMessage, body: Buffer, signal: CallerSignal) => {
     const ctx = def.createContext(
       ds,
       verifySignedRequest({ secret: opts.secret, service: def.name, method: req.method, headers: req.headers, body }),
