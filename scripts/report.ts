@@ -59,7 +59,13 @@ export function downloadUrl(gatewayUrl: string, args: Args): URL {
   return url;
 }
 
-async function get(url: URL, authorization: string | undefined): Promise<Buffer> {
+/** A download's body, and what the gateway says may be missing from it (x-report-incomplete), if anything. */
+interface Download {
+  body: Buffer;
+  incomplete: string | null;
+}
+
+async function get(url: URL, authorization: string | undefined): Promise<Download> {
   let res: Response;
   try {
     res = await fetch(url, { headers: authorization ? { authorization } : {} });
@@ -67,7 +73,7 @@ async function get(url: URL, authorization: string | undefined): Promise<Buffer>
     throw new ReportError(`The gateway at ${url.origin} could not be reached (is it running? set GATEWAY_URL)`);
   }
   const body = Buffer.from(await res.arrayBuffer());
-  if (res.ok) return body;
+  if (res.ok) return { body, incomplete: res.headers.get('x-report-incomplete') };
   let errors: { message?: string; extensions?: { code?: string } }[] | undefined;
   try {
     errors = (JSON.parse(body.toString('utf8')) as { errors?: typeof errors }).errors;
@@ -89,7 +95,7 @@ async function main(): Promise<void> {
   const authorization = process.env.AUTHORIZATION || undefined;
   if (args.name === undefined || args.name === 'list') {
     const listing = JSON.parse(
-      (await get(new URL(gatewayUrl.replace(/\/graphql\/?$/, '/') + 'reports'), authorization)).toString('utf8'),
+      (await get(new URL(gatewayUrl.replace(/\/graphql\/?$/, '/') + 'reports'), authorization)).body.toString('utf8'),
     ) as Listing;
     process.stdout.write(`Reports (npm run report -- <name> [--var key=value ...] [--format csv|json|xlsx] [--table NAME]):\n`);
     for (const report of listing.reports) {
@@ -101,7 +107,9 @@ async function main(): Promise<void> {
     return;
   }
   // Downloaded in full before anything is written: a failure leaves no file, not even an empty one.
-  const body = await get(downloadUrl(gatewayUrl, args), authorization);
+  const { body, incomplete } = await get(downloadUrl(gatewayUrl, args), authorization);
+  // A list that came back as long as its page size may have been cut: written all the same, and said.
+  if (incomplete) process.stderr.write(`[report] ${args.name} may be incomplete: ${printableLines(incomplete)}\n`);
   if (args.out) {
     fs.writeFileSync(args.out, body);
     process.stderr.write(`[report] ${args.name}: ${body.length} bytes of ${args.format} written to ${args.out}\n`);

@@ -9,6 +9,7 @@ import { readCsv } from '../../shared/src/io/csv';
 import { reportNames } from '../../gateway/src/reports/definitions';
 import { type Stack, startStack } from '../support/stack';
 import { expectedStatus } from '../support/expectedTreatyStatus';
+import { runScript } from '../support/childProcess';
 
 // Downloads as an analyst makes them: plain HTTP GETs to the gateway of the whole graph, over the
 // seeded test database. Expected rows are computed from the reference CSVs the services are seeded from.
@@ -390,6 +391,31 @@ describe('downloads run as the caller, within the limits of a query', () => {
       { status: 200, rows: 3, incomplete: 'instrument.parties (3, the most it gives)' },
       { status: 200, rows: 5, incomplete: 'instrument.parties (5, the most it gives)' },
       { status: 200, rows: parties, incomplete: null },
+    ]);
+  });
+
+  it('has the report command write such a download and say on stderr that it may be incomplete', async () => {
+    const out = path.join(dir, 'first-parties-out.csv');
+    const run = async (args: string[]) => {
+      const cli = runScript('scripts/report.ts', [...args, '--out', out], { ...process.env, GATEWAY_URL: restricted.gatewayUrl });
+      const code = await cli.exited;
+      const rows = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n').length - 1;
+      fs.rmSync(out);
+      return { code, rows, stderr: cli.stderr() };
+    };
+    expect([await run(['first-parties']), await run(['first-parties', '--var', 'n=60'])]).toEqual([
+      {
+        code: 0,
+        rows: 3,
+        stderr: expect.stringMatching(
+          /^\[report\] first-parties may be incomplete: instrument\.parties \(3, the most it gives\)\n\[report\] first-parties: \d+ bytes of csv written to .+\n$/,
+        ),
+      },
+      {
+        code: 0,
+        rows: expect.any(Number),
+        stderr: expect.stringMatching(/^\[report\] first-parties: \d+ bytes of csv written to .+\n$/),
+      },
     ]);
   });
 
