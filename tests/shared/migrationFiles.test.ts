@@ -12,6 +12,7 @@ describe('migrationsIn', () => {
       'ChangeNotifications1734500000000',
       'IndicatorCatalogueAndDisplacement1734600000000',
       'MissingMigrants1734720000000',
+      'MissingMigrantsTotals1734730000000',
     ]);
   });
 });

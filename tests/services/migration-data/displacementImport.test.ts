@@ -181,7 +181,9 @@ describe('a whole-table import built beside the live table and swapped in', () =
           ? ['displacement_asylum', 'displacement_origin', 'displacement_pkey', 'displacement_ranked']
           : [
               'missing_migrant_incident_country',
+              'missing_migrant_incident_largest',
               'missing_migrant_incident_pkey',
+              'missing_migrant_incident_place',
               'missing_migrant_incident_recent',
               'missing_migrant_incident_route',
             ],

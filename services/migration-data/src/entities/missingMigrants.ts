@@ -101,8 +101,16 @@ function toIncident(r: RawIncident): IncidentRow {
   };
 }
 
-/** The WHERE clause of a filter, its parameters numbered after `params`. */
-function whereOf(f: IncidentFilter, params: unknown[]): string {
+const INCIDENTS = `"data"."missing_migrant_incident" i`;
+/** The records summed by route, year, country and causes (see the MissingMigrantsTotals migration). */
+const TOTALS = `"data"."missing_migrant_total" i`;
+
+/**
+ * The WHERE clause of a filter, its parameters numbered after `params`, on the records or, for a
+ * filter without a bounding box, on their sums (`totals`), which have the same route, country,
+ * year and causes columns.
+ */
+function whereOf(f: IncidentFilter, params: unknown[], on: 'records' | 'totals' = 'records'): string {
   const where: string[] = ['true'];
   const add = (value: unknown) => {
     params.push(value);
@@ -110,20 +118,54 @@ function whereOf(f: IncidentFilter, params: unknown[]): string {
   };
   if (f.routeIds) where.push(`i.route_id = ANY(${add(f.routeIds)}::int2[])`);
   if (f.countries) where.push(`i.country_code = ANY(${add(f.countries)}::text[])`);
-  // Years as a range of first days, which the date index serves (a record's first day is in its year).
-  if (f.fromYear !== null) where.push(`i.first_day >= make_date(${add(f.fromYear)}::int, 1, 1)`);
-  if (f.toYear !== null) where.push(`i.first_day < make_date(${add(f.toYear)}::int + 1, 1, 1)`);
+  if (on === 'totals') {
+    if (f.bbox) throw new Error('the sums have no coordinates: a bounding box is checked on the records');
+    if (f.fromYear !== null) where.push(`i.year >= ${add(f.fromYear)}::int`);
+    if (f.toYear !== null) where.push(`i.year <= ${add(f.toYear)}::int`);
+  } else {
+    // Years as a range of first days, which the date index serves (a record's first day is in its year).
+    if (f.fromYear !== null) where.push(`i.first_day >= make_date(${add(f.fromYear)}::int, 1, 1)`);
+    if (f.toYear !== null) where.push(`i.first_day < make_date(${add(f.toYear)}::int + 1, 1, 1)`);
+  }
   if (f.cause !== null) where.push(`${add(f.cause)} = ANY(i.causes)`);
   if (f.bbox) {
     const b = f.bbox;
-    where.push(`i.latitude BETWEEN ${add(b.south)} AND ${add(b.north)}`);
-    where.push(
-      b.west <= b.east
-        ? `i.longitude BETWEEN ${add(b.west)} AND ${add(b.east)}`
-        : `(i.longitude >= ${add(b.west)} OR i.longitude <= ${add(b.east)})`,
-    );
+    const [south, north] = [add(b.south), add(b.north)];
+    // The box of points narrows the rows through the place index (its containment test allows a
+    // millionth of a degree more); the exact test on latitude and longitude decides.
+    const box = (west: string, east: string) =>
+      `point(i.longitude, i.latitude) <@ box(point(${west}::float8, ${south}::float8), point(${east}::float8, ${north}::float8))`;
+    where.push('i.latitude IS NOT NULL');
+    where.push(`i.latitude BETWEEN ${south} AND ${north}`);
+    if (b.west <= b.east) {
+      const [west, east] = [add(b.west), add(b.east)];
+      where.push(box(west, east));
+      where.push(`i.longitude BETWEEN ${west} AND ${east}`);
+    } else {
+      const [west, east] = [add(b.west), add(b.east)];
+      where.push(`(${box(west, '180')} OR ${box('-180', east)})`);
+      where.push(`(i.longitude >= ${west} OR i.longitude <= ${east})`);
+    }
   }
   return where.join(' AND ');
+}
+
+/**
+ * How many records match, and how many of them have coordinates: summed from the totals, or
+ * counted on the records when the filter has a bounding box.
+ */
+async function countOf(ds: DataSource, f: IncidentFilter, located: boolean): Promise<number> {
+  const params: unknown[] = [];
+  const rows: { n: number }[] = f.bbox
+    ? await ds.query(
+        `SELECT count(*)::int AS n FROM ${INCIDENTS} WHERE ${whereOf(f, params)}${located ? ' AND i.latitude IS NOT NULL' : ''}`,
+        params,
+      )
+    : await ds.query(
+        `SELECT coalesce(sum(i.${located ? 'located' : 'incidents'}), 0)::int AS n FROM ${TOTALS} WHERE ${whereOf(f, params, 'totals')}`,
+        params,
+      );
+  return Number(rows[0].n);
 }
 
 /** One page of records, newest first (then by id), and how many match in all. */
@@ -135,16 +177,18 @@ export async function findIncidents(
 ): Promise<[IncidentRow[], number]> {
   const params: unknown[] = [];
   const where = whereOf(f, params);
+  // The page is taken from the records alone (in the date index's order), then joined to its routes.
   const [rows, counted] = await Promise.all([
     ds.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where} ORDER BY i.first_day DESC, i.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      `SELECT ${COLUMNS} FROM (
+         SELECT * FROM ${INCIDENTS} WHERE ${where} ORDER BY i.first_day DESC, i.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}
+       ) i JOIN "data"."migration_route" r ON r.id = i.route_id
+       ORDER BY i.first_day DESC, i.id`,
       [...params, limit, offset],
     ) as Promise<RawIncident[]>,
-    ds.query(`SELECT count(*)::int AS n FROM "data"."missing_migrant_incident" i WHERE ${where}`, params) as Promise<
-      { n: number }[]
-    >,
+    countOf(ds, f, false),
   ]);
-  return [rows.map(toIncident), Number(counted[0].n)];
+  return [rows.map(toIncident), counted];
 }
 
 /** Records by id, in no particular order. */
@@ -160,16 +204,18 @@ export async function incidentsById(ds: DataSource, ids: readonly string[]): Pro
 export async function incidentPoints(ds: DataSource, f: IncidentFilter, limit: number): Promise<[IncidentRow[], number]> {
   const params: unknown[] = [];
   const where = `${whereOf(f, params)} AND i.latitude IS NOT NULL`;
+  // The largest records from the records alone (in the order of the index of located records), then joined to their routes.
   const [rows, counted] = await Promise.all([
     ds.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where} ORDER BY i.dead_and_missing DESC, i.first_day DESC, i.id LIMIT $${params.length + 1}`,
+      `SELECT ${COLUMNS} FROM (
+         SELECT * FROM ${INCIDENTS} WHERE ${where} ORDER BY i.dead_and_missing DESC, i.first_day DESC, i.id LIMIT $${params.length + 1}
+       ) i JOIN "data"."migration_route" r ON r.id = i.route_id
+       ORDER BY i.dead_and_missing DESC, i.first_day DESC, i.id`,
       [...params, limit],
     ) as Promise<RawIncident[]>,
-    ds.query(`SELECT count(*)::int AS n FROM "data"."missing_migrant_incident" i WHERE ${where}`, params) as Promise<
-      { n: number }[]
-    >,
+    countOf(ds, f, true),
   ]);
-  return [rows.map(toIncident), Number(counted[0].n)];
+  return [rows.map(toIncident), counted];
 }
 
 const GROUP_COLUMN: Record<IncidentDimension, string> = {
@@ -181,7 +227,8 @@ const GROUP_COLUMN: Record<IncidentDimension, string> = {
 
 /**
  * Totals grouped by the dimensions, largest dead and missing first, at most `limit` groups. By
- * cause, a record with several causes counts under each of them.
+ * cause, a record with several causes counts under each of them. Summed from the totals table
+ * unless the filter has a bounding box.
  */
 export async function incidentTotals(
   ds: DataSource,
@@ -190,7 +237,9 @@ export async function incidentTotals(
   limit: number,
 ): Promise<IncidentTotal[]> {
   const params: unknown[] = [];
-  const where = whereOf(f, params);
+  // Without a bounding box, the sums by route, year, country and causes add up to the same totals.
+  const summed = f.bbox === null;
+  const where = whereOf(f, params, summed ? 'totals' : 'records');
   const dims = [...new Set(by)];
   const select = (Object.keys(GROUP_COLUMN) as IncidentDimension[])
     .map((d) => `${dims.includes(d) ? GROUP_COLUMN[d] : 'NULL'} AS ${d}`)
@@ -205,9 +254,12 @@ export async function incidentTotals(
     dead_and_missing: number;
     survivors: number | null;
   }[] = await ds.query(
-    `SELECT ${select}, count(*)::int AS incidents, sum(i.dead_and_missing)::int AS dead_and_missing,
-       sum(i.survivors) FILTER (WHERE i.survivors >= 0)::int AS survivors
-     FROM "data"."missing_migrant_incident" i ${dims.includes('cause') ? 'CROSS JOIN LATERAL unnest(i.causes) AS c(cause)' : ''}
+    `SELECT ${select}, ${
+      summed
+        ? 'coalesce(sum(i.incidents), 0)::int AS incidents, sum(i.dead_and_missing)::int AS dead_and_missing, sum(i.survivors)::int AS survivors'
+        : 'count(*)::int AS incidents, sum(i.dead_and_missing)::int AS dead_and_missing, sum(i.survivors) FILTER (WHERE i.survivors >= 0)::int AS survivors'
+    }
+     FROM ${summed ? TOTALS : INCIDENTS} ${dims.includes('cause') ? 'CROSS JOIN LATERAL unnest(i.causes) AS c(cause)' : ''}
      WHERE ${where}
      ${group.length > 0 ? `GROUP BY ${group.join(', ')}` : ''}
      ORDER BY dead_and_missing DESC NULLS LAST${group.length > 0 ? `, ${group.join(', ')}` : ''}

@@ -165,7 +165,7 @@ export async function importMissingMigrants(client: ClientBase, file: string, op
       [refusedLines],
     );
     // A fresh table beside the live one, filled first and then keyed, indexed, checked against the
-    // routes in one pass each and analysed (row by row, the reference check and the four indexes
+    // routes in one pass each and analysed (row by row, the reference check and the six indexes
     // cost most of the load); then swapped in, so that readers wait only for the swap.
     await client.query(
       `CREATE TABLE "data"."${LOAD}" (LIKE "data"."missing_migrant_incident" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
@@ -187,6 +187,10 @@ export async function importMissingMigrants(client: ClientBase, file: string, op
     await client.query(`CREATE INDEX "${LOAD}_recent" ON "data"."${LOAD}" ("first_day" DESC, "id")`);
     await client.query(`CREATE INDEX "${LOAD}_route" ON "data"."${LOAD}" ("route_id", "year")`);
     await client.query(`CREATE INDEX "${LOAD}_country" ON "data"."${LOAD}" ("country_code", "year")`);
+    await client.query(`CREATE INDEX "${LOAD}_largest" ON "data"."${LOAD}" ("dead_and_missing" DESC, "first_day" DESC, "id")
+      WHERE "latitude" IS NOT NULL`);
+    await client.query(`CREATE INDEX "${LOAD}_place" ON "data"."${LOAD}" USING gist (point("longitude", "latitude"))
+      WHERE "latitude" IS NOT NULL`);
     await client.query(
       `UPDATE "data"."migration_route" r SET "incidents" = coalesce(t.incidents, 0), "dead_and_missing" = coalesce(t.dead_and_missing, 0)
        FROM "data"."migration_route" r2 LEFT JOIN (
@@ -195,7 +199,14 @@ export async function importMissingMigrants(client: ClientBase, file: string, op
        ) t ON t.route_id = r2.id
        WHERE r2.id = r.id`,
     );
+    // The sums the totals and counts read (see the MissingMigrantsTotals migration), from the same rows.
+    await client.query(`DELETE FROM "data"."missing_migrant_total"`);
+    await client.query(`INSERT INTO "data"."missing_migrant_total"
+       SELECT "route_id", "year", "country_code", "causes", count(*), count("latitude"), sum("dead_and_missing"),
+         sum("survivors") FILTER (WHERE "survivors" >= 0)
+       FROM "data"."${LOAD}" GROUP BY 1, 2, 3, 4`);
     await client.query(`ANALYZE "data"."${LOAD}"`);
+    await client.query(`ANALYZE "data"."missing_migrant_total"`);
     await swapTable(client, 'missing_migrant_incident');
     return rows;
   });
