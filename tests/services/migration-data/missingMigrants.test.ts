@@ -274,6 +274,50 @@ describe('Missing Migrants Project records in migration-data', () => {
     });
   });
 
+  it('sums, counts and maps the records in a box that crosses the antimeridian as the CSV does', async () => {
+    // From 100° east across the antimeridian to 60° west: South-East Asia and the Americas' northern borders.
+    const box = { west: 100, south: 10, east: -60, north: 40 };
+    const inBox = ROWS.filter(
+      (r) =>
+        r.latitude !== '' &&
+        Number(r.latitude) >= box.south &&
+        Number(r.latitude) <= box.north &&
+        (Number(r.longitude) >= box.west || Number(r.longitude) <= box.east),
+    );
+    const east = inBox.filter((r) => Number(r.longitude) > 0).length;
+    expect({ east: east > 50, west: inBox.length - east > 1000 }).toEqual({ east: true, west: true });
+    const byYear = await svc.execute(TOTALS, { by: ['YEAR'], f: { boundingBox: box }, limit: 100 });
+    const years = [...new Set(inBox.map((r) => r.year))];
+    expect(byYear).toEqual({
+      data: {
+        missingMigrantsTotals: years
+          .map((year) => ({
+            route: null,
+            year: Number(year),
+            country: null,
+            cause: null,
+            ...totalsOf(inBox.filter((r) => r.year === year)),
+          }))
+          .sort((a, b) => b.deadAndMissing - a.deadAndMissing || a.year - b.year),
+      },
+    });
+    const counted = await svc.execute(
+      `query($f: MissingMigrantsFilter) {
+        missingMigrantIncidents(filter: $f, first: 0) { totalCount }
+        missingMigrantsGeoJson(filter: $f, limit: 1) { totalCount truncated }
+      }`,
+      { f: { boundingBox: box, cause: 'VIOLENCE' } },
+    );
+    const violent = inBox.filter((r) => r.cause.split('|').includes('Violence')).length;
+    expect(violent).toBeGreaterThan(10);
+    expect(counted).toEqual({
+      data: {
+        missingMigrantIncidents: { totalCount: violent },
+        missingMigrantsGeoJson: { totalCount: violent, truncated: true },
+      },
+    });
+  });
+
   it('draws the filtered records as a GeoJSON FeatureCollection, largest first and capped', async () => {
     const atlantic2023 = ROWS.filter((r) => r.route === ATLANTIC && r.year === '2023').sort(
       (a, b) =>
