@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../shared/src/runtime/config';
+import { readCsv } from '../../../shared/src/io/csv';
 import { definition } from '../../../services/migration-data/src/service';
 import type { DataSource } from 'typeorm';
 import { indicatorValuesByCountry } from '../../../services/migration-data/src/entities/analytics';
@@ -216,6 +217,19 @@ describe('indicator series', () => {
       'TEST_NET_MIGRATION,TEST_REFUGEES',
       false,
     ]);
+    // The import log holds each indicator of the file with its own row count and the file's checksum.
+    const fileRows = readCsv(fixture('indicator-series.csv'));
+    const logged = await svc.ds.query(
+      `SELECT target, rows, rejected, sha256 FROM "data"."import_log" WHERE kind = 'indicators' AND target LIKE 'TEST\\_%' ORDER BY target`,
+    );
+    expect(logged).toEqual(
+      [...new Set(fileRows.map((r) => r.indicator))].sort().map((target) => ({
+        target,
+        rows: fileRows.filter((r) => r.indicator === target).length,
+        rejected: 0,
+        sha256: series.sha256,
+      })),
+    );
     const result = await svc.execute(
       `query($r: [_Any!]!) {
       indicator(code: "test_net_migration") { code name unit allowsNegative provenance { confidence verified }

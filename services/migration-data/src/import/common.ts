@@ -107,6 +107,7 @@ export class RejectSink {
   readonly first: Reject[] = [];
   count = 0;
   private out: fs.WriteStream | null = null;
+  private closed = false;
 
   constructor(private readonly file: string | undefined) {}
 
@@ -123,6 +124,9 @@ export class RejectSink {
   }
 
   async close(): Promise<void> {
+    // Closed once: an import's error path closes the sink again after its body did.
+    if (this.closed) return;
+    this.closed = true;
     if (this.out) {
       this.out.end();
       await once(this.out, 'finish');
@@ -316,11 +320,48 @@ export async function logImport(
   target: string,
   loaded: { sha256: string; rows: number; rejected: number },
 ): Promise<void> {
+  await logImports(client, kind, [{ target, rows: loaded.rows }], loaded);
+}
+
+/** logImport for several targets loaded from one file (the indicators of a series file), in one statement. */
+export async function logImports(
+  client: ClientBase,
+  kind: ImportResult['kind'],
+  targets: readonly { target: string; rows: number }[],
+  loaded: { sha256: string; rejected: number },
+): Promise<void> {
   await client.query(
-    `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected") VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $3, "rows" = $4, "rejected" = $5, "imported_at" = now()`,
-    [kind, target, loaded.sha256, loaded.rows, loaded.rejected],
+    `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected")
+     SELECT $1, t.target, $3, t.rows, $4 FROM unnest($2::text[], $5::int[]) AS t(target, rows)
+     ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $3, "rows" = EXCLUDED.rows, "rejected" = $4, "imported_at" = now()`,
+    [kind, targets.map((t) => t.target), loaded.sha256, loaded.rejected, targets.map((t) => t.rows)],
   );
+}
+
+/**
+ * One import's transaction: BEGIN, its settings, the lock of its target; then `body`, which says
+ * whether to commit (false: nothing changed, rolled back) and how to make the result, made once the
+ * transaction has ended (so that its time counts the commit). On any error, the rollback, and the
+ * rejects sink closed.
+ */
+export async function importTransaction<R>(
+  client: ClientBase,
+  opts: ImportOptions,
+  spec: { lock: string; settings: string; sink: RejectSink },
+  body: () => Promise<{ commit: boolean; result: () => R }>,
+): Promise<R> {
+  await client.query('BEGIN');
+  try {
+    await client.query(spec.settings);
+    await lockTarget(client, spec.lock, opts);
+    const { commit, result } = await body();
+    await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+    return result();
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await spec.sink.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** What the body of a whole-table import is given: the rejects, and the COPY of the file (false when the file is the one loaded). */
@@ -330,11 +371,10 @@ export interface TableLoad {
 }
 
 /**
- * One import that replaces a whole table from a file, in one transaction: the lock of its kind, the
+ * One import that replaces a whole table from a file, in one transaction (importTransaction): the
  * checksum test (a file already loaded is recognised before its COPY when it can be read twice,
- * after it when it is a pipe), the import log, the commit and the result; on any error, the
- * rollback. `load` validates and writes, and returns the rows loaded, or null when the COPY said
- * the file is the one loaded.
+ * after it when it is a pipe), the import log and the result. `load` validates and writes, and
+ * returns the rows loaded, or null when the COPY said the file is the one loaded.
  */
 export async function importTable(
   client: ClientBase,
@@ -355,10 +395,7 @@ export async function importTable(
     sha256,
     ms: Date.now() - started,
   });
-  await client.query('BEGIN');
-  try {
-    await client.query(spec.settings);
-    await lockTarget(client, `import:${spec.kind}`, opts);
+  return importTransaction(client, opts, { lock: `import:${spec.kind}`, settings: spec.settings, sink }, async () => {
     const logged = await client.query(`SELECT sha256 FROM "data"."import_log" WHERE kind = $1 AND target = $2`, [
       spec.kind,
       spec.target,
@@ -366,8 +403,7 @@ export async function importTable(
     const loaded: string | null = logged.rows[0]?.sha256 ?? null;
     // A file already loaded costs one read of its bytes (no COPY) before it is recognised.
     if (loaded !== null && isRegularFile(file) && loaded === (await sha256Of(file))) {
-      await client.query('ROLLBACK');
-      return result(false, loaded, 0);
+      return { commit: false, result: () => result(false, loaded, 0) };
     }
     let sha256 = '';
     const rows = await load({
@@ -378,18 +414,12 @@ export async function importTable(
       },
     });
     if (rows === null) {
-      await client.query('ROLLBACK');
       await sink.close();
-      return result(false, sha256, 0);
+      return { commit: false, result: () => result(false, sha256, 0) };
     }
     await logImport(client, spec.kind, spec.target, { sha256, rows, rejected: sink.count });
-    await client.query('COMMIT');
-    return result(true, sha256, rows);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    await sink.close().catch(() => undefined);
-    throw error;
-  }
+    return { commit: true, result: () => result(true, sha256, rows) };
+  });
 }
 
 /**

@@ -19,8 +19,10 @@ import {
   ImportError,
   type ImportOptions,
   type ImportResult,
+  importTransaction,
   lineTooLong,
   lockTarget,
+  logImports,
   maxYear,
   MIN_YEAR,
   openPeeked,
@@ -97,6 +99,10 @@ function checkSourceUrls(cell: string): string | null {
   }
   return null;
 }
+
+/** A series import's transaction settings: no statement timeout (a large file loads for a while). */
+const SERIES_SETTINGS = 'SET LOCAL statement_timeout = 0';
+
 /** A series value's source, capped like the source of IndicatorValue's mutations (its unit is the catalogue's). */
 const SERIES_TEXT_RULES: FieldRules = { source: requiredText(PROVENANCE_RULES.source) };
 
@@ -283,11 +289,8 @@ export async function importIndicatorSeries(
   if (input.firstLine === REFERENCE_SERIES_COLUMNS.join(',')) return importReferenceSeries(client, file, input, opts, started);
   const hash = crypto.createHash('sha256');
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
-  await client.query('BEGIN');
-  try {
-    await client.query('SET LOCAL statement_timeout = 0');
-    // One lock for every series import: the set of indicators a file touches is known only at the end.
-    await lockTarget(client, 'import:indicators', opts);
+  // One lock for every series import: the set of indicators a file touches is known only at the end.
+  return importTransaction(client, opts, { lock: 'import:indicators', settings: SERIES_SETTINGS, sink }, async () => {
     const catalogue = new Map<string, CatalogueEntry>(
       (await client.query(`SELECT code, unit, allow_negative FROM "data"."indicator"`)).rows.map(
         (r: { code: string; unit: string; allow_negative: boolean }) => [
@@ -335,17 +338,8 @@ export async function importIndicatorSeries(
     progress.done(rows);
     failIfInvalid(file, sink, opts);
     if (rows === 0) throw new ImportError(`${file}: no valid rows; nothing was written`, sink.first, sink.count);
-    return await replaceSeries(client, [...indicators].sort(), {
-      rows,
-      rejected: sink.count,
-      rejects: sink.first,
-      sha256,
-      started,
-    });
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+    return replaceSeries(client, [...indicators].sort(), { rows, rejected: sink.count, rejects: sink.first, sha256, started });
+  });
 }
 
 type ValueProblem = 'indicator' | 'country' | 'year' | 'value' | 'negative' | 'duplicate';
@@ -382,10 +376,7 @@ async function importReferenceSeries(
   started: number,
 ): Promise<ImportResult> {
   const sink = new RejectSink(opts.skipInvalid ? opts.rejectsFile : undefined);
-  await client.query('BEGIN');
-  try {
-    await client.query('SET LOCAL statement_timeout = 0');
-    await lockTarget(client, 'import:indicators', opts);
+  return importTransaction(client, opts, { lock: 'import:indicators', settings: SERIES_SETTINGS, sink }, async () => {
     await client.query(`CREATE TEMP TABLE "indicator_line" ("line" integer GENERATED ALWAYS AS IDENTITY (START WITH 2),
       "indicator" text, "iso3" text, "year" text, "value" text) ON COMMIT DROP`);
     const sha256 = await copyFile(
@@ -442,16 +433,12 @@ async function importReferenceSeries(
     const indicators: { code: string }[] = (
       await client.query(`SELECT DISTINCT indicator_code AS code FROM "indicator_value_load" ORDER BY 1`)
     ).rows;
-    return await replaceSeries(
+    return replaceSeries(
       client,
       indicators.map((i) => i.code),
       { rows, rejected: sink.count, rejects: sink.first, sha256, started },
     );
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    await sink.close().catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** What a series import read: its valid rows (in pg_temp.indicator_value_load), its rejects, its file's checksum. */
@@ -465,11 +452,15 @@ interface LoadedSeries {
 
 /**
  * Replaces the values of the indicators `codes` by those of pg_temp.indicator_value_load, inside
- * the caller's transaction (committed here). When the load holds exactly what is stored, nothing
- * is written; when nothing of these indicators is stored yet (a first seed), the rows are simply
- * inserted.
+ * the caller's import transaction, and logs the import of each indicator; says whether to commit.
+ * When the load holds exactly what is stored, nothing is written; when nothing of these indicators
+ * is stored yet (a first seed), the rows are simply inserted.
  */
-async function replaceSeries(client: ClientBase, codes: string[], loaded: LoadedSeries): Promise<ImportResult> {
+async function replaceSeries(
+  client: ClientBase,
+  codes: string[],
+  loaded: LoadedSeries,
+): Promise<{ commit: boolean; result: () => ImportResult }> {
   const result = (changed: boolean): ImportResult => ({
     kind: 'indicators',
     target: codes.join(','),
@@ -492,10 +483,7 @@ async function replaceSeries(client: ClientBase, codes: string[], loaded: Loaded
        ) AS changed`,
       [codes],
     );
-    if (!diff.rows[0].changed) {
-      await client.query('ROLLBACK');
-      return result(false);
-    }
+    if (!diff.rows[0].changed) return { commit: false, result: () => result(false) };
     // A replaced value keeps counting versions (an editor holding an older one gets CONFLICT) and its editors' note.
     await client.query(`UPDATE "indicator_value_load" l SET "version" = v."version" + 1, "internal_note" = v."internal_note"
       FROM "data"."indicator_value" v
@@ -521,16 +509,13 @@ async function replaceSeries(client: ClientBase, codes: string[], loaded: Loaded
       `CREATE INDEX "indicator_value_year" ON "data"."indicator_value" ("indicator_code", "year") INCLUDE ("country_code", "value")`,
     );
   }
-  // One statement for every indicator of the file (one per indicator scanned the load table each time).
-  await client.query(
-    `INSERT INTO "data"."import_log" ("kind", "target", "sha256", "rows", "rejected")
-     SELECT 'indicators', indicator_code, $1, count(*), $2 FROM "indicator_value_load" GROUP BY indicator_code
-     ON CONFLICT ("kind", "target") DO UPDATE SET "sha256" = $1, "rows" = EXCLUDED.rows, "rejected" = $2, "imported_at" = now()`,
-    [loaded.sha256, loaded.rejected],
+  // Each indicator's rows counted in one scan of the load (one scan per indicator took a scan each time).
+  const perIndicator = await client.query<{ target: string; rows: number }>(
+    `SELECT indicator_code AS target, count(*)::int AS rows FROM "indicator_value_load" GROUP BY indicator_code`,
   );
+  await logImports(client, 'indicators', perIndicator.rows, loaded);
   await client.query('ANALYZE "data"."indicator_value"');
-  await client.query('COMMIT');
-  return result(true);
+  return { commit: true, result: () => result(true) };
 }
 
 /** Why a series row is invalid, or null; records its key when valid. */
