@@ -263,5 +263,6 @@ describe('hostile requests', () => {
       expect({ target: t.name, ...alive }).toEqual({ target: t.name, status: 200, text: '{"data":{"__typename":"Query"}}\n' });
     }
     expect(await fingerprint(dbUrl)).toEqual(before);
-  }, 120_000);
+    // 20 s on a quiet machine; minutes when the machine is shared: the bound is on each request, above.
+  }, 300_000);
 });
