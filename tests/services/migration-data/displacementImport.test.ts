@@ -71,6 +71,21 @@ describe('the displacement import', () => {
     expect(await state()).toEqual(before);
   });
 
+  it('refuses a file without a valid row under --skip-invalid, with its rejects file written, and writes nothing', async () => {
+    const before = await state();
+    const rejectsFile = path.join(dir, 'none-valid.rejects.csv');
+    const file = write('none-valid.csv', [DISPLACEMENT_COLUMNS.join(','), '2023,XYZ,TCD,10,,,,,,,end-year']);
+    // The rejects file is closed before the rows are found to be none: the error path must not wait for it to close again.
+    const error = await importDisplacement(client, file, { skipInvalid: true, rejectsFile }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as ImportError).message).toMatch(/no valid rows; nothing was written$/);
+    expect(fs.readFileSync(rejectsFile, 'utf8').trim().split('\n')).toEqual([
+      'line,reason,row',
+      '2,"origin_iso3 ""XYZ"" is not a known country code","2023,XYZ,TCD,10,,,,,,,end-year"',
+    ]);
+    expect(await state()).toEqual(before);
+  });
+
   it('refuses a file with the wrong columns at once', async () => {
     const file = write('wrong-header.csv', ['year,origin,asylum,refugees', '2023,SDN,TCD,1']);
     await expect(importDisplacement(client, file)).rejects.toThrow(/expected the columns "year,origin_iso3,asylum_iso3,refugees/);
