@@ -3,8 +3,11 @@ import type { Handler } from '../../shared/src/runtime/http';
 
 /** Request headers a page on an allowed origin may send: JSON bodies, tokens, Apollo's CSRF header, request ids. */
 export const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-request-id'];
-/** Response headers such a page may read. */
-export const CORS_EXPOSED_HEADERS = ['x-request-id'];
+/**
+ * Response headers such a page may read: the request id, and of a report download (/reports) its
+ * file name, its tables and the lists that may have been cut.
+ */
+export const CORS_EXPOSED_HEADERS = ['x-request-id', 'content-disposition', 'x-report-tables', 'x-report-incomplete'];
 /** How long a browser may reuse a preflight's answer, in seconds. */
 export const CORS_MAX_AGE_S = 600;
 

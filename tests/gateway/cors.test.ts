@@ -1,5 +1,6 @@
 import type http from 'node:http';
-import { ConfigError, DEFAULT_DEVELOPMENT_CORS_ORIGINS, loadConfig } from '../../shared/src/runtime/config';
+import path from 'node:path';
+import { ConfigError, DEFAULT_DEVELOPMENT_CORS_ORIGINS, loadConfig, PROJECT_ROOT } from '../../shared/src/runtime/config';
 import { type BareGateway, rawRequest, startBareGateway } from '../support/bareGateway';
 
 /** The Access-Control-* headers of an answer, and whether it varies by Origin (as a cache must know). */
@@ -17,10 +18,13 @@ function preflight(url: string, origin: string) {
   });
 }
 
+/** What a page may read of an answer: its request id, and of a report download its file name, tables and what may be missing. */
+const EXPOSED = 'x-request-id,content-disposition,x-report-tables,x-report-incomplete';
+
 const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET,POST',
   'access-control-allow-headers': 'content-type,authorization,apollo-require-preflight,x-request-id',
-  'access-control-expose-headers': 'x-request-id',
+  'access-control-expose-headers': EXPOSED,
   'access-control-max-age': '600',
   varyOrigin: true,
 };
@@ -70,11 +74,32 @@ describe('CORS at the gateway', () => {
       status: 200,
       headers: {
         'access-control-allow-origin': 'http://localhost:5173',
-        'access-control-expose-headers': 'x-request-id',
+        'access-control-expose-headers': EXPOSED,
         varyOrigin: true,
       },
       body: { data: { __typename: 'Query' } },
     });
+  });
+
+  it("lets a page on an allowed origin list the reports and read a download's file name, tables and incompleteness headers", async () => {
+    const withReports = await startBareGateway({
+      corsOrigins: ['http://localhost:*'],
+      reportsDir: path.join(PROJECT_ROOT, 'operations'),
+    });
+    try {
+      const res = await rawRequest(new URL('/reports', withReports.url).toString(), 'GET', { origin: 'http://localhost:5173' });
+      expect({ status: res.status, headers: corsHeaders(res.headers) }).toEqual({
+        status: 200,
+        headers: {
+          'access-control-allow-origin': 'http://localhost:5173',
+          'access-control-expose-headers': EXPOSED,
+          varyOrigin: true,
+        },
+      });
+      expect((JSON.parse(res.body.toString()) as { reports: unknown[] }).reports.length).toBeGreaterThan(5);
+    } finally {
+      await withReports.stop();
+    }
   });
 
   it("keeps Apollo's CSRF prevention: a request a browser would send without a preflight runs nothing", async () => {
