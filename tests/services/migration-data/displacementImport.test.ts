@@ -203,6 +203,24 @@ describe('a whole-table import built beside the live table and swapped in', () =
               'missing_migrant_incident_route',
             ],
       );
+      // The id check of the migration is the live table's own constraint, not only the import's test of the file's ids.
+      if (table === 'missing_migrant_incident') {
+        expect(after.constraints).toContain("missing_migrant_incident_id_check CHECK ((id ~ '^[A-Za-z0-9._-]{1,40}$'::text))");
+        await client.query('BEGIN');
+        try {
+          const refused = await client
+            .query(
+              `UPDATE data.missing_migrant_incident SET id = repeat('x', 41) WHERE id = (SELECT min(id) FROM data.missing_migrant_incident)`,
+            )
+            .then(
+              () => null,
+              (e: { constraint?: string }) => e.constraint,
+            );
+          expect(refused).toBe('missing_migrant_incident_id_check');
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      }
     },
     60_000,
   );
