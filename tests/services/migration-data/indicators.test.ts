@@ -255,7 +255,7 @@ describe('indicator series through the gateway', () => {
     expect(csvLatest('UNHCR_IDPS', 'SEN')).toBeNull();
   });
 
-  it('serves each net-migration value equal to a missing-value code as unverified, with a note, in series, latest values, changes and the dossier', async () => {
+  it('serves each net-migration value equal to a missing-value code as unverified, with a note, in series, latest values and the dossier, and leaves it out of a change', async () => {
     // The data's own check (checks.md FLAG): WB_NET_MIGRATION values equal to +/-999 or +/-9999.
     const coded = VALUES.filter((r) => r.indicator === 'WB_NET_MIGRATION' && [-9999, -999, 999, 9999].includes(Number(r.value)));
     expect(coded.map((r) => `${r.iso3} ${r.year} ${r.value}`)).toEqual([
@@ -322,12 +322,45 @@ describe('indicator series through the gateway', () => {
     expect(answer.data).toEqual({
       indicator: {
         latest: ['ISR', 'SEN'].map((c) => ({ country: { code: c }, ...figure(c, 2023) })),
-        change: [{ from: figure('SEN', 2022), to: figure('SEN', 2023) }],
+        // Not data in a change: SEN 2022 -> 2023 is absent (see the next test).
+        change: [],
       },
       country: { netMigration: figure('SEN', 2023) },
     });
     expect(figure('SEN', 2023).provenance.confidence).toBe('UNVERIFIED');
     expect(figure('SEN', 2022).provenance.confidence).toBe('SEEN');
+  });
+
+  it('leaves a value left out as a suspected missing-value code out of a change, as a country without a value is', async () => {
+    // SEN's 2023 net migration is -9999, a missing-value code (checks.md FLAG); SHN has no value at all.
+    const isCode = (value: number) => [-9999, -999, 999, 9999].includes(value);
+    expect(csvValue('WB_NET_MIGRATION', 'SEN', 2023)).toBe(-9999);
+    expect(csvValue('WB_NET_MIGRATION', 'SHN', 2023)).toBeUndefined();
+    expect(WESTERN_AFRICA).toEqual(expect.arrayContaining(['SEN', 'SHN', 'NGA']));
+    const r = await stack.query(`{ indicator(code: "WB_NET_MIGRATION") {
+      change(countries: { intermediateRegion: "Western Africa" }, from: 2022, to: 2023) { country { code } from { year value } to { year value } absolute percent }
+    } }`);
+    expect(r.errors).toBeUndefined();
+    const expected = WESTERN_AFRICA.flatMap((c) => {
+      const a = csvValue('WB_NET_MIGRATION', c, 2022);
+      const b = csvValue('WB_NET_MIGRATION', c, 2023);
+      if (a === undefined || b === undefined || isCode(a) || isCode(b)) return [];
+      return [
+        {
+          country: { code: c },
+          from: { year: 2022, value: a },
+          to: { year: 2023, value: b },
+          absolute: b - a,
+          // + 0: JSON has no -0 (an unchanged negative value's percent).
+          percent: a === 0 ? null : Math.round(((b - a) / a) * 1e4) / 1e2 + 0,
+        },
+      ];
+    }).sort((x, y) => y.absolute - x.absolute || x.country.code.localeCompare(y.country.code));
+    const codes = expected.map((e) => e.country.code);
+    expect(codes).not.toContain('SEN');
+    expect(codes).not.toContain('SHN');
+    expect(codes).toContain('NGA');
+    expect(r.data).toEqual({ indicator: { change: expected } });
   });
 
   it('gives the latest value and the change between two years for several countries', async () => {

@@ -63,7 +63,11 @@ export interface IndicatorChangeRow {
   percent: number | null;
 }
 
-/** Each country's value in two years and the change, largest increase first; a country lacking either value is absent. */
+/**
+ * Each country's value in two years and the change, largest increase first; a country lacking either
+ * value is absent. A value that is a suspected missing-value code (isSuspectedMissingValueCode) is
+ * not data: it counts as missing, so its country is absent too.
+ */
 export async function indicatorChange(
   ds: DataSource,
   indicator: string,
@@ -74,8 +78,9 @@ export async function indicatorChange(
   const rows: Raw[] = await ds.query(
     `SELECT ${VALUE_COLUMNS} FROM "data"."indicator_value" v
      WHERE v.indicator_code = $1 AND v.country_code = ANY($2::bpchar[]) AND v.year = ANY($3::int2[]) AND v.deleted_at IS NULL
+       AND NOT ${suspectedCodeSql('v', 4, 5)}
      ORDER BY v.country_code, v.year`,
-    [indicator, codes, [from, to]],
+    [indicator, codes, [from, to], CODE_CHECKED_INDICATORS, MISSING_VALUE_CODES],
   );
   const byCountry = new Map<string, { from?: IndicatorValueRow; to?: IndicatorValueRow }>();
   for (const raw of rows) {

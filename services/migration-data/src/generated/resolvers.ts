@@ -588,7 +588,7 @@ export type Indicator = {
   aggregate: Array<IndicatorAggregate>;
   /** Whether values may be negative (a net flow) or not (a count). */
   allowsNegative: Scalars['Boolean']['output'];
-  /** Each country's value in two years and the change between them, largest increase first; a country without either value is absent. */
+  /** Each country's value in two years and the change between them, largest increase first; a country without either value is absent. A value left out as a suspected missing-value code (served as unverified because it equals a common missing-value code, see `IndicatorValue.provenance`) counts as missing, so its country is absent too. */
   change: Array<IndicatorChange>;
   /** Stable code, such as NET_MIGRATION. */
   code: Scalars['ID']['output'];
