@@ -8,6 +8,7 @@ import '../shared/src/runtime/instrument';
 import { SERVICE_NAMES, type ServiceName } from '../shared/src/runtime/config';
 import { runService } from '../shared/src/runtime/service';
 import { loadServices } from '../services/definitions';
+import { AWAIT_SETTINGS, type SettingsMessage } from './supervisor';
 
 const isService = (name: string | undefined): name is ServiceName =>
   (SERVICE_NAMES as readonly (string | undefined)[]).includes(name);
@@ -17,7 +18,24 @@ if (names.length === 0 || !names.every(isService) || new Set(names).size !== nam
   process.exit(2);
 }
 const definitions = loadServices(names);
-runService(...definitions).catch((error: unknown) => {
-  process.stderr.write(`[${names.join(', ')}] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+const run = () =>
+  runService(...definitions).catch((error: unknown) => {
+    process.stderr.write(`[${names.join(', ')}] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+if (process.env[AWAIT_SETTINGS] === '1') {
+  // Started by npm start while the database is being prepared: the code is loaded now, and the
+  // database's settings follow once it is ready (or the process is stopped before that).
+  const orphaned = () => process.exit(1);
+  process.once('disconnect', orphaned);
+  const settled = (message: SettingsMessage) => {
+    if (message?.type !== 'settings') return;
+    process.off('message', settled);
+    process.off('disconnect', orphaned);
+    Object.assign(process.env, message.env);
+    void run();
+  };
+  process.on('message', settled);
+} else {
+  void run();
+}

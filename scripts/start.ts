@@ -1,6 +1,7 @@
-// npm start: the whole system on one machine. Starts the gateway (which needs no database) while it
-// starts (or reaches) PostgreSQL and migrates and seeds every service's schema, then starts the four
-// services (in one process, or each in its own with SERVICE_PROCESSES=each), restarts
+// npm start: the whole system on one machine. Starts the gateway (which needs no database) and the
+// four services' process (which loads its code meanwhile) while it starts (or reaches) PostgreSQL and
+// migrates and seeds every service's schema, then lets the services connect (with
+// SERVICE_PROCESSES=each, starts each in its own process only then), restarts
 // any of them that exits (the others keep serving), and stops all of them, the database last, on
 // Ctrl-C or SIGTERM, or when one cannot be kept running.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -8,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   type Config,
-  databasePasswordVariable,
   loadConfig,
   perService,
   PROJECT_ROOT,
@@ -19,7 +19,7 @@ import {
 import { type ResolvedDatabase, resolveDatabase, withoutDatabaseSettings } from '../shared/src/data/resolveDatabase';
 import { createLogger } from '../shared/src/runtime/logger';
 import { randomServiceSecrets } from '../shared/src/auth/signing';
-import { serviceDatabaseUrl } from '../shared/src/data/databaseRoles';
+import { hostedServicesDatabaseSettings, serviceDatabaseUrl } from '../shared/src/data/databaseRoles';
 import { LEAN_NODE_FLAGS, nodeArguments, SupervisedProcess } from './supervisor';
 
 async function main(): Promise<void> {
@@ -96,6 +96,29 @@ async function main(): Promise<void> {
     void shutdown('start-up failed', 1);
   });
 
+  // With the four services in one process (the default), that process also starts now and loads
+  // its code while the database is prepared; it gets the database's settings once they are known.
+  let databaseSettings: (settings: Record<string, string>) => void = () => undefined;
+  let servicesStarted: Promise<void> | null = null;
+  if (config.serviceProcesses === 'one') {
+    const services = new SupervisedProcess(
+      'services',
+      ['scripts/runService', ...SERVICE_NAMES],
+      Object.assign({ ...env }, ...SERVICE_NAMES.map(secretEnv)),
+      SERVICE_NAMES.map((name) => readyz(config.ports[name])),
+      log,
+      giveUp,
+      nodeFlags,
+    );
+    children.push(services);
+    servicesStarted = services.startBefore(new Promise((resolve) => (databaseSettings = resolve)));
+    servicesStarted.catch((error: unknown) => {
+      if (stopping) return;
+      log.error(error instanceof Error ? error.message : String(error));
+      void shutdown('start-up failed', 1);
+    });
+  }
+
   try {
     try {
       db = await resolveDatabase(config, log);
@@ -126,29 +149,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     if (migrated !== 0) throw new Error(`migrating and seeding the services' schemas failed (code ${migrated})`);
     const databaseUrls = perService((name) => serviceDatabaseUrl(config.database, database.url, name));
-    if (config.serviceProcesses === 'one') {
-      // One process for the four services (each on its own port, as its own role): it gets the server
-      // without credentials and each role's password, never the administrator's.
-      const server = new URL(database.url);
-      server.username = '';
-      server.password = '';
-      children.push(
-        new SupervisedProcess(
-          'services',
-          ['scripts/runService', ...SERVICE_NAMES],
-          Object.assign(
-            { ...env, DATABASE_URL: server.toString() },
-            ...SERVICE_NAMES.map((name) => ({
-              [databasePasswordVariable(name)]: decodeURIComponent(new URL(databaseUrls[name]).password),
-              ...secretEnv(name),
-            })),
-          ),
-          SERVICE_NAMES.map((name) => readyz(config.ports[name])),
-          log,
-          giveUp,
-          nodeFlags,
-        ),
-      );
+    if (servicesStarted) {
+      // The four services' process gets the server without credentials and each role's password,
+      // never the administrator's.
+      databaseSettings(hostedServicesDatabaseSettings(config.database, database.url, SERVICE_NAMES));
     } else {
       for (const name of SERVICE_NAMES) {
         children.push(
@@ -163,7 +167,10 @@ async function main(): Promise<void> {
         );
       }
     }
-    await Promise.all([gatewayStarted, ...children.filter((c) => c !== gateway).map((c) => c.start())]);
+    await Promise.all([
+      gatewayStarted,
+      ...(servicesStarted ? [servicesStarted] : children.filter((c) => c !== gateway).map((c) => c.start())),
+    ]);
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     log.info(
       `Migration Graph is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open http://${host}:${config.ports.gateway}/graphql (Ctrl-C stops everything)`,

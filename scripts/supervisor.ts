@@ -49,6 +49,18 @@ export function nodeArguments([script, ...args]: readonly string[]): string[] {
  */
 export const LEAN_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
 
+/**
+ * Set in the environment of a process started before its settings are known (see
+ * SupervisedProcess.startBefore): it loads its code, then waits for them over IPC.
+ */
+export const AWAIT_SETTINGS = 'MG_AWAIT_SETTINGS';
+
+/** The IPC message that gives such a process its remaining settings, merged into its environment. */
+export interface SettingsMessage {
+  type: 'settings';
+  env: Record<string, string>;
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -73,7 +85,7 @@ export class SupervisedProcess {
     readonly name: string,
     /** The script (without its extension) and its arguments, run as nodeArguments says. */
     private readonly entry: readonly string[],
-    private readonly env: NodeJS.ProcessEnv,
+    private env: NodeJS.ProcessEnv,
     /** Its /readyz, or the /readyz of every server it runs: it is ready when all answer 200. */
     private readonly readyUrls: readonly string[],
     private readonly log: Logger,
@@ -86,6 +98,25 @@ export class SupervisedProcess {
   /** The first start: resolves once ready; rejects when the process exits or is not ready in time (nothing restarts it then). */
   async start(): Promise<void> {
     const child = this.spawn();
+    await this.waitReady(child);
+    child.readyAt = Date.now();
+    this.watch(child);
+    this.log.info(`${this.name} is ready (pid ${child.process.pid})`);
+  }
+
+  /**
+   * The first start of a process whose last settings are not known yet (the database's, while it is
+   * being prepared): it is spawned at once and loads its code meanwhile, then gets `settings` over
+   * IPC when they are known (they are part of its environment at every restart). Resolves once it
+   * is ready; rejects when it exits first, or is not ready in time after its settings.
+   */
+  async startBefore(settings: Promise<Record<string, string>>): Promise<void> {
+    const child = this.spawn({ [AWAIT_SETTINGS]: '1' });
+    const first = await Promise.race([settings.then((env) => ({ env })), child.exited.then((exit) => ({ exit }))]);
+    if ('exit' in first) throw new Error(`${this.name} exited during start-up (${describeExit(first.exit)})`);
+    this.env = { ...this.env, ...first.env };
+    const message: SettingsMessage = { type: 'settings', env: first.env };
+    child.process.send(message);
     await this.waitReady(child);
     child.readyAt = Date.now();
     this.watch(child);
@@ -105,10 +136,10 @@ export class SupervisedProcess {
     this.log.info(`${this.name} stopped (${describeExit(exit)})`);
   }
 
-  private spawn(): Child {
+  private spawn(extraEnv: NodeJS.ProcessEnv = {}): Child {
     const proc = spawn(process.execPath, [...this.nodeFlags, ...nodeArguments(this.entry)], {
       cwd: PROJECT_ROOT,
-      env: this.env,
+      env: { ...this.env, ...extraEnv },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // Own process group: Ctrl-C reaches the orchestrator only, which stops everything in order.
       detached: true,

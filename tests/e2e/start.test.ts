@@ -90,6 +90,8 @@ describe('npm start', () => {
       expect(await exited).toBe(0);
       expect(output()).toContain('[start] SIGTERM: stopping');
       expect(output()).not.toContain('is ready in');
+      // The services' process was already loading its code, and is stopped too.
+      expect(output()).toMatch(/services stopped \((code \d+|killed by SIGTERM)\)/);
       // Nothing keeps working on the database after npm start has exited, and nothing listens.
       await new Promise((r) => setTimeout(r, 1000));
       expect(await sessions()).toBe(0);

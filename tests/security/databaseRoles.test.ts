@@ -12,7 +12,12 @@ import {
   SERVICE_SCHEMAS,
   type ServiceName,
 } from '../../shared/src/runtime/config';
-import { createLoginRole, serviceRolePassword } from '../../shared/src/data/databaseRoles';
+import {
+  createLoginRole,
+  hostedServicesDatabaseSettings,
+  serviceRole,
+  serviceRolePassword,
+} from '../../shared/src/data/databaseRoles';
 import { startEmbeddedPostgres } from '../../shared/src/data/embeddedPostgres';
 import { createLogger } from '../../shared/src/runtime/logger';
 import { freePort, withDatabase } from '../../shared/src/runtime/net';
@@ -383,12 +388,39 @@ function descendants(root: number): { pid: number; command: string; env: Record<
 }
 
 describe('npm start', () => {
+  it("gives the services' process the server without credentials and each role's own password, never the administrator's", () => {
+    const adminUrl = testDatabaseUrl();
+    const config = loadConfig({ ...process.env, NODE_ENV: 'development' });
+    const settings = hostedServicesDatabaseSettings(config.database, adminUrl, SERVICE_NAMES);
+    const server = new URL(settings.DATABASE_URL);
+    const admin = new URL(adminUrl);
+    expect({
+      server: `${server.host}${server.pathname}`,
+      user: server.username,
+      password: server.password,
+      passwords: Object.fromEntries(Object.entries(settings).filter(([k]) => k !== 'DATABASE_URL')),
+    }).toEqual({
+      server: `${admin.host}${admin.pathname}`,
+      user: '',
+      password: '',
+      passwords: Object.fromEntries(
+        SERVICE_NAMES.map((name) => [databasePasswordVariable(name), serviceRolePassword(config.database, adminUrl, name)]),
+      ),
+    });
+    if (admin.password !== '') expect(Object.values(settings)).not.toContain(decodeURIComponent(admin.password));
+  });
+
   const linux = process.platform === 'linux' ? it : it.skip;
   linux(
-    "gives the gateway no database settings and the services' process the server without credentials and each role's own password, never the administrator's",
+    "starts the gateway and the services' process with no database settings, and every session it keeps is a service's own role",
     async () => {
-      const adminUrl = testDatabaseUrl();
-      const { child, ports, exited } = await startNpmStart(adminUrl, 90_000);
+      // A database of its own (npm start migrates and seeds it): only this npm start connects to it.
+      const db = await createEmptyDatabase('mg_start_roles');
+      const adminUrl = db.url;
+      const { child, ports, exited } = await startNpmStart(adminUrl, 180_000).catch(async (error: unknown) => {
+        await db.drop();
+        throw error;
+      });
       try {
         const processes = descendants(required(child.pid, 'the process id of npm start'));
         const entry = (name: string) =>
@@ -396,29 +428,13 @@ describe('npm start', () => {
             processes.find((p) => p.command.includes(name)),
             `the process of ${name}`,
           );
-        const database = (env: Record<string, string>) => {
-          const url = env.DATABASE_URL ? new URL(env.DATABASE_URL) : null;
-          return {
-            user: url ? decodeURIComponent(url.username) : null,
-            password: url ? url.password !== '' && url.password !== new URL(adminUrl).password : null,
-            passwords: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('DATABASE_PASSWORD_'))),
-          };
-        };
-        const seen = {
+        // The services' process starts while the database is prepared, and is told its settings over IPC then.
+        const database = (env: Record<string, string>) =>
+          Object.keys(env).filter((k) => k === 'DATABASE_URL' || k.startsWith('DATABASE_PASSWORD_'));
+        expect({
           gateway: database(entry('gateway/src/index.js').env),
           services: database(entry(`scripts/runService.js ${SERVICE_NAMES.join(' ')}`).env),
-        };
-        const config = loadConfig({ ...process.env, NODE_ENV: 'development' });
-        expect(seen).toEqual({
-          gateway: { user: null, password: null, passwords: {} },
-          services: {
-            user: '',
-            password: false,
-            passwords: Object.fromEntries(
-              SERVICE_NAMES.map((name) => [databasePasswordVariable(name), serviceRolePassword(config.database, adminUrl, name)]),
-            ),
-          },
-        });
+        }).toEqual({ gateway: [], services: [] });
         const res = await fetch(`http://127.0.0.1:${ports[0]}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -426,11 +442,25 @@ describe('npm start', () => {
         });
         const body = (await res.json()) as { data?: { country?: { name?: string } } };
         expect(body.data?.country?.name).toBe('Senegal');
+        // Migrating is over: what npm start keeps connected to the database logs in as the services' roles only.
+        const client = new Client({ connectionString: adminUrl });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ role: string }>(
+            `SELECT DISTINCT usename AS role FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY 1`,
+          );
+          expect(rows.map((r) => r.role)).toEqual(SERVICE_NAMES.map(serviceRole).sort());
+        } finally {
+          await client.end();
+        }
       } finally {
         child.kill('SIGTERM');
+        await exited;
+        await db.drop();
       }
       expect(await exited).toBe(0);
     },
-    150_000,
+    300_000,
   );
 });

@@ -42,6 +42,25 @@ export function serviceRolePassword(database: DatabaseConfig, adminUrl: string, 
   return derive(localSecret(database.roleSecretFile));
 }
 
+/**
+ * The database settings of the process that hosts several services (npm start in development): the
+ * administrator's server and database without any credentials, and each service role's password
+ * (DATABASE_PASSWORD_<SERVICE>), never the administrator's.
+ */
+export function hostedServicesDatabaseSettings(
+  database: DatabaseConfig,
+  adminUrl: string,
+  services: readonly ServiceName[],
+): Record<string, string> {
+  const server = new URL(adminUrl);
+  server.username = '';
+  server.password = '';
+  return Object.fromEntries([
+    ['DATABASE_URL', server.toString()],
+    ...services.map((name) => [databasePasswordVariable(name), serviceRolePassword(database, adminUrl, name)]),
+  ]) as Record<string, string>;
+}
+
 /** The URL a service connects with: the administrator's server and database, as the service's role. */
 export function serviceDatabaseUrl(database: DatabaseConfig, adminUrl: string, service: ServiceName): string {
   const url = new URL(adminUrl);
