@@ -92,8 +92,11 @@ async function once(root: string, dataDir: string, port: number): Promise<Run> {
       const body = (await res.json()) as { data?: unknown; errors?: unknown };
       answered = res.ok && body.data !== undefined && body.errors === undefined;
     } catch {
-      await new Promise((r) => setTimeout(r, 100));
+      // not listening yet
     }
+    // Asked ten times a second, not in a busy loop: the gateway is up before the services, and a
+    // loop answered at once by its errors took CPU time from the seeding it was waiting for.
+    if (!answered) await new Promise((r) => setTimeout(r, 100));
   }
   const ms = Date.now() - started;
   await new Promise((r) => setTimeout(r, 2000)); // let start-up garbage settle before reading RSS
