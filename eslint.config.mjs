@@ -40,4 +40,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
   },
+  {
+    // Settings are read and checked once, in shared/src/runtime/config.ts (CONVENTIONS: "Nothing else reads
+    // process.env"). Passing the whole environment on (to a child process, or to loadConfig) is allowed.
+    files: ['gateway/**', 'services/**', 'shared/**', 'scripts/**', 'operations/**', 'clients/**'],
+    ignores: ['shared/src/runtime/config.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.type='MemberExpression'][object.object.name='process'][object.property.name='env']",
+          message: 'Read settings through loadConfig() (shared/src/runtime/config.ts), not process.env.',
+        },
+        {
+          selector:
+            "VariableDeclarator[id.type='ObjectPattern'][init.type='MemberExpression'][init.object.name='process'][init.property.name='env']",
+          message: 'Read settings through loadConfig() (shared/src/runtime/config.ts), not process.env.',
+        },
+      ],
+    },
+  },
 );

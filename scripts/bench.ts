@@ -314,6 +314,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = os.loadavg()[0];
   const env: NodeJS.ProcessEnv = {
+    // Production settings the gateway requires, unless given; the benchmark sends no tokens, so the keys are never fetched.
+    JWT_JWKS_URL: 'https://127.0.0.1:1/.well-known/jwks.json',
+    JWT_ISSUER: 'migration-graph-bench',
+    JWT_AUDIENCE: 'migration-graph',
     ...process.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -321,10 +325,6 @@ async function main(): Promise<void> {
     // Each service in its own process, as deployed: the CPU columns are per process.
     SERVICE_PROCESSES: 'each',
     ...Object.fromEntries(SERVICE_NAMES.map((name) => [serviceSecretVariable(name), SECRETS[name]])),
-    // Production settings the gateway requires; the benchmark sends no tokens, so the keys are never fetched.
-    JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? 'https://127.0.0.1:1/.well-known/jwks.json',
-    JWT_ISSUER: process.env.JWT_ISSUER ?? 'migration-graph-bench',
-    JWT_AUDIENCE: process.env.JWT_AUDIENCE ?? 'migration-graph',
   };
   delete env.DATABASE_URL;
   const stackEnv = (ports: Record<ServiceName | 'gateway', number>, pgPort: number, dir: string): NodeJS.ProcessEnv => ({

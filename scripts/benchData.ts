@@ -7,7 +7,7 @@
 //   corridors per real one in each year; the Missing Migrants Project records with nine copies of each);
 // - EXPLAIN (ANALYZE, BUFFERS) of the SQL behind the two slowest queries at ten times.
 // Everything happens in a scratch database (on DATABASE_URL's server, or on an embedded PostgreSQL
-// in .data/postgres-bench on a free port), dropped at the end. BENCH_RUNS sets the runs per query.
+// in .data/postgres-bench on a free port), dropped at the end. `-- --runs N` sets the runs per query (40).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +32,7 @@ import {
 import { loadServices } from '../services/definitions';
 import { freePort, withDatabase } from '../shared/src/runtime/net';
 import { required } from '../shared/src/runtime/required';
+import { parseCommandLine } from './commandLine';
 import { ECOWAS_ON_2024_06_30 } from '../operations/countrySets';
 
 const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed');
@@ -44,9 +45,15 @@ const INCIDENTS = path.join(SEED_DIR, 'missing-migrants', 'incidents.csv');
 const WCA = 'AGO BDI BEN BFA CAF CIV CMR COD COG CPV GAB GHA GIN GMB GNB GNQ LBR MLI MRT NER NGA RWA SEN SLE STP TCD TGO'.split(
   ' ',
 );
-const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const WARMUP = 5;
 const IMPORT_RUNS = 5;
+const RUNS = (() => {
+  const { values } = parseCommandLine(process.argv.slice(2), { runs: { type: 'string', default: '40' } });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 10_000)
+    throw new Error(`--runs must be a whole number from 1 to 10000, got "${values.runs}"`);
+  return runs;
+})();
 const SYNTHETIC_ROWS = 1_500_000;
 
 /** The analytics questions, as a client sends them to the gateway. */
@@ -275,9 +282,10 @@ async function timeQueries(gatewayUrl: string): Promise<Map<string, { p50: numbe
 
 async function main(): Promise<void> {
   const config = loadConfig({
+    // The benchmark's own embedded server, unless one is given.
+    EMBEDDED_PG_DIR: '.data/postgres-bench',
+    EMBEDDED_PG_PORT: String(await freePort()),
     ...process.env,
-    EMBEDDED_PG_DIR: process.env.EMBEDDED_PG_DIR ?? '.data/postgres-bench',
-    EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? String(await freePort()),
     LOG_LEVEL: 'error',
   });
   const log = createLogger('bench', 'error');

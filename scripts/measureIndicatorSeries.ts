@@ -1,4 +1,4 @@
-// tsx scripts/measureIndicatorSeries.ts [runs]
+// tsx scripts/measureIndicatorSeries.ts [--runs 200] [--db <name>]
 // p50 and p95 of the benchmark's largest list answer, `indicator(code: "BENCH_SYNTHETIC") { series(...) }`
 // (every African country, 1990-2024: about 2,100 values), through the gateway and straight against
 // the migration-data subgraph (the operation the gateway's query plan sends it, recorded as it
@@ -6,7 +6,7 @@
 // machine. The difference is the gateway's own share: planning, the subgraph call, result shaping and JSON. The CPU column is this
 // process's CPU time per request (gateway and services run in it; PostgreSQL does not), steadier
 // than wall time on a shared machine.
-// Runs on DATABASE_URL's server in a scratch database, dropped at the end; MEASURE_DB=<name> reuses
+// Runs on DATABASE_URL's server in a scratch database, dropped at the end; `--db <name>` reuses
 // (and keeps) a database this script already loaded, for repeated runs.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -26,8 +26,15 @@ import { runImport } from './import/process';
 import { writeBenchIndicatorFiles } from './import/synthetic';
 import { loadServices } from '../services/definitions';
 import { required } from '../shared/src/runtime/required';
+import { parseCommandLine } from './commandLine';
 
-const RUNS = Number(process.argv[2] ?? process.env.MEASURE_RUNS ?? 200);
+const OPTIONS = parseCommandLine(process.argv.slice(2), {
+  runs: { type: 'string', default: '200' },
+  db: { type: 'string' },
+}).values;
+const RUNS = Number(OPTIONS.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 100_000)
+  throw new Error(`--runs must be a whole number from 1 to 100000, got "${OPTIONS.runs}"`);
 const WARMUP = 20;
 const QUERY =
   '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }';
@@ -74,7 +81,7 @@ async function main(): Promise<void> {
   const serverUrl = config.database.url;
   if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server (the scratch database is made there)');
   const log = createLogger('measure', 'error');
-  const reuse = process.env.MEASURE_DB;
+  const reuse = OPTIONS.db;
   const name = reuse ?? `mg_measure_${Date.now()}_${crypto.randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
   await admin.connect();

@@ -4,14 +4,14 @@
  *
  *   npm run report -- <name> [--var key=value ...] [--format csv|json|xlsx] [--table NAME] [--sep semicolon] [--dates text] [--out FILE]
  *
- * GATEWAY_URL (default http://127.0.0.1:4000/graphql) says where the gateway is; AUTHORIZATION, when
- * set, is sent as the Authorization header. `npm run report -- list` lists the reports.
+ * GATEWAY_URL (default http://127.0.0.1:<GATEWAY_PORT>/graphql, the gateway of npm start) says where the
+ * gateway is; AUTHORIZATION, when set, is sent as the Authorization header. `npm run report -- list` lists the reports.
  */
 import fs from 'node:fs';
 import { printableLines } from '../shared/src/io/printable';
+import { ConfigError, loadConfig } from '../shared/src/runtime/config';
 import { parseCommandLine } from './commandLine';
 
-const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
 const FORMATS = ['csv', 'json', 'xlsx'];
 
 export class ReportError extends Error {}
@@ -90,9 +90,14 @@ interface Listing {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const gatewayUrl = process.env.GATEWAY_URL || DEFAULT_GATEWAY_URL;
-  if (!/^https?:\/\//.test(gatewayUrl)) throw new ReportError(`GATEWAY_URL must be an http(s) URL, not "${gatewayUrl}"`);
-  const authorization = process.env.AUTHORIZATION || undefined;
+  let settings: { gatewayUrl: string; authorization: string | undefined };
+  try {
+    settings = loadConfig().reportClient;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ReportError(e.message);
+    throw e;
+  }
+  const { gatewayUrl, authorization } = settings;
   if (args.name === undefined || args.name === 'list') {
     const listing = JSON.parse(
       (await get(new URL(gatewayUrl.replace(/\/graphql\/?$/, '/') + 'reports'), authorization)).body.toString('utf8'),

@@ -17,7 +17,7 @@ function main(): void {
     process.exit(2);
   }
   const log = createLogger('router-coprocessor', config.logLevel);
-  const port = Number(process.env.ROUTER_COPROCESSOR_PORT ?? 4010);
+  const port = config.routerCoprocessorPort;
   let handler: http.RequestListener;
   try {
     handler = createRouterCoprocessorHandler({

@@ -23,6 +23,8 @@ const run = () =>
     process.stderr.write(`[${names.join(', ')}] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
+// Decided before the configuration can be read: the settings it needs are what this process awaits.
+// eslint-disable-next-line no-restricted-syntax
 if (process.env[AWAIT_SETTINGS] === '1') {
   // Started by npm start while the database is being prepared: the code is loaded now, and the
   // database's settings follow once it is ready (or the process is stopped before that).

@@ -102,7 +102,7 @@ async function waitStatus(url: string, status: number, timeoutMs: number): Promi
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   const log = createLogger('soak', config.logLevel);
   const ports = {
     ...shiftedPorts(options.basePort),
@@ -129,9 +129,9 @@ async function main(): Promise<void> {
     ttlSeconds: 3600,
   });
   const env = {
-    ...process.env,
     // Services sign and check subgraph calls; a secret of this run unless one is given.
-    SERVICE_SIGNING_SECRET: process.env.SERVICE_SIGNING_SECRET ?? crypto.randomBytes(32).toString('hex'),
+    SERVICE_SIGNING_SECRET: crypto.randomBytes(32).toString('hex'),
+    ...process.env,
     // The gateway checks the writes' editor token against this run's secret.
     JWT_SECRET: jwtSecret,
     DATABASE_URL: url,

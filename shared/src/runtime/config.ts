@@ -81,6 +81,10 @@ export interface Config {
   httpReadTimeoutMs: number;
   /** Origins whose pages may call the gateway from a browser: exact origins, or `scheme://host:*` for any port. */
   corsOrigins: string[];
+  /** The port of the Apollo Router coprocessor (`npm run router:coprocessor`). */
+  routerCoprocessorPort: number;
+  /** Where `npm run report` downloads from, and the Authorization header it sends (if any). */
+  reportClient: { gatewayUrl: string; authorization: string | undefined };
 }
 
 export interface JwtConfig {
@@ -356,5 +360,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     httpReadTimeoutMs: readInt(env, 'HTTP_READ_TIMEOUT_MS', DEFAULT_READ_TIMEOUT_MS, 100, 300000),
     corsOrigins: readCorsOrigins(env, nodeEnv === 'production'),
+    routerCoprocessorPort: readInt(env, 'ROUTER_COPROCESSOR_PORT', 4010, 0, 65535),
+    reportClient: {
+      // The gateway npm start runs on this machine, wherever GATEWAY_PORT put it.
+      gatewayUrl: readUrl(env, 'GATEWAY_URL', ['http:', 'https:']) ?? `http://127.0.0.1:${ports.gateway}/graphql`,
+      authorization: readText(env, 'AUTHORIZATION', undefined),
+    },
   };
 }
