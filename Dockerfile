@@ -11,7 +11,7 @@ COPY . .
 RUN npm run build
 
 # Runtime: production dependencies only (no compiler, no tsx, no embedded PostgreSQL), the compiled
-# code and the data files it reads (scripts/build.ts RUNTIME_PATHS).
+# code and the data files it reads (RUNTIME_PATHS in shared/src/deploy/layout.ts).
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \

@@ -28,7 +28,7 @@ import {
   writeTenfoldDisplacement,
   writeTenfoldIncidents,
   writeTenfoldIndicatorFiles,
-} from './import/synthetic';
+} from '../services/migration-data/src/import/synthetic';
 import { loadServices } from '../services/definitions';
 import { freePort, withDatabase } from '../shared/src/runtime/net';
 import { required } from '../shared/src/runtime/required';

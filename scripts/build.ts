@@ -7,26 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../shared/src/runtime/config';
-import codeAssets from './codeAssets.json';
-
-export const DIST = path.join(PROJECT_ROOT, 'dist');
-
-/**
- * What a production process needs beside its production dependencies: package.json, the compiled
- * code, and the data files it reads from the project root. The image's runtime stage copies these.
- */
-export const RUNTIME_PATHS = [
-  'package.json',
-  'dist',
-  'gateway/supergraph.graphql',
-  'operations',
-  'shared/schema',
-  'shared/data',
-  'services',
-];
-
-/** Files that compiled code loads relative to its own folder, copied to the same place under dist/ (npm start's compile copies the same). */
-export const CODE_ASSETS: readonly string[] = codeAssets;
+import { CODE_ASSETS, DIST } from '../shared/src/deploy/layout';
 
 function main(): void {
   fs.rmSync(DIST, { recursive: true, force: true });

@@ -23,7 +23,7 @@ import { prepareDatabase, type ServiceDefinition } from '../shared/src/runtime/s
 import { encodeIdentity, signatureHeaders } from '../shared/src/auth/signing';
 import { postGraphQL, startInProcessStack } from '../gateway/src/inProcessStack';
 import { runImport } from './import/process';
-import { writeBenchIndicatorFiles } from './import/synthetic';
+import { writeBenchIndicatorFiles } from '../services/migration-data/src/import/synthetic';
 import { loadServices } from '../services/definitions';
 import { required } from '../shared/src/runtime/required';
 import { parseCommandLine } from './commandLine';

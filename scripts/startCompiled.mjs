@@ -16,7 +16,7 @@ const MANIFEST = path.join(OUT, 'sources.json');
 /** What tsconfig.build.json compiles: these folders' TypeScript and the services' own top-level files. */
 const SOURCE_DIRS = ['shared/src', 'gateway/src', 'scripts', 'services'];
 /** Files that compiled code loads beside itself (the same list `npm run build` copies). */
-const CODE_ASSETS = JSON.parse(fs.readFileSync(path.join(ROOT, 'scripts', 'codeAssets.json'), 'utf8'));
+const CODE_ASSETS = JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'src', 'deploy', 'codeAssets.json'), 'utf8'));
 
 function sourcesIn(dir) {
   const found = [];

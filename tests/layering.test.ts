@@ -4,8 +4,9 @@ import ts from 'typescript';
 import { PROJECT_ROOT } from '../shared/src/runtime/config';
 
 /**
- * The layers: shared/ imports nothing above it (services, gateway, scripts, tests), and a service
- * never imports another service (each reaches the others through the graph only).
+ * The layers: shared/ imports nothing above it (services, gateway, scripts, tests), a service
+ * never imports another service (each reaches the others through the graph only), and tests import
+ * no script (they run a script as its command does; what scripts and tests share lives below them).
  */
 
 const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
@@ -42,6 +43,7 @@ function violations(file: string, text: string): string[] {
     .filter((target) => {
       const to = placeOf(target);
       if (from.top === 'shared') return ABOVE_SHARED.has(to.top);
+      if (from.top === 'tests') return to.top === 'scripts';
       return from.service !== undefined && to.service !== undefined && to.service !== from.service;
     })
     .map((target) => `${path.relative(PROJECT_ROOT, file)} -> ${target}`);
@@ -64,11 +66,22 @@ describe('layers', () => {
     expect(
       violations(serviceFile, `import { z } from './entities'; import { c } from '../../../shared/src/runtime/config';`),
     ).toEqual([]);
+    const testFile = path.join(PROJECT_ROOT, 'tests', 'deploy', 'example.test.ts');
+    expect(violations(testFile, `import { RUNTIME_PATHS } from '../../scripts/build';`)).toHaveLength(1);
+    expect(violations(testFile, `const g = require('../../scripts/generateDeploy');`)).toHaveLength(1);
+    expect(
+      violations(testFile, `import { DIST } from '../../shared/src/deploy/layout'; import { s } from '../support/stack';`),
+    ).toEqual([]);
   });
 
   it('shared/ imports nothing from services/, gateway/, scripts/ or tests/', () => {
     expect(sourceFiles(path.join(PROJECT_ROOT, 'shared')).length).toBeGreaterThan(10);
     expect(violationsUnder('shared')).toEqual([]);
+  });
+
+  it('tests import nothing from scripts/', () => {
+    expect(sourceFiles(path.join(PROJECT_ROOT, 'tests')).length).toBeGreaterThan(50);
+    expect(violationsUnder('tests')).toEqual([]);
   });
 
   it('no service imports another service', () => {

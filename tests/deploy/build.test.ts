@@ -7,7 +7,7 @@ import { deriveServiceSecret, PROJECT_ROOT } from '../../shared/src/runtime/conf
 import { freePort } from '../../shared/src/runtime/net';
 import { ANONYMOUS } from '../../shared/src/auth/identity';
 import { encodeIdentity, signatureHeaders } from '../../shared/src/auth/signing';
-import { CODE_ASSETS, DIST, RUNTIME_PATHS } from '../../scripts/build';
+import { CODE_ASSETS, DIST, RUNTIME_PATHS } from '../../shared/src/deploy/layout';
 import { testDatabaseUrl } from '../support/serviceHarness';
 import { type Collected, runNode } from '../support/childProcess';
 

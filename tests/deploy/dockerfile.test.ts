@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../shared/src/runtime/config';
-import { RUNTIME_PATHS } from '../../scripts/build';
+import { RUNTIME_PATHS } from '../../shared/src/deploy/layout';
 
 /** The Dockerfile's stages, each as its instructions (continuation lines joined). */
 function stages(): { name: string; lines: string[] }[] {

@@ -10,7 +10,7 @@ import {
   serviceUrlVariable,
 } from '../../shared/src/runtime/config';
 import { SERVICE_REGISTRY } from '../../shared/src/runtime/registry';
-import { COMMANDS, OTLP_HTTP_PORT, PROMETHEUS } from '../../scripts/generateDeploy';
+import { COMMANDS, OTLP_HTTP_PORT, PROMETHEUS } from '../../shared/src/deploy/layout';
 
 const DIR = path.join(PROJECT_ROOT, 'deploy', 'k8s');
 const VALIDATOR = path.join(PROJECT_ROOT, 'tests', 'support', 'validateManifests.mjs');

@@ -34,11 +34,13 @@ beforeAll(() => {
     'tsconfig.json',
     'tsconfig.build.json',
     'scripts/startCompiled.mjs',
-    'scripts/codeAssets.json',
+    'shared/src/deploy/codeAssets.json',
   ]) {
     write(file, fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8'));
   }
-  for (const asset of JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'scripts', 'codeAssets.json'), 'utf8')) as string[]) {
+  for (const asset of JSON.parse(
+    fs.readFileSync(path.join(PROJECT_ROOT, 'shared', 'src', 'deploy', 'codeAssets.json'), 'utf8'),
+  ) as string[]) {
     write(asset, `// ${asset}\n`);
   }
   fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'));

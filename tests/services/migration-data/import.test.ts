@@ -10,7 +10,7 @@ import {
   importStock,
   type Reject,
 } from '../../../services/migration-data/src/import';
-import { writeSyntheticStock } from '../../../scripts/import/synthetic';
+import { writeSyntheticStock } from '../../../services/migration-data/src/import/synthetic';
 import { countryKey } from '../../../services/migration-data/src/countryKey';
 import { type ImportFixture, openImportFixture } from '../../support/importFixture';
 import { testDatabaseUrl } from '../../support/serviceHarness';

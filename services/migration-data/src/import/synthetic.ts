@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import readline from 'node:readline';
-import { COUNTRIES } from '../../shared/src/reference/countries';
+import { COUNTRIES } from '../../../../shared/src/reference/countries';
+
+// Synthetic files in the import formats, to load the import path at scale: the benchmarks' ten-times data
+// and the import test's large file. Beside the imports they feed, so that scripts and tests share them.
 
 const HEADER = 'destination_iso3,origin_iso3,year,sex,stock';
 
