@@ -5,10 +5,22 @@
 // Further arguments go to the CLI (`npm run gateway:hive -- --fork 2`).
 import path from 'node:path';
 import { run } from '@graphql-hive/gateway';
-import { CODE_ROOT } from '../shared/src/runtime/config';
+import { CODE_ROOT, ConfigError, loadConfig } from '../shared/src/runtime/config';
 
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`[hive-gateway] ${error.message}\n`);
+  process.exit(2);
+}
 const configFile = path.join(CODE_ROOT, 'gateway', 'src', `hiveGatewayConfig${path.extname(__filename)}`);
-process.argv.splice(2, 0, 'supergraph', '--config-path', configFile);
+// The CLI prefers PORT and HOST from the environment to the configuration file's port and host, and
+// its arguments to the environment: given as arguments, GATEWAY_PORT and HOST decide, as for the
+// Apollo gateway. Arguments after `--` come later and still win.
+const listen = ['--port', String(config.ports.gateway), '--host', config.host];
+process.argv.splice(2, 0, 'supergraph', '--config-path', configFile, ...listen);
 run({}).catch((error: unknown) => {
   process.stderr.write(`[hive-gateway] ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

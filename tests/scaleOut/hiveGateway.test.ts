@@ -73,6 +73,8 @@ beforeAll(async () => {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     GATEWAY_PORT: String(port),
+    // A platform's own PORT variable (the CLI reads it too) does not move the gateway off GATEWAY_PORT.
+    PORT: String(await freePort()),
     LOG_LEVEL: 'error',
     JWT_SECRET: HS_SECRET,
     JWT_ISSUER: AUTH.issuer,
