@@ -32,7 +32,7 @@ import {
 import { loadServices } from '../services/definitions';
 import { freePort, withDatabase } from '../shared/src/runtime/net';
 import { required } from '../shared/src/runtime/required';
-import { parseCommandLine } from './commandLine';
+import { parseCommandLine, wholeNumber } from './commandLine';
 import { ECOWAS_ON_2024_06_30 } from '../operations/countrySets';
 
 const SEED_DIR = path.join(PROJECT_ROOT, 'services', 'migration-data', 'seed');
@@ -47,13 +47,12 @@ const WCA = 'AGO BDI BEN BFA CAF CIV CMR COD COG CPV GAB GHA GIN GMB GNB GNQ LBR
 );
 const WARMUP = 5;
 const IMPORT_RUNS = 5;
-const RUNS = (() => {
-  const { values } = parseCommandLine(process.argv.slice(2), { runs: { type: 'string', default: '40' } });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 10_000)
-    throw new Error(`--runs must be a whole number from 1 to 10000, got "${values.runs}"`);
-  return runs;
-})();
+const RUNS = wholeNumber(
+  'runs',
+  parseCommandLine(process.argv.slice(2), { runs: { type: 'string', default: '40' } }).values.runs,
+  1,
+  10_000,
+);
 const SYNTHETIC_ROWS = 1_500_000;
 
 /** The analytics questions, as a client sends them to the gateway. */

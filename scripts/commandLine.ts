@@ -27,3 +27,12 @@ export function parseCommandLine<const O extends Options>(
   }
   return parseArgs({ args, options, allowPositionals: positionals, strict: true });
 }
+
+/** A whole-number option's value, checked to lie between `min` and `max` (inclusive). */
+export function wholeNumber(flag: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`--${flag} must be a whole number between ${min} and ${max}, got "${value}"`);
+  }
+  return n;
+}

@@ -26,15 +26,13 @@ import { runImport } from './import/process';
 import { writeBenchIndicatorFiles } from '../services/migration-data/src/import/synthetic';
 import { loadServices } from '../services/definitions';
 import { required } from '../shared/src/runtime/required';
-import { parseCommandLine } from './commandLine';
+import { parseCommandLine, wholeNumber } from './commandLine';
 
 const OPTIONS = parseCommandLine(process.argv.slice(2), {
   runs: { type: 'string', default: '200' },
   db: { type: 'string' },
 }).values;
-const RUNS = Number(OPTIONS.runs);
-if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 100_000)
-  throw new Error(`--runs must be a whole number from 1 to 100000, got "${OPTIONS.runs}"`);
+const RUNS = wholeNumber('runs', OPTIONS.runs, 1, 100_000);
 const WARMUP = 20;
 const QUERY =
   '{ indicator(code: "BENCH_SYNTHETIC") { series(countries: { region: "Africa" }) { country { code } values { year value } } } }';

@@ -90,14 +90,7 @@ interface Listing {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  let settings: { gatewayUrl: string; authorization: string | undefined };
-  try {
-    settings = loadConfig().reportClient;
-  } catch (e) {
-    if (e instanceof ConfigError) throw new ReportError(e.message);
-    throw e;
-  }
-  const { gatewayUrl, authorization } = settings;
+  const { gatewayUrl, authorization } = loadConfig().reportClient;
   if (args.name === undefined || args.name === 'list') {
     const listing = JSON.parse(
       (await get(new URL(gatewayUrl.replace(/\/graphql\/?$/, '/') + 'reports'), authorization)).body.toString('utf8'),
@@ -125,6 +118,7 @@ if (require.main === module) {
   main().catch((error: unknown) => {
     // Messages quote the gateway's answer: shown with control characters and escape sequences escaped.
     process.stderr.write(`[report] ${printableLines(error instanceof Error ? error.message : String(error))}\n`);
-    process.exit(error instanceof ReportError ? 2 : 1);
+    // A refused report or a bad setting: exit 2, as for any input the user can correct.
+    process.exit(error instanceof ReportError || error instanceof ConfigError ? 2 : 1);
   });
 }

@@ -25,7 +25,7 @@ import { loadServices } from '../services/definitions';
 import { READS, type SoakOperation, WRITE_VERIFIERS, WRITES } from './soak/operations';
 import { issueLocalToken } from '../gateway/src/auth';
 import { figures, pct, type Sample, table } from './soak/stats';
-import { parseCommandLine } from './commandLine';
+import { parseCommandLine, wholeNumber } from './commandLine';
 import { required } from '../shared/src/runtime/required';
 
 interface Options {
@@ -46,12 +46,8 @@ function parseOptions(argv: string[]): Options {
     'pg-dir': { type: 'string', default: '.data/postgres-soak' },
     kill: { type: 'string', default: 'un-partnerships' },
   });
-  const int = (flag: 'seconds' | 'connections' | 'down' | 'base-port', min: number, max: number) => {
-    const n = Number(values[flag]);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${flag} must be a whole number between ${min} and ${max}, got "${values[flag]}"`);
-    return n;
-  };
+  const int = (flag: 'seconds' | 'connections' | 'down' | 'base-port', min: number, max: number) =>
+    wholeNumber(flag, values[flag], min, max);
   const kill = SERVICE_NAMES.find((name) => name === values.kill);
   if (!kill) throw new Error(`--kill must be one of ${SERVICE_NAMES.join(', ')}`);
   return {
